@@ -1,0 +1,680 @@
+package io.sipway.sip;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A SIP request or response framed by {@link SipParser}. The start line and the place and type of
+ * every header line are known; a header's inner structure is parsed the first time someone asks
+ * for it and kept. Malformed content of a header surfaces as a {@link SipParseException} from its
+ * accessor (or from {@link #validate()}, which parses everything at once).
+ *
+ * <p>The original bytes stay untouched: {@link #edit()} builds a new message from them, copying
+ * every header it does not change byte for byte. Not thread-safe; a message belongs to the thread
+ * that handles it.
+ */
+public final class SipMessage {
+    private static final int NOT_PARSED = -2;
+    private static final int FIELDS = 4; // per header: lineStart, valueStart, valueEnd, type ordinal
+
+    /** RFC 3261 8.1.1: the header fields every request (and every response) carries. */
+    private static final HeaderName[] REQUIRED = {
+        HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ
+    };
+    /** Header fields whose grammar allows one value only, so a second field is an error. */
+    private static final HeaderName[] SINGLE = {
+        HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ, HeaderName.MAX_FORWARDS,
+        HeaderName.CONTENT_TYPE, HeaderName.EXPIRES
+    };
+
+    private final byte[] buf;
+    private final int start;
+    private final int firstLine;
+
+    private boolean request;
+    private SipMethod method;
+    private int methodStart;
+    private int methodEnd;
+    private int uriStart;
+    private int uriEnd;
+    private int statusCode;
+    private int reasonStart;
+    private int reasonEnd;
+
+    private int[] headers = new int[FIELDS * 16];
+    private int headerCount;
+    private int headersEnd;
+    private int bodyStart;
+    private int bodyLength;
+    private int contentLength;
+
+    private SipUri requestUri;
+    private Via topVia;
+    private List<Via> vias;
+    private Address from;
+    private Address to;
+    private CSeq cseq;
+    private String callId;
+    private int maxForwards = NOT_PARSED;
+    private List<Address> routes;
+    private List<Address> recordRoutes;
+    private List<Address> contacts;
+    private List<Address> paths;
+    private long expires = NOT_PARSED;
+
+    SipMessage(byte[] buf, int start, int firstLine) {
+        this.buf = buf;
+        this.start = start;
+        this.firstLine = firstLine;
+    }
+
+    // ---- filled in by SipParser ------------------------------------------------------------
+
+    void setRequestLine(SipMethod method, int methodStart, int methodEnd, int uriStart, int uriEnd) {
+        this.request = true;
+        this.method = method;
+        this.methodStart = methodStart;
+        this.methodEnd = methodEnd;
+        this.uriStart = uriStart;
+        this.uriEnd = uriEnd;
+    }
+
+    void setStatusLine(int statusCode, int reasonStart, int reasonEnd) {
+        this.request = false;
+        this.statusCode = statusCode;
+        this.reasonStart = reasonStart;
+        this.reasonEnd = reasonEnd;
+    }
+
+    void addHeader(int lineStart, int valueStart, int valueEnd, HeaderName type) {
+        int at = headerCount * FIELDS;
+        if (at == headers.length) {
+            headers = Arrays.copyOf(headers, headers.length * 2);
+        }
+        headers[at] = lineStart;
+        headers[at + 1] = valueStart;
+        headers[at + 2] = valueEnd;
+        headers[at + 3] = type.ordinal();
+        headerCount++;
+    }
+
+    void setHeadersEnd(int offset) {
+        this.headersEnd = offset;
+    }
+
+    void setBody(int bodyStart, int bodyLength, int contentLength) {
+        this.bodyStart = bodyStart;
+        this.bodyLength = bodyLength;
+        this.contentLength = contentLength;
+    }
+
+    int lineStartAt(int i) {
+        return headers[i * FIELDS];
+    }
+
+    /** Where header i's line ends, its CRLF included. */
+    int lineEndAt(int i) {
+        return i + 1 < headerCount ? headers[(i + 1) * FIELDS] : headersEnd;
+    }
+
+    int valueStartAt(int i) {
+        return headers[i * FIELDS + 1];
+    }
+
+    int valueEndAt(int i) {
+        return headers[i * FIELDS + 2];
+    }
+
+    HeaderName typeAt(int i) {
+        return HeaderName.byOrdinal(headers[i * FIELDS + 3]);
+    }
+
+    int headersEnd() {
+        return headersEnd;
+    }
+
+    int firstLineStart() {
+        return firstLine;
+    }
+
+    /** End of the start line, its CRLF included. */
+    int firstLineEnd() {
+        return headerCount > 0 ? headers[0] : headersEnd;
+    }
+
+    byte[] buffer() {
+        return buf;
+    }
+
+    int uriStartOffset() {
+        return uriStart;
+    }
+
+    int uriEndOffset() {
+        return uriEnd;
+    }
+
+    // ---- start line -------------------------------------------------------------------------
+
+    public boolean isRequest() {
+        return request;
+    }
+
+    public boolean isResponse() {
+        return !request;
+    }
+
+    /** The method of a request; for a response the method of its CSeq. */
+    public SipMethod method() {
+        return request ? method : cseq().method();
+    }
+
+    /** The method name as written: the request line's, or for a response the CSeq's. */
+    public String methodName() {
+        if (!request) {
+            return cseq().methodName();
+        }
+        return method == SipMethod.OTHER ? Bytes.string(buf, methodStart, methodEnd) : method.name();
+    }
+
+    /** The Request-URI as written, or null for a response. */
+    public String requestUriString() {
+        return request ? Bytes.string(buf, uriStart, uriEnd) : null;
+    }
+
+    /** The parsed Request-URI, or null for a response. */
+    public SipUri requestUri() {
+        if (request && requestUri == null) {
+            requestUri = SipUri.parse(buf, uriStart, uriEnd, start);
+        }
+        return requestUri;
+    }
+
+    /** The status code of a response, 0 for a request. */
+    public int statusCode() {
+        return request ? 0 : statusCode;
+    }
+
+    /** The reason phrase of a response (may be empty), or null for a request. */
+    public String reasonPhrase() {
+        return request ? null : Bytes.string(buf, reasonStart, reasonEnd);
+    }
+
+    // ---- headers in general -----------------------------------------------------------------
+
+    /** The number of header fields (lines after unfolding; a comma list on one line is one field). */
+    public int headerCount() {
+        return headerCount;
+    }
+
+    /** The name of header field i as written (e.g. {@code v} or {@code VIA}). */
+    public String headerName(int i) {
+        checkIndex(i);
+        int s = lineStartAt(i);
+        int e = s;
+        while (Bytes.isToken(buf[e])) {
+            e++;
+        }
+        return Bytes.string(buf, s, e);
+    }
+
+    /** The type of header field i. */
+    public HeaderName headerType(int i) {
+        checkIndex(i);
+        return typeAt(i);
+    }
+
+    /** The value of header field i, trimmed, folded lines kept as written. */
+    public String headerValue(int i) {
+        checkIndex(i);
+        return Bytes.string(buf, valueStartAt(i), valueEndAt(i));
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= headerCount) {
+            throw new IndexOutOfBoundsException("header " + i + " of " + headerCount);
+        }
+    }
+
+    /** The value of the first header field with this name (long or compact, any case), or null. */
+    public String header(String name) {
+        int i = indexOf(name, 0);
+        return i < 0 ? null : headerValue(i);
+    }
+
+    /** The value of the first header field of this type, or null. */
+    public String header(HeaderName type) {
+        int i = indexOf(type, 0);
+        return i < 0 ? null : headerValue(i);
+    }
+
+    /**
+     * Every value of the header fields with this name, in order; the values of comma-list headers
+     * (Via, Contact, Route, ...) are split at top-level commas.
+     */
+    public List<String> headers(String name) {
+        HeaderName type = HeaderName.of(name);
+        List<String> out = new ArrayList<>();
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            if (type.isCommaList()) {
+                int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
+                for (int k = 0; k < spans.length; k += 2) {
+                    out.add(Bytes.string(buf, spans[k], spans[k + 1]));
+                }
+            } else {
+                out.add(headerValue(i));
+            }
+        }
+        return out;
+    }
+
+    /** How many header fields have this type. */
+    public int count(HeaderName type) {
+        int n = 0;
+        for (int i = 0; i < headerCount; i++) {
+            if (headers[i * FIELDS + 3] == type.ordinal()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public boolean hasHeader(String name) {
+        return indexOf(name, 0) >= 0;
+    }
+
+    /** Index of the first header field of this type at or after {@code from}, or -1. */
+    int indexOf(HeaderName type, int from) {
+        int ordinal = type.ordinal();
+        for (int i = from; i < headerCount; i++) {
+            if (headers[i * FIELDS + 3] == ordinal) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the first header field with this name at or after {@code from}, or -1. */
+    int indexOf(String name, int from) {
+        HeaderName type = HeaderName.of(name);
+        if (type != HeaderName.OTHER) {
+            return indexOf(type, from);
+        }
+        String lower = name.trim().toLowerCase(Locale.ROOT);
+        for (int i = from; i < headerCount; i++) {
+            if (typeAt(i) == HeaderName.OTHER) {
+                int s = lineStartAt(i);
+                int e = s;
+                while (Bytes.isToken(buf[e])) {
+                    e++;
+                }
+                if (Bytes.regionEqualsIgnoreCase(buf, s, e, lower)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    // ---- typed views ------------------------------------------------------------------------
+
+    /** The first Via value, or null when there is no Via. Only that value is parsed. */
+    public Via topVia() {
+        if (topVia == null) {
+            int i = indexOf(HeaderName.VIA, 0);
+            if (i < 0) {
+                return null;
+            }
+            int vs = valueStartAt(i);
+            int ve = valueEndAt(i);
+            topVia = Via.parse(buf, vs, Values.firstEnd(buf, vs, ve, start), start);
+        }
+        return topVia;
+    }
+
+    /** Every Via value, top first. */
+    public List<Via> vias() {
+        if (vias == null) {
+            List<Via> list = new ArrayList<>(4);
+            for (int i = indexOf(HeaderName.VIA, 0); i >= 0; i = indexOf(HeaderName.VIA, i + 1)) {
+                int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
+                for (int k = 0; k < spans.length; k += 2) {
+                    list.add(Via.parse(buf, spans[k], spans[k + 1], start));
+                }
+            }
+            vias = Collections.unmodifiableList(list);
+            if (!list.isEmpty() && topVia == null) {
+                topVia = list.get(0);
+            }
+        }
+        return vias;
+    }
+
+    /** The From address, or null when absent. */
+    public Address from() {
+        if (from == null) {
+            from = single(HeaderName.FROM);
+        }
+        return from;
+    }
+
+    /** The To address, or null when absent. */
+    public Address to() {
+        if (to == null) {
+            to = single(HeaderName.TO);
+        }
+        return to;
+    }
+
+    /** The From tag, or null. */
+    public String fromTag() {
+        Address a = from();
+        return a == null ? null : a.tag();
+    }
+
+    /** The To tag, or null. */
+    public String toTag() {
+        Address a = to();
+        return a == null ? null : a.tag();
+    }
+
+    private Address single(HeaderName type) {
+        int i = indexOf(type, 0);
+        return i < 0 ? null : Address.parse(buf, valueStartAt(i), valueEndAt(i), start, false, type.canonicalName());
+    }
+
+    /** The Call-ID, or null when absent. */
+    public String callId() {
+        if (callId == null) {
+            int i = indexOf(HeaderName.CALL_ID, 0);
+            if (i < 0) {
+                return null;
+            }
+            int vs = valueStartAt(i);
+            int ve = valueEndAt(i);
+            checkCallId(vs, ve);
+            callId = Bytes.string(buf, vs, ve);
+        }
+        return callId;
+    }
+
+    /** callid = word [ "@" word ] (RFC 3261 25.1). */
+    private void checkCallId(int vs, int ve) {
+        if (vs == ve) {
+            throw new SipParseException("empty Call-ID", vs - start);
+        }
+        boolean at = false;
+        for (int p = vs; p < ve; p++) {
+            byte b = buf[p];
+            if (b == '@' && !at && p > vs && p + 1 < ve) {
+                at = true;
+            } else if (!Bytes.isWordChar(b)) {
+                throw new SipParseException("invalid character " + Cursor.describe(b & 0xff) + " in Call-ID", p - start);
+            }
+        }
+    }
+
+    /** The CSeq, or null when absent. */
+    public CSeq cseq() {
+        if (cseq == null) {
+            int i = indexOf(HeaderName.CSEQ, 0);
+            if (i < 0) {
+                return null;
+            }
+            cseq = CSeq.parse(buf, valueStartAt(i), valueEndAt(i), start);
+        }
+        return cseq;
+    }
+
+    /** Max-Forwards (0..255), or -1 when absent. */
+    public int maxForwards() {
+        if (maxForwards == NOT_PARSED) {
+            int i = indexOf(HeaderName.MAX_FORWARDS, 0);
+            if (i < 0) {
+                maxForwards = -1;
+            } else {
+                Cursor c = new Cursor(buf, valueStartAt(i), valueEndAt(i), start);
+                long v = c.digits("Max-Forwards", 10);
+                c.expectEnd("Max-Forwards");
+                if (v > 255) {
+                    throw new SipParseException("Max-Forwards above 255", valueStartAt(i) - start);
+                }
+                maxForwards = (int) v;
+            }
+        }
+        return maxForwards;
+    }
+
+    /** Route values, top first (empty when none). */
+    public List<Address> routes() {
+        if (routes == null) {
+            routes = addresses(HeaderName.ROUTE, false);
+        }
+        return routes;
+    }
+
+    /** Record-Route values, top first (empty when none). */
+    public List<Address> recordRoutes() {
+        if (recordRoutes == null) {
+            recordRoutes = addresses(HeaderName.RECORD_ROUTE, false);
+        }
+        return recordRoutes;
+    }
+
+    /** Path values (RFC 3327), top first (empty when none). */
+    public List<Address> paths() {
+        if (paths == null) {
+            paths = addresses(HeaderName.PATH, false);
+        }
+        return paths;
+    }
+
+    /** Contact values (empty when none); a {@code *} Contact is one wildcard address. */
+    public List<Address> contacts() {
+        if (contacts == null) {
+            contacts = addresses(HeaderName.CONTACT, true);
+            if (contacts.size() > 1) {
+                for (Address a : contacts) {
+                    if (a.isWildcard()) {
+                        throw new SipParseException("Contact '*' mixed with other contacts", valueStartAt(indexOf(HeaderName.CONTACT, 0)) - start);
+                    }
+                }
+            }
+        }
+        return contacts;
+    }
+
+    /** True when the message has the wildcard Contact {@code *}. */
+    public boolean isContactWildcard() {
+        List<Address> c = contacts();
+        return c.size() == 1 && c.get(0).isWildcard();
+    }
+
+    private List<Address> addresses(HeaderName type, boolean wildcardAllowed) {
+        int i = indexOf(type, 0);
+        if (i < 0) {
+            return List.of();
+        }
+        List<Address> list = new ArrayList<>(2);
+        for (; i >= 0; i = indexOf(type, i + 1)) {
+            int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
+            if (spans.length == 0) {
+                throw new SipParseException("empty " + type.canonicalName(), valueStartAt(i) - start);
+            }
+            for (int k = 0; k < spans.length; k += 2) {
+                list.add(Address.parse(buf, spans[k], spans[k + 1], start, wildcardAllowed, type.canonicalName()));
+            }
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    /** The Content-Length header's value, or -1 when the message has none. */
+    public int contentLength() {
+        return contentLength;
+    }
+
+    /** The Content-Type value as written (media type and parameters), or null. */
+    public String contentType() {
+        int i = indexOf(HeaderName.CONTENT_TYPE, 0);
+        if (i < 0) {
+            return null;
+        }
+        Cursor c = new Cursor(buf, valueStartAt(i), valueEndAt(i), start);
+        c.token("Content-Type type");
+        if (c.peek() != '/') {
+            throw c.error("expected '/' in Content-Type");
+        }
+        c.pos++;
+        c.token("Content-Type subtype");
+        Params.parseHeaderParams(c, "Content-Type");
+        c.expectEnd("Content-Type");
+        return headerValue(i);
+    }
+
+    /**
+     * The Expires header in seconds, or -1 when absent. RFC 3261 20.19 allows 0..2**32-1; a larger
+     * number is refused.
+     */
+    public long expires() {
+        if (expires == NOT_PARSED) {
+            int i = indexOf(HeaderName.EXPIRES, 0);
+            if (i < 0) {
+                expires = -1;
+            } else {
+                Cursor c = new Cursor(buf, valueStartAt(i), valueEndAt(i), start);
+                long v = c.digits("Expires", 10);
+                c.expectEnd("Expires");
+                if (v > 0xFFFF_FFFFL) {
+                    throw new SipParseException("Expires above 2**32-1", valueStartAt(i) - start);
+                }
+                expires = v;
+            }
+        }
+        return expires;
+    }
+
+    /** Option tags of every Supported header (empty when none). */
+    public List<String> supported() {
+        return optionTags(HeaderName.SUPPORTED);
+    }
+
+    /** Option tags of every Require header (empty when none). */
+    public List<String> require() {
+        return optionTags(HeaderName.REQUIRE);
+    }
+
+    /** Option tags of every Proxy-Require header (empty when none). */
+    public List<String> proxyRequire() {
+        return optionTags(HeaderName.PROXY_REQUIRE);
+    }
+
+    private List<String> optionTags(HeaderName type) {
+        List<String> tags = new ArrayList<>(2);
+        for (int i = indexOf(type, 0); i >= 0; i = indexOf(type, i + 1)) {
+            int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
+            for (int k = 0; k < spans.length; k += 2) {
+                Cursor c = new Cursor(buf, spans[k], spans[k + 1], start);
+                c.skipLws();
+                int s = c.token("option tag of " + type.canonicalName());
+                int e = c.pos;
+                c.expectEnd("option tag of " + type.canonicalName());
+                tags.add(Bytes.string(buf, s, e));
+            }
+        }
+        return tags;
+    }
+
+    // ---- body and bytes ---------------------------------------------------------------------
+
+    /** The body length in bytes (0 when none). */
+    public int bodyLength() {
+        return bodyLength;
+    }
+
+    /** A copy of the body. */
+    public byte[] body() {
+        return Arrays.copyOfRange(buf, bodyStart, bodyStart + bodyLength);
+    }
+
+    int bodyStart() {
+        return bodyStart;
+    }
+
+    /** The length of the message from its start line to the end of its body (leading CRLFs and extra datagram bytes excluded). */
+    public int length() {
+        return bodyStart + bodyLength - firstLine;
+    }
+
+    /** The message as bytes, exactly as received (without leading CRLFs and bytes past the body). */
+    public byte[] toBytes() {
+        return Arrays.copyOfRange(buf, firstLine, bodyStart + bodyLength);
+    }
+
+    /**
+     * Parses everything a proxy may look at: the Request-URI, every Via, From, To, Call-ID, CSeq,
+     * Max-Forwards, Contact, Route, Record-Route, Path, Content-Type, Expires, Supported, Require
+     * and Proxy-Require. Also checks the rules across headers: the headers every request and
+     * response needs (Via, From, To, Call-ID, CSeq), headers that must appear once, and that a
+     * request's CSeq method is its method.
+     *
+     * @return this message
+     * @throws SipParseException at the first fault
+     */
+    public SipMessage validate() {
+        if (request) {
+            SipUri uri = requestUri();
+            if (uri.scheme() == SipUri.Scheme.SIP || uri.scheme() == SipUri.Scheme.SIPS) {
+                if (uri.headers() != null) {
+                    throw new SipParseException("Request-URI must not have a headers component", uriStart - start);
+                }
+            }
+        }
+        for (HeaderName required : REQUIRED) {
+            if (indexOf(required, 0) < 0) {
+                throw new SipParseException("missing required header " + required.canonicalName(), headersEnd - start);
+            }
+        }
+        for (HeaderName once : SINGLE) {
+            int first = indexOf(once, 0);
+            if (first >= 0 && indexOf(once, first + 1) >= 0) {
+                throw new SipParseException(once.canonicalName() + " appears more than once",
+                        lineStartAt(indexOf(once, first + 1)) - start);
+            }
+        }
+        vias();
+        from();
+        to();
+        callId();
+        CSeq cs = cseq();
+        if (request && !(cs.method() == method && (method != SipMethod.OTHER
+                || Bytes.regionEquals(buf, methodStart, methodEnd, cs.methodName())))) {
+            throw new SipParseException("CSeq method " + cs.methodName() + " does not match the request method "
+                    + methodName(), valueStartAt(indexOf(HeaderName.CSEQ, 0)) - start);
+        }
+        maxForwards();
+        contacts();
+        routes();
+        recordRoutes();
+        paths();
+        contentType();
+        expires();
+        supported();
+        require();
+        proxyRequire();
+        return this;
+    }
+
+    /** Starts an edit; the message itself is not changed. */
+    public MessageEditor edit() {
+        return new MessageEditor(this);
+    }
+
+    /** The message as text (UTF-8), for logs and tests. */
+    @Override
+    public String toString() {
+        return new String(buf, firstLine, length(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

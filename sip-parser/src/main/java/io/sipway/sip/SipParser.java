@@ -1,0 +1,289 @@
+package io.sipway.sip;
+
+/**
+ * Frames one SIP message (RFC 3261 section 7): the start line is tokenised, every header line is
+ * found and typed ({@link HeaderName}), folded lines are joined logically, and Content-Length is
+ * checked against the bytes. Nothing inside a header value is parsed here: the typed views of
+ * {@link SipMessage} do that on first access, and {@link SipMessage#validate()} does it for all.
+ *
+ * <p>The message keeps a reference to the caller's array and never copies it: the caller must not
+ * reuse the array while the message is in use.
+ *
+ * <p>Work is one pass over the header block plus a bounded look at the Content-Length digits, so
+ * time is linear in the input; every failure is a {@link SipParseException}.
+ */
+public final class SipParser {
+    private static final SipParser DEFAULT = new SipParser(SipParserConfig.defaults());
+
+    private final SipParserConfig config;
+
+    public SipParser(SipParserConfig config) {
+        this.config = config;
+    }
+
+    /** A parser with {@link SipParserConfig#defaults()}. */
+    public static SipParser defaults() {
+        return DEFAULT;
+    }
+
+    /** Parses a whole datagram with the default limits (see {@link #parseDatagram}). */
+    public static SipMessage parse(byte[] datagram) {
+        return DEFAULT.parseDatagram(datagram, 0, datagram.length);
+    }
+
+    /**
+     * Parses a message that arrived as one datagram (RFC 3261 18.3): with a Content-Length the
+     * body is that many bytes and extra bytes are discarded; a body shorter than Content-Length is
+     * an error; without Content-Length the body runs to the end of the datagram.
+     */
+    public SipMessage parseDatagram(byte[] buf, int off, int len) {
+        return frame(buf, off, len, false);
+    }
+
+    /**
+     * Parses one message cut from a byte stream by {@link StreamFramer}: Content-Length is required
+     * (unless {@link SipParserConfig#acceptNoContentLength()}) and the region must end exactly with
+     * the body.
+     */
+    public SipMessage parseStream(byte[] buf, int off, int len) {
+        return frame(buf, off, len, true);
+    }
+
+    private SipMessage frame(byte[] buf, int off, int len, boolean stream) {
+        if (off < 0 || len < 0 || off + len > buf.length) {
+            throw new IndexOutOfBoundsException("region " + off + "+" + len + " of " + buf.length);
+        }
+        if (len > config.maxMessageSize()) {
+            throw new SipParseException("message larger than " + config.maxMessageSize() + " bytes", config.maxMessageSize());
+        }
+        int end = off + len;
+        int p = off;
+        // RFC 3261 7.5: CRLFs before the start line are ignored (keep-alives).
+        while (p + 1 < end && buf[p] == Bytes.CR && buf[p + 1] == Bytes.LF) {
+            p += 2;
+        }
+        if (p >= end) {
+            throw new SipParseException("empty message", p - off);
+        }
+        SipMessage m = new SipMessage(buf, off, p);
+        p = startLine(m, buf, p, end, off);
+        p = headers(m, buf, p, end, off);
+        body(m, buf, p, end, off, stream);
+        return m;
+    }
+
+    /**
+     * Finds the CRLF that ends the line starting at {@code from}; a bare CR or LF is an error, and
+     * so is any other control character but HT in the start line. {@code nameStart/nameEnd} name the header for error messages (-1: the start line);
+     * the name is turned into text only when there is an error.
+     */
+    private static int lineEnd(byte[] buf, int from, int end, int base, int nameStart, int nameEnd) {
+        for (int p = from; p < end; p++) {
+            int b = buf[p] & 0xff;
+            if (b < 0x20 || b == 0x7f) {
+                if (b == Bytes.CR) {
+                    if (p + 1 < end && buf[p + 1] == Bytes.LF) {
+                        return p;
+                    }
+                    throw new SipParseException("CR without LF in " + where(buf, nameStart, nameEnd), p - base);
+                }
+                if (b == Bytes.LF) {
+                    throw new SipParseException("line ends with LF without CR in " + where(buf, nameStart, nameEnd), p - base);
+                }
+                // Header values may carry any other control character (quoted-pair allows
+                // %x00-09 / %x0B-0C / %x0E-7F); the start line may not.
+                if (b != Bytes.HT && nameStart < 0) {
+                    throw new SipParseException("control character " + Cursor.describe(b) + " in " + where(buf, nameStart, nameEnd), p - base);
+                }
+            }
+        }
+        throw new SipParseException("message ends inside the " + where(buf, nameStart, nameEnd), end - base);
+    }
+
+    private static String where(byte[] buf, int nameStart, int nameEnd) {
+        return nameStart < 0 ? "start line" : "header " + Bytes.string(buf, nameStart, nameEnd);
+    }
+
+    private static int startLine(SipMessage m, byte[] buf, int p, int end, int base) {
+        int eol = lineEnd(buf, p, end, base, -1, -1);
+        if (eol - p >= 4 && Bytes.regionEqualsIgnoreCase(buf, p, p + 4, "sip/")) {
+            // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
+            int v = version(buf, p, eol, base);
+            if (v >= eol || buf[v] != Bytes.SP) {
+                throw new SipParseException("expected one space after the SIP version", v - base);
+            }
+            int c = v + 1;
+            int code = 0;
+            int q = c;
+            while (q < eol && Bytes.isDigit(buf[q]) && q - c < 4) {
+                code = code * 10 + (buf[q] - '0');
+                q++;
+            }
+            if (q - c != 3 || (q < eol && buf[q] != Bytes.SP)) {
+                throw new SipParseException("status code must be three digits", c - base);
+            }
+            if (code < 100) {
+                throw new SipParseException("status code below 100", c - base);
+            }
+            m.setStatusLine(code, q < eol ? q + 1 : eol, eol);
+        } else {
+            // Request-Line = Method SP Request-URI SP SIP-Version CRLF
+            int q = p;
+            while (q < eol && Bytes.isToken(buf[q])) {
+                q++;
+            }
+            if (q == p) {
+                throw new SipParseException("request line must start with a method token", p - base);
+            }
+            if (q >= eol || buf[q] != Bytes.SP) {
+                throw new SipParseException("expected one space after the method", q - base);
+            }
+            int methodEnd = q;
+            int uriStart = q + 1;
+            int u = uriStart;
+            while (u < eol && buf[u] != Bytes.SP && buf[u] != Bytes.HT) {
+                u++;
+            }
+            if (u == uriStart) {
+                throw new SipParseException("empty Request-URI (or more than one space after the method)", uriStart - base);
+            }
+            if (u >= eol || buf[u] != Bytes.SP) {
+                throw new SipParseException("expected one space and the SIP version after the Request-URI", u - base);
+            }
+            int versionStart = u + 1;
+            int v = version(buf, versionStart, eol, base);
+            if (v != eol) {
+                throw new SipParseException(
+                        Bytes.isWsp(buf[v]) ? "white space after the SIP version" : "unexpected text after the SIP version", v - base);
+            }
+            m.setRequestLine(SipMethod.of(buf, p, methodEnd), p, methodEnd, uriStart, u);
+        }
+        return eol + 2;
+    }
+
+    /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT, which must be 2.0; returns the position after it. */
+    private static int version(byte[] buf, int p, int eol, int base) {
+        if (eol - p < 4 || !Bytes.regionEqualsIgnoreCase(buf, p, p + 4, "sip/")) {
+            throw new SipParseException("expected SIP version", p - base);
+        }
+        int q = p + 4;
+        int major = q;
+        while (q < eol && Bytes.isDigit(buf[q])) {
+            q++;
+        }
+        if (q == major || q >= eol || buf[q] != '.') {
+            throw new SipParseException("malformed SIP version", p - base);
+        }
+        int majorEnd = q++;
+        int minor = q;
+        while (q < eol && Bytes.isDigit(buf[q])) {
+            q++;
+        }
+        if (q == minor) {
+            throw new SipParseException("malformed SIP version", p - base);
+        }
+        if (majorEnd - major != 1 || buf[major] != '2' || q - minor != 1 || buf[minor] != '0') {
+            throw new SipParseException("unsupported SIP version " + Bytes.string(buf, p, q), p - base);
+        }
+        return q;
+    }
+
+    private int headers(SipMessage m, byte[] buf, int p, int end, int base) {
+        int max = config.maxHeaders();
+        while (true) {
+            if (p + 1 < end && buf[p] == Bytes.CR && buf[p + 1] == Bytes.LF) {
+                m.setHeadersEnd(p);
+                return p + 2;
+            }
+            if (p >= end) {
+                throw new SipParseException("message ends before the empty line that closes the headers", p - base);
+            }
+            int nameStart = p;
+            while (p < end && Bytes.isToken(buf[p])) {
+                p++;
+            }
+            if (p == nameStart) {
+                if (Bytes.isWsp(buf[p])) {
+                    throw new SipParseException("header line starts with white space (continuation of nothing)", p - base);
+                }
+                throw new SipParseException("invalid character " + Cursor.describe(buf[p] & 0xff) + " in header name", p - base);
+            }
+            int nameEnd = p;
+            while (p < end && Bytes.isWsp(buf[p])) {
+                p++;
+            }
+            if (p >= end || buf[p] != ':') {
+                throw new SipParseException("expected ':' after header name " + Bytes.string(buf, nameStart, nameEnd), p - base);
+            }
+            int colon = p++;
+            // The value runs to the first CRLF not followed by SP/HT (RFC 3261 7.3.1 folding).
+            int eol;
+            while (true) {
+                eol = lineEnd(buf, p, end, base, nameStart, nameEnd);
+                p = eol + 2;
+                if (p < end && Bytes.isWsp(buf[p])) {
+                    continue;
+                }
+                break;
+            }
+            int vs = colon + 1;
+            while (vs < eol && Bytes.isLws(buf[vs])) {
+                vs++;
+            }
+            int ve = eol;
+            while (ve > vs && Bytes.isLws(buf[ve - 1])) {
+                ve--;
+            }
+            if (m.headerCount() >= max) {
+                throw new SipParseException("more than " + max + " header fields", nameStart - base);
+            }
+            m.addHeader(nameStart, vs, ve, HeaderName.of(buf, nameStart, nameEnd));
+        }
+    }
+
+    private void body(SipMessage m, byte[] buf, int bodyStart, int end, int base, boolean stream) {
+        long contentLength = -1;
+        int clHeader = -1;
+        for (int i = m.headerCount() - 1; i >= 0; i--) {
+            if (m.typeAt(i) == HeaderName.CONTENT_LENGTH) {
+                if (clHeader >= 0) {
+                    throw new SipParseException("Content-Length appears more than once", m.lineStartAt(clHeader) - base);
+                }
+                clHeader = i;
+            }
+        }
+        if (clHeader >= 0) {
+            Cursor c = new Cursor(buf, m.valueStartAt(clHeader), m.valueEndAt(clHeader), base);
+            if (c.peek() == '-') {
+                throw c.error("negative Content-Length");
+            }
+            contentLength = c.digits("Content-Length", 10);
+            c.expectEnd("Content-Length");
+            if (contentLength > config.maxMessageSize()) {
+                throw new SipParseException("Content-Length " + contentLength + " exceeds the largest message ("
+                        + config.maxMessageSize() + " bytes)", m.valueStartAt(clHeader) - base);
+            }
+        }
+        int available = end - bodyStart;
+        int bodyLength;
+        if (contentLength < 0) {
+            if (stream && !config.acceptNoContentLength()) {
+                throw new SipParseException("message on a stream without Content-Length", m.headersEnd() - base);
+            }
+            bodyLength = stream ? 0 : available;
+            if (stream && available != 0) {
+                throw new SipParseException("bytes after a message without Content-Length", bodyStart - base);
+            }
+        } else {
+            bodyLength = (int) contentLength;
+            if (available < bodyLength) {
+                throw new SipParseException("body shorter than Content-Length (" + available + " of " + bodyLength
+                        + " bytes)", end - base);
+            }
+            if (stream && available > bodyLength) {
+                throw new SipParseException("bytes after the body on a stream message", bodyStart + bodyLength - base);
+            }
+        }
+        m.setBody(bodyStart, bodyLength, (int) contentLength);
+    }
+}
