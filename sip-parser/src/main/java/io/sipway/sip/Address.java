@@ -7,27 +7,29 @@ import java.util.Locale;
  * A name-addr or addr-spec with header parameters: the value of From, To, Contact, Route,
  * Record-Route, Path (RFC 3261 20.10, 20.20, 20.39, 20.30, 20.34, RFC 3327). A Contact of
  * {@code *} is an address with {@link #isWildcard()} true and no URI.
+ *
+ * <p>The URI inside is found when the address is parsed and parsed itself on the first call of
+ * {@link #uri()}: a proxy reads the tag of From and To on every message, their URIs rarely.
  */
 public final class Address {
     private final byte[] buf;
+    /** The message's cursor, used again to parse the URI on demand (no cursor per address). */
+    private final Cursor cursor;
     private final int start;
     private final int end;
-    private final int displayStart;
-    private final int displayEnd;
-    private final SipUri uri;
-    private final boolean angleBrackets;
-    private final Params params;
+    private int displayStart = -1;
+    private int displayEnd = -1;
+    private int uriStart = -1;
+    private int uriEnd = -1;
+    private boolean angleBrackets;
+    private int paramsStart;
+    private SipUri uri;
 
-    private Address(byte[] buf, int start, int end, int displayStart, int displayEnd, SipUri uri,
-                    boolean angleBrackets, Params params) {
-        this.buf = buf;
+    private Address(Cursor cursor, int start, int end) {
+        this.buf = cursor.buf;
+        this.cursor = cursor;
         this.start = start;
         this.end = end;
-        this.displayStart = displayStart;
-        this.displayEnd = displayEnd;
-        this.uri = uri;
-        this.angleBrackets = angleBrackets;
-        this.params = params;
     }
 
     /**
@@ -36,57 +38,57 @@ public final class Address {
      * @param wildcardAllowed true for Contact, where the whole value may be {@code *}
      * @param what            the header's name, for error messages
      */
-    static Address parse(byte[] buf, int from, int to, int base, boolean wildcardAllowed, String what) {
-        Cursor c = new Cursor(buf, from, to, base);
+    static Address parse(Cursor c, int from, int to, boolean wildcardAllowed, String what) {
+        byte[] buf = c.buf;
+        Address a = new Address(c, from, to);
+        c.reset(from, to);
         c.skipLws();
         if (c.peek() == '*' && wildcardAllowed) {
             c.pos++;
-            Params params = Params.parseHeaderParams(c, what);
+            a.paramsStart = c.pos;
+            Params.checkHeaderParams(c, what);
             c.expectEnd(what);
-            return new Address(buf, from, to, -1, -1, null, false, params);
+            return a;
         }
-        int displayStart = -1;
-        int displayEnd = -1;
-        boolean nameAddr = false;
         if (c.peek() == '"') {
-            displayStart = c.quotedString("display name of " + what);
-            displayEnd = c.pos;
+            a.displayStart = c.quotedString("display name of ", what);
+            a.displayEnd = c.pos;
             c.skipLws();
             if (c.peek() != '<') {
                 throw c.error("expected '<' after the display name of " + what);
             }
-            nameAddr = true;
+            a.angleBrackets = true;
         } else if (c.peek() == '<') {
-            nameAddr = true;
+            a.angleBrackets = true;
         } else {
             // *(token LWS) followed by '<' is a display name; anything else is an addr-spec.
             int save = c.pos;
             int lastTokenEnd = -1;
-            while (c.pos < c.end && Bytes.isToken(c.buf[c.pos])) {
-                while (c.pos < c.end && Bytes.isToken(c.buf[c.pos])) {
+            while (c.pos < c.end && Bytes.isToken(buf[c.pos])) {
+                while (c.pos < c.end && Bytes.isToken(buf[c.pos])) {
                     c.pos++;
                 }
                 lastTokenEnd = c.pos;
                 c.skipLws();
             }
             if (c.peek() == '<' && lastTokenEnd >= 0) {
-                displayStart = save;
-                displayEnd = lastTokenEnd;
-                nameAddr = true;
+                a.displayStart = save;
+                a.displayEnd = lastTokenEnd;
+                a.angleBrackets = true;
             } else {
                 c.pos = save;
             }
         }
-        SipUri uri;
-        if (nameAddr) {
-            int open = c.pos;
-            int close = Bytes.indexOf(buf, open + 1, to, '>');
+        if (a.angleBrackets) {
+            int close = Bytes.indexOf(buf, c.pos + 1, to, '>');
             if (close < 0) {
                 throw c.error("missing '>' in " + what);
             }
-            uri = SipUri.parse(buf, open + 1, close, base);
+            a.uriStart = c.pos + 1;
+            a.uriEnd = close;
             c.pos = close + 1;
         } else {
+            // RFC 3261 20.10: without brackets the URI ends at ';' ',' '?' (those belong to the header)
             int uriStart = c.pos;
             while (c.pos < to) {
                 byte b = buf[c.pos];
@@ -98,21 +100,34 @@ public final class Address {
             if (c.pos == uriStart) {
                 throw c.error(c.atEnd() ? "missing address in " + what : "invalid character " + Cursor.describe(c.peek()) + " in " + what);
             }
-            uri = SipUri.parse(buf, uriStart, c.pos, base);
+            a.uriStart = uriStart;
+            a.uriEnd = c.pos;
         }
-        Params params = Params.parseHeaderParams(c, what);
+        if (a.uriStart >= a.uriEnd || !Bytes.isAlpha(buf[a.uriStart])) {
+            throw new SipParseException("URI in " + what + " must start with a scheme", a.uriStart - c.base);
+        }
+        a.paramsStart = c.pos;
+        Params.checkHeaderParams(c, what);
         c.expectEnd(what);
-        return new Address(buf, from, to, displayStart, displayEnd, uri, nameAddr, params);
+        return a;
     }
 
     /** True for the Contact value {@code *} (RFC 3261 10.2.2: remove all bindings). */
     public boolean isWildcard() {
-        return uri == null;
+        return uriStart < 0;
     }
 
-    /** The URI, or null for a wildcard Contact. */
+    /** The URI (parsed on first call), or null for a wildcard Contact. */
     public SipUri uri() {
+        if (uri == null && uriStart >= 0) {
+            uri = SipUri.parse(cursor, uriStart, uriEnd);
+        }
         return uri;
+    }
+
+    /** The URI exactly as written, or null for a wildcard Contact. */
+    public String uriString() {
+        return uriStart < 0 ? null : Bytes.string(buf, uriStart, uriEnd);
     }
 
     /** True when the URI was written inside angle brackets (name-addr). */
@@ -125,14 +140,18 @@ public final class Address {
         return displayStart < 0 ? null : Bytes.string(buf, displayStart, displayEnd);
     }
 
+    private long param0(String lowerName) {
+        return Params.findHeaderParam(buf, paramsStart, end, lowerName);
+    }
+
     /** The tag parameter (From/To), or null. */
     public String tag() {
-        return params.value("tag");
+        return Params.string(buf, param0("tag"));
     }
 
     /** Contact {@code expires} parameter in seconds, or -1 when absent or not a number. */
     public long expires() {
-        String v = params.value("expires");
+        String v = Params.string(buf, param0("expires"));
         if (v == null || v.isEmpty() || v.length() > 10) {
             return -1;
         }
@@ -146,8 +165,8 @@ public final class Address {
 
     /** Contact {@code q} parameter (0..1), or -1 when absent or malformed. */
     public float q() {
-        String v = params.value("q");
-        if (v == null) {
+        String v = Params.string(buf, param0("q"));
+        if (v == null || v.isEmpty() || !(Bytes.isDigit(v.charAt(0)))) {
             return -1;
         }
         try {
@@ -160,11 +179,11 @@ public final class Address {
 
     /** Any header parameter: its value ("" for a flag), or null. Name in any case. */
     public String param(String name) {
-        return params.value(name.toLowerCase(Locale.ROOT));
+        return Params.string(buf, param0(name.toLowerCase(Locale.ROOT)));
     }
 
     public List<String> paramNames() {
-        return params.names();
+        return Params.headerParamNames(buf, paramsStart, end);
     }
 
     /** The value exactly as written. */

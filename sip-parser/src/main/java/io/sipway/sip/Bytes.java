@@ -1,5 +1,8 @@
 package io.sipway.sip;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Character classes of RFC 3261 section 25 and small byte helpers. Package-private. */
@@ -164,6 +167,35 @@ final class Bytes {
 
     static String string(byte[] buf, int from, int to) {
         return new String(buf, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+
+    /**
+     * Index of the first CR or LF in {@code buf[from, to)}, or {@code to}. Reads eight bytes at a
+     * time (the "has zero byte" bit trick on the word XOR CR and XOR LF): header lines are most of
+     * a message and this is where framing spends its time.
+     */
+    static int indexOfCrOrLf(byte[] buf, int from, int to) {
+        int p = from;
+        while (p + 8 <= to) {
+            long w = (long) LONG_LE.get(buf, p);
+            long x = w ^ CRS;
+            long y = w ^ LFS;
+            long hits = ((x - ONES) & ~x | (y - ONES) & ~y) & HIGHS;
+            if (hits != 0) {
+                return p + (Long.numberOfTrailingZeros(hits) >>> 3);
+            }
+            p += 8;
+        }
+        while (p < to && buf[p] != CR && buf[p] != LF) {
+            p++;
+        }
+        return p;
     }
 
     /** Index of {@code b} in {@code buf[from, to)}, or -1. */

@@ -15,8 +15,10 @@ public final class CSeq {
         this.methodName = methodName;
     }
 
-    static CSeq parse(byte[] buf, int from, int to, int base) {
-        Cursor c = new Cursor(buf, from, to, base);
+    static CSeq parse(Cursor c, int from, int to) {
+        byte[] buf = c.buf;
+        int base = c.base;
+        c.reset(from, to);
         c.skipLws();
         int numberAt = c.pos;
         long number = c.digits("CSeq number", 10);

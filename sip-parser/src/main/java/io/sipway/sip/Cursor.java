@@ -8,14 +8,26 @@ package io.sipway.sip;
 final class Cursor {
     final byte[] buf;
     final int base;
-    final int end;
+    int end;
     int pos;
+    /** The last parameter read by {@link Params#next}: name and value spans (value -1 when it has none). */
+    int nameStart;
+    int nameEnd;
+    int valueStart;
+    int valueEnd;
 
     Cursor(byte[] buf, int pos, int end, int base) {
         this.buf = buf;
         this.pos = pos;
         this.end = end;
         this.base = base;
+    }
+
+    /** Points the cursor at another region of the same buffer (one cursor serves a whole message). */
+    Cursor reset(int from, int to) {
+        this.pos = from;
+        this.end = to;
+        return this;
     }
 
     boolean atEnd() {
@@ -53,6 +65,18 @@ final class Cursor {
         }
     }
 
+    /** {@link #token(String)} for the error text {@code what + of}, joined only on error. */
+    int token(String what, String of) {
+        if (pos < end && Bytes.isToken(buf[pos])) {
+            int start = pos;
+            while (pos < end && Bytes.isToken(buf[pos])) {
+                pos++;
+            }
+            return start;
+        }
+        return token(what + of);
+    }
+
     /** Reads 1*token and returns where it started; the token ends at {@link #pos}. */
     int token(String what) {
         int start = pos;
@@ -63,6 +87,29 @@ final class Cursor {
             throw error(atEnd() ? "missing " + what : "invalid character " + describe(peek()) + " in " + what);
         }
         return start;
+    }
+
+    /** {@link #quotedString(String)} for the error text {@code what + of}, joined only on error. */
+    int quotedString(String what, String of) {
+        int start = pos;
+        pos++;
+        while (pos < end) {
+            byte b = buf[pos];
+            if (b == '"') {
+                pos++;
+                return start;
+            }
+            if (b == '\\' && pos + 1 < end && buf[pos + 1] != '\r' && buf[pos + 1] != '\n') {
+                pos += 2;
+                continue;
+            }
+            if (b == '\\') {
+                break;
+            }
+            pos++;
+        }
+        pos = start;
+        return quotedString(what + of);
     }
 
     /** Reads a quoted-string starting at the opening quote; returns its start, {@link #pos} is after the closing quote. */

@@ -5,6 +5,14 @@ final class Host {
     private Host() {
     }
 
+    /** The kind of an already checked host {@code buf[from, to)}: computed when asked, not stored per view. */
+    static SipUri.HostType kind(byte[] buf, int from, int to) {
+        if (buf[from] == '[') {
+            return SipUri.HostType.IPV6;
+        }
+        return isIpv4(buf, from, to) ? SipUri.HostType.IPV4 : SipUri.HostType.NAME;
+    }
+
     /** Reads a host at the cursor and says which kind it is. */
     static SipUri.HostType parse(Cursor c, String what) {
         if (c.peek() == '[') {
@@ -143,10 +151,17 @@ final class Host {
     /** port = 1*DIGIT, at most 65535. */
     static int port(Cursor c, String what) {
         int start = c.pos;
-        long v = c.digits("port of " + what, 5);
-        if (v > 65535) {
+        int v = 0;
+        while (c.pos < c.end && Bytes.isDigit(c.buf[c.pos]) && c.pos - start < 5) {
+            v = v * 10 + (c.buf[c.pos] - '0');
+            c.pos++;
+        }
+        if (c.pos == start) {
+            throw c.error(c.atEnd() ? "missing port of " + what : "invalid character " + Cursor.describe(c.peek()) + " in port of " + what);
+        }
+        if (v > 65535 || (c.pos < c.end && Bytes.isDigit(c.buf[c.pos]))) {
             throw new SipParseException("port out of range in " + what, start - c.base);
         }
-        return (int) v;
+        return v;
     }
 }

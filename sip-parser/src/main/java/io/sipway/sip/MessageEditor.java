@@ -87,12 +87,12 @@ public final class MessageEditor {
             int vs = msg.valueStartAt(i);
             int ve = msg.valueEndAt(i);
             int[] spans = Values.split(buf, vs, ve, msg.firstLineStart());
-            if (spans.length <= 2) {
+            if (spans[0] <= 2) {
                 replaced[i] = REMOVED;
             } else {
                 // keep the name and what follows the first value's comma, as written
                 int ls = msg.lineStartAt(i);
-                int restFrom = spans[2];
+                int restFrom = spans[3];
                 byte[] line = new byte[(vs - ls) + (ve - restFrom) + 2];
                 System.arraycopy(buf, ls, line, 0, vs - ls);
                 System.arraycopy(buf, restFrom, line, vs - ls, ve - restFrom);

@@ -1,164 +1,112 @@
 package io.sipway.sip;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Parameters as offsets into the message buffer: {@code ;name[=value]} of a header value
- * (generic-param, LWS allowed around ';' and '=') or of a URI (uri-parameter, no LWS, escapes).
- * Names compare case-insensitively; values are returned as written (quotes kept for quoted strings).
+ * Parameters ({@code ;name[=value]}) of a header value (generic-param: LWS allowed around ';' and
+ * '=', values token / host / quoted-string) or of a URI (uri-parameter: no LWS, escapes allowed).
+ *
+ * <p>A view keeps only where its parameter list starts and ends: the list is checked once when
+ * the view is parsed, and a lookup walks the few bytes again. That costs no allocation per
+ * message, where an index of every parameter would cost an array per view.
+ *
+ * <p>A lookup answers a packed span: {@code (valueStart << 32) | valueEnd}, {@link #ABSENT} when
+ * the parameter is missing; a flag parameter has {@code valueStart == valueEnd}.
  */
 final class Params {
-    static final Params EMPTY = new Params(null, new int[0], 0);
+    static final long ABSENT = -1L;
 
-    private final byte[] buf;
-    private final int[] spans; // per parameter: nameStart, nameEnd, valueStart, valueEnd (value -1 when absent)
-    private final int count;
-
-    private Params(byte[] buf, int[] spans, int count) {
-        this.buf = buf;
-        this.spans = spans;
-        this.count = count;
+    private Params() {
     }
 
-    int size() {
-        return count;
+    static int valueStart(long span) {
+        return (int) (span >>> 32);
     }
 
-    /** Index of the parameter named {@code lowerName} (lower-case ASCII), or -1. */
-    int indexOf(String lowerName) {
-        for (int i = 0; i < count; i++) {
-            if (Bytes.regionEqualsIgnoreCase(buf, spans[4 * i], spans[4 * i + 1], lowerName)) {
-                return i;
-            }
+    static int valueEnd(long span) {
+        return (int) span;
+    }
+
+    static boolean hasValue(long span) {
+        return span != ABSENT && valueStart(span) != valueEnd(span);
+    }
+
+    /** The value as text ("" for a flag), or null when absent. */
+    static String string(byte[] buf, long span) {
+        return span == ABSENT ? null : Bytes.string(buf, valueStart(span), valueEnd(span));
+    }
+
+    // ---- checking (once, when the view is parsed) -----------------------------------------
+
+    /**
+     * Checks a generic-param list {@code *( SEMI token [ EQUAL gen-value ] )} at the cursor and
+     * stops (without consuming) at anything but ';'.
+     */
+    static void checkHeaderParams(Cursor c, String what) {
+        while (next(c, what)) {
+            // each parameter is checked by next()
         }
-        return -1;
-    }
-
-    boolean has(String lowerName) {
-        return indexOf(lowerName) >= 0;
-    }
-
-    /** The value of the named parameter, "" when it has no value, null when absent. */
-    String value(String lowerName) {
-        int i = indexOf(lowerName);
-        return i < 0 ? null : valueAt(i);
-    }
-
-    String nameAt(int i) {
-        return Bytes.string(buf, spans[4 * i], spans[4 * i + 1]);
-    }
-
-    String valueAt(int i) {
-        int vs = spans[4 * i + 2];
-        return vs < 0 ? "" : Bytes.string(buf, vs, spans[4 * i + 3]);
-    }
-
-    boolean hasValueAt(int i) {
-        return spans[4 * i + 2] >= 0;
-    }
-
-    int valueStartAt(int i) {
-        return spans[4 * i + 2];
-    }
-
-    int valueEndAt(int i) {
-        return spans[4 * i + 3];
-    }
-
-    List<String> names() {
-        List<String> names = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            names.add(nameAt(i));
-        }
-        return names;
     }
 
     /**
-     * generic-param list of a header value: {@code *( SEMI token [ EQUAL gen-value ] )} where
-     * gen-value = token / host / quoted-string. Stops (without consuming) at anything but ';'.
+     * Reads the next generic-param at the cursor into {@code c.nameStart/nameEnd/valueStart/valueEnd}
+     * (value -1 when the parameter has none); false, without consuming, when no ';' follows.
      */
-    static Params parseHeaderParams(Cursor c, String what) {
-        int[] spans = null;
-        int n = 0;
-        while (c.consumeSeparator(';')) {
-            int ns = c.token("parameter name of " + what);
-            int ne = c.pos;
-            int vs = -1;
-            int ve = -1;
-            if (c.consumeSeparator('=')) {
-                int p = c.peek();
-                if (p == '"') {
-                    vs = c.quotedString("parameter value of " + what);
-                } else if (p == '[') {
-                    vs = c.pos;
-                    int close = Bytes.indexOf(c.buf, c.pos, c.end, ']');
-                    if (close < 0) {
-                        throw c.error("unterminated IPv6 reference in parameter of " + what);
-                    }
-                    c.pos = close + 1;
-                } else if (Bytes.regionEqualsIgnoreCase(c.buf, ns, ne, "received")) {
-                    // via-received = IPv4address / IPv6address: an IPv6 value has colons and no
-                    // brackets in RFC 3261's grammar (RFC 5118 4.5); take it whole.
-                    vs = c.pos;
-                    while (c.pos < c.end && (Bytes.isToken(c.buf[c.pos]) || c.buf[c.pos] == ':')) {
-                        c.pos++;
-                    }
-                    if (c.pos == vs) {
-                        throw c.error("missing received value in " + what);
-                    }
-                } else {
-                    vs = c.token("parameter value of " + what);
-                }
-                ve = c.pos;
-            }
-            if (spans == null) {
-                spans = new int[16];
-            } else if (4 * n == spans.length) {
-                spans = Arrays.copyOf(spans, spans.length * 2);
-            }
-            spans[4 * n] = ns;
-            spans[4 * n + 1] = ne;
-            spans[4 * n + 2] = vs;
-            spans[4 * n + 3] = ve;
-            n++;
+    static boolean next(Cursor c, String what) {
+        if (!c.consumeSeparator(';')) {
+            return false;
         }
-        return n == 0 ? EMPTY : new Params(c.buf, spans, n);
+        int ns = c.token("parameter name of ", what);
+        int ne = c.pos;
+        c.nameStart = ns;
+        c.nameEnd = ne;
+        c.valueStart = -1;
+        c.valueEnd = -1;
+        if (c.consumeSeparator('=')) {
+            c.valueStart = c.pos;
+            headerValue(c, ns, ne, what);
+            c.valueEnd = c.pos;
+        }
+        return true;
     }
 
-    /**
-     * uri-parameters: {@code *( ";" pname [ "=" pvalue ] )}, 1*paramchar each (escapes allowed).
-     * Stops at '?' or the end of the URI.
-     */
-    static Params parseUriParams(Cursor c) {
-        int[] spans = null;
-        int n = 0;
+    /** Reads one gen-value at the cursor. */
+    private static void headerValue(Cursor c, int ns, int ne, String what) {
+        int p = c.peek();
+        if (p == '"') {
+            c.quotedString("parameter value of ", what);
+        } else if (p == '[') {
+            int close = Bytes.indexOf(c.buf, c.pos, c.end, ']');
+            if (close < 0) {
+                throw c.error("unterminated IPv6 reference in parameter of " + what);
+            }
+            c.pos = close + 1;
+        } else if (Bytes.regionEqualsIgnoreCase(c.buf, ns, ne, "received")) {
+            // via-received = IPv4address / IPv6address: an IPv6 value has colons and no brackets
+            // in RFC 3261's grammar (RFC 5118 4.5); take it whole.
+            int vs = c.pos;
+            while (c.pos < c.end && (Bytes.isToken(c.buf[c.pos]) || c.buf[c.pos] == ':')) {
+                c.pos++;
+            }
+            if (c.pos == vs) {
+                throw c.error("missing received value in " + what);
+            }
+        } else {
+            c.token("parameter value of ", what);
+        }
+    }
+
+    /** Checks uri-parameters {@code *( ";" pname [ "=" pvalue ] )} at the cursor; stops at '?' or the end. */
+    static void checkUriParams(Cursor c) {
         while (c.peek() == ';') {
             c.pos++;
-            int ns = c.pos;
             paramChars(c, "URI parameter name");
-            int ne = c.pos;
-            int vs = -1;
-            int ve = -1;
             if (c.peek() == '=') {
                 c.pos++;
-                vs = c.pos;
                 paramChars(c, "URI parameter value");
-                ve = c.pos;
             }
-            if (spans == null) {
-                spans = new int[16];
-            } else if (4 * n == spans.length) {
-                spans = Arrays.copyOf(spans, spans.length * 2);
-            }
-            spans[4 * n] = ns;
-            spans[4 * n + 1] = ne;
-            spans[4 * n + 2] = vs;
-            spans[4 * n + 3] = ve;
-            n++;
         }
-        return n == 0 ? EMPTY : new Params(c.buf, spans, n);
     }
 
     private static void paramChars(Cursor c, String what) {
@@ -187,5 +135,128 @@ final class Params {
             throw c.error("invalid escape in " + what);
         }
         c.pos += 3;
+    }
+
+    // ---- lookups over an already checked list ---------------------------------------------
+
+    /** Finds {@code lowerName} in the checked header parameter list {@code buf[from, to)}. */
+    static long findHeaderParam(byte[] buf, int from, int to, String lowerName) {
+        int p = from;
+        while (true) {
+            p = skipLws(buf, p, to);
+            if (p >= to || buf[p] != ';') {
+                return ABSENT;
+            }
+            p = skipLws(buf, p + 1, to);
+            int ns = p;
+            while (p < to && Bytes.isToken(buf[p])) {
+                p++;
+            }
+            int ne = p;
+            int vs = ne;
+            int ve = ne;
+            int q = skipLws(buf, p, to);
+            if (q < to && buf[q] == '=') {
+                vs = skipLws(buf, q + 1, to);
+                ve = headerValueEnd(buf, vs, to);
+                p = ve;
+            }
+            if (Bytes.regionEqualsIgnoreCase(buf, ns, ne, lowerName)) {
+                return ((long) vs << 32) | (ve & 0xffffffffL);
+            }
+        }
+    }
+
+    /** End of a checked gen-value starting at {@code p}. */
+    private static int headerValueEnd(byte[] buf, int p, int to) {
+        if (p >= to) {
+            return p;
+        }
+        if (buf[p] == '"') {
+            p++;
+            while (p < to && buf[p] != '"') {
+                p += buf[p] == '\\' ? 2 : 1;
+            }
+            return Math.min(p + 1, to);
+        }
+        if (buf[p] == '[') {
+            int close = Bytes.indexOf(buf, p, to, ']');
+            return close < 0 ? to : close + 1;
+        }
+        while (p < to && (Bytes.isToken(buf[p]) || buf[p] == ':')) {
+            p++;
+        }
+        return p;
+    }
+
+    /** Finds {@code lowerName} in the checked URI parameter list {@code buf[from, to)}. */
+    static long findUriParam(byte[] buf, int from, int to, String lowerName) {
+        int p = from;
+        while (p < to && buf[p] == ';') {
+            int ns = ++p;
+            while (p < to && buf[p] != '=' && buf[p] != ';' && buf[p] != '?') {
+                p++;
+            }
+            int ne = p;
+            int vs = ne;
+            int ve = ne;
+            if (p < to && buf[p] == '=') {
+                vs = ++p;
+                while (p < to && buf[p] != ';' && buf[p] != '?') {
+                    p++;
+                }
+                ve = p;
+            }
+            if (Bytes.regionEqualsIgnoreCase(buf, ns, ne, lowerName)) {
+                return ((long) vs << 32) | (ve & 0xffffffffL);
+            }
+        }
+        return ABSENT;
+    }
+
+    /** Names of the header parameters in {@code buf[from, to)}, as written. */
+    static List<String> headerParamNames(byte[] buf, int from, int to) {
+        List<String> names = new ArrayList<>();
+        int p = from;
+        while (true) {
+            p = skipLws(buf, p, to);
+            if (p >= to || buf[p] != ';') {
+                return names;
+            }
+            p = skipLws(buf, p + 1, to);
+            int ns = p;
+            while (p < to && Bytes.isToken(buf[p])) {
+                p++;
+            }
+            names.add(Bytes.string(buf, ns, p));
+            int q = skipLws(buf, p, to);
+            if (q < to && buf[q] == '=') {
+                p = headerValueEnd(buf, skipLws(buf, q + 1, to), to);
+            }
+        }
+    }
+
+    /** Names of the URI parameters in {@code buf[from, to)}, as written. */
+    static List<String> uriParamNames(byte[] buf, int from, int to) {
+        List<String> names = new ArrayList<>();
+        int p = from;
+        while (p < to && buf[p] == ';') {
+            int ns = ++p;
+            while (p < to && buf[p] != '=' && buf[p] != ';' && buf[p] != '?') {
+                p++;
+            }
+            names.add(Bytes.string(buf, ns, p));
+            while (p < to && buf[p] != ';' && buf[p] != '?') {
+                p++;
+            }
+        }
+        return names;
+    }
+
+    private static int skipLws(byte[] buf, int p, int to) {
+        while (p < to && Bytes.isLws(buf[p])) {
+            p++;
+        }
+        return p;
     }
 }

@@ -18,7 +18,9 @@ import java.util.Locale;
  */
 public final class SipMessage {
     private static final int NOT_PARSED = -2;
-    private static final int FIELDS = 4; // per header: lineStart, valueStart, valueEnd, type ordinal
+    /** Per header: (type ordinal << 24) | (lineStart - start), valueStart, valueEnd. */
+    private static final int FIELDS = 3;
+    private static final int OFFSET_MASK = 0xFF_FFFF;
 
     /** RFC 3261 8.1.1: the header fields every request (and every response) carries. */
     private static final HeaderName[] REQUIRED = {
@@ -36,15 +38,16 @@ public final class SipMessage {
 
     private boolean request;
     private SipMethod method;
+    /** Request: the method. Response: the status code (methodStart) and nothing else. */
     private int methodStart;
     private int methodEnd;
+    /** Request: the Request-URI. Response: the reason phrase. */
     private int uriStart;
     private int uriEnd;
-    private int statusCode;
-    private int reasonStart;
-    private int reasonEnd;
 
     private int[] headers = new int[FIELDS * 16];
+    /** One cursor serves every typed view of this message (views are parsed one at a time). */
+    private Cursor cursor;
     private int headerCount;
     private int headersEnd;
     private int bodyStart;
@@ -84,9 +87,9 @@ public final class SipMessage {
 
     void setStatusLine(int statusCode, int reasonStart, int reasonEnd) {
         this.request = false;
-        this.statusCode = statusCode;
-        this.reasonStart = reasonStart;
-        this.reasonEnd = reasonEnd;
+        this.methodStart = statusCode;
+        this.uriStart = reasonStart;
+        this.uriEnd = reasonEnd;
     }
 
     void addHeader(int lineStart, int valueStart, int valueEnd, HeaderName type) {
@@ -94,10 +97,9 @@ public final class SipMessage {
         if (at == headers.length) {
             headers = Arrays.copyOf(headers, headers.length * 2);
         }
-        headers[at] = lineStart;
+        headers[at] = (type.ordinal() << 24) | (lineStart - start);
         headers[at + 1] = valueStart;
         headers[at + 2] = valueEnd;
-        headers[at + 3] = type.ordinal();
         headerCount++;
     }
 
@@ -112,12 +114,12 @@ public final class SipMessage {
     }
 
     int lineStartAt(int i) {
-        return headers[i * FIELDS];
+        return start + (headers[i * FIELDS] & OFFSET_MASK);
     }
 
     /** Where header i's line ends, its CRLF included. */
     int lineEndAt(int i) {
-        return i + 1 < headerCount ? headers[(i + 1) * FIELDS] : headersEnd;
+        return i + 1 < headerCount ? lineStartAt(i + 1) : headersEnd;
     }
 
     int valueStartAt(int i) {
@@ -129,7 +131,7 @@ public final class SipMessage {
     }
 
     HeaderName typeAt(int i) {
-        return HeaderName.byOrdinal(headers[i * FIELDS + 3]);
+        return HeaderName.byOrdinal(headers[i * FIELDS] >>> 24);
     }
 
     int headersEnd() {
@@ -142,7 +144,7 @@ public final class SipMessage {
 
     /** End of the start line, its CRLF included. */
     int firstLineEnd() {
-        return headerCount > 0 ? headers[0] : headersEnd;
+        return headerCount > 0 ? lineStartAt(0) : headersEnd;
     }
 
     byte[] buffer() {
@@ -188,19 +190,19 @@ public final class SipMessage {
     /** The parsed Request-URI, or null for a response. */
     public SipUri requestUri() {
         if (request && requestUri == null) {
-            requestUri = SipUri.parse(buf, uriStart, uriEnd, start);
+            requestUri = SipUri.parse(cursor(uriStart, uriEnd), uriStart, uriEnd);
         }
         return requestUri;
     }
 
     /** The status code of a response, 0 for a request. */
     public int statusCode() {
-        return request ? 0 : statusCode;
+        return request ? 0 : methodStart;
     }
 
     /** The reason phrase of a response (may be empty), or null for a request. */
     public String reasonPhrase() {
-        return request ? null : Bytes.string(buf, reasonStart, reasonEnd);
+        return request ? null : Bytes.string(buf, uriStart, uriEnd);
     }
 
     // ---- headers in general -----------------------------------------------------------------
@@ -261,7 +263,7 @@ public final class SipMessage {
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
             if (type.isCommaList()) {
                 int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
-                for (int k = 0; k < spans.length; k += 2) {
+                for (int k = 1; k <= spans[0]; k += 2) {
                     out.add(Bytes.string(buf, spans[k], spans[k + 1]));
                 }
             } else {
@@ -275,7 +277,7 @@ public final class SipMessage {
     public int count(HeaderName type) {
         int n = 0;
         for (int i = 0; i < headerCount; i++) {
-            if (headers[i * FIELDS + 3] == type.ordinal()) {
+            if (headers[i * FIELDS] >>> 24 == type.ordinal()) {
                 n++;
             }
         }
@@ -290,7 +292,7 @@ public final class SipMessage {
     int indexOf(HeaderName type, int from) {
         int ordinal = type.ordinal();
         for (int i = from; i < headerCount; i++) {
-            if (headers[i * FIELDS + 3] == ordinal) {
+            if (headers[i * FIELDS] >>> 24 == ordinal) {
                 return i;
             }
         }
@@ -321,6 +323,13 @@ public final class SipMessage {
 
     // ---- typed views ------------------------------------------------------------------------
 
+    Cursor cursor(int from, int to) {
+        if (cursor == null) {
+            cursor = new Cursor(buf, from, to, start);
+        }
+        return cursor.reset(from, to);
+    }
+
     /** The first Via value, or null when there is no Via. Only that value is parsed. */
     public Via topVia() {
         if (topVia == null) {
@@ -330,7 +339,8 @@ public final class SipMessage {
             }
             int vs = valueStartAt(i);
             int ve = valueEndAt(i);
-            topVia = Via.parse(buf, vs, Values.firstEnd(buf, vs, ve, start), start);
+            int e = Values.firstEnd(buf, vs, ve, start);
+            topVia = Via.parse(cursor(vs, e), vs, e);
         }
         return topVia;
     }
@@ -341,8 +351,8 @@ public final class SipMessage {
             List<Via> list = new ArrayList<>(4);
             for (int i = indexOf(HeaderName.VIA, 0); i >= 0; i = indexOf(HeaderName.VIA, i + 1)) {
                 int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
-                for (int k = 0; k < spans.length; k += 2) {
-                    list.add(Via.parse(buf, spans[k], spans[k + 1], start));
+                for (int k = 1; k <= spans[0]; k += 2) {
+                    list.add(Via.parse(cursor(spans[k], spans[k + 1]), spans[k], spans[k + 1]));
                 }
             }
             vias = Collections.unmodifiableList(list);
@@ -383,7 +393,8 @@ public final class SipMessage {
 
     private Address single(HeaderName type) {
         int i = indexOf(type, 0);
-        return i < 0 ? null : Address.parse(buf, valueStartAt(i), valueEndAt(i), start, false, type.canonicalName());
+        return i < 0 ? null : Address.parse(cursor(valueStartAt(i), valueEndAt(i)), valueStartAt(i), valueEndAt(i), false,
+                type.canonicalName());
     }
 
     /** The Call-ID, or null when absent. */
@@ -424,7 +435,7 @@ public final class SipMessage {
             if (i < 0) {
                 return null;
             }
-            cseq = CSeq.parse(buf, valueStartAt(i), valueEndAt(i), start);
+            cseq = CSeq.parse(cursor(valueStartAt(i), valueEndAt(i)), valueStartAt(i), valueEndAt(i));
         }
         return cseq;
     }
@@ -436,7 +447,7 @@ public final class SipMessage {
             if (i < 0) {
                 maxForwards = -1;
             } else {
-                Cursor c = new Cursor(buf, valueStartAt(i), valueEndAt(i), start);
+                Cursor c = cursor(valueStartAt(i), valueEndAt(i));
                 long v = c.digits("Max-Forwards", 10);
                 c.expectEnd("Max-Forwards");
                 if (v > 255) {
@@ -454,6 +465,26 @@ public final class SipMessage {
             routes = addresses(HeaderName.ROUTE, false);
         }
         return routes;
+    }
+
+    /**
+     * The first Route value, or null when there is none. Only that value is parsed: what
+     * loose routing (RFC 3261 16.4, Kamailio's loose_route) looks at.
+     */
+    public Address topRoute() {
+        if (routes != null) {
+            return routes.isEmpty() ? null : routes.get(0);
+        }
+        int i = indexOf(HeaderName.ROUTE, 0);
+        if (i < 0) {
+            return null;
+        }
+        int vs = valueStartAt(i);
+        int e = Values.firstEnd(buf, vs, valueEndAt(i), start);
+        if (e == vs) {
+            throw new SipParseException("empty Route", vs - start);
+        }
+        return Address.parse(cursor(vs, e), vs, e, false, "Route");
     }
 
     /** Record-Route values, top first (empty when none). */
@@ -501,11 +532,12 @@ public final class SipMessage {
         List<Address> list = new ArrayList<>(2);
         for (; i >= 0; i = indexOf(type, i + 1)) {
             int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
-            if (spans.length == 0) {
+            if (spans[0] == 0) {
                 throw new SipParseException("empty " + type.canonicalName(), valueStartAt(i) - start);
             }
-            for (int k = 0; k < spans.length; k += 2) {
-                list.add(Address.parse(buf, spans[k], spans[k + 1], start, wildcardAllowed, type.canonicalName()));
+            for (int k = 1; k <= spans[0]; k += 2) {
+                list.add(Address.parse(cursor(spans[k], spans[k + 1]), spans[k], spans[k + 1], wildcardAllowed,
+                        type.canonicalName()));
             }
         }
         return Collections.unmodifiableList(list);
@@ -522,14 +554,14 @@ public final class SipMessage {
         if (i < 0) {
             return null;
         }
-        Cursor c = new Cursor(buf, valueStartAt(i), valueEndAt(i), start);
+        Cursor c = cursor(valueStartAt(i), valueEndAt(i));
         c.token("Content-Type type");
         if (c.peek() != '/') {
             throw c.error("expected '/' in Content-Type");
         }
         c.pos++;
         c.token("Content-Type subtype");
-        Params.parseHeaderParams(c, "Content-Type");
+        Params.checkHeaderParams(c, "Content-Type");
         c.expectEnd("Content-Type");
         return headerValue(i);
     }
@@ -544,7 +576,7 @@ public final class SipMessage {
             if (i < 0) {
                 expires = -1;
             } else {
-                Cursor c = new Cursor(buf, valueStartAt(i), valueEndAt(i), start);
+                Cursor c = cursor(valueStartAt(i), valueEndAt(i));
                 long v = c.digits("Expires", 10);
                 c.expectEnd("Expires");
                 if (v > 0xFFFF_FFFFL) {
@@ -575,8 +607,8 @@ public final class SipMessage {
         List<String> tags = new ArrayList<>(2);
         for (int i = indexOf(type, 0); i >= 0; i = indexOf(type, i + 1)) {
             int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
-            for (int k = 0; k < spans.length; k += 2) {
-                Cursor c = new Cursor(buf, spans[k], spans[k + 1], start);
+            for (int k = 1; k <= spans[0]; k += 2) {
+                Cursor c = cursor(spans[k], spans[k + 1]);
                 c.skipLws();
                 int s = c.token("option tag of " + type.canonicalName());
                 int e = c.pos;

@@ -73,31 +73,50 @@ public final class SipParser {
     }
 
     /**
-     * Finds the CRLF that ends the line starting at {@code from}; a bare CR or LF is an error, and
-     * so is any other control character but HT in the start line. {@code nameStart/nameEnd} name the header for error messages (-1: the start line);
-     * the name is turned into text only when there is an error.
+     * Finds the CRLF that ends the start line beginning at {@code from}: a bare CR or LF and any
+     * control character but HT are errors.
      */
-    private static int lineEnd(byte[] buf, int from, int end, int base, int nameStart, int nameEnd) {
+    private static int startLineEnd(byte[] buf, int from, int end, int base) {
         for (int p = from; p < end; p++) {
             int b = buf[p] & 0xff;
             if (b < 0x20 || b == 0x7f) {
-                if (b == Bytes.CR) {
-                    if (p + 1 < end && buf[p + 1] == Bytes.LF) {
-                        return p;
-                    }
-                    throw new SipParseException("CR without LF in " + where(buf, nameStart, nameEnd), p - base);
+                if (b == Bytes.CR || b == Bytes.LF) {
+                    return crlfAt(buf, p, end, base, -1, -1);
                 }
-                if (b == Bytes.LF) {
-                    throw new SipParseException("line ends with LF without CR in " + where(buf, nameStart, nameEnd), p - base);
-                }
-                // Header values may carry any other control character (quoted-pair allows
-                // %x00-09 / %x0B-0C / %x0E-7F); the start line may not.
-                if (b != Bytes.HT && nameStart < 0) {
-                    throw new SipParseException("control character " + Cursor.describe(b) + " in " + where(buf, nameStart, nameEnd), p - base);
+                if (b != Bytes.HT) {
+                    throw new SipParseException("control character " + Cursor.describe(b) + " in the start line", p - base);
                 }
             }
         }
-        throw new SipParseException("message ends inside the " + where(buf, nameStart, nameEnd), end - base);
+        throw new SipParseException("message ends inside the start line", end - base);
+    }
+
+    /**
+     * Finds the CRLF that ends the header line part starting at {@code from}. Header values may
+     * carry any other control character (quoted-pair allows %x00-09 / %x0B-0C / %x0E-7F), so
+     * only CR and LF are looked for. {@code nameStart/nameEnd} name the header for error
+     * messages; the name becomes text only when there is an error.
+     */
+    private static int headerLineEnd(byte[] buf, int from, int end, int base, int nameStart, int nameEnd) {
+        int p = Bytes.indexOfCrOrLf(buf, from, end);
+        if (p >= end) {
+            throw new SipParseException("message ends inside the " + where(buf, nameStart, nameEnd), end - base);
+        }
+        return crlfAt(buf, p, end, base, nameStart, nameEnd);
+    }
+
+    /** {@code buf[p]} is CR or LF: it must be a CR followed by LF. */
+    private static int crlfAt(byte[] buf, int p, int end, int base, int nameStart, int nameEnd) {
+        if (buf[p] == Bytes.LF) {
+            throw new SipParseException("line ends with LF without CR in " + where(buf, nameStart, nameEnd), p - base);
+        }
+        if (p + 1 < end && buf[p + 1] == Bytes.LF) {
+            return p;
+        }
+        if (p + 1 >= end) {
+            throw new SipParseException("message ends inside the " + where(buf, nameStart, nameEnd), end - base);
+        }
+        throw new SipParseException("CR without LF in " + where(buf, nameStart, nameEnd), p - base);
     }
 
     private static String where(byte[] buf, int nameStart, int nameEnd) {
@@ -105,7 +124,7 @@ public final class SipParser {
     }
 
     private static int startLine(SipMessage m, byte[] buf, int p, int end, int base) {
-        int eol = lineEnd(buf, p, end, base, -1, -1);
+        int eol = startLineEnd(buf, p, end, base);
         if (eol - p >= 4 && Bytes.regionEqualsIgnoreCase(buf, p, p + 4, "sip/")) {
             // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
             int v = version(buf, p, eol, base);
@@ -219,7 +238,7 @@ public final class SipParser {
             // The value runs to the first CRLF not followed by SP/HT (RFC 3261 7.3.1 folding).
             int eol;
             while (true) {
-                eol = lineEnd(buf, p, end, base, nameStart, nameEnd);
+                eol = headerLineEnd(buf, p, end, base, nameStart, nameEnd);
                 p = eol + 2;
                 if (p < end && Bytes.isWsp(buf[p])) {
                     continue;
@@ -253,7 +272,7 @@ public final class SipParser {
             }
         }
         if (clHeader >= 0) {
-            Cursor c = new Cursor(buf, m.valueStartAt(clHeader), m.valueEndAt(clHeader), base);
+            Cursor c = m.cursor(m.valueStartAt(clHeader), m.valueEndAt(clHeader));
             if (c.peek() == '-') {
                 throw c.error("negative Content-Length");
             }

@@ -20,6 +20,8 @@ public final class SipParserConfig {
     /** Kamailio's BUF_SIZE: the largest datagram it reads and the default largest message. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 65_535;
     public static final int DEFAULT_MAX_HEADERS = 256;
+    /** Kamailio's largest tcp_rd_buf_size (16 MiB); also what the parser's 24-bit header offsets hold. */
+    public static final int MAX_MESSAGE_SIZE_LIMIT = 16 * 1024 * 1024 - 1;
 
     private static final SipParserConfig DEFAULTS =
             new SipParserConfig(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_HEADERS, false);
@@ -29,8 +31,8 @@ public final class SipParserConfig {
     private final boolean acceptNoContentLength;
 
     private SipParserConfig(int maxMessageSize, int maxHeaders, boolean acceptNoContentLength) {
-        if (maxMessageSize < 64) {
-            throw new IllegalArgumentException("maxMessageSize must be at least 64, got " + maxMessageSize);
+        if (maxMessageSize < 64 || maxMessageSize > MAX_MESSAGE_SIZE_LIMIT) {
+            throw new IllegalArgumentException("maxMessageSize must be 64.." + MAX_MESSAGE_SIZE_LIMIT + ", got " + maxMessageSize);
         }
         if (maxHeaders < 1) {
             throw new IllegalArgumentException("maxHeaders must be positive, got " + maxHeaders);

@@ -26,9 +26,9 @@ public final class SipUri {
     private int passwordEnd = -1;
     private int hostStart = -1;
     private int hostEnd = -1;
-    private HostType hostType;
     private int port = -1;
-    private Params params = Params.EMPTY;
+    private int paramsStart;
+    private int paramsEnd;
     private int headersStart = -1;
 
     private SipUri(byte[] buf, int start, int end, Scheme scheme, int schemeEnd) {
@@ -47,7 +47,13 @@ public final class SipUri {
 
     /** Parses {@code buf[from, to)}; error offsets count from {@code base}. */
     static SipUri parse(byte[] buf, int from, int to, int base) {
-        Cursor c = new Cursor(buf, from, to, base);
+        return parse(new Cursor(buf, from, to, base), from, to);
+    }
+
+    /** Parses {@code buf[from, to)} with the given cursor. */
+    static SipUri parse(Cursor c, int from, int to) {
+        byte[] buf = c.buf;
+        c.reset(from, to);
         if (from >= to) {
             throw c.error("empty URI");
         }
@@ -121,7 +127,9 @@ public final class SipUri {
             c.pos = at + 1;
         }
         parseHostPort(c, "URI");
-        params = Params.parseUriParams(c);
+        paramsStart = c.pos;
+        Params.checkUriParams(c);
+        paramsEnd = c.pos;
         if (c.peek() == '?') {
             c.pos++;
             headersStart = c.pos;
@@ -135,7 +143,7 @@ public final class SipUri {
     /** hostport of a URI or a Via sent-by; leaves the cursor after the port. */
     private void parseHostPort(Cursor c, String what) {
         hostStart = c.pos;
-        hostType = Host.parse(c, what);
+        Host.parse(c, what);
         hostEnd = c.pos;
         if (c.peek() == ':') {
             c.pos++;
@@ -192,7 +200,9 @@ public final class SipUri {
         if (userEnd == userStart) {
             throw c.error("empty telephone number");
         }
-        params = Params.parseUriParams(c);
+        paramsStart = c.pos;
+        Params.checkUriParams(c);
+        paramsEnd = c.pos;
         if (!c.atEnd()) {
             throw c.error("invalid character " + Cursor.describe(c.peek()) + " in tel URI");
         }
@@ -244,8 +254,9 @@ public final class SipUri {
         return hostStart < 0 ? null : Bytes.string(buf, hostStart, hostEnd);
     }
 
+    /** How the host is written, or null when the URI has no host (tel: and other schemes). */
     public HostType hostType() {
-        return hostType;
+        return hostStart < 0 ? null : Host.kind(buf, hostStart, hostEnd);
     }
 
     /** The port, or -1 when the URI names none. */
@@ -255,29 +266,33 @@ public final class SipUri {
 
     /** The value of a URI parameter ("" for a flag such as {@code lr}), or null. Name in any case. */
     public String param(String name) {
-        return params.value(name.toLowerCase(java.util.Locale.ROOT));
+        return Params.string(buf, param0(name.toLowerCase(java.util.Locale.ROOT)));
     }
 
     public boolean hasParam(String name) {
-        return params.has(name.toLowerCase(java.util.Locale.ROOT));
+        return param0(name.toLowerCase(java.util.Locale.ROOT)) != Params.ABSENT;
     }
 
     public List<String> paramNames() {
-        return params.names();
+        return Params.uriParamNames(buf, paramsStart, paramsEnd);
+    }
+
+    private long param0(String lowerName) {
+        return Params.findUriParam(buf, paramsStart, paramsEnd, lowerName);
     }
 
     /** {@code transport} parameter, lower-cased, or null. */
     public String transport() {
-        String t = params.value("transport");
+        String t = Params.string(buf, param0("transport"));
         return t == null ? null : t.toLowerCase(java.util.Locale.ROOT);
     }
 
     public boolean isLooseRouter() {
-        return params.has("lr");
+        return param0("lr") != Params.ABSENT;
     }
 
     public String maddr() {
-        return params.value("maddr");
+        return Params.string(buf, param0("maddr"));
     }
 
     /** The headers component after '?', as written, or null. */

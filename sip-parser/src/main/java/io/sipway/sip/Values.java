@@ -8,10 +8,13 @@ final class Values {
     private Values() {
     }
 
-    /** Start/end pairs of the elements in {@code buf[from, to)}, each trimmed of LWS. */
+    /**
+     * Start/end pairs of the elements in {@code buf[from, to)}, each trimmed of LWS, from index 1
+     * on; index 0 holds how many ints after it are used (2 per element).
+     */
     static int[] split(byte[] buf, int from, int to, int base) {
-        int[] spans = new int[8];
-        int n = 0;
+        int[] spans = new int[9];
+        int n = 1;
         int elementStart = from;
         int p = from;
         while (true) {
@@ -26,7 +29,7 @@ final class Values {
             }
             if (s < t) {
                 if (n + 2 > spans.length) {
-                    spans = java.util.Arrays.copyOf(spans, spans.length * 2);
+                    spans = java.util.Arrays.copyOf(spans, spans.length * 2 - 1);
                 }
                 spans[n++] = s;
                 spans[n++] = t;
@@ -37,7 +40,8 @@ final class Values {
             p = e + 1;
             elementStart = p;
         }
-        return n == spans.length ? spans : java.util.Arrays.copyOf(spans, n);
+        spans[0] = n - 1;
+        return spans;
     }
 
     /** End of the first element in {@code buf[from, to)} (trimmed of trailing LWS). */

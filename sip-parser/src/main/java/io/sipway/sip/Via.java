@@ -11,88 +11,95 @@ public final class Via {
     private final byte[] buf;
     private final int start;
     private final int end;
-    private final int protocolStart;
-    private final int protocolEnd;
-    private final int versionStart;
-    private final int versionEnd;
-    private final int transportStart;
-    private final int transportEnd;
-    private final int hostStart;
-    private final int hostEnd;
-    private final SipUri.HostType hostType;
-    private final int port;
-    private final Params params;
+    private int protocolStart;
+    private int protocolEnd;
+    private int versionStart;
+    private int versionEnd;
+    private int transportStart;
+    private int transportEnd;
+    private int hostStart;
+    private int hostEnd;
+    private int port = -1;
+    private int paramsStart;
+    private int branchStart = -1;
+    private int branchEnd = -1;
+    private String branch;
 
-    private Via(byte[] buf, int start, int end, int[] spans, SipUri.HostType hostType, int port, Params params) {
+    private Via(byte[] buf, int start, int end) {
         this.buf = buf;
         this.start = start;
         this.end = end;
-        this.protocolStart = spans[0];
-        this.protocolEnd = spans[1];
-        this.versionStart = spans[2];
-        this.versionEnd = spans[3];
-        this.transportStart = spans[4];
-        this.transportEnd = spans[5];
-        this.hostStart = spans[6];
-        this.hostEnd = spans[7];
-        this.hostType = hostType;
-        this.port = port;
-        this.params = params;
     }
 
     /** Parses one via-parm in {@code buf[from, to)} (already split at top-level commas). */
-    static Via parse(byte[] buf, int from, int to, int base) {
-        Cursor c = new Cursor(buf, from, to, base);
+    static Via parse(Cursor c, int from, int to) {
+        Via via = new Via(c.buf, from, to);
+        c.reset(from, to);
         c.skipLws();
-        int[] spans = new int[8];
-        spans[0] = c.token("Via protocol name");
-        spans[1] = c.pos;
+        via.protocolStart = c.token("Via protocol name");
+        via.protocolEnd = c.pos;
         c.expectSeparator('/', "after the Via protocol name");
-        spans[2] = c.token("Via protocol version");
-        spans[3] = c.pos;
+        via.versionStart = c.token("Via protocol version");
+        via.versionEnd = c.pos;
         c.expectSeparator('/', "after the Via protocol version");
-        spans[4] = c.token("Via transport");
-        spans[5] = c.pos;
+        via.transportStart = c.token("Via transport");
+        via.transportEnd = c.pos;
         int save = c.pos;
         c.skipLws();
         if (c.pos == save) {
             throw c.error("expected white space before the Via sent-by");
         }
-        spans[6] = c.pos;
-        SipUri.HostType hostType = Host.parse(c, "Via sent-by");
-        spans[7] = c.pos;
-        int port = -1;
+        via.hostStart = c.pos;
+        Host.parse(c, "Via sent-by");
+        via.hostEnd = c.pos;
         if (c.consumeSeparator(':')) {
-            port = Host.port(c, "Via sent-by");
+            via.port = Host.port(c, "Via sent-by");
         }
-        Params params = Params.parseHeaderParams(c, "Via");
+        via.paramsStart = c.pos;
+        // One pass over the parameters checks the ones with a grammar of their own (RFC 3261 25.1)
+        // and remembers where the branch is: the transaction layer asks for it on every message.
+        while (Params.next(c, "Via")) {
+            byte[] b = c.buf;
+            int ns = c.nameStart;
+            int ne = c.nameEnd;
+            if (Bytes.regionEqualsIgnoreCase(b, ns, ne, "branch")) {
+                if (c.valueStart < 0) {
+                    throw new SipParseException("Via branch without a value", ns - c.base);
+                }
+                via.branchStart = c.valueStart;
+                via.branchEnd = c.valueEnd;
+            } else if (Bytes.regionEqualsIgnoreCase(b, ns, ne, "rport")) {
+                if (c.valueStart >= 0) {
+                    checkNumber(c, 65535, "Via rport");
+                }
+            } else if (Bytes.regionEqualsIgnoreCase(b, ns, ne, "ttl")) {
+                if (c.valueStart < 0) {
+                    throw new SipParseException("Via ttl without a value", ns - c.base);
+                }
+                checkNumber(c, 255, "Via ttl");
+            }
+        }
         c.expectEnd("Via value");
-        Via via = new Via(buf, from, to, spans, hostType, port, params);
-        via.checkKnownParams(base);
         return via;
     }
 
-    /** RFC 3261 25.1: ttl is 1..3 digits, rport a port when it has a value, received an address. */
-    private void checkKnownParams(int base) {
-        int i = params.indexOf("rport");
-        if (i >= 0 && params.hasValueAt(i)) {
-            Cursor c = new Cursor(buf, params.valueStartAt(i), params.valueEndAt(i), base);
-            Host.port(c, "Via rport");
-            c.expectEnd("Via rport");
-        }
-        i = params.indexOf("ttl");
-        if (i >= 0) {
-            Cursor c = new Cursor(buf, params.valueStartAt(i), params.valueEndAt(i), base);
-            if (!params.hasValueAt(i)) {
-                throw c.error("Via ttl without a value");
+    /** The value just read by Params.next must be 1*DIGIT no larger than {@code max}. */
+    private static void checkNumber(Cursor c, int max, String what) {
+        int v = 0;
+        for (int p = c.valueStart; p < c.valueEnd; p++) {
+            byte d = c.buf[p];
+            if (!Bytes.isDigit(d) || p - c.valueStart >= 5) {
+                throw new SipParseException("invalid " + what, p - c.base);
             }
-            c.digits("Via ttl", 3);
-            c.expectEnd("Via ttl");
+            v = v * 10 + (d - '0');
         }
-        i = params.indexOf("branch");
-        if (i >= 0 && !params.hasValueAt(i)) {
-            throw new SipParseException("Via branch without a value", start - base);
+        if (v > max) {
+            throw new SipParseException(what + " out of range", c.valueStart - c.base);
         }
+    }
+
+    private long param0(String lowerName) {
+        return Params.findHeaderParam(buf, paramsStart, end, lowerName);
     }
 
     /** Protocol name, normally {@code SIP}. */
@@ -116,7 +123,7 @@ public final class Via {
     }
 
     public SipUri.HostType hostType() {
-        return hostType;
+        return Host.kind(buf, hostStart, hostEnd);
     }
 
     /** The sent-by port, or -1 when absent. */
@@ -126,50 +133,55 @@ public final class Via {
 
     /** The branch parameter, or null. */
     public String branch() {
-        return params.value("branch");
+        if (branch == null && branchStart >= 0) {
+            branch = Bytes.string(buf, branchStart, branchEnd);
+        }
+        return branch;
     }
 
     /** The received parameter as written (RFC 5118: an IPv6 value may come with or without brackets), or null. */
     public String received() {
-        return params.value("received");
+        return Params.string(buf, param0("received"));
     }
 
     /** True when the rport parameter is present, with or without a value. */
     public boolean hasRport() {
-        return params.has("rport");
+        return param0("rport") != Params.ABSENT;
     }
 
     /** The rport value, or -1 when rport is absent or a bare flag. */
     public int rport() {
-        int i = params.indexOf("rport");
-        if (i < 0 || !params.hasValueAt(i)) {
-            return -1;
-        }
-        return Integer.parseInt(params.valueAt(i));
+        long span = param0("rport");
+        return Params.hasValue(span) ? Integer.parseInt(Params.string(buf, span)) : -1;
     }
 
     public String maddr() {
-        return params.value("maddr");
+        return Params.string(buf, param0("maddr"));
     }
 
     /** The ttl value, or -1. */
     public int ttl() {
-        String v = params.value("ttl");
-        return v == null ? -1 : Integer.parseInt(v);
+        long span = param0("ttl");
+        return span == Params.ABSENT ? -1 : Integer.parseInt(Params.string(buf, span));
+    }
+
+    /** True when the branch starts with RFC 3261's magic cookie {@code z9hG4bK} (section 8.1.1.7). */
+    public boolean hasRfc3261Branch() {
+        return branchEnd - branchStart >= 7 && Bytes.regionEquals(buf, branchStart, branchStart + 7, "z9hG4bK");
     }
 
     /** True when the alias parameter (RFC 5923) is present. */
     public boolean hasAlias() {
-        return params.has("alias");
+        return param0("alias") != Params.ABSENT;
     }
 
     /** Any parameter by name, any case: its value, "" for a flag, null when absent. */
     public String param(String name) {
-        return params.value(name.toLowerCase(Locale.ROOT));
+        return Params.string(buf, param0(name.toLowerCase(Locale.ROOT)));
     }
 
     public List<String> paramNames() {
-        return params.names();
+        return Params.headerParamNames(buf, paramsStart, end);
     }
 
     /** The value exactly as written. */
