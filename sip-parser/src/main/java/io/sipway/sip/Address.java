@@ -16,7 +16,7 @@ public final class Address {
     /** The message's cursor, used again to parse the URI on demand (no cursor per address). */
     private final Cursor cursor;
     private final int start;
-    private final int end;
+    private int end;
     private int displayStart = -1;
     private int displayEnd = -1;
     private int uriStart = -1;
@@ -33,7 +33,8 @@ public final class Address {
     }
 
     /**
-     * Parses one address in {@code buf[from, to)}.
+     * Parses the address that starts at {@code from} and ends at {@code to} or at the comma before
+     * the next one, where the cursor is left.
      *
      * @param wildcardAllowed true for Contact, where the whole value may be {@code *}
      * @param what            the header's name, for error messages
@@ -47,7 +48,8 @@ public final class Address {
             c.pos++;
             a.paramsStart = c.pos;
             Params.checkHeaderParams(c, what);
-            c.expectEnd(what);
+            a.end = c.pos;
+            c.expectElementEnd(what);
             return a;
         }
         if (c.peek() == '"') {
@@ -108,7 +110,8 @@ public final class Address {
         }
         a.paramsStart = c.pos;
         Params.checkHeaderParams(c, what);
-        c.expectEnd(what);
+        a.end = c.pos;
+        c.expectElementEnd(what);
         return a;
     }
 

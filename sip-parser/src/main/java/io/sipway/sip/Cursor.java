@@ -155,6 +155,17 @@ final class Cursor {
         return v;
     }
 
+    /**
+     * After one element of a comma list: only LWS, then the end or a ',' (left for the caller) may
+     * follow.
+     */
+    void expectElementEnd(String what) {
+        skipLws();
+        if (pos < end && buf[pos] != ',') {
+            throw error("unexpected character " + describe(peek()) + " after " + what);
+        }
+    }
+
     /** After a value: only LWS may remain. */
     void expectEnd(String what) {
         skipLws();

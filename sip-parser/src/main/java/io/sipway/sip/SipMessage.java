@@ -339,8 +339,7 @@ public final class SipMessage {
             }
             int vs = valueStartAt(i);
             int ve = valueEndAt(i);
-            int e = Values.firstEnd(buf, vs, ve, start);
-            topVia = Via.parse(cursor(vs, e), vs, e);
+            topVia = Via.parse(cursor(vs, ve), vs, ve);
         }
         return topVia;
     }
@@ -350,9 +349,14 @@ public final class SipMessage {
         if (vias == null) {
             List<Via> list = new ArrayList<>(4);
             for (int i = indexOf(HeaderName.VIA, 0); i >= 0; i = indexOf(HeaderName.VIA, i + 1)) {
-                int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
-                for (int k = 1; k <= spans[0]; k += 2) {
-                    list.add(Via.parse(cursor(spans[k], spans[k + 1]), spans[k], spans[k + 1]));
+                int ve = valueEndAt(i);
+                Cursor c = cursor(valueStartAt(i), ve);
+                while (true) {
+                    list.add(Via.parse(c, c.pos, ve));
+                    if (c.pos >= ve) {
+                        break;
+                    }
+                    c.pos++; // the comma
                 }
             }
             vias = Collections.unmodifiableList(list);
@@ -393,8 +397,16 @@ public final class SipMessage {
 
     private Address single(HeaderName type) {
         int i = indexOf(type, 0);
-        return i < 0 ? null : Address.parse(cursor(valueStartAt(i), valueEndAt(i)), valueStartAt(i), valueEndAt(i), false,
-                type.canonicalName());
+        if (i < 0) {
+            return null;
+        }
+        int ve = valueEndAt(i);
+        Cursor c = cursor(valueStartAt(i), ve);
+        Address a = Address.parse(c, valueStartAt(i), ve, false, type.canonicalName());
+        if (c.pos < ve) {
+            throw c.error(type.canonicalName() + " must have one value (unquoted ',' found)");
+        }
+        return a;
     }
 
     /** The Call-ID, or null when absent. */
@@ -480,11 +492,8 @@ public final class SipMessage {
             return null;
         }
         int vs = valueStartAt(i);
-        int e = Values.firstEnd(buf, vs, valueEndAt(i), start);
-        if (e == vs) {
-            throw new SipParseException("empty Route", vs - start);
-        }
-        return Address.parse(cursor(vs, e), vs, e, false, "Route");
+        int ve = valueEndAt(i);
+        return Address.parse(cursor(vs, ve), vs, ve, false, "Route");
     }
 
     /** Record-Route values, top first (empty when none). */
@@ -531,13 +540,14 @@ public final class SipMessage {
         }
         List<Address> list = new ArrayList<>(2);
         for (; i >= 0; i = indexOf(type, i + 1)) {
-            int[] spans = Values.split(buf, valueStartAt(i), valueEndAt(i), start);
-            if (spans[0] == 0) {
-                throw new SipParseException("empty " + type.canonicalName(), valueStartAt(i) - start);
-            }
-            for (int k = 1; k <= spans[0]; k += 2) {
-                list.add(Address.parse(cursor(spans[k], spans[k + 1]), spans[k], spans[k + 1], wildcardAllowed,
-                        type.canonicalName()));
+            int ve = valueEndAt(i);
+            Cursor c = cursor(valueStartAt(i), ve);
+            while (true) {
+                list.add(Address.parse(c, c.pos, ve, wildcardAllowed, type.canonicalName()));
+                if (c.pos >= ve) {
+                    break;
+                }
+                c.pos++; // the comma
             }
         }
         return Collections.unmodifiableList(list);
@@ -686,11 +696,14 @@ public final class SipMessage {
             throw new SipParseException("CSeq method " + cs.methodName() + " does not match the request method "
                     + methodName(), valueStartAt(indexOf(HeaderName.CSEQ, 0)) - start);
         }
+        from.uri();
+        to.uri();
         maxForwards();
-        contacts();
-        routes();
-        recordRoutes();
-        paths();
+        for (List<Address> list : List.of(contacts(), routes(), recordRoutes(), paths())) {
+            for (Address a : list) {
+                a.uri();
+            }
+        }
         contentType();
         expires();
         supported();

@@ -44,15 +44,6 @@ final class Values {
         return spans;
     }
 
-    /** End of the first element in {@code buf[from, to)} (trimmed of trailing LWS). */
-    static int firstEnd(byte[] buf, int from, int to, int base) {
-        int e = nextComma(buf, from, to, base);
-        while (e > from && Bytes.isLws(buf[e - 1])) {
-            e--;
-        }
-        return e;
-    }
-
     /** Position of the next top-level comma at or after {@code p}, or {@code to}. */
     private static int nextComma(byte[] buf, int p, int to, int base) {
         boolean angle = false;

@@ -10,7 +10,7 @@ import java.util.Locale;
 public final class Via {
     private final byte[] buf;
     private final int start;
-    private final int end;
+    private int end;
     private int protocolStart;
     private int protocolEnd;
     private int versionStart;
@@ -31,7 +31,10 @@ public final class Via {
         this.end = end;
     }
 
-    /** Parses one via-parm in {@code buf[from, to)} (already split at top-level commas). */
+    /**
+     * Parses the via-parm that starts at {@code from} and ends at {@code to} or at the comma before
+     * the next one, where the cursor is left.
+     */
     static Via parse(Cursor c, int from, int to) {
         Via via = new Via(c.buf, from, to);
         c.reset(from, to);
@@ -79,7 +82,8 @@ public final class Via {
                 checkNumber(c, 255, "Via ttl");
             }
         }
-        c.expectEnd("Via value");
+        via.end = c.pos;
+        c.expectElementEnd("Via value");
         return via;
     }
 
