@@ -169,17 +169,29 @@ public final class SipMessage {
         return !request;
     }
 
-    /** The method of a request; for a response the method of its CSeq. */
+    /**
+     * The method of a request; for a response the method of its CSeq.
+     *
+     * @throws SipParseException for a response without a (well-formed) CSeq
+     */
     public SipMethod method() {
-        return request ? method : cseq().method();
+        return request ? method : responseCSeq().method();
     }
 
     /** The method name as written: the request line's, or for a response the CSeq's. */
     public String methodName() {
         if (!request) {
-            return cseq().methodName();
+            return responseCSeq().methodName();
         }
         return method == SipMethod.OTHER ? Bytes.string(buf, methodStart, methodEnd) : method.name();
+    }
+
+    private CSeq responseCSeq() {
+        CSeq c = cseq();
+        if (c == null) {
+            throw new SipParseException("response without CSeq has no method", headersEnd - start);
+        }
+        return c;
     }
 
     /** The Request-URI as written, or null for a response. */
@@ -515,14 +527,16 @@ public final class SipMessage {
     /** Contact values (empty when none); a {@code *} Contact is one wildcard address. */
     public List<Address> contacts() {
         if (contacts == null) {
-            contacts = addresses(HeaderName.CONTACT, true);
-            if (contacts.size() > 1) {
-                for (Address a : contacts) {
+            List<Address> list = addresses(HeaderName.CONTACT, true);
+            if (list.size() > 1) {
+                for (Address a : list) {
                     if (a.isWildcard()) {
-                        throw new SipParseException("Contact '*' mixed with other contacts", valueStartAt(indexOf(HeaderName.CONTACT, 0)) - start);
+                        throw new SipParseException("Contact '*' mixed with other contacts",
+                                valueStartAt(indexOf(HeaderName.CONTACT, 0)) - start);
                     }
                 }
             }
+            contacts = list; // cached only once known to be well-formed
         }
         return contacts;
     }
