@@ -166,18 +166,31 @@ public final class Address {
         return Long.parseLong(v);
     }
 
-    /** Contact {@code q} parameter (0..1), or -1 when absent or malformed. */
+    /**
+     * Contact {@code q} parameter, or -1 when absent or not a qvalue (RFC 3261 25.1:
+     * {@code "0" [ "." 0*3DIGIT ] / "1" [ "." 0*3("0") ]}).
+     */
     public float q() {
-        String v = Params.string(buf, param0("q"));
-        if (v == null || v.isEmpty() || !(Bytes.isDigit(v.charAt(0)))) {
+        long span = param0("q");
+        if (!Params.hasValue(span)) {
             return -1;
         }
-        try {
-            float q = Float.parseFloat(v);
-            return q >= 0 && q <= 1 ? q : -1;
-        } catch (NumberFormatException e) {
+        int p = Params.valueStart(span);
+        int e = Params.valueEnd(span);
+        byte whole = buf[p];
+        if ((whole != '0' && whole != '1') || e - p > 5 || (e - p > 1 && buf[p + 1] != '.')) {
             return -1;
         }
+        int thousandths = 0;
+        int scale = 100;
+        for (int i = p + 2; i < e; i++, scale /= 10) {
+            byte d = buf[i];
+            if (!Bytes.isDigit(d) || (whole == '1' && d != '0')) {
+                return -1;
+            }
+            thousandths += (d - '0') * scale;
+        }
+        return whole == '1' ? 1f : thousandths / 1000f;
     }
 
     /** Any header parameter: its value ("" for a flag), or null. Name in any case. */

@@ -73,13 +73,13 @@ public final class Via {
                 via.branchEnd = c.valueEnd;
             } else if (Bytes.regionEqualsIgnoreCase(b, ns, ne, "rport")) {
                 if (c.valueStart >= 0) {
-                    checkNumber(c, 65535, "Via rport");
+                    checkNumber(c, 5, 65535, "Via rport");
                 }
             } else if (Bytes.regionEqualsIgnoreCase(b, ns, ne, "ttl")) {
                 if (c.valueStart < 0) {
                     throw new SipParseException("Via ttl without a value", ns - c.base);
                 }
-                checkNumber(c, 255, "Via ttl");
+                checkNumber(c, 3, 255, "Via ttl");
             }
         }
         via.end = c.pos;
@@ -87,12 +87,12 @@ public final class Via {
         return via;
     }
 
-    /** The value just read by Params.next must be 1*DIGIT no larger than {@code max}. */
-    private static void checkNumber(Cursor c, int max, String what) {
+    /** The value just read by Params.next must be 1*maxDigits DIGIT, no larger than {@code max}. */
+    private static void checkNumber(Cursor c, int maxDigits, int max, String what) {
         int v = 0;
         for (int p = c.valueStart; p < c.valueEnd; p++) {
             byte d = c.buf[p];
-            if (!Bytes.isDigit(d) || p - c.valueStart >= 5) {
+            if (!Bytes.isDigit(d) || p - c.valueStart >= maxDigits) {
                 throw new SipParseException("invalid " + what, p - c.base);
             }
             v = v * 10 + (d - '0');
