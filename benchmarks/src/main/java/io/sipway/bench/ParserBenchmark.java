@@ -25,6 +25,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * Parser throughput on a ~940-byte INVITE with SDP, a 200 OK with two Vias, and a REGISTER.
  *
  * <ul>
+ *   <li>{@code frame}: {@link SipParser#parse(byte[])} alone.</li>
  *   <li>{@code proxyNeeds}: what a proxy reads of every message: start line (method, parsed
  *       Request-URI), top Via with its branch, Call-ID, CSeq, From and To tags, Max-Forwards,
  *       the top Route with its URI (what loose routing reads), Content-Length.</li>
@@ -63,6 +64,12 @@ public class ParserBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Framing alone: start line, header lines typed, Content-Length checked; nothing inside a value. */
+    @Benchmark
+    public SipMessage frame() {
+        return SipParser.parse(bytes);
     }
 
     @Benchmark

@@ -114,7 +114,8 @@ final class Bytes {
 
     /** SP, HT, or the CR/LF of a folded line (inside a header value every CRLF is followed by WSP). */
     static boolean isLws(int b) {
-        return b == SP || b == HT || b == CR || b == LF;
+        // most bytes tested are visible characters: one compare rejects them
+        return b <= SP && (b == SP || b == HT || b == CR || b == LF);
     }
 
     static boolean isWsp(int b) {
@@ -174,6 +175,11 @@ final class Bytes {
     private static final long HIGHS = 0x8080808080808080L;
     private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
     private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+
+    /** Eight bytes at {@code at} as a little-endian long (bounds-checked). */
+    static long longLE(byte[] buf, int at) {
+        return (long) LONG_LE.get(buf, at);
+    }
 
     /**
      * Index of the first CR or LF in {@code buf[from, to)}, or {@code to}. Reads eight bytes at a

@@ -39,22 +39,36 @@ final class Cursor {
         return pos < end ? buf[pos] & 0xff : -1;
     }
 
+    // The loops below work on locals and store the position once: C2 keeps locals in registers,
+    // while a field written on every byte is a store per byte. Error texts are built in separate
+    // cold methods so that the hot ones stay small enough to inline.
+
     void skipLws() {
-        while (pos < end && Bytes.isLws(buf[pos])) {
-            pos++;
+        byte[] b = buf;
+        int p = pos;
+        int e = end;
+        while (p < e && Bytes.isLws(b[p])) {
+            p++;
         }
+        pos = p;
     }
 
     /** Skips LWS, then takes {@code c} and the LWS after it when it is next (RFC 3261 SEMI, EQUAL, COMMA, SLASH). */
     boolean consumeSeparator(char c) {
-        int save = pos;
-        skipLws();
-        if (pos < end && buf[pos] == c) {
-            pos++;
-            skipLws();
+        byte[] b = buf;
+        int p = pos;
+        int e = end;
+        while (p < e && Bytes.isLws(b[p])) {
+            p++;
+        }
+        if (p < e && b[p] == c) {
+            p++;
+            while (p < e && Bytes.isLws(b[p])) {
+                p++;
+            }
+            pos = p;
             return true;
         }
-        pos = save;
         return false;
     }
 
@@ -67,91 +81,106 @@ final class Cursor {
 
     /** {@link #token(String)} for the error text {@code what + of}, joined only on error. */
     int token(String what, String of) {
-        if (pos < end && Bytes.isToken(buf[pos])) {
-            int start = pos;
-            while (pos < end && Bytes.isToken(buf[pos])) {
-                pos++;
-            }
-            return start;
+        int start = pos;
+        int p = tokenEnd(buf, start, end);
+        if (p == start) {
+            throw tokenError(what + of);
         }
-        return token(what + of);
+        pos = p;
+        return start;
     }
 
     /** Reads 1*token and returns where it started; the token ends at {@link #pos}. */
     int token(String what) {
         int start = pos;
-        while (pos < end && Bytes.isToken(buf[pos])) {
-            pos++;
+        int p = tokenEnd(buf, start, end);
+        if (p == start) {
+            throw tokenError(what);
         }
-        if (pos == start) {
-            throw error(atEnd() ? "missing " + what : "invalid character " + describe(peek()) + " in " + what);
-        }
+        pos = p;
         return start;
+    }
+
+    private static int tokenEnd(byte[] b, int p, int e) {
+        while (p < e && Bytes.isToken(b[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    private SipParseException tokenError(String what) {
+        return error(atEnd() ? "missing " + what : "invalid character " + describe(peek()) + " in " + what);
     }
 
     /** {@link #quotedString(String)} for the error text {@code what + of}, joined only on error. */
     int quotedString(String what, String of) {
         int start = pos;
-        pos++;
-        while (pos < end) {
-            byte b = buf[pos];
-            if (b == '"') {
-                pos++;
-                return start;
-            }
-            if (b == '\\' && pos + 1 < end && buf[pos + 1] != '\r' && buf[pos + 1] != '\n') {
-                pos += 2;
-                continue;
-            }
-            if (b == '\\') {
-                break;
-            }
-            pos++;
+        int p = quotedEnd(buf, start, end);
+        if (p < 0) {
+            return quotedString(what + of); // raises the precise error
         }
-        pos = start;
-        return quotedString(what + of);
+        pos = p;
+        return start;
+    }
+
+    /** End (after the closing quote) of a well-formed quoted string starting at {@code p}, or -1. */
+    private static int quotedEnd(byte[] b, int p, int e) {
+        p++;
+        while (p < e) {
+            byte c = b[p];
+            if (c == '"') {
+                return p + 1;
+            }
+            if (c == '\\') {
+                if (p + 1 >= e || b[p + 1] == '\r' || b[p + 1] == '\n') {
+                    return -1;
+                }
+                p += 2;
+            } else {
+                p++;
+            }
+        }
+        return -1;
     }
 
     /** Reads a quoted-string starting at the opening quote; returns its start, {@link #pos} is after the closing quote. */
     int quotedString(String what) {
         int start = pos;
-        pos++;
-        while (pos < end) {
-            byte b = buf[pos];
-            if (b == '"') {
-                pos++;
-                return start;
+        int p = quotedEnd(buf, start, end);
+        if (p >= 0) {
+            pos = p;
+            return start;
+        }
+        for (p = start + 1; p < end; p++) {
+            if (buf[p] == '\\' && p + 1 < end && (buf[p + 1] == '\r' || buf[p + 1] == '\n')) {
+                pos = p;
+                throw error("invalid escape in " + what);
             }
-            if (b == '\\') {
-                if (pos + 1 >= end) {
-                    break;
-                }
-                byte next = buf[pos + 1];
-                if (next == '\r' || next == '\n') {
-                    throw error("invalid escape in " + what);
-                }
-                pos += 2;
-                continue;
+            if (buf[p] == '\\') {
+                p++;
             }
-            pos++;
         }
         throw new SipParseException("unterminated quoted string in " + what, start - base);
     }
 
     /** Reads a decimal number of at most {@code maxDigits} digits. */
     long digits(String what, int maxDigits) {
+        byte[] b = buf;
         int start = pos;
+        int p = start;
+        int e = end;
         long v = 0;
-        while (pos < end && Bytes.isDigit(buf[pos])) {
-            if (pos - start >= maxDigits) {
+        while (p < e && Bytes.isDigit(b[p])) {
+            if (p - start >= maxDigits) {
                 throw new SipParseException(what + " is too large", start - base);
             }
-            v = v * 10 + (buf[pos] - '0');
-            pos++;
+            v = v * 10 + (b[p] - '0');
+            p++;
         }
-        if (pos == start) {
-            throw error(atEnd() ? "missing " + what : "invalid character " + describe(peek()) + " in " + what);
+        if (p == start) {
+            throw tokenError(what);
         }
+        pos = p;
         return v;
     }
 

@@ -73,12 +73,35 @@ public enum HeaderName {
     private final char compact;
     private final boolean commaList;
     private final byte[] lowerBytes;
+    /** The lower-case name as three little-endian words, zero-padded: compared word by word. */
+    private final long w0;
+    private final long w1;
+    private final long w2;
 
     HeaderName(String canonical, char compact, boolean commaList) {
         this.canonical = canonical;
         this.compact = compact;
         this.commaList = commaList;
         this.lowerBytes = canonical == null ? null : canonical.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+        byte[] padded = new byte[3 * 8];
+        if (lowerBytes != null) {
+            System.arraycopy(lowerBytes, 0, padded, 0, lowerBytes.length);
+        }
+        this.w0 = Bytes.longLE(padded, 0);
+        this.w1 = Bytes.longLE(padded, 8);
+        this.w2 = Bytes.longLE(padded, 16);
+    }
+
+    /**
+     * OR-ing 0x20 into every byte lower-cases the letters; for the other token characters it can
+     * only turn a name into one that no known name matches ({@code '-'} stays {@code '-'}, and the
+     * byte that would become {@code '-'}, CR, is no token character).
+     */
+    private static final long LOWER = 0x2020202020202020L;
+    private static final int LONGEST = 3 * 8 - 1;
+
+    private static long mask(int bytes) {
+        return bytes >= 8 ? -1L : bytes <= 0 ? 0L : (1L << (8 * bytes)) - 1;
     }
 
     /** The long form as RFC 3261 spells it, e.g. {@code Call-ID}; {@code null} for {@link #OTHER}. */
@@ -112,11 +135,24 @@ public enum HeaderName {
             int c = buf[from] | 0x20;
             return c < 128 && BY_COMPACT[c] != null ? BY_COMPACT[c] : OTHER;
         }
-        if (len <= 0 || len >= 32) {
+        if (len <= 0 || len > LONGEST) {
             return OTHER;
         }
         HeaderName[] candidates = BY_LENGTH_AND_LETTER[bucket(len, buf[from])];
         if (candidates == null) {
+            return OTHER;
+        }
+        if (from + 3 * 8 <= buf.length) {
+            // Whole words at a time: a byte-by-byte compare of every name costs a mispredicted
+            // branch per name and was a third of the framing time.
+            long a = (Bytes.longLE(buf, from) | LOWER) & mask(len);
+            long b = (Bytes.longLE(buf, from + 8) | LOWER) & mask(len - 8);
+            long c = (Bytes.longLE(buf, from + 16) | LOWER) & mask(len - 16);
+            for (HeaderName h : candidates) {
+                if (a == h.w0 && b == h.w1 && c == h.w2) {
+                    return h;
+                }
+            }
             return OTHER;
         }
         for (HeaderName h : candidates) {

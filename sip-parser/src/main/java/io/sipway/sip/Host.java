@@ -26,41 +26,43 @@ final class Host {
             c.pos = close + 1;
             return SipUri.HostType.IPV6;
         }
+        // hostname = *( domainlabel "." ) toplabel [ "." ]: labels of letters, digits and inner
+        // hyphens, checked in the one pass that finds the end; a name whose last label starts with
+        // a digit must be a dotted IPv4 address.
         int start = c.pos;
-        while (c.pos < c.end && Bytes.isHostChar(c.buf[c.pos])) {
-            c.pos++;
-        }
-        if (c.pos == start) {
-            throw c.error(c.atEnd() ? "missing host in " + what : "invalid character " + Cursor.describe(c.peek()) + " in host of " + what);
-        }
-        return kindOfName(c, start, c.pos, what);
-    }
-
-    /**
-     * hostname = *( domainlabel "." ) toplabel [ "." ]: labels of letters, digits and inner
-     * hyphens; a name whose last label starts with a digit must be a dotted IPv4 address.
-     */
-    private static SipUri.HostType kindOfName(Cursor c, int start, int end, String what) {
         byte[] b = c.buf;
-        int last = end;
-        if (b[last - 1] == '.') {
-            last--;
-        }
+        int e = c.end;
+        int p = start;
         int labelStart = start;
         int lastLabelStart = start;
-        for (int i = start; i <= last; i++) {
-            if (i == last || b[i] == '.') {
-                if (i == labelStart || b[labelStart] == '-' || b[i - 1] == '-') {
-                    throw new SipParseException("invalid host name in " + what, labelStart - c.base);
-                }
+        boolean badLabel = false;
+        while (p < e) {
+            byte ch = b[p];
+            if (ch == '.') {
+                badLabel |= p == labelStart || b[labelStart] == '-' || b[p - 1] == '-';
                 lastLabelStart = labelStart;
-                labelStart = i + 1;
+                labelStart = p + 1;
+            } else if (!Bytes.isHostChar(ch)) {
+                break;
             }
+            p++;
+        }
+        c.pos = p;
+        if (p == start) {
+            throw c.error(c.atEnd() ? "missing host in " + what : "invalid character " + Cursor.describe(c.peek()) + " in host of " + what);
+        }
+        boolean trailingDot = labelStart == p;
+        if (!trailingDot) {
+            badLabel |= b[labelStart] == '-' || b[p - 1] == '-';
+            lastLabelStart = labelStart;
+        }
+        if (badLabel || (trailingDot && p - start == 1)) {
+            throw new SipParseException("invalid host name in " + what, start - c.base);
         }
         if (!Bytes.isDigit(b[lastLabelStart])) {
             return SipUri.HostType.NAME;
         }
-        if (last == end && isIpv4(b, start, end)) {
+        if (!trailingDot && isIpv4(b, start, p)) {
             return SipUri.HostType.IPV4;
         }
         throw new SipParseException("invalid IPv4 address in " + what, start - c.base);

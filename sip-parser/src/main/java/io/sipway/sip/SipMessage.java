@@ -46,6 +46,12 @@ public final class SipMessage {
     private int uriEnd;
 
     private int[] headers = new int[FIELDS * 16];
+    /**
+     * Where the first header of each of the types with ordinals 0..7 (Via, From, To, Call-ID,
+     * CSeq, Max-Forwards, Contact, Route: what a proxy looks up on every message) is, one byte
+     * each: 0 none, else index + 1; 255 means "at 254 or later", so the lookup scans from there.
+     */
+    private long firstSeen;
     /** One cursor serves every typed view of this message (views are parsed one at a time). */
     private Cursor cursor;
     private int headerCount;
@@ -66,7 +72,6 @@ public final class SipMessage {
     private List<Address> recordRoutes;
     private List<Address> contacts;
     private List<Address> paths;
-    private long expires = NOT_PARSED;
 
     SipMessage(byte[] buf, int start, int firstLine) {
         this.buf = buf;
@@ -97,9 +102,16 @@ public final class SipMessage {
         if (at == headers.length) {
             headers = Arrays.copyOf(headers, headers.length * 2);
         }
-        headers[at] = (type.ordinal() << 24) | (lineStart - start);
+        int ordinal = type.ordinal();
+        headers[at] = (ordinal << 24) | (lineStart - start);
         headers[at + 1] = valueStart;
         headers[at + 2] = valueEnd;
+        if (ordinal < 8) {
+            int shift = ordinal * 8;
+            if (((firstSeen >>> shift) & 0xff) == 0) {
+                firstSeen |= (long) Math.min(headerCount + 1, 255) << shift;
+            }
+        }
         headerCount++;
     }
 
@@ -303,6 +315,16 @@ public final class SipMessage {
     /** Index of the first header field of this type at or after {@code from}, or -1. */
     int indexOf(HeaderName type, int from) {
         int ordinal = type.ordinal();
+        if (from == 0 && ordinal < 8) {
+            int seen = (int) (firstSeen >>> (ordinal * 8)) & 0xff;
+            if (seen == 0) {
+                return -1;
+            }
+            if (seen < 255) {
+                return seen - 1;
+            }
+            from = 254;
+        }
         for (int i = from; i < headerCount; i++) {
             if (headers[i * FIELDS] >>> 24 == ordinal) {
                 return i;
@@ -595,21 +617,17 @@ public final class SipMessage {
      * number is refused.
      */
     public long expires() {
-        if (expires == NOT_PARSED) {
-            int i = indexOf(HeaderName.EXPIRES, 0);
-            if (i < 0) {
-                expires = -1;
-            } else {
-                Cursor c = cursor(valueStartAt(i), valueEndAt(i));
-                long v = c.digits("Expires", 10);
-                c.expectEnd("Expires");
-                if (v > 0xFFFF_FFFFL) {
-                    throw new SipParseException("Expires above 2**32-1", valueStartAt(i) - start);
-                }
-                expires = v;
-            }
+        int i = indexOf(HeaderName.EXPIRES, 0);
+        if (i < 0) {
+            return -1;
         }
-        return expires;
+        Cursor c = cursor(valueStartAt(i), valueEndAt(i));
+        long v = c.digits("Expires", 10);
+        c.expectEnd("Expires");
+        if (v > 0xFFFF_FFFFL) {
+            throw new SipParseException("Expires above 2**32-1", valueStartAt(i) - start);
+        }
+        return v;
     }
 
     /** Option tags of every Supported header (empty when none). */

@@ -92,20 +92,24 @@ public final class SipUri {
         int at = Bytes.indexOf(buf, c.pos, end, '@');
         if (at >= 0) {
             userStart = c.pos;
-            while (c.pos < at) {
-                byte b = buf[c.pos];
-                if (b == ':') {
+            int p = c.pos;
+            while (p < at) {
+                byte b = buf[p];
+                if (Bytes.isUserChar(b)) {
+                    p++;
+                } else if (b == ':') {
                     break;
-                }
-                if (b == '%') {
+                } else if (b == '%') {
+                    c.pos = p;
                     Params.escape(c, "URI user part");
-                } else if (Bytes.isUserChar(b)) {
-                    c.pos++;
+                    p = c.pos;
                 } else {
+                    c.pos = p;
                     throw c.error("invalid character " + Cursor.describe(b & 0xff) + " in URI user part");
                 }
             }
-            userEnd = c.pos;
+            c.pos = p;
+            userEnd = p;
             if (userEnd == userStart) {
                 throw c.error("empty user part in URI");
             }
