@@ -8,6 +8,9 @@ import java.util.Locale;
  * the message is framed, from its long or compact form in any letter case (RFC 3261 7.3.3 and the
  * IANA compact forms of extensions); every later lookup compares ordinals, never strings.
  * Anything else is {@link #OTHER} and is found by its name.
+ *
+ * <p>The first eight (Via .. Content-Length) are what a proxy reads on every message; the message
+ * remembers where the first of each is (see {@code SipMessage.firstSeen}), so keep them first.
  */
 public enum HeaderName {
     VIA("Via", 'v', true),
@@ -16,11 +19,11 @@ public enum HeaderName {
     CALL_ID("Call-ID", 'i', false),
     CSEQ("CSeq", (char) 0, false),
     MAX_FORWARDS("Max-Forwards", (char) 0, false),
-    CONTACT("Contact", 'm', true),
     ROUTE("Route", (char) 0, true),
+    CONTENT_LENGTH("Content-Length", 'l', false),
+    CONTACT("Contact", 'm', true),
     RECORD_ROUTE("Record-Route", (char) 0, true),
     PATH("Path", (char) 0, true),
-    CONTENT_LENGTH("Content-Length", 'l', false),
     CONTENT_TYPE("Content-Type", 'c', false),
     CONTENT_ENCODING("Content-Encoding", 'e', true),
     EXPIRES("Expires", (char) 0, false),

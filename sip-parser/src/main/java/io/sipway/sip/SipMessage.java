@@ -48,7 +48,7 @@ public final class SipMessage {
     private int[] headers = new int[FIELDS * 16];
     /**
      * Where the first header of each of the types with ordinals 0..7 (Via, From, To, Call-ID,
-     * CSeq, Max-Forwards, Contact, Route: what a proxy looks up on every message) is, one byte
+     * CSeq, Max-Forwards, Route, Content-Length: what a proxy looks up on every message) is, one byte
      * each: 0 none, else index + 1; 255 means "at 254 or later", so the lookup scans from there.
      */
     private long firstSeen;

@@ -123,7 +123,42 @@ public final class SipParser {
         return nameStart < 0 ? "start line" : "header " + Bytes.string(buf, nameStart, nameEnd);
     }
 
+    /**
+     * The common request line, {@code METHOD SP uri SP SIP/2.0 CRLF}, in one pass; returns where
+     * the headers start, or -1 for anything else (a response, or a line with an error, which the
+     * careful path of {@link #startLine} then reports precisely).
+     */
+    private static int requestLineFast(SipMessage m, byte[] buf, int p, int end) {
+        int q = p;
+        while (q < end && Bytes.isToken(buf[q])) {
+            q++;
+        }
+        if (q == p || q >= end || buf[q] != Bytes.SP) {
+            return -1;
+        }
+        int methodEnd = q;
+        int uriStart = q + 1;
+        int u = uriStart;
+        while (u < end) {
+            int b = buf[u] & 0xff;
+            if (b <= ' ' || b == 0x7f) {
+                break;
+            }
+            u++;
+        }
+        if (u == uriStart || u + 10 > end || buf[u] != Bytes.SP
+                || !Bytes.regionEqualsIgnoreCase(buf, u + 1, u + 8, "sip/2.0") || buf[u + 8] != Bytes.CR || buf[u + 9] != Bytes.LF) {
+            return -1;
+        }
+        m.setRequestLine(SipMethod.of(buf, p, methodEnd), p, methodEnd, uriStart, u);
+        return u + 10;
+    }
+
     private static int startLine(SipMessage m, byte[] buf, int p, int end, int base) {
+        int fast = requestLineFast(m, buf, p, end);
+        if (fast >= 0) {
+            return fast;
+        }
         int eol = startLineEnd(buf, p, end, base);
         if (eol - p >= 4 && Bytes.regionEqualsIgnoreCase(buf, p, p + 4, "sip/")) {
             // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
@@ -256,21 +291,17 @@ public final class SipParser {
             if (m.headerCount() >= max) {
                 throw new SipParseException("more than " + max + " header fields", nameStart - base);
             }
-            m.addHeader(nameStart, vs, ve, HeaderName.of(buf, nameStart, nameEnd));
+            HeaderName type = HeaderName.of(buf, nameStart, nameEnd);
+            if (type == HeaderName.CONTENT_LENGTH && m.indexOf(HeaderName.CONTENT_LENGTH, 0) >= 0) {
+                throw new SipParseException("Content-Length appears more than once", nameStart - base);
+            }
+            m.addHeader(nameStart, vs, ve, type);
         }
     }
 
     private void body(SipMessage m, byte[] buf, int bodyStart, int end, int base, boolean stream) {
         long contentLength = -1;
-        int clHeader = -1;
-        for (int i = m.headerCount() - 1; i >= 0; i--) {
-            if (m.typeAt(i) == HeaderName.CONTENT_LENGTH) {
-                if (clHeader >= 0) {
-                    throw new SipParseException("Content-Length appears more than once", m.lineStartAt(clHeader) - base);
-                }
-                clHeader = i;
-            }
-        }
+        int clHeader = m.indexOf(HeaderName.CONTENT_LENGTH, 0); // only one: headers() refuses a second
         if (clHeader >= 0) {
             Cursor c = m.cursor(m.valueStartAt(clHeader), m.valueEndAt(clHeader));
             if (c.peek() == '-') {
