@@ -196,7 +196,7 @@ class ParserPropertyTest {
     void mutatedStreamIsFramedOrRaisesOnlySipParseException(@ForAll("mutatedStreams") List<Part> parts,
                                                             @ForAll("chunkSizes") List<Integer> chunks) {
         byte[] stream = stream(parts);
-        for (Unit unit : feed(stream, chunks)) {
+        for (FramedUnit unit : feed(stream, chunks)) {
             if (unit.kind() == StreamFramer.Kind.MESSAGE) {
                 SipMessage m = null;
                 try {
@@ -216,20 +216,20 @@ class ParserPropertyTest {
     @Property(tries = 1000)
     void unmutatedStreamIsFramedIntoItsMessagesAndKeepAlives(@ForAll("unmutatedStreams") List<Part> parts,
                                                             @ForAll("chunkSizes") List<Integer> chunks) {
-        List<Unit> expected = new ArrayList<>();
+        List<FramedUnit> expected = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            expected.add(new Unit(StreamFramer.Kind.MESSAGE, parts.get(i).seed().message()));
+            expected.add(new FramedUnit(StreamFramer.Kind.MESSAGE, parts.get(i).seed().message()));
             String keepAlive = i + 1 < parts.size() ? parts.get(i).keepAlive() : "";
             if (!keepAlive.isEmpty()) {
-                expected.add(new Unit(keepAlive.length() == 2 ? StreamFramer.Kind.PONG : StreamFramer.Kind.PING,
+                expected.add(new FramedUnit(keepAlive.length() == 2 ? StreamFramer.Kind.PONG : StreamFramer.Kind.PING,
                         keepAlive.getBytes(StandardCharsets.US_ASCII)));
             }
         }
 
-        List<Unit> units = feed(stream(parts), chunks);
+        List<FramedUnit> units = feed(stream(parts), chunks);
 
         assertThat(units).containsExactlyElementsOf(expected);
-        for (Unit unit : units) {
+        for (FramedUnit unit : units) {
             if (unit.kind() == StreamFramer.Kind.MESSAGE) {
                 SipParser.defaults().parseStream(unit.bytes(), 0, unit.bytes().length).validate();
             }
@@ -557,23 +557,6 @@ class ParserPropertyTest {
 
     // ---- streams --------------------------------------------------------------------------------
 
-    /** A unit the framer returned: its kind and bytes. */
-    record Unit(StreamFramer.Kind kind, byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Unit u && u.kind == kind && Arrays.equals(u.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return kind.hashCode() * 31 + Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public String toString() {
-            return kind + "(" + bytes.length + " bytes)";
-        }
-    }
 
     private static byte[] stream(List<Part> parts) {
         byte[] out = new byte[0];
@@ -593,10 +576,10 @@ class ParserPropertyTest {
      * offset) and every unit it returns is dropped. It stops at the end of the stream or at the
      * first SipParseException (the connection is closed).
      */
-    private static List<Unit> feed(byte[] stream, List<Integer> reads) {
+    private static List<FramedUnit> feed(byte[] stream, List<Integer> reads) {
         final int pad = 3;
         StreamFramer framer = new StreamFramer(SipParserConfig.defaults());
-        List<Unit> units = new ArrayList<>();
+        List<FramedUnit> units = new ArrayList<>();
         int received = 0;
         int consumed = 0;
         int read = 0;
@@ -617,7 +600,7 @@ class ParserPropertyTest {
                 if (n == 0) {
                     break;
                 }
-                units.add(new Unit(framer.kind(), Arrays.copyOfRange(window, pad, pad + n)));
+                units.add(new FramedUnit(framer.kind(), Arrays.copyOfRange(window, pad, pad + n)));
                 consumed += n;
             }
         }

@@ -22,49 +22,33 @@ class StreamFramerTest {
     private static final byte[] PING = {'\r', '\n', '\r', '\n'};
     private static final byte[] PONG = {'\r', '\n'};
 
-    record Unit(StreamFramer.Kind kind, byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Unit u && u.kind == kind && Arrays.equals(u.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return kind.hashCode() * 31 + Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public String toString() {
-            return kind + "[" + new String(bytes, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n") + "]";
-        }
-    }
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private static Unit message(byte[] b) {
-        return new Unit(StreamFramer.Kind.MESSAGE, b);
+    private static FramedUnit message(byte[] b) {
+        return new FramedUnit(StreamFramer.Kind.MESSAGE, b);
     }
 
     /** The stream: messages with bodies (one containing CRLFCRLF), compact and folded Content-Length, pings, pongs. */
-    private static List<Unit> expectedUnits() {
+    private static List<FramedUnit> expectedUnits() {
         return List.of(
                 message(SipMessageTest.resource("invite-sdp.sip")),
-                new Unit(StreamFramer.Kind.PING, PING),
+                new FramedUnit(StreamFramer.Kind.PING, PING),
                 message(SipMessageTest.resource("message-compact.sip")),
-                new Unit(StreamFramer.Kind.PONG, PONG),
+                new FramedUnit(StreamFramer.Kind.PONG, PONG),
                 message(SipMessageTest.resource("notify-folded-cl.sip")),
                 message(SipMessageTest.resource("info-crlf-body.sip")),
-                new Unit(StreamFramer.Kind.PING, PING),
-                new Unit(StreamFramer.Kind.PONG, PONG),
+                new FramedUnit(StreamFramer.Kind.PING, PING),
+                new FramedUnit(StreamFramer.Kind.PONG, PONG),
                 message(SipMessageTest.resource("response-200.sip")));
     }
 
-    private static byte[] concat(List<Unit> units) {
+    private static byte[] concat(List<FramedUnit> units) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Unit u : units) {
-            out.writeBytes(u.bytes);
+        for (FramedUnit u : units) {
+            out.writeBytes(u.bytes());
         }
         return out.toByteArray();
     }
@@ -73,18 +57,18 @@ class StreamFramerTest {
      * Feeds the stream in reads of {@code chunk} bytes into an accumulating buffer, calls next()
      * until it wants more, and drops each unit's bytes from the front (Netty decoder test style).
      */
-    private static List<Unit> frameInChunks(byte[] stream, int chunk, SipParserConfig config) {
+    private static List<FramedUnit> frameInChunks(byte[] stream, int chunk, SipParserConfig config) {
         StreamFramer framer = new StreamFramer(config);
         byte[] buf = new byte[stream.length];
         int len = 0;
-        List<Unit> units = new ArrayList<>();
+        List<FramedUnit> units = new ArrayList<>();
         for (int pos = 0; pos < stream.length; pos += chunk) {
             int n = Math.min(chunk, stream.length - pos);
             System.arraycopy(stream, pos, buf, len, n);
             len += n;
             int unit;
             while ((unit = framer.next(buf, 0, len)) > 0) {
-                units.add(new Unit(framer.kind(), Arrays.copyOf(buf, unit)));
+                units.add(new FramedUnit(framer.kind(), Arrays.copyOf(buf, unit)));
                 System.arraycopy(buf, unit, buf, 0, len - unit);
                 len -= unit;
             }
@@ -98,16 +82,16 @@ class StreamFramerTest {
      * with any {@code off} and that the cut points are right. The stream is delivered in reads that
      * end at the given positions.
      */
-    private static List<Unit> frameWithOffsets(byte[] stream, int... cuts) {
+    private static List<FramedUnit> frameWithOffsets(byte[] stream, int... cuts) {
         StreamFramer framer = new StreamFramer(SipParserConfig.defaults());
-        List<Unit> units = new ArrayList<>();
+        List<FramedUnit> units = new ArrayList<>();
         int off = 0;
         int[] ends = Arrays.copyOf(cuts, cuts.length + 1);
         ends[cuts.length] = stream.length;
         for (int received : ends) {
             int unit;
             while (received > off && (unit = framer.next(stream, off, received - off)) > 0) {
-                units.add(new Unit(framer.kind(), Arrays.copyOfRange(stream, off, off + unit)));
+                units.add(new FramedUnit(framer.kind(), Arrays.copyOfRange(stream, off, off + unit)));
                 off += unit;
             }
         }
@@ -118,7 +102,7 @@ class StreamFramerTest {
     @Test
     @DisplayName("RFC 3261 18.3: fed in reads of every size 1..n, the stream yields exactly the original units")
     void everyChunkSize() {
-        List<Unit> expected = expectedUnits();
+        List<FramedUnit> expected = expectedUnits();
         byte[] stream = concat(expected);
         for (int chunk = 1; chunk <= stream.length; chunk++) {
             assertThat(frameInChunks(stream, chunk, SipParserConfig.defaults()))
@@ -129,7 +113,7 @@ class StreamFramerTest {
     @Test
     @DisplayName("RFC 3261 18.3: split into two reads at every byte position, the stream yields the same units")
     void everySplitPosition() {
-        List<Unit> expected = expectedUnits();
+        List<FramedUnit> expected = expectedUnits();
         byte[] stream = concat(expected);
         for (int cut = 0; cut <= stream.length; cut++) {
             assertThat(frameWithOffsets(stream, cut)).as("split at %d", cut).containsExactlyElementsOf(expected);
@@ -139,11 +123,11 @@ class StreamFramerTest {
     @Test
     @DisplayName("RFC 3261 18.3: three reads cut around every message boundary")
     void threeReadsAroundBoundaries() {
-        List<Unit> expected = expectedUnits();
+        List<FramedUnit> expected = expectedUnits();
         byte[] stream = concat(expected);
         int boundary = 0;
-        for (Unit u : expected) {
-            boundary += u.bytes.length;
+        for (FramedUnit u : expected) {
+            boundary += u.bytes().length;
             for (int a = Math.max(0, boundary - 6); a <= Math.min(stream.length, boundary + 6); a++) {
                 for (int b = a; b <= Math.min(stream.length, a + 8); b++) {
                     assertThat(frameWithOffsets(stream, a, b)).as("reads end at %d, %d", a, b)
@@ -156,12 +140,12 @@ class StreamFramerTest {
     @Test
     @DisplayName("RFC 3261 18.3: the framed messages parse with SipParser.parseStream")
     void framedBytesParse() {
-        List<Unit> units = frameInChunks(concat(expectedUnits()), 7, SipParserConfig.defaults());
+        List<FramedUnit> units = frameInChunks(concat(expectedUnits()), 7, SipParserConfig.defaults());
         List<String> bodies = new ArrayList<>();
-        for (Unit u : units) {
-            if (u.kind == StreamFramer.Kind.MESSAGE) {
-                SipMessage m = SipParser.defaults().parseStream(u.bytes, 0, u.bytes.length);
-                assertThat(m.toBytes()).isEqualTo(u.bytes);
+        for (FramedUnit u : units) {
+            if (u.kind() == StreamFramer.Kind.MESSAGE) {
+                SipMessage m = SipParser.defaults().parseStream(u.bytes(), 0, u.bytes().length);
+                assertThat(m.toBytes()).isEqualTo(u.bytes());
                 assertThat(m.validate()).isSameAs(m);
                 bodies.add(new String(m.body(), StandardCharsets.US_ASCII));
             }
@@ -220,7 +204,7 @@ class StreamFramerTest {
         byte[] stream = ascii(first + second);
         SipParserConfig lenient = SipParserConfig.defaults().withAcceptNoContentLength(true);
         for (int chunk = 1; chunk <= stream.length; chunk++) {
-            List<Unit> units = frameInChunks(stream, chunk, lenient);
+            List<FramedUnit> units = frameInChunks(stream, chunk, lenient);
             assertThat(units).containsExactly(message(ascii(first)), message(ascii(second)));
         }
         byte[] b = ascii(first);
@@ -256,9 +240,9 @@ class StreamFramerTest {
         for (String cl : List.of("l: 5", "L:5", "Content-Length:\r\n 5", "content-length  :\r\n\t 5 ", "l:\r\n  5")) {
             String msg = "MESSAGE sip:a@example.com SIP/2.0\r\nSubject: x\r\n" + cl + "\r\nX-After: y\r\n\r\nhello";
             byte[] stream = ascii(msg + "\r\n\r\n" + msg);
-            List<Unit> units = frameWithOffsets(stream);
-            assertThat(units).as(cl).containsExactly(message(ascii(msg)), new Unit(StreamFramer.Kind.PING, PING), message(ascii(msg)));
-            byte[] one = units.get(0).bytes;
+            List<FramedUnit> units = frameWithOffsets(stream);
+            assertThat(units).as(cl).containsExactly(message(ascii(msg)), new FramedUnit(StreamFramer.Kind.PING, PING), message(ascii(msg)));
+            byte[] one = units.get(0).bytes();
             SipMessage m = SipParser.defaults().parseStream(one, 0, one.length);
             assertThat(m.contentLength()).as(cl).isEqualTo(5);
             assertThat(new String(m.body(), StandardCharsets.US_ASCII)).isEqualTo("hello");
