@@ -30,25 +30,44 @@ import java.util.List;
  * <p>Lookups are lock-free and allocate nothing: two chained hash tables (by id; by remote
  * address:port, with one entry for the connection's own port and one per alias port) whose chains
  * are immutable lists published with release/acquire stores, so a reader walks a consistent chain
- * while a writer (under the table's lock) builds the next one. Average cost O(1) at any size.
+ * while a writer (under the table's lock) builds the next one. Average cost O(1) at any size. A
+ * lookup racing a close may still return the closing connection (as in Kamailio); its write then
+ * fails and the send reports it.
  */
 public final class ConnectionTable {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Entry[].class);
     private static final int MAX_ALIASES = 12; // Kamailio's TCP_CON_MAX_ALIASES
 
-    /** A chain link: a key (remote address:port, or an id) and the connection it leads to. Immutable. */
+    /**
+     * A chain link: a key (remote address:port, or an id) and the connection it leads to, with a
+     * copy of what the address rule reads of the connection (its kind and local side), so that a
+     * lookup touches the bucket slot and the entries only: at a million connections every pointer
+     * followed is a likely cache miss. Immutable; an upgrade replaces the entries.
+     */
     private static final class Entry {
         final long hi;
         final long lo;
         final int port; // remote port or alias port; for the id table: the id
+        final Protocol kind;
+        final long localHi;
+        final long localLo;
+        final int localPort;
         final Connection connection;
         final Entry next;
 
-        Entry(long hi, long lo, int port, Connection connection, Entry next) {
+        Entry(long hi, long lo, int port, Connection c, Entry next) {
+            this(hi, lo, port, c.protocol(), c, next);
+        }
+
+        Entry(long hi, long lo, int port, Protocol kind, Connection c, Entry next) {
             this.hi = hi;
             this.lo = lo;
             this.port = port;
-            this.connection = connection;
+            this.kind = kind;
+            this.localHi = c.localHi;
+            this.localLo = c.localLo;
+            this.localPort = c.localPort;
+            this.connection = c;
             this.next = next;
         }
     }
@@ -116,18 +135,17 @@ public final class ConnectionTable {
             if (e.port != d.port || e.lo != d.lo || e.hi != d.hi) {
                 continue;
             }
-            Connection c = e.connection;
-            int kindRank = kindRank(wanted, c.protocol());
-            if (kindRank < 0 || !c.isOpen()) {
+            int kindRank = kindRank(wanted, e.kind);
+            if (kindRank < 0) {
                 continue;
             }
-            int localRank = forced == null ? 0 : localRank(forced, c);
+            int localRank = forced == null ? 0 : localRank(forced, e);
             if (localRank < 0) {
                 continue;
             }
             int rank = kindRank * 2 + localRank;
             if (rank < bestRank) { // strictly better: among equals the first, i.e. the newest, stays
-                best = c;
+                best = e.connection;
                 bestRank = rank;
                 if (rank == 0) {
                     break;
@@ -165,7 +183,7 @@ public final class ConnectionTable {
     }
 
     /** Local-side rank under a forced socket (tcp_connection_match=1): 0 preferred, 1 accepted, -1 refused. */
-    private int localRank(SendSocket s, Connection c) {
+    private int localRank(SendSocket s, Entry c) {
         if (c.localLo != s.lo || c.localHi != s.hi) {
             return -1;
         }
@@ -211,8 +229,33 @@ public final class ConnectionTable {
     /** The WebSocket handshake succeeded: TCP becomes WS, TLS becomes WSS; id, addresses and aliases stay. */
     public void upgradeToWebSocket(Connection c) {
         synchronized (lock) {
-            c.protocol(c.protocol().upgradedToWebSocket());
+            Protocol upgraded = c.protocol().upgradedToWebSocket();
+            c.protocol(upgraded);
+            if (byId(c.id()) != c) {
+                return;
+            }
+            Entry[] table = byAddress;
+            relabel(table, slot(c.remoteHi, c.remoteLo, c.remotePort, table.length), c, upgraded);
+            for (int alias : c.aliases) {
+                relabel(table, slot(c.remoteHi, c.remoteLo, alias, table.length), c, upgraded);
+            }
         }
+    }
+
+    /** Replaces the chain at {@code slot} by one where the entries of {@code c} carry {@code kind}, in place. */
+    private static void relabel(Entry[] table, int slot, Connection c, Protocol kind) {
+        SLOTS.setRelease(table, slot, relabeled(table[slot], c, kind));
+    }
+
+    private static Entry relabeled(Entry e, Connection c, Protocol kind) {
+        if (e == null) {
+            return null;
+        }
+        Entry rest = relabeled(e.next, c, kind);
+        if (e.connection == c) {
+            return new Entry(e.hi, e.lo, e.port, kind, c, rest);
+        }
+        return rest == e.next ? e : new Entry(e.hi, e.lo, e.port, e.kind, e.connection, rest);
     }
 
     /**
@@ -317,6 +360,9 @@ public final class ConnectionTable {
                     if (byId(c.id()) != c) {
                         throw new IllegalStateException("address entry for " + c + " which is not in the id table");
                     }
+                    if (e.kind != c.protocol()) {
+                        throw new IllegalStateException("address entry says " + e.kind + " for " + c);
+                    }
                     if (e.hi != c.remoteHi || e.lo != c.remoteLo || slot(e.hi, e.lo, e.port, byAddress.length) != i) {
                         throw new IllegalStateException("address entry of " + c + " has the wrong key or slot");
                     }
@@ -379,7 +425,7 @@ public final class ConnectionTable {
         if (e.connection == c) {
             return e.next;
         }
-        return new Entry(e.hi, e.lo, e.port, e.connection, without(e.next, c));
+        return new Entry(e.hi, e.lo, e.port, e.kind, e.connection, without(e.next, c));
     }
 
     private static Entry[] rehash(Entry[] old, boolean ids) {
@@ -393,7 +439,7 @@ public final class ConnectionTable {
             for (int i = chain.size() - 1; i >= 0; i--) {
                 Entry e = chain.get(i);
                 int s = ids ? idSlot(e.port, table.length) : slot(e.hi, e.lo, e.port, table.length);
-                table[s] = new Entry(e.hi, e.lo, e.port, e.connection, table[s]);
+                table[s] = new Entry(e.hi, e.lo, e.port, e.kind, e.connection, table[s]);
             }
         }
         return table; // published by the caller's volatile write
