@@ -44,7 +44,7 @@ public final class Address {
         Address a = new Address(c, from, to);
         c.reset(from, to);
         c.skipLws();
-        if (c.peek() == '*' && wildcardAllowed) {
+        if (c.peek() == '*' && wildcardAllowed && isWildcard(c)) {
             c.pos++;
             a.paramsStart = c.pos;
             Params.checkHeaderParams(c, what);
@@ -113,6 +113,15 @@ public final class Address {
         a.end = c.pos;
         c.expectElementEnd(what);
         return a;
+    }
+
+    /** A '*' at the cursor is the wildcard only when nothing but parameters follows; "* <sip:..>" is a display name. */
+    private static boolean isWildcard(Cursor c) {
+        int p = c.pos + 1;
+        while (p < c.end && Bytes.isLws(c.buf[p])) {
+            p++;
+        }
+        return p >= c.end || c.buf[p] == ';' || c.buf[p] == ',';
     }
 
     /** True for the Contact value {@code *} (RFC 3261 10.2.2: remove all bindings). */

@@ -18,6 +18,8 @@ public final class MessageEditor {
     private final byte[] buf;
     /** Per original header: null = keep, REMOVED = drop, other = the new whole line. */
     private final byte[][] replaced;
+    /** Per original header: how many leading values {@link #removeFirstValue} took off it. */
+    private final int[] valuesRemoved;
     /** Lines inserted before original header i (index headerCount = after the last header). */
     private final byte[][][] inserted;
     private byte[] requestUri;
@@ -29,6 +31,7 @@ public final class MessageEditor {
         this.msg = msg;
         this.buf = msg.buffer();
         this.replaced = new byte[msg.headerCount()][];
+        this.valuesRemoved = new int[msg.headerCount()];
         this.inserted = new byte[msg.headerCount() + 1][][];
     }
 
@@ -81,18 +84,23 @@ public final class MessageEditor {
             if (replaced[i] == REMOVED) {
                 continue;
             }
-            if (replaced[i] != null) {
-                throw new IllegalStateException(type.canonicalName() + " was already replaced in this edit");
+            if (replaced[i] != null && valuesRemoved[i] == 0) {
+                throw new IllegalStateException(type.canonicalName() + " was set in this edit; remove it by name");
             }
             int vs = msg.valueStartAt(i);
             int ve = msg.valueEndAt(i);
+            if (!type.isCommaList()) {
+                replaced[i] = REMOVED; // one value per field: a comma inside belongs to the value
+                return true;
+            }
             int[] spans = Values.split(buf, vs, ve, msg.firstLineStart());
-            if (spans[0] <= 2) {
+            int removed = ++valuesRemoved[i];
+            if (spans[0] <= 2 * removed) {
                 replaced[i] = REMOVED;
             } else {
-                // keep the name and what follows the first value's comma, as written
+                // keep the name and what follows the removed values, as written
                 int ls = msg.lineStartAt(i);
-                int restFrom = spans[3];
+                int restFrom = spans[1 + 2 * removed];
                 byte[] line = new byte[(vs - ls) + (ve - restFrom) + 2];
                 System.arraycopy(buf, ls, line, 0, vs - ls);
                 System.arraycopy(buf, restFrom, line, vs - ls, ve - restFrom);
@@ -127,7 +135,10 @@ public final class MessageEditor {
         if (!msg.isRequest()) {
             throw new IllegalStateException("a response has no Request-URI");
         }
-        SipUri.parse(uri);
+        SipUri parsed = SipUri.parse(uri);
+        if (parsed.isSip() && parsed.headers() != null) {
+            throw new IllegalArgumentException("a SIP Request-URI must not have a headers component (RFC 3261 19.1.1): " + uri);
+        }
         requestUri = uri.getBytes(StandardCharsets.UTF_8);
         return this;
     }

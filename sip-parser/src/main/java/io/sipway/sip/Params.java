@@ -77,9 +77,14 @@ final class Params {
         if (p == '"') {
             c.quotedString("parameter value of ", what);
         } else if (p == '[') {
+            // host = IPv6reference: the brackets must hold an IPv6 address and nothing else, or a
+            // value could hide a ',' and smuggle another Via or Route past the list split
             int close = Bytes.indexOf(c.buf, c.pos, c.end, ']');
             if (close < 0) {
                 throw c.error("unterminated IPv6 reference in parameter of " + what);
+            }
+            if (!Host.isIpv6(c.buf, c.pos + 1, close)) {
+                throw c.error("invalid IPv6 reference in parameter of " + what);
             }
             c.pos = close + 1;
         } else if (Bytes.regionEqualsIgnoreCase(c.buf, ns, ne, "received")) {

@@ -527,7 +527,9 @@ public final class SipMessage {
         }
         int vs = valueStartAt(i);
         int ve = valueEndAt(i);
-        return Address.parse(cursor(vs, ve), vs, ve, false, "Route");
+        Address a = Address.parse(cursor(vs, ve), vs, ve, false, "Route");
+        checkNameAddr(HeaderName.ROUTE, a);
+        return a;
     }
 
     /** Record-Route values, top first (empty when none). */
@@ -579,7 +581,9 @@ public final class SipMessage {
             int ve = valueEndAt(i);
             Cursor c = cursor(valueStartAt(i), ve);
             while (true) {
-                list.add(Address.parse(c, c.pos, ve, wildcardAllowed, type.canonicalName()));
+                Address a = Address.parse(c, c.pos, ve, wildcardAllowed, type.canonicalName());
+                checkNameAddr(type, a);
+                list.add(a);
                 if (c.pos >= ve) {
                     break;
                 }
@@ -587,6 +591,17 @@ public final class SipMessage {
             }
         }
         return Collections.unmodifiableList(list);
+    }
+
+    /**
+     * Route, Record-Route and Path values are name-addr only (RFC 3261 25.1 route-param, RFC 3327):
+     * without brackets {@code ;lr} would read as a header parameter and loose routing would go wrong.
+     */
+    private void checkNameAddr(HeaderName type, Address a) {
+        if (!a.isNameAddr() && (type == HeaderName.ROUTE || type == HeaderName.RECORD_ROUTE || type == HeaderName.PATH)) {
+            throw new SipParseException(type.canonicalName() + " value must be in angle brackets (name-addr)",
+                    valueStartAt(indexOf(type, 0)) - start);
+        }
     }
 
     /** The Content-Length header's value, or -1 when the message has none. */
@@ -602,10 +617,7 @@ public final class SipMessage {
         }
         Cursor c = cursor(valueStartAt(i), valueEndAt(i));
         c.token("Content-Type type");
-        if (c.peek() != '/') {
-            throw c.error("expected '/' in Content-Type");
-        }
-        c.pos++;
+        c.expectSeparator('/', "in Content-Type"); // SLASH = SWS "/" SWS
         c.token("Content-Type subtype");
         Params.checkHeaderParams(c, "Content-Type");
         c.expectEnd("Content-Type");

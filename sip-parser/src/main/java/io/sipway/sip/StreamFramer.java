@@ -78,7 +78,9 @@ public final class StreamFramer {
             throw new SipParseException("CR without LF between messages", 1);
         }
         if (len < 3) {
-            return 0; // a lone CRLF may be the first half of a ping
+            // A lone CRLF may be the first half of a ping, so it waits, as in Kamailio's reader.
+            // A client waiting for a pong (RFC 5626 4.4.1) sees it as these two bytes left unconsumed.
+            return 0;
         }
         if (buf[off + 2] == Bytes.CR) {
             if (len < 4) {

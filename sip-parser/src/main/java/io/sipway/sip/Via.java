@@ -69,6 +69,9 @@ public final class Via {
                 if (c.valueStart < 0) {
                     throw new SipParseException("Via branch without a value", ns - c.base);
                 }
+                if (via.branchStart >= 0) {
+                    throw new SipParseException("Via has more than one branch", ns - c.base);
+                }
                 via.branchStart = c.valueStart;
                 via.branchEnd = c.valueEnd;
             } else if (Bytes.regionEqualsIgnoreCase(b, ns, ne, "rport")) {
