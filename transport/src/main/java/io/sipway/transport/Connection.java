@@ -21,6 +21,8 @@ public final class Connection {
     final int localPort;
     private volatile Protocol protocol;
     private volatile boolean open = true;
+    /** The transport's handle for writing (a Netty channel); opaque to the table. */
+    volatile Object handle;
     /** Port aliases (Via alias, force_tcp_alias); guarded by the table's write lock. */
     int[] aliases = new int[0];
 

@@ -1,0 +1,52 @@
+package io.sipway.transport;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one door to the network (Kamailio's {@code msg_send_buffer}): UDP leaves through the chosen
+ * listener's socket; TCP/TLS use the connection the table finds and open one when there is none
+ * (unless no-connect); WS/WSS use the connection the table finds and never open one.
+ */
+public final class Sender {
+    private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+
+    private final Transport transport;
+
+    Sender(Transport transport) {
+        this.transport = transport;
+    }
+
+    public SendStatus send(Destination d, byte[] message) {
+        if (d.protocol() == Protocol.UDP) {
+            Channel ch = transport.udpChannelFor(d);
+            if (ch == null) {
+                LOG.error("no udp socket to send to {} (forced socket {})", d, d.forcedSocket());
+                return SendStatus.NO_SOCKET;
+            }
+            ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), d.address()));
+            return SendStatus.SENT;
+        }
+        ConnectionTable table = transport.connections();
+        Connection c = table.find(d);
+        if (c != null) {
+            transport.write(c, message);
+            return SendStatus.SENT;
+        }
+        if (d.protocol().isWebSocket() || d.noConnect() || d.address() == null) {
+            LOG.warn("{}: no connection to {} (looked for {}, forced socket {}, tcp_connection_match={})",
+                    d.protocol().isWebSocket() ? "TCP/TLS connection for WebSocket could not be found" : "no connect set and no active connection",
+                    d, ConnectionTable.allowedKinds(d.protocol()), d.forcedSocket(), table.connectionMatch() ? 1 : 0);
+            return SendStatus.NO_CONNECTION;
+        }
+        if (d.protocol() != Protocol.TCP) {
+            LOG.error("cannot open a {} connection to {} yet", d.protocol().text(), d);
+            return SendStatus.NO_SOCKET;
+        }
+        transport.connect(d, message);
+        return SendStatus.CONNECTING;
+    }
+}
