@@ -42,10 +42,6 @@ public final class Sender {
                     d, ConnectionTable.allowedKinds(d.protocol()), d.forcedSocket(), table.connectionMatch() ? 1 : 0);
             return SendStatus.NO_CONNECTION;
         }
-        if (d.protocol() != Protocol.TCP) {
-            LOG.error("cannot open a {} connection to {} yet", d.protocol().text(), d);
-            return SendStatus.NO_SOCKET;
-        }
         transport.connect(d, message);
         return SendStatus.CONNECTING;
     }

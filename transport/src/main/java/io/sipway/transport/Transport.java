@@ -18,6 +18,25 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import io.sipway.sip.SipParseException;
 import io.sipway.sip.SipParserConfig;
 import io.sipway.sip.StreamFramer;
@@ -30,8 +49,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listeners and the connections of one Sipway instance on Netty: UDP datagrams and TCP streams
- * so far (TLS, WebSocket, epoll with SO_REUSEPORT follow in issue 3). Every message goes upward as
+ * The listeners and the connections of one Sipway instance on Netty: UDP datagrams, TCP and TLS
+ * streams, and WebSocket (WS/WSS) upgrades on tcp:/tls: listeners (epoll with SO_REUSEPORT and the
+ * tcp_* limits follow). Every message goes upward as
  * (bytes, {@link ReceiveInfo}); every message goes out through {@link #sender()}.
  */
 public final class Transport implements AutoCloseable {
@@ -46,24 +66,35 @@ public final class Transport implements AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final AtomicLong droppedFrames = new AtomicLong();
     private final Sender sender;
+    private final SslContext serverTls;
+    private final SslContext clientTls;
+    private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
 
-    private Transport(ConnectionTable table, SipParserConfig parserConfig, Inbound inbound, int threads) {
+    private Transport(ConnectionTable table, SipParserConfig parserConfig, Inbound inbound, int threads,
+                      SslContext serverTls, SslContext clientTls) {
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         this.table = table;
         this.parserConfig = parserConfig;
         this.inbound = inbound;
         this.sender = new Sender(this);
+        this.serverTls = serverTls;
+        this.clientTls = clientTls;
     }
 
     /**
-     * Binds every listen spec (expanded: a bare address gives udp and tcp) and starts reading.
-     * Port 0 binds an ephemeral port; {@link #sockets()} tells the real ones.
+     * Binds every listen spec (expanded: a bare address gives udp and tcp, and tls when TLS
+     * settings are given) and starts reading. {@link #sockets()} tells the bound sockets.
+     *
+     * @param tls the server certificate and policy for tls: listeners, or null without TLS
      */
     public static Transport start(List<ListenSpec> listens, ConnectionTable table, SipParserConfig parserConfig,
-                                  Inbound inbound) throws InterruptedException {
-        Transport t = new Transport(table, parserConfig, inbound, Math.max(1, Runtime.getRuntime().availableProcessors()));
+                                  TlsSettings tls, Inbound inbound) throws InterruptedException, TlsContexts.TlsConfigException {
+        SslContext server = tls == null ? null : TlsContexts.forServer(tls);
+        SslContext client = TlsContexts.forClient(TlsSettings.client());
+        Transport t = new Transport(table, parserConfig, inbound, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                server, client);
         try {
-            for (ListenSpec spec : ListenSpec.expand(listens, false)) {
+            for (ListenSpec spec : ListenSpec.expand(listens, tls != null)) {
                 t.bind(spec);
             }
         } catch (RuntimeException | InterruptedException e) {
@@ -84,21 +115,28 @@ public final class Transport implements AutoCloseable {
                 udpChannels.add(ch);
                 sockets.add(s);
             }
-            case TCP -> {
+            case TCP, TLS -> {
+                Protocol family = spec.protocol() == ListenSpec.ListenProtocol.TLS ? Protocol.TLS : Protocol.TCP;
+                if (family == Protocol.TLS && serverTls == null) {
+                    throw new IllegalArgumentException("listener " + spec + " needs TLS settings (certificate, private_key)");
+                }
                 ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                ch.pipeline().addLast(new StreamHandler(Protocol.TCP, null));
+                                if (family == Protocol.TLS) {
+                                    ch.pipeline().addLast(serverTls.newHandler(ch.alloc()));
+                                }
+                                ch.pipeline().addLast(new Registrar(family, null), new Sniffer());
                             }
                         });
                 Channel ch = b.bind(at).sync().channel();
-                SendSocket s = new SendSocket(Protocol.TCP, (InetSocketAddress) ch.localAddress());
+                SendSocket s = new SendSocket(family, (InetSocketAddress) ch.localAddress());
                 serverChannels.add(ch);
                 sockets.add(s);
             }
-            default -> throw new IllegalArgumentException("listener " + spec + ": only udp and tcp are implemented yet");
+            default -> throw new IllegalArgumentException("listener " + spec + ": sctp is not supported");
         }
         LOG.info("listening on {}", sockets.get(sockets.size() - 1));
     }
@@ -134,14 +172,18 @@ public final class Transport implements AutoCloseable {
         return null;
     }
 
-    /** Opens a TCP connection to {@code d}; the message is written once it is up. */
+    /** Opens a TCP or TLS connection to {@code d}; the message is written once it is up. */
     void connect(Destination d, byte[] message) {
+        Protocol family = d.protocol();
         new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new StreamHandler(Protocol.TCP, message));
+                        if (family == Protocol.TLS) {
+                            ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), d.address().getHostString(), d.address().getPort()));
+                        }
+                        ch.pipeline().addLast(new Registrar(family, message), new StreamHandler());
                     }
                 })
                 .connect(d.address()).addListener(f -> {
@@ -153,7 +195,23 @@ public final class Transport implements AutoCloseable {
 
     void write(Connection c, byte[] message) {
         Channel ch = (Channel) c.handle;
-        ch.writeAndFlush(Unpooled.wrappedBuffer(message));
+        if (c.protocol().isWebSocket()) {
+            // one message per frame; text when it is UTF-8, as Kamailio's websocket module does
+            ch.writeAndFlush(isUtf8(message) ? new TextWebSocketFrame(Unpooled.wrappedBuffer(message))
+                    : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message)));
+        } else {
+            ch.writeAndFlush(Unpooled.wrappedBuffer(message));
+        }
+    }
+
+    private static boolean isUtf8(byte[] b) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** Datagrams: one datagram, one message. */
@@ -183,30 +241,25 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * A TCP connection, accepted or opened: frames the stream with sip-parser's {@link StreamFramer},
-     * answers a CRLF ping with a pong, and keeps the connection in the table while it is open.
+     * Keeps a TCP/TLS connection in the table while it is open (from connect/accept to close), and
+     * writes the first message of an outbound connection.
      */
-    private final class StreamHandler extends ChannelInboundHandlerAdapter {
+    private final class Registrar extends ChannelInboundHandlerAdapter {
         private final Protocol family;
         private final byte[] firstMessage;
-        private final StreamFramer framer = new StreamFramer(parserConfig);
-        private ByteBuf pending;
         private Connection connection;
-        private SendSocket localSocket;
 
-        StreamHandler(Protocol family, byte[] firstMessage) {
+        Registrar(Protocol family, byte[] firstMessage) {
             this.family = family;
             this.firstMessage = firstMessage;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-            connection = table.add(family, remote, local);
+            connection = table.add(family, (InetSocketAddress) ctx.channel().remoteAddress(),
+                    (InetSocketAddress) ctx.channel().localAddress());
             connection.handle = ctx.channel();
-            localSocket = new SendSocket(family, local);
-            pending = ctx.alloc().heapBuffer(1024);
+            ctx.channel().attr(CONNECTION).set(connection);
             if (firstMessage != null) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(firstMessage));
             }
@@ -218,16 +271,134 @@ public final class Transport implements AutoCloseable {
             if (connection != null) {
                 table.remove(connection);
             }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("closing {}: {}", connection, cause.toString());
+            ctx.close();
+        }
+    }
+
+    /**
+     * The first bytes of an accepted connection decide: an HTTP {@code GET} is a WebSocket upgrade
+     * (RFC 6455, subprotocol {@code sip} of RFC 7118), anything else is SIP.
+     */
+    private final class Sniffer extends ChannelInboundHandlerAdapter {
+        private ByteBuf first;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            first = first == null ? in : Unpooled.wrappedBuffer(first, in);
+            if (first.readableBytes() < 4) {
+                return;
+            }
+            boolean http = first.getByte(first.readerIndex()) == 'G' && first.getByte(first.readerIndex() + 1) == 'E'
+                    && first.getByte(first.readerIndex() + 2) == 'T' && first.getByte(first.readerIndex() + 3) == ' ';
+            if (http) {
+                int max = parserConfig.maxMessageSize();
+                ctx.pipeline().addAfter(ctx.name(), "ws-frames", new WebSocketHandler());
+                ctx.pipeline().addAfter(ctx.name(), "ws-aggregate", new WebSocketFrameAggregator(max));
+                ctx.pipeline().addAfter(ctx.name(), "ws", new WebSocketServerProtocolHandler("/", "sip", true, max));
+                ctx.pipeline().addAfter(ctx.name(), "ws-subprotocol", new SipSubprotocolCheck());
+                ctx.pipeline().addAfter(ctx.name(), "http-aggregate", new HttpObjectAggregator(max));
+                ctx.pipeline().addAfter(ctx.name(), "http", new HttpServerCodec());
+            } else {
+                ctx.pipeline().addAfter(ctx.name(), "sip", new StreamHandler());
+            }
+            ByteBuf data = first;
+            first = null;
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(data);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (first != null) {
+                first.release();
+                first = null;
+            }
+        }
+    }
+
+    /** RFC 7118 5: the handshake must offer the {@code sip} subprotocol, else 400 and close. */
+    private static final class SipSubprotocolCheck extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpRequest req) {
+                String offered = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "");
+                boolean sip = false;
+                for (String p : offered.split(",")) {
+                    sip |= p.trim().equalsIgnoreCase("sip");
+                }
+                if (!sip) {
+                    LOG.warn("refusing WebSocket upgrade from {} without subprotocol sip (offered: '{}')",
+                            ctx.channel().remoteAddress(), offered);
+                    ReferenceCountUtil.release(req);
+                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST))
+                            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                    return;
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** After the upgrade: each text or binary message (fragments reassembled) is one SIP message. */
+    private final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            // fired by the protocol handler before this one, so seen here (events travel towards the tail)
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                table.upgradeToWebSocket(ctx.channel().attr(CONNECTION).get()); // TCP -> WS, TLS -> WSS: same id
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+                Connection c = ctx.channel().attr(CONNECTION).get();
+                ByteBuf content = frame.content();
+                byte[] message = new byte[content.readableBytes()];
+                content.getBytes(content.readerIndex(), message);
+                deliver(message, new ReceiveInfo(c.protocol(), c.remote(), new SendSocket(c.protocol().isSecure() ? Protocol.TLS : Protocol.TCP,
+                        c.local()), c.id()));
+            }
+        }
+    }
+
+    /**
+     * SIP on a TCP/TLS stream: frames it with sip-parser's {@link StreamFramer} and answers a CRLF
+     * ping with a pong. A framing error closes the connection (no resynchronisation).
+     */
+    private final class StreamHandler extends ChannelInboundHandlerAdapter {
+        private final StreamFramer framer = new StreamFramer(parserConfig);
+        private ByteBuf pending;
+        private SendSocket localSocket;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            pending = ctx.alloc().heapBuffer(1024);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
             if (pending != null) {
                 pending.release();
                 pending = null;
             }
-            ctx.fireChannelInactive();
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf in = (ByteBuf) msg;
+            Connection connection = ctx.channel().attr(CONNECTION).get();
+            if (localSocket == null) {
+                localSocket = new SendSocket(connection.protocol(), connection.local());
+            }
             try {
                 pending.writeBytes(in);
             } finally {
@@ -258,12 +429,6 @@ public final class Transport implements AutoCloseable {
                 LOG.warn("closing {}: {} ({} bytes unread)", connection, e.getMessage(), pending.readableBytes());
                 ctx.close();
             }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.warn("closing {}: {}", connection, cause.toString());
-            ctx.close();
         }
     }
 

@@ -20,11 +20,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * SIP over real loopback sockets: what arrives goes upward as (bytes, ReceiveInfo), what is sent
- * goes out through the Sender. The layer above here is an echo: it sends every message back where
- * it came from, the way a reply goes (UDP by address, TCP by connection id).
+ * SIP over real loopback sockets on each of the five transports (udp, tcp, tls, ws, wss): what
+ * arrives goes upward as (bytes, ReceiveInfo), what is sent goes out through the Sender. The layer
+ * above here is an echo: it sends every message back where it came from, the way a reply goes
+ * (UDP by address, streams by connection id).
  */
 @Timeout(30)
 class TransportEchoTest {
@@ -38,9 +52,13 @@ class TransportEchoTest {
     private Transport transport;
 
     @BeforeEach
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception {
         int port = freePort();
-        transport = Transport.start(List.of(ListenSpec.parse("127.0.0.1:" + port)), table, SipParserConfig.defaults(),
+        int tlsPort = freePort();
+        TestCertificates certs = TestCertificates.create(dir);
+        transport = Transport.start(List.of(ListenSpec.parse("udp:127.0.0.1:" + port), ListenSpec.parse("tcp:127.0.0.1:" + port),
+                        ListenSpec.parse("tls:127.0.0.1:" + tlsPort)), table, SipParserConfig.defaults(),
+                TlsSettings.server(certs.serverCert, certs.serverKey),
                 (message, from) -> {
                     received.add(from);
                     Destination back = from.protocol() == Protocol.UDP
@@ -136,5 +154,102 @@ class TransportEchoTest {
                 assertThat(accepted.getInputStream().readNBytes(OPTIONS.length)).isEqualTo(OPTIONS);
             }
         }
+    }
+
+    /** A TLS client that accepts the test server's certificate without checking it. */
+    private static SSLContext trustingClient() throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        ctx.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return ctx;
+    }
+
+    @Test
+    void tlsStreamIsDeliveredAndEchoed() throws Exception {
+        try (SSLSocket client = (SSLSocket) trustingClient().getSocketFactory()
+                .createSocket("127.0.0.1", socket(Protocol.TLS).local().getPort())) {
+            client.setSoTimeout(5000);
+            client.getOutputStream().write(OPTIONS);
+            client.getOutputStream().flush();
+            assertThat(client.getInputStream().readNBytes(OPTIONS.length)).isEqualTo(OPTIONS);
+            ReceiveInfo info = received.poll(5, TimeUnit.SECONDS);
+            assertThat(info.protocol()).isEqualTo(Protocol.TLS);
+            assertThat(info.localSocket().local()).isEqualTo(socket(Protocol.TLS).local());
+        }
+    }
+
+    /** A WebSocket client with subprotocol sip that collects text messages. */
+    private static final class WsClient implements WebSocket.Listener {
+        final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                texts.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+    }
+
+    private WebSocket openWebSocket(String scheme, Protocol listener, WsClient client, String subprotocol) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(trustingClient()).build();
+        URI uri = URI.create(scheme + "://127.0.0.1:" + socket(listener).local().getPort() + "/");
+        WebSocket.Builder b = http.newWebSocketBuilder();
+        if (subprotocol != null) {
+            b = b.subprotocols(subprotocol);
+        }
+        return b.buildAsync(uri, client).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void webSocketOnTheTcpListenerIsWsAndEchoed() throws Exception {
+        echoOverWebSocket("ws", Protocol.TCP, Protocol.WS);
+    }
+
+    @Test
+    void webSocketOnTheTlsListenerIsWssAndEchoed() throws Exception {
+        echoOverWebSocket("wss", Protocol.TLS, Protocol.WSS);
+    }
+
+    private void echoOverWebSocket(String scheme, Protocol listener, Protocol expected) throws Exception {
+        WsClient client = new WsClient();
+        WebSocket ws = openWebSocket(scheme, listener, client, "sip");
+        assertThat(ws.getSubprotocol()).isEqualTo("sip");
+        String text = new String(OPTIONS, StandardCharsets.US_ASCII);
+        ws.sendText(text, true).get(5, TimeUnit.SECONDS);
+        assertThat(client.texts.poll(5, TimeUnit.SECONDS)).isEqualTo(text);
+        ReceiveInfo info = received.poll(5, TimeUnit.SECONDS);
+        assertThat(info.protocol()).isEqualTo(expected);
+        Connection c = table.byId(info.connectionId());
+        assertThat(c.protocol()).isEqualTo(expected);
+        // the 5.8.2 case: a URI can only say transport=ws; it must still reach this connection
+        assertThat(table.find(Destination.to(Protocol.WS, info.source()))).isSameAs(c);
+        assertThat(transport.sender().send(Destination.to(Protocol.WS, info.source()), OPTIONS)).isEqualTo(SendStatus.SENT);
+        assertThat(client.texts.poll(5, TimeUnit.SECONDS)).isEqualTo(text);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void webSocketWithoutTheSipSubprotocolIsRefused() {
+        WsClient client = new WsClient();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> openWebSocket("ws", Protocol.TCP, client, "chat"))
+                .hasStackTraceContaining("400");
+        assertThat(received).isEmpty();
     }
 }
