@@ -15,6 +15,8 @@ public final class Sender {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
 
     private final Transport transport;
+    private final java.util.concurrent.atomic.AtomicLong webSocketMisses = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong noConnectMisses = new java.util.concurrent.atomic.AtomicLong();
 
     Sender(Transport transport) {
         this.transport = transport;
@@ -37,6 +39,7 @@ public final class Sender {
             return SendStatus.SENT;
         }
         if (d.protocol().isWebSocket() || d.noConnect() || d.address() == null) {
+            (d.protocol().isWebSocket() ? webSocketMisses : noConnectMisses).incrementAndGet();
             LOG.warn("{}: no connection to {} (looked for {}, forced socket {}, tcp_connection_match={})",
                     d.protocol().isWebSocket() ? "TCP/TLS connection for WebSocket could not be found" : "no connect set and no active connection",
                     d, ConnectionTable.allowedKinds(d.protocol()), d.forcedSocket(), table.connectionMatch() ? 1 : 0);
@@ -44,5 +47,15 @@ public final class Sender {
         }
         transport.connect(d, message);
         return SendStatus.CONNECTING;
+    }
+
+    /** Sends to WS/WSS destinations that found no connection ("TCP/TLS connection for WebSocket could not be found"). */
+    public long webSocketMisses() {
+        return webSocketMisses.get();
+    }
+
+    /** Sends to TCP/TLS destinations that found no connection and were not allowed to open one. */
+    public long noConnectMisses() {
+        return noConnectMisses.get();
     }
 }

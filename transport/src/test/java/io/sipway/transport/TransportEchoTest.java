@@ -148,6 +148,8 @@ class TransportEchoTest {
             assertThat(transport.sender().send(Destination.to(Protocol.WS, at), OPTIONS)).isEqualTo(SendStatus.NO_CONNECTION);
             assertThat(transport.sender().send(Destination.to(Protocol.TCP, at).withNoConnect(), OPTIONS))
                     .isEqualTo(SendStatus.NO_CONNECTION);
+            assertThat(transport.sender().webSocketMisses()).isEqualTo(1);
+            assertThat(transport.sender().noConnectMisses()).isEqualTo(1);
             assertThat(transport.sender().send(Destination.to(Protocol.TCP, at), OPTIONS)).isEqualTo(SendStatus.CONNECTING);
             try (Socket accepted = peer.accept()) {
                 accepted.setSoTimeout(5000);
