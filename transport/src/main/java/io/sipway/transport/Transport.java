@@ -12,7 +12,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -69,10 +76,17 @@ public final class Transport implements AutoCloseable {
     private final SslContext serverTls;
     private final SslContext clientTls;
     private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
+    /** Netty's native epoll transport when the platform has it (Linux), else NIO. */
+    static final boolean EPOLL = Epoll.isAvailable();
+    private final int threads;
+    private static final Class<? extends Channel> DATAGRAM = EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    private static final Class<? extends ServerSocketChannel> SERVER = EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    private static final Class<? extends SocketChannel> CLIENT = EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
 
     private Transport(ConnectionTable table, SipParserConfig parserConfig, Inbound inbound, int threads,
                       SslContext serverTls, SslContext clientTls) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.threads = threads;
         this.table = table;
         this.parserConfig = parserConfig;
         this.inbound = inbound;
@@ -108,11 +122,27 @@ public final class Transport implements AutoCloseable {
         InetSocketAddress at = new InetSocketAddress(spec.host(), spec.port());
         switch (spec.protocol()) {
             case UDP -> {
-                Channel ch = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                        .handler(new UdpHandler()).bind(at).sync().channel();
-                SendSocket s = new SendSocket(Protocol.UDP, (InetSocketAddress) ch.localAddress());
-                ch.attr(UdpHandler.SOCKET).set(s);
-                udpChannels.add(ch);
+                // With epoll, one socket per event loop on the same address (SO_REUSEPORT): the
+                // kernel spreads datagrams over the loops. NIO has no SO_REUSEPORT: one socket.
+                int copies = EPOLL ? threads : 1;
+                // the socket is known before the bind (set on the channel before any datagram can
+                // arrive), except for port 0, where the first bind tells the port the copies use
+                SendSocket s = at.getPort() == 0 ? null : new SendSocket(Protocol.UDP, at);
+                for (int i = 0; i < copies; i++) {
+                    Bootstrap b = new Bootstrap().group(group).channel(DATAGRAM).handler(new UdpHandler());
+                    if (EPOLL) {
+                        b.option(EpollChannelOption.SO_REUSEPORT, true);
+                    }
+                    if (s != null) {
+                        b.attr(UdpHandler.SOCKET, s);
+                    }
+                    Channel ch = b.bind(s == null ? at : s.local()).sync().channel();
+                    if (s == null) {
+                        s = new SendSocket(Protocol.UDP, (InetSocketAddress) ch.localAddress());
+                        ch.attr(UdpHandler.SOCKET).set(s);
+                    }
+                    udpChannels.add(ch);
+                }
                 sockets.add(s);
             }
             case TCP, TLS -> {
@@ -120,7 +150,7 @@ public final class Transport implements AutoCloseable {
                 if (family == Protocol.TLS && serverTls == null) {
                     throw new IllegalArgumentException("listener " + spec + " needs TLS settings (certificate, private_key)");
                 }
-                ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                ServerBootstrap b = new ServerBootstrap().group(group).channel(SERVER)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
@@ -144,6 +174,11 @@ public final class Transport implements AutoCloseable {
     /** The bound sockets, in listen order (real ports when 0 was asked for). */
     public List<SendSocket> sockets() {
         return List.copyOf(sockets);
+    }
+
+    /** How many UDP sockets are open (with epoll one per event loop and listener, sharing the port). */
+    int udpSocketCount() {
+        return udpChannels.size();
     }
 
     public ConnectionTable connections() {
@@ -175,7 +210,7 @@ public final class Transport implements AutoCloseable {
     /** Opens a TCP or TLS connection to {@code d}; the message is written once it is up. */
     void connect(Destination d, byte[] message) {
         Protocol family = d.protocol();
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+        new Bootstrap().group(group).channel(CLIENT)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -85,6 +85,14 @@ class TransportEchoTest {
     }
 
     @Test
+    void onLinuxUdpUsesEpollWithOneReusePortSocketPerEventLoop() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").equals("amd64"), "epoll is bundled for linux-x86_64");
+        assertThat(Transport.EPOLL).isTrue();
+        assertThat(transport.udpSocketCount()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Test
     void udpDatagramIsDeliveredAndEchoed() throws Exception {
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             client.setSoTimeout(5000);
