@@ -45,8 +45,7 @@ public final class Sender {
                     d, ConnectionTable.allowedKinds(d.protocol()), d.forcedSocket(), table.connectionMatch() ? 1 : 0);
             return SendStatus.NO_CONNECTION;
         }
-        transport.connect(d, message);
-        return SendStatus.CONNECTING;
+        return transport.connect(d, message) ? SendStatus.CONNECTING : SendStatus.NO_CONNECTION;
     }
 
     /** Sends to WS/WSS destinations that found no connection ("TCP/TLS connection for WebSocket could not be found"). */

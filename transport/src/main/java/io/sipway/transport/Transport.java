@@ -75,6 +75,8 @@ public final class Transport implements AutoCloseable {
     private final Sender sender;
     private final SslContext serverTls;
     private final SslContext clientTls;
+    private final TcpSettings tcp;
+    private final AtomicLong refusedConnections = new AtomicLong();
     private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
     /** Netty's native epoll transport when the platform has it (Linux), else NIO. */
     static final boolean EPOLL = Epoll.isAvailable();
@@ -84,7 +86,8 @@ public final class Transport implements AutoCloseable {
     private static final Class<? extends SocketChannel> CLIENT = EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
 
     private Transport(ConnectionTable table, SipParserConfig parserConfig, Inbound inbound, int threads,
-                      SslContext serverTls, SslContext clientTls) {
+                      SslContext serverTls, SslContext clientTls, TcpSettings tcp) {
+        this.tcp = tcp;
         this.group = new MultiThreadIoEventLoopGroup(threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.threads = threads;
         this.table = table;
@@ -103,10 +106,17 @@ public final class Transport implements AutoCloseable {
      */
     public static Transport start(List<ListenSpec> listens, ConnectionTable table, SipParserConfig parserConfig,
                                   TlsSettings tls, Inbound inbound) throws InterruptedException, TlsContexts.TlsConfigException {
+        return start(listens, table, parserConfig, tls, TcpSettings.defaults(), inbound);
+    }
+
+    /** {@link #start(List, ConnectionTable, SipParserConfig, TlsSettings, Inbound)} with Kamailio's tcp_* settings. */
+    public static Transport start(List<ListenSpec> listens, ConnectionTable table, SipParserConfig parserConfig,
+                                  TlsSettings tls, TcpSettings tcp, Inbound inbound)
+            throws InterruptedException, TlsContexts.TlsConfigException {
         SslContext server = tls == null ? null : TlsContexts.forServer(tls);
         SslContext client = TlsContexts.forClient(TlsSettings.client());
         Transport t = new Transport(table, parserConfig, inbound, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                server, client);
+                server, client, tcp);
         try {
             for (ListenSpec spec : ListenSpec.expand(listens, tls != null)) {
                 t.bind(spec);
@@ -155,6 +165,13 @@ public final class Transport implements AutoCloseable {
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
+                                if (table.size() >= tcp.maxConnections()) {
+                                    refusedConnections.incrementAndGet();
+                                    LOG.warn("maximum number of connections exceeded ({}): refusing {}", tcp.maxConnections(), ch.remoteAddress());
+                                    ch.close();
+                                    return;
+                                }
+                                configure(ch);
                                 if (family == Protocol.TLS) {
                                     ch.pipeline().addLast(serverTls.newHandler(ch.alloc()));
                                 }
@@ -207,14 +224,56 @@ public final class Transport implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Socket options and the idle and write timers of a TCP/TLS connection: SO_KEEPALIVE and its
+     * probes (epoll only), tcp_connection_lifetime (closed when idle, any read or write refreshes
+     * it) and tcp_send_timeout.
+     */
+    private void configure(SocketChannel ch) {
+        ch.config().setKeepAlive(tcp.keepaliveOn());
+        if (EPOLL && ch instanceof EpollSocketChannel e) {
+            if (tcp.keepIdle() > 0) {
+                e.config().setTcpKeepIdle(tcp.keepIdle());
+            }
+            if (tcp.keepInterval() > 0) {
+                e.config().setTcpKeepIntvl(tcp.keepInterval());
+            }
+            if (tcp.keepCount() > 0) {
+                e.config().setTcpKeepCnt(tcp.keepCount());
+            }
+        }
+        if (tcp.connectionLifetime() >= 0) {
+            ch.pipeline().addLast("lifetime", new io.netty.handler.timeout.IdleStateHandler(0, 0, tcp.connectionLifetime(), TimeUnit.SECONDS) {
+                @Override
+                protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent evt) {
+                    LOG.debug("closing {}: idle for tcp_connection_lifetime={}s", ctx.channel().attr(CONNECTION).get(), tcp.connectionLifetime());
+                    ctx.close();
+                }
+            });
+        }
+        ch.pipeline().addLast("send-timeout", new io.netty.handler.timeout.WriteTimeoutHandler(tcp.sendTimeout()));
+    }
+
+    /** Connections refused because tcp_max_connections was reached (accepted and outbound). */
+    public long refusedConnections() {
+        return refusedConnections.get();
+    }
+
     /** Opens a TCP or TLS connection to {@code d}; the message is written once it is up. */
-    void connect(Destination d, byte[] message) {
+    boolean connect(Destination d, byte[] message) {
+        if (table.size() >= tcp.maxConnections()) {
+            refusedConnections.incrementAndGet();
+            LOG.warn("maximum number of connections exceeded ({}): not connecting to {}", tcp.maxConnections(), d);
+            return false;
+        }
         Protocol family = d.protocol();
         new Bootstrap().group(group).channel(CLIENT)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, tcp.connectTimeout() * 1000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        configure(ch);
                         if (family == Protocol.TLS) {
                             ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), d.address().getHostString(), d.address().getPort()));
                         }
@@ -226,6 +285,7 @@ public final class Transport implements AutoCloseable {
                         LOG.warn("connect to {} failed: {}", d, f.cause().toString());
                     }
                 });
+        return true;
     }
 
     void write(Connection c, byte[] message) {
