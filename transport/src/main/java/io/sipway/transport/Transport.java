@@ -76,6 +76,7 @@ public final class Transport implements AutoCloseable {
     private final SslContext serverTls;
     private final SslContext clientTls;
     private final TcpSettings tcp;
+    private volatile WebSocketUpgrade.Policy upgradePolicy = WebSocketUpgrade.Policy.ACCEPT_SIP;
     private final AtomicLong refusedConnections = new AtomicLong();
     private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
     /** Netty's native epoll transport when the platform has it (Linux), else NIO. */
@@ -254,6 +255,14 @@ public final class Transport implements AutoCloseable {
         ch.pipeline().addLast("send-timeout", new io.netty.handler.timeout.WriteTimeoutHandler(tcp.sendTimeout()));
     }
 
+    /**
+     * Who decides on WebSocket upgrades (the script's {@code ws_handle_handshake()}); the default
+     * accepts every well-formed upgrade that offers the {@code sip} subprotocol.
+     */
+    public void upgradePolicy(WebSocketUpgrade.Policy policy) {
+        this.upgradePolicy = java.util.Objects.requireNonNull(policy);
+    }
+
     /** Connections refused because tcp_max_connections was reached (accepted and outbound). */
     public long refusedConnections() {
         return refusedConnections.get();
@@ -418,8 +427,11 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /** RFC 7118 5: the handshake must offer the {@code sip} subprotocol, else 400 and close. */
-    private static final class SipSubprotocolCheck extends ChannelInboundHandlerAdapter {
+    /**
+     * RFC 7118 5: the handshake must offer the {@code sip} subprotocol, else 400 and close; then the
+     * upgrade policy (the script) may still refuse it with 403.
+     */
+    private final class SipSubprotocolCheck extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof FullHttpRequest req) {
@@ -431,13 +443,36 @@ public final class Transport implements AutoCloseable {
                 if (!sip) {
                     LOG.warn("refusing WebSocket upgrade from {} without subprotocol sip (offered: '{}')",
                             ctx.channel().remoteAddress(), offered);
-                    ReferenceCountUtil.release(req);
-                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST))
-                            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                    refuse(ctx, req, HttpResponseStatus.BAD_REQUEST);
+                    return;
+                }
+                java.util.Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+                for (java.util.Map.Entry<String, String> h : req.headers()) {
+                    headers.computeIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
+                }
+                Connection c = ctx.channel().attr(CONNECTION).get();
+                WebSocketUpgrade upgrade = new WebSocketUpgrade(req.uri(), headers, c.remote(), c.local(), c.protocol().isSecure());
+                boolean allowed;
+                try {
+                    allowed = upgradePolicy.allow(upgrade);
+                } catch (RuntimeException e) {
+                    LOG.error("WebSocket upgrade policy failed for {}: {}", c, e.toString(), e);
+                    allowed = false;
+                }
+                if (!allowed) {
+                    LOG.info("WebSocket upgrade of {} refused by policy", c);
+                    refuse(ctx, req, HttpResponseStatus.FORBIDDEN);
                     return;
                 }
             }
             ctx.fireChannelRead(msg);
+        }
+
+        private void refuse(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status) {
+            ReferenceCountUtil.release(req);
+            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+            ctx.writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         }
     }
 

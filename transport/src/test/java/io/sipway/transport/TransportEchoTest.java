@@ -262,4 +262,23 @@ class TransportEchoTest {
                 .hasStackTraceContaining("400");
         assertThat(received).isEmpty();
     }
+
+    @Test
+    void theUpgradePolicySeesTheRequestAndMayRefuseIt() throws Exception {
+        BlockingQueue<WebSocketUpgrade> asked = new LinkedBlockingQueue<>();
+        transport.upgradePolicy(u -> {
+            asked.add(u);
+            return !"evil.example".equals(u.header("Origin"));
+        });
+        WsClient client = new WsClient();
+        WebSocket ws = openWebSocket("wss", Protocol.TLS, client, "sip");
+        WebSocketUpgrade seen = asked.poll(5, TimeUnit.SECONDS);
+        assertThat(seen.uri()).isEqualTo("/");
+        assertThat(seen.secure()).isTrue();
+        assertThat(seen.header("sec-websocket-protocol")).isEqualTo("sip");
+        ws.abort();
+        transport.upgradePolicy(u -> false);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> openWebSocket("ws", Protocol.TCP, new WsClient(), "sip"))
+                .hasStackTraceContaining("403");
+    }
 }
