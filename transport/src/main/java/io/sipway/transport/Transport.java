@@ -162,8 +162,11 @@ public final class Transport implements AutoCloseable {
                     throw new IllegalArgumentException("listener " + spec + " needs TLS settings (certificate, private_key)");
                 }
                 ServerBootstrap b = new ServerBootstrap().group(group).channel(SERVER)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                        .childOption(ChannelOption.TCP_NODELAY, true);
+                if (table.reusePort() && EPOLL) {
+                    b.option(EpollChannelOption.SO_REUSEPORT, true); // tcp_reuse_port: outbound connects may bind this port
+                }
+                b.childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
                                 if (table.size() >= tcp.maxConnections()) {
@@ -276,10 +279,19 @@ public final class Transport implements AutoCloseable {
             return false;
         }
         Protocol family = d.protocol();
-        new Bootstrap().group(group).channel(CLIENT)
+        Bootstrap b = new Bootstrap().group(group).channel(CLIENT)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, tcp.connectTimeout() * 1000)
-                .handler(new ChannelInitializer<SocketChannel>() {
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, tcp.connectTimeout() * 1000);
+        // Kamailio opens from the forced send socket's IP, so the connection's local side is what a
+        // later lookup under tcp_connection_match=1 asks for. (With tcp_reuse_port Kamailio also
+        // binds the socket's port; Netty's epoll client channel has no SO_REUSEPORT option, so that
+        // part is still missing: see docs/ARCHITECTURE.md.)
+        InetSocketAddress from = null;
+        SendSocket forced = d.forcedSocket();
+        if (forced != null) {
+            from = new InetSocketAddress(forced.local().getAddress(), 0);
+        }
+        b.handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         configure(ch);
@@ -288,12 +300,12 @@ public final class Transport implements AutoCloseable {
                         }
                         ch.pipeline().addLast(new Registrar(family, message), new StreamHandler());
                     }
-                })
-                .connect(d.address()).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        LOG.warn("connect to {} failed: {}", d, f.cause().toString());
-                    }
                 });
+        (from == null ? b.connect(d.address()) : b.connect(d.address(), from)).addListener(f -> {
+            if (!f.isSuccess()) {
+                LOG.warn("connect to {} failed: {}", d, f.cause().toString());
+            }
+        });
         return true;
     }
 

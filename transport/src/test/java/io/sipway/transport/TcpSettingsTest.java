@@ -94,4 +94,34 @@ class TcpSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(TcpSettings.defaults().withKeepalive(30, 0, 0).keepaliveOn()).isTrue();
     }
+
+    /** Kamailio opens from the forced socket's IP (tcp_reuse_port=no: any port). */
+    @Test
+    void anOutboundConnectionLeavesFromTheForcedSocket() throws Exception {
+        boolean reusePort = false;
+        ConnectionTable t = new ConnectionTable(true, reusePort);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.2"))) {
+            port = s.getLocalPort();
+        }
+        try (Transport tr = Transport.start(List.of(ListenSpec.parse("tcp:127.0.0.2:" + port)), t, SipParserConfig.defaults(),
+                null, TcpSettings.defaults(), (m, from) -> { });
+             ServerSocket peer = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            peer.setSoTimeout(5000);
+            SendSocket forced = tr.sockets().get(0);
+            Destination d = Destination.to(Protocol.TCP, new InetSocketAddress("127.0.0.1", peer.getLocalPort())).withForcedSocket(forced);
+            assertThat(tr.sender().send(d, OPTIONS)).isEqualTo(SendStatus.CONNECTING);
+            try (Socket accepted = peer.accept()) {
+                assertThat(accepted.getInetAddress().getHostAddress()).isEqualTo("127.0.0.2");
+                assertThat(accepted.getPort()).isNotEqualTo(port);
+                accepted.setSoTimeout(5000);
+                assertThat(accepted.getInputStream().readNBytes(OPTIONS.length)).isEqualTo(OPTIONS);
+                // and the next send to the same destination finds that connection under match=1
+                waitFor(() -> t.find(d) != null);
+                assertThat(tr.sender().send(d, OPTIONS)).isEqualTo(SendStatus.SENT);
+                assertThat(accepted.getInputStream().readNBytes(OPTIONS.length)).isEqualTo(OPTIONS);
+            }
+        }
+        t.checkConsistency();
+    }
 }
