@@ -392,8 +392,7 @@ public final class Transport implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.warn("closing {}: {}", connection, cause.toString());
-            ctx.close();
+            closeOnError(ctx, cause);
         }
     }
 
@@ -488,8 +487,19 @@ public final class Transport implements AutoCloseable {
         }
     }
 
+    /** No exception escapes a network handler: log it with the connection and close the connection. */
+    private static void closeOnError(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("closing {}: {}", ctx.channel().attr(CONNECTION).get(), cause.toString());
+        ctx.close();
+    }
+
     /** After the upgrade: each text or binary message (fragments reassembled) is one SIP message. */
     private final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            closeOnError(ctx, cause);
+        }
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             // fired by the protocol handler before this one, so seen here (events travel towards the tail)
@@ -524,6 +534,11 @@ public final class Transport implements AutoCloseable {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             pending = ctx.alloc().heapBuffer(1024);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            closeOnError(ctx, cause);
         }
 
         @Override
