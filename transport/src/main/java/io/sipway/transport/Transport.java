@@ -495,6 +495,8 @@ public final class Transport implements AutoCloseable {
 
     /** After the upgrade: each text or binary message (fragments reassembled) is one SIP message. */
     private final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private SendSocket localSocket;
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             closeOnError(ctx, cause);
@@ -513,11 +515,13 @@ public final class Transport implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
             if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
                 Connection c = ctx.channel().attr(CONNECTION).get();
+                if (localSocket == null) { // the listener's socket, made once per connection
+                    localSocket = new SendSocket(c.protocol().isSecure() ? Protocol.TLS : Protocol.TCP, c.local());
+                }
                 ByteBuf content = frame.content();
                 byte[] message = new byte[content.readableBytes()];
                 content.getBytes(content.readerIndex(), message);
-                deliver(message, new ReceiveInfo(c.protocol(), c.remote(), new SendSocket(c.protocol().isSecure() ? Protocol.TLS : Protocol.TCP,
-                        c.local()), c.id()));
+                deliver(message, new ReceiveInfo(c.protocol(), c.remote(), localSocket, c.id()));
             }
         }
     }
