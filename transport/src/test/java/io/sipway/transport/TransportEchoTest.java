@@ -25,14 +25,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * SIP over real loopback sockets on each of the five transports (udp, tcp, tls, ws, wss): what
@@ -166,29 +161,9 @@ class TransportEchoTest {
         }
     }
 
-    /** A TLS client that accepts the test server's certificate without checking it. */
-    private static SSLContext trustingClient() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return ctx;
-    }
-
     @Test
     void tlsStreamIsDeliveredAndEchoed() throws Exception {
-        try (SSLSocket client = (SSLSocket) trustingClient().getSocketFactory()
+        try (SSLSocket client = (SSLSocket) TestClients.trustingTls().getSocketFactory()
                 .createSocket("127.0.0.1", socket(Protocol.TLS).local().getPort())) {
             client.setSoTimeout(5000);
             client.getOutputStream().write(OPTIONS);
@@ -200,25 +175,8 @@ class TransportEchoTest {
         }
     }
 
-    /** A WebSocket client with subprotocol sip that collects text messages. */
-    private static final class WsClient implements WebSocket.Listener {
-        final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                texts.add(partial.toString());
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-    }
-
-    private WebSocket openWebSocket(String scheme, Protocol listener, WsClient client, String subprotocol) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(trustingClient()).build();
+    private WebSocket openWebSocket(String scheme, Protocol listener, TestClients.TextCollector client, String subprotocol) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(TestClients.trustingTls()).build();
         URI uri = URI.create(scheme + "://127.0.0.1:" + socket(listener).local().getPort() + "/");
         WebSocket.Builder b = http.newWebSocketBuilder();
         if (subprotocol != null) {
@@ -238,7 +196,7 @@ class TransportEchoTest {
     }
 
     private void echoOverWebSocket(String scheme, Protocol listener, Protocol expected) throws Exception {
-        WsClient client = new WsClient();
+        TestClients.TextCollector client = new TestClients.TextCollector();
         WebSocket ws = openWebSocket(scheme, listener, client, "sip");
         assertThat(ws.getSubprotocol()).isEqualTo("sip");
         String text = new String(OPTIONS, StandardCharsets.US_ASCII);
@@ -257,7 +215,7 @@ class TransportEchoTest {
 
     @Test
     void webSocketWithoutTheSipSubprotocolIsRefused() {
-        WsClient client = new WsClient();
+        TestClients.TextCollector client = new TestClients.TextCollector();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> openWebSocket("ws", Protocol.TCP, client, "chat"))
                 .hasStackTraceContaining("400");
         assertThat(received).isEmpty();
@@ -270,7 +228,7 @@ class TransportEchoTest {
             asked.add(u);
             return !"evil.example".equals(u.header("Origin"));
         });
-        WsClient client = new WsClient();
+        TestClients.TextCollector client = new TestClients.TextCollector();
         WebSocket ws = openWebSocket("wss", Protocol.TLS, client, "sip");
         WebSocketUpgrade seen = asked.poll(5, TimeUnit.SECONDS);
         assertThat(seen.uri()).isEqualTo("/");
@@ -278,7 +236,7 @@ class TransportEchoTest {
         assertThat(seen.header("sec-websocket-protocol")).isEqualTo("sip");
         ws.abort();
         transport.upgradePolicy(u -> false);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> openWebSocket("ws", Protocol.TCP, new WsClient(), "sip"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> openWebSocket("ws", Protocol.TCP, new TestClients.TextCollector(), "sip"))
                 .hasStackTraceContaining("403");
     }
 }

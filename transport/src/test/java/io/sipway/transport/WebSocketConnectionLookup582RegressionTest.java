@@ -13,17 +13,12 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,7 +180,7 @@ class WebSocketConnectionLookup582RegressionTest {
         static Client connect(Protocol kind, InetSocketAddress proxy) throws Exception {
             return switch (kind) {
                 case TCP -> new StreamClient(new Socket(proxy.getAddress(), proxy.getPort()));
-                case TLS -> new StreamClient(trusting().getSocketFactory().createSocket(proxy.getAddress(), proxy.getPort()));
+                case TLS -> new StreamClient(TestClients.trustingTls().getSocketFactory().createSocket(proxy.getAddress(), proxy.getPort()));
                 case WS, WSS -> WsClient.open((kind == Protocol.WSS ? "wss" : "ws") + "://127.0.0.1:" + proxy.getPort() + "/");
                 default -> throw new IllegalArgumentException(kind.text());
             };
@@ -219,27 +214,14 @@ class WebSocketConnectionLookup582RegressionTest {
         }
     }
 
-    private static final class WsClient implements Client, WebSocket.Listener {
-        private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
+    private static final class WsClient extends TestClients.TextCollector implements Client {
         private WebSocket ws;
 
         static WsClient open(String uri) throws Exception {
             WsClient c = new WsClient();
-            c.ws = HttpClient.newBuilder().sslContext(trusting()).build().newWebSocketBuilder().subprotocols("sip")
+            c.ws = HttpClient.newBuilder().sslContext(TestClients.trustingTls()).build().newWebSocketBuilder().subprotocols("sip")
                     .buildAsync(URI.create(uri), c).get(10, TimeUnit.SECONDS);
             return c;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                texts.add(partial.toString());
-                partial.setLength(0);
-            }
-            socket.request(1);
-            return null;
         }
 
         @Override
@@ -257,24 +239,5 @@ class WebSocketConnectionLookup582RegressionTest {
         public void close() {
             ws.abort();
         }
-    }
-
-    private static SSLContext trusting() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return ctx;
     }
 }
