@@ -23,6 +23,8 @@ public final class Connection {
     private volatile boolean open = true;
     /** The transport's handle for writing (a Netty channel); opaque to the table. */
     volatile Object handle;
+    /** The local side as the table shares it; set once by the table when it adds the connection. */
+    ConnectionTable.LocalSide localSide;
     /** Port aliases (Via alias, force_tcp_alias); guarded by the table's write lock. */
     int[] aliases = new int[0];
 

@@ -39,19 +39,18 @@ public final class ConnectionTable {
     private static final int MAX_ALIASES = 12; // Kamailio's TCP_CON_MAX_ALIASES
 
     /**
-     * A chain link: a key (remote address:port, or an id) and the connection it leads to, with a
-     * copy of what the address rule reads of the connection (its kind and local side), so that a
-     * lookup touches the bucket slot and the entries only: at a million connections every pointer
-     * followed is a likely cache miss. Immutable; an upgrade replaces the entries.
+     * A chain link: a key (remote address:port, or an id) and the connection it leads to, with what
+     * the address rule reads of the connection (its kind, and its local side as a shared object), so
+     * that a lookup touches the bucket slot and the entries only: at a million connections every
+     * line touched is a likely cache miss, so the entry is kept to 48 bytes. Immutable; an upgrade
+     * replaces the entries.
      */
     private static final class Entry {
         final long hi;
         final long lo;
         final int port; // remote port or alias port; for the id table: the id
         final Protocol kind;
-        final long localHi;
-        final long localLo;
-        final int localPort;
+        final LocalSide local;
         final Connection connection;
         final Entry next;
 
@@ -64,13 +63,41 @@ public final class ConnectionTable {
             this.lo = lo;
             this.port = port;
             this.kind = kind;
-            this.localHi = c.localHi;
-            this.localLo = c.localLo;
-            this.localPort = c.localPort;
+            this.local = c.localSide;
             this.connection = c;
             this.next = next;
         }
     }
+
+    /**
+     * A connection's local IP and port. Connections accepted on one listener share one instance
+     * (interned under the lock, counted, dropped with the last user), so the local-side rule reads
+     * a handful of objects that stay in cache instead of one per connection.
+     */
+    static final class LocalSide {
+        final long hi;
+        final long lo;
+        final int port;
+        int users; // under the table's lock
+
+        LocalSide(long hi, long lo, int port) {
+            this.hi = hi;
+            this.lo = lo;
+            this.port = port;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LocalSide l && l.hi == hi && l.lo == lo && l.port == port;
+        }
+
+        @Override
+        public int hashCode() {
+            return IpKey.hash(hi, lo, port);
+        }
+    }
+
+    private final java.util.HashMap<LocalSide, LocalSide> localSides = new java.util.HashMap<>();
 
     private final boolean connectionMatch;
     private final boolean reusePort;
@@ -183,11 +210,12 @@ public final class ConnectionTable {
     }
 
     /** Local-side rank under a forced socket (tcp_connection_match=1): 0 preferred, 1 accepted, -1 refused. */
-    private int localRank(SendSocket s, Entry c) {
-        if (c.localLo != s.lo || c.localHi != s.hi) {
+    private int localRank(SendSocket s, Entry e) {
+        LocalSide c = e.local;
+        if (c.lo != s.lo || c.hi != s.hi) {
             return -1;
         }
-        if (c.localPort == s.port) {
+        if (c.port == s.port) {
             return 0;
         }
         return reusePort ? -1 : 1;
@@ -200,6 +228,9 @@ public final class ConnectionTable {
         synchronized (lock) {
             int id = freeId();
             Connection c = new Connection(id, protocol, remote, local);
+            LocalSide side = localSides.computeIfAbsent(new LocalSide(c.localHi, c.localLo, c.localPort), k -> k);
+            side.users++;
+            c.localSide = side;
             insertId(c);
             insertAddress(c.remoteHi, c.remoteLo, c.remotePort, c);
             size++;
@@ -300,6 +331,9 @@ public final class ConnectionTable {
             Entry[] ids = byId;
             if (removeEntry(ids, idSlot(c.id(), ids.length), c)) {
                 size--;
+                if (--c.localSide.users == 0) {
+                    localSides.remove(c.localSide);
+                }
             }
             Entry[] table = byAddress;
             if (removeEntry(table, slot(c.remoteHi, c.remoteLo, c.remotePort, table.length), c)) {

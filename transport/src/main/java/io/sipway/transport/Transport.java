@@ -40,10 +40,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import io.sipway.sip.SipParseException;
 import io.sipway.sip.SipParserConfig;
 import io.sipway.sip.StreamFramer;
@@ -266,6 +262,37 @@ public final class Transport implements AutoCloseable {
         this.upgradePolicy = java.util.Objects.requireNonNull(policy);
     }
 
+    /**
+     * Kamailio's {@code tcpconn_add_alias}: makes {@code port} an alias of the connection a message
+     * arrived on, so that requests to the peer's IP and that port reuse it (RFC 5923 style). The
+     * core calls it for a top Via with {@code alias} under {@code tcp_accept_aliases=yes}, and the
+     * script's {@code force_tcp_alias([port])}. Port 0 means the default port of the connection's
+     * family (5060, or 5061 for TLS). Only messages received over TCP or TLS qualify (not WS/WSS,
+     * not UDP): for them it is a no-op returning false, as in Kamailio.
+     *
+     * @return true when the alias is in place; false when the message did not come over TCP/TLS,
+     *         the connection is gone, or it already has Kamailio's 12 aliases (logged)
+     */
+    public boolean addTcpAlias(ReceiveInfo from, int port) {
+        if (from.protocol() != Protocol.TCP && from.protocol() != Protocol.TLS) {
+            return false;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("alias port out of range: " + port);
+        }
+        Connection c = table.byId(from.connectionId());
+        if (c == null) {
+            LOG.warn("no connection {} (from {}) to add alias port {} to", from.connectionId(), from.source(), port);
+            return false;
+        }
+        int aliasPort = port != 0 ? port : from.protocol() == Protocol.TLS ? 5061 : 5060;
+        if (!table.addAlias(c, aliasPort)) {
+            LOG.warn("could not add alias port {} to {}: too many aliases or connection closing", aliasPort, c);
+            return false;
+        }
+        return true;
+    }
+
     /** Connections refused because tcp_max_connections was reached (accepted and outbound). */
     public long refusedConnections() {
         return refusedConnections.get();
@@ -283,17 +310,23 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, tcp.connectTimeout() * 1000);
         // Kamailio opens from the forced send socket's IP, so the connection's local side is what a
-        // later lookup under tcp_connection_match=1 asks for. (With tcp_reuse_port Kamailio also
-        // binds the socket's port; Netty's epoll client channel has no SO_REUSEPORT option, so that
-        // part is still missing: see docs/ARCHITECTURE.md.)
+        // later lookup under tcp_connection_match=1 asks for; with tcp_reuse_port it binds the
+        // socket's port too (SO_REUSEPORT on both the listener and the outbound socket), which is
+        // why a lookup under reuse_port then demands the exact local port.
         InetSocketAddress from = null;
         SendSocket forced = d.forcedSocket();
+        boolean sharePort = forced != null && table.reusePort() && EPOLL;
         if (forced != null) {
-            from = new InetSocketAddress(forced.local().getAddress(), 0);
+            from = new InetSocketAddress(forced.local().getAddress(), sharePort ? forced.local().getPort() : 0);
         }
         b.handler(new ChannelInitializer<SocketChannel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(SocketChannel ch) throws java.io.IOException {
+                        if (sharePort) {
+                            // runs at registration, before the bind: Netty's client channel config
+                            // has no SO_REUSEPORT, the socket underneath does
+                            ((io.netty.channel.unix.Socket) ((EpollSocketChannel) ch).fd()).setReusePort(true);
+                        }
                         configure(ch);
                         if (family == Protocol.TLS) {
                             ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), d.address().getHostString(), d.address().getPort()));
@@ -320,14 +353,50 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    private static boolean isUtf8(byte[] b) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
+    /**
+     * Whether {@code b} is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most
+     * U+10FFFF), checked in place: a WebSocket text frame must carry UTF-8, anything else goes binary.
+     */
+    static boolean isUtf8(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int extra;
+            int min;
+            if (c >= 0xC2 && c <= 0xDF) {
+                extra = 1;
+                min = 0x80;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                extra = 2;
+                min = 0x800;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                extra = 3;
+                min = 0x10000;
+            } else {
+                return false;
+            }
+            if (i + extra >= n) { // truncated sequence
+                return false;
+            }
+            int cp = c & (0x3F >> extra);
+            for (int k = 1; k <= extra; k++) {
+                int cc = b[i + k] & 0xFF;
+                if ((cc & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (cc & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                return false;
+            }
+            i += extra + 1;
         }
+        return true;
     }
 
     /** Datagrams: one datagram, one message. */

@@ -98,7 +98,17 @@ class TcpSettingsTest {
     /** Kamailio opens from the forced socket's IP (tcp_reuse_port=no: any port). */
     @Test
     void anOutboundConnectionLeavesFromTheForcedSocket() throws Exception {
-        boolean reusePort = false;
+        outboundConnectionFromTheForcedSocket(false);
+    }
+
+    /** With tcp_reuse_port=yes Kamailio binds the forced socket's port as well (SO_REUSEPORT). */
+    @Test
+    void underTcpReusePortAnOutboundConnectionLeavesFromTheForcedSocketsPort() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Transport.EPOLL, "SO_REUSEPORT on outbound sockets needs epoll");
+        outboundConnectionFromTheForcedSocket(true);
+    }
+
+    private void outboundConnectionFromTheForcedSocket(boolean reusePort) throws Exception {
         ConnectionTable t = new ConnectionTable(true, reusePort);
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.2"))) {
@@ -113,7 +123,11 @@ class TcpSettingsTest {
             assertThat(tr.sender().send(d, OPTIONS)).isEqualTo(SendStatus.CONNECTING);
             try (Socket accepted = peer.accept()) {
                 assertThat(accepted.getInetAddress().getHostAddress()).isEqualTo("127.0.0.2");
-                assertThat(accepted.getPort()).isNotEqualTo(port);
+                if (reusePort) {
+                    assertThat(accepted.getPort()).as("the listener's port, shared").isEqualTo(port);
+                } else {
+                    assertThat(accepted.getPort()).isNotEqualTo(port);
+                }
                 accepted.setSoTimeout(5000);
                 assertThat(accepted.getInputStream().readNBytes(OPTIONS.length)).isEqualTo(OPTIONS);
                 // and the next send to the same destination finds that connection under match=1

@@ -239,4 +239,36 @@ class TransportEchoTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> openWebSocket("ws", Protocol.TCP, new TestClients.TextCollector(), "sip"))
                 .hasStackTraceContaining("403");
     }
+
+    /** Kamailio's tcpconn_add_alias: Via alias (tcp_accept_aliases) and force_tcp_alias(). */
+    @Test
+    void aTcpAliasMakesTheConnectionReachableOnThePeersAliasPortAndWebSocketOrUdpNeverAlias() throws Exception {
+        try (Socket client = new Socket("127.0.0.1", socket(Protocol.TCP).local().getPort())) {
+            client.setSoTimeout(5000);
+            client.getOutputStream().write(OPTIONS);
+            assertThat(client.getInputStream().readNBytes(OPTIONS.length)).isEqualTo(OPTIONS);
+            ReceiveInfo info = received.poll(5, TimeUnit.SECONDS);
+            Destination toAliasPort = Destination.to(Protocol.TCP, new InetSocketAddress("127.0.0.1", 5999)).withNoConnect();
+            assertThat(table.find(toAliasPort)).as("before the alias").isNull();
+
+            assertThat(transport.addTcpAlias(info, 5999)).isTrue();
+            assertThat(transport.addTcpAlias(info, 0)).as("port 0: the family's default port").isTrue();
+
+            Connection c = table.byId(info.connectionId());
+            assertThat(c.aliasPorts()).containsExactly(5999, 5060);
+            assertThat(transport.sender().send(toAliasPort, OPTIONS)).isEqualTo(SendStatus.SENT);
+            assertThat(client.getInputStream().readNBytes(OPTIONS.length)).isEqualTo(OPTIONS);
+        }
+        ReceiveInfo overUdp = new ReceiveInfo(Protocol.UDP, new InetSocketAddress("127.0.0.1", 5999), socket(Protocol.UDP), 0);
+        assertThat(transport.addTcpAlias(overUdp, 5999)).isFalse();
+
+        TestClients.TextCollector browser = new TestClients.TextCollector();
+        WebSocket ws = openWebSocket("ws", Protocol.TCP, browser, "sip");
+        ws.sendText(new String(OPTIONS, StandardCharsets.US_ASCII), true).get(5, TimeUnit.SECONDS);
+        ReceiveInfo overWs = received.poll(5, TimeUnit.SECONDS);
+        assertThat(overWs.protocol()).isEqualTo(Protocol.WS);
+        assertThat(transport.addTcpAlias(overWs, 5999)).as("never for WS/WSS, as in Kamailio").isFalse();
+        assertThat(table.byId(overWs.connectionId()).aliasPorts()).isEmpty();
+        ws.abort();
+    }
 }

@@ -1,0 +1,42 @@
+package io.sipway.cfg;
+
+/**
+ * What one run of a route works on. The host (proxy-app) extends it with the message and
+ * everything its functions and pseudo-variables reach; cfg-lang keeps here only the state the
+ * language itself defines (the last return code, whether the script was ended by {@code exit},
+ * {@code drop} or a function returning 0, the route nesting depth), so that a run allocates
+ * nothing of its own.
+ */
+public abstract class ScriptContext {
+    /** The last return code: {@code $rc}, {@code $retcode}, {@code $?}. */
+    long returnCode = 1;
+    /** Set by {@code exit}, by a function returning 0, and by {@code return 0} in a sub-route. */
+    boolean exited;
+    /** Set by {@code drop}: the message (or reply, or branch) is not sent on. */
+    boolean dropped;
+    /** How deep {@code route(...)} calls are nested right now. */
+    int depth;
+
+    /** The last return code ({@code $rc}). */
+    public final long returnCode() {
+        return returnCode;
+    }
+
+    /** Whether the script was ended by {@code drop}. */
+    public final boolean dropped() {
+        return dropped;
+    }
+
+    /** Whether the script was ended ({@code exit}, {@code drop}, or a 0 return). */
+    public final boolean exited() {
+        return exited;
+    }
+
+    /** Clears the language state before the context is reused for another run. */
+    protected void resetScriptState() {
+        returnCode = 1;
+        exited = false;
+        dropped = false;
+        depth = 0;
+    }
+}
