@@ -28,6 +28,13 @@ public final class Diagnostics {
         all.add(new Diagnostic(Diagnostic.Severity.WARNING, pos, message));
     }
 
+    /** Forgets the diagnostics after the first {@code size} (a parse that is redone). */
+    void truncate(int size) {
+        while (all.size() > size) {
+            all.remove(all.size() - 1);
+        }
+    }
+
     public boolean hasErrors() {
         for (Diagnostic d : all) {
             if (d.severity() == Diagnostic.Severity.ERROR) {

@@ -16,6 +16,14 @@ public abstract class ScriptContext {
     boolean dropped;
     /** How deep {@code route(...)} calls are nested right now. */
     int depth;
+    /** Control flow inside a route: {@link #NEXT}, {@link #BREAK} or {@link #RETURN}. */
+    int flow;
+    /** The {@code $var(...)} values: kept across runs on the same context, as Kamailio keeps them per process. */
+    Object[] vars = new Object[0];
+
+    static final int NEXT = 0;
+    static final int BREAK = 1;
+    static final int RETURN = 2;
 
     /** The last return code ({@code $rc}). */
     public final long returnCode() {
@@ -38,5 +46,6 @@ public abstract class ScriptContext {
         exited = false;
         dropped = false;
         depth = 0;
+        flow = NEXT;
     }
 }

@@ -1,0 +1,178 @@
+/*
+ * The kamailio.cfg language after preprocessing (comments, directives and defines are gone; see
+ * Preprocessor). Follows Kamailio's src/core/cfg.y as summarised in ../shared/KAMAILIO.md section 2.
+ *
+ * Some alternatives exist only to be refused with a clear message by the AST builder: '+=' and ':='
+ * (no such assignments in Kamailio), '%' (modulo is 'mod'), '!~' (no such operator).
+ */
+grammar Kamailio;
+
+script : topItem* EOF ;
+
+topItem
+    : LOADMODULE ( string | '(' string (',' string)? ')' ) ';'?                 # loadModule
+    | LOADPATH ( string | '(' string ')' ) ';'?                                  # loadPath
+    | MODPARAM '(' string ',' string ',' modparamValue ')' ';'?                  # modParam
+    | FLAGS flagDecl (',' flagDecl)* ';'?                                        # flagsDecl
+    | routeKind ( '[' routeName ']' | bracketed=IPV6 )? '{' stmt* '}'            # routeBlock
+    | paramName '=' paramValue ( DESC string )? ';'?                             # globalParam
+    | ';'                                                                        # emptyTop
+    ;
+
+modparamValue : '-'? NUMBER | string | BOOL | PVAR ;
+
+flagDecl : ID ( ':' NUMBER )? ;
+
+routeKind : REQUEST_ROUTE | ROUTE | FAILURE_ROUTE | ONREPLY_ROUTE | REPLY_ROUTE | BRANCH_ROUTE
+          | ONSEND_ROUTE | EVENT_ROUTE ;
+
+// Any tokens up to ']': route[1], route[RELAY], route["x"], event_route[tm:local-request]. (A name
+// made of hex digits around a colon, such as event_route[acc:db], lexes as one IPV6 token.)
+routeName : ~']'+ ;
+
+paramName : ID | DOTTED | LISTEN | ALIAS | PROTO_KW | MATCH_KW ;
+
+// Global parameter values are token runs: numbers, strings, booleans, names, and listen specs such
+// as 'udp:10.0.0.1:5060 advertise 1.2.3.4:5060 name "pub"' (whose text the host parses).
+paramValue : paramAtom+ ;
+paramAtom
+    : '-'? NUMBER | string | BOOL | ID | DOTTED | IPV4 | IPV6 | PROTO_KW | ADVERTISE | ':' | '*'
+    | '/' | ',' | '(' ')' | '(' | ')' | PVAR | MATCH_KW
+    ;
+
+block : '{' stmt* '}' ;
+
+stmt
+    : block                                                                      # blockStmt
+    | IF '(' expr ')' stmt ( ELSE stmt )?                                        # ifStmt
+    | SWITCH '(' expr ')' '{' caseClause* '}'                                     # switchStmt
+    | WHILE '(' expr ')' stmt                                                    # whileStmt
+    | PVAR '=' expr ';'                                                          # assignStmt
+    | PVAR op=( PLUS_ASSIGN | COLON_ASSIGN ) expr ';'                            # badAssignStmt
+    | RETURN expr? ';'                                                           # returnStmt
+    | EXIT expr? ';'                                                             # exitStmt
+    | DROP expr? ';'                                                             # dropStmt
+    | BREAK ';'                                                                  # breakStmt
+    | call ';'                                                                   # callStmt
+    | ';'                                                                        # emptyStmt
+    ;
+
+caseClause
+    : CASE caseLabel ':' stmt*                                                   # caseLabelled
+    | DEFAULT ':' stmt*                                                          # caseDefault
+    ;
+caseLabel : '/' string | string | '-'? NUMBER | ID ;
+
+call : name=callName ( '(' ( arg ( ',' arg )* )? ')' )? ;
+callName : ID | ROUTE ;
+arg : expr ;
+
+// Highest precedence first (ANTLR's left-recursion rule); KAMAILIO.md 2.6 gives the table.
+expr
+    : primary                                                                    # primaryExpr
+    | cast=( CAST_INT | CAST_STR ) expr                                          # castExpr
+    | DEFINED expr                                                               # definedExpr
+    | op=( '!' | NOT | '~' | '-' ) expr                                          # unaryExpr
+    | expr op=( '*' | '/' | MOD | '%' ) expr                                     # binaryExpr
+    | expr op=( '+' | '-' ) expr                                                 # binaryExpr
+    | expr op=( '>' | '<' | '>=' | '<=' ) expr                                   # binaryExpr
+    | expr op=( '==' | '!=' | '=~' | EQ_S | NE_S | IEQ | INE | NOT_MATCH ) expr  # binaryExpr
+    | expr op='>>' expr                                                          # binaryExpr
+    | expr op='<<' expr                                                          # binaryExpr
+    | expr op='^' expr                                                           # binaryExpr
+    | expr op='&' expr                                                           # binaryExpr
+    | expr op='|' expr                                                           # binaryExpr
+    | expr op=( '&&' | AND ) expr                                                # binaryExpr
+    | expr op=( '||' | OR ) expr                                                 # binaryExpr
+    ;
+
+primary
+    : '(' expr ')'                                                               # parenPrimary
+    | STRLEN '(' expr ')'                                                        # strlenPrimary
+    | STREMPTY '(' expr ')'                                                      # strEmptyPrimary
+    | SELVAL '(' expr ',' expr ',' expr ')'                                      # selvalPrimary
+    | NUMBER                                                                     # numberPrimary
+    | BOOL                                                                       # boolPrimary
+    | string                                                                     # stringPrimary
+    | PVAR                                                                       # pvarPrimary
+    | MATCH_KW                                                                   # matchKeywordPrimary
+    | MYSELF                                                                     # myselfPrimary
+    | address=( IPV4 | IPV6 ) ( '/' mask=( NUMBER | IPV4 ) )?                    # addressPrimary
+    | callName '(' ( arg ( ',' arg )* )? ')'                                     # callPrimary
+    | ID                                                                         # namePrimary
+    | PROTO_KW                                                                   # protoPrimary
+    | DOTTED                                                                     # dottedPrimary
+    ;
+
+string : ( DQSTRING | SQSTRING )+ ;
+
+// ---- lexer -----------------------------------------------------------------------------------
+
+LOADMODULE   : 'loadmodule' | 'loadmodulex' ;
+LOADPATH     : 'loadpath' | 'mpath' ;
+MODPARAM     : 'modparam' | 'modparamx' ;
+FLAGS        : 'flags' | 'avpflags' ;
+DESC         : 'desc' | 'descr' ;
+REQUEST_ROUTE: 'request_route' ;
+ROUTE        : 'route' ;
+FAILURE_ROUTE: 'failure_route' ;
+ONREPLY_ROUTE: 'onreply_route' ;
+REPLY_ROUTE  : 'reply_route' ;
+BRANCH_ROUTE : 'branch_route' ;
+ONSEND_ROUTE : 'onsend_route' ;
+EVENT_ROUTE  : 'event_route' ;
+IF           : 'if' ;
+ELSE         : 'else' ;
+SWITCH       : 'switch' ;
+CASE         : 'case' ;
+DEFAULT      : 'default' ;
+WHILE        : 'while' ;
+RETURN       : 'return' ;
+EXIT         : 'exit' ;
+DROP         : 'drop' ;
+BREAK        : 'break' ;
+LISTEN       : 'listen' ;
+ALIAS        : 'alias' ;
+ADVERTISE    : 'advertise' | 'ADVERTISE' ;
+MOD          : 'mod' ;
+NOT          : 'not' ;
+AND          : 'and' ;
+OR           : 'or' ;
+EQ_S         : 'eq' ;
+NE_S         : 'ne' ;
+IEQ          : 'ieq' ;
+INE          : 'ine' ;
+DEFINED      : 'defined' ;
+STRLEN       : 'strlen' ;
+STREMPTY     : 'strempty' ;
+SELVAL       : 'selval' ;
+MYSELF       : 'myself' ;
+MATCH_KW     : 'method' | 'uri' | 'from_uri' | 'to_uri' | 'src_ip' | 'src_port' | 'dst_ip' | 'dst_port'
+             | 'snd_ip' | 'snd_port' | 'snd_proto' | 'snd_af' | 'to_ip' | 'to_port' | 'to_proto'
+             | 'proto' | 'af' | 'status' | 'msg:len' ;
+PROTO_KW     : [uU][dD][pP] | [tT][cC][pP] | [tT][lL][sS] | [sS][cC][tT][pP] | [wW][sS] | [wW][sS][sS] ;
+BOOL         : 'yes' | 'no' | 'on' | 'off' | 'true' | 'false' | 'enable' | 'disable' ;
+CAST_INT     : '(' [ \t\r\n]* 'int' [ \t\r\n]* ')' ;
+CAST_STR     : '(' [ \t\r\n]* 'str' [ \t\r\n]* ')' ;
+
+PLUS_ASSIGN  : '+=' ;
+COLON_ASSIGN : ':=' ;
+NOT_MATCH    : '!~' ;
+
+PVAR         : '$' ( PV_PARENS | [a-zA-Z_] [a-zA-Z0-9_.]* PV_PARENS? | '?' ) ;
+fragment PV_PARENS : '(' ( PV_PARENS | DQSTRING | ~[()"] )* ')' ;
+
+IPV4         : DEC_OCTET '.' DEC_OCTET '.' DEC_OCTET '.' DEC_OCTET ;
+fragment DEC_OCTET : [0-9] [0-9]? [0-9]? ;
+IPV6         : '[' [0-9a-fA-F.]* ':' [0-9a-fA-F:.]* ']' ;
+NUMBER       : '0' [xX] [0-9a-fA-F]+ | [01]+ 'b' | [0-9]+ ;
+DOTTED       : [a-zA-Z_] [a-zA-Z0-9_]* ( '.' [a-zA-Z0-9_]+ )+ ;
+ID           : [a-zA-Z_] [a-zA-Z0-9_]* ;
+
+DQSTRING     : '"' ( '\\' . | ~["\\] )* '"' ;
+SQSTRING     : '\'' ~[']* '\'' ;
+UNTERMINATED_STRING : '"' ( '\\' . | ~["\\] )* EOF | '\'' ~[']* EOF ;
+
+WS           : ( [ \t\r\n\b] | '\\' '\r'? '\n' )+ -> skip ;
+
+OTHER        : . ;

@@ -1,0 +1,79 @@
+package io.sipway.cfg;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A checked script ready to run: its routes as action trees, and what its top level declared
+ * (global parameters, loaded modules, module parameters) for the host to apply.
+ */
+public final class CompiledScript {
+    private final Map<Ast.RouteType, Map<String, Exec.RouteBody>> routes;
+    private final List<Ast.GlobalParam> globals;
+    private final List<Ast.ModParam> modParams;
+    private final Set<String> modules;
+    private final int varCount;
+
+    CompiledScript(Map<Ast.RouteType, Map<String, Exec.RouteBody>> routes, List<Ast.GlobalParam> globals,
+                   List<Ast.ModParam> modParams, Set<String> modules, int varCount) {
+        this.routes = new EnumMap<>(routes);
+        this.globals = List.copyOf(globals);
+        this.modParams = List.copyOf(modParams);
+        this.modules = Collections.unmodifiableSet(modules);
+        this.varCount = varCount;
+    }
+
+    /** Global parameters in script order ({@code name = value}). */
+    public List<Ast.GlobalParam> globals() {
+        return globals;
+    }
+
+    /** {@code modparam(...)} lines in script order. */
+    public List<Ast.ModParam> modParams() {
+        return modParams;
+    }
+
+    /** Loaded modules in load order, as names without ".so". */
+    public Set<String> modules() {
+        return modules;
+    }
+
+    /** Whether the script has that route; {@code name} is null for the unnamed kinds. */
+    public boolean hasRoute(Ast.RouteType type, String name) {
+        Map<String, Exec.RouteBody> byName = routes.get(type);
+        return byName != null && byName.containsKey(name == null ? "" : name);
+    }
+
+    /**
+     * A handle on one route, looked up once (the host keeps it) so that running it per message
+     * looks nothing up by name. Null when the script has no such route.
+     */
+    public Entry entry(Ast.RouteType type, String name) {
+        Map<String, Exec.RouteBody> byName = routes.get(type);
+        Exec.RouteBody body = byName == null ? null : byName.get(name == null ? "" : name);
+        return body == null ? null : new Entry(body, varCount);
+    }
+
+    /** A route the host runs: {@link #run(ScriptContext)} starts from a clean language state. */
+    public static final class Entry {
+        private final Exec.RouteBody body;
+        private final int varCount;
+
+        Entry(Exec.RouteBody body, int varCount) {
+            this.body = body;
+            this.varCount = varCount;
+        }
+
+        /** Runs the route on {@code ctx}; afterwards {@code ctx} tells the return code and whether it was dropped. */
+        public void run(ScriptContext ctx) {
+            ctx.resetScriptState();
+            if (ctx.vars.length < varCount) {
+                ctx.vars = java.util.Arrays.copyOf(ctx.vars, varCount); // once per context: $var values persist
+            }
+            Exec.enter(ctx, body, null);
+        }
+    }
+}

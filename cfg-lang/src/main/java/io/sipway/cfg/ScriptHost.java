@@ -1,0 +1,43 @@
+package io.sipway.cfg;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the program running a script (proxy-app, or a test) offers the language: the modules and
+ * functions it implements, its pseudo-variables and transformations, its global parameters, and the
+ * message-dependent tests behind the old-style match keywords. Everything is resolved once, when the
+ * script is loaded.
+ */
+public interface ScriptHost {
+    /** Module names Sipway implements (as loadmodule names them, without ".so"). */
+    Set<String> implementedModules();
+
+    /** The function with this name, or null when no module has it. */
+    FunctionSpec function(String name);
+
+    /**
+     * The pseudo-variable with this name (without transformations), or null when the name is
+     * unknown; throws IllegalArgumentException (with a message) for a known name with a bad inner
+     * part or index. {@code $var}, {@code $shv}, {@code $rc}/{@code $retcode}/{@code $?} and
+     * {@code $null} are the language's own and never asked for.
+     */
+    Pv pseudoVariable(PvName name);
+
+    /** A transformation other than the {@code s.} ones ({@code uri.user}...), or null when unknown. */
+    default Transformation transformation(String name, List<ValueSource> params) {
+        return null;
+    }
+
+    /** Whether {@code name = value} is a global parameter the host knows (custom {@code group.var} ones are always allowed). */
+    boolean globalParameter(String name);
+
+    /**
+     * The value an old-style match keyword reads ({@code method} reads the method, {@code src_ip} the
+     * source IP...), or null when the keyword is not supported: called once per keyword at load time.
+     */
+    ValueSource matchKeyword(String keyword);
+
+    /** Kamailio's {@code myself} test of a URI or host[:port] ({@code uri == myself}, {@code src_ip == myself}). */
+    boolean isMyself(ScriptContext ctx, String keyword, Object value);
+}
