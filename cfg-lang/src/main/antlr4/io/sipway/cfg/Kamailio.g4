@@ -11,7 +11,7 @@ script : topItem* EOF ;
 
 topItem
     : LOADMODULE ( string | '(' string (',' string)? ')' ) ';'?                 # loadModule
-    | LOADPATH ( string | '(' string ')' ) ';'?                                  # loadPath
+    | LOADPATH '='? ( string | '(' string ')' ) ';'?                             # loadPath
     | MODPARAM '(' string ',' string ',' modparamValue ')' ';'?                  # modParam
     | FLAGS flagDecl (',' flagDecl)* ';'?                                        # flagsDecl
     | routeKind ( '[' routeName ']' | bracketed=IPV6 )? '{' stmt* '}'            # routeBlock
@@ -65,7 +65,13 @@ caseLabel : '/' string | string | '-'? NUMBER | ID ;
 
 call : name=callName ( '(' ( arg ( ',' arg )* )? ')' )? ;
 callName : ID | ROUTE ;
-arg : expr ;
+arg : sockSpec | expr ;
+
+// force_send_socket(udp:127.0.0.1:5060), forward(tcp:host:5060): a socket written bare
+sockSpec
+    : PROTO_KW ':' ( IPV4 | IPV6 | ID | DOTTED | '*' ) ( ':' NUMBER )?
+    | ( IPV4 | IPV6 | DOTTED ) ':' NUMBER
+    ;
 
 // Highest precedence first (ANTLR's left-recursion rule); KAMAILIO.md 2.6 gives the table.
 expr
@@ -164,7 +170,10 @@ fragment PV_PARENS : '(' ( PV_PARENS | DQSTRING | ~[()"] )* ')' ;
 
 IPV4         : DEC_OCTET '.' DEC_OCTET '.' DEC_OCTET '.' DEC_OCTET ;
 fragment DEC_OCTET : [0-9] [0-9]? [0-9]? ;
-IPV6         : '[' [0-9a-fA-F.]* ':' [0-9a-fA-F:.]* ']' ;
+IPV6         : '[' [0-9a-fA-F.]* ':' [0-9a-fA-F:.]* ']'
+             | [0-9a-fA-F]* ':' ':' [0-9a-fA-F:.]*          // bare, with '::' (src_ip == ::1)
+             | HEX4 ':' HEX4 ':' HEX4 ':' HEX4 ':' HEX4 ':' HEX4 ':' HEX4 ':' HEX4 ;
+fragment HEX4 : [0-9a-fA-F] [0-9a-fA-F]? [0-9a-fA-F]? [0-9a-fA-F]? ;
 NUMBER       : '0' [xX] [0-9a-fA-F]+ | [01]+ 'b' | [0-9]+ ;
 DOTTED       : [a-zA-Z_] [a-zA-Z0-9_]* ( '.' [a-zA-Z0-9_]+ )+ ;
 ID           : [a-zA-Z_] [a-zA-Z0-9_]* ;

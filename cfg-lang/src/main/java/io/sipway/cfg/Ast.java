@@ -50,7 +50,10 @@ public final class Ast {
     }
 
     /** {@code modparam(module, param, value)}; value is a String or a Long. */
-    public record ModParam(At at, String module, String param, Object value) implements TopItem {
+    public record ModParam(At at, String module, String param, Object value, At paramAt) implements TopItem {
+        public ModParam(At at, String module, String param, Object value) {
+            this(at, module, param, value, at);
+        }
     }
 
     /**
@@ -58,7 +61,10 @@ public final class Ast {
      * or one name), or null when the value is a composite such as a listen spec; {@code raw} is the
      * value's text as written (what the host parses for listen=, alias= and the like).
      */
-    public record GlobalParam(At at, String name, String raw, Object value, String desc) implements TopItem {
+    public record GlobalParam(At at, String name, String raw, Object value, String desc, At valueAt) implements TopItem {
+        public GlobalParam(At at, String name, String raw, Object value, String desc) {
+            this(at, name, raw, value, desc, at);
+        }
     }
 
     public record FlagsDecl(At at, List<Flag> flags) implements TopItem {
@@ -79,7 +85,10 @@ public final class Ast {
     }
 
     /** A route block; {@code name} is null for the unnamed kinds (request_route, reply_route, onsend_route). */
-    public record Route(At at, RouteType type, String name, List<Stmt> body) implements TopItem {
+    public record Route(At at, RouteType type, String name, List<Stmt> body, At nameAt) implements TopItem {
+        public Route(At at, RouteType type, String name, List<Stmt> body) {
+            this(at, type, name, body, at);
+        }
     }
 
     // ---- statements ----------------------------------------------------------------------------
@@ -100,7 +109,10 @@ public final class Ast {
     public enum CaseKind { INT, STRING, REGEX, DEFAULT }
 
     /** A case: label is a Long (INT), a String (STRING, REGEX) or null (DEFAULT). */
-    public record Case(At at, CaseKind kind, Object label, List<Stmt> body) {
+    public record Case(At at, CaseKind kind, Object label, List<Stmt> body, At labelAt) {
+        public Case(At at, CaseKind kind, Object label, List<Stmt> body) {
+            this(at, kind, label, body, at);
+        }
     }
 
     public record While(At at, Expr condition, Stmt body) implements Stmt {
@@ -154,7 +166,10 @@ public final class Ast {
     }
 
     /** A bare word: an identifier, a dotted name or a protocol keyword ({@code proto == tcp}). */
-    public record Name(At at, String name) implements Expr {
+    public record Name(At at, String name, At endAt) implements Expr {
+        public Name(At at, String name) {
+            this(at, name, at);
+        }
     }
 
     /** A function call; {@code parens} is false for a bare {@code name;} statement. */

@@ -99,7 +99,7 @@ final class AstBuilder {
             return new Ast.LoadPath(at(c), string(c.string()));
         }
         if (item instanceof KamailioParser.ModParamContext c) {
-            return new Ast.ModParam(at(c), string(c.string(0)), string(c.string(1)), modparamValue(c.modparamValue()));
+            return new Ast.ModParam(at(c), string(c.string(0)), string(c.string(1)), modparamValue(c.modparamValue()), at(c.string(1)));
         }
         if (item instanceof KamailioParser.FlagsDeclContext c) {
             List<Ast.Flag> flags = new ArrayList<>();
@@ -151,7 +151,7 @@ final class AstBuilder {
         if (first.getChildCount() == 2 && first.getChild(0).getText().equals("-") && first.NUMBER() != null) {
             value = -number(first.NUMBER().getSymbol());
         }
-        return new Ast.GlobalParam(at(c), c.paramName().getText(), raw, value, c.string() == null ? null : string(c.string()));
+        return new Ast.GlobalParam(at(c), c.paramName().getText(), raw, value, c.string() == null ? null : string(c.string()), at(v));
     }
 
     private Ast.Route route(KamailioParser.RouteBlockContext c) {
@@ -183,7 +183,11 @@ final class AstBuilder {
         if (name == null && (type == Ast.RouteType.FAILURE || type == Ast.RouteType.BRANCH || type == Ast.RouteType.EVENT)) {
             diagnostics.error(at(c).pos, kind + " needs a name: " + kind + "[NAME] { ... }");
         }
-        return new Ast.Route(at(c), type, name, stmts(c.stmt()));
+        if (c.stmt().isEmpty()) {
+            emptyBlock(c.getStop());
+        }
+        At nameAt = c.routeName() != null ? at(c.routeName()) : c.bracketed != null ? at(c.bracketed) : at(c);
+        return new Ast.Route(at(c), type, name, stmts(c.stmt()), nameAt);
     }
 
     // ---- statements ----------------------------------------------------------------------------
@@ -201,6 +205,9 @@ final class AstBuilder {
 
     private Ast.Stmt stmt(KamailioParser.StmtContext s) {
         if (s instanceof KamailioParser.BlockStmtContext c) {
+            if (c.block().stmt().isEmpty()) {
+                emptyBlock(c.block().getStop());
+            }
             return new Ast.Block(at(c), stmts(c.block().stmt()));
         }
         if (s instanceof KamailioParser.IfStmtContext c) {
@@ -243,6 +250,13 @@ final class AstBuilder {
         return null; // ';'
     }
 
+    /** Kamailio's grammar wants at least one statement between braces; ';' is one. */
+    private void emptyBlock(Token closing) {
+        if (closing != null && "}".equals(closing.getText())) {
+            diagnostics.error(at(closing).pos, "empty block: Kamailio needs at least one statement between '{' and '}' (';' will do)");
+        }
+    }
+
     /** A branch of if/while that is just ';' becomes an empty block (the tree has no empty statement). */
     private Ast.Stmt stmtOrEmpty(KamailioParser.StmtContext s) {
         Ast.Stmt built = stmt(s);
@@ -256,23 +270,29 @@ final class AstBuilder {
         KamailioParser.CaseLabelledContext c = (KamailioParser.CaseLabelledContext) cc;
         KamailioParser.CaseLabelContext l = c.caseLabel();
         List<Ast.Stmt> body = stmts(c.stmt());
+        At labelAt = at(l);
         if (l.NUMBER() != null) {
             long n = number(l.NUMBER().getSymbol());
-            return new Ast.Case(at(c), Ast.CaseKind.INT, l.getChild(0).getText().equals("-") ? -n : n, body);
+            return new Ast.Case(at(c), Ast.CaseKind.INT, l.getChild(0).getText().equals("-") ? -n : n, body, labelAt);
         }
         if (l.ID() != null) {
-            return new Ast.Case(at(c), Ast.CaseKind.STRING, l.ID().getText(), body);
+            return new Ast.Case(at(c), Ast.CaseKind.STRING, l.ID().getText(), body, labelAt);
         }
         boolean regex = l.getChild(0).getText().equals("/");
-        return new Ast.Case(at(c), regex ? Ast.CaseKind.REGEX : Ast.CaseKind.STRING, string(l.string()), body);
+        return new Ast.Case(at(c), regex ? Ast.CaseKind.REGEX : Ast.CaseKind.STRING, string(l.string()), body, labelAt);
     }
 
     private Ast.Call call(KamailioParser.CallContext c) {
         List<Ast.Expr> args = new ArrayList<>();
         for (KamailioParser.ArgContext a : c.arg()) {
-            args.add(expr(a.expr()));
+            args.add(arg(a));
         }
         return new Ast.Call(at(c), c.callName().getText(), args, c.getChildCount() > 1);
+    }
+
+    /** A bare socket (udp:1.2.3.4:5060) is a word, given to the function as text. */
+    private Ast.Expr arg(KamailioParser.ArgContext a) {
+        return a.sockSpec() != null ? new Ast.Name(at(a), text(a.sockSpec())) : expr(a.expr());
     }
 
     // ---- expressions ---------------------------------------------------------------------------
@@ -341,11 +361,12 @@ final class AstBuilder {
         if (p instanceof KamailioParser.CallPrimaryContext c) {
             List<Ast.Expr> args = new ArrayList<>();
             for (KamailioParser.ArgContext a : c.arg()) {
-                args.add(expr(a.expr()));
+                args.add(arg(a));
             }
             return new Ast.Call(at(c), c.callName().getText(), args, true);
         }
-        return new Ast.Name(at(p), p.getText()); // ID, protocol keyword, dotted name
+        // ID, protocol keyword, dotted name; the end is where a missing "()" would go
+        return new Ast.Name(at(p), p.getText(), new At(source.locate(p.getStop().getStopIndex() + 1)));
     }
 
     // ---- literals ------------------------------------------------------------------------------
@@ -463,11 +484,9 @@ final class AstBuilder {
             } else if (t.getType() == KamailioLexer.OTHER) {
                 message = "unexpected character '" + t.getText() + "'";
             } else if (expected != null && expected.contains(tokenType(parser, "';'")) && expected.size() <= 3) {
-                // "expected ';'" belongs after the previous token, where the ';' is missing
+                // placed on the token that came instead of the ';', as Kamailio does; the message
+                // names the token it should have followed
                 Token previous = previousToken(t);
-                if (previous != null) {
-                    pos = source.locate(previous.getStopIndex() + 1);
-                }
                 message = "expected ';' " + (previous != null ? "after '" + previous.getText() + "'" : "") + " before "
                         + describe(t);
             } else if (t.getType() == Token.EOF) {

@@ -63,7 +63,7 @@ final class Compiler {
                 Map<String, SourcePos> defined = routeDefined.computeIfAbsent(r.type(), t -> new HashMap<>());
                 SourcePos first = defined.get(key);
                 if (first != null && r.name() != null) {
-                    error(r.at(), "duplicate route: " + r.type().keyword + "[" + r.name() + "] is already defined at " + first);
+                    error(r.nameAt(), "duplicate route: " + r.type().keyword + "[" + r.name() + "] is already defined at " + first);
                     continue;
                 }
                 defined.putIfAbsent(key, r.at().pos);
@@ -115,7 +115,13 @@ final class Compiler {
         }
         boolean any = false;
         for (String m : modules) {
-            any |= modulePattern.matcher(m).matches();
+            if (modulePattern.matcher(m).matches()) {
+                any = true;
+                if (!host.moduleParameter(m, p.param())) {
+                    error(p.paramAt(), "module '" + m + "' has no parameter '" + p.param() + "'");
+                    return;
+                }
+            }
         }
         if (!any) {
             error(p.at(), "modparam for module '" + p.module() + "', which is not loaded (loadmodule \"" + p.module() + ".so\" must come first)");
@@ -127,6 +133,13 @@ final class Compiler {
     private void globalParam(Ast.GlobalParam g) {
         if (!g.name().contains(".") && !host.globalParameter(g.name())) {
             error(g.at(), "unknown global parameter '" + g.name() + "'");
+            return;
+        }
+        ScriptHost.ValueProblem problem = host.globalParameterProblem(g.name(), g.raw(), g.value());
+        if (problem != null) {
+            SourcePos v = g.valueAt().pos;
+            diagnostics.error(new SourcePos(v.file(), v.line(), v.column() + Math.max(0, problem.offset())),
+                    g.name() + ": " + problem.message());
             return;
         }
         if (g.name().equals("max_while_loops") && g.value() instanceof Long n) {
@@ -232,7 +245,16 @@ final class Compiler {
         int defaultIndex = -1;
         boolean hasInt = false;
         boolean hasString = false;
+        Ast.Case firstTyped = null;
         for (Ast.Case c : sw.cases()) {
+            if (c.kind() != Ast.CaseKind.DEFAULT) {
+                if (firstTyped == null) {
+                    firstTyped = c;
+                } else if ((firstTyped.kind() == Ast.CaseKind.INT) != (c.kind() == Ast.CaseKind.INT)) {
+                    error(c.labelAt(), "switch mixes integer and string cases (the first case, at " + firstTyped.labelAt()
+                            + ", is " + (firstTyped.kind() == Ast.CaseKind.INT ? "an integer" : "a string") + ")");
+                }
+            }
             int index = bodies.size();
             bodies.add(new Exec.Seq(c.at().pos, statements(c.body()).toArray(new Node[0])));
             switch (c.kind()) {
@@ -264,9 +286,6 @@ final class Compiler {
                     }
                 }
             }
-        }
-        if (hasInt && hasString) {
-            error(sw.at(), "switch mixes integer and string cases");
         }
         return new Exec.Switch(sw.at().pos, value, bodies.toArray(new Node[0]), ints, strings,
                 regexes.toArray(new Pattern[0]), regexTargets.stream().mapToInt(Integer::intValue).toArray(), defaultIndex);
@@ -315,19 +334,33 @@ final class Compiler {
             return null;
         }
         List<Arg> args = new ArrayList<>(n);
-        for (Ast.Expr a : call.args()) {
-            args.add(argument(a));
+        boolean constant = true;
+        for (int i = 0; i < n; i++) {
+            Arg arg = argument(call.args().get(i));
+            if (!arg.isConstant() && !spec.acceptsExpressions()) {
+                error(call.args().get(i).at(), "function '" + call.name() + "': parameter " + (i + 1)
+                        + " is not constant (a pseudo-variable goes inside a string: \"$var(x)\")");
+                constant = false;
+            }
+            args.add(arg);
+        }
+        if (!constant) {
+            return null;
         }
         if (spec.armedRoute() != null && n > 0 && args.get(0).isConstant()) {
             String target = args.get(0).constantString();
             Map<String, SourcePos> defined = routeDefined.getOrDefault(spec.armedRoute(), Map.of());
-            if (!defined.containsKey(target)) {
+            if (!defined.containsKey(target) && !target.equals("0")) { // "0" disarms, as in Kamailio
                 error(call.args().get(0).at(), "unknown " + spec.armedRoute().keyword + " '" + target + "'");
             }
             routeUsed.computeIfAbsent(spec.armedRoute(), t -> new HashSet<>()).add(target);
         }
         try {
             return spec.bind(args);
+        } catch (FunctionSpec.BadArgument e) {
+            int i = args.indexOf(e.argument());
+            error(i >= 0 ? call.args().get(i).at() : call.at(), call.name() + ": " + e.getMessage());
+            return null;
         } catch (IllegalArgumentException e) {
             error(call.at(), call.name() + ": " + e.getMessage());
             return null;
@@ -344,10 +377,31 @@ final class Compiler {
         if (a instanceof Ast.Name n) {
             return Arg.constant(n.name(), n.name()); // Kamailio takes a bare word as a string parameter
         }
-        if (a instanceof Ast.Unary u && u.op().equals("-") && u.operand() instanceof Ast.Num n) {
-            return Arg.constant(-n.value(), "-" + n.value());
+        Ex compiled = expr(a);
+        if (foldable(a)) {
+            Object value = compiled.get(null); // constants only: nothing reads the context
+            if (value instanceof String || value instanceof Long) {
+                return Arg.constant(value, Printer.expr(a));
+            }
         }
-        return Arg.dynamic(expr(a), a.getClass().getSimpleName());
+        return Arg.dynamic(compiled, Printer.expr(a));
+    }
+
+    /** Whether an expression is made of constants only ("4" + "80", -1, (str)5): folded at load time. */
+    private static boolean foldable(Ast.Expr e) {
+        if (e instanceof Ast.Num || e instanceof Ast.Str) {
+            return true;
+        }
+        if (e instanceof Ast.Unary u) {
+            return foldable(u.operand());
+        }
+        if (e instanceof Ast.Cast c) {
+            return foldable(c.operand());
+        }
+        if (e instanceof Ast.Binary b) {
+            return !b.op().equals("=~") && foldable(b.left()) && foldable(b.right());
+        }
+        return false;
     }
 
     // ---- pseudo-variables ----------------------------------------------------------------------
@@ -534,7 +588,11 @@ final class Compiler {
             return new Exec.Const(pos, a.mask() == null ? a.address() : a.address() + "/" + a.mask());
         }
         if (e instanceof Ast.Name n) {
-            error(e.at(), "unknown name '" + n.name() + "': a #!define that is not defined, or a function without parentheses?");
+            if (host.function(n.name()) != null) {
+                error(n.endAt(), "'" + n.name() + "' is a function: call it as " + n.name() + "()");
+            } else {
+                error(e.at(), "unknown name '" + n.name() + "': a #!define that is not defined?");
+            }
             return new Exec.Const(pos, n.name());
         }
         if (e instanceof Ast.Call c) {

@@ -17,6 +17,21 @@ public final class FunctionSpec {
         ScriptFunction bind(List<Arg> args);
     }
 
+    /** A fixup's complaint about one argument: reported at that argument rather than at the call. */
+    public static final class BadArgument extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final transient Arg argument;
+
+        public BadArgument(Arg argument, String message) {
+            super(message);
+            this.argument = argument;
+        }
+
+        public Arg argument() {
+            return argument;
+        }
+    }
+
     private final String module;
     private final String name;
     private final int minArgs;
@@ -24,9 +39,10 @@ public final class FunctionSpec {
     private final Set<Ast.RouteType> routes;
     private final Ast.RouteType armsRoute;
     private final Binder binder;
+    private final boolean expressions;
 
     private FunctionSpec(String module, String name, int minArgs, int maxArgs, Set<Ast.RouteType> routes,
-                         Ast.RouteType armsRoute, Binder binder) {
+                         Ast.RouteType armsRoute, Binder binder, boolean expressions) {
         this.module = module;
         this.name = Objects.requireNonNull(name);
         this.minArgs = minArgs;
@@ -34,6 +50,7 @@ public final class FunctionSpec {
         this.routes = routes;
         this.armsRoute = armsRoute;
         this.binder = Objects.requireNonNull(binder);
+        this.expressions = expressions;
     }
 
     /** A function usable in every route kind. */
@@ -41,17 +58,30 @@ public final class FunctionSpec {
         if (minArgs < 0 || maxArgs < minArgs) {
             throw new IllegalArgumentException(name + ": bad arity " + minArgs + ".." + maxArgs);
         }
-        return new FunctionSpec(module, name, minArgs, maxArgs, EnumSet.allOf(Ast.RouteType.class), null, binder);
+        return new FunctionSpec(module, name, minArgs, maxArgs, EnumSet.allOf(Ast.RouteType.class), null, binder, false);
     }
 
     /** The same function, usable only in these route kinds (Kamailio's REQUEST_ROUTE | FAILURE_ROUTE ... flags). */
     public FunctionSpec onlyIn(Ast.RouteType first, Ast.RouteType... more) {
-        return new FunctionSpec(module, name, minArgs, maxArgs, EnumSet.of(first, more), armsRoute, binder);
+        return new FunctionSpec(module, name, minArgs, maxArgs, EnumSet.of(first, more), armsRoute, binder, expressions);
     }
 
     /** The function's first argument names a route of this kind ({@code t_on_failure("X")}): checked at load time. */
     public FunctionSpec armsRoute(Ast.RouteType type) {
-        return new FunctionSpec(module, name, minArgs, maxArgs, routes, type, binder);
+        return new FunctionSpec(module, name, minArgs, maxArgs, routes, type, binder, expressions);
+    }
+
+    /**
+     * The same function, taking pseudo-variables and expressions as arguments. Without it, as for
+     * most Kamailio functions, every argument must be a constant (a string may still hold
+     * {@code $pv}s for the function to format): Kamailio refuses "parameter N is not constant".
+     */
+    public FunctionSpec acceptingExpressions() {
+        return new FunctionSpec(module, name, minArgs, maxArgs, routes, armsRoute, binder, true);
+    }
+
+    public boolean acceptsExpressions() {
+        return expressions;
     }
 
     public String module() {

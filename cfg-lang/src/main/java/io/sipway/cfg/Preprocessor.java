@@ -751,13 +751,12 @@ public final class Preprocessor {
             }
             switch (word) {
                 case "KAMAILIO", "OPENSER", "SER", "MAXCOMPAT", "ALL" -> {
-                    if (src == 0 && sources.get(0).line(j) == 1) {
-                        mode = switch (word) {
-                            case "KAMAILIO", "OPENSER" -> ScriptMode.KAMAILIO;
-                            case "SER" -> ScriptMode.SER;
-                            default -> ScriptMode.MAXCOMPAT;
-                        };
-                    }
+                    // Kamailio's lexer takes these wherever they stand (usually the first line)
+                    mode = switch (word) {
+                        case "KAMAILIO", "OPENSER" -> ScriptMode.KAMAILIO;
+                        case "SER" -> ScriptMode.SER;
+                        default -> ScriptMode.MAXCOMPAT;
+                    };
                     nothingMore(src, we, eol, shown);
                     return eol;
                 }
@@ -819,7 +818,7 @@ public final class Preprocessor {
                 return false;
             }
             if (name.indexOf('-') >= 0) {
-                error(src, at, "'-' not allowed in define name " + name);
+                error(src, at + name.indexOf('-'), "'-' not allowed in define name " + name);
                 return false;
             }
             if (!isIdentifier(name)) {
@@ -985,7 +984,7 @@ public final class Preprocessor {
             }
             nothingMore(src, q[1], eol, shown + " " + s.substring(q[0], q[1]));
             String given = applySubsts(unescapeFileName(s.substring(q[0] + 1, q[1] - 1)));
-            SourcePos at = pos(src, j);
+            SourcePos at = pos(src, q[0]); // errors point at the file name
             if (given.isEmpty()) {
                 diagnostics.error(at, "empty file name after " + shown);
                 return eol;

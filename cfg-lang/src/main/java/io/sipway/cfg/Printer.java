@@ -65,6 +65,10 @@ public final class Printer {
     }
 
     private void statements(List<Ast.Stmt> list, int depth) {
+        if (list.isEmpty()) {
+            indent(depth);
+            out.append(";\n"); // Kamailio refuses '{ }'; an empty statement reads back as nothing
+        }
         for (Ast.Stmt s : list) {
             indent(depth);
             statement(s, depth);

@@ -29,6 +29,24 @@ public interface ScriptHost {
         return null;
     }
 
+    /** Whether the module has that parameter ({@code modparam}); hosts that do not know say true. */
+    default boolean moduleParameter(String module, String parameter) {
+        return true;
+    }
+
+    /** What is wrong with a global parameter's value: a message, and where in the value text (0-based). */
+    record ValueProblem(String message, int offset) {
+    }
+
+    /**
+     * Checks the value of a known global parameter ({@code listen=udp:300.1.2.3} is refused here);
+     * {@code raw} is the value as written, {@code value} its Long or String form when it is one
+     * token (else null). Null when the value is fine.
+     */
+    default ValueProblem globalParameterProblem(String name, String raw, Object value) {
+        return null;
+    }
+
     /** Whether {@code name = value} is a global parameter the host knows (custom {@code group.var} ones are always allowed). */
     boolean globalParameter(String name);
 

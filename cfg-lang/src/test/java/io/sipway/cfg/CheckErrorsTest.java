@@ -27,9 +27,9 @@ class CheckErrorsTest {
     }
 
     @Test
-    void aMissingSemicolonIsReportedAfterThePreviousToken() {
+    void aMissingSemicolonIsReportedAtTheTokenThatCameInstead() {
         assertThat(findings("request_route {\n\tt_relay()\n\texit;\n}\n"))
-                .containsExactly("6:11: error: expected ';' after ')' before 'exit'");
+                .containsExactly("7:2: error: expected ';' after ')' before 'exit'");
     }
 
     @Test
@@ -80,7 +80,8 @@ class CheckErrorsTest {
     @Test
     void switchRules() {
         assertThat(findings("request_route {\n\tswitch ($rU) {\n\tcase 1: break;\n\tcase \"a\": break;\n\tdefault: break;\n\tdefault: exit;\n\t}\n}\n"))
-                .containsExactly("6:2: error: switch mixes integer and string cases", "10:2: error: switch has more than one default");
+                .containsExactly("8:7: error: switch mixes integer and string cases (the first case, at bad.cfg:7:7, is an integer)",
+                        "10:2: error: switch has more than one default");
     }
 
     @Test
@@ -88,7 +89,7 @@ class CheckErrorsTest {
         assertThat(findings("request_route {\n\tt_on_failure(\"MISSING\");\n\troute(A);\n}\nroute[A] { exit; }\nroute[A] { drop; }\n"))
                 .containsExactly(
                         "6:15: error: unknown failure_route 'MISSING'",
-                        "10:1: error: duplicate route: route[A] is already defined at bad.cfg:9:1");
+                        "10:7: error: duplicate route: route[A] is already defined at bad.cfg:9:1");
     }
 
     @Test
@@ -107,7 +108,7 @@ class CheckErrorsTest {
     void unknownGlobalParametersAndUndefinedNames() {
         assertThat(findings("no_such_param=1\nrequest_route {\n\t$du = UAS;\n}\n")).containsExactly(
                 "5:1: error: unknown global parameter 'no_such_param'",
-                "7:8: error: unknown name 'UAS': a #!define that is not defined, or a function without parentheses?");
+                "7:8: error: unknown name 'UAS': a #!define that is not defined?");
     }
 
     @Test
@@ -137,5 +138,32 @@ class CheckErrorsTest {
     void anUnterminatedStringIsNamed() {
         assertThat(findings("request_route {\n\txlog(\"oops);\n}\n")).first().asString()
                 .isEqualTo("6:7: error: unterminated string");
+    }
+
+    @Test
+    void anEmptyBlockIsRefusedAsKamailioDoesButASemicolonIsAStatement() {
+        assertThat(findings("request_route {\n\tif (1) {\n\t}\n\tif (1) { ; }\n}\nroute[R] {\n}\n")).containsExactly(
+                "7:2: error: empty block: Kamailio needs at least one statement between '{' and '}' (';' will do)",
+                "10:1: warning: route[R] is never used",
+                "11:1: error: empty block: Kamailio needs at least one statement between '{' and '}' (';' will do)");
+    }
+
+    @Test
+    void functionParametersMustBeConstants() {
+        assertThat(findings("request_route {\n\tsl_send_reply($var(code), \"Not Found\");\n\txlog(\"code $var(code)\");\n}\n"))
+                .containsExactly("6:16: error: function 'sl_send_reply': parameter 1 is not constant (a pseudo-variable goes inside a string: \"$var(x)\")");
+    }
+
+    @Test
+    void aFunctionNamedWithoutParenthesesIsPointedOut() {
+        assertThat(findings("request_route {\n\tif (t_relay) { exit; }\n}\n"))
+                .containsExactly("6:13: error: 't_relay' is a function: call it as t_relay()");
+    }
+
+    @Test
+    void modparamNamesAreCheckedWhenTheHostKnowsThem() {
+        assertThat(findings("modparam(\"tm\", \"fr_timer\", 30000)\nmodparam(\"tm\", \"fr_invite_timer\", 1)\nmodparam(\"dialog\", \"x\", 1)\n"))
+                .containsExactly("6:16: error: module 'tm' has no parameter 'fr_invite_timer'",
+                        "7:1: error: modparam for module 'dialog', which is not loaded (loadmodule \"dialog.so\" must come first)");
     }
 }

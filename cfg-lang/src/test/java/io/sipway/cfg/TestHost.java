@@ -114,6 +114,11 @@ final class TestHost implements ScriptHost {
     }
 
     @Override
+    public boolean moduleParameter(String module, String parameter) {
+        return !module.equals("tm") || Set.of("fr_timer", "fr_inv_timer").contains(parameter);
+    }
+
+    @Override
     public boolean globalParameter(String name) {
         return Set.of("debug", "log_stderror", "children", "listen", "tcp_connection_match", "max_while_loops", "alias", "port")
                 .contains(name);

@@ -1,9 +1,23 @@
 package io.sipway.proxy.cli;
 
+import io.sipway.cfg.ScriptLoader;
+import io.sipway.proxy.script.CheckHost;
+import io.sipway.proxy.script.ModuleCatalog;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** The {@code sipway} command line. */
+/**
+ * The {@code sipway} command line, with Kamailio's flags where Kamailio has them:
+ * {@code sipway -c -f kamailio.cfg -A WITH_NAT} checks a script the way {@code kamailio -c} does.
+ */
 @Command(
         name = "sipway",
         mixinStandardHelpOptions = true,
@@ -14,18 +28,69 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "-c", description = "Check the script (syntax, modules, functions, routes, pseudo-variables) and exit, like kamailio -c.")
+    boolean check;
+
+    @Option(names = "-f", paramLabel = "FILE", description = "The routing script (default: ${DEFAULT-VALUE}).")
+    Path file = Path.of("/etc/kamailio/kamailio.cfg");
+
+    @Option(names = "-A", paramLabel = "NAME[=VALUE]", description = "Define NAME for #!ifdef (and as a token with VALUE), like kamailio -A.")
+    List<String> defines = new ArrayList<>();
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs the command line and returns its exit status (for tests: no System.exit). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
     }
 
+    /** The command line, ready to execute (tests set its output and error writers first). */
+    static CommandLine commandLine() {
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        cl.setExecutionStrategy(parsed -> {
+            if (parsed.subcommand() == null && main.check) {
+                PrintWriter err = cl.getErr();
+                int status = main.checkScript(err);
+                err.flush();
+                return status;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        return cl;
+    }
+
+    /** Without -c (running a script arrives with the proxy core), the usage. */
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** {@code -c}: prints every diagnostic with its file:line:col and a caret; exit status 0 when the script is valid. */
+    int checkScript(PrintWriter err) {
+        if (!Files.isReadable(file)) {
+            err.println("sipway: cannot read " + file);
+            return 1;
+        }
+        ScriptLoader.Result r = ScriptLoader.load(file, file.toString(), defineMap(), new CheckHost(ModuleCatalog.kamailio()));
+        err.print(r.diagnostics().render());
+        if (!r.ok()) {
+            err.println("ERROR: bad config file (" + r.diagnostics().errorCount() + " errors)");
+            return 1;
+        }
+        err.println("config file ok, exiting...");
+        return 0;
+    }
+
+    private Map<String, String> defineMap() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String d : defines) {
+            int eq = d.indexOf('=');
+            map.put(eq < 0 ? d : d.substring(0, eq), eq < 0 ? null : d.substring(eq + 1));
+        }
+        return map;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,95 @@
+package io.sipway.proxy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code sipway -c -f FILE [-A NAME[=VALUE]]}: checks a script the way {@code kamailio -c} does. */
+class CheckCommandTest {
+    /** Tests run in proxy-app/: the project root is .., and ../shared sits beside the project. */
+    private static final Path RELAY = Path.of("../../shared/peers/cfg/relay.cfg");
+    private static final Path DEBIAN = Path.of("src/test/resources/kamailio/debian-5.6.3/kamailio.cfg");
+
+    record Run(int exitCode, String err) {
+    }
+
+    private static Run sipway(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, err.toString());
+    }
+
+    @Test
+    void theSideBySideRelayScriptChecksOk() {
+        Run run = sipway("-c", "-f", RELAY.toString());
+        assertThat(run.err()).isEqualTo("config file ok, exiting...\n");
+        assertThat(run.exitCode()).isZero();
+        // and with the define its mpath line needs
+        assertThat(sipway("-c", "-f", RELAY.toString(), "-A", "MODPATH=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/\"").exitCode()).isZero();
+    }
+
+    @Test
+    void debiansDefaultScriptChecksOk() {
+        assertThat(sipway("-c", "-f", DEBIAN.toString()).exitCode()).isZero();
+        assertThat(sipway("-c", "-f", DEBIAN.toString(), "-A", "WITH_TLS", "-A", "WITH_JSONRPC").exitCode()).isZero();
+    }
+
+    @Test
+    void theProjectsExampleChecksOk() {
+        assertThat(sipway("-c", "-f", "../examples/cfg/relay.cfg").exitCode()).isZero();
+    }
+
+    @Test
+    void aBrokenCopyIsRefusedWithEveryMistakeAtItsFileLineAndColumn(@TempDir Path dir) throws Exception {
+        String text = Files.readString(RELAY)
+                .replace("\t\tsl_send_reply(\"483\", \"Too Many Hops\");", "\t\tsl_send_reply(\"483\", \"Too Many Hops\")")
+                .replace("record_route();", "record_rout();");
+        Path broken = dir.resolve("relay.cfg");
+        Files.writeString(broken, text);
+        Run run = sipway("-c", "-f", broken.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        String lineOfExit = broken + ":" + (lineOf(text, "\t\tsl_send_reply(\"483\"") + 1) + ":3: error: expected ';' after ')' before 'exit'";
+        assertThat(run.err()).contains(lineOfExit)
+                .contains(broken + ":" + lineOf(text, "record_rout();") + ":3: error: unknown function 'record_rout' (missing loadmodule?)")
+                .contains("\t\trecord_rout();\n\t\t^\n")
+                .endsWith("ERROR: bad config file (2 errors)\n");
+    }
+
+    @Test
+    void brokenDebianDefaultIsRefusedAtTheRightPlace(@TempDir Path dir) throws Exception {
+        String text = Files.readString(DEBIAN).replace("\tif (!mf_process_maxfwd_header(\"10\")) {", "\tif (!mf_process_maxfwd_header(\"10\") {");
+        Path broken = dir.resolve("kamailio.cfg");
+        Files.writeString(broken, text);
+        Run run = sipway("-c", "-f", broken.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        int line = lineOf(text, "\tif (!mf_process_maxfwd_header(\"10\") {");
+        assertThat(run.err()).startsWith(broken + ":" + line + ":");
+    }
+
+    @Test
+    void anUnreadableFileIsNamed() {
+        Run run = sipway("-c", "-f", "no/such/file.cfg");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("sipway: cannot read no/such/file.cfg\n");
+    }
+
+    /** 1-based line number of the first line containing {@code needle}. */
+    private static int lineOf(String text, String needle) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(needle)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no line with " + needle);
+    }
+}

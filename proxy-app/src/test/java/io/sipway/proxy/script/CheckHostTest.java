@@ -1,0 +1,367 @@
+package io.sipway.proxy.script;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sipway.cfg.Arg;
+import io.sipway.cfg.Ast.RouteType;
+import io.sipway.cfg.FunctionSpec;
+import io.sipway.cfg.Pv;
+import io.sipway.cfg.PvName;
+import io.sipway.cfg.ScriptContext;
+import io.sipway.cfg.ScriptFunction;
+import io.sipway.cfg.ScriptHost;
+import io.sipway.cfg.ScriptLoader;
+import io.sipway.cfg.Transformation;
+import io.sipway.cfg.ValueSource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CheckHostTest {
+    private final CheckHost host = new CheckHost(ModuleCatalog.kamailio());
+    private final ScriptContext ctx = new ScriptContext() {
+    };
+
+    /** Constant arguments as the loader gives them: Strings stay Strings, numbers are Longs. */
+    private static List<Arg> args(Object... values) {
+        List<Arg> list = new ArrayList<>();
+        for (Object v : values) {
+            if (v instanceof Arg a) {
+                list.add(a);
+            } else if (v instanceof Integer i) {
+                list.add(Arg.constant((long) i, Integer.toString(i)));
+            } else {
+                list.add(Arg.constant(v, v instanceof String ? "\"" + v + "\"" : String.valueOf(v)));
+            }
+        }
+        return list;
+    }
+
+    private static Arg dynamic() {
+        return Arg.dynamic(c -> "x", "$var(x)");
+    }
+
+    private void ok(String function, Object... values) {
+        assertThatCode(() -> host.bind(function, args(values))).as(function).doesNotThrowAnyException();
+    }
+
+    private void refused(String function, String message, Object... values) {
+        assertThatThrownBy(() -> host.bind(function, args(values))).as(function)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void offersTheCatalogsModules() {
+        assertThat(host.implementedModules()).isEqualTo(ModuleCatalog.kamailio().modules());
+        assertThat(new CheckHost().implementedModules()).contains("tm", "sl", "htable");
+    }
+
+    @Test
+    void functionSpecsCarryArityRoutesArmedRouteAndExpressions() {
+        FunctionSpec relay = host.function("t_relay");
+        assertThat(relay.module()).isEqualTo("tm");
+        assertThat(relay.minArgs()).isZero();
+        assertThat(relay.maxArgs()).isEqualTo(2);
+        assertThat(relay.allowedIn(RouteType.REQUEST)).isTrue();
+        assertThat(relay.allowedIn(RouteType.FAILURE)).isTrue();
+        assertThat(relay.allowedIn(RouteType.ROUTE)).isTrue();
+        assertThat(relay.allowedIn(RouteType.ONSEND)).isFalse();
+        assertThat(relay.allowedIn(RouteType.BRANCH)).isFalse();
+        assertThat(relay.allowedIn(RouteType.REPLY)).isFalse();
+        assertThat(host.function("t_on_failure").armedRoute()).isEqualTo(RouteType.FAILURE);
+        assertThat(host.function("t_on_reply").armedRoute()).isEqualTo(RouteType.ONREPLY);
+        assertThat(host.function("t_on_branch").armedRoute()).isEqualTo(RouteType.BRANCH);
+        assertThat(host.function("xlog").allowedIn(RouteType.ONSEND)).isTrue();
+        assertThat(host.function("setflag").module()).isNull();
+        assertThat(host.function("is_myself").acceptsExpressions()).isTrue();
+        assertThat(host.function("sl_send_reply").acceptsExpressions()).isFalse();
+        assertThat(host.function("no_such_function")).isNull();
+        assertThat(host.function("route")).isNull();
+    }
+
+    @Test
+    void aBoundFunctionIsForCheckingOnly() {
+        ScriptFunction f = host.bind("sl_send_reply", args("404", "Not Found"));
+        assertThatThrownBy(() -> f.invoke(ctx)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("sl_send_reply() is declared for checking only; it runs once the proxy implements it");
+        ScriptFunction relay = host.bind("t_relay", args());
+        assertThatThrownBy(() -> relay.invoke(ctx)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("t_relay() is declared for checking only; it runs once the proxy implements it");
+    }
+
+    @Test
+    void replyCodesAreCheckedWhenConstant() {
+        ok("sl_send_reply", "404", "Not Found");
+        ok("sl_send_reply", 200, "OK");
+        ok("sl_send_reply", "$var(code)", "$var(reason)");
+        ok("sl_send_reply", dynamic(), "x");
+        ok("t_reply", "699", "x");
+        ok("send_reply", "100", "Trying");
+        refused("sl_send_reply", "the reply code 800 is not a number from 100 to 699", "800", "x");
+        refused("sl_send_reply", "the reply code 99 is not a number from 100 to 699", 99, "x");
+        refused("t_reply", "the reply code must be a number, not \"abc\"", "abc", "x");
+        refused("send_reply", "700", "700", "x");
+        refused("xhttp_reply", "0", "0", "OK", "text/plain", "");
+        refused("t_reply_callid", "1000", "$ci", "1 INVITE", "1000", "x");
+    }
+
+    @Test
+    void argumentCountsWithGapsAreRefused() {
+        ok("t_relay");
+        ok("t_relay", "10.0.0.1", "5060");
+        refused("t_relay", "takes 0 or 2 arguments, not 1", "10.0.0.1");
+        refused("t_relay", "takes 0 or 2 arguments, not 3", "a", "b", "c");
+        refused("add_contact_alias", "takes 0 or 3 arguments, not 2", "1.2.3.4", "5060");
+        ok("add_contact_alias", "1.2.3.4", "5060", "udp");
+        refused("ws_close", "takes 0, 2 or 3 arguments, not 1", 1000);
+        refused("sl_send_reply", "takes 2 arguments, not 1", "404");
+        refused("t_relay", "the port 70000 is out of range 0..65535", "10.0.0.1", "70000");
+        assertThatThrownBy(() -> host.bind("no_such_function", args())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void maxForwardsIsANumberUpTo255() {
+        ok("mf_process_maxfwd_header", "10");
+        ok("mf_process_maxfwd_header", 70);
+        ok("mf_process_maxfwd_header", "$var(mf)");
+        refused("mf_process_maxfwd_header", "the Max-Forwards value must be a number, not \"ten\"", "ten");
+        refused("mf_process_maxfwd_header", "the Max-Forwards value 300 is out of range 0..255", "300");
+        refused("maxfwd_at_least", "-1", -1);
+    }
+
+    @Test
+    void isMethodTakesOneMethodOrAListOfKnownOnes() {
+        ok("is_method", "INVITE");
+        ok("is_method", "invite|bye|ACK");
+        ok("is_method", "FOO");
+        ok("is_method", "OPTIONS|SUBSCRIBE|NOTIFY|PUBLISH|MESSAGE|REFER|PRACK|UPDATE|INFO|REGISTER|CANCEL");
+        refused("is_method", "method 'FOO' in the list", "INVITE|FOO");
+        refused("is_method", "empty method name", "INVITE||BYE");
+        refused("is_method", "empty method name", "");
+    }
+
+    @Test
+    void flagNumbersAreInKamailiosRanges() {
+        ok("setflag", 31);
+        ok("setflag", "FLT_ACC");
+        ok("isflagset", "0");
+        refused("setflag", "message flag 32 is out of range 0..31", 32);
+        refused("resetflag", "message flag 99 is out of range 0..31", "99");
+        ok("setbflag", 6);
+        ok("setbflag", 6, 1);
+        ok("isbflagset", "$var(f)");
+        refused("setbflag", "flag 32 is out of range 0..31", 32);
+        refused("isbflagset", "the branch index -1 is out of range", 1, -1);
+        refused("setsflag", "flag 40 is out of range 0..31", 40);
+        ok("setxflag", 63);
+        refused("setxflag", "flag 64 is out of range 0..63", 64);
+        refused("set_gflag", "flag 32", 32);
+        refused("rand_set_prob", "the probability 101 is out of range 0..100", 101);
+    }
+
+    @Test
+    void xlogLevelsAndFacilities() {
+        ok("xlog", "only a message $rm\n");
+        ok("xlog", "L_INFO", "message\n");
+        ok("xlog", "L_ERR", "message\n");
+        ok("xlog", "L_DBG", "message\n");
+        ok("xlog", "$var(level)", "message\n");
+        ok("xlog", "LOG_LOCAL0", "L_WARN", "message\n");
+        ok("xlogm", "L_NOTICE", "message\n");
+        refused("xlog", "unknown log level \"L_FOO\"", "L_FOO", "message\n");
+        refused("xlog", "unknown log level \"X\"", "X", "message\n");
+        refused("xlog", "unknown syslog facility \"LOCAL9\"", "LOCAL9", "L_INFO", "message\n");
+        refused("xlogl", "unknown log level", "L_", "message\n");
+    }
+
+    @Test
+    void wordsFromAFixedSet() {
+        ok("is_direction", "downstream");
+        ok("is_direction", "UPSTREAM");
+        refused("is_direction", "the direction must be downstream, upstream", "sideways");
+        ok("t_cancel_branches", "others");
+        refused("t_cancel_branches", "all, others, this", "some");
+        ok("t_is_set", "failure_route");
+        refused("t_is_set", "failure_route, onreply_route, branch_route, branch_failure_route", "reply_route");
+        ok("is_supported", "outbound");
+        refused("is_supported", "the option", "ice");
+        ok("udp_mtu_try_proto", "TCP");
+        refused("udp_mtu_try_proto", "the protocol", "WS");
+    }
+
+    @Test
+    void substitutionsHaveThreePartsAndKnownFlags() {
+        ok("subst", "/^To:(.*)sip:[^@]*@[a-zA-Z0-9.]+(.*)$/t:\\1\\u\\2/ig");
+        ok("subst_uri", "/^sip:([0-9]+)@(.*)$/sip:3463\\1@\\2;orig_uri=\\0/i");
+        ok("subst_user", "/3642$/36423463/");
+        ok("subst_body", "!a\\!b!c!g");
+        ok("subst_hf", "From", "/:test@/:best@/", "a");
+        refused("subst", "unknown flag 'x'", "/a/b/x");
+        refused("subst_body", "expected /re/replacement/flags", "/a/b");
+        refused("subst", "the regular expression is empty", "//b/");
+    }
+
+    @Test
+    void htableKeysNameTheTable() {
+        ok("sht_lock", "ipban=>$si");
+        refused("sht_lock", "expects htable=>key", "ipban");
+    }
+
+    @Test
+    void otherNumericArguments() {
+        ok("sanity_check", "1511", "7");
+        refused("sanity_check", "must be a number", "all");
+        ok("strip", 3);
+        refused("strip", "the count -1 is out of range", -1);
+        refused("nat_uac_test", "must be a number", "nat");
+        ok("nat_uac_test", "19");
+        ok("t_set_fr", 30000, 5000);
+        refused("t_set_fr", "the time must be a number", "soon");
+    }
+
+    @Test
+    void pseudoVariablesCheckTheirNameInParentheses() {
+        Pv rm = host.pseudoVariable(new PvName("rm", null, null));
+        assertThat(rm).isNotNull();
+        assertThat(rm.writable()).isFalse();
+        assertThatThrownBy(() -> rm.get(ctx)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("$rm is declared for checking only; it runs once the proxy implements it");
+        assertThatThrownBy(() -> rm.set(ctx, "x")).isInstanceOf(UnsupportedOperationException.class);
+
+        Pv ru = host.pseudoVariable(new PvName("ru", null, null));
+        assertThat(ru.writable()).isTrue();
+        assertThatThrownBy(() -> ru.set(ctx, "sip:a@b")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("declared for checking only");
+
+        Pv via = host.pseudoVariable(new PvName("hdr", "Via", "-1"));
+        assertThat(via.writable()).isFalse();
+        assertThatThrownBy(() -> via.get(ctx)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("$(hdr(Via)[-1]) is declared for checking only; it runs once the proxy implements it");
+        assertThat(host.pseudoVariable(new PvName("avp", "x", null)).writable()).isTrue();
+        assertThat(host.pseudoVariable(new PvName("sht", "ipban=>$si", null)).writable()).isTrue();
+        assertThat(host.pseudoVariable(new PvName("time", "year", null))).isNotNull();
+        assertThat(host.pseudoVariable(new PvName("snd", "ip", null))).isNotNull();
+
+        assertThatThrownBy(() -> host.pseudoVariable(new PvName("hdr", null, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a name in parentheses");
+        assertThatThrownBy(() -> host.pseudoVariable(new PvName("af", null, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a name in parentheses");
+        assertThatThrownBy(() -> host.pseudoVariable(new PvName("avp", " ", null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a name in parentheses");
+        assertThatThrownBy(() -> host.pseudoVariable(new PvName("rm", "x", null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("$rm takes no name in parentheses");
+        assertThatThrownBy(() -> host.pseudoVariable(new PvName("time", "decade", null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown name 'decade' for $time(...)");
+        assertThatThrownBy(() -> host.pseudoVariable(new PvName("sht", "ipban", null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table=>key");
+
+        assertThat(host.pseudoVariable(new PvName("no_such_pv", null, null))).isNull();
+        assertThat(host.pseudoVariable(new PvName("caller_user", null, null))).isNull();
+    }
+
+    @Test
+    void matchKeywordsAndMyselfAreForCheckingOnly() {
+        ValueSource method = host.matchKeyword("method");
+        assertThat(method).isNotNull();
+        assertThatThrownBy(() -> method.get(ctx)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("'method' is declared for checking only; it runs once the proxy implements it");
+        assertThat(host.matchKeyword("msg:len")).isNotNull();
+        assertThat(host.matchKeyword("snd_ip")).isNotNull();
+        assertThat(host.matchKeyword("no_such_keyword")).isNull();
+        assertThatThrownBy(() -> host.isMyself(ctx, "uri", "sip:a@b")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("myself is declared for checking only; it runs once the proxy implements it");
+    }
+
+    @Test
+    void globalAndModuleParameters() {
+        assertThat(host.globalParameter("children")).isTrue();
+        assertThat(host.globalParameter("tcp_connection_lifetime")).isTrue();
+        assertThat(host.globalParameter("no_such_parameter")).isFalse();
+        assertThat(host.moduleParameter("tm", "fr_timer")).isTrue();
+        assertThat(host.moduleParameter("tm", "fr_invite_timer")).isFalse();
+        assertThat(host.moduleParameter("usrloc", "db_mode")).isTrue();
+    }
+
+    @Test
+    void anIpv4AddressWithAnOctetAbove255IsRefusedWhereItIs() {
+        ScriptHost.ValueProblem p = host.globalParameterProblem("listen", "udp:300.1.2.3:5060", null);
+        assertThat(p).isNotNull();
+        assertThat(p.offset()).isEqualTo(4);
+        assertThat(p.message()).contains("300.1.2.3");
+        assertThat(host.globalParameterProblem("listen", "udp:10.0.0.1:5060 advertise 1.2.3.4:5060", null)).isNull();
+        assertThat(host.globalParameterProblem("listen", "udp:10.0.0.1:5060 advertise 1.2.3.256", null).offset())
+                .isEqualTo(28);
+        assertThat(host.globalParameterProblem("alias", "\"300.1.2.3\"", "300.1.2.3")).isNull();
+        assertThat(host.globalParameterProblem("alias", "1.2.3.400.example.com", null)).isNull();
+        assertThat(host.globalParameterProblem("children", "8", 8L)).isNull();
+    }
+
+    @Test
+    void transformationsOfTheModulesAreKnownAndCountTheirParameters() {
+        Transformation user = host.transformation("uri.user", List.of());
+        assertThat(user).isNotNull();
+        assertThatThrownBy(() -> user.apply("sip:a@b", ctx)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("{uri.user} is declared for checking only");
+        ValueSource name = c -> "expires";
+        assertThat(host.transformation("param.value", List.of(name))).isNotNull();
+        assertThatThrownBy(() -> host.transformation("uri.param", List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("takes 1 parameter, not 0");
+        assertThat(host.transformation("s.reverse", List.of())).isNull();
+    }
+
+    @Test
+    void aScriptChecksAgainstTheHost() {
+        String cfg = """
+                #!KAMAILIO
+                loadmodule "tm.so"
+                loadmodule "tmx.so"
+                loadmodule "sl.so"
+                loadmodule "rr.so"
+                loadmodule "pv.so"
+                loadmodule "maxfwd.so"
+                loadmodule "textops.so"
+                loadmodule "xlog.so"
+                modparam("tm", "fr_timer", 30000)
+                children=4
+                request_route {
+                    if (!mf_process_maxfwd_header("10")) {
+                        sl_send_reply("483", "Too Many Hops");
+                        exit;
+                    }
+                    if (is_method("INVITE|BYE")) {
+                        record_route();
+                    }
+                    t_on_failure("MISSED");
+                    if (!t_relay()) {
+                        sl_reply_error();
+                    }
+                }
+                failure_route[MISSED] {
+                    xlog("L_INFO", "failed with $T_reply_code for $(ru{uri.user})\\n");
+                }
+                """;
+        ScriptLoader.Result r = ScriptLoader.loadText(cfg, "ok.cfg", Path.of("."), Map.of(), n -> null, host);
+        assertThat(r.diagnostics().errorCount()).as(r.diagnostics().render()).isZero();
+
+        String bad = """
+                #!KAMAILIO
+                loadmodule "tm.so"
+                loadmodule "sl.so"
+                request_route {
+                    sl_send_reply("800", "Nope");
+                    t_relay();
+                }
+                onsend_route {
+                    t_relay();
+                }
+                """;
+        ScriptLoader.Result b = ScriptLoader.loadText(bad, "bad.cfg", Path.of("."), Map.of(), n -> null, host);
+        assertThat(b.ok()).isFalse();
+        assertThat(b.diagnostics().render()).contains("800").contains("t_relay");
+        assertThat(b.diagnostics().errorCount()).isEqualTo(2);
+    }
+}
