@@ -3,7 +3,8 @@
  * Preprocessor). Follows Kamailio's src/core/cfg.y as summarised in ../shared/KAMAILIO.md section 2.
  *
  * Some alternatives exist only to be refused with a clear message by the AST builder: '+=' and ':='
- * (no such assignments in Kamailio), '%' (modulo is 'mod'), '!~' (no such operator).
+ * (no such assignments in Kamailio), '%' (modulo is 'mod'), '!~' (no such operator), and a route
+ * block inside a block (the '}' before it is missing).
  */
 grammar Kamailio;
 
@@ -54,6 +55,7 @@ stmt
     | DROP expr? ';'                                                             # dropStmt
     | BREAK ';'                                                                  # breakStmt
     | call ';'                                                                   # callStmt
+    | routeKind ( '[' routeName ']' | bracketed=IPV6 )? '{' stmt* '}'            # nestedRoute
     | ';'                                                                        # emptyStmt
     ;
 

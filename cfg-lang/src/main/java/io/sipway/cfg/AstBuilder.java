@@ -26,6 +26,8 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 final class AstBuilder {
     private final Preprocessed source;
     private final Diagnostics diagnostics;
+    /** Route blocks found inside blocks (a missing '}'), moved to the top level. */
+    private final List<Ast.Route> hoisted = new ArrayList<>();
 
     private AstBuilder(Preprocessed source, Diagnostics diagnostics) {
         this.source = source;
@@ -70,6 +72,11 @@ final class AstBuilder {
             } catch (RuntimeException e) {
                 // a subtree broken by a syntax error already reported: skip it
             }
+        }
+        items.addAll(hoisted);
+        if (!hoisted.isEmpty()) {
+            // the block left open before a route block ends at the end of the file: same mistake, said once
+            diagnostics.removeIf(d -> d.message().startsWith("unexpected end of file"));
         }
         return new Ast.Script(items);
     }
@@ -155,15 +162,20 @@ final class AstBuilder {
     }
 
     private Ast.Route route(KamailioParser.RouteBlockContext c) {
-        String kind = c.routeKind().getText();
+        return route(c, c.routeKind(), c.routeName(), c.bracketed, c.stmt());
+    }
+
+    private Ast.Route route(ParserRuleContext c, KamailioParser.RouteKindContext routeKind, KamailioParser.RouteNameContext routeName,
+                            Token bracketed, List<KamailioParser.StmtContext> body) {
+        String kind = routeKind.getText();
         String name = null;
-        if (c.routeName() != null) {
-            name = text(c.routeName());
-            if (c.routeName().getStart().getType() == KamailioLexer.DQSTRING && c.routeName().getChildCount() == 1) {
-                name = unquote(c.routeName().getStart());
+        if (routeName != null) {
+            name = text(routeName);
+            if (routeName.getStart().getType() == KamailioLexer.DQSTRING && routeName.getChildCount() == 1) {
+                name = unquote(routeName.getStart());
             }
-        } else if (c.bracketed != null) {
-            String b = c.bracketed.getText();
+        } else if (bracketed != null) {
+            String b = bracketed.getText();
             name = b.substring(1, b.length() - 1);
         }
         Ast.RouteType type = switch (kind) {
@@ -183,11 +195,11 @@ final class AstBuilder {
         if (name == null && (type == Ast.RouteType.FAILURE || type == Ast.RouteType.BRANCH || type == Ast.RouteType.EVENT)) {
             diagnostics.error(at(c).pos, kind + " needs a name: " + kind + "[NAME] { ... }");
         }
-        if (c.stmt().isEmpty()) {
+        if (body.isEmpty()) {
             emptyBlock(c.getStop());
         }
-        At nameAt = c.routeName() != null ? at(c.routeName()) : c.bracketed != null ? at(c.bracketed) : at(c);
-        return new Ast.Route(at(c), type, name, stmts(c.stmt()), nameAt);
+        At nameAt = routeName != null ? at(routeName) : bracketed != null ? at(bracketed) : at(c);
+        return new Ast.Route(at(c), type, name, stmts(body), nameAt);
     }
 
     // ---- statements ----------------------------------------------------------------------------
@@ -246,6 +258,14 @@ final class AstBuilder {
         }
         if (s instanceof KamailioParser.CallStmtContext c) {
             return new Ast.CallStmt(at(c), call(c.call()));
+        }
+        if (s instanceof KamailioParser.NestedRouteContext c) {
+            // a route block starting inside a block: the '}' closing the block before it is missing.
+            // Reported once, and the route is kept (as if the '}' were there) so calls to it resolve.
+            diagnostics.error(at(c).pos, "missing '}' before " + c.routeKind().getText()
+                    + (c.routeName() != null ? "[" + text(c.routeName()) + "]" : "") + ": a route block cannot start inside another block");
+            hoisted.add(route(c, c.routeKind(), c.routeName(), c.bracketed, c.stmt()));
+            return null;
         }
         return null; // ';'
     }

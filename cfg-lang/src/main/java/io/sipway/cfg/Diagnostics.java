@@ -35,6 +35,11 @@ public final class Diagnostics {
         }
     }
 
+    /** Forgets the diagnostics that {@code which} selects (a cascade of one already reported mistake). */
+    void removeIf(java.util.function.Predicate<Diagnostic> which) {
+        all.removeIf(which);
+    }
+
     public boolean hasErrors() {
         for (Diagnostic d : all) {
             if (d.severity() == Diagnostic.Severity.ERROR) {

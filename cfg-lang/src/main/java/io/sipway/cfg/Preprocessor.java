@@ -1009,7 +1009,8 @@ public final class Preprocessor {
                 display = given;
             } else if (!asGiven.isAbsolute() && cur.dir != null) {
                 Path rel = cur.dir.resolve(asGiven).normalize();
-                tried.add(rel.toString());
+                // named as a person sees it: beside the including file, as that file was named
+                tried.add(cur.displayDir == null ? given + " next to " + cur.name : cur.displayDir + given);
                 if (Files.isRegularFile(rel)) {
                     found = rel;
                     display = cur.displayDir == null ? given : cur.displayDir + given;

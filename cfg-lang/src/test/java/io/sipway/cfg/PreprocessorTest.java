@@ -556,8 +556,8 @@ class PreprocessorTest {
         @Test
         void aMissingIncludeIsAnErrorNamingThePathsTried() {
             pp("x\ninclude_file \"nope.cfg\"\n");
-            assertThat(messages()).containsExactly("main.cfg:2:14: error: cannot open included file nope.cfg (tried nope.cfg, "
-                    + dir.resolve("nope.cfg") + ")");
+            assertThat(messages()).containsExactly(
+                    "main.cfg:2:14: error: cannot open included file nope.cfg (tried nope.cfg, nope.cfg next to main.cfg)");
         }
 
         @Test

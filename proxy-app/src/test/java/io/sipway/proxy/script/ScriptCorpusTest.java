@@ -18,7 +18,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The script corpus of src/test/resources/scripts, each script checked against the real Kamailio
  * 5.6.3 when it was written (its README): every valid script passes Sipway's check without an
- * error; every invalid one is refused with an error at the place its .expected file names.
+ * error; every invalid one is refused with an error at the place its .expected file names, and
+ * with exactly the diagnostics of its .sipway file.
  */
 class ScriptCorpusTest {
     private static final Path SCRIPTS = Path.of("src/test/resources/scripts");
@@ -63,6 +64,22 @@ class ScriptCorpusTest {
             }));
         }
         assertThat(tests).hasSizeGreaterThanOrEqualTo(25);
+        return tests;
+    }
+
+    /** Sipway's own words for each invalid script, all of them, in file order: NAME.sipway. */
+    @TestFactory
+    List<DynamicTest> everyInvalidScriptGivesExactlyTheDiagnosticsOfItsSipwayFile() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path file : cfgs("invalid")) {
+            Path golden = Path.of(file.toString().replaceAll("\\.cfg$", ".sipway"));
+            tests.add(DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+                StringBuilder actual = new StringBuilder();
+                check(file).diagnostics().list().stream().sorted((a, b) -> a.pos().compareTo(b.pos()))
+                        .forEach(d -> actual.append(d).append('\n'));
+                assertThat(actual.toString()).isEqualTo(Files.readString(golden));
+            }));
+        }
         return tests;
     }
 }
