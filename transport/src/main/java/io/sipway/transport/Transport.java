@@ -212,6 +212,29 @@ public final class Transport implements AutoCloseable {
         return droppedFrames.get();
     }
 
+    /**
+     * The listener a message to {@code d} leaves from, as a Via or Record-Route names it: the forced
+     * socket, else for UDP the socket the Sender would use, for streams the first listener of the
+     * connection's family (TCP for tcp/ws, TLS for tls/wss) and address family. Null when none fits.
+     */
+    public SendSocket sendSocketFor(Destination d) {
+        if (d.forcedSocket() != null) {
+            return d.forcedSocket();
+        }
+        boolean v6 = d.address() != null && d.address().getAddress() instanceof java.net.Inet6Address;
+        if (d.protocol() == Protocol.UDP) {
+            Channel ch = udpChannelFor(d);
+            return ch == null ? null : ch.attr(UdpHandler.SOCKET).get();
+        }
+        Protocol family = d.protocol().isSecure() ? Protocol.TLS : Protocol.TCP;
+        for (SendSocket s : sockets) {
+            if (s.protocol() == family && (s.local().getAddress() instanceof java.net.Inet6Address) == v6) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     Channel udpChannelFor(Destination d) {
         SendSocket forced = d.forcedSocket();
         boolean v6 = d.address().getAddress() instanceof java.net.Inet6Address;

@@ -37,7 +37,24 @@ public final class Main implements Runnable {
     @Option(names = "-A", paramLabel = "NAME[=VALUE]", description = "Define NAME for #!ifdef (and as a token with VALUE), like kamailio -A.")
     List<String> defines = new ArrayList<>();
 
+    @Option(names = "-l", paramLabel = "LISTEN", description = "An extra listener, as listen= writes it (may repeat).")
+    List<String> listens = new ArrayList<>();
+
+    @Option(names = {"-D", "-DD"}, description = "Stay in the foreground (Sipway always does; accepted for Kamailio's command lines).")
+    boolean[] foreground = new boolean[0];
+
+    @Option(names = "-E", description = "Log to standard error (Sipway always does).")
+    boolean stderr;
+
+    @Option(names = {"-n", "-m", "-M", "-L"}, paramLabel = "VALUE",
+            description = "Kamailio's process count, shared/private memory and module path: accepted and ignored (the JVM sizes its own heap; modules are built in).")
+    List<String> ignored = new ArrayList<>();
+
+    /** BouncyCastle's JSSE provider reports its settings through java.util.logging at INFO and WARNING: noise on every start. */
+    private static final java.util.logging.Logger BOUNCY_CASTLE = java.util.logging.Logger.getLogger("org.bouncycastle");
+
     public static void main(String[] args) {
+        BOUNCY_CASTLE.setLevel(java.util.logging.Level.SEVERE);
         System.exit(run(args));
     }
 
@@ -56,6 +73,9 @@ public final class Main implements Runnable {
                 int status = main.checkScript(err);
                 err.flush();
                 return status;
+            }
+            if (parsed.subcommand() == null && parsed.hasMatchedOption("-f")) {
+                return main.runProxy(cl.getErr());
             }
             return new CommandLine.RunLast().execute(parsed);
         });
@@ -81,6 +101,31 @@ public final class Main implements Runnable {
             return 1;
         }
         err.println("config file ok, exiting...");
+        return 0;
+    }
+
+    /** {@code -f FILE}: runs the proxy until SIGTERM (or Ctrl-C), then closes its listeners. */
+    int runProxy(PrintWriter err) {
+        io.sipway.proxy.Proxy proxy;
+        try {
+            proxy = io.sipway.proxy.Proxy.start(file, defineMap(), listens);
+        } catch (io.sipway.proxy.ProxyStartException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 1;
+        }
+        err.println("sipway " + new Version().getVersion()[0].substring(7) + " running " + file + " on " + String.join(", ", proxy.listeners()));
+        err.flush();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.close();
+            stopped.countDown();
+        }, "sipway-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return 0;
     }
 

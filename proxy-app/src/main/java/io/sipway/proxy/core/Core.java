@@ -1,0 +1,403 @@
+package io.sipway.proxy.core;
+
+import io.sipway.cfg.Ast;
+import io.sipway.cfg.CompiledScript;
+import io.sipway.sip.HeaderName;
+import io.sipway.sip.MessageEditor;
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipParseException;
+import io.sipway.sip.SipParser;
+import io.sipway.sip.SipUri;
+import io.sipway.sip.Via;
+import io.sipway.tm.Replies;
+import io.sipway.tm.ServerTransaction;
+import io.sipway.tm.TransactionLayer;
+import io.sipway.transport.Destination;
+import io.sipway.transport.Protocol;
+import io.sipway.transport.ReceiveInfo;
+import io.sipway.transport.SendSocket;
+import io.sipway.transport.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's core runtime (Kamailio's receive_msg): a request runs {@code request_route}, a reply
+ * is matched by tm (or forwarded by its Via when it belongs to no transaction). It also builds what
+ * leaves: branch requests with the script's changes, destinations from URIs, replies.
+ */
+public final class Core {
+    private static final Logger LOG = LoggerFactory.getLogger("io.sipway.core");
+
+    private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
+    private volatile Transport transport;
+    private volatile TransactionLayer tm;
+    private CompiledScript.Entry requestRoute;
+    private CompiledScript.Entry replyRoute;
+    private CompiledScript script;
+    private final List<String> aliases = new ArrayList<>();
+    String server = "Sipway";
+
+    public void attach(Transport transport, TransactionLayer tm, CompiledScript script) {
+        this.transport = transport;
+        this.tm = tm;
+        this.script = script;
+        this.requestRoute = script.entry(Ast.RouteType.REQUEST, null);
+        this.replyRoute = script.entry(Ast.RouteType.REPLY, null);
+    }
+
+    public void addAlias(String hostPort) {
+        aliases.add(hostPort.toLowerCase());
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    TransactionLayer tm() {
+        return tm;
+    }
+
+    CompiledScript script() {
+        return script;
+    }
+
+    public long stat(String name) {
+        LongAdder a = stats.get(name);
+        return a == null ? 0 : a.sum();
+    }
+
+    void count(String name) {
+        stats.computeIfAbsent(name, k -> new LongAdder()).increment();
+    }
+
+    // ---- receiving -----------------------------------------------------------------------------
+
+    /** Transport's Inbound: one message and where it came from. Nothing escapes to the I/O thread. */
+    public void receive(byte[] bytes, ReceiveInfo from) {
+        SipMessage m;
+        try {
+            m = SipParser.parse(bytes);
+            if (m.topVia() == null || m.cseq() == null || m.callId() == null || m.from() == null || m.to() == null) {
+                throw new SipParseException("missing Via, From, To, Call-ID or CSeq", 0);
+            }
+        } catch (RuntimeException e) { // SipParseException and anything else a bad message provokes
+            count("sipway:malformed_dropped");
+            count(looksLikeReply(bytes) ? "core:drop_replies" : "core:drop_requests");
+            LOG.debug("dropped a malformed message from {}: {}", from.source(), e.getMessage());
+            return;
+        }
+        try {
+            if (m.isRequest()) {
+                count("core:rcv_requests");
+                request(m, from);
+            } else {
+                count("core:rcv_replies");
+                reply(m, from);
+            }
+        } catch (RuntimeException e) {
+            count("sipway:errors");
+            LOG.error("error handling a message from {}: {}", from.source(), e.toString(), e);
+        }
+    }
+
+    private static boolean looksLikeReply(byte[] b) {
+        return b.length > 4 && b[0] == 'S' && b[1] == 'I' && b[2] == 'P' && b[3] == '/';
+    }
+
+    private void request(SipMessage m, ReceiveInfo from) {
+        MsgContext ctx = new MsgContext(m, from);
+        ctx.replyTo = replyDestination(m, from);
+        requestRoute.run(ctx);
+        if (ctx.delayedError != 0 && ctx.st != null) {
+            tm.reply(ctx.st, ctx.delayedError, ctx.delayedReason);
+        }
+    }
+
+    private void reply(SipMessage m, ReceiveInfo from) {
+        if (replyRoute != null) {
+            MsgContext ctx = new MsgContext(m, from);
+            ctx.reply = m;
+            replyRoute.run(ctx);
+            if (ctx.dropped()) {
+                return;
+            }
+        }
+        if (tm.onReply(m, from)) {
+            return;
+        }
+        forwardReplyStatelessly(m);
+    }
+
+    /** A reply to no transaction of ours: remove our Via and send it to the next one (RFC 3261 18.2.2). */
+    private void forwardReplyStatelessly(SipMessage m) {
+        List<Via> vias = m.vias();
+        if (vias.size() < 2 || !isMyself(vias.get(0).host(), vias.get(0).port(), null)) {
+            count("core:drop_replies");
+            return;
+        }
+        Via next = vias.get(1);
+        Protocol p = protocolOf(next.transport());
+        String host = next.received() != null ? next.received() : next.host();
+        int port = next.hasRport() && next.rport() > 0 ? next.rport() : next.port() > 0 ? next.port() : p.isSecure() ? 5061 : 5060;
+        InetSocketAddress to = resolve(host, port);
+        if (to == null) {
+            count("core:drop_replies");
+            return;
+        }
+        MessageEditor e = m.edit();
+        e.removeFirstValue(HeaderName.VIA);
+        transport.sender().send(Destination.to(p, to), e.toBytes());
+        count("core:fwd_replies");
+    }
+
+    // ---- where replies go, where requests go -----------------------------------------------------
+
+    /** RFC 3261 18.2.2 with RFC 3581: streams by connection; UDP to the source IP and rport (or Via port). */
+    Destination replyDestination(SipMessage m, ReceiveInfo from) {
+        if (from.protocol().isStream()) {
+            return Destination.to(from.protocol(), from.source()).withConnectionId(from.connectionId());
+        }
+        Via v = m.topVia();
+        int port = v.hasRport() ? from.source().getPort() : v.port() > 0 ? v.port() : 5060;
+        return Destination.to(Protocol.UDP, new InetSocketAddress(from.source().getAddress(), port))
+                .withForcedSocket(from.localSocket());
+    }
+
+    static Protocol protocolOf(String transport) {
+        if (transport == null) {
+            return Protocol.UDP;
+        }
+        try {
+            return Protocol.of(transport.toLowerCase());
+        } catch (IllegalArgumentException e) {
+            return Protocol.UDP;
+        }
+    }
+
+    private static InetSocketAddress resolve(String host, int port) {
+        try {
+            String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            return new InetSocketAddress(InetAddress.getByName(h), port);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The next hop of a request: {@code $du} when set, else the Request-URI; protocol from the URI's
+     * transport parameter (sips: TLS), else the protocol the request came in on when that was a
+     * stream, else UDP. Null when the host does not resolve.
+     */
+    Destination destinationFor(MsgContext ctx, String uriText) {
+        SipUri uri;
+        try {
+            uri = SipUri.parse(uriText);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        Protocol p;
+        if (uri.transport() != null) {
+            p = protocolOf(uri.transport());
+        } else if (uri.scheme() == SipUri.Scheme.SIPS) {
+            p = Protocol.TLS;
+        } else if (ctx.from.protocol() == Protocol.TCP || ctx.from.protocol() == Protocol.TLS) {
+            p = ctx.from.protocol();
+        } else {
+            p = Protocol.UDP;
+        }
+        String host = uri.maddr() != null ? uri.maddr() : uri.host();
+        int port = uri.port() > 0 ? uri.port() : p.isSecure() ? 5061 : 5060;
+        InetSocketAddress a = resolve(host, port);
+        if (a == null) {
+            return null;
+        }
+        Destination d = Destination.to(p, a);
+        if (ctx.forcedSocket != null) {
+            d = d.withForcedSocket(ctx.forcedSocket);
+        }
+        return d;
+    }
+
+    /** Whether host:port names one of our listeners or an alias (port 0: the default port; -1: any port). */
+    boolean isMyself(String host, int port, Protocol p) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        boolean anyPort = port < 0;
+        int wanted = port > 0 ? port : (p != null && p.isSecure()) ? 5061 : 5060;
+        for (String alias : aliases) {
+            int colon = alias.lastIndexOf(':');
+            String ah = colon > 0 && !alias.endsWith("]") ? alias.substring(0, colon) : alias;
+            int ap = colon > 0 && !alias.endsWith("]") ? Integer.parseInt(alias.substring(colon + 1)) : 0;
+            if (ah.equalsIgnoreCase(h) && (ap == 0 || anyPort || ap == wanted)) {
+                return true;
+            }
+        }
+        InetAddress addr;
+        try {
+            addr = Character.isDigit(h.isEmpty() ? 'x' : h.charAt(0)) || h.contains(":") ? InetAddress.getByName(h) : null;
+        } catch (UnknownHostException e) {
+            addr = null;
+        }
+        for (SendSocket s : transport.sockets()) {
+            if (!anyPort && s.local().getPort() != wanted) {
+                continue;
+            }
+            if (addr != null && (s.local().getAddress().equals(addr) || s.local().getAddress().isAnyLocalAddress())) {
+                return true;
+            }
+            if (addr == null && s.local().getHostString().equalsIgnoreCase(h)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The Record-Route URI of a socket: {@code <sip:ip:port;transport=tcp;lr>}. */
+    static String recordRouteFor(SendSocket s, String params) {
+        InetSocketAddress a = s.local();
+        String host = a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress() + "]" : a.getAddress().getHostAddress();
+        String transport = s.protocol() == Protocol.UDP ? "" : ";transport=" + s.protocol().text();
+        return "<sip:" + host + ":" + a.getPort() + transport + ";lr" + params + ">";
+    }
+
+    // ---- building what leaves --------------------------------------------------------------------
+
+    /** The request of one branch, with the script's changes, for tm to put its Via on top of. */
+    TransactionLayer.BranchRequest branchRequest(MsgContext ctx, String ruri, Destination to) {
+        return via -> {
+            SipMessage m = ctx.msg;
+            MessageEditor e = m.edit();
+            if (!ruri.equals(m.requestUriString())) {
+                e.setRequestUri(ruri);
+            }
+            e.prependVia(via);
+            String top = receivedVia(ctx);
+            if (top != null) {
+                e.removeFirstValue(HeaderName.VIA);
+                e.prependVia(top);
+            }
+            if (ctx.maxForwards >= 0) {
+                e.set("Max-Forwards", Integer.toString(ctx.maxForwards));
+            }
+            for (int i = 0; i < ctx.routesToRemove; i++) {
+                e.removeFirstValue(HeaderName.ROUTE);
+            }
+            if (ctx.recordRoute && !m.methodName().equals("ACK") && !m.methodName().equals("CANCEL")) {
+                SendSocket in = ctx.from.localSocket();
+                SendSocket out = transport.sendSocketFor(to);
+                if (out != null && out.protocol() != in.protocol()) {
+                    // the transport changes: double Record-Route, the outbound one on top (Kamailio's r2=on)
+                    e.addRecordRoute(recordRouteFor(in, ";r2=on" + ctx.recordRouteParams));
+                    e.addRecordRoute(recordRouteFor(out, ";r2=on" + ctx.recordRouteParams));
+                } else {
+                    e.addRecordRoute(recordRouteFor(in, ctx.recordRouteParams));
+                }
+            }
+            for (String name : ctx.removed) {
+                e.remove(name);
+            }
+            for (String[] h : ctx.appended) {
+                e.append(h[0], h[1]);
+            }
+            return e.toBytes();
+        };
+    }
+
+    /**
+     * RFC 3261 18.2.1 received and RFC 3581 rport: the top Via as it goes on, or null when it stays
+     * as written. {@code received} is added when the source IP differs from the Via host or rport
+     * was asked for; an empty {@code rport} is filled with the source port ({@code force_rport()}
+     * adds one).
+     */
+    private static String receivedVia(MsgContext ctx) {
+        Via v = ctx.msg.topVia();
+        String src = ctx.from.source().getAddress().getHostAddress();
+        String host = v.host().startsWith("[") ? v.host().substring(1, v.host().length() - 1) : v.host();
+        boolean emptyRport = v.hasRport() && v.rport() <= 0;
+        boolean addReceived = v.received() == null && (!src.equals(host) || emptyRport || ctx.forceRport);
+        if (!addReceived && !emptyRport && !(ctx.forceRport && !v.hasRport())) {
+            return null;
+        }
+        String text = v.toString();
+        int port = ctx.from.source().getPort();
+        if (emptyRport) {
+            text = text.replaceFirst(";\\s*rport(?=\\s*(;|$))", ";rport=" + port);
+        } else if (ctx.forceRport && !v.hasRport()) {
+            text = text + ";rport=" + port;
+        }
+        return addReceived ? text + ";received=" + src : text;
+    }
+
+    /** A stateless reply (sl_send_reply) to the request of {@code ctx}. */
+    void statelessReply(MsgContext ctx, int code, String reason) {
+        byte[] bytes = Replies.build(ctx.msg, code, reason, null, server, null);
+        transport.sender().send(ctx.replyTo, bytes);
+        ctx.replied = true;
+        count("sl:" + code / 100 + "xx_replies");
+    }
+
+    /** t_relay(): the branches of the request in {@code ctx}, through its transaction. */
+    long relay(MsgContext ctx) {
+        SipMessage m = ctx.msg;
+        String method = m.methodName();
+        if (method.equals("CANCEL")) {
+            ServerTransaction invite = tm.inviteFor(m);
+            if (invite != null) {
+                tm.cancel(invite, m, ctx.replyTo);
+                return 1;
+            }
+        }
+        String ruri = ctx.requestUri();
+        String next = ctx.du != null ? ctx.du : ruri;
+        Destination main = destinationFor(ctx, next);
+        if (method.equals("ACK") || method.equals("CANCEL")) {
+            if (main == null) {
+                return -478;
+            }
+            count("core:fwd_requests");
+            return tm.forwardStateless(new TransactionLayer.Target(main, branchRequest(ctx, ruri, main))) ? 1 : -477;
+        }
+        if (ctx.st == null) {
+            ctx.st = tm.create(m, ctx.from, ctx.replyTo);
+            if (ctx.st == null) {
+                return 1; // a retransmission: the last reply went again
+            }
+        }
+        ctx.st.failureRoute = ctx.failureRoute;
+        ctx.st.onReplyRoute = ctx.onReplyRoute;
+        List<TransactionLayer.Target> targets = new ArrayList<>();
+        if (main != null) {
+            targets.add(new TransactionLayer.Target(main, branchRequest(ctx, ruri, main)));
+        }
+        for (String b : ctx.branches) {
+            Destination d = destinationFor(ctx, b);
+            if (d != null) {
+                targets.add(new TransactionLayer.Target(d, branchRequest(ctx, b, d)));
+            }
+        }
+        ctx.branches.clear();
+        if (targets.isEmpty()) {
+            ctx.delayedError = 478;
+            ctx.delayedReason = "Unresolvable destination (478/SL)";
+            return -478;
+        }
+        int sent = tm.relay(ctx.st, targets);
+        if (sent == 0) {
+            ctx.delayedError = 477;
+            ctx.delayedReason = "Unfortunately error on sending to next hop occurred (477/TM)";
+            return -477;
+        }
+        count("core:fwd_requests");
+        return 1;
+    }
+}

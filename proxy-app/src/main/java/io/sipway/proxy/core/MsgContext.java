@@ -1,0 +1,54 @@
+package io.sipway.proxy.core;
+
+import io.sipway.cfg.ScriptContext;
+import io.sipway.sip.SipMessage;
+import io.sipway.tm.ServerTransaction;
+import io.sipway.transport.Destination;
+import io.sipway.transport.ReceiveInfo;
+import io.sipway.transport.SendSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run of a route works on: the message, where it came from, and what the script changed
+ * (Kamailio's lumps and per-message state: {@code $du}, {@code $ru}, {@code $fs}, flags, added and
+ * removed headers, Record-Route, the Max-Forwards decrement, the transaction).
+ */
+final class MsgContext extends ScriptContext {
+    final SipMessage msg;
+    final ReceiveInfo from;
+    String du;
+    String ruri;
+    SendSocket forcedSocket;
+    long flags;
+    boolean forceRport;
+    int maxForwards = -1;
+    boolean recordRoute;
+    String recordRouteParams = "";
+    int routesToRemove;
+    final List<String[]> appended = new ArrayList<>();
+    final List<String> removed = new ArrayList<>();
+    final List<String> branches = new ArrayList<>();
+    final Map<String, Object> avps = new HashMap<>();
+    ServerTransaction st;
+    String failureRoute;
+    String onReplyRoute;
+    /** t_relay could not send any branch: tm answers with this code when the script ends (477...). */
+    int delayedError;
+    String delayedReason;
+    boolean replied;
+    Destination replyTo;
+    /** For reply routes and failure routes: the reply being handled. */
+    SipMessage reply;
+
+    MsgContext(SipMessage msg, ReceiveInfo from) {
+        this.msg = msg;
+        this.from = from;
+    }
+
+    String requestUri() {
+        return ruri != null ? ruri : msg.isRequest() ? msg.requestUriString() : null;
+    }
+}

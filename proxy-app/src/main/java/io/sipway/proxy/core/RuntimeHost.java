@@ -1,0 +1,640 @@
+package io.sipway.proxy.core;
+
+import io.sipway.cfg.Arg;
+import io.sipway.cfg.Ast;
+import io.sipway.cfg.FunctionSpec;
+import io.sipway.cfg.Pv;
+import io.sipway.cfg.PvName;
+import io.sipway.cfg.ScriptContext;
+import io.sipway.cfg.ScriptFunction;
+import io.sipway.cfg.ScriptHost;
+import io.sipway.cfg.Transformation;
+import io.sipway.cfg.ValueSource;
+import io.sipway.proxy.script.CheckHost;
+import io.sipway.sip.Address;
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipUri;
+import io.sipway.transport.SendSocket;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The script's view of the running proxy: the functions and pseudo-variables Sipway implements,
+ * with the check host's arity, route and fixup checks in front of each. A function check mode knows
+ * but the proxy does not implement yet is refused when the script is loaded, naming it.
+ */
+public final class RuntimeHost implements ScriptHost {
+    private static final Logger XLOG = LoggerFactory.getLogger("xlog");
+
+    private final CheckHost check;
+    private final Core core;
+    private final Map<String, FunctionSpec.Binder> functions = new HashMap<>();
+    private final Map<String, Function<PvName, Pv>> pvs = new HashMap<>();
+
+    public RuntimeHost(CheckHost check, Core core) {
+        this.check = check;
+        this.core = core;
+        functions();
+        pseudoVariables();
+    }
+
+    /** The leading integer of a value (Kamailio's str2int on a reply code and the like); 0 when there is none. */
+    static long num(String s) {
+        String t = s.trim();
+        int i = 0;
+        boolean neg = i < t.length() && t.charAt(i) == '-';
+        if (neg) {
+            i++;
+        }
+        long v = 0;
+        for (; i < t.length() && Character.isDigit(t.charAt(i)); i++) {
+            v = v * 10 + (t.charAt(i) - '0');
+        }
+        return neg ? -v : v;
+    }
+
+    private static MsgContext c(ScriptContext ctx) {
+        return (MsgContext) ctx;
+    }
+
+    private static String str(Arg a, ScriptContext ctx) {
+        Object v = a.get(ctx);
+        return v == null ? "" : v.toString();
+    }
+
+    private void fn(String name, FunctionSpec.Binder binder) {
+        functions.put(name, binder);
+    }
+
+    // ---- functions -------------------------------------------------------------------------------
+
+    private void functions() {
+        // sl
+        fn("sl_send_reply", args -> {
+            Format code = format(args.get(0));
+            Format reason = format(args.get(1));
+            return ctx -> {
+                int n = (int) num(code.apply(ctx));
+                core.statelessReply(c(ctx), n, reason.apply(ctx));
+                return 1;
+            };
+        });
+        fn("send_reply", args -> {
+            Format code = format(args.get(0));
+            Format reason = format(args.get(1));
+            return ctx -> {
+                MsgContext m = c(ctx);
+                int n = (int) num(code.apply(ctx));
+                if (m.st != null) {
+                    core.tm().reply(m.st, n, reason.apply(ctx));
+                } else {
+                    core.statelessReply(m, n, reason.apply(ctx));
+                }
+                return 1;
+            };
+        });
+        fn("sl_reply_error", args -> ctx -> {
+            MsgContext m = c(ctx);
+            if (m.delayedError != 0) {
+                return 1; // tm answers when the script ends (delayed reply)
+            }
+            core.statelessReply(m, 500, "Server Internal Error");
+            return 1;
+        });
+        // maxfwd
+        fn("mf_process_maxfwd_header", args -> {
+            int limit = (int) num(args.get(0).constantString());
+            return ctx -> {
+                MsgContext m = c(ctx);
+                if (!m.msg.hasHeader("Max-Forwards")) {
+                    m.maxForwards = limit;
+                    return 2;
+                }
+                int v = m.msg.maxForwards();
+                if (v <= 0) {
+                    return -1;
+                }
+                m.maxForwards = Math.min(v, limit > 0 ? Integer.MAX_VALUE : v) - 1;
+                return 1;
+            };
+        });
+        // siputils, textops
+        fn("has_totag", args -> ctx -> c(ctx).msg.toTag() != null ? 1 : -1);
+        fn("is_request", args -> ctx -> c(ctx).msg.isRequest() ? 1 : -1);
+        fn("is_reply", args -> ctx -> c(ctx).msg.isResponse() ? 1 : -1);
+        fn("is_method", args -> {
+            String[] methods = args.get(0).constantString().split("\\|");
+            return ctx -> {
+                SipMessage m = c(ctx).msg;
+                String method = m.isRequest() ? m.methodName() : m.cseq().methodName();
+                for (String x : methods) {
+                    if (x.equalsIgnoreCase(method)) {
+                        return 1;
+                    }
+                }
+                return -1;
+            };
+        });
+        fn("append_hf", args -> {
+            Format text = format(args.get(0));
+            return ctx -> {
+                String line = text.apply(ctx);
+                int colon = line.indexOf(':');
+                if (colon <= 0) {
+                    return -1;
+                }
+                c(ctx).appended.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+                return 1;
+            };
+        });
+        fn("remove_hf", args -> {
+            String name = args.get(0).constantString();
+            return ctx -> {
+                MsgContext m = c(ctx);
+                if (!m.msg.hasHeader(name)) {
+                    return -1;
+                }
+                m.removed.add(name);
+                return 1;
+            };
+        });
+        fn("is_present_hf", args -> {
+            String name = args.get(0).constantString();
+            return ctx -> c(ctx).msg.hasHeader(name) ? 1 : -1;
+        });
+        fn("has_body", args -> ctx -> c(ctx).msg.bodyLength() > 0 ? 1 : -1);
+        // rr
+        fn("record_route", args -> {
+            String params = args.isEmpty() ? "" : args.get(0).constantString();
+            return ctx -> {
+                MsgContext m = c(ctx);
+                m.recordRoute = true;
+                m.recordRouteParams = params;
+                return 1;
+            };
+        });
+        fn("loose_route", args -> ctx -> looseRoute(c(ctx)));
+        // tm
+        fn("t_check_trans", args -> ctx -> {
+            MsgContext m = c(ctx);
+            return switch (core.tm().check(m.msg, m.from)) {
+                case NOT_FOUND -> -1;
+                case RETRANSMISSION, ACK_ABSORBED -> 0;
+                case FOUND_FOR_CANCEL -> 1;
+            };
+        });
+        fn("t_newtran", args -> ctx -> {
+            MsgContext m = c(ctx);
+            if (m.st != null) {
+                return 1;
+            }
+            m.st = core.tm().create(m.msg, m.from, m.replyTo);
+            return m.st == null ? 0 : 1;
+        });
+        fn("t_relay", args -> ctx -> core.relay(c(ctx)));
+        fn("t_reply", args -> {
+            Format code = format(args.get(0));
+            Format reason = format(args.get(1));
+            return ctx -> {
+                MsgContext m = c(ctx);
+                if (m.st == null) {
+                    m.st = core.tm().create(m.msg, m.from, m.replyTo);
+                    if (m.st == null) {
+                        return 0;
+                    }
+                }
+                core.tm().reply(m.st, (int) num(code.apply(ctx)), reason.apply(ctx));
+                return 1;
+            };
+        });
+        fn("t_on_failure", args -> {
+            String route = args.get(0).constantString();
+            return ctx -> {
+                MsgContext m = c(ctx);
+                m.failureRoute = route.equals("0") ? null : route;
+                if (m.st != null) {
+                    m.st.failureRoute = m.failureRoute;
+                }
+                return 1;
+            };
+        });
+        fn("t_on_reply", args -> {
+            String route = args.get(0).constantString();
+            return ctx -> {
+                c(ctx).onReplyRoute = route.equals("0") ? null : route;
+                return 1;
+            };
+        });
+        fn("t_is_canceled", args -> ctx -> c(ctx).st != null && c(ctx).st.canceled() ? 1 : -1);
+        fn("t_check_status", args -> {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(args.get(0).constantString());
+            return ctx -> {
+                MsgContext m = c(ctx);
+                int code = m.reply != null ? m.reply.statusCode() : m.st != null ? m.st.bestCode() : 0;
+                return p.matcher(Integer.toString(code)).matches() ? 1 : -1;
+            };
+        });
+        // core
+        fn("append_branch", args -> {
+            Format uri = args.isEmpty() ? null : format(args.get(0));
+            return ctx -> {
+                MsgContext m = c(ctx);
+                m.branches.add(uri == null ? m.requestUri() : uri.apply(ctx));
+                return 1;
+            };
+        });
+        fn("setflag", args -> {
+            long bit = 1L << num(args.get(0).constantString());
+            return ctx -> {
+                c(ctx).flags |= bit;
+                return 1;
+            };
+        });
+        fn("resetflag", args -> {
+            long bit = 1L << num(args.get(0).constantString());
+            return ctx -> {
+                c(ctx).flags &= ~bit;
+                return 1;
+            };
+        });
+        fn("isflagset", args -> {
+            long bit = 1L << num(args.get(0).constantString());
+            return ctx -> (c(ctx).flags & bit) != 0 ? 1 : -1;
+        });
+        fn("force_rport", args -> ctx -> {
+            c(ctx).forceRport = true;
+            return 1;
+        });
+        functions.put("add_rport", functions.get("force_rport"));
+        // xlog
+        for (String[] level : new String[][] {{"xlog", "L_INFO"}, {"xdbg", "L_DBG"}, {"xinfo", "L_INFO"}, {"xnotice", "L_NOTICE"},
+                {"xwarn", "L_WARN"}, {"xerr", "L_ERR"}}) {
+            fn(level[0], args -> {
+                String lvl = args.size() > 1 ? args.get(0).constantString() : level[1];
+                Format text = format(args.get(args.size() - 1));
+                return ctx -> {
+                    String line = text.apply(ctx);
+                    line = line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
+                    switch (lvl) {
+                        case "L_ALERT", "L_BUG", "L_CRIT", "L_ERR" -> XLOG.error(line);
+                        case "L_WARN" -> XLOG.warn(line);
+                        case "L_DBG" -> XLOG.debug(line);
+                        default -> XLOG.info(line);
+                    }
+                    return 1;
+                };
+            });
+        }
+    }
+
+    /** rr's loose_route(): drops the Route entries that name us, the next Route (if any) becomes $du. */
+    private long looseRoute(MsgContext m) {
+        List<Address> routes = m.msg.routes();
+        if (routes.isEmpty()) {
+            return -1;
+        }
+        int i = 0;
+        while (i < routes.size()) {
+            SipUri u;
+            try {
+                u = routes.get(i).uri();
+            } catch (RuntimeException e) {
+                break;
+            }
+            if (!core.isMyself(u.host(), u.port(), null)) {
+                break;
+            }
+            i++;
+        }
+        m.routesToRemove = i;
+        if (i < routes.size()) {
+            m.du = routes.get(i).uriString();
+        }
+        return 1;
+    }
+
+    // ---- formats: strings with $pv inside ---------------------------------------------------------
+
+    /** A function argument: a constant with $pv references (xlog, sl_send_reply reasons), compiled once. */
+    interface Format {
+        String apply(ScriptContext ctx);
+    }
+
+    Format format(Arg a) {
+        if (!a.isConstant()) {
+            return ctx -> String.valueOf(a.get(ctx));
+        }
+        String s = a.constantString();
+        if (s.indexOf('$') < 0) {
+            return ctx -> s;
+        }
+        List<Object> parts = new ArrayList<>();
+        int i = 0;
+        StringBuilder lit = new StringBuilder();
+        while (i < s.length()) {
+            char ch = s.charAt(i);
+            if (ch != '$' || i + 1 >= s.length()) {
+                lit.append(ch);
+                i++;
+                continue;
+            }
+            int end = pvEnd(s, i);
+            if (end <= i + 1) {
+                lit.append(ch);
+                i++;
+                continue;
+            }
+            String pvText = s.substring(i, end);
+            Pv pv = pvFromText(pvText);
+            if (pv == null) {
+                lit.append(pvText);
+            } else {
+                parts.add(lit.toString());
+                lit.setLength(0);
+                parts.add(pv);
+            }
+            i = end;
+        }
+        parts.add(lit.toString());
+        Object[] p = parts.toArray();
+        return ctx -> {
+            StringBuilder b = new StringBuilder();
+            for (Object o : p) {
+                if (o instanceof String str) {
+                    b.append(str);
+                } else {
+                    Object v = ((Pv) o).get(ctx);
+                    b.append(v == null ? "<null>" : v);
+                }
+            }
+            return b.toString();
+        };
+    }
+
+    private static int pvEnd(String s, int start) {
+        int i = start + 1;
+        if (i < s.length() && s.charAt(i) == '(') {
+            int depth = 0;
+            for (; i < s.length(); i++) {
+                if (s.charAt(i) == '(') {
+                    depth++;
+                } else if (s.charAt(i) == ')' && --depth == 0) {
+                    return i + 1;
+                }
+            }
+            return start;
+        }
+        while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+            i++;
+        }
+        if (i < s.length() && s.charAt(i) == '(') {
+            int close = s.indexOf(')', i);
+            return close < 0 ? start : close + 1;
+        }
+        return i;
+    }
+
+    private Pv pvFromText(String text) {
+        String body = text.substring(1);
+        String name = body;
+        String inner = null;
+        int paren = body.indexOf('(');
+        if (paren > 0 && body.endsWith(")")) {
+            name = body.substring(0, paren);
+            inner = body.substring(paren + 1, body.length() - 1);
+        }
+        try {
+            return pseudoVariable(new PvName(name, inner, null));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    // ---- pseudo-variables ------------------------------------------------------------------------
+
+    private void pv(String name, Function<MsgContext, Object> get) {
+        pvs.put(name, n -> ctx -> get.apply(c(ctx)));
+    }
+
+    private void pseudoVariables() {
+        pv("rm", m -> m.msg.isRequest() ? m.msg.methodName() : m.msg.cseq().methodName());
+        pv("rU", m -> uriPart(m.requestUri(), SipUri::user));
+        pv("rd", m -> uriPart(m.requestUri(), SipUri::host));
+        pv("rp", m -> uriPart(m.requestUri(), u -> u.port() > 0 ? (Object) (long) u.port() : (Object) 5060L));
+        pv("ci", m -> m.msg.callId());
+        pv("cs", m -> (long) m.msg.cseq().number());
+        pv("fu", m -> m.msg.from().uriString());
+        pv("fU", m -> m.msg.from().uri().user());
+        pv("fd", m -> m.msg.from().uri().host());
+        pv("ft", m -> m.msg.fromTag());
+        pv("tu", m -> m.msg.to().uriString());
+        pv("tU", m -> m.msg.to().uri().user());
+        pv("td", m -> m.msg.to().uri().host());
+        pv("tt", m -> m.msg.toTag());
+        pv("si", m -> m.from.source().getAddress().getHostAddress());
+        pv("sp", m -> (long) m.from.source().getPort());
+        pv("Ri", m -> m.from.localSocket().local().getAddress().getHostAddress());
+        pv("Rp", m -> (long) m.from.localSocket().local().getPort());
+        pv("pr", m -> m.from.protocol().text());
+        pv("proto", m -> m.from.protocol().text());
+        pv("ua", m -> m.msg.header("User-Agent"));
+        pv("rs", m -> m.msg.isResponse() ? (Object) (long) m.msg.statusCode() : null);
+        pv("rr", m -> m.msg.isResponse() ? m.msg.reasonPhrase() : null);
+        pv("ml", m -> (long) m.msg.length());
+        pv("mb", m -> new String(m.msg.toBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        pv("T_reply_code", m -> m.st != null ? (Object) (long) m.st.bestCode() : null);
+        pvs.put("hdr", n -> ctx -> c(ctx).msg.header(n.inner()));
+        pvs.put("ru", n -> new Pv() {
+            @Override
+            public Object get(ScriptContext ctx) {
+                return c(ctx).requestUri();
+            }
+
+            @Override
+            public boolean writable() {
+                return true;
+            }
+
+            @Override
+            public void set(ScriptContext ctx, Object value) {
+                c(ctx).ruri = value == null ? null : value.toString();
+            }
+        });
+        pvs.put("du", n -> new Pv() {
+            @Override
+            public Object get(ScriptContext ctx) {
+                return c(ctx).du;
+            }
+
+            @Override
+            public boolean writable() {
+                return true;
+            }
+
+            @Override
+            public void set(ScriptContext ctx, Object value) {
+                c(ctx).du = value == null || value.toString().isEmpty() ? null : value.toString();
+            }
+        });
+        pvs.put("fs", n -> new Pv() {
+            @Override
+            public Object get(ScriptContext ctx) {
+                SendSocket s = c(ctx).forcedSocket;
+                return s == null ? null : s.toString();
+            }
+
+            @Override
+            public boolean writable() {
+                return true;
+            }
+
+            @Override
+            public void set(ScriptContext ctx, Object value) {
+                c(ctx).forcedSocket = value == null ? null : socketNamed(value.toString());
+            }
+        });
+        pvs.put("avp", n -> new Pv() {
+            @Override
+            public Object get(ScriptContext ctx) {
+                return c(ctx).avps.get(n.inner());
+            }
+
+            @Override
+            public boolean writable() {
+                return true;
+            }
+
+            @Override
+            public void set(ScriptContext ctx, Object value) {
+                c(ctx).avps.put(n.inner(), value);
+            }
+        });
+    }
+
+    private SendSocket socketNamed(String spec) {
+        for (SendSocket s : core.transport().sockets()) {
+            String ip = s.local().getAddress().getHostAddress();
+            String text = s.protocol().text() + ":" + ip + ":" + s.local().getPort();
+            if (text.equalsIgnoreCase(spec) || (s.protocol().text() + ":" + ip).equalsIgnoreCase(spec)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static Object uriPart(String uri, Function<SipUri, Object> part) {
+        try {
+            return uri == null ? null : part.apply(SipUri.parse(uri));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    // ---- ScriptHost ------------------------------------------------------------------------------
+
+    @Override
+    public Set<String> implementedModules() {
+        return check.implementedModules();
+    }
+
+    @Override
+    public FunctionSpec function(String name) {
+        FunctionSpec declared = check.function(name);
+        if (declared == null) {
+            return null;
+        }
+        FunctionSpec.Binder runtime = functions.get(name);
+        FunctionSpec.Binder binder = args -> {
+            check.bind(name, args); // the fixup checks of check mode first
+            if (runtime == null) {
+                throw new IllegalArgumentException("is not implemented by Sipway yet (check mode knows it; the proxy cannot run it)");
+            }
+            return runtime.bind(args);
+        };
+        FunctionSpec spec = FunctionSpec.of(declared.module(), name, declared.minArgs(), declared.maxArgs(), binder);
+        Set<Ast.RouteType> routes = declared.routes();
+        if (routes.size() < Ast.RouteType.values().length) {
+            EnumSet<Ast.RouteType> set = EnumSet.copyOf(routes);
+            Ast.RouteType first = set.iterator().next();
+            set.remove(first);
+            spec = spec.onlyIn(first, set.toArray(new Ast.RouteType[0]));
+        }
+        if (declared.armedRoute() != null) {
+            spec = spec.armsRoute(declared.armedRoute());
+        }
+        if (declared.acceptsExpressions()) {
+            spec = spec.acceptingExpressions();
+        }
+        return spec;
+    }
+
+    @Override
+    public Pv pseudoVariable(PvName name) {
+        Pv declared = check.pseudoVariable(name); // validates the name, inner part and index
+        if (declared == null) {
+            return null;
+        }
+        Function<PvName, Pv> runtime = pvs.get(name.name());
+        if (runtime == null) {
+            throw new IllegalArgumentException("is not implemented by Sipway yet (check mode knows it; the proxy cannot read it)");
+        }
+        return runtime.apply(name);
+    }
+
+    @Override
+    public Transformation transformation(String name, List<ValueSource> params) {
+        return check.transformation(name, params);
+    }
+
+    @Override
+    public boolean globalParameter(String name) {
+        return check.globalParameter(name);
+    }
+
+    @Override
+    public boolean moduleParameter(String module, String parameter) {
+        return check.moduleParameter(module, parameter);
+    }
+
+    @Override
+    public ValueProblem globalParameterProblem(String name, String raw, Object value) {
+        return check.globalParameterProblem(name, raw, value);
+    }
+
+    private static final Map<String, String> KEYWORD_PVS = Map.of("method", "rm", "uri", "ru", "from_uri", "fu", "to_uri", "tu",
+            "src_ip", "si", "src_port", "sp", "dst_ip", "Ri", "dst_port", "Rp", "proto", "pr", "status", "rs");
+
+    @Override
+    public ValueSource matchKeyword(String keyword) {
+        String pv = KEYWORD_PVS.get(keyword);
+        if (pv == null) {
+            return check.matchKeyword(keyword);
+        }
+        Function<PvName, Pv> f = pvs.get(pv);
+        return f.apply(new PvName(pv, null, null));
+    }
+
+    @Override
+    public boolean isMyself(ScriptContext ctx, String keyword, Object value) {
+        if (value == null) {
+            return false;
+        }
+        String s = value.toString();
+        if (s.startsWith("sip:") || s.startsWith("sips:")) {
+            try {
+                SipUri u = SipUri.parse(s);
+                return core.isMyself(u.host(), u.port(), null);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return core.isMyself(s, -1, null); // an address: any of our ports
+    }
+}

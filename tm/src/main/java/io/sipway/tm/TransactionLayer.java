@@ -1,0 +1,628 @@
+package io.sipway.tm;
+
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.sipway.sip.HeaderName;
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipParser;
+import io.sipway.sip.Via;
+import io.sipway.transport.Destination;
+import io.sipway.transport.Protocol;
+import io.sipway.transport.ReceiveInfo;
+import io.sipway.transport.SendSocket;
+import io.sipway.transport.SendStatus;
+import io.sipway.transport.Transport;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kamailio's tm for a proxy: server transactions for requests handled statefully, one client
+ * transaction per branch, retransmissions over UDP (T1 doubling up to T2), final-response timers
+ * ({@code fr_timer}, {@code fr_inv_timer}) ending in a local 408, best-reply selection, CANCEL
+ * through the INVITE transaction, hop-by-hop ACK of negative INVITE replies, and absorption of
+ * retransmitted requests. Every message leaves through the transport's Sender.
+ */
+public final class TransactionLayer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionLayer.class);
+
+    /** What {@code t_check_trans()} found. */
+    public enum Check { NOT_FOUND, RETRANSMISSION, ACK_ABSORBED, FOUND_FOR_CANCEL }
+
+    /** Builds the request of one branch with the given Via value on top of the others. */
+    @FunctionalInterface
+    public interface BranchRequest {
+        byte[] build(String via);
+    }
+
+    /** A branch to open: where it goes and how its request is written. */
+    public record Target(Destination to, BranchRequest request) {
+    }
+
+    /** The script's part in a transaction (failure_route, onreply_route), called on I/O or timer threads. */
+    public interface Hooks {
+        /**
+         * The current leg ended with a negative best reply on a transaction armed with a failure
+         * route: run it; true when it opened new branches (the reply is then not sent upstream).
+         */
+        default boolean onFailure(ServerTransaction st, String route, int code) {
+            return false;
+        }
+
+        /** A reply of an armed transaction (onreply_route[NAME]); false drops it. */
+        default boolean onReply(ServerTransaction st, SipMessage reply) {
+            return true;
+        }
+    }
+
+    private final Transport transport;
+    private volatile TmSettings settings;
+    private final Hooks hooks;
+    private final HashedWheelTimer timer = new HashedWheelTimer(r -> {
+        Thread t = new Thread(r, "sipway-tm-timer");
+        t.setDaemon(true);
+        return t;
+    }, 10, TimeUnit.MILLISECONDS);
+    private final Map<String, ServerTransaction> servers = new ConcurrentHashMap<>();
+    private final Map<String, ClientBranch> clients = new ConcurrentHashMap<>();
+    private final AtomicLong branchCounter = new AtomicLong(System.nanoTime() & 0xFFFFFFL);
+    private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
+
+    public TransactionLayer(Transport transport, TmSettings settings, Hooks hooks) {
+        this.transport = transport;
+        this.settings = settings;
+        this.hooks = hooks;
+    }
+
+    public TmSettings settings() {
+        return settings;
+    }
+
+    public void settings(TmSettings s) {
+        this.settings = s;
+    }
+
+    /** Kamailio's statistic counters ("tm:UAS_transactions", ...). */
+    public long stat(String name) {
+        LongAdder a = stats.get(name);
+        return a == null ? 0 : a.sum();
+    }
+
+    private void count(String name) {
+        stats.computeIfAbsent(name, k -> new LongAdder()).increment();
+    }
+
+    /** Transactions in memory now (tm:inuse_transactions). */
+    public int inUse() {
+        return servers.size();
+    }
+
+    // ---- matching ------------------------------------------------------------------------------
+
+    /** The RFC 3261 17.2.3 key of a request; ACK and CANCEL name the INVITE's with {@code asMethod}. */
+    static String key(SipMessage req, String asMethod) {
+        Via v = req.topVia();
+        String branch = v == null ? null : v.branch();
+        if (branch != null && v.hasRfc3261Branch()) {
+            return branch + "|" + v.host() + ":" + v.port() + "|" + asMethod;
+        }
+        // RFC 2543 peers: Call-ID, CSeq number, From tag and the top Via as written
+        return req.callId() + "|" + req.cseq().number() + "|" + req.fromTag() + "|" + v + "|" + asMethod;
+    }
+
+    /** {@code t_check_trans()}: also resends the last reply to a retransmission and absorbs an ACK to a negative reply. */
+    public Check check(SipMessage req, ReceiveInfo from) {
+        String method = req.methodName();
+        if (method.equals("ACK")) {
+            ServerTransaction st = servers.get(key(req, "INVITE"));
+            if (st == null) {
+                return Check.NOT_FOUND;
+            }
+            synchronized (st) {
+                if (st.lastCode >= 300) {
+                    st.acked = true;
+                    cancelTimer(st.replyRetransmission);
+                    scheduleCleanup(st, settings.wtTimer());
+                    return Check.ACK_ABSORBED;
+                }
+            }
+            return Check.NOT_FOUND; // an ACK to a 2xx is a new transaction
+        }
+        ServerTransaction st = servers.get(key(req, method));
+        if (st != null) {
+            resendLastReply(st);
+            return Check.RETRANSMISSION;
+        }
+        if (method.equals("CANCEL") && servers.containsKey(key(req, "INVITE"))) {
+            return Check.FOUND_FOR_CANCEL;
+        }
+        return Check.NOT_FOUND;
+    }
+
+    /** The INVITE transaction a CANCEL names, or null. */
+    public ServerTransaction inviteFor(SipMessage cancel) {
+        return servers.get(key(cancel, "INVITE"));
+    }
+
+    /** The transaction of this request, or null. */
+    public ServerTransaction find(SipMessage req) {
+        return servers.get(key(req, req.methodName()));
+    }
+
+    /**
+     * {@code t_newtran()}: the transaction for {@code req}, created now; null when it already existed
+     * (a retransmission: the last reply has been resent).
+     */
+    public ServerTransaction create(SipMessage req, ReceiveInfo from, Destination replyTo) {
+        ServerTransaction st = new ServerTransaction(key(req, req.methodName()), req, from, replyTo);
+        ServerTransaction old = servers.putIfAbsent(st.key, st);
+        if (old != null) {
+            resendLastReply(old);
+            return null;
+        }
+        count("tm:UAS_transactions");
+        // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime)
+        st.cleanup = timer.newTimeout(t -> expire(st), st.invite ? 180 : 32, TimeUnit.SECONDS);
+        return st;
+    }
+
+    private void expire(ServerTransaction st) {
+        synchronized (st) {
+            if (st.lastCode < 200) {
+                LOG.warn("transaction {} reached its maximum lifetime without a final reply", st.key);
+            }
+        }
+        remove(st);
+    }
+
+    private void resendLastReply(ServerTransaction st) {
+        byte[] reply;
+        synchronized (st) {
+            reply = st.lastReply;
+        }
+        if (reply != null) {
+            transport.sender().send(st.replyTo, reply);
+        }
+    }
+
+    // ---- forwarding ----------------------------------------------------------------------------
+
+    /**
+     * {@code t_relay()}: sends {@code 100 Trying} for an INVITE (auto_inv_100), then opens one branch
+     * per target. Returns how many branches were sent; 0 means none could be (the caller answers
+     * 477 or the like at the end of the script).
+     */
+    public int relay(ServerTransaction st, List<Target> targets) {
+        synchronized (st) {
+            if (st.invite && settings.autoInv100() && st.lastCode == 0) {
+                reply(st, 100, "trying -- your call is important to us");
+            }
+            st.legStart = st.branches.size();
+            int sent = 0;
+            for (Target t : targets) {
+                if (openBranch(st, t)) {
+                    sent++;
+                }
+            }
+            return sent;
+        }
+    }
+
+    private String newBranchId() {
+        return "z9hG4bK" + Long.toHexString(branchCounter.incrementAndGet()) + ".sw";
+    }
+
+    /** The Via a message to {@code d} carries: our socket as sent-by, and a branch. */
+    String via(Destination d, String branch) {
+        SendSocket s = transport.sendSocketFor(d);
+        Protocol p = d.protocol();
+        String host;
+        int port;
+        if (s != null) {
+            InetSocketAddress a = s.local();
+            host = a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress() + "]" : a.getAddress().getHostAddress();
+            port = a.getPort();
+        } else {
+            host = "0.0.0.0";
+            port = 5060;
+        }
+        return "SIP/2.0/" + p.text().toUpperCase() + " " + host + ":" + port + ";branch=" + branch;
+    }
+
+    private boolean openBranch(ServerTransaction st, Target t) {
+        String branch = newBranchId();
+        byte[] bytes = t.request().build(via(t.to(), branch));
+        SipMessage sent;
+        try {
+            sent = SipParser.parse(bytes);
+        } catch (RuntimeException e) {
+            LOG.error("branch request for {} could not be read back: {}", t.to(), e.toString());
+            return false;
+        }
+        ClientBranch b = new ClientBranch(st, branch, st.request.methodName(), t.to(), bytes, sent);
+        SendStatus status = transport.sender().send(t.to(), bytes);
+        if (status != SendStatus.SENT && status != SendStatus.CONNECTING) {
+            LOG.warn("branch to {} not sent: {}", t.to(), status);
+            return false;
+        }
+        st.branches.add(b);
+        clients.put(b.key(), b);
+        count("tm:UAC_transactions");
+        if (t.to().protocol() == Protocol.UDP) {
+            b.retransmitInterval = settings.t1();
+            scheduleRetransmission(b);
+        }
+        b.finalResponseTimer = timer.newTimeout(x -> onFinalResponseTimeout(b), settings.frTimer(), TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    private void scheduleRetransmission(ClientBranch b) {
+        b.retransmission = timer.newTimeout(t -> {
+            synchronized (b.server) {
+                boolean stop = b.finalCode >= 200 || (b.provisional > 0 && b.method.equals("INVITE"));
+                if (stop || b.server.removed) {
+                    return;
+                }
+                transport.sender().send(b.to, b.bytes);
+                b.retransmitInterval = Math.min(b.retransmitInterval * 2, settings.t2());
+                scheduleRetransmission(b);
+            }
+        }, b.retransmitInterval, TimeUnit.MILLISECONDS);
+    }
+
+    /** An end-to-end ACK (to a 2xx) or other request forwarded without a transaction, with its own Via. */
+    public boolean forwardStateless(Target t) {
+        byte[] bytes = t.request().build(via(t.to(), newBranchId()));
+        SendStatus status = transport.sender().send(t.to(), bytes);
+        return status == SendStatus.SENT || status == SendStatus.CONNECTING;
+    }
+
+    private void onFinalResponseTimeout(ClientBranch b) {
+        ServerTransaction st = b.server;
+        synchronized (st) {
+            if (b.finalCode >= 200 || st.removed) {
+                return;
+            }
+            if (b.method.equals("INVITE") && b.provisional > 0 && !b.cancelSent) {
+                sendCancel(b);
+            }
+            b.finalCode = 408;
+            b.finalReply = null;
+            cancelTimer(b.retransmission);
+            LOG.debug("branch {} timed out", b.branch);
+            branchFinal(st, b);
+        }
+    }
+
+    // ---- replies from downstream ---------------------------------------------------------------
+
+    /**
+     * A reply arrived: matched to its branch by the top Via branch and the CSeq method. Returns false
+     * when it belongs to no branch (the core then forwards it statelessly by its Via).
+     */
+    public boolean onReply(SipMessage reply, ReceiveInfo from) {
+        Via v = reply.topVia();
+        if (v == null || v.branch() == null || reply.cseq() == null) {
+            return false;
+        }
+        ClientBranch b = clients.get(v.branch() + "|" + reply.cseq().methodName());
+        if (b == null) {
+            return false;
+        }
+        count("tm:rpl_received");
+        ServerTransaction st = b.server;
+        int code = reply.statusCode();
+        synchronized (st) {
+            if (st.removed) {
+                return true;
+            }
+            if (st.onReplyRoute != null && !hooks.onReply(st, reply)) {
+                return true;
+            }
+            if (code < 200) {
+                if (b.finalCode == 0) {
+                    b.provisional = code;
+                    cancelTimer(b.retransmission);
+                    if (b.method.equals("INVITE")) {
+                        cancelTimer(b.finalResponseTimer);
+                        b.finalResponseTimer = timer.newTimeout(x -> onFinalResponseTimeout(b), settings.frInvTimer(), TimeUnit.MILLISECONDS);
+                        if (b.cancelPending && !b.cancelSent) {
+                            sendCancel(b);
+                        }
+                    }
+                    if (code > 100 && st.lastCode < 200) {
+                        sendUpstream(st, withoutTopVia(reply), code);
+                    }
+                }
+                return true;
+            }
+            if (b.method.equals("INVITE") && code >= 300) {
+                sendAck(b, reply); // hop by hop, also for a retransmitted final reply
+            }
+            if (b.finalCode >= 200) {
+                if (code < 300 && b.method.equals("INVITE")) {
+                    sendUpstream(st, withoutTopVia(reply), code); // RFC 6026: every 2xx goes up
+                }
+                return true;
+            }
+            b.finalCode = code;
+            b.finalReply = withoutTopVia(reply);
+            cancelTimer(b.retransmission);
+            cancelTimer(b.finalResponseTimer);
+            if (code < 300) {
+                count("tm:2xx_transactions");
+                sendUpstream(st, b.finalReply, code);
+                cancelOtherBranches(st, b);
+                scheduleCleanup(st, settings.wtTimer());
+                return true;
+            }
+            if (code >= 600) {
+                cancelOtherBranches(st, b);
+            }
+            branchFinal(st, b);
+            return true;
+        }
+    }
+
+    /** A branch ended negatively (or timed out): when the leg is over, the best reply goes up (or failure_route runs). */
+    private void branchFinal(ServerTransaction st, ClientBranch b) {
+        if (st.lastCode >= 200 || !st.allFinal() && b.finalCode < 600) {
+            return;
+        }
+        ClientBranch best = null;
+        for (int i = st.legStart; i < st.branches.size(); i++) {
+            ClientBranch c = st.branches.get(i);
+            if (c.finalCode >= 200 && (best == null || better(c.finalCode, best.finalCode))) {
+                best = c;
+            }
+        }
+        if (best == null) {
+            return;
+        }
+        if (st.failureRoute != null) {
+            String armed = st.failureRoute;
+            st.failureRoute = null; // a failure route runs once per arming
+            int before = st.branches.size();
+            if (hooks.onFailure(st, armed, best.finalCode) && st.branches.size() > before) {
+                return;
+            }
+            if (st.lastCode >= 200) {
+                return; // the failure route replied itself
+            }
+            LOG.trace("failure route {} opened no branch", armed);
+        }
+        count("tm:" + best.finalCode / 100 + "xx_transactions");
+        if (best.finalReply != null) {
+            sendUpstream(st, best.finalReply, best.finalCode);
+            if (st.invite) {
+                retransmitReplyUntilAcked(st);
+            } else {
+                scheduleCleanup(st, settings.wtTimer());
+            }
+        } else if (st.canceled && st.invite) {
+            reply(st, 487, "Request Terminated");
+        } else {
+            reply(st, 408, "Request Timeout");
+        }
+    }
+
+    /** Kamailio's reply priority: 6xx best, then 2xx, then 3xx, 4xx, 5xx; 401/407 (challenges) before other 4xx; 503 last. */
+    static boolean better(int code, int than) {
+        return rank(code) < rank(than);
+    }
+
+    private static int rank(int code) {
+        int cls = code / 100;
+        int r = switch (cls) {
+            case 6 -> 0;
+            case 2 -> 1;
+            case 3 -> 2;
+            case 4 -> code == 401 || code == 407 ? 3 : code == 408 ? 5 : 4;
+            default -> code == 503 ? 7 : 6;
+        };
+        return r * 1000 + code % 100;
+    }
+
+    private byte[] withoutTopVia(SipMessage reply) {
+        io.sipway.sip.MessageEditor e = reply.edit();
+        e.removeFirstValue(HeaderName.VIA);
+        return e.toBytes();
+    }
+
+    private void sendUpstream(ServerTransaction st, byte[] reply, int code) {
+        if (code >= 200 || st.lastCode < 200) {
+            st.lastReply = reply;
+            st.lastCode = Math.max(st.lastCode, code);
+        }
+        count("tm:rpl_sent");
+        transport.sender().send(st.replyTo, reply);
+    }
+
+    /** {@code t_reply()} and tm's own replies (100, 408, 487, 477...). */
+    public void reply(ServerTransaction st, int code, String reason) {
+        synchronized (st) {
+            if (st.lastCode >= 200 && code >= 200) {
+                return; // a final reply was already sent
+            }
+            byte[] bytes = Replies.build(st.request, code, reason, st.toTag, settings.server(), null);
+            count("tm:rpl_generated");
+            sendUpstream(st, bytes, code);
+            if (code >= 200) {
+                if (code >= 300 && st.invite) {
+                    retransmitReplyUntilAcked(st);
+                } else {
+                    scheduleCleanup(st, settings.wtTimer());
+                }
+                cancelOtherBranches(st, null);
+            }
+        }
+    }
+
+    private void retransmitReplyUntilAcked(ServerTransaction st) {
+        if (st.from.protocol() != Protocol.UDP) {
+            scheduleCleanup(st, settings.frTimer());
+            return;
+        }
+        long[] interval = {settings.t1()};
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.frTimer());
+        Runnable[] again = new Runnable[1];
+        again[0] = () -> st.replyRetransmission = timer.newTimeout(t -> {
+            synchronized (st) {
+                if (st.acked || st.removed) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    scheduleCleanup(st, 0);
+                    return;
+                }
+                transport.sender().send(st.replyTo, st.lastReply);
+                interval[0] = Math.min(interval[0] * 2, settings.t2());
+                again[0].run();
+            }
+        }, interval[0], TimeUnit.MILLISECONDS);
+        again[0].run();
+    }
+
+    // ---- CANCEL and ACK ------------------------------------------------------------------------
+
+    /**
+     * A CANCEL for {@code st} (t_relay on a CANCEL): 200 to the CANCEL, CANCEL on every branch that
+     * has no final reply (once it has a provisional one); the INVITE then ends with 487.
+     */
+    public void cancel(ServerTransaction st, SipMessage cancel, Destination replyTo) {
+        transport.sender().send(replyTo, Replies.build(cancel, 200, "canceling", st.toTag, settings.server(), null));
+        synchronized (st) {
+            st.canceled = true;
+            for (ClientBranch b : st.branches) {
+                if (b.finalCode < 200 && !b.cancelSent) {
+                    if (b.provisional > 0) {
+                        sendCancel(b);
+                    } else {
+                        b.cancelPending = true;
+                    }
+                }
+            }
+        }
+    }
+
+    private void cancelOtherBranches(ServerTransaction st, ClientBranch except) {
+        for (ClientBranch b : st.branches) {
+            if (b != except && b.finalCode < 200 && b.method.equals("INVITE") && !b.cancelSent) {
+                if (b.provisional > 0) {
+                    sendCancel(b);
+                } else {
+                    b.cancelPending = true;
+                }
+            }
+        }
+    }
+
+    private void sendCancel(ClientBranch b) {
+        b.cancelSent = true;
+        byte[] bytes = hopByHop(b, "CANCEL", b.sent);
+        ClientBranch c = new ClientBranch(b.server, b.branch, "CANCEL", b.to, bytes, null);
+        c.provisional = 1; // nothing of ours waits on a CANCEL's provisional
+        clients.put(c.key(), c);
+        transport.sender().send(b.to, bytes);
+        if (b.to.protocol() == Protocol.UDP) {
+            c.retransmitInterval = settings.t1();
+            scheduleCancelRetransmission(c);
+        }
+    }
+
+    private void scheduleCancelRetransmission(ClientBranch c) {
+        c.retransmission = timer.newTimeout(t -> {
+            synchronized (c.server) {
+                if (c.finalCode >= 200 || c.server.removed || clients.get(c.key()) != c) {
+                    return;
+                }
+                transport.sender().send(c.to, c.bytes);
+                c.retransmitInterval = Math.min(c.retransmitInterval * 2, settings.t2());
+                scheduleCancelRetransmission(c);
+            }
+        }, c.retransmitInterval, TimeUnit.MILLISECONDS);
+    }
+
+    /** The hop-by-hop ACK to a negative INVITE reply (RFC 3261 17.1.1.3). */
+    private void sendAck(ClientBranch b, SipMessage reply) {
+        transport.sender().send(b.to, hopByHop(b, "ACK", reply));
+    }
+
+    /**
+     * A CANCEL or ACK for a branch (RFC 3261 9.1, 17.1.1.3): the branch's Request-URI, top Via,
+     * From, Call-ID, CSeq number and Route set; To from {@code toSource} (the reply, for an ACK).
+     */
+    private static byte[] hopByHop(ClientBranch b, String method, SipMessage toSource) {
+        SipMessage r = b.sent;
+        StringBuilder m = new StringBuilder(256);
+        m.append(method).append(' ').append(r.requestUriString()).append(" SIP/2.0\r\n");
+        m.append("Via: ").append(r.topVia()).append("\r\n");
+        appendHeader(m, r, HeaderName.FROM);
+        appendHeader(m, toSource, HeaderName.TO);
+        appendHeader(m, r, HeaderName.CALL_ID);
+        m.append("CSeq: ").append(r.cseq().number()).append(' ').append(method).append("\r\n");
+        for (String route : r.headers("Route")) {
+            m.append("Route: ").append(route).append("\r\n");
+        }
+        m.append("Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
+        return m.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void appendHeader(StringBuilder m, SipMessage r, HeaderName h) {
+        m.append(h.canonicalName()).append(": ").append(r.header(h)).append("\r\n");
+    }
+
+    // ---- cleanup -------------------------------------------------------------------------------
+
+    private void scheduleCleanup(ServerTransaction st, long afterMs) {
+        cancelTimer(st.cleanup);
+        st.cleanup = timer.newTimeout(t -> remove(st), Math.max(1, afterMs), TimeUnit.MILLISECONDS);
+    }
+
+    private void remove(ServerTransaction st) {
+        synchronized (st) {
+            st.removed = true;
+            cancelTimer(st.replyRetransmission);
+            for (ClientBranch b : st.branches) {
+                cancelTimer(b.retransmission);
+                cancelTimer(b.finalResponseTimer);
+                clients.remove(b.key(), b);
+                clients.remove(b.branch + "|CANCEL");
+            }
+        }
+        servers.remove(st.key, st);
+    }
+
+    private static void cancelTimer(Timeout t) {
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    /** Stops the timers; transactions in progress are dropped. */
+    @Override
+    public void close() {
+        timer.stop();
+        servers.clear();
+        clients.clear();
+    }
+
+    /** Branches opened so far for the transaction (for the script: t_branch_*). */
+    public List<Integer> branchCodes(ServerTransaction st) {
+        synchronized (st) {
+            List<Integer> codes = new ArrayList<>();
+            for (ClientBranch b : st.branches) {
+                codes.add(b.finalCode);
+            }
+            return codes;
+        }
+    }
+}
