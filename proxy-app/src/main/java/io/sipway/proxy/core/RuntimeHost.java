@@ -43,6 +43,44 @@ public final class RuntimeHost implements ScriptHost {
         this.core = core;
         functions();
         pseudoVariables();
+        Registry registry = new Registry() {
+            @Override
+            public void function(String name, FunctionSpec.Binder binder) {
+                functions.put(name, binder);
+            }
+
+            @Override
+            public void pv(String name, Function<PvName, Pv> factory) {
+                pvs.put(name, factory);
+            }
+
+            @Override
+            public Format format(Arg a) {
+                return RuntimeHost.this.format(a);
+            }
+
+            @Override
+            public Core core() {
+                return core;
+            }
+        };
+        ModuleFunctions.register(registry);
+    }
+
+    /**
+     * Where a module's runtime functions and pseudo-variables are registered (by name, bound at
+     * load time behind check mode's arity and fixup checks). The binder receives the call's
+     * arguments; a ScriptContext given to a bound function is a {@link MsgContext}.
+     */
+    interface Registry {
+        void function(String name, FunctionSpec.Binder binder);
+
+        void pv(String name, Function<PvName, Pv> factory);
+
+        /** A string argument with $pv references inside, compiled once. */
+        Format format(Arg a);
+
+        Core core();
     }
 
     /** The leading integer of a value (Kamailio's str2int on a reply code and the like); 0 when there is none. */
