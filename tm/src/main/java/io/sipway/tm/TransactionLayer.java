@@ -58,7 +58,7 @@ public final class TransactionLayer implements AutoCloseable {
         }
 
         /** A reply of an armed transaction (onreply_route[NAME]); false drops it. */
-        default boolean onReply(ServerTransaction st, SipMessage reply) {
+        default boolean onReply(ServerTransaction st, SipMessage reply, ReceiveInfo from) {
             return true;
         }
     }
@@ -324,7 +324,7 @@ public final class TransactionLayer implements AutoCloseable {
             if (st.removed) {
                 return true;
             }
-            if (st.onReplyRoute != null && !hooks.onReply(st, reply)) {
+            if (st.onReplyRoute != null && !hooks.onReply(st, reply, from)) {
                 return true;
             }
             if (code < 200) {

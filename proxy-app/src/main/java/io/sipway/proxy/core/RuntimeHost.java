@@ -270,6 +270,19 @@ public final class RuntimeHost implements ScriptHost {
                 return 1;
             };
         });
+        for (String proto : new String[] {"udp", "tcp", "tls"}) {
+            fn("t_relay_to_" + proto, args -> {
+                Format host = args.isEmpty() ? null : format(args.get(0));
+                Format port = args.size() < 2 ? null : format(args.get(1));
+                return ctx -> {
+                    MsgContext m = c(ctx);
+                    if (host != null) {
+                        m.du = "sip:" + host.apply(ctx) + (port == null ? "" : ":" + port.apply(ctx)) + ";transport=" + proto;
+                    }
+                    return core.relay(m);
+                };
+            });
+        }
         fn("t_is_canceled", args -> ctx -> c(ctx).st != null && c(ctx).st.canceled() ? 1 : -1);
         fn("t_check_status", args -> {
             java.util.regex.Pattern p = java.util.regex.Pattern.compile(args.get(0).constantString());
