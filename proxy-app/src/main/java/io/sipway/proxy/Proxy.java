@@ -96,7 +96,7 @@ public final class Proxy implements AutoCloseable {
             transport = Transport.start(listens, new ConnectionTable(match, reusePort), SipParserConfig.defaults(), null, tcp,
                     (bytes, from) -> late[0].receive(bytes, from));
         } catch (Exception e) {
-            throw new ProxyStartException("cannot start the listeners: " + e.getMessage(), e);
+            throw new ProxyStartException("cannot start the listeners " + listens + ": " + e.getMessage(), e);
         }
         TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes(core, script));
         core.attach(transport, tm, script);
