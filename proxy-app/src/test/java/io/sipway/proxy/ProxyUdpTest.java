@@ -172,4 +172,49 @@ class ProxyUdpTest {
         send(uac, invite("z9hG4bK-inv5", "bob"), PROXY);
         assertThat(receive(uac).statusCode()).isEqualTo(100);
     }
+
+    private void restartWith(String cfg) throws Exception {
+        proxy.close();
+        proxy = Proxy.start(Path.of("src/test/resources/proxy/" + cfg), Map.of(), List.of());
+    }
+
+    @Test
+    void aCalleeThatNeverAnswersEndsIn408AfterFrTimer() throws Exception {
+        restartWith("relay-5088-short-timers.cfg");
+        long start = System.nanoTime();
+        send(uac, invite("z9hG4bK-inv6", "bob"), PROXY);
+        assertThat(receive(uac).statusCode()).isEqualTo(100);
+        SipMessage timeout = receive(uac);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(timeout.statusCode()).isEqualTo(408);
+        assertThat(ms).as("fr_timer is 1 s").isBetween(900L, 2500L);
+        // the UAS saw the INVITE and its UDP retransmissions (T1 = 500 ms) on one branch
+        SipMessage first = receive(uas);
+        SipMessage retransmitted = receive(uas);
+        assertThat(retransmitted.topVia().branch()).isEqualTo(first.topVia().branch());
+    }
+
+    @Test
+    void aCancelIsAnswered200AndForwardedAndTheInviteEndsWith487() throws Exception {
+        send(uac, invite("z9hG4bK-inv7", "bob"), PROXY);
+        assertThat(receive(uac).statusCode()).isEqualTo(100);
+        SipMessage relayed = receive(uas);
+        send(uas, replyTo(relayed, 180, "Ringing"), PROXY);
+        assertThat(receive(uac).statusCode()).isEqualTo(180);
+
+        send(uac, invite("z9hG4bK-inv7", "bob").replace("INVITE sip:", "CANCEL sip:").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL"), PROXY);
+        SipMessage cancelOk = receive(uac);
+        assertThat(cancelOk.statusCode()).isEqualTo(200);
+        assertThat(cancelOk.cseq().methodName()).isEqualTo("CANCEL");
+
+        SipMessage cancel = receive(uas);
+        assertThat(cancel.methodName()).isEqualTo("CANCEL");
+        assertThat(cancel.topVia().branch()).as("the branch of the INVITE it cancels").isEqualTo(relayed.topVia().branch());
+        send(uas, replyTo(cancel, 200, "OK"), PROXY);
+        send(uas, replyTo(relayed, 487, "Request Terminated"), PROXY);
+        SipMessage ack = receive(uas);
+        assertThat(ack.methodName()).isEqualTo("ACK");
+        SipMessage terminated = receive(uac);
+        assertThat(terminated.statusCode()).isEqualTo(487);
+    }
 }

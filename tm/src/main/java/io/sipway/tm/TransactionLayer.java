@@ -75,6 +75,7 @@ public final class TransactionLayer implements AutoCloseable {
     private final Map<String, ClientBranch> clients = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong(System.nanoTime() & 0xFFFFFFL);
     private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public TransactionLayer(Transport transport, TmSettings settings, Hooks hooks) {
         this.transport = transport;
@@ -170,7 +171,7 @@ public final class TransactionLayer implements AutoCloseable {
         }
         count("tm:UAS_transactions");
         // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime)
-        st.cleanup = timer.newTimeout(t -> expire(st), st.invite ? 180 : 32, TimeUnit.SECONDS);
+        st.cleanup = schedule(t -> expire(st), st.invite ? 180 : 32, TimeUnit.SECONDS);
         return st;
     }
 
@@ -260,12 +261,12 @@ public final class TransactionLayer implements AutoCloseable {
             b.retransmitInterval = settings.t1();
             scheduleRetransmission(b);
         }
-        b.finalResponseTimer = timer.newTimeout(x -> onFinalResponseTimeout(b), settings.frTimer(), TimeUnit.MILLISECONDS);
+        b.finalResponseTimer = schedule(x -> onFinalResponseTimeout(b), settings.frTimer(), TimeUnit.MILLISECONDS);
         return true;
     }
 
     private void scheduleRetransmission(ClientBranch b) {
-        b.retransmission = timer.newTimeout(t -> {
+        b.retransmission = schedule(t -> {
             synchronized (b.server) {
                 boolean stop = b.finalCode >= 200 || (b.provisional > 0 && b.method.equals("INVITE"));
                 if (stop || b.server.removed) {
@@ -324,6 +325,14 @@ public final class TransactionLayer implements AutoCloseable {
             if (st.removed) {
                 return true;
             }
+            if (b.method.equals("CANCEL")) {
+                // the reply to a CANCEL of ours ends it here; the INVITE's own reply (487) follows
+                if (code >= 200) {
+                    b.finalCode = code;
+                    cancelTimer(b.retransmission);
+                }
+                return true;
+            }
             if (st.onReplyRoute != null && !hooks.onReply(st, reply, from)) {
                 return true;
             }
@@ -333,7 +342,7 @@ public final class TransactionLayer implements AutoCloseable {
                     cancelTimer(b.retransmission);
                     if (b.method.equals("INVITE")) {
                         cancelTimer(b.finalResponseTimer);
-                        b.finalResponseTimer = timer.newTimeout(x -> onFinalResponseTimeout(b), settings.frInvTimer(), TimeUnit.MILLISECONDS);
+                        b.finalResponseTimer = schedule(x -> onFinalResponseTimeout(b), settings.frInvTimer(), TimeUnit.MILLISECONDS);
                         if (b.cancelPending && !b.cancelSent) {
                             sendCancel(b);
                         }
@@ -474,7 +483,7 @@ public final class TransactionLayer implements AutoCloseable {
         long[] interval = {settings.t1()};
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.frTimer());
         Runnable[] again = new Runnable[1];
-        again[0] = () -> st.replyRetransmission = timer.newTimeout(t -> {
+        again[0] = () -> st.replyRetransmission = schedule(t -> {
             synchronized (st) {
                 if (st.acked || st.removed) {
                     return;
@@ -539,7 +548,7 @@ public final class TransactionLayer implements AutoCloseable {
     }
 
     private void scheduleCancelRetransmission(ClientBranch c) {
-        c.retransmission = timer.newTimeout(t -> {
+        c.retransmission = schedule(t -> {
             synchronized (c.server) {
                 if (c.finalCode >= 200 || c.server.removed || clients.get(c.key()) != c) {
                     return;
@@ -584,7 +593,7 @@ public final class TransactionLayer implements AutoCloseable {
 
     private void scheduleCleanup(ServerTransaction st, long afterMs) {
         cancelTimer(st.cleanup);
-        st.cleanup = timer.newTimeout(t -> remove(st), Math.max(1, afterMs), TimeUnit.MILLISECONDS);
+        st.cleanup = schedule(t -> remove(st), Math.max(1, afterMs), TimeUnit.MILLISECONDS);
     }
 
     private void remove(ServerTransaction st) {
@@ -601,6 +610,18 @@ public final class TransactionLayer implements AutoCloseable {
         servers.remove(st.key, st);
     }
 
+    /** A timer task; null once the layer is closed (a message still in flight then just ends). */
+    private Timeout schedule(io.netty.util.TimerTask task, long delay, TimeUnit unit) {
+        if (closed) {
+            return null;
+        }
+        try {
+            return timer.newTimeout(task, delay, unit);
+        } catch (IllegalStateException stopped) {
+            return null;
+        }
+    }
+
     private static void cancelTimer(Timeout t) {
         if (t != null) {
             t.cancel();
@@ -610,6 +631,7 @@ public final class TransactionLayer implements AutoCloseable {
     /** Stops the timers; transactions in progress are dropped. */
     @Override
     public void close() {
+        closed = true;
         timer.stop();
         servers.clear();
         clients.clear();
