@@ -10,5 +10,10 @@ final class ModuleFunctions {
 
     static void register(RuntimeHost.Registry r) {
         // modules register here, e.g. TextopsModule.register(r);
+        TextopsModule.register(r);
+        SiputilsModule.register(r);
+        SanityModule.register(r);
+        RrModule.register(r);
+        PvModule.register(r);
     }
 }

@@ -214,7 +214,7 @@ public final class RuntimeHost implements ScriptHost {
             return ctx -> {
                 MsgContext m = c(ctx);
                 m.recordRoute = true;
-                m.recordRouteParams = params;
+                m.recordRouteParams = m.recordRouteParams + params; // add_rr_param() may have come first
                 return 1;
             };
         });

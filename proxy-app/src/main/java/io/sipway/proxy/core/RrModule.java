@@ -1,0 +1,122 @@
+package io.sipway.proxy.core;
+
+import io.sipway.cfg.ScriptContext;
+import io.sipway.sip.Address;
+import io.sipway.sip.SipUri;
+import java.util.regex.Pattern;
+
+/**
+ * rr (src/modules/rr: rr_mod.c, loose.c, record.c) beyond RuntimeHost's record_route and
+ * loose_route: {@code is_direction}, {@code add_rr_param}, {@code check_route_param}.
+ *
+ * <p>The "routed parameters" are those of the top Route URI when it names this proxy (loose.c
+ * redo_route_params): after loose_route() the Route headers are still in the message Sipway keeps,
+ * so the top one is the local route whether or not loose_route() ran.
+ *
+ * <p>Not implemented: {@code record_route_preset} (MsgContext has no place for a preset
+ * Record-Route URI, and Core.branchRequest builds the Record-Route from the sockets).
+ */
+final class RrModule {
+    private RrModule() {
+    }
+
+    static void register(RuntimeHost.Registry r) {
+        Core core = r.core();
+        r.function("is_direction", args -> {
+            boolean upstream = args.get(0).constantString().equalsIgnoreCase("upstream");
+            return ctx -> isUpstream(core, c(ctx)) == upstream ? 1 : -1;
+        });
+        r.function("add_rr_param", args -> {
+            RuntimeHost.Format param = r.format(args.get(0));
+            return ctx -> {
+                MsgContext m = c(ctx);
+                m.recordRouteParams = m.recordRouteParams + param.apply(ctx);
+                return 1;
+            };
+        });
+        r.function("check_route_param", args -> {
+            TextopsModule.RegexArg re = TextopsModule.regexArg(args.get(0), TextopsModule.SEARCH_FLAGS);
+            return ctx -> {
+                String params = routedParams(core, c(ctx));
+                if (params == null || params.isEmpty()) {
+                    return -1;
+                }
+                Pattern p = re.get(ctx);
+                return p != null && p.matcher(";" + params).find() ? 1 : -1; // the first ';' included, as loose.c does
+            };
+        });
+        r.function("record_route_preset", args -> {
+            throw new IllegalArgumentException("is not implemented by Sipway yet (a preset Record-Route URI has no"
+                    + " place in the proxy's per-message state: use record_route())");
+        });
+    }
+
+    private static MsgContext c(ScriptContext ctx) {
+        return (MsgContext) ctx;
+    }
+
+    /**
+     * The URI parameters of the top Route when it is this proxy (as written, without the leading
+     * ';'), or null: for replies, without Route, or when the top Route is someone else's.
+     */
+    static String routedParams(Core core, MsgContext m) {
+        if (!m.msg.isRequest()) {
+            return null;
+        }
+        Address top;
+        SipUri u;
+        try {
+            top = m.msg.topRoute();
+            if (top == null) {
+                return null;
+            }
+            u = top.uri();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        // loose.c is_myself: the port defaults to 5060, any protocol
+        if (u.host() == null || u.host().isEmpty() || !core.isMyself(u.host(), u.port() > 0 ? u.port() : 5060, null)) {
+            return null;
+        }
+        return SiputilsModule.paramsOf(top.uriString());
+    }
+
+    /**
+     * loose.c is_direction: upstream when the local Route's ftag parameter has a value that differs
+     * from the From tag; downstream otherwise (no local Route, no or empty ftag, no From tag).
+     */
+    static boolean isUpstream(Core core, MsgContext m) {
+        String params = routedParams(core, m);
+        if (params == null) {
+            return false;
+        }
+        String ftag = null;
+        for (String p : params.split(";")) {
+            String t = p.trim();
+            int eq = t.indexOf('=');
+            String name = (eq < 0 ? t : t.substring(0, eq)).trim();
+            if (name.equals("ftag")) {
+                ftag = eq < 0 ? "" : unquote(t.substring(eq + 1).trim());
+                break;
+            }
+        }
+        if (ftag == null || ftag.isEmpty()) {
+            return false;
+        }
+        String tag;
+        try {
+            tag = m.msg.fromTag();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return tag != null && !tag.isEmpty() && !tag.equals(ftag);
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
+            int end = v.indexOf(v.charAt(0), 1);
+            return end < 0 ? v.substring(1) : v.substring(1, end);
+        }
+        return v;
+    }
+}

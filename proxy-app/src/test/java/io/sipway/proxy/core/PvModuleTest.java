@@ -1,0 +1,117 @@
+package io.sipway.proxy.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipway.cfg.CompiledScript;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** pv: $fn $tn $cT $cl $ct $rb $rv $rz $dd $dp $dP $af $hdrc $Ts $TV. */
+class PvModuleTest {
+    private final ModuleHarness h = new ModuleHarness();
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    @Test
+    void displayNames() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.pv("$fn", m)).isEqualTo("Alice");
+        assertThat(h.pv("$tn", m)).isEqualTo("\"Bob B.\""); // as written, quotes kept
+        assertThat(h.pv("$fn", h.msg("options-proxy.sip"))).isNull();
+    }
+
+    @Test
+    void contentTypeLengthContactAndBody() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.pv("$cT", m)).isEqualTo("application/sdp");
+        assertThat(h.pv("$cl", m)).isEqualTo((long) m.msg.bodyLength());
+        assertThat(h.pv("$ct", m)).isEqualTo("<sip:alice@192.0.2.10:5062;transport=udp>;expires=60");
+        assertThat((String) h.pv("$rb", m)).startsWith("v=0\r\n").endsWith("a=rtpmap:0 PCMU/8000\r\n");
+        MsgContext o = h.msg("options-proxy.sip");
+        assertThat(h.pv("$cT", o)).isNull();
+        assertThat(h.pv("$cl", o)).isEqualTo(0L);
+        assertThat(h.pv("$ct", o)).isNull();
+        assertThat(h.pv("$rb", o)).isEqualTo("");
+    }
+
+    @Test
+    void versionAndRequestUriScheme() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.pv("$rv", m)).isEqualTo("SIP/2.0");
+        assertThat(h.pv("$rv", h.msg("ringing-rr.sip"))).isEqualTo("SIP/2.0");
+        assertThat(h.pv("$rz", m)).isEqualTo("sip");
+        m.ruri = "sips:bob@example.com";
+        assertThat(h.pv("$rz", m)).isEqualTo("sips"); // the current R-URI
+        m.ruri = "tel:+4930123456";
+        assertThat(h.pv("$rz", m)).isEqualTo("tel");
+        assertThat(h.pv("$rz", h.msg("ringing-rr.sip"))).isNull();
+    }
+
+    @Test
+    void destinationUriParts() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.pv("$dd", m)).isNull();
+        assertThat(h.pv("$dp", m)).isNull();
+        assertThat(h.pv("$dP", m)).isNull();
+        m.du = "sip:198.51.100.7:5070;transport=TCP";
+        assertThat(h.pv("$dd", m)).isEqualTo("198.51.100.7");
+        assertThat(h.pv("$dp", m)).isEqualTo(5070L);
+        assertThat(h.pv("$dP", m)).isEqualTo("TCP"); // as written
+        m.du = "sip:edge.example.net";
+        assertThat(h.pv("$dp", m)).isEqualTo(5060L);
+        assertThat(h.pv("$dP", m)).isEqualTo("udp");
+        m.du = "sip:edge.example.net;transport=tls";
+        assertThat(h.pv("$dp", m)).isEqualTo(5061L);
+    }
+
+    @Test
+    void addressFamilyOfTheReceivingSocket() {
+        MsgContext m = h.msg("invite-sdp.sip"); // received on 127.0.0.1
+        assertThat(h.pv("$af(id)", m)).isEqualTo(2L);
+        assertThat(h.pv("$af(name)", m)).isEqualTo("IPv4");
+    }
+
+    @Test
+    void headerCount() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.pv("$hdrc(Supported)", m)).isEqualTo(2L);
+        assertThat(h.pv("$hdrc(k)", m)).isEqualTo(2L); // the compact form names the same header
+        assertThat(h.pv("$hdrc(X-Custom)", m)).isEqualTo(2L); // any case
+        assertThat(h.pv("$hdrc(Via)", m)).isEqualTo(1L);
+        assertThat(h.pv("$hdrc(Route)", m)).isEqualTo(0L);
+        assertThat(h.pv("$hdrc(Route)", h.msg("bye-routed.sip"))).isEqualTo(1L); // fields, not values
+    }
+
+    @Test
+    void timeIsTakenOncePerMessageExceptTheNowVariants() throws InterruptedException {
+        MsgContext m = h.msg("invite-sdp.sip");
+        long before = Instant.now().getEpochSecond();
+        long ts = (Long) h.pv("$Ts", m);
+        assertThat(ts).isBetween(before, before + 2);
+        long usec = (Long) h.pv("$TV(u)", m);
+        assertThat(usec).isBetween(0L, 999_999L);
+        Thread.sleep(5);
+        assertThat(h.pv("$TV(s)", m)).isEqualTo(ts);
+        assertThat(h.pv("$TV(u)", m)).isEqualTo(usec); // cached for the message
+        long sn = (Long) h.pv("$TV(sn)", m);
+        assertThat(sn).isGreaterThanOrEqualTo(ts);
+        assertThat((Long) h.pv("$TV(un)", m)).isBetween(0L, 999_999L);
+        assertThat((String) h.pv("$TV(Sn)", m)).matches("[0-9]{10}\\.[0-9]{6}");
+    }
+
+    @Test
+    void inAScript() {
+        CompiledScript s = h.load("request_route {\n"
+                + "  $avp(line) = $fn + \" -> \" + $tn + \", \" + $cT + \"/\" + $cl + \", \" + $rz + \", \" + $hdrc(Supported) + \" supported\";\n"
+                + "  if ($af(name) == \"IPv4\" && $rv == \"SIP/2.0\") { $avp(ok) = 1; }\n"
+                + "}\n");
+        MsgContext m = h.msg("invite-sdp.sip");
+        h.run(s, m);
+        assertThat(m.avps.get("line")).isEqualTo("Alice -> \"Bob B.\", application/sdp/" + m.msg.bodyLength() + ", sip, 2 supported");
+        assertThat(m.avps.get("ok")).isEqualTo(1L);
+    }
+}
