@@ -429,7 +429,8 @@ public final class RuntimeHost implements ScriptHost {
         };
     }
 
-    private static int pvEnd(String s, int start) {
+    /** Where the pseudo-variable starting at {@code start} ends: {@code $name}, {@code $name(inner)}, {@code $(...)}. */
+    static int pvEnd(String s, int start) {
         int i = start + 1;
         if (i < s.length() && s.charAt(i) == '(') {
             int depth = 0;

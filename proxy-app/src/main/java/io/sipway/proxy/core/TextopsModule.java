@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * textops (src/modules/textops/textops.c): regular expression searches over the message, sed-like
@@ -228,123 +227,13 @@ final class TextopsModule {
     }
 
     /**
-     * A POSIX extended regular expression (glibc flavour) as a java.util.regex Pattern.
+     * A POSIX extended regular expression (glibc flavour) as a java.util.regex Pattern, translated
+     * the way the script language translates its own.
      *
      * @throws IllegalArgumentException naming what is wrong with it
      */
     static Pattern posix(String re, int flags) {
-        try {
-            return Pattern.compile(posixToJava(re), flags);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("bad regular expression \"" + re + "\": " + e.getDescription());
-        }
-    }
-
-    private static final Pattern INTERVAL = Pattern.compile("\\{[0-9]+(,[0-9]*)?\\}");
-
-    static String posixToJava(String re) {
-        StringBuilder b = new StringBuilder();
-        int n = re.length();
-        for (int i = 0; i < n; i++) {
-            char ch = re.charAt(i);
-            switch (ch) {
-                case '\\' -> {
-                    if (i + 1 >= n) {
-                        throw new IllegalArgumentException("bad regular expression \"" + re + "\": trailing backslash");
-                    }
-                    char d = re.charAt(++i);
-                    switch (d) {
-                        case '<' -> b.append("\\b(?=\\w)");
-                        case '>' -> b.append("\\b(?<=\\w)");
-                        case '`' -> b.append("\\A");
-                        case '\'' -> b.append("\\z");
-                        case 'w', 'W', 's', 'S', 'b', 'B' -> b.append('\\').append(d);
-                        default -> {
-                            if (d >= '1' && d <= '9') {
-                                b.append('\\').append(d);
-                            } else if (Character.isLetterOrDigit(d)) {
-                                b.append(d); // glibc: an unknown letter escape is the letter
-                            } else {
-                                b.append('\\').append(d);
-                            }
-                        }
-                    }
-                }
-                case '[' -> i = bracket(re, i, b);
-                case '{' -> {
-                    Matcher m = INTERVAL.matcher(re).region(i, n);
-                    if (i > 0 && m.lookingAt()) {
-                        b.append(m.group());
-                        i = m.end() - 1;
-                    } else {
-                        b.append("\\{");
-                    }
-                }
-                case '}' -> b.append("\\}");
-                default -> b.append(ch);
-            }
-        }
-        return b.toString();
-    }
-
-    /** A bracket expression: POSIX classes, equivalence classes and collating symbols; a backslash is literal inside. */
-    private static int bracket(String re, int start, StringBuilder out) {
-        int n = re.length();
-        StringBuilder cls = new StringBuilder("[");
-        int j = start + 1;
-        if (j < n && re.charAt(j) == '^') {
-            cls.append('^');
-            j++;
-        }
-        boolean first = true;
-        while (j < n) {
-            char ch = re.charAt(j);
-            if (ch == ']' && !first) {
-                out.append(cls).append(']');
-                return j;
-            }
-            first = false;
-            if (ch == '[' && j + 1 < n && (re.charAt(j + 1) == ':' || re.charAt(j + 1) == '.' || re.charAt(j + 1) == '=')) {
-                char kind = re.charAt(j + 1);
-                int end = re.indexOf(kind + "]", j + 2);
-                if (end >= 0) {
-                    String name = re.substring(j + 2, end);
-                    if (kind == ':') {
-                        cls.append(posixClass(re, name));
-                    } else {
-                        for (char x : name.toCharArray()) {
-                            cls.append(Character.isLetterOrDigit(x) ? String.valueOf(x) : "\\" + x);
-                        }
-                    }
-                    j = end + 2;
-                    continue;
-                }
-            }
-            if (ch == '\\' || ch == '[' || ch == ']' || ch == '&' || ch == '^') {
-                cls.append('\\');
-            }
-            cls.append(ch);
-            j++;
-        }
-        throw new IllegalArgumentException("bad regular expression \"" + re + "\": unterminated bracket expression");
-    }
-
-    private static String posixClass(String re, String name) {
-        return switch (name) {
-            case "alpha" -> "\\p{Alpha}";
-            case "digit" -> "0-9";
-            case "alnum" -> "\\p{Alnum}";
-            case "upper" -> "\\p{Upper}";
-            case "lower" -> "\\p{Lower}";
-            case "space" -> "\\s\\x0B";
-            case "blank" -> " \\t";
-            case "punct" -> "\\p{Punct}";
-            case "print" -> "\\p{Print}";
-            case "graph" -> "\\p{Graph}";
-            case "cntrl" -> "\\p{Cntrl}";
-            case "xdigit" -> "0-9A-Fa-f";
-            default -> throw new IllegalArgumentException("bad regular expression \"" + re + "\": unknown class [:" + name + ":]");
-        };
+        return io.sipway.cfg.PosixRegex.compile(re, flags);
     }
 
     // ---- substitutions ----------------------------------------------------------------------------
@@ -419,7 +308,7 @@ final class TextopsModule {
                         }
                     }
                 } else if (ch == '$') {
-                    int end = pvEnd(s, p);
+                    int end = RuntimeHost.pvEnd(s, p);
                     if (end <= p + 1) {
                         throw new IllegalArgumentException("bad substitution \"" + s + "\": bad pseudo-variable in the replacement");
                     }
@@ -456,30 +345,6 @@ final class TextopsModule {
                 parts.add(lit.toString());
                 lit.setLength(0);
             }
-        }
-
-        /** Where the pseudo-variable starting at {@code start} ends: {@code $name}, {@code $name(inner)}, {@code $(...)}. */
-        private static int pvEnd(String s, int start) {
-            int i = start + 1;
-            if (i < s.length() && s.charAt(i) == '(') {
-                int depth = 0;
-                for (; i < s.length(); i++) {
-                    if (s.charAt(i) == '(') {
-                        depth++;
-                    } else if (s.charAt(i) == ')' && --depth == 0) {
-                        return i + 1;
-                    }
-                }
-                return start;
-            }
-            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
-                i++;
-            }
-            if (i < s.length() && s.charAt(i) == '(') {
-                int close = s.indexOf(')', i);
-                return close < 0 ? start : close + 1;
-            }
-            return i;
         }
 
         /** The input with the first (or, with g, every) match replaced; null when nothing matched or a match was empty. */
