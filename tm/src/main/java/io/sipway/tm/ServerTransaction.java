@@ -26,6 +26,8 @@ public final class ServerTransaction {
     boolean acked;
     boolean canceled;
     boolean removed;
+    /** The script's per-request state (its lumps) when the transaction relayed; opaque to tm. */
+    public volatile Object scriptState;
     /** Set by the script: the route names armed with t_on_failure / t_on_reply; null = none. */
     public volatile String failureRoute;
     public volatile String onReplyRoute;

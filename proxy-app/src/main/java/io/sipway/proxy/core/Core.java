@@ -193,8 +193,7 @@ public final class Core {
 
     /**
      * The next hop of a request: {@code $du} when set, else the Request-URI; protocol from the URI's
-     * transport parameter (sips: TLS), else the protocol the request came in on when that was a
-     * stream, else UDP. Null when the host does not resolve.
+     * transport parameter (sips: TLS), else UDP, as Kamailio does. Null when the host does not resolve.
      */
     Destination destinationFor(MsgContext ctx, String uriText) {
         SipUri uri;
@@ -208,10 +207,8 @@ public final class Core {
             p = protocolOf(uri.transport());
         } else if (uri.scheme() == SipUri.Scheme.SIPS) {
             p = Protocol.TLS;
-        } else if (ctx.from.protocol() == Protocol.TCP || ctx.from.protocol() == Protocol.TLS) {
-            p = ctx.from.protocol();
         } else {
-            p = Protocol.UDP;
+            p = Protocol.UDP; // as Kamailio: no transport parameter means UDP, whatever the request came over
         }
         String host = uri.maddr() != null ? uri.maddr() : uri.host();
         int port = uri.port() > 0 ? uri.port() : p.isSecure() ? 5061 : 5060;
@@ -375,6 +372,9 @@ public final class Core {
         }
         ctx.st.failureRoute = ctx.failureRoute;
         ctx.st.onReplyRoute = ctx.onReplyRoute;
+        if (ctx.st.scriptState == null) {
+            ctx.st.scriptState = ctx; // failure_route starts from the request as request_route left it
+        }
         List<TransactionLayer.Target> targets = new ArrayList<>();
         if (main != null) {
             targets.add(new TransactionLayer.Target(main, branchRequest(ctx, ruri, main)));

@@ -27,6 +27,9 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
             return false;
         }
         MsgContext ctx = new MsgContext(st.request(), st.from());
+        if (st.scriptState instanceof MsgContext original) {
+            ctx.inheritChanges(original); // Record-Route, Max-Forwards, $ru, headers: what request_route did
+        }
         ctx.st = st;
         ctx.replyTo = st.replyTo();
         entry.run(ctx);

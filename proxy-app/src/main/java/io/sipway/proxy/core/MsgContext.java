@@ -51,4 +51,22 @@ final class MsgContext extends ScriptContext {
     String requestUri() {
         return ruri != null ? ruri : msg.isRequest() ? msg.requestUriString() : null;
     }
+
+    /**
+     * A failure route works on the request as request_route left it (Kamailio keeps the
+     * transaction's copy with its lumps): everything but the next hop ($du), which it sets anew.
+     */
+    void inheritChanges(MsgContext o) {
+        ruri = o.ruri;
+        forcedSocket = o.forcedSocket;
+        flags = o.flags;
+        forceRport = o.forceRport;
+        maxForwards = o.maxForwards;
+        recordRoute = o.recordRoute;
+        recordRouteParams = o.recordRouteParams;
+        routesToRemove = o.routesToRemove;
+        appended.addAll(o.appended);
+        removed.addAll(o.removed);
+        avps.putAll(o.avps);
+    }
 }
