@@ -75,6 +75,14 @@ public final class TransactionLayer implements AutoCloseable {
     private final Map<String, ClientBranch> clients = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong(System.nanoTime() & 0xFFFFFFL);
     private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
+    // held counters: per-transaction events do not look their counter up by name
+    private final LongAdder uasTransactions = counter("tm:UAS_transactions");
+    private final LongAdder uacTransactions = counter("tm:UAC_transactions");
+    private final LongAdder rplReceived = counter("tm:rpl_received");
+    private final LongAdder rplSent = counter("tm:rpl_sent");
+    private final LongAdder rplGenerated = counter("tm:rpl_generated");
+    private final LongAdder[] byClass = {null, null, counter("tm:2xx_transactions"), counter("tm:3xx_transactions"),
+            counter("tm:4xx_transactions"), counter("tm:5xx_transactions"), counter("tm:6xx_transactions")};
     private volatile boolean closed;
 
     public TransactionLayer(Transport transport, TmSettings settings, Hooks hooks) {
@@ -97,8 +105,8 @@ public final class TransactionLayer implements AutoCloseable {
         return a == null ? 0 : a.sum();
     }
 
-    private void count(String name) {
-        stats.computeIfAbsent(name, k -> new LongAdder()).increment();
+    private LongAdder counter(String name) {
+        return stats.computeIfAbsent(name, k -> new LongAdder());
     }
 
     /** Transactions in memory now (tm:inuse_transactions). */
@@ -169,7 +177,7 @@ public final class TransactionLayer implements AutoCloseable {
             resendLastReply(old);
             return null;
         }
-        count("tm:UAS_transactions");
+        uasTransactions.increment();
         // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime)
         st.cleanup = schedule(t -> expire(st), st.invite ? 180 : 32, TimeUnit.SECONDS);
         return st;
@@ -256,7 +264,7 @@ public final class TransactionLayer implements AutoCloseable {
         }
         st.branches.add(b);
         clients.put(b.key(), b);
-        count("tm:UAC_transactions");
+        uacTransactions.increment();
         if (t.to().protocol() == Protocol.UDP) {
             b.retransmitInterval = settings.t1();
             scheduleRetransmission(b);
@@ -318,7 +326,7 @@ public final class TransactionLayer implements AutoCloseable {
         if (b == null) {
             return false;
         }
-        count("tm:rpl_received");
+        rplReceived.increment();
         ServerTransaction st = b.server;
         int code = reply.statusCode();
         synchronized (st) {
@@ -367,7 +375,7 @@ public final class TransactionLayer implements AutoCloseable {
             cancelTimer(b.retransmission);
             cancelTimer(b.finalResponseTimer);
             if (code < 300) {
-                count("tm:2xx_transactions");
+                byClass[2].increment();
                 sendUpstream(st, b.finalReply, code);
                 cancelOtherBranches(st, b);
                 scheduleCleanup(st, settings.wtTimer());
@@ -408,7 +416,7 @@ public final class TransactionLayer implements AutoCloseable {
             }
             LOG.trace("failure route {} opened no branch", armed);
         }
-        count("tm:" + best.finalCode / 100 + "xx_transactions");
+        byClass[Math.min(6, Math.max(2, best.finalCode / 100))].increment();
         if (best.finalReply != null) {
             sendUpstream(st, best.finalReply, best.finalCode);
             if (st.invite) {
@@ -451,7 +459,7 @@ public final class TransactionLayer implements AutoCloseable {
             st.lastReply = reply;
             st.lastCode = Math.max(st.lastCode, code);
         }
-        count("tm:rpl_sent");
+        rplSent.increment();
         transport.sender().send(st.replyTo, reply);
     }
 
@@ -462,7 +470,7 @@ public final class TransactionLayer implements AutoCloseable {
                 return; // a final reply was already sent
             }
             byte[] bytes = Replies.build(st.request, code, reason, st.toTag, settings.server(), null);
-            count("tm:rpl_generated");
+            rplGenerated.increment();
             sendUpstream(st, bytes, code);
             if (code >= 200) {
                 if (code >= 300 && st.invite) {

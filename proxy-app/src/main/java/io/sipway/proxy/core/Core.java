@@ -37,6 +37,10 @@ public final class Core {
     private static final Logger LOG = LoggerFactory.getLogger("io.sipway.core");
 
     private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
+    // the counters every message touches, held rather than looked up by name per message
+    private final LongAdder rcvRequests = counter("core:rcv_requests");
+    private final LongAdder rcvReplies = counter("core:rcv_replies");
+    private final LongAdder fwdRequests = counter("core:fwd_requests");
     private volatile Transport transport;
     private volatile TransactionLayer tm;
     private CompiledScript.Entry requestRoute;
@@ -75,7 +79,11 @@ public final class Core {
     }
 
     void count(String name) {
-        stats.computeIfAbsent(name, k -> new LongAdder()).increment();
+        counter(name).increment();
+    }
+
+    private LongAdder counter(String name) {
+        return stats.computeIfAbsent(name, k -> new LongAdder());
     }
 
     // ---- receiving -----------------------------------------------------------------------------
@@ -96,10 +104,10 @@ public final class Core {
         }
         try {
             if (m.isRequest()) {
-                count("core:rcv_requests");
+                rcvRequests.increment();
                 request(m, from);
             } else {
-                count("core:rcv_replies");
+                rcvReplies.increment();
                 reply(m, from);
             }
         } catch (RuntimeException e) {
@@ -361,7 +369,7 @@ public final class Core {
             if (main == null) {
                 return -478;
             }
-            count("core:fwd_requests");
+            fwdRequests.increment();
             return tm.forwardStateless(new TransactionLayer.Target(main, branchRequest(ctx, ruri, main))) ? 1 : -477;
         }
         if (ctx.st == null) {
@@ -397,7 +405,7 @@ public final class Core {
             ctx.delayedReason = "Unfortunately error on sending to next hop occurred (477/TM)";
             return -477;
         }
-        count("core:fwd_requests");
+        fwdRequests.increment();
         return 1;
     }
 }
