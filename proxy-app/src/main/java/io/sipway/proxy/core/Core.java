@@ -47,12 +47,16 @@ public final class Core {
     private CompiledScript.Entry replyRoute;
     private CompiledScript script;
     private final List<String> aliases = new ArrayList<>();
+    /** The bound listeners, taken once at attach: isMyself runs per in-dialog request. */
+    private List<SendSocket> listeners = List.of();
+    private static final java.util.regex.Pattern EMPTY_RPORT = java.util.regex.Pattern.compile(";\\s*rport(?=\\s*(;|$))");
     String server = "Sipway";
 
     public void attach(Transport transport, TransactionLayer tm, CompiledScript script) {
         this.transport = transport;
         this.tm = tm;
         this.script = script;
+        this.listeners = transport.sockets();
         this.requestRoute = script.entry(Ast.RouteType.REQUEST, null);
         this.replyRoute = script.entry(Ast.RouteType.REPLY, null);
     }
@@ -253,7 +257,7 @@ public final class Core {
         } catch (UnknownHostException e) {
             addr = null;
         }
-        for (SendSocket s : transport.sockets()) {
+        for (SendSocket s : listeners) {
             if (!anyPort && s.local().getPort() != wanted) {
                 continue;
             }
@@ -336,7 +340,7 @@ public final class Core {
         String text = v.toString();
         int port = ctx.from.source().getPort();
         if (emptyRport) {
-            text = text.replaceFirst(";\\s*rport(?=\\s*(;|$))", ";rport=" + port);
+            text = EMPTY_RPORT.matcher(text).replaceFirst(";rport=" + port);
         } else if (ctx.forceRport && !v.hasRport()) {
             text = text + ";rport=" + port;
         }

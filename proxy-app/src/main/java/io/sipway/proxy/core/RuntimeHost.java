@@ -285,7 +285,7 @@ public final class RuntimeHost implements ScriptHost {
         }
         fn("t_is_canceled", args -> ctx -> c(ctx).st != null && c(ctx).st.canceled() ? 1 : -1);
         fn("t_check_status", args -> {
-            java.util.regex.Pattern p = java.util.regex.Pattern.compile(args.get(0).constantString());
+            java.util.regex.Pattern p = io.sipway.cfg.PosixRegex.compile(args.get(0).constantString(), 0); // POSIX, as Kamailio
             return ctx -> {
                 MsgContext m = c(ctx);
                 int code = m.reply != null ? m.reply.statusCode() : m.st != null ? m.st.bestCode() : 0;
