@@ -10,11 +10,44 @@ public final class Arg implements ValueSource {
     private final Object constant;
     private final ValueSource dynamic;
     private final String written;
+    /** How the script compiles a pseudo-variable written inside this argument; null outside a script. */
+    private final java.util.function.Function<String, ValueSource> pvCompiler;
 
-    private Arg(Object constant, ValueSource dynamic, String written) {
+    private Arg(Object constant, ValueSource dynamic, String written, java.util.function.Function<String, ValueSource> pvCompiler) {
         this.constant = constant;
         this.dynamic = dynamic;
         this.written = written;
+        this.pvCompiler = pvCompiler;
+    }
+
+    private Arg(Object constant, ValueSource dynamic, String written) {
+        this(constant, dynamic, written, null);
+    }
+
+    /** The same argument, able to compile the pseudo-variables written inside it (see {@link #pseudoVariable}). */
+    Arg withPvCompiler(java.util.function.Function<String, ValueSource> compiler) {
+        return new Arg(constant, dynamic, written, compiler);
+    }
+
+    /**
+     * A pseudo-variable written inside this constant string (a format string such as xlog's or
+     * sl_send_reply's reason: {@code "$var(n) calls from $(fu{uri.user})"}), compiled as the script
+     * compiles one where the argument was written: the language's {@code $var}, {@code $shv} and
+     * {@code $rc} included, transformations applied. A bad one is reported at the argument.
+     *
+     * @param text one pseudo-variable, e.g. {@code $var(x)} or {@code $(avp(y)[1])}
+     * @throws IllegalStateException for an argument made outside a script
+     */
+    public ValueSource pseudoVariable(String text) {
+        if (pvCompiler == null) {
+            throw new IllegalStateException(written + ": not an argument of a script");
+        }
+        return pvCompiler.apply(text);
+    }
+
+    /** Whether {@link #pseudoVariable} can compile (the argument comes from a script). */
+    public boolean compilesPseudoVariables() {
+        return pvCompiler != null;
     }
 
     public static Arg constant(Object value, String written) {

@@ -368,20 +368,21 @@ final class Compiler {
     }
 
     private Arg argument(Ast.Expr a) {
+        java.util.function.Function<String, ValueSource> pvs = text -> pvar(new Ast.Pvar(a.at(), text));
         if (a instanceof Ast.Num n) {
             return Arg.constant(n.value(), Long.toString(n.value()));
         }
         if (a instanceof Ast.Str s) {
-            return Arg.constant(s.value(), "\"" + s.value() + "\"");
+            return Arg.constant(s.value(), "\"" + s.value() + "\"").withPvCompiler(pvs);
         }
         if (a instanceof Ast.Name n) {
-            return Arg.constant(n.name(), n.name()); // Kamailio takes a bare word as a string parameter
+            return Arg.constant(n.name(), n.name()).withPvCompiler(pvs); // Kamailio takes a bare word as a string parameter
         }
         Ex compiled = expr(a);
         if (foldable(a)) {
             Object value = compiled.get(null); // constants only: nothing reads the context
             if (value instanceof String || value instanceof Long) {
-                return Arg.constant(value, Printer.expr(a));
+                return Arg.constant(value, Printer.expr(a)).withPvCompiler(pvs);
             }
         }
         return Arg.dynamic(compiled, Printer.expr(a));
@@ -484,7 +485,8 @@ final class Compiler {
                     error(p.at(), "$shv needs a name: $shv(name)");
                     return null;
                 }
-                return new SharedPv(sharedVars.computeIfAbsent(name.inner(), k -> new Object[1]));
+                Pv hosts = host.sharedVariable(name.inner());
+                return hosts != null ? hosts : new SharedPv(sharedVars.computeIfAbsent(name.inner(), k -> new Object[1]));
             }
             case "rc", "retcode", "?" -> {
                 return ctx -> ctx.returnCode;

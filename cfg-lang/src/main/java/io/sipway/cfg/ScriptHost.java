@@ -24,6 +24,15 @@ public interface ScriptHost {
      */
     Pv pseudoVariable(PvName name);
 
+    /**
+     * The host's store for {@code $shv(name)} (a running proxy keeps it with its module state, so
+     * {@code modparam("pv", "shvset", ...)} can give it a start value), or null to let the language
+     * keep the value itself. Asked once per name when the script is loaded.
+     */
+    default Pv sharedVariable(String name) {
+        return null;
+    }
+
     /** A transformation other than the {@code s.} ones ({@code uri.user}...), or null when unknown. */
     default Transformation transformation(String name, List<ValueSource> params) {
         return null;

@@ -16,6 +16,7 @@ import io.sipway.transport.ListenSpec;
 import io.sipway.transport.ListenSpecException;
 import io.sipway.transport.SendSocket;
 import io.sipway.transport.TcpSettings;
+import io.sipway.transport.TlsSettings;
 import io.sipway.transport.Transport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +60,9 @@ public final class Proxy implements AutoCloseable {
         List<ListenSpec> listens = new ArrayList<>();
         boolean match = false;
         boolean reusePort = false;
+        boolean autoAliases = true;
+        boolean enableTls = false;
+        int children = Runtime.getRuntime().availableProcessors();
         TcpSettings tcp = TcpSettings.defaults();
         TmSettings tmSettings = TmSettings.defaults();
         try {
@@ -66,13 +70,19 @@ public final class Proxy implements AutoCloseable {
                 switch (g.name()) {
                     case "listen" -> listens.add(ListenSpec.parse(g.raw()));
                     case "alias" -> core.addAlias(g.value() instanceof String s ? s : g.raw());
-                    case "tcp_connection_match" -> match = g.value() instanceof Long n && n != 0;
-                    case "tcp_reuse_port" -> reusePort = g.value() instanceof Long n && n != 0;
-                    case "tcp_max_connections" -> tcp = tcp.withMaxConnections(((Long) g.value()).intValue());
-                    case "tcp_connection_lifetime" -> tcp = tcp.withConnectionLifetime(((Long) g.value()).intValue());
-                    case "server_header" -> tmSettings = tmSettings.withServer(String.valueOf(g.value()).replaceFirst("(?i)^Server:\\s*", ""));
+                    case "auto_aliases" -> autoAliases = truth(g);
+                    case "children" -> children = (int) Math.max(1, number(g));
+                    case "enable_tls", "tls_enable" -> enableTls = truth(g);
+                    case "disable_tls" -> enableTls = !truth(g);
+                    case "sip_warning" -> core.sipWarning(truth(g));
+                    case "tcp_connection_match" -> match = truth(g);
+                    case "tcp_reuse_port" -> reusePort = truth(g);
+                    case "tcp_max_connections" -> tcp = tcp.withMaxConnections((int) number(g));
+                    case "tcp_connection_lifetime" -> tcp = tcp.withConnectionLifetime((int) number(g));
+                    case "server_header" -> tmSettings = tmSettings.withServer(headerValue(g, "Server"));
+                    case "user_agent_header" -> core.userAgent(headerValue(g, "User-Agent"));
                     default -> {
-                        // the other parameters are checked and have no effect yet
+                        // checked by the language; debug, log_stderror and the like change nothing here
                     }
                 }
             }
@@ -88,20 +98,90 @@ public final class Proxy implements AutoCloseable {
         for (Ast.ModParam p : script.modParams()) {
             if (p.module().equals("tm") && p.value() instanceof Long n) {
                 tmSettings = tmSettings.with(p.param(), n);
+            } else if (p.module().equals("pv") && p.param().equals("shvset")) {
+                try {
+                    core.initSharedVariable(String.valueOf(p.value()));
+                } catch (IllegalArgumentException e) {
+                    throw new ProxyStartException(p.at() + ": modparam(\"pv\", \"shvset\"): " + e.getMessage());
+                }
             }
         }
+        TlsSettings tls = tlsSettings(cfg, script, listens, enableTls);
         Transport transport;
         Core[] late = {core};
         try {
-            transport = Transport.start(listens, new ConnectionTable(match, reusePort), SipParserConfig.defaults(), null, tcp,
-                    (bytes, from) -> late[0].receive(bytes, from));
+            transport = Transport.start(listens, new ConnectionTable(match, reusePort), SipParserConfig.defaults(), tls, tcp,
+                    children, (bytes, from) -> late[0].receive(bytes, from));
         } catch (Exception e) {
             throw new ProxyStartException("cannot start the listeners " + listens + ": " + e.getMessage(), e);
+        }
+        if (autoAliases) {
+            core.addAutoAliases(transport.sockets());
         }
         TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes(core, script));
         core.attach(transport, tm, script);
         LOG.info("{} loaded: {} module(s), listening on {}", cfg, script.modules().size(), transport.sockets());
         return new Proxy(transport, tm, core);
+    }
+
+    private static boolean truth(Ast.GlobalParam g) {
+        Object v = g.value();
+        if (v instanceof Long n) {
+            return n != 0;
+        }
+        String t = String.valueOf(v).trim().toLowerCase(java.util.Locale.ROOT);
+        return t.equals("yes") || t.equals("on") || t.equals("true") || t.equals("1");
+    }
+
+    private static long number(Ast.GlobalParam g) {
+        return ((Long) g.value());
+    }
+
+    /** server_header / user_agent_header give the whole line ("Server: x"); the value is what follows the name. */
+    private static String headerValue(Ast.GlobalParam g, String name) {
+        return String.valueOf(g.value()).replaceFirst("(?i)^" + name + ":\\s*", "");
+    }
+
+    /**
+     * TLS listeners (listen=tls:..., and tls beside udp/tcp for a listen without protocol) need
+     * {@code enable_tls=yes} and the tls module's certificate and key, as in Kamailio; relative paths
+     * are taken from the script's directory. Null when TLS is off.
+     */
+    private static TlsSettings tlsSettings(Path cfg, CompiledScript script, List<ListenSpec> listens, boolean enableTls)
+            throws ProxyStartException {
+        if (!enableTls) {
+            for (ListenSpec l : listens) {
+                if (l.protocol() == ListenSpec.ListenProtocol.TLS) {
+                    throw new ProxyStartException(cfg + ": listen=" + l + " needs enable_tls=yes (TLS is off)");
+                }
+            }
+            return null;
+        }
+        if (!script.modules().contains("tls")) {
+            throw new ProxyStartException(cfg + ": enable_tls=yes needs loadmodule \"tls.so\"");
+        }
+        Map<String, Object> p = new java.util.HashMap<>();
+        for (Ast.ModParam m : script.modParams()) {
+            if (m.module().equals("tls")) {
+                p.put(m.param(), m.value());
+            }
+        }
+        if (p.get("certificate") == null || p.get("private_key") == null) {
+            throw new ProxyStartException(cfg + ": enable_tls=yes: Sipway needs modparam(\"tls\", \"certificate\", ...) and"
+                    + " modparam(\"tls\", \"private_key\", ...) (PEM files)");
+        }
+        Path dir = cfg.toAbsolutePath().getParent();
+        TlsSettings s = TlsSettings.server(dir.resolve(String.valueOf(p.get("certificate"))), dir.resolve(String.valueOf(p.get("private_key"))));
+        if (p.get("ca_list") != null) {
+            s = s.withCaList(dir.resolve(String.valueOf(p.get("ca_list"))));
+        }
+        if (p.get("verify_certificate") instanceof Long n && n != 0) {
+            s = s.withVerifyClient(true);
+        }
+        if (p.get("require_certificate") instanceof Long n && n != 0) {
+            s = s.withRequireClientCertificate(true);
+        }
+        return s;
     }
 
     /** The bound listeners, e.g. {@code udp:127.0.0.1:5060}. */
@@ -113,9 +193,57 @@ public final class Proxy implements AutoCloseable {
         return out;
     }
 
+    /** The event loops receiving and routing ({@code children}). */
+    int eventLoops() {
+        return transport.eventLoops();
+    }
+
     /** Counters by Kamailio's statistic names ("core:rcv_requests", "tm:UAS_transactions", "sipway:malformed_dropped"); 0 when unknown. */
     public long stat(String name) {
         return name.startsWith("tm:") ? tm.stat(name) : core.stat(name);
+    }
+
+    /**
+     * Kamailio's startup banner ({@code Listening on} then {@code Aliases}), as it prints it on
+     * standard output: one line per listener and per alias.
+     */
+    public String banner() {
+        StringBuilder b = new StringBuilder("Listening on \n");
+        for (SendSocket s : transport.sockets()) {
+            b.append("             ").append(s.protocol().text()).append(": ")
+                    .append(hostText(s.local())).append(':').append(s.local().getPort()).append('\n');
+        }
+        b.append("Aliases: \n");
+        for (Core.Alias a : core.aliases()) {
+            b.append("             ").append(a).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String hostText(java.net.InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return a.getAddress() instanceof java.net.Inet6Address ? "[" + h + "]" : h;
+    }
+
+    /**
+     * A clean stop (SIGTERM): new requests are no longer taken, the transactions in progress get up
+     * to {@code bound} to send their final reply, then everything closes. Returns how many were
+     * still unanswered when the bound ran out.
+     */
+    public int shutdown(java.time.Duration bound) {
+        core.drain();
+        long deadline = System.nanoTime() + bound.toNanos();
+        int pending;
+        while ((pending = tm.pending()) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+        return pending;
     }
 
     /** Closes the listeners, then the transaction timers. */

@@ -114,6 +114,19 @@ public final class TransactionLayer implements AutoCloseable {
         return servers.size();
     }
 
+    /** Transactions that have not sent a final reply yet (what a clean shutdown waits for). */
+    public int pending() {
+        int n = 0;
+        for (ServerTransaction st : servers.values()) {
+            synchronized (st) {
+                if (st.lastCode < 200 && !st.removed) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     // ---- matching ------------------------------------------------------------------------------
 
     /** The RFC 3261 17.2.3 key of a request; ACK and CANCEL name the INVITE's with {@code asMethod}. */
@@ -289,7 +302,15 @@ public final class TransactionLayer implements AutoCloseable {
 
     /** An end-to-end ACK (to a 2xx) or other request forwarded without a transaction, with its own Via. */
     public boolean forwardStateless(Target t) {
-        byte[] bytes = t.request().build(via(t.to(), newBranchId()));
+        return forwardStateless(t, newBranchId());
+    }
+
+    /**
+     * Sends a request on without a transaction, under our Via with the given branch (a stateless
+     * proxy derives it from the request, so a retransmission leaves with the same one: RFC 3261 16.11).
+     */
+    public boolean forwardStateless(Target t, String branch) {
+        byte[] bytes = t.request().build(via(t.to(), branch));
         SendStatus status = transport.sender().send(t.to(), bytes);
         return status == SendStatus.SENT || status == SendStatus.CONNECTING;
     }

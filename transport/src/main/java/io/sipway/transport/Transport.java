@@ -110,10 +110,19 @@ public final class Transport implements AutoCloseable {
     public static Transport start(List<ListenSpec> listens, ConnectionTable table, SipParserConfig parserConfig,
                                   TlsSettings tls, TcpSettings tcp, Inbound inbound)
             throws InterruptedException, TlsContexts.TlsConfigException {
+        return start(listens, table, parserConfig, tls, tcp, Runtime.getRuntime().availableProcessors(), inbound);
+    }
+
+    /**
+     * As above with {@code eventLoops} I/O threads (Kamailio's {@code children}: the workers that
+     * receive and route; with epoll each UDP listener gets one SO_REUSEPORT socket per loop).
+     */
+    public static Transport start(List<ListenSpec> listens, ConnectionTable table, SipParserConfig parserConfig,
+                                  TlsSettings tls, TcpSettings tcp, int eventLoops, Inbound inbound)
+            throws InterruptedException, TlsContexts.TlsConfigException {
         SslContext server = tls == null ? null : TlsContexts.forServer(tls);
         SslContext client = TlsContexts.forClient(TlsSettings.client());
-        Transport t = new Transport(table, parserConfig, inbound, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                server, client, tcp);
+        Transport t = new Transport(table, parserConfig, inbound, Math.max(1, eventLoops), server, client, tcp);
         try {
             for (ListenSpec spec : ListenSpec.expand(listens, tls != null)) {
                 t.bind(spec);
@@ -123,6 +132,11 @@ public final class Transport implements AutoCloseable {
             throw e;
         }
         return t;
+    }
+
+    /** The I/O threads that receive and route (Kamailio's {@code children}). */
+    public int eventLoops() {
+        return threads;
     }
 
     private void bind(ListenSpec spec) throws InterruptedException {

@@ -39,26 +39,28 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <p>The server key is written twice: PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}) and traditional
  * OpenSSL ({@code -----BEGIN EC PRIVATE KEY-----}); the client keys are traditional.
+ *
+ * <p>Public and shipped in transport's test jar: proxy-app's TLS tests make their PKI with it too.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
-    final Path dir;
+    public final Path dir;
     /** CA certificate: the ca_list for both sides. */
-    final Path caCert;
-    final Path serverCert;
+    public final Path caCert;
+    public final Path serverCert;
     /** Server key, PKCS#8. */
-    final Path serverKey;
+    public final Path serverKey;
     /** The same server key, traditional "EC PRIVATE KEY". */
-    final Path serverKeyTraditional;
-    final Path clientCert;
-    final Path clientKey;
+    public final Path serverKeyTraditional;
+    public final Path clientCert;
+    public final Path clientKey;
     /** A client certificate signed by a CA that is not {@link #caCert}. */
-    final Path rogueClientCert;
-    final Path rogueClientKey;
+    public final Path rogueClientCert;
+    public final Path rogueClientKey;
 
-    final X509Certificate ca;
-    final X509Certificate server;
-    final X509Certificate client;
+    public final X509Certificate ca;
+    public final X509Certificate server;
+    public final X509Certificate client;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -79,7 +81,7 @@ final class TestCertificates {
     }
 
     /** Makes the PKI and writes it into {@code dir} (which must exist). */
-    static TestCertificates create(Path dir) throws IOException, GeneralSecurityException {
+    public static TestCertificates create(Path dir) throws IOException, GeneralSecurityException {
         try {
             KeyPair caKeys = ecKeyPair();
             X500Name caName = new X500Name("CN=Sipway Test CA,O=Sipway");

@@ -10,12 +10,12 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** Client-side pieces the loopback tests share: a TLS context that trusts the test server, a WebSocket text collector. */
-final class TestClients {
+public final class TestClients {
     private TestClients() {
     }
 
     /** A TLS 1.3 client context that accepts the test server's certificate without checking it. */
-    static SSLContext trustingTls() throws Exception {
+    public static SSLContext trustingTls() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
         ctx.init(null, new TrustManager[] {new X509TrustManager() {
             @Override
@@ -35,8 +35,8 @@ final class TestClients {
     }
 
     /** Collects whole text messages (fragments joined) received on a WebSocket. */
-    static class TextCollector implements WebSocket.Listener {
-        final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    public static class TextCollector implements WebSocket.Listener {
+        public final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
         private final StringBuilder partial = new StringBuilder();
 
         @Override

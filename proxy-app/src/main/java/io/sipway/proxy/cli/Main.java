@@ -51,6 +51,7 @@ public final class Main implements Runnable {
     List<String> ignored = new ArrayList<>();
 
     /** BouncyCastle's JSSE provider reports its settings through java.util.logging at INFO and WARNING: noise on every start. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("sipway");
     private static final java.util.logging.Logger BOUNCY_CASTLE = java.util.logging.Logger.getLogger("org.bouncycastle");
 
     public static void main(String[] args) {
@@ -114,11 +115,18 @@ public final class Main implements Runnable {
             err.flush();
             return 1;
         }
+        System.out.print(proxy.banner());
+        System.out.println();
+        System.out.flush();
         err.println("sipway " + new Version().getVersion()[0].substring(7) + " running " + file + " on " + String.join(", ", proxy.listeners()));
         err.flush();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.close();
+            int unanswered = proxy.shutdown(SHUTDOWN_BOUND);
+            if (unanswered > 0) {
+                LOG.warn("stopped with {} transaction(s) still unanswered after {} s", unanswered, SHUTDOWN_BOUND.toSeconds());
+            }
+            LOG.info("Thank you for flying sipway!!!");
             stopped.countDown();
         }, "sipway-shutdown"));
         try {
@@ -137,6 +145,9 @@ public final class Main implements Runnable {
         }
         return map;
     }
+
+    /** How long SIGTERM lets transactions in progress end before the listeners close. */
+    static final java.time.Duration SHUTDOWN_BOUND = java.time.Duration.ofSeconds(5);
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override

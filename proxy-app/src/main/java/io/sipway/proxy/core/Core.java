@@ -46,7 +46,11 @@ public final class Core {
     private CompiledScript.Entry requestRoute;
     private CompiledScript.Entry replyRoute;
     private CompiledScript script;
-    private final List<String> aliases = new ArrayList<>();
+    private final List<Alias> aliases = new ArrayList<>();
+    private boolean sipWarning;
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<Object>> shared = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+    private String userAgent = "Sipway";
     /** The bound listeners, taken once at attach: isMyself runs per in-dialog request. */
     private List<SendSocket> listeners = List.of();
     private static final java.util.regex.Pattern EMPTY_RPORT = java.util.regex.Pattern.compile(";\\s*rport(?=\\s*(;|$))");
@@ -61,8 +65,132 @@ public final class Core {
         this.replyRoute = script.entry(Ast.RouteType.REPLY, null);
     }
 
-    public void addAlias(String hostPort) {
-        aliases.add(hostPort.toLowerCase());
+    /** An {@code alias=[proto:]host[:port]} name of ours; proto null = any, port 0 = any. */
+    public record Alias(String proto, String host, int port) {
+        /** As Kamailio's startup banner prints it: {@code udp: host:port}, {@code *} for any. */
+        @Override
+        public String toString() {
+            return (proto == null ? "*" : proto) + ": " + host + ":" + (port == 0 ? "*" : Integer.toString(port));
+        }
+    }
+
+    /** {@code alias=} as Kamailio writes it: {@code [proto:]host[:port]}; the host is matched without case. */
+    public void addAlias(String spec) {
+        String s = spec.trim();
+        String proto = null;
+        int colon = s.indexOf(':');
+        if (colon > 0 && !s.startsWith("[")) {
+            String first = s.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+            if (first.matches("udp|tcp|tls|sctp|ws|wss|\\*")) {
+                proto = first.equals("*") ? null : first;
+                s = s.substring(colon + 1);
+            }
+        }
+        String host = s;
+        int port = 0;
+        int portColon = s.startsWith("[") ? s.indexOf("]:") + 1 : s.lastIndexOf(':');
+        if (portColon > 0 && (s.startsWith("[") || s.indexOf(':') == portColon)) {
+            host = s.substring(0, portColon);
+            String p = s.substring(portColon + 1);
+            port = p.equals("*") ? 0 : Integer.parseInt(p);
+        }
+        aliases.add(new Alias(proto, host.toLowerCase(java.util.Locale.ROOT), port));
+    }
+
+    /**
+     * Kamailio's {@code auto_aliases}: the reverse-DNS name of each listener's address becomes an
+     * alias for its protocol and port (127.0.0.1 gives {@code localhost}).
+     */
+    public void addAutoAliases(List<SendSocket> sockets) {
+        for (SendSocket s : sockets) {
+            InetAddress a = s.local().getAddress();
+            if (a.isAnyLocalAddress()) {
+                continue;
+            }
+            String name = a.getCanonicalHostName();
+            if (!name.equals(a.getHostAddress())) {
+                Alias alias = new Alias(s.protocol().text(), name.toLowerCase(java.util.Locale.ROOT), s.local().getPort());
+                if (!aliases.contains(alias)) {
+                    aliases.add(alias);
+                }
+            }
+        }
+    }
+
+    /** The aliases, newest first as Kamailio's banner lists them. */
+    public List<Alias> aliases() {
+        List<Alias> out = new ArrayList<>(aliases);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * {@code $shv(name)}: one value shared by every worker, found once when the script is loaded
+     * (the holder is bound into the pseudo-variable, nothing is looked up per message).
+     */
+    io.sipway.cfg.Pv sharedVariable(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("$shv needs a name: $shv(name)");
+        }
+        java.util.concurrent.atomic.AtomicReference<Object> holder =
+                shared.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicReference<>());
+        return new io.sipway.cfg.Pv() {
+            @Override
+            public Object get(io.sipway.cfg.ScriptContext ctx) {
+                return holder.get();
+            }
+
+            @Override
+            public boolean writable() {
+                return true;
+            }
+
+            @Override
+            public void set(io.sipway.cfg.ScriptContext ctx, Object value) {
+                holder.set(value);
+            }
+        };
+    }
+
+    /**
+     * modparam("pv", "shvset", "name=i:1") or "name=s:text": a shared variable's value at start.
+     * Bad values are refused with what was expected.
+     */
+    public void initSharedVariable(String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0 || eq + 2 >= spec.length() + 1 || spec.length() < eq + 3 || spec.charAt(eq + 2) != ':') {
+            throw new IllegalArgumentException("shvset \"" + spec + "\": expected name=i:number or name=s:text");
+        }
+        String name = spec.substring(0, eq).trim();
+        char type = spec.charAt(eq + 1);
+        String value = spec.substring(eq + 3);
+        Object v;
+        if (type == 'i') {
+            try {
+                v = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("shvset \"" + spec + "\": i: needs a number");
+            }
+        } else if (type == 's') {
+            v = value;
+        } else {
+            throw new IllegalArgumentException("shvset \"" + spec + "\": type is i or s, not " + type);
+        }
+        shared.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicReference<>()).set(v);
+    }
+
+    /** {@code sip_warning=1}: local replies carry a Warning header telling how the request was seen. */
+    public void sipWarning(boolean on) {
+        this.sipWarning = on;
+    }
+
+    /** {@code user_agent_header}: the User-Agent value of requests Sipway makes itself. */
+    public void userAgent(String value) {
+        this.userAgent = value;
+    }
+
+    String userAgent() {
+        return userAgent;
     }
 
     Transport transport() {
@@ -125,12 +253,30 @@ public final class Core {
     }
 
     private void request(SipMessage m, ReceiveInfo from) {
+        if (draining && startsSomethingNew(m)) {
+            count("sipway:drained_requests");
+            return;
+        }
         MsgContext ctx = new MsgContext(m, from);
         ctx.replyTo = replyDestination(m, from);
         requestRoute.run(ctx);
         if (ctx.delayedError != 0 && ctx.st != null) {
             tm.reply(ctx.st, ctx.delayedError, ctx.delayedReason);
         }
+    }
+
+    /** A request outside any dialog or transaction of ours: what a proxy shutting down no longer takes. */
+    private boolean startsSomethingNew(SipMessage m) {
+        String method = m.methodName();
+        return m.toTag() == null && !method.equals("ACK") && !method.equals("CANCEL") && tm.find(m) == null;
+    }
+
+    /**
+     * From now on new requests are dropped (counted as sipway:drained_requests) while dialogs,
+     * CANCEL, ACK, retransmissions and replies still go through: the transactions in progress can end.
+     */
+    public void drain() {
+        draining = true;
     }
 
     private void reply(SipMessage m, ReceiveInfo from) {
@@ -243,11 +389,9 @@ public final class Core {
         String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         boolean anyPort = port < 0;
         int wanted = port > 0 ? port : (p != null && p.isSecure()) ? 5061 : 5060;
-        for (String alias : aliases) {
-            int colon = alias.lastIndexOf(':');
-            String ah = colon > 0 && !alias.endsWith("]") ? alias.substring(0, colon) : alias;
-            int ap = colon > 0 && !alias.endsWith("]") ? Integer.parseInt(alias.substring(colon + 1)) : 0;
-            if (ah.equalsIgnoreCase(h) && (ap == 0 || anyPort || ap == wanted)) {
+        for (Alias alias : aliases) {
+            if (alias.host.equalsIgnoreCase(h) && (alias.port == 0 || anyPort || alias.port == wanted)
+                    && (alias.proto == null || p == null || alias.proto.equals(p.text()))) {
                 return true;
             }
         }
@@ -349,10 +493,67 @@ public final class Core {
 
     /** A stateless reply (sl_send_reply) to the request of {@code ctx}. */
     void statelessReply(MsgContext ctx, int code, String reason) {
-        byte[] bytes = Replies.build(ctx.msg, code, reason, null, server, null);
+        byte[] bytes = Replies.build(ctx.msg, code, reason, null, server, sipWarning ? warning(ctx) : null);
         transport.sender().send(ctx.replyTo, bytes);
         ctx.replied = true;
         count("sl:" + code / 100 + "xx_replies");
+    }
+
+    /**
+     * Kamailio's sip_warning header: {@code 392 ip:port "Noisy feedback tells: ..."} with the
+     * receiving socket, the request's source, its URIs and how many Vias it had.
+     */
+    private static String warning(MsgContext ctx) {
+        InetSocketAddress local = ctx.from.localSocket().local();
+        InetSocketAddress src = ctx.from.source();
+        String in = ctx.msg.requestUriString();
+        String out = ctx.requestUri();
+        return "Warning: 392 " + local.getAddress().getHostAddress() + ":" + local.getPort()
+                + " \"Noisy feedback tells: pid=" + ProcessHandle.current().pid()
+                + " req_src_ip=" + src.getAddress().getHostAddress() + " req_src_port=" + src.getPort()
+                + " in_uri=" + in + " out_uri=" + out + " via_cnt==" + ctx.msg.vias().size() + "\"\r\n";
+    }
+
+    /**
+     * Core {@code forward()}: the request leaves statelessly, with the script's changes, to
+     * {@code host:port} when given, else to {@code $du} or the Request-URI; {@code proto} forces the
+     * transport (forward_udp/tcp/tls), null keeps the URI's (none: UDP). The branch of our Via is a
+     * hash of the request's own top Via, so a retransmission is forwarded with the same branch.
+     * Returns 1, or -478 when the destination does not resolve, -477 when sending failed.
+     */
+    long forward(MsgContext ctx, String host, int port, Protocol proto) {
+        SipMessage m = ctx.msg;
+        String ruri = ctx.requestUri();
+        Destination to;
+        if (host != null) {
+            Protocol p = proto != null ? proto : Protocol.UDP;
+            InetSocketAddress a = resolve(host, port > 0 ? port : p.isSecure() ? 5061 : 5060);
+            to = a == null ? null : Destination.to(p, a);
+            if (to != null && ctx.forcedSocket != null) {
+                to = to.withForcedSocket(ctx.forcedSocket);
+            }
+        } else {
+            to = destinationFor(ctx, ctx.du != null ? ctx.du : ruri);
+            if (to != null && proto != null && to.protocol() != proto) {
+                to = Destination.to(proto, to.address());
+                if (ctx.forcedSocket != null) {
+                    to = to.withForcedSocket(ctx.forcedSocket);
+                }
+            }
+        }
+        if (to == null) {
+            return -478;
+        }
+        Via top = m.topVia();
+        String seed = (top.branch() != null ? top.branch() : m.callId() + m.cseq().number()) + top.host() + top.port()
+                + (m.methodName().equals("CANCEL") || m.methodName().equals("ACK") ? "INVITE" : m.methodName());
+        String branch = "z9hG4bKsw" + Integer.toHexString(seed.hashCode()) + Integer.toHexString(seed.length());
+        boolean sent = tm.forwardStateless(new TransactionLayer.Target(to, branchRequest(ctx, ruri, to)), branch);
+        if (!sent) {
+            return -477;
+        }
+        fwdRequests.increment();
+        return 1;
     }
 
     /** t_relay(): the branches of the request in {@code ctx}, through its transaction. */

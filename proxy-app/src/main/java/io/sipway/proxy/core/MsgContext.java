@@ -7,9 +7,7 @@ import io.sipway.transport.Destination;
 import io.sipway.transport.ReceiveInfo;
 import io.sipway.transport.SendSocket;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What one run of a route works on: the message, where it came from, and what the script changed
@@ -31,7 +29,9 @@ final class MsgContext extends ScriptContext {
     final List<String[]> appended = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
     final List<String> branches = new ArrayList<>();
-    final Map<String, Object> avps = new HashMap<>();
+    /** $avp and $xavp values; made on first use (most scripts never touch them). */
+    private Xavps avps;
+    private Xavps xavps;
     ServerTransaction st;
     String failureRoute;
     String onReplyRoute;
@@ -46,6 +46,20 @@ final class MsgContext extends ScriptContext {
     MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;
         this.from = from;
+    }
+
+    Xavps avps() {
+        if (avps == null) {
+            avps = new Xavps();
+        }
+        return avps;
+    }
+
+    Xavps xavps() {
+        if (xavps == null) {
+            xavps = new Xavps();
+        }
+        return xavps;
     }
 
     String requestUri() {
@@ -67,6 +81,7 @@ final class MsgContext extends ScriptContext {
         routesToRemove = o.routesToRemove;
         appended.addAll(o.appended);
         removed.addAll(o.removed);
-        avps.putAll(o.avps);
+        avps = o.avps == null ? null : o.avps.copy();
+        xavps = o.xavps == null ? null : o.xavps.copy();
     }
 }

@@ -324,6 +324,21 @@ public final class RuntimeHost implements ScriptHost {
             return 1;
         });
         functions.put("add_rport", functions.get("force_rport"));
+        // core forward(): stateless, to $du / the R-URI, or to host[, port]; forward_udp/tcp/tls force the transport
+        for (String[] f : new String[][] {{"forward", null}, {"forward_udp", "udp"}, {"forward_tcp", "tcp"}, {"forward_tls", "tls"}}) {
+            io.sipway.transport.Protocol proto = f[1] == null ? null : io.sipway.transport.Protocol.of(f[1]);
+            fn(f[0], args -> {
+                Format host = args.isEmpty() ? null : format(args.get(0));
+                Arg port = args.size() > 1 ? args.get(1) : null;
+                return ctx -> {
+                    MsgContext m = c(ctx);
+                    if (!m.msg.isRequest()) {
+                        return -1; // replies go back by their Via, not by forward()
+                    }
+                    return core.forward(m, host == null ? null : host.apply(ctx), port == null ? 0 : (int) num(str(port, ctx)), proto);
+                };
+            });
+        }
         // xlog
         for (String[] level : new String[][] {{"xlog", "L_INFO"}, {"xdbg", "L_DBG"}, {"xinfo", "L_INFO"}, {"xnotice", "L_NOTICE"},
                 {"xwarn", "L_WARN"}, {"xerr", "L_ERR"}}) {
@@ -403,7 +418,7 @@ public final class RuntimeHost implements ScriptHost {
                 continue;
             }
             String pvText = s.substring(i, end);
-            Pv pv = pvFromText(pvText);
+            ValueSource pv = a.compilesPseudoVariables() ? a.pseudoVariable(pvText) : pvFromText(pvText);
             if (pv == null) {
                 lit.append(pvText);
             } else {
@@ -421,7 +436,7 @@ public final class RuntimeHost implements ScriptHost {
                 if (o instanceof String str) {
                     b.append(str);
                 } else {
-                    Object v = ((Pv) o).get(ctx);
+                    Object v = ((ValueSource) o).get(ctx);
                     b.append(v == null ? "<null>" : v);
                 }
             }
@@ -462,11 +477,15 @@ public final class RuntimeHost implements ScriptHost {
             name = body.substring(0, paren);
             inner = body.substring(paren + 1, body.length() - 1);
         }
+        PvName pn = new PvName(name, inner, null);
         try {
-            return pseudoVariable(new PvName(name, inner, null));
+            if (check.pseudoVariable(pn) == null) {
+                return null;
+            }
         } catch (IllegalArgumentException e) {
-            return null;
+            return null; // not a pseudo-variable check mode knows: the text stays as written
         }
+        return pseudoVariable(pn); // known: one Sipway cannot read yet is an error at load, not literal text
     }
 
     // ---- pseudo-variables ------------------------------------------------------------------------
@@ -552,22 +571,36 @@ public final class RuntimeHost implements ScriptHost {
                 c(ctx).forcedSocket = value == null ? null : socketNamed(value.toString());
             }
         });
-        pvs.put("avp", n -> new Pv() {
-            @Override
-            public Object get(ScriptContext ctx) {
-                return c(ctx).avps.get(n.inner());
-            }
+        pvs.put("avp", n -> {
+            // $avp(name), $avp(s:name), $avp(i:12): a stack of values per name, newest first
+            String name = n.inner().startsWith("s:") ? n.inner().substring(2) : n.inner();
+            boolean all = "*".equals(n.index());
+            Integer index = n.index() == null || all ? null : Integer.valueOf((int) num(n.index()));
+            return new Pv() {
+                @Override
+                public Object get(ScriptContext ctx) {
+                    return c(ctx).avps().get(name, index == null ? 0 : index);
+                }
 
-            @Override
-            public boolean writable() {
-                return true;
-            }
+                @Override
+                public boolean writable() {
+                    return true;
+                }
 
-            @Override
-            public void set(ScriptContext ctx, Object value) {
-                c(ctx).avps.put(n.inner(), value);
-            }
+                @Override
+                public void set(ScriptContext ctx, Object value) {
+                    Xavps avps = c(ctx).avps();
+                    if (value == null) {
+                        avps.remove(name, index == null ? 0 : index, index == null); // $avp(x) = $null deletes them all
+                    } else if (index == null) {
+                        avps.add(name, value);
+                    } else {
+                        avps.set(name, index, value);
+                    }
+                }
+            };
         });
+        pvs.put("xavp", n -> Xavps.pv(n.inner(), ctx -> c(ctx).xavps()));
     }
 
     private SendSocket socketNamed(String spec) {
@@ -641,6 +674,11 @@ public final class RuntimeHost implements ScriptHost {
     }
 
     @Override
+    public Pv sharedVariable(String name) {
+        return core.sharedVariable(name);
+    }
+
+    @Override
     public Transformation transformation(String name, List<ValueSource> params) {
         return check.transformation(name, params);
     }
@@ -682,7 +720,9 @@ public final class RuntimeHost implements ScriptHost {
         if (s.startsWith("sip:") || s.startsWith("sips:")) {
             try {
                 SipUri u = SipUri.parse(s);
-                return core.isMyself(u.host(), u.port(), null);
+                // as Kamailio's check_self: the URI's transport (none = any), its port or the scheme's default
+                int port = u.port() > 0 ? u.port() : u.scheme() == SipUri.Scheme.SIPS ? 5061 : 5060;
+                return core.isMyself(u.host(), port, u.transport() == null ? null : Core.protocolOf(u.transport()));
             } catch (RuntimeException e) {
                 return false;
             }

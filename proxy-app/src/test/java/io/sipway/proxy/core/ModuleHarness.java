@@ -184,10 +184,17 @@ final class ModuleHarness implements AutoCloseable {
     /** A pseudo-variable written as {@code $name} or {@code $name(inner)}, read on the message. */
     Object pv(String text, MsgContext ctx) {
         String body = text.substring(1);
+        String index = null;
+        if (body.startsWith("(") && body.endsWith("])")) { // $(name(inner)[index])
+            int open = body.lastIndexOf('[');
+            index = body.substring(open + 1, body.length() - 2);
+            body = body.substring(1, open);
+        }
         int paren = body.indexOf('(');
-        PvName n = paren < 0 ? new PvName(body, null, null)
-                : new PvName(body.substring(0, paren), body.substring(paren + 1, body.length() - 1), null);
-        return host.pseudoVariable(n).get(ctx);
+        PvName n = paren < 0 ? new PvName(body, null, index)
+                : new PvName(body.substring(0, paren), body.substring(paren + 1, body.length() - 1), index);
+        Pv pv = n.name().equals("shv") ? host.sharedVariable(n.inner()) : host.pseudoVariable(n);
+        return pv.get(ctx);
     }
 
     /** The next datagram the proxy sent to the client socket, parsed. */

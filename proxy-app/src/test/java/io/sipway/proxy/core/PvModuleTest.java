@@ -7,7 +7,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** pv: $fn $tn $cT $cl $ct $rb $rv $rz $dd $dp $dP $af $hdrc $Ts $TV. */
+/** pv: $fn $tn $cT $cl $ct $rb $rv $rz $dd $dp $dP $af $hdrc $Ts $TV, $avp, $xavp, $shv, and pseudo-variables inside format strings. */
 class PvModuleTest {
     private final ModuleHarness h = new ModuleHarness();
 
@@ -111,7 +111,97 @@ class PvModuleTest {
                 + "}\n");
         MsgContext m = h.msg("invite-sdp.sip");
         h.run(s, m);
-        assertThat(m.avps.get("line")).isEqualTo("Alice -> \"Bob B.\", application/sdp/" + m.msg.bodyLength() + ", sip, 2 supported");
-        assertThat(m.avps.get("ok")).isEqualTo(1L);
+        assertThat(m.avps().get("line", 0)).isEqualTo("Alice -> \"Bob B.\", application/sdp/" + m.msg.bodyLength() + ", sip, 2 supported");
+        assertThat(m.avps().get("ok", 0)).isEqualTo(1L);
+    }
+
+    @Test
+    void xavpAssignmentsFollowThePvModule() {
+        CompiledScript s = h.load("request_route {\n"
+                + "  $xavp(r=>a) = 1;\n"            // a new item r = {a=1}
+                + "  $xavp(r[0]=>b) = \"two\";\n"  // field b added to that item
+                + "  $xavp(r=>a) = 3;\n"            // another new item on top: r[0] = {a=3}, r[1] = {b=two, a=1}
+                + "  $xavp(r[5]=>c) = 9;\n"         // no item 5: nothing happens
+                + "  $xavp(s) = \"x\"; $xavp(s) = \"y\"; $xavp(s[-1]) = \"z\";\n" // s = [y, z]
+                + "}\n");
+        MsgContext m = h.msg("invite-sdp.sip");
+        h.run(s, m);
+        assertThat(h.pv("$xavp(r=>a)", m)).isEqualTo(3L);
+        assertThat(h.pv("$xavp(r[0]=>b)", m)).isNull();
+        assertThat(h.pv("$xavp(r[1]=>a)", m)).isEqualTo(1L);
+        assertThat(h.pv("$xavp(r[1]=>b)", m)).isEqualTo("two");
+        assertThat(h.pv("$xavp(r[-1]=>b)", m)).isEqualTo("two"); // -1 is the oldest
+        assertThat(h.pv("$xavp(r[2]=>a)", m)).isNull();
+        assertThat(h.pv("$xavp(s)", m)).isEqualTo("y");
+        assertThat(h.pv("$xavp(s[1])", m)).isEqualTo("z");
+    }
+
+    @Test
+    void xavpNullAssignmentsRemoveTheNamedItemOrField() {
+        CompiledScript s = h.load("request_route {\n"
+                + "  $xavp(r=>a) = 1; $xavp(r[0]=>b) = 2; $xavp(r=>a) = 3;\n"
+                + "  $xavp(r[1]=>b) = $null;\n" // field b of the older item
+                + "  $xavp(s) = 1; $xavp(s) = 2; $xavp(s) = 3;\n"
+                + "  $xavp(s) = $null;\n"       // the newest s
+                + "  $xavp(t) = 1; $xavp(t) = 2; $xavp(t[*]) = $null;\n" // every t
+                + "}\n");
+        MsgContext m = h.msg("invite-sdp.sip");
+        h.run(s, m);
+        assertThat(h.pv("$xavp(r[1]=>b)", m)).isNull();
+        assertThat(h.pv("$xavp(r[1]=>a)", m)).isEqualTo(1L);
+        assertThat(h.pv("$xavp(s)", m)).isEqualTo(2L);
+        assertThat(h.pv("$xavp(s[1])", m)).isEqualTo(1L);
+        assertThat(h.pv("$xavp(t)", m)).isNull();
+    }
+
+    @Test
+    void aBadXavpNameIsRefusedWhenTheScriptLoads() {
+        assertThat(h.loadErrors("request_route { $xavp(r[$var(i)]=>a) = 1; }\n")).contains("xavp index");
+        assertThat(h.loadErrors("request_route { $xavp(r[0=>a) = 1; }\n")).contains("bad xavp name");
+    }
+
+    @Test
+    void avpIsAStackPerNameNewestFirst() {
+        CompiledScript s = h.load("request_route {\n"
+                + "  $avp(x) = \"old\"; $avp(s:x) = \"new\";\n" // s:x is the same name
+                + "  $avp(y) = 1; $avp(y) = 2; $avp(y) = $null;\n" // $null deletes them all
+                + "  $(avp(x)[1]) = \"older\";\n"
+                + "}\n");
+        MsgContext m = h.msg("invite-sdp.sip");
+        h.run(s, m);
+        assertThat(h.pv("$avp(x)", m)).isEqualTo("new");
+        assertThat(h.pv("$(avp(x)[1])", m)).isEqualTo("older");
+        assertThat(h.pv("$avp(y)", m)).isNull();
+    }
+
+    @Test
+    void formatStringsReadTheLanguagesOwnVariablesAndTransformations() throws Exception {
+        CompiledScript s = h.load("request_route {\n"
+                + "  $var(n) = 7; $shv(seen) = \"yes\";\n"
+                + "  $avp(x) = \"a\"; $avp(x) = \"b\";\n"
+                + "  sl_send_reply(\"404\", \"n=$var(n) shv=$shv(seen) rc=$rc user=$(fU{s.toupper}) older=$(avp(x)[1]) none=$xavp(q)\");\n"
+                + "}\n");
+        MsgContext m = h.msg("invite-sdp.sip");
+        h.run(s, m);
+        assertThat(h.reply().reasonPhrase()).isEqualTo("n=7 shv=yes rc=1 user=ALICE older=a none=<null>");
+    }
+
+    @Test
+    void sharedVariablesAreOnePerNameAcrossMessages() {
+        CompiledScript s = h.load("request_route { $shv(count) = $shv(count) + 1; }\n");
+        h.core.initSharedVariable("count=i:10");
+        h.run(s, h.msg("invite-sdp.sip"));
+        h.run(s, h.msg("options-proxy.sip"));
+        assertThat(h.pv("$shv(count)", h.msg("invite-sdp.sip"))).isEqualTo(12L);
+    }
+
+    @Test
+    void shvsetValuesAreCheckedWhenTheProxyStarts() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.core.initSharedVariable("count=x:1"))
+                .hasMessageContaining("type is i or s");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.core.initSharedVariable("count=i:ten"))
+                .hasMessageContaining("i: needs a number");
+        h.core.initSharedVariable("label=s:a b");
+        assertThat(h.pv("$shv(label)", h.msg("invite-sdp.sip"))).isEqualTo("a b");
     }
 }

@@ -129,8 +129,8 @@ class TextopsModuleTest {
                 + "}\n");
         MsgContext m = h.msg("invite-sdp.sip");
         h.run(s, m);
-        assertThat(m.avps.get("r")).isEqualTo("sdp");
-        assertThat(m.avps.get("u")).isEqualTo("sip:+4930123456@example.org;user=phone;transport=udp");
+        assertThat(m.avps().get("r", 0)).isEqualTo("sdp");
+        assertThat(m.avps().get("u", 0)).isEqualTo("sip:+4930123456@example.org;user=phone;transport=udp");
     }
 
     @Test

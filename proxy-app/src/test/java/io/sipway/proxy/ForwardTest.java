@@ -1,0 +1,138 @@
+package io.sipway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipParser;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Core forward(): the request goes on without a transaction; replies come back by the Via. */
+@Timeout(30)
+class ForwardTest {
+    private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5284);
+    private Proxy proxy;
+    private DatagramSocket caller;
+    private DatagramSocket callee;
+
+    @BeforeEach
+    void start() throws Exception {
+        proxy = Proxy.start(Path.of("src/test/resources/proxy/forward-5284.cfg"), Map.of(), List.of());
+        caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5285));
+        callee = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5286));
+        caller.setSoTimeout(3000);
+        callee.setSoTimeout(3000);
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        caller.close();
+        callee.close();
+    }
+
+    private static String invite(String user, String branch) {
+        return "INVITE sip:" + user + "@127.0.0.1:5284 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5285;branch=" + branch + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:alice@127.0.0.1>;tag=a1\r\n"
+                + "To: <sip:" + user + "@127.0.0.1>\r\n"
+                + "Call-ID: " + branch + "@forward\r\n"
+                + "CSeq: 1 INVITE\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    private static void send(DatagramSocket s, String text, InetSocketAddress to) throws Exception {
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        s.send(new DatagramPacket(b, b.length, to));
+    }
+
+    private static SipMessage receive(DatagramSocket s) throws Exception {
+        byte[] buf = new byte[65535];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        s.receive(p);
+        return SipParser.parse(Arrays.copyOf(buf, p.getLength()));
+    }
+
+    private static String reply(SipMessage req, int code, String reason) {
+        StringBuilder b = new StringBuilder("SIP/2.0 " + code + " " + reason + "\r\n");
+        for (String v : req.headers("Via")) {
+            b.append("Via: ").append(v).append("\r\n");
+        }
+        for (String rr : req.headers("Record-Route")) {
+            b.append("Record-Route: ").append(rr).append("\r\n");
+        }
+        b.append("From: ").append(req.header("From")).append("\r\n");
+        b.append("To: ").append(req.header("To")).append(";tag=b1\r\n");
+        b.append("Call-ID: ").append(req.callId()).append("\r\n");
+        b.append("CSeq: ").append(req.header("CSeq")).append("\r\n");
+        b.append("Content-Length: 0\r\n\r\n");
+        return b.toString();
+    }
+
+    @Test
+    void forwardSendsToDuStatelesslyAndTheReplyComesBackByTheVia() throws Exception {
+        send(caller, invite("bob", "z9hG4bK-fw1"), PROXY);
+        SipMessage atCallee = receive(callee);
+        List<String> vias = atCallee.headers("Via");
+        assertThat(vias).hasSize(2);
+        assertThat(vias.get(0)).startsWith("SIP/2.0/UDP 127.0.0.1:5284;branch=z9hG4bK");
+        assertThat(vias.get(1)).isEqualTo("SIP/2.0/UDP 127.0.0.1:5285;branch=z9hG4bK-fw1;rport=5285;received=127.0.0.1");
+        assertThat(atCallee.headers("Record-Route")).containsExactly("<sip:127.0.0.1:5284;lr>");
+        assertThat(atCallee.header("Max-Forwards")).isEqualTo("70"); // forward() leaves it to maxfwd
+
+        // stateless: no 100 Trying; the callee's replies pass through with our Via taken off
+        send(callee, reply(atCallee, 180, "Ringing"), PROXY);
+        send(callee, reply(atCallee, 200, "OK"), PROXY);
+        SipMessage ringing = receive(caller);
+        assertThat(ringing.statusCode()).isEqualTo(180);
+        assertThat(ringing.headers("Via")).containsExactly("SIP/2.0/UDP 127.0.0.1:5285;branch=z9hG4bK-fw1;rport=5285;received=127.0.0.1");
+        assertThat(receive(caller).statusCode()).isEqualTo(200);
+        assertThat(proxy.stat("tm:UAS_transactions")).isZero();
+    }
+
+    @Test
+    void aRetransmissionIsForwardedAgainWithTheSameBranch() throws Exception {
+        send(caller, invite("bob", "z9hG4bK-fw2"), PROXY);
+        String first = receive(callee).headers("Via").get(0);
+        send(caller, invite("bob", "z9hG4bK-fw2"), PROXY);
+        String again = receive(callee).headers("Via").get(0);
+        assertThat(again).isEqualTo(first);
+        send(caller, invite("bob", "z9hG4bK-fw3"), PROXY);
+        assertThat(receive(callee).headers("Via").get(0)).isNotEqualTo(first);
+    }
+
+    @Test
+    void forwardToAHostAndPortGoesThereWithoutRecordRoute() throws Exception {
+        send(caller, invite("direct", "z9hG4bK-fw4"), PROXY);
+        SipMessage atCallee = receive(callee);
+        assertThat(atCallee.requestUriString()).isEqualTo("sip:direct@127.0.0.1:5284");
+        assertThat(atCallee.headers("Record-Route")).isEmpty();
+    }
+
+    @Test
+    void aDestinationThatDoesNotResolveMakesForwardFalse() throws Exception {
+        send(caller, invite("nowhere", "z9hG4bK-fw5"), PROXY);
+        SipMessage r = receive(caller);
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.reasonPhrase()).isEqualTo("forward failed");
+        callee.setSoTimeout(300);
+        try {
+            receive(callee);
+            org.assertj.core.api.Assertions.fail("nothing should reach the callee");
+        } catch (SocketTimeoutException expected) {
+            // nothing went out
+        }
+    }
+}
