@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * What one run of a route works on: the message, where it came from, and what the script changed
  * (Kamailio's lumps and per-message state: {@code $du}, {@code $ru}, {@code $fs}, flags, added and
- * removed headers, Record-Route, the Max-Forwards decrement, the transaction).
+ * removed headers, textops' rewrites of the text, Record-Route, the Max-Forwards decrement, the
+ * transaction).
  */
 final class MsgContext extends ScriptContext {
     final SipMessage msg;
@@ -30,6 +31,8 @@ final class MsgContext extends ScriptContext {
     int routesToRemove;
     final List<String[]> appended = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
+    /** textops' rewrites of the received text (replace, subst, insert_hf...): null until a rewrite function runs. */
+    TextopsModule.TextEdits textEdits;
     final List<String> branches = new ArrayList<>();
     final Map<String, Object> avps = new HashMap<>();
     ServerTransaction st;
@@ -67,6 +70,7 @@ final class MsgContext extends ScriptContext {
         routesToRemove = o.routesToRemove;
         appended.addAll(o.appended);
         removed.addAll(o.removed);
+        textEdits = o.textEdits == null ? null : o.textEdits.copy();
         avps.putAll(o.avps);
     }
 }
