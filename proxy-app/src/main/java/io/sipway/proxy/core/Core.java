@@ -429,6 +429,9 @@ public final class Core {
     TransactionLayer.BranchRequest branchRequest(MsgContext ctx, String ruri, Destination to) {
         return via -> {
             SipMessage m = ctx.msg;
+            if (ctx.textEdits != null && !ctx.textEdits.isEmpty()) {
+                m = ctx.textEdits.rewritten(); // textops' rewrites of the text first; the edits below go on top
+            }
             MessageEditor e = m.edit();
             if (!ruri.equals(m.requestUriString())) {
                 e.setRequestUri(ruri);

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * What one run of a route works on: the message, where it came from, and what the script changed
  * (Kamailio's lumps and per-message state: {@code $du}, {@code $ru}, {@code $fs}, flags, added and
- * removed headers, Record-Route, the Max-Forwards decrement, the transaction).
+ * removed headers, textops' rewrites of the text, Record-Route, the Max-Forwards decrement, the
+ * transaction).
  */
 final class MsgContext extends ScriptContext {
     final SipMessage msg;
@@ -28,6 +29,8 @@ final class MsgContext extends ScriptContext {
     int routesToRemove;
     final List<String[]> appended = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
+    /** textops' rewrites of the received text (replace, subst, insert_hf...): null until a rewrite function runs. */
+    TextopsModule.TextEdits textEdits;
     final List<String> branches = new ArrayList<>();
     /** $avp and $xavp values; made on first use (most scripts never touch them). */
     private Xavps avps;
@@ -83,5 +86,6 @@ final class MsgContext extends ScriptContext {
         removed.addAll(o.removed);
         avps = o.avps == null ? null : o.avps.copy();
         xavps = o.xavps == null ? null : o.xavps.copy();
+        textEdits = o.textEdits == null ? null : o.textEdits.copy();
     }
 }

@@ -3,12 +3,23 @@ package io.sipway.proxy.core;
 import io.sipway.cfg.Arg;
 import io.sipway.cfg.FunctionSpec;
 import io.sipway.cfg.ScriptContext;
+import io.sipway.sip.HeaderName;
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipParser;
 import io.sipway.sip.SipUri;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * textops (src/modules/textops/textops.c): regular expression searches over the message, sed-like
@@ -21,12 +32,20 @@ import java.util.regex.Pattern;
  * {@code .} match newlines, {@code g} replaces every match; the replacement knows the groups
  * {@code \0}..{@code \9}, backslash-u (the Request-URI), {@code \n \r \t \\ \$} and pseudo-variables.
  *
- * <p>Not implemented (a script using them is refused when loaded): {@code search_append},
- * {@code replace} and {@code subst} rewrite the message text, which Sipway's header edits
- * (MsgContext's appended and removed headers) cannot express; {@code insert_hf} needs a header
- * inserted before the others, which they cannot express either.
+ * <p>Rewrites of the message text ({@code replace}, {@code replace_all}, {@code search_append},
+ * {@code subst}, their {@code _body} forms, {@code insert_hf}) work as Kamailio's lumps do: each
+ * function searches the request as it was received (a rewrite never sees another), from the line
+ * after the start line (the Request-URI is {@code $ru}'s business) or within the body, and records
+ * an edit of the original bytes ({@link TextEdits}). The edits are applied when a branch is built
+ * (Core.branchRequest), before the header edits (Via, Record-Route, Max-Forwards, append_hf,
+ * remove_hf), with Content-Length made to match the body. Where Kamailio would take two
+ * overlapping edits and silently drop one when building the message, Sipway refuses the later one:
+ * the function returns -1 and says so in the log. Sipway cannot rewrite a reply it forwards, so on
+ * a reply these functions return -1 (logged once per call site).
  */
 final class TextopsModule {
+    private static final Logger LOG = LoggerFactory.getLogger("io.sipway.textops");
+
     /** Kamailio's regcomp flags for fixup_regexp_*: REG_EXTENDED | REG_ICASE | REG_NEWLINE. */
     static final int SEARCH_FLAGS = Pattern.CASE_INSENSITIVE | Pattern.MULTILINE | Pattern.UNIX_LINES;
 
@@ -95,16 +114,7 @@ final class TextopsModule {
                 return 1;
             };
         });
-        for (String name : new String[] {"search_append", "replace", "subst"}) {
-            r.function(name, args -> {
-                throw new IllegalArgumentException("is not implemented by Sipway yet (it rewrites the message text;"
-                        + " Sipway's message edits are header additions and removals)");
-            });
-        }
-        r.function("insert_hf", args -> {
-            throw new IllegalArgumentException("is not implemented by Sipway yet (Sipway can append a header,"
-                    + " not insert one before the others: use append_hf)");
-        });
+        registerRewrites(r);
         r.function("cmp_str", args -> {
             RuntimeHost.Format a = r.format(args.get(0));
             RuntimeHost.Format b = r.format(args.get(1));
@@ -195,6 +205,346 @@ final class TextopsModule {
         return scheme + user + (password != null ? ":" + password : "") + "@" + hostAndAfter;
     }
 
+    // ---- rewriting the message text --------------------------------------------------------------
+
+    private static void registerRewrites(RuntimeHost.Registry r) {
+        replace(r, "replace", false, false);
+        replace(r, "replace_all", false, true);
+        replace(r, "replace_body", true, false);
+        replace(r, "replace_body_all", true, true);
+        searchAppend(r, "search_append", false);
+        searchAppend(r, "search_append_body", true);
+        subst(r, "subst", false);
+        subst(r, "subst_body", true);
+        rewrite(r, "insert_hf", args -> {
+            RuntimeHost.Format txt = r.format(args.get(0));
+            String before = args.size() > 1 ? headerNameArg(args.get(1)) : null;
+            return (m, t) -> {
+                byte[] line = txt.apply(m).getBytes(StandardCharsets.UTF_8);
+                if (line.length == 0) {
+                    return -1; // "nothing to add"
+                }
+                // before the first header of that name; without one, before the first header (add_hf_helper)
+                int at = before == null ? -1 : t.headerLine(before);
+                int offset = at < 0 ? t.headersStart : at;
+                return t.add("insert_hf", List.of(new Edit(offset, offset, line)));
+            };
+        });
+    }
+
+    /**
+     * replace (the first match; an empty match inserts), replace_all (every match; an empty match
+     * is an error and nothing is replaced) and their _body forms: the text is taken as it is
+     * written, pseudo-variables included.
+     */
+    private static void replace(RuntimeHost.Registry r, String name, boolean body, boolean all) {
+        rewrite(r, name, args -> {
+            RegexArg re = regexArg(args.get(0), SEARCH_FLAGS, true);
+            Function<ScriptContext, byte[]> txt = textArg(args.get(1));
+            return (m, t) -> {
+                Matcher mt = t.matcher(re.get(m), body);
+                List<Edit> edits = new ArrayList<>();
+                while (mt != null && mt.find()) {
+                    if (all && mt.start() == mt.end()) {
+                        LOG.warn("{}: the expression matched an empty string; nothing replaced", name);
+                        return -1;
+                    }
+                    edits.add(new Edit(mt.start(), mt.end(), txt.apply(m)));
+                    if (!all) {
+                        break;
+                    }
+                }
+                return edits.isEmpty() ? -1 : t.add(name, edits);
+            };
+        });
+    }
+
+    /** search_append and search_append_body: the text goes right after the first match. */
+    private static void searchAppend(RuntimeHost.Registry r, String name, boolean body) {
+        rewrite(r, name, args -> {
+            RegexArg re = regexArg(args.get(0), SEARCH_FLAGS, true);
+            Function<ScriptContext, byte[]> txt = textArg(args.get(1));
+            return (m, t) -> {
+                Matcher mt = t.matcher(re.get(m), body);
+                if (mt == null || !mt.find()) {
+                    return -1;
+                }
+                return t.add(name, List.of(new Edit(mt.end(), mt.end(), txt.apply(m))));
+            };
+        });
+    }
+
+    /** subst and subst_body: a sed-like substitution over the message text (core/re.c subst_run). */
+    private static void subst(RuntimeHost.Registry r, String name, boolean body) {
+        rewrite(r, name, args -> {
+            Subst s = Subst.parse(args.get(0), r, true);
+            return (m, t) -> {
+                List<Edit> edits = s.edits(t.matcher(s.re, body), m);
+                return edits == null ? -1 : t.add(name, edits);
+            };
+        });
+    }
+
+    /** A rewrite bound to its arguments: records its edits of the request text; 1 when it did, -1 when not. */
+    private interface Rewrite {
+        long run(MsgContext m, TextEdits t);
+    }
+
+    /**
+     * Registers a rewrite: on a request it runs with the request's edits (made on first use); on a
+     * reply it returns -1, as Sipway forwards replies as received (logged the first time per call).
+     */
+    private static void rewrite(RuntimeHost.Registry r, String name, Function<List<Arg>, Rewrite> binder) {
+        r.function(name, args -> {
+            Rewrite w = binder.apply(args);
+            AtomicBoolean warned = new AtomicBoolean();
+            return ctx -> {
+                MsgContext m = c(ctx);
+                if (!m.msg.isRequest()) {
+                    if (!warned.getAndSet(true)) {
+                        LOG.warn("{}: Sipway rewrites the text of requests only; on a reply it does nothing and returns -1", name);
+                    }
+                    return -1;
+                }
+                if (m.textEdits == null) {
+                    m.textEdits = new TextEdits(m.msg);
+                }
+                return w.run(m, m.textEdits);
+            };
+        });
+    }
+
+    /** A text argument taken as written (Kamailio's plain string parameter: no pseudo-variables in a constant), as UTF-8. */
+    private static Function<ScriptContext, byte[]> textArg(Arg a) {
+        if (a.isConstant()) {
+            byte[] b = a.constantString().getBytes(StandardCharsets.UTF_8);
+            return ctx -> b;
+        }
+        return ctx -> {
+            Object v = a.get(ctx);
+            return (v == null ? "" : v.toString()).getBytes(StandardCharsets.UTF_8);
+        };
+    }
+
+    /** A header name argument (hname_fixup): a constant, not empty. */
+    private static String headerNameArg(Arg a) {
+        if (!a.isConstant() || a.constantString().isBlank()) {
+            throw new FunctionSpec.BadArgument(a, "the header name must be a constant, not empty");
+        }
+        return a.constantString().trim();
+    }
+
+    /** One edit of the received text: bytes [start, end) give way to {@code insert} (start == end: an insertion). */
+    record Edit(int start, int end, byte[] insert) {
+        boolean isInsertion() {
+            return start == end;
+        }
+
+        /** Whether both cannot be applied: they replace common bytes, or one inserts strictly inside what the other replaces. */
+        boolean overlaps(Edit o) {
+            if (isInsertion() && o.isInsertion()) {
+                return false;
+            }
+            if (isInsertion()) {
+                return o.start < start && start < o.end;
+            }
+            if (o.isInsertion()) {
+                return start < o.start && o.start < end;
+            }
+            return start < o.end && o.start < end;
+        }
+    }
+
+    /**
+     * The text edits of one request (Kamailio's lumps on the received message), made by the rewrite
+     * functions and applied when a branch is built.
+     *
+     * <p>Offsets are byte offsets into the request as received, from its start line to the end of
+     * its body; the searches run on those bytes read as ISO-8859-1, so that a match's offsets are
+     * byte offsets whatever the bytes are (a pattern matches bytes, as glibc's regexec does in the C
+     * locale). Inserted text is UTF-8.
+     *
+     * <p>Order when applied: by offset; at the same offset, insertions before a replacement that
+     * starts there, then in the order they were made. An edit that overlaps one made before is
+     * refused ({@link #add}).
+     */
+    static final class TextEdits {
+        private static final Comparator<Edit> ORDER =
+                Comparator.comparingInt(Edit::start).thenComparing(e -> !e.isInsertion()); // a stable sort keeps call order
+
+        /** The request as received. */
+        private final SipMessage received;
+        private final byte[] original;
+        /** The same bytes as chars (ISO-8859-1): what the expressions search. */
+        final String text;
+        /** Where the header fields begin, after the start line: where Kamailio's searches start (get_header). */
+        final int headersStart;
+        /** Where the body begins (the text's length when there is none). */
+        final int bodyStart;
+        private final List<Edit> edits;
+        /** The rewritten request, parsed, for {@link #edits} as they were when it was made. */
+        private SipMessage rewritten;
+        private int rewrittenCount = -1;
+
+        TextEdits(SipMessage received) {
+            this.received = received;
+            this.original = received.toBytes();
+            this.text = new String(original, StandardCharsets.ISO_8859_1);
+            int nl = text.indexOf('\n');
+            this.headersStart = nl < 0 ? text.length() : nl + 1;
+            this.bodyStart = original.length - received.bodyLength();
+            this.edits = new ArrayList<>(4);
+        }
+
+        private TextEdits(TextEdits o) {
+            this.received = o.received;
+            this.original = o.original;
+            this.text = o.text;
+            this.headersStart = o.headersStart;
+            this.bodyStart = o.bodyStart;
+            this.edits = new ArrayList<>(o.edits);
+        }
+
+        /** A copy that takes edits of its own (failure_route starts from request_route's edits). */
+        TextEdits copy() {
+            return new TextEdits(this);
+        }
+
+        boolean isEmpty() {
+            return edits.isEmpty();
+        }
+
+        /** A matcher over the headers and body (or the body only); null without a pattern, or for the body of a message without one. */
+        Matcher matcher(Pattern p, boolean body) {
+            if (p == null || (body && bodyStart == text.length())) {
+                return null; // "message body has zero length"
+            }
+            return p.matcher(text).region(body ? bodyStart : headersStart, text.length());
+        }
+
+        /** Where the first header field of this name (long or compact form, any case) begins, or -1. */
+        int headerLine(String name) {
+            return scanHeaders(text, headersStart, HeaderName.of(name), name);
+        }
+
+        /**
+         * Records the edits of one call, all or none: 1, or -1 when one of them overlaps an edit
+         * made before (Kamailio would keep both and drop one of them when building the message).
+         */
+        long add(String function, List<Edit> batch) {
+            for (Edit e : batch) {
+                for (Edit old : edits) {
+                    if (e.overlaps(old)) {
+                        LOG.warn("{}: refused: it would change bytes {}..{} of the request, which an earlier rewrite"
+                                + " changes ({}..{}); returns -1", function, e.start, e.end, old.start, old.end);
+                        return -1;
+                    }
+                }
+            }
+            edits.addAll(batch);
+            return 1;
+        }
+
+        /**
+         * The request with the edits applied and Content-Length set to the new body's length,
+         * parsed: what the header edits of the branch then work on. They see the rewritten headers
+         * (where Kamailio's act on the received ones): remove_hf also takes out a header of that
+         * name that insert_hf put in, loose_route's Route removal takes the first Route as
+         * rewritten. When the rewritten text does not parse, the request as received (the
+         * rewrites are lost, and the log says so).
+         */
+        SipMessage rewritten() {
+            if (rewritten != null && rewrittenCount == edits.size()) {
+                return rewritten;
+            }
+            byte[] bytes = withContentLength(applied());
+            try {
+                rewritten = SipParser.parse(bytes);
+            } catch (RuntimeException e) {
+                LOG.error("the request as textops rewrote it does not parse ({}); it goes on without those rewrites", e.getMessage());
+                rewritten = received;
+            }
+            rewrittenCount = edits.size();
+            return rewritten;
+        }
+
+        private byte[] applied() {
+            Edit[] sorted = edits.toArray(new Edit[0]);
+            Arrays.sort(sorted, ORDER);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(original.length + 128);
+            int pos = 0;
+            for (Edit e : sorted) {
+                out.write(original, pos, e.start - pos);
+                out.writeBytes(e.insert);
+                pos = e.end;
+            }
+            out.write(original, pos, original.length - pos);
+            return out.toByteArray();
+        }
+
+        /** The message with its (first) Content-Length value set to the length of the body that follows the headers. */
+        private byte[] withContentLength(byte[] bytes) {
+            String t = new String(bytes, StandardCharsets.ISO_8859_1);
+            int line = scanHeaders(t, headersStart, HeaderName.CONTENT_LENGTH, null);
+            if (line < 0) {
+                return bytes; // none: the body runs to the end (UDP); the branch's editor writes one
+            }
+            String length = Integer.toString(bytes.length - scanHeaders(t, headersStart, null, null));
+            int vs = t.indexOf(':', line) + 1;
+            while (vs < t.length() && (t.charAt(vs) == ' ' || t.charAt(vs) == '\t')) {
+                vs++;
+            }
+            int ve = vs;
+            while (ve < t.length() && Character.isDigit(t.charAt(ve))) {
+                ve++;
+            }
+            if (t.substring(vs, ve).equals(length)) {
+                return bytes;
+            }
+            return (t.substring(0, vs) + length + t.substring(ve)).getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * Walks the header lines of a message text from {@code from} (a line start) to the empty line
+     * that ends them. With a type: where the first header field of that type begins (for
+     * {@link HeaderName#OTHER}, of that name, any case), or -1. Without one: where the body begins
+     * (the text's length when no empty line ends the headers).
+     */
+    private static int scanHeaders(String text, int from, HeaderName type, String name) {
+        int p = from;
+        while (p < text.length()) {
+            int nl = text.indexOf('\n', p);
+            int next = nl < 0 ? text.length() : nl + 1;
+            if (text.charAt(p) == '\n' || text.startsWith("\r\n", p)) {
+                return type == null ? next : -1;
+            }
+            char first = text.charAt(p);
+            if (type != null && first != ' ' && first != '\t') { // not a folded continuation
+                int colon = text.indexOf(':', p);
+                if (colon > p && colon < next) {
+                    String n = text.substring(p, colon).trim();
+                    HeaderName nt = HeaderName.of(n);
+                    if (nt == type && (type != HeaderName.OTHER || n.equalsIgnoreCase(name))) {
+                        return p;
+                    }
+                }
+            }
+            p = next;
+        }
+        return type == null ? text.length() : -1;
+    }
+
+    /** The string as ISO-8859-1 chars of its UTF-8 bytes: text from outside put into the message text. */
+    private static String asBytes(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            }
+        }
+        return s;
+    }
+
     // ---- regular expressions ------------------------------------------------------------------
 
     /** A regular expression argument: compiled once when constant, else when the route runs (null when it does not compile then). */
@@ -207,10 +557,19 @@ final class TextopsModule {
      * scanned for pseudo-variables: {@code $} is the end anchor there, as in Kamailio.
      */
     static RegexArg regexArg(Arg a, int flags) {
+        return regexArg(a, flags, false);
+    }
+
+    /**
+     * A regular expression argument, for text ({@code bytes} false) or for the message text read as
+     * ISO-8859-1 ({@code bytes} true: the expression is compiled from the chars of its UTF-8 bytes,
+     * so that it matches bytes, as glibc's regexec does in the C locale).
+     */
+    static RegexArg regexArg(Arg a, int flags, boolean bytes) {
         if (a.isConstant()) {
             Pattern p;
             try {
-                p = posix(a.constantString(), flags);
+                p = posix(bytes ? asBytes(a.constantString()) : a.constantString(), flags);
             } catch (IllegalArgumentException e) {
                 throw new FunctionSpec.BadArgument(a, e.getMessage());
             }
@@ -218,8 +577,9 @@ final class TextopsModule {
         }
         return ctx -> {
             Object v = a.get(ctx);
+            String re = v == null ? "" : v.toString();
             try {
-                return posix(v == null ? "" : v.toString(), flags);
+                return posix(bytes ? asBytes(re) : re, flags);
             } catch (IllegalArgumentException e) {
                 return null;
             }
@@ -243,7 +603,7 @@ final class TextopsModule {
         /** Replacement parts: String literal, Integer group, URI for \\u, RuntimeHost.Format for a pseudo-variable. */
         private static final Object URI = new Object();
 
-        private final Pattern re;
+        final Pattern re;
         private final boolean all;
         private final Object[] parts;
 
@@ -254,17 +614,22 @@ final class TextopsModule {
         }
 
         static Subst parse(Arg a, RuntimeHost.Registry r) {
+            return parse(a, r, false);
+        }
+
+        /** With {@code bytes}, for the message text read as ISO-8859-1 (see {@link #regexArg(Arg, int, boolean)}). */
+        static Subst parse(Arg a, RuntimeHost.Registry r, boolean bytes) {
             if (!a.isConstant()) {
                 throw new FunctionSpec.BadArgument(a, "the substitution must be a constant '/re/replacement/flags'");
             }
             try {
-                return parse(a.constantString(), r);
+                return parse(a.constantString(), r, bytes);
             } catch (IllegalArgumentException e) {
                 throw new FunctionSpec.BadArgument(a, e.getMessage());
             }
         }
 
-        static Subst parse(String s, RuntimeHost.Registry r) {
+        private static Subst parse(String s, RuntimeHost.Registry r, boolean bytes) {
             if (s.length() < 3) {
                 throw new IllegalArgumentException("bad substitution \"" + s + "\": too short");
             }
@@ -337,7 +702,8 @@ final class TextopsModule {
                     default -> throw new IllegalArgumentException("bad substitution \"" + s + "\": unknown flag " + s.charAt(p));
                 }
             }
-            return new Subst(posix(s.substring(1, reEnd), flags), all, parts.toArray());
+            String re = s.substring(1, reEnd);
+            return new Subst(posix(bytes ? asBytes(re) : re, flags), all, parts.toArray());
         }
 
         private static void flush(StringBuilder lit, List<Object> parts) {
@@ -351,39 +717,76 @@ final class TextopsModule {
         String apply(String input, MsgContext m) {
             Matcher mt = re.matcher(input);
             StringBuilder out = new StringBuilder();
-            int last = 0;
+            if (!forEachMatch(mt, x -> {
+                x.appendReplacement(out, "");
+                appendReplacement(out, x, m, false);
+            })) {
+                return null;
+            }
+            return mt.appendTail(out).toString();
+        }
+
+        /**
+         * The edits of the message text this substitution makes over the matcher's region (the
+         * first match, or with g every one), or null when it makes none (no matcher, no match, an
+         * empty match).
+         */
+        List<Edit> edits(Matcher mt, MsgContext m) {
+            if (mt == null) {
+                return null;
+            }
+            List<Edit> edits = new ArrayList<>();
+            if (!forEachMatch(mt, x -> {
+                StringBuilder rpl = new StringBuilder();
+                appendReplacement(rpl, x, m, true);
+                edits.add(new Edit(x.start(), x.end(), rpl.toString().getBytes(StandardCharsets.ISO_8859_1)));
+            })) {
+                return null;
+            }
+            return edits;
+        }
+
+        /** Hands each match (the first only, without g) on; false when there is none or one is empty ("Matched string is empty, invalid regexp?"). */
+        private boolean forEachMatch(Matcher mt, Consumer<Matcher> each) {
             int count = 0;
             while (mt.find()) {
                 if (mt.start() == mt.end()) {
-                    return null; // "Matched string is empty, invalid regexp?"
+                    return false;
                 }
-                out.append(input, last, mt.start());
-                for (Object part : parts) {
-                    if (part instanceof String lit) {
-                        out.append(lit);
-                    } else if (part instanceof Integer g) {
-                        if (g <= mt.groupCount() && mt.group(g) != null) {
-                            out.append(mt.group(g));
-                        }
-                    } else if (part == URI) {
-                        String uri = m.msg.isRequest() ? m.requestUri() : null;
-                        if (uri != null) {
-                            out.append(uri);
-                        }
-                    } else {
-                        out.append(((RuntimeHost.Format) part).apply(m));
-                    }
-                }
-                last = mt.end();
+                each.accept(mt);
                 count++;
                 if (!all) {
                     break;
                 }
             }
-            if (count == 0) {
-                return null;
+            return count > 0;
+        }
+
+        /**
+         * The replacement of the matcher's match: the literal parts, the groups, the Request-URI,
+         * the pseudo-variables. For the message text ({@code bytes}) what does not come from the
+         * text goes in as the chars of its UTF-8 bytes.
+         */
+        private void appendReplacement(StringBuilder out, Matcher mt, MsgContext m, boolean bytes) {
+            for (Object part : parts) {
+                if (part instanceof Integer g) {
+                    if (g <= mt.groupCount() && mt.group(g) != null) {
+                        out.append(mt.group(g));
+                    }
+                    continue;
+                }
+                String s;
+                if (part instanceof String lit) {
+                    s = lit;
+                } else if (part == URI) {
+                    s = m.msg.isRequest() ? m.requestUri() : null;
+                } else {
+                    s = ((RuntimeHost.Format) part).apply(m);
+                }
+                if (s != null) {
+                    out.append(bytes ? asBytes(s) : s);
+                }
             }
-            return out.append(input, last, input.length()).toString();
         }
     }
 }

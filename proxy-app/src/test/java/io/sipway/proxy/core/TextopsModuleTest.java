@@ -6,16 +6,60 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sipway.cfg.Arg;
 import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.FunctionSpec;
+import io.sipway.proxy.Proxy;
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipParser;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** textops: search, search_body, subst_uri, subst_user, cmp_str, cmp_istr, starts_with, and what is refused. */
+/**
+ * textops: search, search_body, subst_uri, subst_user, cmp_str, cmp_istr, starts_with, the
+ * rewrites of the message text (replace, replace_all, search_append, subst, their _body forms,
+ * insert_hf), and what is refused. The rewrites are shown on the wire: the proxy of
+ * proxy/textops-5200.cfg relays the INVITE of messages/textops-invite.sip, and the tests compare
+ * what the next hop receives, byte for byte.
+ */
+@Timeout(30)
 class TextopsModuleTest {
+    private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5200);
+    /** The body of messages/textops-invite.sip, as the tests write messages. */
+    private static final String SDP = """
+            v=0
+            o=alice 2890844526 2890844526 IN IP4 192.0.2.10
+            s=-
+            c=IN IP4 192.0.2.10
+            t=0 0
+            m=audio 49170 RTP/AVP 0
+            a=rtpmap:0 PCMU/8000
+            """;
+
     private final ModuleHarness h = new ModuleHarness();
+    private Proxy proxy;
+    private DatagramSocket caller;
+    private DatagramSocket nextHop;
+    private DatagramSocket failover;
 
     @AfterEach
     void close() {
         h.close();
+        if (proxy != null) {
+            proxy.close();
+        }
+        for (DatagramSocket s : new DatagramSocket[] {caller, nextHop, failover}) {
+            if (s != null) {
+                s.close();
+            }
+        }
     }
 
     @Test
@@ -134,11 +178,327 @@ class TextopsModuleTest {
     }
 
     @Test
-    void messageRewritesAreRefusedWhenTheScriptLoads() {
-        assertThat(h.loadErrors("request_route { subst('/a/b/'); }\n")).contains("subst").contains("is not implemented by Sipway yet");
-        assertThat(h.loadErrors("request_route { replace(\"a\", \"b\"); }\n")).contains("is not implemented by Sipway yet");
-        assertThat(h.loadErrors("request_route { search_append(\"a\", \"b\"); }\n")).contains("is not implemented by Sipway yet");
-        assertThat(h.loadErrors("request_route { insert_hf(\"X-A: 1\\r\\n\"); }\n")).contains("is not implemented by Sipway yet");
+    void whatSipwayCannotRunIsRefusedWhenTheScriptLoads() {
         assertThat(h.loadErrors("request_route { append_to_reply(\"X-A: 1\\r\\n\"); }\n")).contains("is not implemented by Sipway yet");
+        assertThat(h.loadErrors("request_route { replace_hdrs(\"a\", \"b\"); }\n")).contains("is not implemented by Sipway yet");
+        assertThat(h.loadErrors("request_route { subst_hf(\"From\", \"/a/b/\", \"a\"); }\n")).contains("is not implemented by Sipway yet");
+    }
+
+    @Test
+    void theRewritesLoadAndTheirArgumentsAreCheckedThen() {
+        h.load("request_route { replace(\"a\", \"b\"); replace_all(\"a\", \"b\"); search_append(\"a\", \"b\");"
+                + " subst('/a/b/g'); insert_hf(\"X-A: 1\\r\\n\"); insert_hf(\"X-A: 1\\r\\n\", \"CSeq\");"
+                + " replace_body(\"a\", \"b\"); replace_body_all(\"a\", \"b\"); search_append_body(\"a\", \"b\");"
+                + " subst_body('/a/b/'); }\n");
+        assertThatThrownBy(() -> h.bind("replace", "a[b", "x"))
+                .isInstanceOf(FunctionSpec.BadArgument.class)
+                .hasMessageContaining("bad regular expression");
+        assertThatThrownBy(() -> h.bind("subst", "/a[b/x/"))
+                .isInstanceOf(FunctionSpec.BadArgument.class);
+        assertThatThrownBy(() -> h.bind("insert_hf", "X-A: 1\r\n", Arg.dynamic(ctx -> "CSeq", "$var(h)")))
+                .isInstanceOf(FunctionSpec.BadArgument.class)
+                .hasMessageContaining("the header name must be a constant");
+    }
+
+    // ---- the rewrites, one request at a time --------------------------------------------------
+
+    /** The request as the rewrites made so far leave it (before the branch's own edits). */
+    private static String rewritten(MsgContext m) {
+        return m.textEdits.rewritten().toString();
+    }
+
+    @Test
+    void aReplacementTakesItsTextAsWrittenAndAnEmptyMatchInserts() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.call("replace", m, "X-Custom: one", "X-Custom: $fU")).isEqualTo(1);
+        assertThat(h.call("replace", m, "^Supported: path\r\n", "")).isEqualTo(1); // a whole line out
+        assertThat(h.call("replace", m, "^", "X-Top: 1\r\n")).isEqualTo(1); // ^ matches where the headers begin
+        assertThat(rewritten(m))
+                .startsWith("INVITE sip:+4930123456@example.com;user=phone;transport=udp SIP/2.0\r\nX-Top: 1\r\nVia: ")
+                .contains("Supported: 100rel, timer\r\nX-Custom: $fU\r\nx-custom: two\r\n");
+    }
+
+    @Test
+    void replaceAllRefusesAnEmptyMatchAndThenChangesNothing() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.call("replace_all", m, "x*", "y")).isEqualTo(-1);
+        assertThat(m.textEdits.isEmpty()).isTrue();
+        assertThat(h.call("replace_all", m, "^x-custom: ", "X-Other: ")).isEqualTo(1); // ignoring case, as search does
+        assertThat(rewritten(m)).contains("X-Other: one\r\nX-Other: two\r\n");
+    }
+
+    @Test
+    void substIsCaseSensitiveUnlessToldAndItsGroupsAndVariablesGoIn() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.call("subst", m, "/^x-custom: (.*)$/X-Seen: \\1/")).isEqualTo(1); // the lower-case one
+        assertThat(h.call("subst", m, "/^SUPPORTED: ([0-9a-z]+)/Supported: \\1, $fU/i")).isEqualTo(1); // the first only
+        assertThat(h.call("subst", m, "/^Subject/x/")).isEqualTo(-1);
+        assertThat(rewritten(m)).contains("Supported: 100rel, alice, timer\r\nSupported: path\r\nX-Custom: one\r\nX-Seen: two\r\n");
+    }
+
+    @Test
+    void anInsertionMayTouchAReplacementButNotGoInsideIt() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.call("replace", m, "X-Custom: one", "X-Custom: 1")).isEqualTo(1);
+        // before the first X-Custom, found by name in any case: where the replacement starts, so before it
+        assertThat(h.call("insert_hf", m, "X-New: 0\r\n", "x-custom")).isEqualTo(1);
+        assertThat(h.call("search_append", m, "X-Custom: one", ";after")).isEqualTo(1); // where it ends
+        assertThat(h.call("search_append", m, "X-Cus", "z")).isEqualTo(-1); // inside it
+        assertThat(h.call("insert_hf", m, "X-Id: 1\r\n", "i")).isEqualTo(1); // a compact name finds Call-ID
+        assertThat(rewritten(m))
+                .contains("X-New: 0\r\nX-Custom: 1;after\r\nx-custom: two\r\n")
+                .contains("X-Id: 1\r\nCall-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n");
+    }
+
+    @Test
+    void insertHfTakesPseudoVariablesAndNeedsSomethingToInsert() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.call("insert_hf", m, "")).isEqualTo(-1); // "nothing to add"
+        assertThat(h.call("insert_hf", m, "X-From: $fU\r\n")).isEqualTo(1);
+        assertThat(rewritten(m)).contains("SIP/2.0\r\nX-From: alice\r\nVia: ");
+    }
+
+    @Test
+    void aBodyRewriteNeedsABodyAndKeepsContentLengthRight() {
+        MsgContext none = h.msg("options-proxy.sip");
+        assertThat(h.call("replace_body", none, ".", "x")).isEqualTo(-1);
+        assertThat(h.call("search_append_body", none, ".", "x")).isEqualTo(-1);
+        assertThat(h.call("subst_body", none, "/./x/")).isEqualTo(-1);
+
+        MsgContext m = h.msg("invite-sdp.sip");
+        assertThat(h.call("replace_body", m, "^Content-Type", "x")).isEqualTo(-1); // the body only
+        assertThat(h.call("replace_body_all", m, "192\\.0\\.2\\.10", "203.0.113.200")).isEqualTo(1);
+        assertThat(h.call("subst_body", m, "/^(a=rtpmap:0 PCMU\\/8000)/\\1\\r\\na=ptime:20/")).isEqualTo(1);
+        SipMessage out = m.textEdits.rewritten();
+        assertThat(out.contentLength()).isEqualTo(134 + 3 + 3 + 12).isEqualTo(out.bodyLength());
+        assertThat(new String(out.body(), StandardCharsets.UTF_8))
+                .contains("c=IN IP4 203.0.113.200\r\n")
+                .endsWith("a=rtpmap:0 PCMU/8000\r\na=ptime:20\r\n");
+    }
+
+    @Test
+    void offsetsAreBytesAndAnExpressionMatchesBytes() {
+        String text = ModuleHarness.resource("invite-sdp.sip").replace("X-Custom: one", "X-Custom: café crème")
+                .replace("a=rtpmap:0 PCMU/8000", "i=Café Crème").replace("Content-Length: 134", "Content-Length: 128");
+        MsgContext m = h.parse(text);
+        assertThat(h.call("replace", m, "café", "thé")).isEqualTo(1);
+        assertThat(h.call("subst_body", m, "/[èé]/e/g")).isEqualTo(1); // glibc in the C locale: é is two bytes, each one matches
+        SipMessage out = m.textEdits.rewritten();
+        assertThat(out.toString()).contains("X-Custom: thé crème\r\n").endsWith("i=Cafee Creeme\r\n");
+        assertThat(out.contentLength()).isEqualTo(m.msg.bodyLength()).isEqualTo(out.bodyLength());
+    }
+
+    @Test
+    void onAReplyTheRewritesDoNothing() {
+        MsgContext reply = h.msg("ringing-rr.sip");
+        assertThat(h.call("replace", reply, "SIP", "x")).isEqualTo(-1);
+        assertThat(h.call("insert_hf", reply, "X-A: 1\r\n")).isEqualTo(-1);
+        assertThat(reply.textEdits).isNull();
+    }
+
+    // ---- the rewrites on the wire --------------------------------------------------------------
+
+    private void startProxy() throws Exception {
+        proxy = Proxy.start(Path.of("src/test/resources/proxy/textops-5200.cfg"), Map.of(), List.of());
+        caller = socket(5201);
+        nextHop = socket(5202);
+        failover = socket(5203);
+    }
+
+    private static DatagramSocket socket(int port) throws IOException {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port));
+        s.setSoTimeout(3000);
+        return s;
+    }
+
+    /** The caller sends messages/textops-invite.sip with this Request-URI user (the case the script runs). */
+    private void send(String user) throws IOException {
+        byte[] b = ModuleHarness.resource("textops-invite.sip").replace("USER", user).getBytes(StandardCharsets.UTF_8);
+        caller.send(new DatagramPacket(b, b.length, PROXY));
+    }
+
+    /** Starts the proxy, sends the INVITE of a case and returns what the next hop receives. */
+    private String relayed(String user) throws Exception {
+        startProxy();
+        send(user);
+        return receive(nextHop);
+    }
+
+    private static String receive(DatagramSocket s) throws IOException {
+        byte[] buf = new byte[65535];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        s.receive(p);
+        return new String(Arrays.copyOf(buf, p.getLength()), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A message as the test writes it (LF line ends, {@code BRANCH} for the branch of the proxy's
+     * Via, which the test cannot know) made into what the wire carries, given what came.
+     */
+    private static String expected(String text, String received) {
+        String branch = SipParser.parse(received.getBytes(StandardCharsets.UTF_8)).topVia().branch();
+        return text.replace("\n", "\r\n").replace("BRANCH", branch);
+    }
+
+    @Test
+    void replaceChangesTheFirstMatchAfterTheStartLineAndItsResultDrivesTheScript() throws Exception {
+        String got = relayed("replace");
+        assertThat(got).isEqualTo(expected("""
+                INVITE sip:replace@127.0.0.1:5200 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
+                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-replace;rport=5201;received=127.0.0.1
+                Max-Forwards: 69
+                From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
+                To: <sip:replaced@example.com>
+                Call-ID: replace-a84b4c76e66710@atlanta.example.com
+                CSeq: 1 INVITE
+                Contact: <sip:alice@127.0.0.1:5201>
+                Subject: lunch at noon
+                Content-Type: application/sdp
+                Content-Length: 134
+                X-Replace: 1
+                X-Missing: -1
+
+                """ + SDP, got));
+    }
+
+    @Test
+    void replaceAllAndSubstRewriteHeadersAndBodyAndContentLengthFollows() throws Exception {
+        String got = relayed("subst");
+        assertThat(got).isEqualTo(expected("""
+                INVITE sip:subst@127.0.0.1:5200 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
+                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-subst;rport=5201;received=127.0.0.1
+                Max-Forwards: 69
+                From: Alice <sip:ALICE@atlanta.example.com>;tag=1928301774
+                To: <sip:subst@example.com>
+                Call-ID: subst-a84b4c76e66710@atlanta.example.com
+                CSeq: 1 INVITE
+                Contact: <sip:ALICE@127.0.0.1:5201>
+                Subject: noon lunch for alice
+                Content-Type: application/sdp
+                Content-Length: 138
+
+                v=0
+                o=alice 2890844526 2890844526 IN IP4 198.51.100.7
+                s=-
+                c=IN IP4 198.51.100.7
+                t=0 0
+                m=audio 49170 RTP/AVP 0
+                a=rtpmap:0 PCMU/8000
+                """, got));
+    }
+
+    @Test
+    void insertHfGoesBeforeTheFirstHeaderOrTheNamedOneAndSearchAppendAfterTheMatch() throws Exception {
+        String got = relayed("insert");
+        // the proxy's Via goes before the first Via, so after what insert_hf put on top
+        assertThat(got).isEqualTo(expected("""
+                INVITE sip:insert@127.0.0.1:5200 SIP/2.0
+                X-First: insert
+                X-Nowhere: 1
+                Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
+                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-insert;rport=5201;received=127.0.0.1
+                Max-Forwards: 69
+                From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
+                To: <sip:insert@example.com>
+                Call-ID: insert-a84b4c76e66710@atlanta.example.com
+                X-Before-CSeq: 1
+                CSeq: 1 INVITE
+                Contact: <sip:alice@127.0.0.1:5201>
+                Subject: lunch (bring a friend) at noon
+                Content-Type: application/sdp
+                Content-Length: 134
+
+                """ + SDP, got));
+    }
+
+    @Test
+    void everyRewriteSearchesTheRequestAsReceivedAndAnOverlapIsRefused() throws Exception {
+        String got = relayed("original");
+        assertThat(got).isEqualTo(expected("""
+                INVITE sip:original@127.0.0.1:5200 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
+                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-original;rport=5201;received=127.0.0.1
+                Max-Forwards: 69
+                From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
+                To: <sip:original@example.com>
+                Call-ID: original-a84b4c76e66710@atlanta.example.com
+                CSeq: 1 INVITE
+                Contact: <sip:alice@127.0.0.1:5201>
+                Subject: dinner at eight, not noon
+                Content-Type: application/sdp
+                Content-Length: 134
+                X-Append: 1
+                X-Second: -1
+
+                """ + SDP, got));
+    }
+
+    @Test
+    void theHeaderEditsApplyOnTopOfTheRewrites() throws Exception {
+        String got = relayed("headers");
+        // record_route, remove_hf, append_hf and the Max-Forwards decrement, with a rewritten Contact and body
+        assertThat(got).isEqualTo(expected("""
+                INVITE sip:headers@127.0.0.1:5200 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
+                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-headers;rport=5201;received=127.0.0.1
+                Record-Route: <sip:127.0.0.1:5200;lr>
+                Max-Forwards: 69
+                From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
+                To: <sip:headers@example.com>
+                Call-ID: headers-a84b4c76e66710@atlanta.example.com
+                CSeq: 1 INVITE
+                Contact: <sip:alice@127.0.0.1:5201;ob>
+                Content-Type: application/sdp
+                Content-Length: 146
+                X-Appended: alice
+
+                v=0
+                o=alice 2890844526 2890844526 IN IP4 192.0.2.10
+                s=-
+                c=IN IP4 192.0.2.10
+                t=0 0
+                m=audio 49170 RTP/AVP 0
+                a=rtpmap:0 PCMU/8000
+                a=sendrecv
+                """, got));
+    }
+
+    @Test
+    void failureRouteStartsFromTheRewritesOfRequestRouteAndAddsItsOwn() throws Exception {
+        startProxy();
+        send("failover");
+        String first = receive(nextHop);
+        assertThat(first).contains("\r\nSubject: brunch at noon\r\n").doesNotContain("X-Failover");
+        SipMessage inv = SipParser.parse(first.getBytes(StandardCharsets.UTF_8));
+        StringBuilder busy = new StringBuilder("SIP/2.0 486 Busy Here\r\n");
+        for (String v : inv.headers("Via")) {
+            busy.append("Via: ").append(v).append("\r\n");
+        }
+        busy.append("From: ").append(inv.header("From")).append("\r\n")
+                .append("To: ").append(inv.header("To")).append(";tag=busy\r\n")
+                .append("Call-ID: ").append(inv.callId()).append("\r\n")
+                .append("CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
+        byte[] b = busy.toString().getBytes(StandardCharsets.UTF_8);
+        nextHop.send(new DatagramPacket(b, b.length, PROXY));
+
+        String second = receive(failover);
+        assertThat(second).isEqualTo(expected("""
+                INVITE sip:failover@127.0.0.1:5200 SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
+                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-failover;rport=5201;received=127.0.0.1
+                Max-Forwards: 69
+                From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
+                To: <sip:failover@example.com>
+                Call-ID: failover-a84b4c76e66710@atlanta.example.com
+                CSeq: 1 INVITE
+                Contact: <sip:alice@127.0.0.1:5201>
+                X-Failover: 1
+                Subject: brunch at noon
+                Content-Type: application/sdp
+                Content-Length: 134
+
+                """ + SDP, second));
     }
 }
