@@ -89,7 +89,7 @@ class ForwardTest {
         assertThat(vias).hasSize(2);
         assertThat(vias.get(0)).startsWith("SIP/2.0/UDP 127.0.0.1:5284;branch=z9hG4bK");
         assertThat(vias.get(1)).isEqualTo("SIP/2.0/UDP 127.0.0.1:5285;branch=z9hG4bK-fw1;rport=5285;received=127.0.0.1");
-        assertThat(atCallee.headers("Record-Route")).containsExactly("<sip:127.0.0.1:5284;lr>");
+        assertThat(atCallee.headers("Record-Route")).containsExactly("<sip:127.0.0.1:5284;lr;ftag=a1>");
         assertThat(atCallee.header("Max-Forwards")).isEqualTo("70"); // forward() leaves it to maxfwd
 
         // stateless: no 100 Trying; the callee's replies pass through with our Via taken off
@@ -133,6 +133,34 @@ class ForwardTest {
             org.assertj.core.api.Assertions.fail("nothing should reach the callee");
         } catch (SocketTimeoutException expected) {
             // nothing went out
+        }
+    }
+
+    @Test
+    void leavingOverTcpWhatCameOverUdpGivesTwoRecordRoutesTheOutboundOneOnTop() throws Exception {
+        try (java.net.ServerSocket tcpCallee = new java.net.ServerSocket()) {
+            tcpCallee.bind(new InetSocketAddress("127.0.0.1", 5286));
+            tcpCallee.setSoTimeout(3000);
+            send(caller, invite("overtcp", "z9hG4bK-fw6"), PROXY);
+            try (java.net.Socket c = tcpCallee.accept()) {
+                c.setSoTimeout(3000);
+                byte[] buf = new byte[65535];
+                int n = 0;
+                String text = "";
+                while (!text.contains("\r\n\r\n")) {
+                    int r = c.getInputStream().read(buf, n, buf.length - n);
+                    if (r < 0) {
+                        break;
+                    }
+                    n += r;
+                    text = new String(buf, 0, n, StandardCharsets.US_ASCII);
+                }
+                SipMessage atCallee = SipParser.parse(Arrays.copyOf(buf, n));
+                // as Kamailio 5.6.3 writes them for the same script
+                assertThat(atCallee.headers("Record-Route")).containsExactly(
+                        "<sip:127.0.0.1:5284;transport=tcp;r2=on;lr;ftag=a1>",
+                        "<sip:127.0.0.1:5284;r2=on;lr;ftag=a1>");
+            }
         }
     }
 }

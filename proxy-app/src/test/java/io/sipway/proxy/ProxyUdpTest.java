@@ -100,7 +100,7 @@ class ProxyUdpTest {
         assertThat(relayed.topVia().port()).isEqualTo(5088);
         assertThat(relayed.topVia().branch()).startsWith("z9hG4bK");
         assertThat(relayed.vias().get(1).rport()).as("rport filled in (RFC 3581)").isEqualTo(5187);
-        assertThat(relayed.header("Record-Route")).isEqualTo("<sip:127.0.0.1:5088;lr>");
+        assertThat(relayed.header("Record-Route")).isEqualTo("<sip:127.0.0.1:5088;lr;ftag=a1>");
         assertThat(relayed.maxForwards()).isEqualTo(69);
 
         send(uas, replyTo(relayed, 180, "Ringing"), PROXY);

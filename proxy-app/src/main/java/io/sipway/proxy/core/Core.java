@@ -48,6 +48,9 @@ public final class Core {
     private CompiledScript script;
     private final List<Alias> aliases = new ArrayList<>();
     private boolean sipWarning;
+    private int doubleRr = 1;
+    private boolean appendFromtag = true;
+    private boolean fullLr;
     private final Map<String, java.util.concurrent.atomic.AtomicReference<Object>> shared = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private String userAgent = "Sipway";
@@ -63,6 +66,19 @@ public final class Core {
         this.listeners = transport.sockets();
         this.requestRoute = script.entry(Ast.RouteType.REQUEST, null);
         this.replyRoute = script.entry(Ast.RouteType.REPLY, null);
+        recordRouteSettings((int) modparam(script, "rr", "enable_double_rr", 1),
+                modparam(script, "rr", "append_fromtag", 1) != 0, modparam(script, "rr", "enable_full_lr", 0) != 0);
+    }
+
+    /** An integer modparam's value (the last one written wins), or the module's default. */
+    private static long modparam(CompiledScript script, String module, String param, long dflt) {
+        long v = dflt;
+        for (Ast.ModParam p : script.modParams()) {
+            if (p.module().equals(module) && p.param().equals(param) && p.value() instanceof Long n) {
+                v = n;
+            }
+        }
+        return v;
     }
 
     /** An {@code alias=[proto:]host[:port]} name of ours; proto null = any, port 0 = any. */
@@ -415,12 +431,63 @@ public final class Core {
         return false;
     }
 
-    /** The Record-Route URI of a socket: {@code <sip:ip:port;transport=tcp;lr>}. */
-    static String recordRouteFor(SendSocket s, String params) {
+    /**
+     * The rr module's parameters: {@code enable_double_rr} (0 never, 1 when the outbound socket
+     * differs from the receiving one, 2 always), {@code append_fromtag}, {@code enable_full_lr}.
+     */
+    public void recordRouteSettings(int doubleRr, boolean appendFromtag, boolean fullLr) {
+        this.doubleRr = doubleRr;
+        this.appendFromtag = appendFromtag;
+        this.fullLr = fullLr;
+    }
+
+    /**
+     * A Record-Route value as Kamailio's rr writes it for a socket:
+     * {@code <sip:ip[:port][;transport=x][;r2=on];lr[;ftag=tag][params]>}, the port left out when
+     * 5060, no transport for UDP, {@code transport=ws} for WS and WSS sockets alike.
+     */
+    String recordRouteFor(SendSocket s, boolean r2, MsgContext ctx) {
         InetSocketAddress a = s.local();
-        String host = a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress() + "]" : a.getAddress().getHostAddress();
-        String transport = s.protocol() == Protocol.UDP ? "" : ";transport=" + s.protocol().text();
-        return "<sip:" + host + ":" + a.getPort() + transport + ";lr" + params + ">";
+        StringBuilder b = new StringBuilder(64).append("<sip:");
+        if (a.getAddress() instanceof java.net.Inet6Address) {
+            b.append('[').append(a.getAddress().getHostAddress()).append(']');
+        } else {
+            b.append(a.getAddress().getHostAddress());
+        }
+        if (a.getPort() != 5060) {
+            b.append(':').append(a.getPort());
+        }
+        Protocol p = s.protocol();
+        if (p != Protocol.UDP) {
+            b.append(";transport=").append(p == Protocol.WSS ? "ws" : p.text());
+        }
+        if (r2) {
+            b.append(";r2=on");
+        }
+        b.append(fullLr ? ";lr=on" : ";lr");
+        return fromTagAndParams(b, ctx).append('>').toString();
+    }
+
+    /** record_route_preset's URI: {@code <sip:preset[;ftag=tag][params];lr>}. */
+    String recordRoutePreset(String preset, MsgContext ctx) {
+        String uri = preset.regionMatches(true, 0, "sip:", 0, 4) ? preset.substring(4) : preset;
+        StringBuilder b = new StringBuilder(64).append("<sip:").append(uri);
+        return fromTagAndParams(b, ctx).append(fullLr ? ";lr=on>" : ";lr>").toString();
+    }
+
+    private StringBuilder fromTagAndParams(StringBuilder b, MsgContext ctx) {
+        if (appendFromtag) {
+            String tag = ctx.msg.fromTag();
+            if (tag != null && !tag.isEmpty()) {
+                b.append(";ftag=").append(tag);
+            }
+        }
+        return b.append(ctx.recordRouteParams);
+    }
+
+    /** Whether two sockets differ in protocol, address or port (rr's enable_double_rr=1 test). */
+    private static boolean differ(SendSocket in, SendSocket out) {
+        return out != null && (out.protocol() != in.protocol() || !out.local().equals(in.local()));
     }
 
     // ---- building what leaves --------------------------------------------------------------------
@@ -449,14 +516,20 @@ public final class Core {
                 e.removeFirstValue(HeaderName.ROUTE);
             }
             if (ctx.recordRoute && !m.methodName().equals("ACK") && !m.methodName().equals("CANCEL")) {
-                SendSocket in = ctx.from.localSocket();
-                SendSocket out = transport.sendSocketFor(to);
-                if (out != null && out.protocol() != in.protocol()) {
-                    // the transport changes: double Record-Route, the outbound one on top (Kamailio's r2=on)
-                    e.addRecordRoute(recordRouteFor(in, ";r2=on" + ctx.recordRouteParams));
-                    e.addRecordRoute(recordRouteFor(out, ";r2=on" + ctx.recordRouteParams));
+                if (ctx.recordRoutePreset != null) {
+                    for (String preset : ctx.recordRoutePreset) { // the first one on top (added values keep their order)
+                        e.addRecordRoute(recordRoutePreset(preset, ctx));
+                    }
                 } else {
-                    e.addRecordRoute(recordRouteFor(in, ctx.recordRouteParams));
+                    SendSocket in = ctx.from.localSocket();
+                    SendSocket out = transport.sendSocketFor(to);
+                    if (doubleRr == 2 || (doubleRr == 1 && differ(in, out))) {
+                        // Kamailio's double Record-Route (r2=on): the outbound one on top, then the inbound one
+                        e.addRecordRoute(recordRouteFor(out != null ? out : in, true, ctx));
+                        e.addRecordRoute(recordRouteFor(in, true, ctx));
+                    } else {
+                        e.addRecordRoute(recordRouteFor(in, false, ctx));
+                    }
                 }
             }
             for (String name : ctx.removed) {

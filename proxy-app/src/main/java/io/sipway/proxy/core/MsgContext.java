@@ -26,6 +26,8 @@ final class MsgContext extends ScriptContext {
     int maxForwards = -1;
     boolean recordRoute;
     String recordRouteParams = "";
+    /** record_route_preset's one or two URIs (null: record_route() builds them from the sockets). */
+    String[] recordRoutePreset;
     int routesToRemove;
     final List<String[]> appended = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
@@ -81,6 +83,7 @@ final class MsgContext extends ScriptContext {
         maxForwards = o.maxForwards;
         recordRoute = o.recordRoute;
         recordRouteParams = o.recordRouteParams;
+        recordRoutePreset = o.recordRoutePreset;
         routesToRemove = o.routesToRemove;
         appended.addAll(o.appended);
         removed.addAll(o.removed);

@@ -7,14 +7,15 @@ import java.util.regex.Pattern;
 
 /**
  * rr (src/modules/rr: rr_mod.c, loose.c, record.c) beyond RuntimeHost's record_route and
- * loose_route: {@code is_direction}, {@code add_rr_param}, {@code check_route_param}.
+ * loose_route: {@code is_direction}, {@code add_rr_param}, {@code check_route_param},
+ * {@code record_route_preset}, {@code remove_record_route}.
  *
  * <p>The "routed parameters" are those of the top Route URI when it names this proxy (loose.c
  * redo_route_params): after loose_route() the Route headers are still in the message Sipway keeps,
  * so the top one is the local route whether or not loose_route() ran.
  *
- * <p>Not implemented: {@code record_route_preset} (MsgContext has no place for a preset
- * Record-Route URI, and Core.branchRequest builds the Record-Route from the sockets).
+ * <p>The Record-Route values themselves are written by Core.branchRequest when the branch goes
+ * out (the outbound socket of a double Record-Route is only known then).
  */
 final class RrModule {
     private RrModule() {
@@ -46,8 +47,27 @@ final class RrModule {
             };
         });
         r.function("record_route_preset", args -> {
-            throw new IllegalArgumentException("is not implemented by Sipway yet (a preset Record-Route URI has no"
-                    + " place in the proxy's per-message state: use record_route())");
+            RuntimeHost.Format first = r.format(args.get(0));
+            RuntimeHost.Format second = args.size() > 1 ? r.format(args.get(1)) : null;
+            return ctx -> {
+                MsgContext m = c(ctx);
+                if (m.recordRoute) {
+                    return -1; // rr: only one Record-Route per request
+                }
+                String one = first.apply(ctx);
+                if (one.isEmpty()) {
+                    return -1;
+                }
+                m.recordRoute = true;
+                m.recordRoutePreset = second == null ? new String[] {one} : new String[] {one, second.apply(ctx)};
+                return 1;
+            };
+        });
+        r.function("remove_record_route", args -> ctx -> {
+            MsgContext m = c(ctx);
+            m.recordRoute = false;
+            m.recordRoutePreset = null;
+            return 1;
         });
     }
 

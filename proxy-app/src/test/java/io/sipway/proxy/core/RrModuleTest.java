@@ -7,10 +7,12 @@ import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipParser;
 import io.sipway.transport.Destination;
 import io.sipway.transport.Protocol;
+import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** rr: is_direction, check_route_param, add_rr_param, and record_route_preset refused. */
+/** rr: is_direction, check_route_param, add_rr_param, the Record-Route values record_route and record_route_preset write. */
 class RrModuleTest {
     private final ModuleHarness h = new ModuleHarness();
 
@@ -69,21 +71,54 @@ class RrModuleTest {
         assertThat(m.recordRouteParams).isEqualTo(";ftag=1928301774;nat=yes");
     }
 
-    @Test
-    void addRrParamAfterRecordRouteReachesTheRelayedRequest() {
-        CompiledScript s = h.load("request_route {\n  record_route();\n  add_rr_param(\";ftag=$ft\");\n}\n");
-        MsgContext m = h.msg("invite-sdp.sip");
+    /** The Record-Route values of the request a script relays (out of the socket it came in on). */
+    private List<String> recordRoutes(String script) {
+        CompiledScript s = h.load(script);
+        MsgContext m = h.msg("invite-sdp.sip"); // From tag 1928301774, received on udp:127.0.0.1:<port>
         h.run(s, m);
-        assertThat(m.recordRoute).isTrue();
-        Destination to = Destination.to(Protocol.UDP, m.from.localSocket().local());
-        byte[] out = h.core.branchRequest(m, m.requestUri(), to).build("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKtest");
-        SipMessage relayed = SipParser.parse(out);
-        assertThat(relayed.header("Record-Route")).endsWith(";lr;ftag=1928301774>");
+        InetSocketAddress at = m.from.localSocket().local();
+        Destination to = Destination.to(Protocol.UDP, at);
+        byte[] bytes = h.core.branchRequest(m, m.requestUri(), to).build("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKtest");
+        return SipParser.parse(bytes).headers("Record-Route");
+    }
+
+    private int port() {
+        return h.msg("invite-sdp.sip").from.localSocket().local().getPort();
+    }
+
+    // The expected values are what Kamailio 5.6.3 writes for the same script (checked side by side).
+
+    @Test
+    void recordRouteWritesTheSocketLrThenTheFromTagThenTheAddedParameters() {
+        assertThat(recordRoutes("request_route {\n  record_route(\";p=v\");\n  add_rr_param(\";q=w\");\n}\n"))
+                .containsExactly("<sip:127.0.0.1:" + port() + ";lr;ftag=1928301774;p=v;q=w>");
     }
 
     @Test
-    void recordRoutePresetIsRefusedWhenTheScriptLoads() {
-        assertThat(h.loadErrors("request_route { record_route_preset(\"sip:proxy.example.com;lr\"); }\n"))
-                .contains("record_route_preset").contains("is not implemented by Sipway yet");
+    void enableFullLrWritesLrOnAndAppendFromtagZeroLeavesTheTagOut() {
+        assertThat(recordRoutes("modparam(\"rr\", \"enable_full_lr\", 1)\nmodparam(\"rr\", \"append_fromtag\", 0)\n"
+                + "request_route { record_route(); }\n"))
+                .containsExactly("<sip:127.0.0.1:" + port() + ";lr=on>");
+    }
+
+    @Test
+    void enableDoubleRrTwoAlwaysWritesTwoRecordRoutes() {
+        // (a change of socket giving two is on the wire in ForwardTest)
+        assertThat(recordRoutes("modparam(\"rr\", \"enable_double_rr\", 2)\nrequest_route { record_route(); }\n"))
+                .containsExactly("<sip:127.0.0.1:" + port() + ";r2=on;lr;ftag=1928301774>",
+                        "<sip:127.0.0.1:" + port() + ";r2=on;lr;ftag=1928301774>");
+    }
+
+    @Test
+    void recordRoutePresetWritesTheGivenUrisFirstOnTop() {
+        assertThat(recordRoutes("request_route { record_route_preset(\"1.2.3.4:5080;foo=bar\", \"sip:5.6.7.8\"); }\n"))
+                .containsExactly("<sip:1.2.3.4:5080;foo=bar;ftag=1928301774;lr>", "<sip:5.6.7.8;ftag=1928301774;lr>");
+        assertThat(recordRoutes("request_route { record_route_preset(\"$rd:5090\"); }\n"))
+                .containsExactly("<sip:example.com:5090;ftag=1928301774;lr>");
+    }
+
+    @Test
+    void removeRecordRouteTakesBackARecordRouteAskedForEarlier() {
+        assertThat(recordRoutes("request_route { record_route(); remove_record_route(); }\n")).isEmpty();
     }
 }

@@ -443,7 +443,7 @@ class TextopsModuleTest {
                 INVITE sip:headers@127.0.0.1:5200 SIP/2.0
                 Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
                 Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-headers;rport=5201;received=127.0.0.1
-                Record-Route: <sip:127.0.0.1:5200;lr>
+                Record-Route: <sip:127.0.0.1:5200;lr;ftag=1928301774>
                 Max-Forwards: 69
                 From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
                 To: <sip:headers@example.com>
