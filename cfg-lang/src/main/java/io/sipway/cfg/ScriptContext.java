@@ -40,6 +40,15 @@ public abstract class ScriptContext {
         return exited;
     }
 
+    /**
+     * From now on this context reads and writes {@code other}'s {@code $var(...)} values: a route run
+     * on a copy of a message (a branch_route on its branch) sees the values the route that made the
+     * copy left, as it would in the one Kamailio process running both.
+     */
+    public final void shareVarsWith(ScriptContext other) {
+        vars = other.vars;
+    }
+
     /** Clears the language state before the context is reused for another run. */
     protected void resetScriptState() {
         returnCode = 1;

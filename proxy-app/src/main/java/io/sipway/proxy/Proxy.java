@@ -118,7 +118,7 @@ public final class Proxy implements AutoCloseable {
         if (autoAliases) {
             core.addAutoAliases(transport.sockets());
         }
-        TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes(core, script));
+        TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes());
         core.attach(transport, tm, script);
         LOG.info("{} loaded: {} module(s), listening on {}", cfg, script.modules().size(), transport.sockets());
         return new Proxy(transport, tm, core);
@@ -198,9 +198,9 @@ public final class Proxy implements AutoCloseable {
         return transport.eventLoops();
     }
 
-    /** Counters by Kamailio's statistic names ("core:rcv_requests", "tm:UAS_transactions", "sipway:malformed_dropped"); 0 when unknown. */
+    /** Counters by Kamailio's statistic names ("core:rcv_requests", "tm:UAS_transactions" or "tmx:UAS_transactions", "sipway:malformed_dropped"); 0 when unknown. */
     public long stat(String name) {
-        return name.startsWith("tm:") ? tm.stat(name) : core.stat(name);
+        return name.startsWith("tm:") || name.startsWith("tmx:") ? tm.stat(name) : core.stat(name);
     }
 
     /**

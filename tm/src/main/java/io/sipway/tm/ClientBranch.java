@@ -18,6 +18,14 @@ final class ClientBranch {
     int finalCode;
     /** The final reply received on this branch, ready to go upstream (top Via removed); null for a local one. */
     byte[] finalReply;
+    /** The final reply as received (its challenges are merged for a 401/407); null for a local one. */
+    SipMessage finalMessage;
+    /** Some reply arrived on this branch (Kamailio's F_RB_REPLIED: t_branch_replied, t_any_replied). */
+    boolean replied;
+    /** The branch ended because its final-response timer fired (F_RB_TIMEOUT: t_branch_timeout, t_any_timeout). */
+    boolean timedOut;
+    /** The final-response timer runs with fr_inv_timer (an INVITE branch got a provisional; Kamailio's F_RB_FR_INV). */
+    boolean onFrInv;
     boolean cancelPending;
     boolean cancelSent;
     long retransmitInterval;

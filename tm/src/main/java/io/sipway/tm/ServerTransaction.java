@@ -28,11 +28,23 @@ public final class ServerTransaction {
     boolean removed;
     /** The script's per-request state (its lumps) when the transaction relayed; opaque to tm. */
     public volatile Object scriptState;
-    /** Set by the script: the route names armed with t_on_failure / t_on_reply; null = none. */
-    public volatile String failureRoute;
-    public volatile String onReplyRoute;
+    /**
+     * Set by the script: the routes armed with t_on_failure / t_on_reply, as handles the
+     * {@link TransactionLayer.Hooks} resolved when the script was loaded; opaque to tm; null = none.
+     */
+    public volatile Object failureRoute;
+    public volatile Object onReplyRoute;
     /** Branches of the current serial leg start here (failure_reply_mode=3 picks the winner among them). */
     int legStart;
+    /** t_set_fr() for this transaction, in ms; 0 = the module's fr_timer / fr_inv_timer. */
+    long frTimeout;
+    long frInvTimeout;
+    /** A 6xx arrived in this leg: the other branches were canceled and no reply goes up before they end. */
+    boolean sixx;
+    /** The branch the failure route runs for (the leg's best reply); null outside a failure route. */
+    ClientBranch picked;
+    /** Counted once as gone to the wait state (tm's "waiting" statistic). */
+    boolean waited;
     Timeout replyRetransmission;
     Timeout cleanup;
 
@@ -66,6 +78,9 @@ public final class ServerTransaction {
 
     /** The best final reply code of the current leg so far ({@code $T_reply_code} in failure_route). */
     public synchronized int bestCode() {
+        if (picked != null) {
+            return picked.finalCode;
+        }
         int best = 0;
         for (int i = legStart; i < branches.size(); i++) {
             int c = branches.get(i).finalCode;
@@ -74,6 +89,36 @@ public final class ServerTransaction {
             }
         }
         return best;
+    }
+
+    /** In failure_route: whether the failed branch ended by its final-response timer ({@code t_branch_timeout()}). */
+    public synchronized boolean pickedTimedOut() {
+        return picked != null && picked.timedOut;
+    }
+
+    /** In failure_route: whether the failed branch received any reply, 100 included ({@code t_branch_replied()}). */
+    public synchronized boolean pickedReplied() {
+        return picked != null && picked.replied;
+    }
+
+    /** Whether any branch of the transaction timed out ({@code t_any_timeout()}). */
+    public synchronized boolean anyTimedOut() {
+        for (ClientBranch b : branches) {
+            if (b.timedOut) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any branch of the transaction received a reply ({@code t_any_replied()}). */
+    public synchronized boolean anyReplied() {
+        for (ClientBranch b : branches) {
+            if (b.replied) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every branch of the current leg got a final reply (or timed out). */

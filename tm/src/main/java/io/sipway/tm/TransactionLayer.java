@@ -47,13 +47,19 @@ public final class TransactionLayer implements AutoCloseable {
     public record Target(Destination to, BranchRequest request) {
     }
 
-    /** The script's part in a transaction (failure_route, onreply_route), called on I/O or timer threads. */
+    /**
+     * The script's part in a transaction (failure_route, onreply_route), called on I/O or timer
+     * threads with the transaction's monitor held. A route is the opaque handle the script stored
+     * in {@link ServerTransaction#failureRoute} or {@link ServerTransaction#onReplyRoute}.
+     */
     public interface Hooks {
         /**
          * The current leg ended with a negative best reply on a transaction armed with a failure
          * route: run it; true when it opened new branches (the reply is then not sent upstream).
+         * {@link ServerTransaction#pickedTimedOut()} and {@link ServerTransaction#pickedReplied()}
+         * tell how the failed branch ended.
          */
-        default boolean onFailure(ServerTransaction st, String route, int code) {
+        default boolean onFailure(ServerTransaction st, Object route, int code) {
             return false;
         }
 
@@ -75,9 +81,14 @@ public final class TransactionLayer implements AutoCloseable {
     private final Map<String, ClientBranch> clients = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong(System.nanoTime() & 0xFFFFFFL);
     private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
-    // held counters: per-transaction events do not look their counter up by name
-    private final LongAdder uasTransactions = counter("tm:UAS_transactions");
-    private final LongAdder uacTransactions = counter("tm:UAC_transactions");
+    // held counters: per-transaction events do not look their counter up by name (Kamailio's t_stats)
+    /** Transactions created (tm.stats "total"/"created", tmx UAS_transactions). */
+    private final LongAdder created = counter("tm:UAS_transactions");
+    /** Transactions tm itself originated (tmx UAC_transactions, tm.stats "total_local"): Sipway has no t_uac, so none. */
+    private final LongAdder local = counter("tm:UAC_transactions");
+    private final LongAdder freed = counter("tm:freed");
+    /** Transactions gone to the wait state (or ended without it): "waiting" and "active" derive from it. */
+    private final LongAdder waiting = new LongAdder();
     private final LongAdder rplReceived = counter("tm:rpl_received");
     private final LongAdder rplSent = counter("tm:rpl_sent");
     private final LongAdder rplGenerated = counter("tm:rpl_generated");
@@ -99,10 +110,37 @@ public final class TransactionLayer implements AutoCloseable {
         this.settings = s;
     }
 
-    /** Kamailio's statistic counters ("tm:UAS_transactions", ...). */
+    /**
+     * Kamailio's statistics by name (KAMAILIO.md 4.5), "tm:" or "tmx:" before it: tmx's
+     * {@code UAS_transactions}, {@code UAC_transactions}, {@code 2xx_transactions}..{@code 6xx_transactions},
+     * {@code inuse_transactions}, {@code active_transactions}, {@code rpl_received}, {@code rpl_absorbed},
+     * {@code rpl_generated}, {@code rpl_relayed}, {@code rpl_sent}; the older tmx names
+     * {@code received_replies}, {@code relayed_replies}, {@code local_replies}; and RPC tm.stats'
+     * {@code current}, {@code waiting}, {@code total}, {@code total_local}, {@code created},
+     * {@code freed}, {@code delayed_free}, {@code 2xx}..{@code 6xx}. 0 for a name it does not know.
+     * Read by name, never called per message.
+     */
     public long stat(String name) {
-        LongAdder a = stats.get(name);
-        return a == null ? 0 : a.sum();
+        String n = name.startsWith("tmx:") ? name.substring(4) : name.startsWith("tm:") ? name.substring(3) : name;
+        long sent = rplSent.sum();
+        long generated = rplGenerated.sum();
+        return switch (n) {
+            case "total", "created" -> created.sum();
+            case "total_local" -> local.sum();
+            case "inuse_transactions", "current" -> created.sum() - freed.sum();
+            case "active_transactions" -> created.sum() - waiting.sum();
+            case "waiting" -> waiting.sum() - freed.sum();
+            case "delayed_free" -> 0;
+            case "rpl_relayed", "relayed_replies" -> sent - generated;
+            case "rpl_absorbed" -> rplReceived.sum() - (sent - generated);
+            case "received_replies" -> rplReceived.sum();
+            case "local_replies" -> generated;
+            case "2xx", "3xx", "4xx", "5xx", "6xx" -> byClass[n.charAt(0) - '0'].sum();
+            default -> {
+                LongAdder a = stats.get("tm:" + n);
+                yield a == null ? 0 : a.sum();
+            }
+        };
     }
 
     private LongAdder counter(String name) {
@@ -152,7 +190,7 @@ public final class TransactionLayer implements AutoCloseable {
                 if (st.lastCode >= 300) {
                     st.acked = true;
                     cancelTimer(st.replyRetransmission);
-                    scheduleCleanup(st, settings.wtTimer());
+                    putOnWait(st);
                     return Check.ACK_ABSORBED;
                 }
             }
@@ -190,7 +228,7 @@ public final class TransactionLayer implements AutoCloseable {
             resendLastReply(old);
             return null;
         }
-        uasTransactions.increment();
+        created.increment();
         // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime)
         st.cleanup = schedule(t -> expire(st), st.invite ? 180 : 32, TimeUnit.SECONDS);
         return st;
@@ -224,9 +262,7 @@ public final class TransactionLayer implements AutoCloseable {
      */
     public int relay(ServerTransaction st, List<Target> targets) {
         synchronized (st) {
-            if (st.invite && settings.autoInv100() && st.lastCode == 0) {
-                reply(st, 100, "trying -- your call is important to us");
-            }
+            sendTrying(st);
             st.legStart = st.branches.size();
             int sent = 0;
             for (Target t : targets) {
@@ -235,6 +271,18 @@ public final class TransactionLayer implements AutoCloseable {
                 }
             }
             return sent;
+        }
+    }
+
+    /**
+     * t_relay's {@code 100 trying -- your call is important to us} for an INVITE that has no reply
+     * yet (auto_inv_100), sent before its branches are built, as Kamailio's t_relay_to does.
+     */
+    public void sendTrying(ServerTransaction st) {
+        synchronized (st) {
+            if (st.invite && settings.autoInv100() && st.lastCode == 0) {
+                reply(st, 100, "trying -- your call is important to us");
+            }
         }
     }
 
@@ -270,20 +318,69 @@ public final class TransactionLayer implements AutoCloseable {
             return false;
         }
         ClientBranch b = new ClientBranch(st, branch, st.request.methodName(), t.to(), bytes, sent);
+        // known before it leaves: a reply can come back on another event loop before send() returns
+        // (it then waits for this transaction's monitor, held here)
+        clients.put(b.key(), b);
         SendStatus status = transport.sender().send(t.to(), bytes);
         if (status != SendStatus.SENT && status != SendStatus.CONNECTING) {
+            clients.remove(b.key(), b);
             LOG.warn("branch to {} not sent: {}", t.to(), status);
             return false;
         }
         st.branches.add(b);
-        clients.put(b.key(), b);
-        uacTransactions.increment();
         if (t.to().protocol() == Protocol.UDP) {
             b.retransmitInterval = settings.t1();
             scheduleRetransmission(b);
         }
-        b.finalResponseTimer = schedule(x -> onFinalResponseTimeout(b), settings.frTimer(), TimeUnit.MILLISECONDS);
+        startFinalResponseTimer(b, frTimer(st));
         return true;
+    }
+
+    private long frTimer(ServerTransaction st) {
+        return st.frTimeout > 0 ? st.frTimeout : settings.frTimer();
+    }
+
+    private long frInvTimer(ServerTransaction st) {
+        return st.frInvTimeout > 0 ? st.frInvTimeout : settings.frInvTimer();
+    }
+
+    private void startFinalResponseTimer(ClientBranch b, long ms) {
+        cancelTimer(b.finalResponseTimer);
+        b.finalResponseTimer = schedule(x -> onFinalResponseTimeout(b), ms, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code t_set_fr(fr_inv_timeout, fr_timeout)} on an existing transaction (ms; 0 keeps the
+     * current value): branches opened from now on use them, and the final-response timer of every
+     * branch still waiting restarts from now with its new value, as Kamailio's change_fr does.
+     */
+    public void setFr(ServerTransaction st, long frInv, long fr) {
+        synchronized (st) {
+            if (frInv > 0) {
+                st.frInvTimeout = frInv;
+            }
+            if (fr > 0) {
+                st.frTimeout = fr;
+            }
+            restartFinalResponseTimers(st, frInv > 0, fr > 0);
+        }
+    }
+
+    /** {@code t_reset_fr()}: back to the module's fr_inv_timer and fr_timer, running timers restarted with them. */
+    public void resetFr(ServerTransaction st) {
+        synchronized (st) {
+            st.frInvTimeout = 0;
+            st.frTimeout = 0;
+            restartFinalResponseTimers(st, true, true);
+        }
+    }
+
+    private void restartFinalResponseTimers(ServerTransaction st, boolean inv, boolean nonInv) {
+        for (ClientBranch b : st.branches) {
+            if (b.finalCode == 0 && !st.removed && (b.onFrInv ? inv : nonInv)) {
+                startFinalResponseTimer(b, b.onFrInv ? frInvTimer(st) : frTimer(st));
+            }
+        }
     }
 
     private void scheduleRetransmission(ClientBranch b) {
@@ -326,6 +423,7 @@ public final class TransactionLayer implements AutoCloseable {
             }
             b.finalCode = 408;
             b.finalReply = null;
+            b.timedOut = true;
             cancelTimer(b.retransmission);
             LOG.debug("branch {} timed out", b.branch);
             branchFinal(st, b);
@@ -365,16 +463,24 @@ public final class TransactionLayer implements AutoCloseable {
             if (st.onReplyRoute != null && !hooks.onReply(st, reply, from)) {
                 return true;
             }
+            b.replied = true;
             if (code < 200) {
                 if (b.finalCode == 0) {
+                    int last = b.provisional;
                     b.provisional = code;
-                    cancelTimer(b.retransmission);
                     if (b.method.equals("INVITE")) {
-                        cancelTimer(b.finalResponseTimer);
-                        b.finalResponseTimer = schedule(x -> onFinalResponseTimeout(b), settings.frInvTimer(), TimeUnit.MILLISECONDS);
+                        cancelTimer(b.retransmission);
+                        // restart_fr_on_each_reply=1: every provisional restarts fr_inv_timer; 0: only the
+                        // first one and a higher one from 180 up (Kamailio's reply_received)
+                        if (settings.restartFrOnEachReply() || last < code && (code >= 180 || last == 0)) {
+                            b.onFrInv = true;
+                            startFinalResponseTimer(b, frInvTimer(st));
+                        }
                         if (b.cancelPending && !b.cancelSent) {
                             sendCancel(b);
                         }
+                    } else {
+                        b.retransmitInterval = settings.t2(); // RFC 3261 17.1.2.2: non-INVITE goes on at T2
                     }
                     if (code > 100 && st.lastCode < 200) {
                         sendUpstream(st, withoutTopVia(reply), code);
@@ -393,80 +499,153 @@ public final class TransactionLayer implements AutoCloseable {
             }
             b.finalCode = code;
             b.finalReply = withoutTopVia(reply);
+            b.finalMessage = reply;
             cancelTimer(b.retransmission);
             cancelTimer(b.finalResponseTimer);
             if (code < 300) {
-                byClass[2].increment();
                 sendUpstream(st, b.finalReply, code);
                 cancelOtherBranches(st, b);
-                scheduleCleanup(st, settings.wtTimer());
+                putOnWait(st);
                 return true;
-            }
-            if (code >= 600) {
-                cancelOtherBranches(st, b);
             }
             branchFinal(st, b);
             return true;
         }
     }
 
-    /** A branch ended negatively (or timed out): when the leg is over, the best reply goes up (or failure_route runs). */
+    /**
+     * A branch ended negatively (or timed out). A 6xx cancels the other branches (RFC 3261 16.7
+     * step 5, Kamailio's T_6xx) but, as in Kamailio, nothing goes up before every branch of the leg
+     * has ended: then the best reply is picked, failure_route runs if armed, and the winner goes up.
+     */
     private void branchFinal(ServerTransaction st, ClientBranch b) {
-        if (st.lastCode >= 200 || !st.allFinal() && b.finalCode < 600) {
+        if (st.lastCode >= 200) {
+            return;
+        }
+        if (b.finalCode >= 600 && !st.sixx) {
+            st.sixx = true;
+            cancelOtherBranches(st, b);
+        }
+        if (!st.allFinal()) {
             return;
         }
         ClientBranch best = null;
         for (int i = st.legStart; i < st.branches.size(); i++) {
             ClientBranch c = st.branches.get(i);
-            if (c.finalCode >= 200 && (best == null || better(c.finalCode, best.finalCode))) {
+            if (c.finalCode >= 200 && (best == null || prio(c) < prio(best))) {
                 best = c;
             }
         }
         if (best == null) {
             return;
         }
+        st.sixx = false; // the failure route may fork again
         if (st.failureRoute != null) {
-            String armed = st.failureRoute;
+            Object armed = st.failureRoute;
             st.failureRoute = null; // a failure route runs once per arming
             int before = st.branches.size();
-            if (hooks.onFailure(st, armed, best.finalCode) && st.branches.size() > before) {
-                return;
+            boolean forked;
+            st.picked = best;
+            try {
+                forked = hooks.onFailure(st, armed, best.finalCode) && st.branches.size() > before;
+            } finally {
+                st.picked = null;
             }
-            if (st.lastCode >= 200) {
-                return; // the failure route replied itself
+            if (forked || st.lastCode >= 200) {
+                return; // a new leg runs, or the failure route replied itself
             }
             LOG.trace("failure route {} opened no branch", armed);
         }
-        byClass[Math.min(6, Math.max(2, best.finalCode / 100))].increment();
-        if (best.finalReply != null) {
-            sendUpstream(st, best.finalReply, best.finalCode);
-            if (st.invite) {
-                retransmitReplyUntilAcked(st);
+        relayBest(st, best);
+    }
+
+    /**
+     * The winner of a leg goes upstream as Kamailio's relay_reply sends it: a local 408 (487 when
+     * canceled) for a branch that timed out; a 503 becomes {@code 500 Service Unavailable}
+     * (remap_503_500, RFC 3261 16.7 step 6); a 401/407 when several branches challenged becomes a
+     * local reply carrying every WWW-Authenticate and Proxy-Authenticate of them
+     * (aggregate_challenges, RFC 3261 16.7 step 7); anything else is relayed as received.
+     */
+    private void relayBest(ServerTransaction st, ClientBranch best) {
+        int code = best.finalCode;
+        if (best.finalMessage == null) {
+            if (st.canceled && st.invite) {
+                reply(st, 487, "Request Terminated");
             } else {
-                scheduleCleanup(st, settings.wtTimer());
+                reply(st, 408, "Request Timeout");
             }
-        } else if (st.canceled && st.invite) {
-            reply(st, 487, "Request Terminated");
+            return;
+        }
+        if (code == 503 && settings.remap503To500()) {
+            localReply(st, 500, "Service Unavailable", null);
+            return;
+        }
+        if ((code == 401 || code == 407) && settings.aggregateChallenges()) {
+            String challenges = challenges(st);
+            if (challenges != null) {
+                localReply(st, code, code == 401 ? "Unauthorized" : "Proxy Authentication Required", challenges);
+                return;
+            }
+        }
+        sendUpstream(st, best.finalReply, code);
+        if (st.invite) {
+            retransmitReplyUntilAcked(st);
         } else {
-            reply(st, 408, "Request Timeout");
+            putOnWait(st);
         }
     }
 
-    /** Kamailio's reply priority: 6xx best, then 2xx, then 3xx, 4xx, 5xx; 401/407 (challenges) before other 4xx; 503 last. */
-    static boolean better(int code, int than) {
-        return rank(code) < rank(than);
+    /**
+     * The WWW-Authenticate and Proxy-Authenticate header lines of every 401 and 407 received in the
+     * current leg, in branch order, as received; null when fewer than two branches challenged (the
+     * one challenge is then relayed as it came).
+     */
+    private static String challenges(ServerTransaction st) {
+        int challenged = 0;
+        StringBuilder lines = new StringBuilder();
+        for (int i = st.legStart; i < st.branches.size(); i++) {
+            ClientBranch c = st.branches.get(i);
+            if (c.finalMessage == null || c.finalCode != 401 && c.finalCode != 407) {
+                continue;
+            }
+            challenged++;
+            SipMessage m = c.finalMessage;
+            for (int h = 0; h < m.headerCount(); h++) {
+                HeaderName type = m.headerType(h);
+                if (type == HeaderName.WWW_AUTHENTICATE || type == HeaderName.PROXY_AUTHENTICATE) {
+                    lines.append(m.headerName(h)).append(": ").append(m.headerValue(h)).append("\r\n");
+                }
+            }
+        }
+        return challenged > 1 ? lines.toString() : null;
     }
 
-    private static int rank(int code) {
+    /**
+     * Kamailio's reply priority (t_reply.c get_prio); the lowest wins, the first branch on a tie:
+     * 2xx {@code xx}, 6xx {@code 1000+xx}, 3xx {@code 3000+xx}, 4xx {@code 4000+k} where k is xx for
+     * the replies a caller can act on (401, 407, 415, 420, 484) and 100+xx for the others, 5xx
+     * {@code 5000+xx}, any other class {@code 10000+code}.
+     */
+    static int prio(int code) {
         int cls = code / 100;
-        int r = switch (cls) {
-            case 6 -> 0;
-            case 2 -> 1;
-            case 3 -> 2;
-            case 4 -> code == 401 || code == 407 ? 3 : code == 408 ? 5 : 4;
-            default -> code == 503 ? 7 : 6;
+        int xx = code % 100;
+        return switch (cls) {
+            case 2 -> xx;
+            case 3 -> 3000 + xx;
+            case 4 -> 4000 + (xx == 1 || xx == 7 || xx == 15 || xx == 20 || xx == 84 ? xx : 100 + xx);
+            case 5 -> 5000 + xx;
+            case 6 -> 1000 + xx;
+            default -> 10000 + code;
         };
-        return r * 1000 + code % 100;
+    }
+
+    /** The priority of a branch's final reply; a local one (timeout) is penalised by faked_reply_prio. */
+    private int prio(ClientBranch c) {
+        return prio(c.finalCode) + (c.finalMessage == null ? settings.fakedReplyPrio() : 0);
+    }
+
+    static boolean better(int code, int than) {
+        return prio(code) < prio(than);
     }
 
     private byte[] withoutTopVia(SipMessage reply) {
@@ -476,6 +655,9 @@ public final class TransactionLayer implements AutoCloseable {
     }
 
     private void sendUpstream(ServerTransaction st, byte[] reply, int code) {
+        if (code >= 200 && st.lastCode < 200) {
+            byClass[Math.min(6, code / 100)].increment(); // tmx 2xx_transactions..6xx_transactions
+        }
         if (code >= 200 || st.lastCode < 200) {
             st.lastReply = reply;
             st.lastCode = Math.max(st.lastCode, code);
@@ -486,18 +668,23 @@ public final class TransactionLayer implements AutoCloseable {
 
     /** {@code t_reply()} and tm's own replies (100, 408, 487, 477...). */
     public void reply(ServerTransaction st, int code, String reason) {
+        localReply(st, code, reason, null);
+    }
+
+    /** A reply tm writes from the request, with {@code extra} header lines (or null). */
+    private void localReply(ServerTransaction st, int code, String reason, String extra) {
         synchronized (st) {
             if (st.lastCode >= 200 && code >= 200) {
                 return; // a final reply was already sent
             }
-            byte[] bytes = Replies.build(st.request, code, reason, st.toTag, settings.server(), null);
+            byte[] bytes = Replies.build(st.request, code, reason, st.toTag, settings.server(), extra);
             rplGenerated.increment();
             sendUpstream(st, bytes, code);
             if (code >= 200) {
                 if (code >= 300 && st.invite) {
                     retransmitReplyUntilAcked(st);
                 } else {
-                    scheduleCleanup(st, settings.wtTimer());
+                    putOnWait(st);
                 }
                 cancelOtherBranches(st, null);
             }
@@ -506,11 +693,11 @@ public final class TransactionLayer implements AutoCloseable {
 
     private void retransmitReplyUntilAcked(ServerTransaction st) {
         if (st.from.protocol() != Protocol.UDP) {
-            scheduleCleanup(st, settings.frTimer());
+            scheduleCleanup(st, frTimer(st));
             return;
         }
         long[] interval = {settings.t1()};
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.frTimer());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(frTimer(st));
         Runnable[] again = new Runnable[1];
         again[0] = () -> st.replyRetransmission = schedule(t -> {
             synchronized (st) {
@@ -537,6 +724,13 @@ public final class TransactionLayer implements AutoCloseable {
      */
     public void cancel(ServerTransaction st, SipMessage cancel, Destination replyTo) {
         transport.sender().send(replyTo, Replies.build(cancel, 200, "canceling", st.toTag, settings.server(), null));
+        // Kamailio answers the CANCEL through a transaction of its own: counted as one, done at once
+        created.increment();
+        rplGenerated.increment();
+        rplSent.increment();
+        byClass[2].increment();
+        waiting.increment();
+        freed.increment();
         synchronized (st) {
             st.canceled = true;
             for (ClientBranch b : st.branches) {
@@ -620,6 +814,15 @@ public final class TransactionLayer implements AutoCloseable {
 
     // ---- cleanup -------------------------------------------------------------------------------
 
+    /** The transaction is complete: it lingers wt_timer for retransmissions, then goes. */
+    private void putOnWait(ServerTransaction st) {
+        if (!st.waited) {
+            st.waited = true;
+            waiting.increment();
+        }
+        scheduleCleanup(st, settings.wtTimer());
+    }
+
     private void scheduleCleanup(ServerTransaction st, long afterMs) {
         cancelTimer(st.cleanup);
         st.cleanup = schedule(t -> remove(st), Math.max(1, afterMs), TimeUnit.MILLISECONDS);
@@ -627,7 +830,15 @@ public final class TransactionLayer implements AutoCloseable {
 
     private void remove(ServerTransaction st) {
         synchronized (st) {
+            if (st.removed) {
+                return;
+            }
             st.removed = true;
+            if (!st.waited) {
+                st.waited = true;
+                waiting.increment();
+            }
+            freed.increment();
             cancelTimer(st.replyRetransmission);
             for (ClientBranch b : st.branches) {
                 cancelTimer(b.retransmission);

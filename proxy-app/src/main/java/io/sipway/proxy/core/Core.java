@@ -56,6 +56,8 @@ public final class Core {
     private String userAgent = "Sipway";
     /** The bound listeners, taken once at attach: isMyself runs per in-dialog request. */
     private List<SendSocket> listeners = List.of();
+    /** The routes functions armed by name (t_on_failure, t_on_branch, t_on_reply), resolved at attach. */
+    private final Map<String, RouteRef> armedRoutes = new ConcurrentHashMap<>();
     private static final java.util.regex.Pattern EMPTY_RPORT = java.util.regex.Pattern.compile(";\\s*rport(?=\\s*(;|$))");
     String server = "Sipway";
 
@@ -68,6 +70,22 @@ public final class Core {
         this.replyRoute = script.entry(Ast.RouteType.REPLY, null);
         recordRouteSettings((int) modparam(script, "rr", "enable_double_rr", 1),
                 modparam(script, "rr", "append_fromtag", 1) != 0, modparam(script, "rr", "enable_full_lr", 0) != 0);
+        for (RouteRef r : armedRoutes.values()) {
+            r.resolve(script);
+        }
+    }
+
+    /**
+     * The handle on {@code type[name]} for a function's binder (load time); the route itself is
+     * bound when the script is attached. One handle per route, whoever asks.
+     */
+    RouteRef route(Ast.RouteType type, String name) {
+        RouteRef r = armedRoutes.computeIfAbsent(type.keyword + "[" + name + "]", k -> new RouteRef(type, name));
+        CompiledScript attached = script;
+        if (attached != null) {
+            r.resolve(attached);
+        }
+        return r;
     }
 
     /** An integer modparam's value (the last one written wins), or the module's default. */
@@ -632,6 +650,21 @@ public final class Core {
         return 1;
     }
 
+    /**
+     * The transaction of the request in {@code ctx}, created now if need be (t_newtran, t_reply,
+     * t_relay), with what {@code t_set_fr} asked for before it existed; null for a retransmission
+     * (the last reply has been resent).
+     */
+    ServerTransaction transaction(MsgContext ctx) {
+        if (ctx.st == null) {
+            ctx.st = tm.create(ctx.msg, ctx.from, ctx.replyTo);
+            if (ctx.st != null && (ctx.frInvTimeout > 0 || ctx.frTimeout > 0)) {
+                tm.setFr(ctx.st, ctx.frInvTimeout, ctx.frTimeout);
+            }
+        }
+        return ctx.st;
+    }
+
     /** t_relay(): the branches of the request in {@code ctx}, through its transaction. */
     long relay(MsgContext ctx) {
         SipMessage m = ctx.msg;
@@ -644,38 +677,39 @@ public final class Core {
             }
         }
         String ruri = ctx.requestUri();
-        String next = ctx.du != null ? ctx.du : ruri;
-        Destination main = destinationFor(ctx, next);
         if (method.equals("ACK") || method.equals("CANCEL")) {
+            Destination main = destinationFor(ctx, ctx.du != null ? ctx.du : ruri);
             if (main == null) {
                 return -478;
             }
             fwdRequests.increment();
             return tm.forwardStateless(new TransactionLayer.Target(main, branchRequest(ctx, ruri, main))) ? 1 : -477;
         }
-        if (ctx.st == null) {
-            ctx.st = tm.create(m, ctx.from, ctx.replyTo);
-            if (ctx.st == null) {
-                return 1; // a retransmission: the last reply went again
-            }
+        if (ctx.st == null && transaction(ctx) == null) {
+            return 1; // a retransmission: the last reply went again
         }
         ctx.st.failureRoute = ctx.failureRoute;
         ctx.st.onReplyRoute = ctx.onReplyRoute;
         if (ctx.st.scriptState == null) {
             ctx.st.scriptState = ctx; // failure_route starts from the request as request_route left it
         }
+        tm.sendTrying(ctx.st); // before the branches are built: DNS or a branch_route may take a while
+        // t_on_branch arms one t_relay: a failure_route that forks again arms it anew (Kamailio resets it)
+        CompiledScript.Entry onBranch = ctx.branchRoute == null ? null : ctx.branchRoute.entry();
+        ctx.branchRoute = null;
         List<TransactionLayer.Target> targets = new ArrayList<>();
-        if (main != null) {
-            targets.add(new TransactionLayer.Target(main, branchRequest(ctx, ruri, main)));
-        }
+        int dropped = addBranch(ctx, onBranch, ruri, ctx.du, targets);
         for (String b : ctx.branches) {
-            Destination d = destinationFor(ctx, b);
-            if (d != null) {
-                targets.add(new TransactionLayer.Target(d, branchRequest(ctx, b, d)));
-            }
+            dropped += addBranch(ctx, onBranch, b, null, targets);
         }
         ctx.branches.clear();
         if (targets.isEmpty()) {
+            if (dropped > 0) {
+                // every branch dropped in branch_route: Kamailio's E_CFG, answered 500 when the script ends
+                ctx.delayedError = 500;
+                ctx.delayedReason = "I'm terribly sorry, server error occurred (6/TM)";
+                return -6;
+            }
             ctx.delayedError = 478;
             ctx.delayedReason = "Unresolvable destination (478/SL)";
             return -478;
@@ -688,5 +722,38 @@ public final class Core {
         }
         fwdRequests.increment();
         return 1;
+    }
+
+    /**
+     * One branch of a t_relay to {@code uri} (next hop {@code du}, or the URI). With a branch_route
+     * armed, it runs first on a copy of the request state made for this branch alone: its changes
+     * to {@code $ru}, {@code $du}, {@code $fs} and headers stay with the branch, and {@code drop}
+     * cancels it. Returns 1 when the branch was dropped, else 0 (an unresolvable one is skipped).
+     */
+    private int addBranch(MsgContext ctx, CompiledScript.Entry onBranch, String uri, String du,
+                          List<TransactionLayer.Target> targets) {
+        MsgContext b = ctx;
+        if (onBranch != null) {
+            b = new MsgContext(ctx.msg, ctx.from);
+            b.inheritChanges(ctx);
+            b.shareVarsWith(ctx);
+            b.ruri = uri;
+            b.du = du;
+            b.st = ctx.st;
+            b.replyTo = ctx.replyTo;
+            b.failureRoute = ctx.failureRoute;
+            b.onReplyRoute = ctx.onReplyRoute;
+            onBranch.run(b);
+            if (b.dropped()) {
+                return 1;
+            }
+            uri = b.requestUri();
+            du = b.du;
+        }
+        Destination d = destinationFor(b, du != null ? du : uri);
+        if (d != null) {
+            targets.add(new TransactionLayer.Target(d, branchRequest(b, uri, d)));
+        }
+        return 0;
     }
 }

@@ -1,6 +1,5 @@
 package io.sipway.proxy.core;
 
-import io.sipway.cfg.Ast;
 import io.sipway.cfg.CompiledScript;
 import io.sipway.sip.SipMessage;
 import io.sipway.tm.ServerTransaction;
@@ -10,19 +9,12 @@ import io.sipway.transport.ReceiveInfo;
 /**
  * tm's hooks into the script: failure_route[NAME] on a negative leg (serial forking with t_relay),
  * onreply_route[NAME] for the replies of a transaction that armed it ({@code drop} discards the reply).
+ * The routes come as the {@link RouteRef}s the arming functions bound at load time.
  */
 public final class FailureRoutes implements TransactionLayer.Hooks {
-    private final Core core;
-    private final CompiledScript script;
-
-    public FailureRoutes(Core core, CompiledScript script) {
-        this.core = core;
-        this.script = script;
-    }
-
     @Override
-    public boolean onFailure(ServerTransaction st, String route, int code) {
-        CompiledScript.Entry entry = script.entry(Ast.RouteType.FAILURE, route);
+    public boolean onFailure(ServerTransaction st, Object route, int code) {
+        CompiledScript.Entry entry = ((RouteRef) route).entry();
         if (entry == null) {
             return false;
         }
@@ -32,13 +24,15 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
         }
         ctx.st = st;
         ctx.replyTo = st.replyTo();
+        ctx.branchTimedOut = st.pickedTimedOut();
+        ctx.branchReplied = st.pickedReplied();
         entry.run(ctx);
         return true;
     }
 
     @Override
     public boolean onReply(ServerTransaction st, SipMessage reply, ReceiveInfo from) {
-        CompiledScript.Entry entry = script.entry(Ast.RouteType.ONREPLY, st.onReplyRoute);
+        CompiledScript.Entry entry = ((RouteRef) st.onReplyRoute).entry();
         if (entry == null) {
             return true;
         }

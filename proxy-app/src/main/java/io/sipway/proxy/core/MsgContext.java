@@ -38,8 +38,6 @@ final class MsgContext extends ScriptContext {
     private Xavps avps;
     private Xavps xavps;
     ServerTransaction st;
-    String failureRoute;
-    String onReplyRoute;
     /** t_relay could not send any branch: tm answers with this code when the script ends (477...). */
     int delayedError;
     String delayedReason;
@@ -47,6 +45,17 @@ final class MsgContext extends ScriptContext {
     Destination replyTo;
     /** For reply routes and failure routes: the reply being handled. */
     SipMessage reply;
+    /** t_on_failure, t_on_reply: the routes armed for the transaction; null = none. */
+    RouteRef failureRoute;
+    RouteRef onReplyRoute;
+    /** t_on_branch: the branch_route run for each branch of the next t_relay only (not inherited); null = none. */
+    RouteRef branchRoute;
+    /** t_set_fr before the transaction exists, applied when it is created (ms; 0 = the module's value). */
+    long frInvTimeout;
+    long frTimeout;
+    /** In failure_route: how the failed branch ended (Kamailio's FL_TIMEOUT, FL_REPLIED on the faked request). */
+    boolean branchTimedOut;
+    boolean branchReplied;
 
     MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;

@@ -228,48 +228,78 @@ public final class RuntimeHost implements ScriptHost {
                 case FOUND_FOR_CANCEL -> 1;
             };
         });
-        fn("t_newtran", args -> ctx -> {
-            MsgContext m = c(ctx);
-            if (m.st != null) {
-                return 1;
-            }
-            m.st = core.tm().create(m.msg, m.from, m.replyTo);
-            return m.st == null ? 0 : 1;
-        });
+        fn("t_newtran", args -> ctx -> core.transaction(c(ctx)) == null ? 0 : 1);
         fn("t_relay", args -> ctx -> core.relay(c(ctx)));
         fn("t_reply", args -> {
             Format code = format(args.get(0));
             Format reason = format(args.get(1));
             return ctx -> {
                 MsgContext m = c(ctx);
-                if (m.st == null) {
-                    m.st = core.tm().create(m.msg, m.from, m.replyTo);
-                    if (m.st == null) {
-                        return 0;
-                    }
+                if (core.transaction(m) == null) {
+                    return 0;
                 }
                 core.tm().reply(m.st, (int) num(code.apply(ctx)), reason.apply(ctx));
                 return 1;
             };
         });
+        // the t_on_* functions take their route's handle once, here; arming it per message is a store
         fn("t_on_failure", args -> {
-            String route = args.get(0).constantString();
+            RouteRef route = armed(Ast.RouteType.FAILURE, args.get(0));
             return ctx -> {
                 MsgContext m = c(ctx);
-                m.failureRoute = route.equals("0") ? null : route;
+                m.failureRoute = route;
                 if (m.st != null) {
-                    m.st.failureRoute = m.failureRoute;
+                    m.st.failureRoute = route;
                 }
                 return 1;
             };
         });
         fn("t_on_reply", args -> {
-            String route = args.get(0).constantString();
+            RouteRef route = armed(Ast.RouteType.ONREPLY, args.get(0));
             return ctx -> {
-                c(ctx).onReplyRoute = route.equals("0") ? null : route;
+                c(ctx).onReplyRoute = route;
                 return 1;
             };
         });
+        fn("t_on_branch", args -> {
+            RouteRef route = armed(Ast.RouteType.BRANCH, args.get(0));
+            return ctx -> {
+                c(ctx).branchRoute = route;
+                return 1;
+            };
+        });
+        fn("t_set_fr", args -> {
+            Millis inv = millis(args.get(0));
+            Millis nonInv = args.size() > 1 ? millis(args.get(1)) : ctx -> 0;
+            return ctx -> {
+                MsgContext m = c(ctx);
+                long i = inv.get(ctx);
+                long n = nonInv.get(ctx);
+                if (m.st != null) {
+                    core.tm().setFr(m.st, i, n); // this transaction, its running branches too
+                } else {
+                    // for the transaction t_relay (or t_newtran) creates; 0 keeps the module's value
+                    m.frInvTimeout = i > 0 ? i : m.frInvTimeout;
+                    m.frTimeout = n > 0 ? n : m.frTimeout;
+                }
+                return 1;
+            };
+        });
+        fn("t_reset_fr", args -> ctx -> {
+            MsgContext m = c(ctx);
+            if (m.st != null) {
+                core.tm().resetFr(m.st);
+            } else {
+                m.frInvTimeout = 0;
+                m.frTimeout = 0;
+            }
+            return 1;
+        });
+        // failure_route: how the failed branch ended; elsewhere false, as in Kamailio
+        fn("t_branch_timeout", args -> ctx -> c(ctx).branchTimedOut ? 1 : -1);
+        fn("t_branch_replied", args -> ctx -> c(ctx).branchReplied ? 1 : -1);
+        fn("t_any_timeout", args -> ctx -> c(ctx).st != null && c(ctx).st.anyTimedOut() ? 1 : -1);
+        fn("t_any_replied", args -> ctx -> c(ctx).st != null && c(ctx).st.anyReplied() ? 1 : -1);
         for (String proto : new String[] {"udp", "tcp", "tls"}) {
             fn("t_relay_to_" + proto, args -> {
                 Format host = args.isEmpty() ? null : format(args.get(0));
@@ -358,6 +388,28 @@ public final class RuntimeHost implements ScriptHost {
                 };
             });
         }
+    }
+
+    /** The route a t_on_* call names ({@code "0"}: none), its handle taken at load time. */
+    private RouteRef armed(Ast.RouteType type, Arg name) {
+        String n = name.constantString();
+        return n.equals("0") ? null : core.route(type, n);
+    }
+
+    /** A time argument in ms: a constant read once, or a pseudo-variable read per call. */
+    private interface Millis {
+        long get(ScriptContext ctx);
+    }
+
+    private static Millis millis(Arg a) {
+        if (a.isConstant()) {
+            long v = a.constant() instanceof Long n ? n : num(a.constantString());
+            return ctx -> v;
+        }
+        return ctx -> {
+            Object v = a.get(ctx);
+            return v instanceof Long n ? n : v == null ? 0 : num(v.toString());
+        };
     }
 
     /** rr's loose_route(): drops the Route entries that name us, the next Route (if any) becomes $du. */

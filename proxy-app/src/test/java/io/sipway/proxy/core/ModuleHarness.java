@@ -108,7 +108,7 @@ final class ModuleHarness implements AutoCloseable {
         if (tm != null) {
             tm.close();
         }
-        tm = new TransactionLayer(transport, TmSettings.defaults(), new FailureRoutes(core, r.script()));
+        tm = new TransactionLayer(transport, TmSettings.defaults(), new FailureRoutes());
         core.attach(transport, tm, r.script());
         return r.script();
     }

@@ -1,0 +1,143 @@
+package io.sipway.proxy.tm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipway.sip.SipMessage;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Which reply goes up when an INVITE forks to three callees (src/test/resources/tm/fork3.cfg), as
+ * Kamailio's tm picks it (KAMAILIO.md 4.4): the lowest class wins, 401/407 rank before other 4xx
+ * and their challenges are merged, a 6xx cancels the other branches, a 503 goes up as 500.
+ */
+@DisplayName("tm picks the reply a forked INVITE ends with")
+@Timeout(20)
+class ReplySelectionTest {
+    private static final Duration WAIT = Duration.ofSeconds(3);
+    private LoopbackProxy proxy;
+    private SipPeer caller;
+    private SipPeer a;
+    private SipPeer b;
+    private SipPeer c;
+    private SipMessage toA;
+    private SipMessage toB;
+    private SipMessage toC;
+
+    @BeforeEach
+    void start() throws Exception {
+        proxy = LoopbackProxy.start("fork3.cfg", 5250, 5251, 5252, 5253, 5254);
+        caller = proxy.peer(5251);
+        a = proxy.peer(5252);
+        b = proxy.peer(5253);
+        c = proxy.peer(5254);
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+    }
+
+    private void call(String branch) {
+        caller.send(caller.invite("anyone", branch));
+        toA = a.nextRequest("INVITE", WAIT);
+        toB = b.nextRequest("INVITE", WAIT);
+        toC = c.nextRequest("INVITE", WAIT);
+    }
+
+    @Test
+    @DisplayName("486, 302, 503: the 3xx goes up as the callee sent it, and every negative reply is ACKed")
+    void lowestClassWins() {
+        call("z9hG4bK-sel-class");
+        a.answer(toA, 486, "Busy Here");
+        b.answer(toB, 302, "Moved Temporarily", "Contact: <sip:elsewhere@127.0.0.1:5999>");
+        c.answer(toC, 503, "Service Unavailable");
+
+        SipMessage up = caller.nextFinal(WAIT);
+        assertThat(up.statusCode()).isEqualTo(302);
+        assertThat(up.header("Contact")).isEqualTo("<sip:elsewhere@127.0.0.1:5999>");
+        assertThat(up.toTag()).isEqualTo("uas-5253");
+        assertThat(up.vias()).hasSize(1);
+        for (SipPeer callee : new SipPeer[] {a, b, c}) {
+            assertThat(callee.nextRequest("ACK", WAIT).methodName()).isEqualTo("ACK");
+        }
+    }
+
+    @Test
+    @DisplayName("404, 407, 401: a challenge beats other 4xx, and the 401 that goes up carries every branch's challenge")
+    void challengesAreMerged() {
+        call("z9hG4bK-sel-auth");
+        a.answer(toA, 404, "Not Found");
+        b.answer(toB, 407, "Proxy Authentication Required", "Proxy-Authenticate: Digest realm=\"b.example\", nonce=\"nb\"");
+        c.answer(toC, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"c.example\", nonce=\"nc1\"",
+                "WWW-Authenticate: Digest realm=\"c.example\", nonce=\"nc2\", algorithm=SHA-256", "X-Only-From-C: yes");
+
+        SipMessage up = caller.nextFinal(WAIT);
+        assertThat(up.statusCode()).as("401 ranks before 407").isEqualTo(401);
+        assertThat(up.reasonPhrase()).isEqualTo("Unauthorized");
+        assertThat(up.headers("Proxy-Authenticate")).containsExactly("Digest realm=\"b.example\", nonce=\"nb\"");
+        assertThat(up.headers("WWW-Authenticate")).containsExactly("Digest realm=\"c.example\", nonce=\"nc1\"",
+                "Digest realm=\"c.example\", nonce=\"nc2\", algorithm=SHA-256");
+        assertThat(up.headers("X-Only-From-C")).as("a reply tm writes itself, not c's").isEmpty();
+        assertThat(up.toTag()).as("the proxy's own tag").isNotNull().isNotEqualTo("uas-5254");
+        assertThat(up.callId()).isEqualTo("z9hG4bK-sel-auth@tm.sipway.test");
+        assertThat(up.topVia().branch()).isEqualTo("z9hG4bK-sel-auth");
+    }
+
+    @Test
+    @DisplayName("one challenge among other failures goes up exactly as the callee sent it")
+    void aSingleChallengeIsRelayed() {
+        call("z9hG4bK-sel-one");
+        a.answer(toA, 486, "Busy Here");
+        b.answer(toB, 401, "Who Are You", "WWW-Authenticate: Digest realm=\"b.example\", nonce=\"nb\"", "X-From-B: yes");
+        c.answer(toC, 404, "Not Found");
+
+        SipMessage up = caller.nextFinal(WAIT);
+        assertThat(up.statusCode()).isEqualTo(401);
+        assertThat(up.reasonPhrase()).isEqualTo("Who Are You");
+        assertThat(up.headers("X-From-B")).containsExactly("yes");
+        assertThat(up.toTag()).isEqualTo("uas-5253");
+    }
+
+    @Test
+    @DisplayName("a 6xx cancels the ringing branches; it goes up once their 487s are in")
+    void sixxEndsForking() {
+        call("z9hG4bK-sel-6xx");
+        b.answer(toB, 180, "Ringing");
+        c.answer(toC, 180, "Ringing");
+        assertThat(caller.next(WAIT).statusCode()).isEqualTo(100);
+        assertThat(caller.next(WAIT).statusCode()).isEqualTo(180);
+        a.answer(toA, 603, "Decline");
+
+        SipMessage cancelB = b.nextRequest("CANCEL", WAIT);
+        SipMessage cancelC = c.nextRequest("CANCEL", WAIT);
+        assertThat(cancelB.topVia().branch()).isEqualTo(toB.topVia().branch());
+        assertThat(cancelC.topVia().branch()).isEqualTo(toC.topVia().branch());
+        caller.silentFor(Duration.ofMillis(300)); // nothing final while branches are still open
+
+        for (SipPeer callee : new SipPeer[] {b, c}) {
+            callee.answer(callee == b ? cancelB : cancelC, 200, "OK");
+            callee.answer(callee == b ? toB : toC, 487, "Request Terminated");
+        }
+        SipMessage up = caller.nextFinal(WAIT);
+        assertThat(up.statusCode()).as("6xx ranks before 487").isEqualTo(603);
+        assertThat(up.reasonPhrase()).isEqualTo("Decline");
+    }
+
+    @Test
+    @DisplayName("a 503 that wins goes up as 500 (remap_503_500, RFC 3261 16.7)")
+    void serviceUnavailableBecomes500() {
+        call("z9hG4bK-sel-503");
+        a.answer(toA, 503, "Service Unavailable");
+        b.answer(toB, 503, "Service Unavailable");
+        c.answer(toC, 503, "Service Unavailable");
+
+        SipMessage up = caller.nextFinal(WAIT);
+        assertThat(up.statusCode()).isEqualTo(500);
+        assertThat(up.reasonPhrase()).isEqualTo("Service Unavailable");
+    }
+}
