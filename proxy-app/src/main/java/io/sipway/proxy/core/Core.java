@@ -412,7 +412,7 @@ public final class Core {
         if (ctx.forcedSocket != null) {
             d = d.withForcedSocket(ctx.forcedSocket);
         }
-        return d;
+        return ctx.forwardNoConnect ? d.withNoConnect() : d;
     }
 
     /** Whether host:port names one of our listeners or an alias (port 0: the default port; -1: any port). */
@@ -743,6 +743,7 @@ public final class Core {
             b.replyTo = ctx.replyTo;
             b.failureRoute = ctx.failureRoute;
             b.onReplyRoute = ctx.onReplyRoute;
+            b.branchIndex = tm.branchCodes(ctx.st).size() + targets.size();
             onBranch.run(b);
             if (b.dropped()) {
                 return 1;

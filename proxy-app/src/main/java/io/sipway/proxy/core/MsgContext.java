@@ -22,6 +22,12 @@ final class MsgContext extends ScriptContext {
     String ruri;
     SendSocket forcedSocket;
     long flags;
+    /** Branch flags of branch 0 (setbflag/isbflagset). */
+    long bflags;
+    /** set_forward_no_connect(): the request may only leave on an existing connection. */
+    boolean forwardNoConnect;
+    /** In branch_route: the index the branch gets ($T_branch_idx). */
+    int branchIndex;
     boolean forceRport;
     int maxForwards = -1;
     boolean recordRoute;
@@ -88,6 +94,8 @@ final class MsgContext extends ScriptContext {
         ruri = o.ruri;
         forcedSocket = o.forcedSocket;
         flags = o.flags;
+        bflags = o.bflags;
+        forwardNoConnect = o.forwardNoConnect;
         forceRport = o.forceRport;
         maxForwards = o.maxForwards;
         recordRoute = o.recordRoute;

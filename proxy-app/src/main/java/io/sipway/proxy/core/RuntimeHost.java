@@ -180,18 +180,6 @@ public final class RuntimeHost implements ScriptHost {
                 return -1;
             };
         });
-        fn("append_hf", args -> {
-            Format text = format(args.get(0));
-            return ctx -> {
-                String line = text.apply(ctx);
-                int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    return -1;
-                }
-                c(ctx).appended.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
-                return 1;
-            };
-        });
         fn("remove_hf", args -> {
             String name = args.get(0).constantString();
             return ctx -> {
@@ -348,6 +336,62 @@ public final class RuntimeHost implements ScriptHost {
         fn("isflagset", args -> {
             long bit = 1L << num(args.get(0).constantString());
             return ctx -> (c(ctx).flags & bit) != 0 ? 1 : -1;
+        });
+        // branch flags: those of branch 0, the request's own (append_branch branches start without)
+        for (String[] f : new String[][] {{"setbflag", "set"}, {"resetbflag", "reset"}, {"isbflagset", "is"}}) {
+            fn(f[0], args -> {
+                long bit = 1L << num(args.get(0).constantString());
+                Arg branch = args.size() > 1 ? args.get(1) : null;
+                return ctx -> {
+                    MsgContext m = c(ctx);
+                    if (branch != null && num(str(branch, ctx)) != 0) {
+                        return -1; // only branch 0 keeps flags in Sipway
+                    }
+                    switch (f[1]) {
+                        case "set" -> m.bflags |= bit;
+                        case "reset" -> m.bflags &= ~bit;
+                        default -> {
+                            return (m.bflags & bit) != 0 ? 1 : -1;
+                        }
+                    }
+                    return 1;
+                };
+            });
+        }
+        // tm: whether a route is armed; whether a transaction for the request exists already
+        fn("t_is_set", args -> {
+            String target = args.get(0).constantString();
+            if (!List.of("branch_route", "failure_route", "onreply_route").contains(target)) {
+                throw new FunctionSpec.BadArgument(args.get(0), "is branch_route, failure_route or onreply_route, not '" + target + "'");
+            }
+            return ctx -> {
+                MsgContext m = c(ctx);
+                boolean set = switch (target) {
+                    case "branch_route" -> m.branchRoute != null;
+                    case "failure_route" -> m.failureRoute != null || (m.st != null && m.st.failureRoute != null);
+                    default -> m.onReplyRoute != null || (m.st != null && m.st.onReplyRoute != null);
+                };
+                return set ? 1 : -1;
+            };
+        });
+        fn("t_precheck_trans", args -> ctx -> {
+            MsgContext m = c(ctx);
+            return m.msg.isRequest() && core.tm().find(m.msg) != null ? 1 : -1;
+        });
+        // core: stream connections a reply or a forwarded request may not open, or closes after sending
+        fn("set_reply_no_connect", args -> ctx -> {
+            MsgContext m = c(ctx);
+            m.replyTo = m.replyTo == null ? null : m.replyTo.withNoConnect();
+            return 1;
+        });
+        fn("set_reply_close", args -> ctx -> {
+            MsgContext m = c(ctx);
+            m.replyTo = m.replyTo == null ? null : m.replyTo.withCloseAfterSend();
+            return 1;
+        });
+        fn("set_forward_no_connect", args -> ctx -> {
+            c(ctx).forwardNoConnect = true;
+            return 1;
         });
         fn("force_rport", args -> ctx -> {
             c(ctx).forceRport = true;
@@ -547,6 +591,7 @@ public final class RuntimeHost implements ScriptHost {
     }
 
     private void pseudoVariables() {
+        pv("T_branch_idx", m -> (long) m.branchIndex); // 0 outside branch_route, as Kamailio
         pv("rm", m -> m.msg.isRequest() ? m.msg.methodName() : m.msg.cseq().methodName());
         pv("rU", m -> uriPart(m.requestUri(), SipUri::user));
         pv("rd", m -> uriPart(m.requestUri(), SipUri::host));

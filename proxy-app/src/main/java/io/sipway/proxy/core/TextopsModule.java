@@ -207,7 +207,48 @@ final class TextopsModule {
 
     // ---- rewriting the message text --------------------------------------------------------------
 
+    /**
+     * append_hf(txt): the header goes after the others when the request leaves (a header edit, as
+     * the proxy's own). append_hf(txt, hdr): right after the first header named hdr, or after the
+     * last header when there is none (a text edit, like insert_hf).
+     */
+    private static void registerAppendHf(RuntimeHost.Registry r) {
+        r.function("append_hf", args -> {
+            RuntimeHost.Format txt = r.format(args.get(0));
+            if (args.size() == 1) {
+                return ctx -> {
+                    String line = txt.apply(ctx);
+                    int colon = line.indexOf(':');
+                    if (colon <= 0) {
+                        return -1;
+                    }
+                    c(ctx).appended.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+                    return 1;
+                };
+            }
+            String after = headerNameArg(args.get(1));
+            return ctx -> {
+                MsgContext m = c(ctx);
+                if (!m.msg.isRequest()) {
+                    return -1;
+                }
+                byte[] line = txt.apply(ctx).getBytes(StandardCharsets.UTF_8);
+                if (line.length == 0) {
+                    return -1;
+                }
+                if (m.textEdits == null) {
+                    m.textEdits = new TextEdits(m.msg);
+                }
+                TextEdits t = m.textEdits;
+                int at = t.headerLine(after);
+                int offset = at < 0 ? t.headersEnd() : t.fieldEnd(at);
+                return t.add("append_hf", List.of(new Edit(offset, offset, line)));
+            };
+        });
+    }
+
     private static void registerRewrites(RuntimeHost.Registry r) {
+        registerAppendHf(r);
         replace(r, "replace", false, false);
         replace(r, "replace_all", false, true);
         replace(r, "replace_body", true, false);
@@ -420,6 +461,33 @@ final class TextopsModule {
                 return null; // "message body has zero length"
             }
             return p.matcher(text).region(body ? bodyStart : headersStart, text.length());
+        }
+
+        /** Where the line after the header field starting at {@code line} begins (continuation lines included). */
+        int fieldEnd(int line) {
+            int p = line;
+            while (true) {
+                int nl = text.indexOf('\n', p);
+                if (nl < 0) {
+                    return text.length();
+                }
+                p = nl + 1;
+                if (p >= text.length() || (text.charAt(p) != ' ' && text.charAt(p) != '\t')) {
+                    return p;
+                }
+            }
+        }
+
+        /** Where the empty line that ends the headers begins (after the last header field). */
+        int headersEnd() {
+            int body = scanHeaders(text, headersStart, null, null);
+            if (body >= 3 && text.startsWith("\r\n", body - 2) && text.charAt(body - 3) == '\n') {
+                return body - 2; // CRLF CRLF
+            }
+            if (body >= 2 && text.charAt(body - 1) == '\n' && text.charAt(body - 2) == '\n') {
+                return body - 1; // LF LF
+            }
+            return body; // no empty line: the headers run to the end
         }
 
         /** Where the first header field of this name (long or compact form, any case) begins, or -1. */

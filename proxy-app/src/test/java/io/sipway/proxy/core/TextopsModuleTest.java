@@ -390,8 +390,9 @@ class TextopsModuleTest {
     }
 
     @Test
-    void insertHfGoesBeforeTheFirstHeaderOrTheNamedOneAndSearchAppendAfterTheMatch() throws Exception {
+    void insertHfGoesBeforeAndAppendHfAfterTheNamedHeaderAndSearchAppendAfterTheMatch() throws Exception {
         String got = relayed("insert");
+        // two insertions at one place (after Call-ID, before CSeq) keep the order of the calls, as Kamailio's lumps
         // the proxy's Via goes before the first Via, so after what insert_hf put on top
         assertThat(got).isEqualTo(expected("""
                 INVITE sip:insert@127.0.0.1:5200 SIP/2.0
@@ -404,11 +405,13 @@ class TextopsModuleTest {
                 To: <sip:insert@example.com>
                 Call-ID: insert-a84b4c76e66710@atlanta.example.com
                 X-Before-CSeq: 1
+                X-After-Call-ID: 1
                 CSeq: 1 INVITE
                 Contact: <sip:alice@127.0.0.1:5201>
                 Subject: lunch (bring a friend) at noon
                 Content-Type: application/sdp
                 Content-Length: 134
+                X-Last: 1
 
                 """ + SDP, got));
     }

@@ -55,6 +55,11 @@ class BranchRouteTest {
         assertThat(bob.headers("X-Branch-Uri")).containsExactly("sip:bob@127.0.0.1:5233");
         assertThat(bob.headers("X-Request-Route")).containsExactly("seen");
         assertThat(bob.topVia().branch()).isNotEqualTo(alice.topVia().branch());
+        assertThat(alice.headers("X-Branch-Idx")).as("$T_branch_idx").containsExactly("0");
+        assertThat(bob.headers("X-Branch-Idx")).containsExactly("1");
+        assertThat(alice.headers("X-Armed")).as("t_is_set after t_on_branch").containsExactly("branch_route");
+        assertThat(alice.headers("X-Armed-Before")).as("t_is_set before t_on_branch").isEmpty();
+        assertThat(alice.headers("X-Bflag")).as("setbflag in request_route, isbflagset in branch_route").containsExactly("3");
 
         calleeB.silentFor(Duration.ofMillis(300));
     }
