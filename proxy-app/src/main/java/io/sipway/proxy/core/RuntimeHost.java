@@ -777,7 +777,15 @@ public final class RuntimeHost implements ScriptHost {
 
     @Override
     public Transformation transformation(String name, List<ValueSource> params) {
-        return check.transformation(name, params);
+        Transformation t = Transformations.compile(name, params, this::pvFromText);
+        if (t != null) {
+            return t;
+        }
+        // check mode's declaration validates the parameter count; one it knows cannot run here
+        if (check.transformation(name.trim().toLowerCase(java.util.Locale.ROOT), params) == null) {
+            return null; // unknown to check mode too: the compiler says so
+        }
+        throw new IllegalArgumentException("is not implemented by Sipway yet (check mode knows it; the proxy cannot apply it)");
     }
 
     @Override
