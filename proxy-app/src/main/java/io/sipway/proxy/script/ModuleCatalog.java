@@ -1051,7 +1051,7 @@ public final class ModuleCatalog {
         }
         b.tr("urialias.encode", 0, 0);
         b.tr("urialias.decode", 0, 0);
-        b.tr("re.subst", 1, 1);
+        b.tr("re.subst", 1, 32); // the expression may hold commas: the parameter list splits it, the transformation joins it back
         b.tr("url.path", 0, 0);
         b.tr("url.querystring", 0, 0);
     }
