@@ -804,7 +804,9 @@ public final class TransactionLayer implements AutoCloseable {
         for (String route : r.headers("Route")) {
             m.append("Route: ").append(route).append("\r\n");
         }
-        m.append("Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
+        // Max-Forwards as the request carried it (Kamailio's reparsed CANCEL copies the INVITE's)
+        String maxForwards = r.header(HeaderName.MAX_FORWARDS);
+        m.append("Max-Forwards: ").append(maxForwards != null ? maxForwards.trim() : "70").append("\r\nContent-Length: 0\r\n\r\n");
         return m.toString().getBytes(StandardCharsets.UTF_8);
     }
 
