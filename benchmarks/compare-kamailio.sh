@@ -20,6 +20,10 @@
 #   STEP_SECONDS=10 (calls per step = rate * STEP_SECONDS, at least MIN_CALLS=1000, at most MAX_CALLS=50000)
 #   STEP_TIMEOUT=120 (seconds a step may take beyond its nominal length before it is killed and failed)
 #   MAX_STEPS=20 (per proxy)  MIN_ACHIEVED=0.95  PAUSE=3 (seconds between steps, for transactions to drain)
+#   RETRY=1 (a bad step is run again this many times before it counts as bad: one transient stall, of
+#            either proxy or of SIPp, does not end a ramp)
+#   RUNS=1 (whole measurements, the proxies' order alternating from run to run; with several, the summary
+#           line gives the medians and a runs= list of every run's figures)
 #   PORT_WAIT=60 (seconds to wait for 5060, 5061 and 5070 to be free before a proxy starts)
 #   SIPWAY_CMD  the Sipway launcher, to which "-f CFG" is appended (default: ./sipway of the project
 #               root, which builds proxy-app/target/sipway.jar on first use)
@@ -45,6 +49,8 @@ MAX_STEPS=${MAX_STEPS:-20}
 MIN_ACHIEVED=${MIN_ACHIEVED:-0.95}
 PAUSE=${PAUSE:-3}
 PORT_WAIT=${PORT_WAIT:-60}
+RETRY=${RETRY:-1}
+RUNS=${RUNS:-1}
 KAMAILIO=${KAMAILIO:-kamailio}
 MODPATH=${MODPATH:-/usr/lib/x86_64-linux-gnu/kamailio/modules/}
 PROXIES=${PROXIES:-sipway kamailio}
@@ -181,6 +187,16 @@ step() {
   [ "$verdict" = good ]
 }
 
+# try_step NAME LABEL RATE: step, run again up to RETRY times while it is bad.
+try_step() {
+  local i
+  step "$@" && return 0
+  for i in $(seq 1 "$RETRY"); do
+    step "$1" "$2-retry$i" "$3" && return 0
+  done
+  return 1
+}
+
 # ramp NAME: prints the steps; sets MAX_CPS to the highest good rate (0 when none).
 ramp() {
   local name=$1 rate good=0 bad=0 n=0 mid
@@ -189,7 +205,7 @@ ramp() {
   rate=$START_RATE
   while [ "$n" -lt "$MAX_STEPS" ]; do
     n=$((n + 1))
-    if step "$name" "step$n" "$rate"; then
+    if try_step "$name" "step$n" "$rate"; then
       good=$rate
       rate=$(echo "r = $rate * $STEP_FACTOR; scale=0; (r + 0.999) / 1" | bc)
       [ "$rate" -gt "$MAX_RATE" ] && { echo "$name: MAX_RATE=$MAX_RATE reached"; break; }
@@ -201,47 +217,79 @@ ramp() {
   while [ "$bad" -gt 0 ] && [ "$n" -lt "$MAX_STEPS" ] && [ $(((bad - good) * 100)) -gt $((bad * RESOLUTION_PCT)) ]; do
     n=$((n + 1))
     mid=$(((good + bad) / 2))
-    if step "$name" "step$n" "$mid"; then good=$mid; else bad=$mid; fi
+    if try_step "$name" "step$n" "$mid"; then good=$mid; else bad=$mid; fi
   done
   MAX_CPS=$good
 }
 
-echo "compare-kamailio: $(nproc) cores, cfg $CFG, start $START_RATE cps x$STEP_FACTOR, ${STEP_SECONDS} s per step"
-SIPWAY_MAX=n/a
-KAMAILIO_MAX=n/a
+echo "compare-kamailio: $(nproc) cores, cfg $CFG, start $START_RATE cps x$STEP_FACTOR, ${STEP_SECONDS} s per step, retry $RETRY, runs $RUNS"
 
-if [[ " $PROXIES " == *" sipway "* ]]; then
-  if [ -n "${SIPWAY_CMD:-}" ]; then
-    read -r -a sipway_cmd <<< "$SIPWAY_CMD"
+if [[ " $PROXIES " == *" sipway "* ]] && [ -z "${SIPWAY_CMD:-}" ]; then
+  # first use: ./sipway builds the jar; do it (and check the script) before anything is timed
+  ./sipway -c -f "$CFG" > "$LOGS/sipway-check.log" 2>&1 \
+    || { echo "sipway: '-c -f $CFG' failed:"; tail -n 15 "$LOGS/sipway-check.log" | sed 's/^/    /'; }
+fi
+
+# measure NAME: one ramp of that proxy; sets MAX_CPS (n/a when it could not run).
+measure() {
+  MAX_CPS=n/a
+  case "$1" in
+    sipway)
+      if [ -n "${SIPWAY_CMD:-}" ]; then read -r -a sipway_cmd <<< "$SIPWAY_CMD"; else sipway_cmd=("$ROOT/sipway"); fi
+      echo "sipway: ${sipway_cmd[*]} -f $CFG"
+      if start_proxy sipway 120 "${sipway_cmd[@]}" -f "$CFG"; then
+        ramp sipway
+        stop_proxy
+      fi ;;
+    kamailio)
+      if command -v "$KAMAILIO" >/dev/null 2>&1; then
+        echo "kamailio: $("$KAMAILIO" -v 2>/dev/null | head -n 1)"
+        if start_proxy kamailio 30 "$KAMAILIO" -DD -E -m 1024 -f "$CFG" -A "MODPATH=\"$MODPATH\""; then
+          ramp kamailio
+          stop_proxy
+        fi
+      else
+        echo "kamailio: not installed"
+      fi ;;
+  esac
+}
+
+# median of the numbers given (n/a when none)
+median() {
+  local sorted n
+  sorted=$(printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g)
+  n=$(printf '%s' "$sorted" | grep -c .)
+  [ "$n" -eq 0 ] && { echo n/a; return; }
+  if [ $((n % 2)) -eq 1 ]; then
+    sed -n "$(((n + 1) / 2))p" <<< "$sorted"
   else
-    sipway_cmd=("$ROOT/sipway")
-    # first use: ./sipway builds the jar; do it (and check the script) before anything is timed
-    ./sipway -c -f "$CFG" > "$LOGS/sipway-check.log" 2>&1 \
-      || { echo "sipway: '-c -f $CFG' failed:"; tail -n 15 "$LOGS/sipway-check.log" | sed 's/^/    /'; }
+    echo "scale=2; ($(sed -n "$((n / 2))p" <<< "$sorted") + $(sed -n "$((n / 2 + 1))p" <<< "$sorted")) / 2" | bc
   fi
-  echo "sipway: ${sipway_cmd[*]} -f $CFG"
-  if start_proxy sipway 120 "${sipway_cmd[@]}" -f "$CFG"; then
-    ramp sipway
-    SIPWAY_MAX=$MAX_CPS
-    stop_proxy
-  fi
-fi
+}
 
-if [[ " $PROXIES " == *" kamailio "* ]]; then
-  if command -v "$KAMAILIO" >/dev/null 2>&1; then
-    echo "kamailio: $("$KAMAILIO" -v 2>/dev/null | head -n 1)"
-    if start_proxy kamailio 30 "$KAMAILIO" -DD -E -m 1024 -f "$CFG" -A "MODPATH=\"$MODPATH\""; then
-      ramp kamailio
-      KAMAILIO_MAX=$MAX_CPS
-      stop_proxy
-    fi
-  else
-    echo "kamailio: not installed"
-  fi
-fi
+ratio() {
+  if [[ "$1" =~ ^[0-9]+$ && "$2" =~ ^[0-9]+$ && "$2" -gt 0 ]]; then echo "scale=2; $1 / $2" | bc; else echo n/a; fi
+}
 
-RATIO=n/a
-if [[ "$SIPWAY_MAX" =~ ^[0-9]+$ && "$KAMAILIO_MAX" =~ ^[0-9]+$ && "$KAMAILIO_MAX" -gt 0 ]]; then
-  RATIO=$(echo "scale=2; $SIPWAY_MAX / $KAMAILIO_MAX" | bc)
+SIPWAY_ALL=(); KAMAILIO_ALL=(); RATIO_ALL=(); RUN_LINES=()
+order=($PROXIES)
+for run in $(seq 1 "$RUNS"); do
+  SIPWAY_MAX=n/a; KAMAILIO_MAX=n/a
+  [ "$RUNS" -gt 1 ] && echo "run $run: ${order[*]}"
+  for name in "${order[@]}"; do
+    measure "$name"
+    case "$name" in sipway) SIPWAY_MAX=$MAX_CPS ;; kamailio) KAMAILIO_MAX=$MAX_CPS ;; esac
+  done
+  r=$(ratio "$SIPWAY_MAX" "$KAMAILIO_MAX")
+  SIPWAY_ALL+=("$SIPWAY_MAX"); KAMAILIO_ALL+=("$KAMAILIO_MAX"); RATIO_ALL+=("$r")
+  RUN_LINES+=("$SIPWAY_MAX/$KAMAILIO_MAX=$r")
+  [ "$RUNS" -gt 1 ] && echo "run $run: sipway_max_cps=$SIPWAY_MAX kamailio_max_cps=$KAMAILIO_MAX ratio=$r"
+  # the next run starts with the other proxy: neither always gets the fresher machine
+  order=($(printf '%s\n' "${order[@]}" | tac))
+done
+
+if [ "$RUNS" -gt 1 ]; then
+  echo "sipway_max_cps=$(median "${SIPWAY_ALL[@]}") kamailio_max_cps=$(median "${KAMAILIO_ALL[@]}") ratio=$(median "${RATIO_ALL[@]}") (medians) runs=${RUN_LINES[*]}"
+else
+  echo "sipway_max_cps=${SIPWAY_ALL[0]} kamailio_max_cps=${KAMAILIO_ALL[0]} ratio=${RATIO_ALL[0]}"
 fi
-echo "sipway_max_cps=$SIPWAY_MAX kamailio_max_cps=$KAMAILIO_MAX ratio=$RATIO"
