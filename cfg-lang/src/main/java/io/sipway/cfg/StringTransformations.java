@@ -3,6 +3,7 @@ package io.sipway.cfg;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.ZoneId;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -11,6 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Kamailio's string transformations, the {@code s.} class of the pv module:
@@ -21,7 +25,10 @@ import java.util.Set;
  * silent, the code it documents: {@code tr_eval_string} and {@code tr_parse_string} in
  * kamailio/kamailio {@code src/modules/pv/pv_trans.c}, {@code str2slong} in {@code src/core/ut.h},
  * {@code escape_common}/{@code unescape_common} in {@code src/core/strutils.c}. Comments marked
- * "doc open" say what the page leaves open and what was chosen.
+ * "doc open" say what the page leaves open and what was chosen. The transformations added for 5.6
+ * compatibility ({@code s.encode.7bit}, {@code s.replace} and the others after them in the table)
+ * were read in the 5.6.x page and in the master-branch {@code tr_eval_string}; where the two
+ * disagree the method says which one is followed.
  *
  * <p><b>Values.</b> Script values are {@link String}, {@link Long} or {@code null}. A {@code null}
  * input ({@code $null}) yields {@code null}, as in Kamailio ({@code tr_eval_string} fails on a null
@@ -52,8 +59,19 @@ import java.util.Set;
  * number may be a {@code Long} or a string holding a whole integer (Kamailio insists on a value
  * with the integer flag; Sipway values do not carry both forms, so {@code "3"} is accepted).
  *
+ * <p>Text parameters ({@code s.replace}, {@code s.rm}, {@code s.count}, {@code s.before},
+ * {@code s.after}, {@code s.rbefore}, {@code s.rafter}, {@code s.ftime}) follow Kamailio's
+ * {@code _tr_parse_sparam}: blanks before a constant are skipped, spaces inside and after it are
+ * kept; a run-time one must hold non-empty text, else the transformation yields {@code null}.
+ *
+ * <p>The byte codings ({@code s.encode.7bit}, base58, base64-url, the URI escapes, URL encoding,
+ * the core hash) are in {@link StringCodecs}, the strftime formats of {@code s.ftime} in
+ * {@link Strftime}.
+ *
  * <p>Not reproduced: Kamailio's 64 KiB transformation buffer, which fails any result larger than
- * it (only {@code s.prefixes} keeps Kamailio's size limit, to keep its quadratic output bounded).
+ * it. Only the transformations whose output can grow far beyond their input keep that limit, so
+ * that a short value cannot blow up: {@code s.prefixes} (quadratic), {@code s.replace} and
+ * {@code s.fmtlines}/{@code s.fmtlinet} (multiplied by the parameters).
  */
 final class StringTransformations {
 
@@ -129,6 +147,37 @@ final class StringTransformations {
         plain("s.rmws", (v, ctx) -> v == null ? null : removeWhitespace(str(v)));
         plain("s.unquote", (v, ctx) -> v instanceof String s ? unquote(s) : v);
         plain("s.unbracket", (v, ctx) -> v instanceof String s ? unbracket(s) : v);
+        // codings Kamailio takes from its core (StringCodecs)
+        plain("s.encode.7bit", (v, ctx) -> v == null ? null : StringCodecs.encode7bit(str(v)));
+        plain("s.decode.7bit", (v, ctx) -> v == null ? null : StringCodecs.decode7bit(str(v)));
+        plain("s.encode.base58", (v, ctx) -> v == null ? null : StringCodecs.encodeBase58(str(v)));
+        plain("s.decode.base58", (v, ctx) -> v == null ? null : StringCodecs.decodeBase58(str(v)));
+        plain("s.encode.base64t", (v, ctx) -> v == null ? null : withoutPadding(Base64.getEncoder(), str(v)));
+        plain("s.decode.base64t", (v, ctx) -> v == null ? null : decodeBase64(StringCodecs.padBase64(str(v))));
+        plain("s.encode.base64url", (v, ctx) -> v == null ? null : Base64.getUrlEncoder().encodeToString(utf8(str(v))));
+        plain("s.decode.base64url", (v, ctx) -> v == null ? null : StringCodecs.decodeBase64Url(str(v)));
+        plain("s.encode.base64urlt", (v, ctx) -> v == null ? null : withoutPadding(Base64.getUrlEncoder(), str(v)));
+        plain("s.decode.base64urlt", (v, ctx) -> v == null ? null
+                : StringCodecs.decodeBase64Url(StringCodecs.padBase64(str(v))));
+        plain("s.escape.user", (v, ctx) -> v == null ? null : StringCodecs.escapeUser(str(v)));
+        plain("s.unescape.user", (v, ctx) -> v == null ? null : StringCodecs.unescapeUser(str(v)));
+        plain("s.escape.param", (v, ctx) -> v == null ? null : StringCodecs.escapeParam(str(v)));
+        plain("s.unescape.param", (v, ctx) -> v == null ? null : StringCodecs.unescapeUser(str(v)));
+        plain("s.escape.csv", (v, ctx) -> v == null ? null : StringCodecs.escapeCsv(str(v)));
+        plain("s.urlencode.param", (v, ctx) -> v == null ? null : StringCodecs.urlEncode(str(v)));
+        plain("s.urldecode.param", (v, ctx) -> v == null ? null : StringCodecs.urlDecode(str(v)));
+        with("s.corehash", 0, 1, "table size", StringTransformations::corehash);
+        // search, replace, format
+        with("s.replace", 2, 2, "match, replacement", StringTransformations::replace);
+        with("s.rm", 1, 1, "match", StringTransformations::remove);
+        with("s.count", 1, 1, "character", StringTransformations::count);
+        with("s.before", 1, 1, "character", (n, p) -> cut(n, p, Cut.BEFORE));
+        with("s.rbefore", 1, 1, "character", (n, p) -> cut(n, p, Cut.RBEFORE));
+        with("s.after", 1, 1, "character", (n, p) -> cut(n, p, Cut.AFTER));
+        with("s.rafter", 1, 1, "character", (n, p) -> cut(n, p, Cut.RAFTER));
+        with("s.fmtlines", 2, 2, "line length, indent", (n, p) -> fmtlines(n, p, ' '));
+        with("s.fmtlinet", 2, 2, "line length, indent", (n, p) -> fmtlines(n, p, '\t'));
+        with("s.ftime", 1, 1, "format", StringTransformations::ftime);
     }
 
     private static final Set<String> NAMES = Collections.unmodifiableSet(SPECS.keySet());
@@ -251,19 +300,32 @@ final class StringTransformations {
 
     // ---- parameters -----------------------------------------------------------------------------
 
-    /** A number parameter: converted once if constant, else read and converted on each call. */
-    private static final class NumParam {
-        private final Long constant;
+    /**
+     * A parameter: converted once if constant, else read on each call and converted by
+     * {@code convert}, which gives null for a value of the wrong kind.
+     */
+    private static final class Param<T> {
+        private final T constant;
         private final ValueSource source;
+        private final Function<Object, T> convert;
 
-        private NumParam(Long constant, ValueSource source) {
+        private Param(T constant, ValueSource source, Function<Object, T> convert) {
             this.constant = constant;
             this.source = source;
+            this.convert = convert;
         }
 
-        /** The number, or null when a run-time value is not a whole integer. */
-        Long get(ScriptContext ctx) {
-            return source == null ? constant : runtimeNumber(source.get(ctx));
+        static <T> Param<T> fixed(T value) {
+            return new Param<>(value, null, null);
+        }
+
+        static <T> Param<T> readAtRunTime(ValueSource source, Function<Object, T> convert) {
+            return new Param<>(null, source, convert);
+        }
+
+        /** The value, or null when a run-time value is not of the kind needed. */
+        T get(ScriptContext ctx) {
+            return source == null ? constant : convert.apply(source.get(ctx));
         }
 
         boolean isConstant() {
@@ -271,20 +333,21 @@ final class StringTransformations {
         }
     }
 
-    private static NumParam numParam(String name, String what, ValueSource p) {
+    /** A number parameter; a run-time one must be a whole integer ({@link #runtimeNumber}). */
+    private static Param<Long> numParam(String name, String what, ValueSource p) {
         Object v = constant(p);
         if (v == RUN_TIME) {
-            return new NumParam(null, p);
+            return Param.readAtRunTime(p, StringTransformations::runtimeNumber);
         }
         if (v instanceof Long l) {
-            return new NumParam(l, null);
+            return Param.fixed(l);
         }
         Long l = constantNumber(str(v));
         if (l == null) {
             throw new IllegalArgumentException(name + ": the " + what + " must be an integer or a pseudo-variable, not \""
                     + v + "\"");
         }
-        return new NumParam(l, null);
+        return Param.fixed(l);
     }
 
     /**
@@ -550,8 +613,8 @@ final class StringTransformations {
      * always fails, and {@code s.substr,0,0} is the identity only for non-empty strings.
      */
     private static Transformation substr(String name, List<ValueSource> params) {
-        NumParam offset = numParam(name, "offset", params.get(0));
-        NumParam length = numParam(name, "length", params.get(1));
+        Param<Long> offset = numParam(name, "offset", params.get(0));
+        Param<Long> length = numParam(name, "length", params.get(1));
         if (length.isConstant() && length.constant < 0) {
             throw new IllegalArgumentException(name + ": the length must not be negative (0 means to the end), not "
                     + length.constant);
@@ -642,7 +705,7 @@ final class StringTransformations {
      * source is accepted here and read on each call.
      */
     private static Transformation select(String name, List<ValueSource> params) {
-        NumParam index = numParam(name, "index", params.get(0));
+        Param<Long> index = numParam(name, "index", params.get(0));
         ValueSource sepSource = params.get(1);
         Object sv = constant(sepSource);
         if (sv != RUN_TIME) {
@@ -712,7 +775,7 @@ final class StringTransformations {
      * for a positive n; Kamailio's code accepts any and so does this.
      */
     private static Transformation strip(String name, List<ValueSource> params, boolean head) {
-        NumParam count = numParam(name, "length", params.get(0));
+        Param<Long> count = numParam(name, "length", params.get(0));
         return (v, ctx) -> {
             if (v == null) {
                 return null;
@@ -743,7 +806,7 @@ final class StringTransformations {
      * that limit is kept.
      */
     private static Transformation prefixes(String name, List<ValueSource> params, boolean quoted) {
-        NumParam limit = params.isEmpty() ? null : numParam(name, "max length", params.get(0));
+        Param<Long> limit = params.isEmpty() ? null : numParam(name, "max length", params.get(0));
         return (v, ctx) -> {
             if (v == null) {
                 return null;
@@ -778,5 +841,309 @@ final class StringTransformations {
             }
             return b.toString();
         };
+    }
+
+    // ---- string parameters ----------------------------------------------------------------------
+
+    /**
+     * A run-time text parameter ({@code s.replace}, {@code s.rm}, {@code s.count}, {@code s.before}
+     * and the like, {@code s.ftime}), where Kamailio insists on a non-empty string: {@code null} and
+     * "" give null; a Long is its decimal string.
+     */
+    private static String runtimeText(Object v) {
+        if (v == null) {
+            return null;
+        }
+        String s = str(v);
+        return s.isEmpty() ? null : s;
+    }
+
+    /**
+     * A text parameter as Kamailio's {@code _tr_parse_sparam} reads a constant: blanks (space, tab,
+     * newline) before it are skipped, it ends at a tab or newline (only blanks may follow), and
+     * spaces inside and after it belong to it ({@code {s.ftime,%H:%M %S}}). An empty constant is a
+     * compile error unless {@code mayBeEmpty}: Kamailio loads it and then compares against the
+     * character that follows the parameter in the script text, or loops.
+     */
+    private static Param<String> strParam(String name, String what, ValueSource p, boolean mayBeEmpty) {
+        Object v = constant(p);
+        if (v == RUN_TIME) {
+            return Param.readAtRunTime(p, StringTransformations::runtimeText);
+        }
+        String raw = str(v);
+        int start = 0;
+        while (start < raw.length() && isParamBlank(raw.charAt(start))) {
+            start++;
+        }
+        int end = start;
+        while (end < raw.length() && raw.charAt(end) != '\t' && raw.charAt(end) != '\n') {
+            end++;
+        }
+        for (int k = end; k < raw.length(); k++) {
+            if (!isParamBlank(raw.charAt(k))) {
+                throw new IllegalArgumentException(name + ": the " + what + " cannot hold a tab or a line break");
+            }
+        }
+        String text = raw.substring(start, end);
+        if (text.isEmpty() && !mayBeEmpty) {
+            throw new IllegalArgumentException(name + ": the " + what + " must not be empty");
+        }
+        return Param.fixed(text);
+    }
+
+    private static boolean isParamBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\n';
+    }
+
+    // ---- s.replace, s.rm ------------------------------------------------------------------------
+
+    /**
+     * {@code s.replace,match,repl}: every occurrence of {@code match}, left to right and not
+     * overlapping, becomes {@code repl}; literal text, no pattern ("abababa" with a,c gives
+     * "cbcbcbc"). Both may be pseudo-variables, which must then hold non-empty text (an empty or
+     * unset one fails, as in Kamailio); a constant {@code repl} may be empty, a constant
+     * {@code match} may not. Kamailio fails when the result would outgrow its 64 KiB buffer, and so
+     * does this (counting chars), so that a short value cannot blow up into a huge one.
+     */
+    private static Transformation replace(String name, List<ValueSource> params) {
+        Param<String> match = strParam(name, "text to replace", params.get(0), false);
+        Param<String> repl = strParam(name, "replacement", params.get(1), true);
+        return (v, ctx) -> {
+            if (v == null) {
+                return null;
+            }
+            String m = match.get(ctx);
+            String r = repl.get(ctx);
+            return m == null || r == null ? null : replace(str(v), m, r);
+        };
+    }
+
+    static String replace(String s, String match, String repl) {
+        int at = s.indexOf(match);
+        if (at < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + Math.max(0, repl.length() - match.length()) * 4);
+        int from = 0;
+        while (at >= 0) {
+            b.append(s, from, at);
+            if (b.length() + repl.length() >= TR_BUFFER_SIZE - 1) {
+                return null;
+            }
+            b.append(repl);
+            from = at + match.length();
+            at = s.indexOf(match, from);
+        }
+        return b.append(s, from, s.length()).toString();
+    }
+
+    /**
+     * {@code s.rm,match}: every occurrence of {@code match} removed. A constant {@code match} may
+     * hold the escapes {@code \n}, {@code \r}, {@code \t} and {@code \\}; a backslash before any
+     * other character stands for that character, a final backslash for itself (Kamailio's rule; a
+     * pseudo-variable's value is taken as it is). An empty or unset pseudo-variable fails.
+     */
+    private static Transformation remove(String name, List<ValueSource> params) {
+        Param<String> p = strParam(name, "text to remove", params.get(0), false);
+        Param<String> match = p.isConstant() ? Param.fixed(unescapeRm(p.constant)) : p;
+        return withText(match, (s, m) -> replace(s, m, ""));
+    }
+
+    private static String unescapeRm(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i == n - 1) {
+                b.append(c);
+                continue;
+            }
+            char e = s.charAt(++i);
+            b.append(e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e);
+        }
+        return b.toString();
+    }
+
+    // ---- s.count, s.before, s.after, s.rbefore, s.rafter ----------------------------------------
+
+    /**
+     * The character of {@code s.count,c} and {@code s.before,c} and the like: the first character of
+     * the parameter (Kamailio reads only the first byte, so {@code {s.count,ab}} counts 'a'; the
+     * same for ASCII, a whole character otherwise). {@code {s.count,,}} names the comma.
+     */
+    private static int charOf(String text) {
+        return text.codePointAt(0);
+    }
+
+    /** {@code f} of the value's string form and the parameter's text; null when either is missing. */
+    private static Transformation withText(Param<String> p, BiFunction<String, String, Object> f) {
+        return (v, ctx) -> {
+            if (v == null) {
+                return null;
+            }
+            String t = p.get(ctx);
+            return t == null ? null : f.apply(str(v), t);
+        };
+    }
+
+    /** {@code s.count,c}: how many times the character occurs, as a Long ("abababa" with a gives 4). */
+    private static Transformation count(String name, List<ValueSource> params) {
+        return withText(strParam(name, "character", params.get(0), false), (s, t) -> {
+            int cp = charOf(t);
+            long k = 0;
+            for (int i = s.indexOf(cp); i >= 0; i = s.indexOf(cp, i + 1)) {
+                k++;
+            }
+            return k;
+        });
+    }
+
+    /** Which part {@code s.before} and its kin keep. */
+    private enum Cut {
+        BEFORE, RBEFORE, AFTER, RAFTER
+    }
+
+    /**
+     * {@code s.before,x} is the text before the first x, {@code s.rbefore,x} before the last x (the
+     * whole value when there is no x); {@code s.after,x} is the text after the first x,
+     * {@code s.rafter,x} after the last x ("" when there is no x). "abcdef" before c is "ab", after c
+     * "def"; "abcdefcgh" rbefore c is "abcdef", rafter c "gh". The wiki page is followed for the
+     * r- forms: pv_trans.c (the master-branch code read) walks its reverse search forwards
+     * ({@code i++}), reading past the value unless its last character matches.
+     */
+    private static Transformation cut(String name, List<ValueSource> params, Cut which) {
+        return withText(strParam(name, "character", params.get(0), false), (s, t) -> {
+            int cp = charOf(t);
+            int at = which == Cut.BEFORE || which == Cut.AFTER ? s.indexOf(cp) : s.lastIndexOf(cp);
+            if (which == Cut.BEFORE || which == Cut.RBEFORE) {
+                return at < 0 ? s : s.substring(0, at);
+            }
+            return at < 0 ? "" : s.substring(at + Character.charCount(cp));
+        });
+    }
+
+    // ---- s.fmtlines, s.fmtlinet -----------------------------------------------------------------
+
+    /**
+     * {@code s.fmtlines,n,m} cuts the value into lines of n characters ended by CRLF, the last one
+     * without, and starts every line but the first with m spaces ({@code s.fmtlinet}: m tabs):
+     * "abcdefgh" with 4,2 gives "abcd\r\n  efgh". A negative constant is a compile error and so is
+     * an n of 0 (Kamailio refuses the first at load and fails the second on every call); at run time
+     * n of 0 or less, or m below 0, fails. Kamailio fails when the result could pass its 64 KiB
+     * buffer ({@code len + len / n * (2 + m)}), and so does this, in chars.
+     *
+     * <p>The wiki page is followed: pv_trans.c (the master-branch code read) tests
+     * {@code (i / n) == 0}, not {@code (i % n) == 0}, and so breaks after each of the first n - 1
+     * characters instead ("a\r\n  b\r\n  c\r\n  defgh" for the example).
+     */
+    private static Transformation fmtlines(String name, List<ValueSource> params, char indent) {
+        Param<Long> lineLength = numParam(name, "line length", params.get(0));
+        Param<Long> indentLength = numParam(name, "indent", params.get(1));
+        if (lineLength.isConstant() && lineLength.constant <= 0) {
+            throw new IllegalArgumentException(name + ": the line length must be positive, not " + lineLength.constant);
+        }
+        if (indentLength.isConstant() && indentLength.constant < 0) {
+            throw new IllegalArgumentException(name + ": the indent must not be negative, not "
+                    + indentLength.constant);
+        }
+        return (v, ctx) -> {
+            if (v == null) {
+                return null;
+            }
+            Long n = lineLength.get(ctx);
+            Long m = indentLength.get(ctx);
+            if (n == null || m == null || n <= 0 || m < 0) {
+                return null;
+            }
+            String s = str(v);
+            long len = s.length();
+            long lines = len / n;
+            if (lines > 0 && (m > TR_BUFFER_SIZE || len + lines * (2 + m) > TR_BUFFER_SIZE - 2)) {
+                return null;
+            }
+            int step = (int) Math.min(n, Integer.MAX_VALUE);
+            StringBuilder b = new StringBuilder((int) (len + lines * (2 + m)));
+            for (int i = 0; i < s.length(); i += step) {
+                if (i > 0) {
+                    b.append("\r\n");
+                    for (long k = 0; k < m; k++) {
+                        b.append(indent);
+                    }
+                }
+                b.append(s, i, (int) Math.min(s.length(), (long) i + step));
+            }
+            return b.toString();
+        };
+    }
+
+    // ---- s.corehash -----------------------------------------------------------------------------
+
+    /**
+     * {@code s.corehash[,n]}: Kamailio's core hash of the value ({@link StringCodecs#coreHash}); with
+     * n, {@code hash & (n - 1)}, the slot in a table of n entries when n is a power of two. The
+     * result is a string of decimal digits, as Kamailio returns it (the wiki page: "the value is
+     * returned as string"). n is taken as Kamailio's unsigned int (its low 32 bits); 0 means none.
+     */
+    private static Transformation corehash(String name, List<ValueSource> params) {
+        Param<Long> size = params.isEmpty() ? null : numParam(name, "table size", params.get(0));
+        return (v, ctx) -> {
+            if (v == null) {
+                return null;
+            }
+            int n = 0;
+            if (size != null) {
+                Long l = size.get(ctx);
+                if (l == null) {
+                    return null;
+                }
+                n = (int) (long) l;
+            }
+            return Long.toString(StringCodecs.coreHash(str(v), n));
+        };
+    }
+
+    // ---- s.ftime --------------------------------------------------------------------------------
+
+    /** The time zone {@code s.ftime} formats in: the JVM's, fixed at start as Kamailio's localtime is. */
+    private static final ZoneId LOCAL_ZONE = ZoneId.systemDefault();
+
+    /**
+     * {@code s.ftime,format}: the value, seconds since the epoch (a Long, or a string
+     * {@code str2slong} reads; anything else fails), formatted in the local time zone with a
+     * strftime(3) format ({@link Strftime}): {@code $(TS{s.ftime,%Y-%m-%d %H:%M:%S})}. The format may
+     * be a pseudo-variable (non-empty text); a constant one is compiled once, a run-time one when it
+     * differs from the last one seen.
+     */
+    private static Transformation ftime(String name, List<ValueSource> params) {
+        Param<String> format = strParam(name, "format", params.get(0), true);
+        Strftime fixed = format.isConstant() ? Strftime.compile(format.constant) : null;
+        AtomicReference<Map.Entry<String, Strftime>> last = new AtomicReference<>();
+        return (v, ctx) -> {
+            Long epoch = v instanceof Long l ? l : v == null ? null : parseSLong(str(v));
+            if (epoch == null) {
+                return null;
+            }
+            Strftime f = fixed;
+            if (f == null) {
+                String text = format.get(ctx);
+                if (text == null) {
+                    return null;
+                }
+                Map.Entry<String, Strftime> seen = last.get();
+                if (seen == null || !seen.getKey().equals(text)) {
+                    seen = Map.entry(text, Strftime.compile(text));
+                    last.set(seen);
+                }
+                f = seen.getValue();
+            }
+            return f.format(epoch, LOCAL_ZONE);
+        };
+    }
+
+    private static String withoutPadding(Base64.Encoder encoder, String s) {
+        return encoder.withoutPadding().encodeToString(utf8(s));
     }
 }
