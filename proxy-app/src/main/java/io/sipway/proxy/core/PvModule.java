@@ -48,6 +48,9 @@ final class PvModule {
         pv(r, "dp", m -> dst(m, u -> u.port() > 0 ? (long) u.port() : "tls".equals(u.transport()) ? 5061L : 5060L));
         pv(r, "dP", m -> dst(m, u -> u.param("transport") != null ? u.param("transport") : "udp"));
         pv(r, "Ts", m -> msgTime(m)[0]);
+        pv(r, "TS", m -> now()[0]); // now, not the message's time
+        pv(r, "Tf", m -> ctime(msgTime(m)[0]));
+        pv(r, "TF", m -> ctime(now()[0]));
         r.pv("TV", n -> {
             String key = n.inner();
             Function<MsgContext, Object> get = switch (key) {
@@ -144,6 +147,14 @@ final class PvModule {
             }
         }
         return n;
+    }
+
+    private static final java.time.format.DateTimeFormatter CTIME =
+            java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.US);
+
+    /** ctime(3) without its newline, in the local zone: {@code Tue Nov 24 16:18:00 2026}, as $Tf and $TF print. */
+    static String ctime(long epochSeconds) {
+        return CTIME.format(java.time.Instant.ofEpochSecond(epochSeconds).atZone(java.time.ZoneId.systemDefault()));
     }
 
     private static long[] msgTime(MsgContext m) {

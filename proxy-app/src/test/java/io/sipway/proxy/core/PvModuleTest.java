@@ -204,4 +204,14 @@ class PvModuleTest {
         h.core.initSharedVariable("label=s:a b");
         assertThat(h.pv("$shv(label)", h.msg("invite-sdp.sip"))).isEqualTo("a b");
     }
+
+    @Test
+    void nowAndFormattedTime() {
+        MsgContext m = h.msg("invite-sdp.sip");
+        long before = Instant.now().getEpochSecond();
+        assertThat((Long) h.pv("$TS", m)).isBetween(before, before + 2);
+        assertThat((String) h.pv("$Tf", m)).matches("[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}");
+        assertThat(PvModule.ctime(0).length()).isEqualTo(24); // "Thu Jan  1 00:00:00 1970" in UTC: ctime's width
+        assertThat((String) h.pv("$TF", m)).matches(".* [0-9]{4}");
+    }
 }
