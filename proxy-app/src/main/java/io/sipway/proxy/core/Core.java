@@ -48,6 +48,8 @@ public final class Core {
     private CompiledScript script;
     private final List<Alias> aliases = new ArrayList<>();
     private boolean sipWarning;
+    /** Kamailio's default debug level is 0 (L_WARN); the harness of a test may raise it. */
+    private volatile int debug;
     private int doubleRr = 1;
     private boolean appendFromtag = true;
     private boolean fullLr;
@@ -211,6 +213,19 @@ public final class Core {
             throw new IllegalArgumentException("shvset \"" + spec + "\": type is i or s, not " + type);
         }
         shared.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicReference<>()).set(v);
+    }
+
+    /** {@code debug=}: the highest Kamailio log level printed (xlog above it is silent). */
+    public void debug(int level) {
+        this.debug = level;
+        // L_DBG lines go out as DEBUG events: at debug=3 the xlog logger must let them through
+        if (LoggerFactory.getLogger("xlog") instanceof ch.qos.logback.classic.Logger xlog) {
+            xlog.setLevel(level >= 3 ? ch.qos.logback.classic.Level.DEBUG : ch.qos.logback.classic.Level.INFO);
+        }
+    }
+
+    int debug() {
+        return debug;
     }
 
     /** {@code sip_warning=1}: local replies carry a Warning header telling how the request was seen. */

@@ -417,21 +417,47 @@ public final class RuntimeHost implements ScriptHost {
         for (String[] level : new String[][] {{"xlog", "L_INFO"}, {"xdbg", "L_DBG"}, {"xinfo", "L_INFO"}, {"xnotice", "L_NOTICE"},
                 {"xwarn", "L_WARN"}, {"xerr", "L_ERR"}}) {
             fn(level[0], args -> {
-                String lvl = args.size() > 1 ? args.get(0).constantString() : level[1];
+                // xlog([facility,] [level,] text): the level is the argument before the text
+                Arg levelArg = args.size() > 1 ? args.get(args.size() - 2) : args.get(0);
+                String lvl = args.size() > 1 ? levelArg.constantString() : level[1];
+                int n = kamailioLevel(lvl, levelArg);
                 Format text = format(args.get(args.size() - 1));
                 return ctx -> {
+                    if (n > core.debug()) {
+                        return 1; // above the debug= level: Kamailio does not print it
+                    }
                     String line = text.apply(ctx);
                     line = line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
-                    switch (lvl) {
-                        case "L_ALERT", "L_BUG", "L_CRIT", "L_ERR" -> XLOG.error(line);
-                        case "L_WARN" -> XLOG.warn(line);
-                        case "L_DBG" -> XLOG.debug(line);
-                        default -> XLOG.info(line);
+                    if (n < 0) {
+                        XLOG.error(line);
+                    } else if (n == 0) {
+                        XLOG.warn(line);
+                    } else if (n < 3) {
+                        XLOG.info(line);
+                    } else {
+                        XLOG.debug(line);
                     }
                     return 1;
                 };
             });
         }
+    }
+
+    /** Kamailio's log level numbers: L_ALERT -5, L_BUG -4, L_CRIT2 -3, L_CRIT -2, L_ERR -1, L_WARN 0, L_NOTICE 1, L_INFO 2, L_DBG 3. */
+    private static int kamailioLevel(String name, Arg at) {
+        return switch (name) {
+            case "L_ALERT" -> -5;
+            case "L_BUG" -> -4;
+            case "L_CRIT2" -> -3;
+            case "L_CRIT" -> -2;
+            case "L_ERR" -> -1;
+            case "L_WARN" -> 0;
+            case "L_NOTICE" -> 1;
+            case "L_INFO" -> 2;
+            case "L_DBG" -> 3;
+            default -> throw new FunctionSpec.BadArgument(at, "log level " + name
+                    + " is not one of L_ALERT, L_BUG, L_CRIT2, L_CRIT, L_ERR, L_WARN, L_NOTICE, L_INFO, L_DBG");
+        };
     }
 
     /** The route a t_on_* call names ({@code "0"}: none), its handle taken at load time. */
