@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -14,18 +13,14 @@ import java.net.SocketTimeoutException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -55,18 +50,18 @@ class RelayWithSippTest {
     /** Working directory of the tests is proxy-app/, with the shared folder two levels up. */
     private static final Path PEERS = Path.of("../../shared/peers").toAbsolutePath().normalize();
 
-    private static String sipp;
+    private static String sippPath;
 
     @TempDir
     Path work;
 
-    private final List<Process> peers = new ArrayList<>();
+    private Sipp sipp;
     private Proxy proxy;
 
     @BeforeAll
     static void sippIsInstalled() {
-        sipp = findOnPath("sipp");
-        if (sipp == null) {
+        sippPath = Sipp.find();
+        if (sippPath == null) {
             if (System.getenv("CI") != null) {
                 fail("sipp is not on the PATH but CI is set: install the Debian package sip-tester (.ci/run does)");
             }
@@ -75,17 +70,16 @@ class RelayWithSippTest {
         assertThat(PEERS.resolve("cfg/relay.cfg")).as("the shared peers folder (../../shared/peers from proxy-app/)").isRegularFile();
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void sippInTheTestsDirectory() {
+        sipp = new Sipp(sippPath, work);
+    }
+
     @AfterEach
     void stopEverything() throws InterruptedException {
-        for (Process p : peers) {
-            p.destroy();
+        if (sipp != null) {
+            sipp.stopAll();
         }
-        for (Process p : peers) {
-            if (!p.waitFor(2, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
-            }
-        }
-        peers.clear();
         if (proxy != null) {
             proxy.close();
             proxy = null;
@@ -99,14 +93,14 @@ class RelayWithSippTest {
     void sharedRelayCarriesEveryCall(String transport) throws Exception {
         proxy = Proxy.start(PEERS.resolve("cfg/relay.cfg"), Map.of(), List.of());
         // relay.cfg sets $du = sip:127.0.0.1:5070 without a transport: the callee leg is UDP whatever the caller uses
-        uas("uas", PEERS.resolve("sipp/uas_rr.xml"), 5070);
+        sipp.uas("uas", PEERS.resolve("sipp/uas_rr.xml"), 5070);
 
-        SippResult load = call("load", PEERS.resolve("sipp/uac_rr.xml"), transport, 5061, 5060, 1000, 100, Duration.ofSeconds(30));
+        Sipp.SippResult load = sipp.call("load", PEERS.resolve("sipp/uac_rr.xml"), transport, 5061, 5060, 1000, 100, Duration.ofSeconds(30));
         assertThat(load.successful()).as(load.describe()).isEqualTo(1000);
         assertThat(load.failed()).as(load.describe()).isZero();
         assertThat(load.exitCode()).as(load.describe()).isZero();
 
-        SippResult after = call("after", PEERS.resolve("sipp/uac_rr.xml"), transport, 5061, 5060, 10, 10, Duration.ofSeconds(10));
+        Sipp.SippResult after = sipp.call("after", PEERS.resolve("sipp/uac_rr.xml"), transport, 5061, 5060, 10, 10, Duration.ofSeconds(10));
         assertThat(after.successful()).as(after.describe()).isEqualTo(10);
         assertThat(after.failed()).as(after.describe()).isZero();
     }
@@ -115,13 +109,13 @@ class RelayWithSippTest {
     @DisplayName("CANCEL before answer: the caller gets 200 for its CANCEL and 487 for its INVITE; the ringing callee gets the CANCEL")
     void cancelBeforeAnswer() throws Exception {
         proxy = Proxy.start(resource("relay/basic.cfg"), Map.of(), List.of());
-        Process callee = uas("callee", resource("sipp/uas_ring.xml"), 5170, "-m", "1");
+        Process callee = sipp.uas("callee", resource("sipp/uas_ring.xml"), 5170, "-m", "1");
 
-        SippResult caller = call("caller", resource("sipp/uac_cancel.xml"), "u1", 5171, 5090, 1, 1, Duration.ofSeconds(10));
+        Sipp.SippResult caller = sipp.call("caller", resource("sipp/uac_cancel.xml"), "u1", 5171, 5090, 1, 1, Duration.ofSeconds(10));
         assertThat(caller.successful()).as(caller.describe()).isEqualTo(1);
         assertThat(caller.failed()).as(caller.describe()).isZero();
 
-        SippResult ringing = finish("callee", callee, Duration.ofSeconds(5));
+        Sipp.SippResult ringing = sipp.finish("callee", callee, Duration.ofSeconds(5));
         assertThat(ringing.successful()).as("callee saw INVITE, CANCEL and the ACK for its 487\n" + ringing.describe()).isEqualTo(1);
     }
 
@@ -130,7 +124,7 @@ class RelayWithSippTest {
     void absentCalleeTimesOut() throws Exception {
         proxy = Proxy.start(resource("relay/timeout.cfg"), Map.of(), List.of());
 
-        SippResult caller = call("caller", resource("sipp/uac_timeout.xml"), "u1", 5172, 5091, 1, 1, Duration.ofSeconds(10));
+        Sipp.SippResult caller = sipp.call("caller", resource("sipp/uac_timeout.xml"), "u1", 5172, 5091, 1, 1, Duration.ofSeconds(10));
         assertThat(caller.successful()).as("408 arrived and was ACKed\n" + caller.describe()).isEqualTo(1);
         // no provisional ever arrives, so fr_timer governs the INVITE branch (KAMAILIO.md 4.2); Kamailio 5.6.3: 0.96 s
         assertThat(caller.responseTime1()).as("INVITE sent -> 408 received\n" + caller.describe())
@@ -141,15 +135,15 @@ class RelayWithSippTest {
     @DisplayName("486 from the first callee: failure_route[NEXT] relays to the second callee, whose 200 the caller gets")
     void busyCalleeFailsOverToTheNext() throws Exception {
         proxy = Proxy.start(resource("relay/failover.cfg"), Map.of(), List.of());
-        Process busy = uas("busy", resource("sipp/uas_busy.xml"), 5173, "-m", "1");
-        uas("second", PEERS.resolve("sipp/uas_rr.xml"), 5174, "-m", "1");
+        Process busy = sipp.uas("busy", resource("sipp/uas_busy.xml"), 5173, "-m", "1");
+        sipp.uas("second", PEERS.resolve("sipp/uas_rr.xml"), 5174, "-m", "1");
 
         // uac_rr.xml fails on any reply but 100, 180 and 200: a relayed 486 would fail the call
-        SippResult caller = call("caller", PEERS.resolve("sipp/uac_rr.xml"), "u1", 5175, 5092, 1, 1, Duration.ofSeconds(10));
+        Sipp.SippResult caller = sipp.call("caller", PEERS.resolve("sipp/uac_rr.xml"), "u1", 5175, 5092, 1, 1, Duration.ofSeconds(10));
         assertThat(caller.successful()).as(caller.describe()).isEqualTo(1);
         assertThat(caller.failed()).as(caller.describe()).isZero();
 
-        SippResult first = finish("busy", busy, Duration.ofSeconds(5));
+        Sipp.SippResult first = sipp.finish("busy", busy, Duration.ofSeconds(5));
         assertThat(first.successful()).as("the busy callee got the proxy's ACK for its 486\n" + first.describe()).isEqualTo(1);
     }
 
@@ -157,17 +151,17 @@ class RelayWithSippTest {
     @DisplayName("two parallel branches: the caller gets the one 200; the ringing branch gets CANCEL")
     void parallelForkCancelsTheLoser() throws Exception {
         proxy = Proxy.start(resource("relay/fork.cfg"), Map.of(), List.of());
-        Process answering = uas("answering", resource("sipp/uas_answer_late.xml"), 5176, "-m", "1");
-        Process ringing = uas("ringing", resource("sipp/uas_ring.xml"), 5177, "-m", "1");
+        Process answering = sipp.uas("answering", resource("sipp/uas_answer_late.xml"), 5176, "-m", "1");
+        Process ringing = sipp.uas("ringing", resource("sipp/uas_ring.xml"), 5177, "-m", "1");
 
-        SippResult caller = call("caller", PEERS.resolve("sipp/uac_rr.xml"), "u1", 5178, 5093, 1, 1, Duration.ofSeconds(10));
+        Sipp.SippResult caller = sipp.call("caller", PEERS.resolve("sipp/uac_rr.xml"), "u1", 5178, 5093, 1, 1, Duration.ofSeconds(10));
         assertThat(caller.successful()).as(caller.describe()).isEqualTo(1);
         assertThat(caller.failed()).as(caller.describe()).isZero();
 
-        SippResult winner = finish("answering", answering, Duration.ofSeconds(5));
+        Sipp.SippResult winner = sipp.finish("answering", answering, Duration.ofSeconds(5));
         assertThat(winner.successful()).as("the answering callee got ACK and BYE along the route set\n" + winner.describe())
                 .isEqualTo(1);
-        SippResult loser = finish("ringing", ringing, Duration.ofSeconds(5));
+        Sipp.SippResult loser = sipp.finish("ringing", ringing, Duration.ofSeconds(5));
         assertThat(loser.successful()).as("the ringing callee got CANCEL and the ACK for its 487\n" + loser.describe())
                 .isEqualTo(1);
     }
@@ -194,8 +188,8 @@ class RelayWithSippTest {
                 .hasSizeLessThanOrEqualTo(1)
                 .allMatch(statusLine -> statusLine.startsWith("SIP/2.0 400 ")));
 
-        uas("uas", PEERS.resolve("sipp/uas_rr.xml"), 5170);
-        SippResult after = call("after", PEERS.resolve("sipp/uac_rr.xml"), "u1", 5171, 5090, 5, 5, Duration.ofSeconds(10));
+        sipp.uas("uas", PEERS.resolve("sipp/uas_rr.xml"), 5170);
+        Sipp.SippResult after = sipp.call("after", PEERS.resolve("sipp/uac_rr.xml"), "u1", 5171, 5090, 5, 5, Duration.ofSeconds(10));
         assertThat(after.successful()).as(after.describe()).isEqualTo(5);
         assertThat(after.failed()).as(after.describe()).isZero();
         // Sipway's own counter (Kamailio has none by this name)
@@ -206,109 +200,6 @@ class RelayWithSippTest {
     // SIPp
 
     /** What one SIPp run reported: exit code, its final counters, response time 1 (cumulative mean). */
-    record SippResult(String name, int exitCode, long successful, long failed, Duration responseTime1, String output,
-            String errors) {
-        String describe() {
-            return "SIPp " + name + ": exit " + exitCode + ", successful " + successful + ", failed " + failed
-                    + "\n--- output (tail) ---\n" + tail(output, 3000) + "\n--- errors (head) ---\n" + head(errors, 3000);
-        }
-    }
-
-    /** A callee on UDP {@code port}; returns once it listens. */
-    private Process uas(String name, Path scenario, int port, String... options) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("-timeout", "30", "-timeout_error"));
-        args.addAll(List.of(options));
-        Process p = startSipp(name, scenario, "u1", port, null, args);
-        awaitUdpBound(port, p);
-        return p;
-    }
-
-    /** A caller from {@code localPort} to the proxy on {@code proxyPort}: {@code calls} calls at {@code rate}/s. */
-    private SippResult call(String name, Path scenario, String transport, int localPort, int proxyPort, int calls, int rate,
-            Duration limit) throws IOException, InterruptedException {
-        Process p = startSipp(name, scenario, transport, localPort, LOOPBACK + ":" + proxyPort,
-                List.of("-s", "service", "-m", Integer.toString(calls), "-r", Integer.toString(rate), "-rp", "1000",
-                        "-l", Integer.toString(Math.max(calls, 10)), "-d", "0",
-                        "-timeout", Long.toString(limit.toSeconds()), "-timeout_error"));
-        return finish(name, p, limit.plusSeconds(5));
-    }
-
-    private Process startSipp(String name, Path scenario, String transport, int localPort, String remote, List<String> options)
-            throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(sipp, "-sf", scenario.toString()));
-        if (remote != null) {
-            cmd.add(remote);
-        }
-        cmd.addAll(List.of("-i", LOOPBACK, "-p", Integer.toString(localPort), "-t", transport, "-nostdin",
-                "-max_socket", "2000", // tn opens one connection per call; the default 50000 exceeds ulimit -n here
-                "-trace_stat", "-stf", work.resolve(name + ".csv").toString(), "-fd", "1",
-                "-trace_err", "-error_file", work.resolve(name + ".errors").toString()));
-        cmd.addAll(options);
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".out").toFile()).start();
-        peers.add(p);
-        return p;
-    }
-
-    /** Waits for SIPp to exit (killing it after {@code limit}) and reads its final statistics. */
-    private SippResult finish(String name, Process p, Duration limit) throws IOException, InterruptedException {
-        boolean exited = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
-        if (!exited) {
-            p.destroy();
-            if (!p.waitFor(2, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
-            }
-        }
-        String output = readIfExists(work.resolve(name + ".out"));
-        String errors = readIfExists(work.resolve(name + ".errors"));
-        if (!exited) {
-            errors = "killed after " + limit.toSeconds() + " s\n" + errors;
-        }
-        Map<String, String> stats = lastStatRow(readIfExists(work.resolve(name + ".csv")));
-        long ok = counter(stats.get("SuccessfulCall(C)"), output, "Successful call");
-        long failed = counter(stats.get("FailedCall(C)"), output, "Failed call");
-        Duration rt1 = sippDuration(stats.get("ResponseTime1(C)"));
-        return new SippResult(name, exited ? p.exitValue() : -1, ok, failed, rt1, output, errors);
-    }
-
-    /** -trace_stat: a header row of names and one row per period, ';'-separated; the last row is final. */
-    private static Map<String, String> lastStatRow(String csv) {
-        List<String> rows = csv.lines().filter(l -> !l.isBlank()).toList();
-        Map<String, String> row = new LinkedHashMap<>();
-        if (rows.size() < 2) {
-            return row;
-        }
-        String[] names = rows.get(0).split(";", -1);
-        String[] values = rows.get(rows.size() - 1).split(";", -1);
-        for (int i = 0; i < Math.min(names.length, values.length); i++) {
-            row.put(names[i].trim(), values[i].trim());
-        }
-        return row;
-    }
-
-    /** The CSV value, else the cumulative column of SIPp's final statistics screen, else -1. */
-    private static long counter(String csvValue, String screen, String label) {
-        if (csvValue != null && csvValue.matches("\\d+")) {
-            return Long.parseLong(csvValue);
-        }
-        Matcher m = Pattern.compile(Pattern.quote(label) + "\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)").matcher(screen);
-        long last = -1;
-        while (m.find()) {
-            last = Long.parseLong(m.group(1));
-        }
-        return last;
-    }
-
-    /** SIPp's HH:MM:SS:micros. */
-    private static Duration sippDuration(String value) {
-        if (value == null || !value.matches("\\d+:\\d+:\\d+:\\d+")) {
-            return Duration.ofDays(1);
-        }
-        String[] f = value.split(":");
-        return Duration.ofHours(Long.parseLong(f[0])).plusMinutes(Long.parseLong(f[1])).plusSeconds(Long.parseLong(f[2]))
-                .plusNanos(Long.parseLong(f[3]) * 1000);
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Raw datagrams
 
@@ -369,52 +260,8 @@ class RelayWithSippTest {
         return Path.of(url.toURI());
     }
 
-    private static String findOnPath(String command) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
-    }
 
-    /** Linux: until /proc/net/udp lists 127.0.0.1:port; elsewhere a fixed half second. */
-    private static void awaitUdpBound(int port, Process owner) throws IOException, InterruptedException {
-        Path table = Path.of("/proc/net/udp");
-        if (!Files.isReadable(table)) {
-            Thread.sleep(500);
-            return;
-        }
-        String local = String.format(Locale.ROOT, "0100007F:%04X", port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            if (!owner.isAlive()) {
-                return; // its exit code and output tell why
-            }
-            for (String line : Files.readAllLines(table)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 1 && f[1].equals(local)) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
-    }
 
-    private static String readIfExists(Path file) throws IOException {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
-    }
 
-    private static String tail(String s, int max) {
-        return s.length() <= max ? s : "..." + s.substring(s.length() - max);
-    }
 
-    private static String head(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max) + "...";
-    }
 }
