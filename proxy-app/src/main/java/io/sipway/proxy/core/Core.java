@@ -480,6 +480,14 @@ public final class Core {
      * 5060, no transport for UDP, {@code transport=ws} for WS and WSS sockets alike.
      */
     String recordRouteFor(SendSocket s, boolean r2, MsgContext ctx) {
+        return recordRouteFor(s, s.protocol(), r2, ctx);
+    }
+
+    /**
+     * The same for a message that comes or goes over {@code proto} on socket {@code s}: a WebSocket
+     * connection (WS or WSS) lives on a tcp or tls listener, and its Record-Route says transport=ws.
+     */
+    String recordRouteFor(SendSocket s, Protocol proto, boolean r2, MsgContext ctx) {
         InetSocketAddress a = s.local();
         StringBuilder b = new StringBuilder(64).append("<sip:");
         if (a.getAddress() instanceof java.net.Inet6Address) {
@@ -490,7 +498,7 @@ public final class Core {
         if (a.getPort() != 5060) {
             b.append(':').append(a.getPort());
         }
-        Protocol p = s.protocol();
+        Protocol p = proto == Protocol.WS || proto == Protocol.WSS ? proto : s.protocol();
         if (p != Protocol.UDP) {
             b.append(";transport=").append(p == Protocol.WSS ? "ws" : p.text());
         }
@@ -519,8 +527,13 @@ public final class Core {
     }
 
     /** Whether two sockets differ in protocol, address or port (rr's enable_double_rr=1 test). */
-    private static boolean differ(SendSocket in, SendSocket out) {
-        return out != null && (out.protocol() != in.protocol() || !out.local().equals(in.local()));
+    private static boolean differ(SendSocket in, Protocol inProto, SendSocket out, Protocol outProto) {
+        return out != null && (effective(out, outProto) != effective(in, inProto) || !out.local().equals(in.local()));
+    }
+
+    /** WS and WSS ride on tcp and tls sockets; for rr they are protocols of their own. */
+    private static Protocol effective(SendSocket s, Protocol p) {
+        return p == Protocol.WS || p == Protocol.WSS ? p : s.protocol();
     }
 
     // ---- building what leaves --------------------------------------------------------------------
@@ -556,12 +569,12 @@ public final class Core {
                 } else {
                     SendSocket in = ctx.from.localSocket();
                     SendSocket out = transport.sendSocketFor(to);
-                    if (doubleRr == 2 || (doubleRr == 1 && differ(in, out))) {
+                    if (doubleRr == 2 || (doubleRr == 1 && differ(in, ctx.from.protocol(), out, to.protocol()))) {
                         // Kamailio's double Record-Route (r2=on): the outbound one on top, then the inbound one
-                        e.addRecordRoute(recordRouteFor(out != null ? out : in, true, ctx));
-                        e.addRecordRoute(recordRouteFor(in, true, ctx));
+                        e.addRecordRoute(recordRouteFor(out != null ? out : in, to.protocol(), true, ctx));
+                        e.addRecordRoute(recordRouteFor(in, ctx.from.protocol(), true, ctx));
                     } else {
-                        e.addRecordRoute(recordRouteFor(in, false, ctx));
+                        e.addRecordRoute(recordRouteFor(in, ctx.from.protocol(), false, ctx));
                     }
                 }
             }

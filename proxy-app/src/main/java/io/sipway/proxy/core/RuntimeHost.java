@@ -483,29 +483,67 @@ public final class RuntimeHost implements ScriptHost {
     }
 
     /** rr's loose_route(): drops the Route entries that name us, the next Route (if any) becomes $du. */
+    /**
+     * rr's loose_route(): a top Route naming us is taken off; when it carries {@code r2=on} (a double
+     * Record-Route) the next one, ours too, is taken off as well and names the socket the request
+     * leaves from (its host, port and transport; {@code ws} is looked for among the tcp listeners,
+     * then the tls ones). A Route left over becomes {@code $du}; none: the R-URI decides.
+     */
     private long looseRoute(MsgContext m) {
         List<Address> routes = m.msg.routes();
         if (routes.isEmpty()) {
             return -1;
         }
-        int i = 0;
-        while (i < routes.size()) {
-            SipUri u;
-            try {
-                u = routes.get(i).uri();
-            } catch (RuntimeException e) {
-                break;
-            }
-            if (!core.isMyself(u.host(), u.port(), null)) {
-                break;
-            }
-            i++;
+        SipUri top;
+        try {
+            top = routes.get(0).uri();
+        } catch (RuntimeException e) {
+            return -1;
         }
-        m.routesToRemove = i;
-        if (i < routes.size()) {
-            m.du = routes.get(i).uriString();
+        if (!core.isMyself(top.host(), top.port(), null)) {
+            m.du = routes.get(0).uriString(); // a preloaded route to someone else: send it there
+            return 1;
+        }
+        int removed = 1;
+        if ("on".equalsIgnoreCase(top.param("r2")) && routes.size() > 1) {
+            try {
+                SipUri second = routes.get(1).uri();
+                if (core.isMyself(second.host(), second.port(), null)) {
+                    removed = 2;
+                    SendSocket out = listenerFor(second);
+                    if (out != null) {
+                        m.forcedSocket = out;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // a second Route that does not parse stays for the next hop
+            }
+        }
+        m.routesToRemove = removed;
+        if (removed < routes.size()) {
+            m.du = routes.get(removed).uriString();
         }
         return 1;
+    }
+
+    /** The listener a Route URI of ours names: its port and transport (ws: tcp listeners, then tls ones). */
+    private SendSocket listenerFor(SipUri u) {
+        String t = u.transport() == null ? "udp" : u.transport().toLowerCase(java.util.Locale.ROOT);
+        List<io.sipway.transport.Protocol> kinds = switch (t) {
+            case "ws" -> List.of(io.sipway.transport.Protocol.TCP, io.sipway.transport.Protocol.TLS);
+            case "wss", "tls" -> List.of(io.sipway.transport.Protocol.TLS);
+            case "tcp" -> List.of(io.sipway.transport.Protocol.TCP);
+            default -> List.of(io.sipway.transport.Protocol.UDP);
+        };
+        int port = u.port() > 0 ? u.port() : t.equals("tls") || t.equals("wss") ? 5061 : 5060;
+        for (io.sipway.transport.Protocol kind : kinds) {
+            for (SendSocket s : core.transport().sockets()) {
+                if (s.protocol() == kind && s.local().getPort() == port && core.isMyself(u.host(), port, null)) {
+                    return s;
+                }
+            }
+        }
+        return null;
     }
 
     // ---- formats: strings with $pv inside ---------------------------------------------------------

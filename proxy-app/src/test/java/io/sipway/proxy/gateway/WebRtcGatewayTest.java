@@ -1,0 +1,221 @@
+package io.sipway.proxy.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.sipway.proxy.Proxy;
+import io.sipway.proxy.Sipp;
+import io.sipway.sip.SipMessage;
+import io.sipway.transport.TestCertificates;
+import io.sipway.transport.TestClients;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seed scenario end to end: examples/cfg/webrtc-gateway.cfg as written (its listeners moved to
+ * free ports, its TLS certificate made now), browsers as {@link WsSipClient}s registering over WSS
+ * or WS, SIPp on UDP calling them. Every request to a browser must leave on the WebSocket
+ * connection the browser opened, whatever {@code tcp_connection_match} says: the case Kamailio
+ * 5.8.2 broke.
+ *
+ * <p>Ports: gateway UDP 5410, WS 8410, WSS 8411; SIPp caller 5411.
+ */
+@DisplayName("WebRTC gateway: browsers on WS/WSS, SIP phones on UDP")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WebRtcGatewayTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final int SIP = 5410;
+    private static final int WS = 8410;
+    private static final int WSS = 8411;
+    private static final int CALLER = 5411;
+    private static final String DOMAIN = "127.0.0.1";
+
+    private static String sippPath;
+
+    @TempDir
+    Path work;
+
+    private Proxy gateway;
+    private Sipp sipp;
+    private final List<WsSipClient> clients = new java.util.ArrayList<>();
+
+    @BeforeAll
+    static void sippIsInstalled() {
+        sippPath = Sipp.find();
+        if (sippPath == null && System.getenv("CI") == null) {
+            assumeTrue(false, "sipp is not on the PATH (Debian package sip-tester)");
+        }
+        assertThat(sippPath).as("sipp on the PATH (.ci/run installs sip-tester)").isNotNull();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (WsSipClient c : clients) {
+            c.abort();
+        }
+        if (sipp != null) {
+            sipp.stopAll();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    /** The example gateway script with its ports moved and tcp_connection_match set, a tls.cfg and certificates beside it. */
+    private void startGateway(int connectionMatch) throws Exception {
+        String cfg = Files.readString(Path.of("../examples/cfg/webrtc-gateway.cfg"))
+                .replace("!SIP_PORT!5060!", "!SIP_PORT!" + SIP + "!")
+                .replace("!WS_PORT!8080!", "!WS_PORT!" + WS + "!")
+                .replace("!WSS_PORT!4443!", "!WSS_PORT!" + WSS + "!")
+                .replace("tcp_connection_match=1", "tcp_connection_match=" + connectionMatch);
+        Files.createDirectories(work.resolve("pki"));
+        TestCertificates.create(work.resolve("pki"));
+        Files.writeString(work.resolve("tls.cfg"), "[server:default]\nmethod = TLSv1.2+\n"
+                + "certificate = pki/server.pem\nprivate_key = pki/server-key.pem\n\n"
+                + "[client:default]\nverify_certificate = no\nrequire_certificate = no\n");
+        Path script = work.resolve("webrtc-gateway.cfg");
+        Files.writeString(script, cfg);
+        gateway = Proxy.start(script, Map.of(), List.of());
+        sipp = new Sipp(sippPath, work);
+    }
+
+    private WsSipClient browser(String user, boolean secure) throws Exception {
+        SSLContext tls = secure ? TestClients.trustingTls() : null;
+        URI uri = URI.create((secure ? "wss://127.0.0.1:" + WSS : "ws://127.0.0.1:" + WS) + "/");
+        WsSipClient c = new WsSipClient(uri, user, DOMAIN, tls, null);
+        clients.add(c);
+        return c;
+    }
+
+    private static Path resource(String name) throws URISyntaxException {
+        return Path.of(WebRtcGatewayTest.class.getResource("/gateway/" + name).toURI());
+    }
+
+    private static Path shared(String name) {
+        return Path.of("../../shared/peers/sipp").resolve(name).toAbsolutePath().normalize();
+    }
+
+    @ParameterizedTest(name = "over {0}, tcp_connection_match={1}")
+    @CsvSource({"wss,1", "wss,0", "ws,1", "ws,0"})
+    @DisplayName("a UDP phone calls a registered browser: INVITE on its connection, ACK and BYE along the route set")
+    void aPhoneCallsABrowser(String transport, int match) throws Exception {
+        startGateway(match);
+        boolean secure = transport.equals("wss");
+        WsSipClient alice = browser("alice", secure);
+        SipMessage ok = alice.register(600, WAIT);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers("Contact")).singleElement().asString().contains(alice.contact()).contains("expires=");
+
+        Process caller = sipp.start("caller", shared("uac_rr.xml"), "u1", CALLER, "127.0.0.1:" + SIP,
+                List.of("-s", "alice", "-m", "1", "-timeout", "20", "-timeout_error"));
+        SipMessage invite = alice.nextRequest("INVITE", WAIT);
+        assertThat(invite.requestUriString()).isEqualTo(alice.contact());
+        // two Record-Routes for the change of transport: the browser's side on top, written transport=ws for WS and WSS alike
+        assertThat(invite.headers("Record-Route")).containsExactly(
+                "<sip:127.0.0.1:" + (secure ? WSS : WS) + ";transport=ws;r2=on;lr>",
+                "<sip:127.0.0.1:" + SIP + ";r2=on;lr>");
+        alice.send(alice.reply(invite, 180, "Ringing"));
+        alice.send(alice.reply(invite, 200, "OK"));
+
+        SipMessage ack = alice.nextRequest("ACK", WAIT);
+        assertThat(ack.headers("Route")).isEmpty(); // the gateway took its own entries off
+        SipMessage bye = alice.nextRequest("BYE", WAIT);
+        alice.send(alice.reply(bye, 200, "OK"));
+
+        Sipp.SippResult result = sipp.finish("caller", caller, Duration.ofSeconds(20));
+        assertThat(result.successful()).as(result.describe()).isEqualTo(1);
+        assertThat(result.failed()).as(result.describe()).isZero();
+    }
+
+    @ParameterizedTest(name = "tcp_connection_match={0}")
+    @CsvSource({"1", "0"})
+    @DisplayName("the browser hangs up: its BYE reaches the phone along the route set")
+    void aBrowserHangsUp(int match) throws Exception {
+        startGateway(match);
+        WsSipClient bob = browser("bob", true);
+        assertThat(bob.register(600, WAIT).statusCode()).isEqualTo(200);
+
+        Process caller = sipp.start("caller", resource("uac_bye_in.xml"), "u1", CALLER, "127.0.0.1:" + SIP,
+                List.of("-s", "bob", "-m", "1", "-timeout", "20", "-timeout_error"));
+        SipMessage invite = bob.nextRequest("INVITE", WAIT);
+        bob.send(bob.reply(invite, 180, "Ringing"));
+        bob.send(bob.reply(invite, 200, "OK"));
+        bob.nextRequest("ACK", WAIT);
+        bob.send(bob.byeFor(invite));
+        SipMessage byeOk = bob.nextFinal(WAIT);
+        assertThat(byeOk.statusCode()).isEqualTo(200);
+        assertThat(byeOk.cseq().methodName()).isEqualTo("BYE");
+
+        Sipp.SippResult result = sipp.finish("caller", caller, Duration.ofSeconds(20));
+        assertThat(result.successful()).as(result.describe()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a browser gone: the call to it ends within 1 s, and the log names the missing WSS connection")
+    void aCallToABrowserThatLeftEndsAtOnce() throws Exception {
+        startGateway(1);
+        WsSipClient carol = browser("carol", true);
+        assertThat(carol.register(600, WAIT).statusCode()).isEqualTo(200);
+        carol.abort();
+        clients.remove(carol);
+        Thread.sleep(300); // the gateway sees the connection close
+
+        Logger sender = (Logger) LoggerFactory.getLogger("io.sipway.transport");
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        sender.addAppender(log);
+        try (DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", CALLER))) {
+            phone.setSoTimeout(1000);
+            String invite = "INVITE sip:carol@127.0.0.1:" + SIP + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + CALLER + ";branch=z9hG4bK-gone1;rport\r\n"
+                    + "Max-Forwards: 70\r\n"
+                    + "From: <sip:phone@127.0.0.1>;tag=p1\r\n"
+                    + "To: <sip:carol@127.0.0.1>\r\n"
+                    + "Call-ID: gone1@gateway\r\n"
+                    + "CSeq: 1 INVITE\r\n"
+                    + "Contact: <sip:phone@127.0.0.1:" + CALLER + ">\r\n"
+                    + "Content-Length: 0\r\n\r\n";
+            byte[] b = invite.getBytes(StandardCharsets.US_ASCII);
+            long start = System.nanoTime();
+            phone.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", SIP)));
+            int code = 0;
+            byte[] buf = new byte[65535];
+            while (code < 200) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                phone.receive(p); // a SocketTimeoutException after 1 s fails the test
+                String reply = new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII);
+                code = Integer.parseInt(reply.substring(8, 11));
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(code).isEqualTo(477);
+            assertThat(ms).isLessThan(1000);
+        } finally {
+            sender.detachAppender(log);
+        }
+        assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                .contains("TCP/TLS connection for WebSocket could not be found"));
+    }
+}
