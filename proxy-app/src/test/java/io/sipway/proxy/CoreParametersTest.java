@@ -103,6 +103,18 @@ class CoreParametersTest {
     }
 
     @Test
+    void isMyselfAndIsdsturisetAnswerAsTheirModulesDo() throws Exception {
+        try (Proxy proxy = Proxy.start(CFG.resolve("core-params-5270.cfg"), Map.of(), List.of())) {
+            String base = options("sip:ismyself@127.0.0.1:5270", 5284);
+            assertThat(ask(5284, 5270, base.replace("Content-Length", "X-Host: sip.example.com:5270\r\nContent-Length"), 3000))
+                    .startsWith("SIP/2.0 200 is_myself");
+            assertThat(ask(5284, 5270, base.replace("Content-Length", "X-Host: elsewhere.example.com\r\nContent-Length"), 3000))
+                    .startsWith("SIP/2.0 403 not is_myself");
+            assertThat(ask(5284, 5270, options("sip:dst@127.0.0.1:5270", 5284), 3000)).startsWith("SIP/2.0 200 du set");
+        }
+    }
+
+    @Test
     void sipWarningPutsKamailiosNoisyFeedbackWarningOnLocalReplies() throws Exception {
         try (Proxy proxy = Proxy.start(CFG.resolve("core-params-5270.cfg"), Map.of(), List.of())) {
             String reply = ask(5282, 5270, options("sip:bob@127.0.0.1:5270", 5282), 3000);

@@ -63,9 +63,12 @@ public final class TransactionLayer implements AutoCloseable {
             return false;
         }
 
-        /** A reply of an armed transaction (onreply_route[NAME]); false drops it. */
-        default boolean onReply(ServerTransaction st, SipMessage reply, ReceiveInfo from) {
-            return true;
+        /**
+         * A reply of an armed transaction (onreply_route[NAME]): the reply to go on with (the same,
+         * or as the route rewrote it, e.g. nathelper's Contact alias), or null to drop it.
+         */
+        default SipMessage onReply(ServerTransaction st, SipMessage reply, ReceiveInfo from) {
+            return reply;
         }
     }
 
@@ -460,8 +463,11 @@ public final class TransactionLayer implements AutoCloseable {
                 }
                 return true;
             }
-            if (st.onReplyRoute != null && !hooks.onReply(st, reply, from)) {
-                return true;
+            if (st.onReplyRoute != null) {
+                reply = hooks.onReply(st, reply, from);
+                if (reply == null) {
+                    return true;
+                }
             }
             b.replied = true;
             if (code < 200) {

@@ -615,7 +615,13 @@ public final class Core {
 
     /** A stateless reply (sl_send_reply) to the request of {@code ctx}. */
     void statelessReply(MsgContext ctx, int code, String reason) {
-        byte[] bytes = Replies.build(ctx.msg, code, reason, null, server, sipWarning ? warning(ctx) : null);
+        statelessReply(ctx, code, reason, null);
+    }
+
+    /** The same with header lines of its own ({@code "Name: value\r\n"} each), e.g. the registrar's Contacts. */
+    void statelessReply(MsgContext ctx, int code, String reason, String headers) {
+        String extra = sipWarning ? warning(ctx) + (headers == null ? "" : headers) : headers;
+        byte[] bytes = Replies.build(ctx.msg, code, reason, null, server, extra);
         transport.sender().send(ctx.replyTo, bytes);
         ctx.replied = true;
         count("sl:" + code / 100 + "xx_replies");
@@ -727,8 +733,8 @@ public final class Core {
         ctx.branchRoute = null;
         List<TransactionLayer.Target> targets = new ArrayList<>();
         int dropped = addBranch(ctx, onBranch, ruri, ctx.du, targets);
-        for (String b : ctx.branches) {
-            dropped += addBranch(ctx, onBranch, b, null, targets);
+        for (String[] b : ctx.branches) {
+            dropped += addBranch(ctx, onBranch, b[0], b[1], targets);
         }
         ctx.branches.clear();
         if (targets.isEmpty()) {

@@ -31,15 +31,19 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
     }
 
     @Override
-    public boolean onReply(ServerTransaction st, SipMessage reply, ReceiveInfo from) {
+    public SipMessage onReply(ServerTransaction st, SipMessage reply, ReceiveInfo from) {
         CompiledScript.Entry entry = ((RouteRef) st.onReplyRoute).entry();
         if (entry == null) {
-            return true;
+            return reply;
         }
         MsgContext ctx = new MsgContext(reply, from);
         ctx.reply = reply;
         ctx.st = st;
         entry.run(ctx);
-        return !ctx.dropped();
+        if (ctx.dropped()) {
+            return null;
+        }
+        // a rewrite of the reply's text (nathelper's Contact alias) goes up with it
+        return ctx.textEdits == null || ctx.textEdits.isEmpty() ? reply : ctx.textEdits.rewritten();
     }
 }

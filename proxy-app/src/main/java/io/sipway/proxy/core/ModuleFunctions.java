@@ -15,5 +15,7 @@ final class ModuleFunctions {
         SanityModule.register(r);
         RrModule.register(r);
         PvModule.register(r);
+        RegistrarModule.register(r);
+        NathelperModule.register(r);
     }
 }

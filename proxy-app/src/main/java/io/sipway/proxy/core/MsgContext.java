@@ -39,7 +39,8 @@ final class MsgContext extends ScriptContext {
     final List<String> removed = new ArrayList<>();
     /** textops' rewrites of the received text (replace, subst, insert_hf...): null until a rewrite function runs. */
     TextopsModule.TextEdits textEdits;
-    final List<String> branches = new ArrayList<>();
+    /** append_branch / lookup branches beyond the R-URI one: their URI and, when set, their $du. */
+    final List<String[]> branches = new ArrayList<>();
     /** $avp and $xavp values; made on first use (most scripts never touch them). */
     private Xavps avps;
     private Xavps xavps;

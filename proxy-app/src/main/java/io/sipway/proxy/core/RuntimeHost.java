@@ -315,7 +315,7 @@ public final class RuntimeHost implements ScriptHost {
             Format uri = args.isEmpty() ? null : format(args.get(0));
             return ctx -> {
                 MsgContext m = c(ctx);
-                m.branches.add(uri == null ? m.requestUri() : uri.apply(ctx));
+                m.branches.add(new String[] {uri == null ? m.requestUri() : uri.apply(ctx), null});
                 return 1;
             };
         });
@@ -393,6 +393,12 @@ public final class RuntimeHost implements ScriptHost {
             c(ctx).forwardNoConnect = true;
             return 1;
         });
+        // corex is_myself(uri or host), core isdsturiset()
+        fn("is_myself", args -> {
+            Format what = format(args.get(0));
+            return ctx -> isMyself(ctx, "is_myself", what.apply(ctx)) ? 1 : -1;
+        });
+        fn("isdsturiset", args -> ctx -> c(ctx).du != null ? 1 : -1);
         fn("force_rport", args -> ctx -> {
             c(ctx).forceRport = true;
             return 1;

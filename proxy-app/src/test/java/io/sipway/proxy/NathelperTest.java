@@ -1,0 +1,130 @@
+package io.sipway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipParser;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** nathelper on the wire (src/test/resources/proxy/nathelper-5430.cfg): a client behind NAT made reachable. */
+@Timeout(30)
+class NathelperTest {
+    private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5430);
+    private Proxy proxy;
+    private DatagramSocket client;
+    private DatagramSocket next;
+    private int n;
+
+    @BeforeEach
+    void start() throws Exception {
+        proxy = Proxy.start(Path.of("src/test/resources/proxy/nathelper-5430.cfg"), Map.of(), List.of());
+        client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5431));
+        next = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5432));
+        client.setSoTimeout(3000);
+        next.setSoTimeout(3000);
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        client.close();
+        next.close();
+    }
+
+    /** A request from 127.0.0.1:5431 whose Via says {@code viaHostPort} and whose Contact is {@code contact}. */
+    private void send(String method, String ruri, String viaHostPort, String contact) throws Exception {
+        n++;
+        String text = method + " " + ruri + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP " + viaHostPort + ";branch=z9hG4bK-nat" + n + System.nanoTime() + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:alice@example.com>;tag=a" + n + "\r\n"
+                + "To: <sip:alice@example.com>\r\n"
+                + "Call-ID: nat" + n + "-" + System.nanoTime() + "@nathelper\r\n"
+                + "CSeq: 1 " + method + "\r\n"
+                + "Contact: " + contact + "\r\n"
+                + (method.equals("REGISTER") ? "Expires: 600\r\n" : "")
+                + "Content-Length: 0\r\n\r\n";
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        client.send(new DatagramPacket(b, b.length, PROXY));
+    }
+
+    private static SipMessage receive(DatagramSocket s) throws Exception {
+        byte[] buf = new byte[65535];
+        while (true) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            s.receive(p);
+            SipMessage m = SipParser.parse(Arrays.copyOf(buf, p.getLength()));
+            if (!m.isResponse() || m.statusCode() != 100) {
+                return m;
+            }
+        }
+    }
+
+    @Test
+    void natUacTestOneLooksForAPrivateContact() throws Exception {
+        send("OPTIONS", "sip:contact@127.0.0.1:5430", "127.0.0.1:5431", "<sip:alice@192.168.1.10:5060>");
+        assertThat(receive(client).reasonPhrase()).isEqualTo("private contact");
+        send("OPTIONS", "sip:contact@127.0.0.1:5430", "127.0.0.1:5431", "<sip:alice@127.0.0.1:5431>");
+        assertThat(receive(client).reasonPhrase()).isEqualTo("public contact");
+        send("OPTIONS", "sip:contact@127.0.0.1:5430", "127.0.0.1:5431", "<sip:alice@100.64.0.7>"); // RFC 6598
+        assertThat(receive(client).reasonPhrase()).isEqualTo("private contact");
+    }
+
+    @Test
+    void natUacTestSixteenComparesTheViaPortWithTheSource() throws Exception {
+        send("OPTIONS", "sip:viaport@127.0.0.1:5430", "127.0.0.1:5999", "<sip:alice@127.0.0.1:5431>");
+        assertThat(receive(client).reasonPhrase()).isEqualTo("port differs");
+        send("OPTIONS", "sip:viaport@127.0.0.1:5430", "127.0.0.1:5431", "<sip:alice@127.0.0.1:5431>");
+        assertThat(receive(client).reasonPhrase()).isEqualTo("same port");
+        send("OPTIONS", "sip:websocket@127.0.0.1:5430", "127.0.0.1:5431", "<sip:alice@127.0.0.1:5431>");
+        assertThat(receive(client).reasonPhrase()).isEqualTo("not websocket"); // 64: only WS and WSS sources
+    }
+
+    @Test
+    void fixNatedRegisterMakesTheSourceTheWayToTheContact() throws Exception {
+        send("REGISTER", "sip:example.com", "192.168.1.10:5060", "<sip:alice@192.168.1.10:5060>");
+        SipMessage ok = receive(client);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers("Contact")).containsExactly("<sip:alice@192.168.1.10:5060>;expires=600;received=\"sip:127.0.0.1:5431\"");
+
+        // a call for alice reaches the client at its source address, the R-URI still its Contact
+        DatagramSocket caller = next;
+        String invite = "INVITE sip:alice@127.0.0.1:5430 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5432;branch=z9hG4bK-natcall\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:bob@example.com>;tag=b1\r\n"
+                + "To: <sip:alice@example.com>\r\n"
+                + "Call-ID: natcall@nathelper\r\n"
+                + "CSeq: 1 INVITE\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        byte[] b = invite.getBytes(StandardCharsets.US_ASCII);
+        caller.send(new DatagramPacket(b, b.length, PROXY));
+        SipMessage atClient = receive(client);
+        assertThat(atClient.requestUriString()).isEqualTo("sip:alice@192.168.1.10:5060");
+    }
+
+    @Test
+    void addContactAliasWritesTheSourceIntoTheContactAndHandleRuriAliasReadsItBack() throws Exception {
+        send("INVITE", "sip:alias@127.0.0.1:5430", "192.168.1.10:5060", "<sip:bob@192.168.1.10:5060>");
+        SipMessage relayed = receive(next);
+        String contact = relayed.header("Contact");
+        assertThat(contact).isEqualTo("<sip:bob@192.168.1.10:5060;alias=127.0.0.1~5431~1>"); // udp is 1
+
+        // the next request of the dialog names that Contact: the alias becomes $du and leaves the R-URI
+        String target = contact.substring(1, contact.length() - 1).replace("5431", "5432");
+        send("OPTIONS", target, "127.0.0.1:5431", "<sip:alice@127.0.0.1:5431>");
+        SipMessage back = receive(next);
+        assertThat(back.requestUriString()).isEqualTo("sip:bob@192.168.1.10:5060");
+    }
+}

@@ -1,0 +1,182 @@
+package io.sipway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipParser;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * registrar and usrloc on the wire (src/test/resources/proxy/registrar-5420.cfg): what save()
+ * answers and keeps, where lookup() sends a call, registered() and unregister().
+ */
+@Timeout(30)
+class RegistrarTest {
+    private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5420);
+    private Proxy proxy;
+    private DatagramSocket phone;
+    private DatagramSocket deskA;
+    private DatagramSocket deskB;
+    private int cseq = 1;
+
+    @BeforeEach
+    void start() throws Exception {
+        proxy = Proxy.start(Path.of("src/test/resources/proxy/registrar-5420.cfg"), Map.of(), List.of());
+        phone = socket(5421);
+        deskA = socket(5422);
+        deskB = socket(5423);
+    }
+
+    private static DatagramSocket socket(int port) throws Exception {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port));
+        s.setSoTimeout(3000);
+        return s;
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        phone.close();
+        deskA.close();
+        deskB.close();
+    }
+
+    private SipMessage register(String contacts, String extraHeaders) throws Exception {
+        send(phone, "REGISTER sip:127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5421;branch=z9hG4bK-reg" + cseq + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:alice@127.0.0.1>;tag=r1\r\n"
+                + "To: <sip:alice@127.0.0.1>\r\n"
+                + "Call-ID: reg-alice@registrar\r\n"
+                + "CSeq: " + cseq++ + " REGISTER\r\n"
+                + (contacts == null ? "" : "Contact: " + contacts + "\r\n")
+                + extraHeaders
+                + "Content-Length: 0\r\n\r\n");
+        return receive(phone);
+    }
+
+    private SipMessage ask(String user) throws Exception {
+        send(phone, "OPTIONS sip:" + user + "@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5421;branch=z9hG4bK-ask" + cseq + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:bob@127.0.0.1>;tag=b1\r\n"
+                + "To: <sip:" + user + "@127.0.0.1>\r\n"
+                + "Call-ID: ask" + cseq + "@registrar\r\n"
+                + "CSeq: " + cseq++ + " OPTIONS\r\n"
+                + "Content-Length: 0\r\n\r\n");
+        return receive(phone);
+    }
+
+    private void invite(String branch) throws Exception {
+        send(phone, "INVITE sip:alice@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5421;branch=" + branch + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:bob@127.0.0.1>;tag=b1\r\n"
+                + "To: <sip:alice@127.0.0.1>\r\n"
+                + "Call-ID: " + branch + "@registrar\r\n"
+                + "CSeq: 1 INVITE\r\n"
+                + "Contact: <sip:bob@127.0.0.1:5421>\r\n"
+                + "Content-Length: 0\r\n\r\n");
+    }
+
+    private static void send(DatagramSocket s, String text) throws Exception {
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        s.send(new DatagramPacket(b, b.length, PROXY));
+    }
+
+    private static SipMessage receive(DatagramSocket s) throws Exception {
+        byte[] buf = new byte[65535];
+        while (true) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            s.receive(p);
+            SipMessage m = SipParser.parse(Arrays.copyOf(buf, p.getLength()));
+            if (!m.isResponse() || m.statusCode() != 100) {
+                return m;
+            }
+        }
+    }
+
+    @Test
+    void saveAnswersWithEveryBindingAndItsExpiresCappedAndRaised() throws Exception {
+        SipMessage ok = register("<sip:alice@127.0.0.1:5422>;q=1, <sip:alice@127.0.0.1:5423>;q=0.5;expires=99999", "Expires: 600\r\n");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers("Contact")).containsExactlyInAnyOrder(
+                "<sip:alice@127.0.0.1:5422>;expires=600",
+                "<sip:alice@127.0.0.1:5423>;expires=3600"); // max_expires
+        assertThat(ask("check").reasonPhrase()).isEqualTo("registered");
+    }
+
+    @Test
+    void lookupForksToTheBindingsBestQFirst() throws Exception {
+        register("<sip:alice@127.0.0.1:5423>;q=0.5, <sip:alice@127.0.0.1:5422>;q=1", "Expires: 600\r\n");
+        invite("z9hG4bK-lookup1");
+        SipMessage first = receive(deskA);
+        SipMessage second = receive(deskB);
+        assertThat(first.requestUriString()).isEqualTo("sip:alice@127.0.0.1:5422");
+        assertThat(second.requestUriString()).isEqualTo("sip:alice@127.0.0.1:5423");
+    }
+
+    @Test
+    void theReceivedUriIsWhereACallGoesTheContactStaysTheRequestUri() throws Exception {
+        SipMessage ok = register("<sip:alice@unreachable.invalid;transport=udp>", "Expires: 600\r\nX-Received: sip:127.0.0.1:5422\r\n");
+        assertThat(ok.headers("Contact")).containsExactly(
+                "<sip:alice@unreachable.invalid;transport=udp>;expires=600;received=\"sip:127.0.0.1:5422\"");
+        invite("z9hG4bK-lookup2");
+        SipMessage atDesk = receive(deskA);
+        assertThat(atDesk.requestUriString()).isEqualTo("sip:alice@unreachable.invalid;transport=udp");
+    }
+
+    @Test
+    void aStarWithExpiresZeroRemovesEveryBindingAndLookupFindsNone() throws Exception {
+        register("<sip:alice@127.0.0.1:5422>", "Expires: 600\r\n");
+        SipMessage ok = register("*", "Expires: 0\r\n");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers("Contact")).isEmpty();
+        invite("z9hG4bK-lookup3");
+        assertThat(receive(phone).statusCode()).isEqualTo(404);
+        assertThat(register("*", "Expires: 60\r\n").statusCode()).isEqualTo(400); // RFC 3261 10.3: * only with Expires 0
+    }
+
+    @Test
+    void aContactWithExpiresZeroGoesAndAnOlderCSeqChangesNothing() throws Exception {
+        register("<sip:alice@127.0.0.1:5422>, <sip:alice@127.0.0.1:5423>", "Expires: 600\r\n");
+        SipMessage ok = register("<sip:alice@127.0.0.1:5423>;expires=0", "");
+        assertThat(ok.headers("Contact")).containsExactly("<sip:alice@127.0.0.1:5422>;expires=600");
+    }
+
+    @Test
+    void aBindingExpires() throws Exception {
+        register("<sip:alice@127.0.0.1:5422>;expires=1", "");
+        Thread.sleep(1300);
+        assertThat(ask("check").reasonPhrase()).isEqualTo("not registered");
+        invite("z9hG4bK-lookup4");
+        assertThat(receive(phone).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void unregisterRemovesTheAor() throws Exception {
+        register("<sip:alice@127.0.0.1:5422>", "Expires: 600\r\n");
+        assertThat(ask("drop").reasonPhrase()).isEqualTo("dropped");
+        assertThat(ask("check").reasonPhrase()).isEqualTo("not registered");
+        assertThat(ask("drop").reasonPhrase()).isEqualTo("nothing to drop");
+        deskA.setSoTimeout(200);
+        try {
+            receive(deskA);
+            org.assertj.core.api.Assertions.fail("nothing goes to a removed binding");
+        } catch (SocketTimeoutException expected) {
+            // nothing
+        }
+    }
+}
