@@ -121,6 +121,20 @@ public final class Proxy implements AutoCloseable {
         }
         TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes());
         core.attach(transport, tm, script);
+        CompiledScript.Entry xhttp = script.entry(Ast.RouteType.EVENT, "xhttp:request");
+        if (xhttp != null) {
+            transport.upgradePolicy(new io.sipway.transport.WebSocketUpgrade.Policy() {
+                @Override
+                public boolean allow(io.sipway.transport.WebSocketUpgrade upgrade) {
+                    return answer(upgrade).upgrades();
+                }
+
+                @Override
+                public io.sipway.transport.WebSocketUpgrade.Answer answer(io.sipway.transport.WebSocketUpgrade request) {
+                    return core.xhttp(xhttp, request);
+                }
+            });
+        }
         LOG.info("{} loaded: {} module(s), listening on {}", cfg, script.modules().size(), transport.sockets());
         return new Proxy(transport, tm, core);
     }
@@ -167,11 +181,37 @@ public final class Proxy implements AutoCloseable {
                 p.put(m.param(), m.value());
             }
         }
+        Path dir = cfg.toAbsolutePath().getParent();
+        if (p.get("config") != null) {
+            // Kamailio's tls.cfg: the [server:default] domain (or the first server one) is the listeners'
+            Path file = dir.resolve(String.valueOf(p.get("config")));
+            Map<String, String> server;
+            try {
+                server = serverDomain(file);
+            } catch (java.io.IOException e) {
+                throw new ProxyStartException(cfg + ": modparam(\"tls\", \"config\"): cannot read " + file + ": " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new ProxyStartException(file + ": " + e.getMessage(), e);
+            }
+            p.putAll(server);
+            p.remove("config");
+        }
+        if (p.get("verify_certificate") instanceof String v) {
+            p.put("verify_certificate", v.matches("(?i)1|yes|on|true") ? 1L : 0L);
+        }
+        if (p.get("require_certificate") instanceof String v) {
+            p.put("require_certificate", v.matches("(?i)1|yes|on|true") ? 1L : 0L);
+        }
+        Object method = p.getOrDefault("method", p.get("tls_method"));
+        if (method != null && !String.valueOf(method).matches("(?i)TLSv1\\.2\\+?|TLSv1\\.3\\+?|SSLv23|TLSv1\\+|TLSv1\\.1\\+")) {
+            throw new ProxyStartException(cfg + ": tls method " + method + ": Sipway speaks TLS 1.2 and 1.3 only"
+                    + " (TLSv1.2+, TLSv1.3, SSLv23 are accepted)");
+        }
         if (p.get("certificate") == null || p.get("private_key") == null) {
             throw new ProxyStartException(cfg + ": enable_tls=yes: Sipway needs modparam(\"tls\", \"certificate\", ...) and"
-                    + " modparam(\"tls\", \"private_key\", ...) (PEM files)");
+                    + " modparam(\"tls\", \"private_key\", ...) (PEM files), or both in the [server:default] section of"
+                    + " modparam(\"tls\", \"config\", ...)");
         }
-        Path dir = cfg.toAbsolutePath().getParent();
         TlsSettings s = TlsSettings.server(dir.resolve(String.valueOf(p.get("certificate"))), dir.resolve(String.valueOf(p.get("private_key"))));
         if (p.get("ca_list") != null) {
             s = s.withCaList(dir.resolve(String.valueOf(p.get("ca_list"))));
@@ -183,6 +223,54 @@ public final class Proxy implements AutoCloseable {
             s = s.withRequireClientCertificate(true);
         }
         return s;
+    }
+
+    /**
+     * The server domain of a Kamailio tls.cfg: {@code [server:default]}, else the first
+     * {@code [server:...]} section, as key/value pairs ({@code certificate}, {@code private_key},
+     * {@code ca_list}, {@code method}, {@code verify_certificate}, {@code require_certificate}...).
+     */
+    static Map<String, String> serverDomain(Path file) throws java.io.IOException {
+        Map<String, Map<String, String>> sections = new java.util.LinkedHashMap<>();
+        Map<String, String> current = null;
+        int n = 0;
+        for (String raw : java.nio.file.Files.readAllLines(file)) {
+            n++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("[")) {
+                if (!line.endsWith("]")) {
+                    throw new IllegalArgumentException("line " + n + ": a section is [server:...] or [client:...]");
+                }
+                current = sections.computeIfAbsent(line.substring(1, line.length() - 1).strip().toLowerCase(java.util.Locale.ROOT),
+                        k -> new java.util.HashMap<>());
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0 || current == null) {
+                throw new IllegalArgumentException("line " + n + ": expected key = value inside a [server:...] or [client:...] section");
+            }
+            String value = line.substring(eq + 1).strip();
+            if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                value = value.substring(1, value.length() - 1);
+            }
+            current.put(line.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT), value);
+        }
+        Map<String, String> server = sections.get("server:default");
+        if (server == null) {
+            for (Map.Entry<String, Map<String, String>> e : sections.entrySet()) {
+                if (e.getKey().startsWith("server:")) {
+                    server = e.getValue();
+                    break;
+                }
+            }
+        }
+        if (server == null) {
+            throw new IllegalArgumentException("no [server:default] (or other [server:...]) section");
+        }
+        return server;
     }
 
     /** The bound listeners, e.g. {@code udp:127.0.0.1:5060}. */

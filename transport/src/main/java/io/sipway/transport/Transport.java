@@ -552,6 +552,25 @@ public final class Transport implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof FullHttpRequest req) {
+                java.util.Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+                for (java.util.Map.Entry<String, String> h : req.headers()) {
+                    headers.computeIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
+                }
+                Connection c = ctx.channel().attr(CONNECTION).get();
+                WebSocketUpgrade request = new WebSocketUpgrade(req.uri(), headers, c.remote(), c.local(), c.protocol().isSecure(),
+                        req.method().name(), c.id());
+                WebSocketUpgrade.Answer answer;
+                try {
+                    answer = upgradePolicy.answer(request);
+                } catch (RuntimeException e) {
+                    LOG.error("WebSocket upgrade policy failed for {}: {}", c, e.toString(), e);
+                    answer = WebSocketUpgrade.Answer.FORBIDDEN;
+                }
+                if (!answer.upgrades()) {
+                    LOG.info("HTTP {} {} from {} answered {} {}", req.method(), req.uri(), c, answer.status(), answer.reason());
+                    refuse(ctx, req, answer);
+                    return;
+                }
                 String offered = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "");
                 boolean sip = false;
                 for (String p : offered.split(",")) {
@@ -560,35 +579,22 @@ public final class Transport implements AutoCloseable {
                 if (!sip) {
                     LOG.warn("refusing WebSocket upgrade from {} without subprotocol sip (offered: '{}')",
                             ctx.channel().remoteAddress(), offered);
-                    refuse(ctx, req, HttpResponseStatus.BAD_REQUEST);
-                    return;
-                }
-                java.util.Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
-                for (java.util.Map.Entry<String, String> h : req.headers()) {
-                    headers.computeIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
-                }
-                Connection c = ctx.channel().attr(CONNECTION).get();
-                WebSocketUpgrade upgrade = new WebSocketUpgrade(req.uri(), headers, c.remote(), c.local(), c.protocol().isSecure());
-                boolean allowed;
-                try {
-                    allowed = upgradePolicy.allow(upgrade);
-                } catch (RuntimeException e) {
-                    LOG.error("WebSocket upgrade policy failed for {}: {}", c, e.toString(), e);
-                    allowed = false;
-                }
-                if (!allowed) {
-                    LOG.info("WebSocket upgrade of {} refused by policy", c);
-                    refuse(ctx, req, HttpResponseStatus.FORBIDDEN);
+                    refuse(ctx, req, new WebSocketUpgrade.Answer(400, "Bad Request", "", ""));
                     return;
                 }
             }
             ctx.fireChannelRead(msg);
         }
 
-        private void refuse(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status) {
+        private void refuse(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketUpgrade.Answer a) {
             ReferenceCountUtil.release(req);
-            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
-            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+            byte[] body = a.body() == null ? new byte[0] : a.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    new HttpResponseStatus(a.status(), a.reason()), Unpooled.wrappedBuffer(body));
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            if (a.contentType() != null && !a.contentType().isEmpty()) {
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+            }
             ctx.writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         }
     }

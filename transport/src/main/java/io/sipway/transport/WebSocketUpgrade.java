@@ -5,17 +5,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An HTTP request asking to become a SIP WebSocket, as the script sees it in Kamailio's
- * {@code event_route[xhttp:request]} before calling {@code ws_handle_handshake()}.
+ * An HTTP request on a tcp:/tls: listener (usually asking to become a SIP WebSocket), as the script
+ * sees it in Kamailio's {@code event_route[xhttp:request]} before calling {@code ws_handle_handshake()}.
  *
  * @param uri      the request target, e.g. {@code /ws}
  * @param headers  header names lower-cased, values as sent (repeated headers in order)
  * @param source   the client's address
  * @param local    the listener's address
  * @param secure   true on a tls: listener (the connection becomes WSS)
+ * @param method   the HTTP method ({@code GET})
+ * @param connectionId the connection it came on
  */
 public record WebSocketUpgrade(String uri, Map<String, List<String>> headers, InetSocketAddress source,
-                               InetSocketAddress local, boolean secure) {
+                               InetSocketAddress local, boolean secure, String method, int connectionId) {
+
+    public WebSocketUpgrade(String uri, Map<String, List<String>> headers, InetSocketAddress source, InetSocketAddress local,
+                            boolean secure) {
+        this(uri, headers, source, local, secure, "GET", 0);
+    }
 
     /** The first value of a header (name in any case), or null. */
     public String header(String name) {
@@ -23,12 +30,34 @@ public record WebSocketUpgrade(String uri, Map<String, List<String>> headers, In
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
+    /**
+     * What the script answered an HTTP request on a tcp:/tls: listener (Kamailio's
+     * event_route[xhttp:request]): upgrade it to a SIP WebSocket ({@link #UPGRADE}, still refused
+     * with 400 when it does not offer subprotocol {@code sip}), or send this HTTP reply and close.
+     */
+    public record Answer(int status, String reason, String contentType, String body) {
+        public static final Answer UPGRADE = new Answer(101, "Switching Protocols", "", "");
+        public static final Answer FORBIDDEN = new Answer(403, "Forbidden", "", "");
+
+        public boolean upgrades() {
+            return status == 101;
+        }
+    }
+
     /** Decides whether an upgrade that offers the {@code sip} subprotocol is accepted. */
     @FunctionalInterface
     public interface Policy {
-        /** Until a script decides (issue 6), every well-formed {@code sip} upgrade is accepted. */
+        /** Without a script's say, every well-formed {@code sip} upgrade is accepted. */
         Policy ACCEPT_SIP = upgrade -> true;
 
         boolean allow(WebSocketUpgrade upgrade);
+
+        /**
+         * The answer to any HTTP GET on the listener (an upgrade or not), asked before the
+         * subprotocol is checked: by default an upgrade when {@link #allow} says so, else 403.
+         */
+        default Answer answer(WebSocketUpgrade request) {
+            return allow(request) ? Answer.UPGRADE : Answer.FORBIDDEN;
+        }
     }
 }

@@ -314,6 +314,47 @@ public final class Core {
         }
     }
 
+    /**
+     * Kamailio's xhttp: an HTTP request on a tcp:/tls: listener runs {@code event_route[xhttp:request]}
+     * ({@code $rm}, {@code $hu}, {@code $hdr(...)}, {@code $si}...), which answers it with
+     * {@code ws_handle_handshake()} (the connection becomes a SIP WebSocket) or {@code xhttp_reply()};
+     * a route that does neither leaves a 404.
+     */
+    public io.sipway.transport.WebSocketUpgrade.Answer xhttp(CompiledScript.Entry route, io.sipway.transport.WebSocketUpgrade req) {
+        StringBuilder text = new StringBuilder(256).append(req.method()).append(" sip:")
+                .append(req.local().getAddress().getHostAddress()).append(" SIP/2.0\r\n");
+        for (Map.Entry<String, List<String>> h : req.headers().entrySet()) {
+            for (String v : h.getValue()) {
+                text.append(h.getKey()).append(": ").append(v).append("\r\n");
+            }
+        }
+        text.append("\r\n");
+        SipMessage m;
+        try {
+            m = SipParser.parse(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            return new io.sipway.transport.WebSocketUpgrade.Answer(400, "Bad Request", "", "");
+        }
+        Protocol p = req.secure() ? Protocol.TLS : Protocol.TCP;
+        SendSocket local = null;
+        for (SendSocket s : listeners) {
+            if (s.protocol() == p && s.local().equals(req.local())) {
+                local = s;
+            }
+        }
+        if (local == null) {
+            local = new SendSocket(p, req.local());
+        }
+        MsgContext ctx = new MsgContext(m, new ReceiveInfo(p, req.source(), local, req.connectionId()));
+        ctx.httpUri = req.uri();
+        route.run(ctx);
+        if (ctx.httpAnswer == null) {
+            LOG.debug("event_route[xhttp:request] left {} {} unanswered: 404", req.method(), req.uri());
+            return new io.sipway.transport.WebSocketUpgrade.Answer(404, "Not Found", "", "");
+        }
+        return ctx.httpAnswer;
+    }
+
     /** A request outside any dialog or transaction of ours: what a proxy shutting down no longer takes. */
     private boolean startsSomethingNew(SipMessage m) {
         String method = m.methodName();

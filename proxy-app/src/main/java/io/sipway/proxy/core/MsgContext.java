@@ -45,6 +45,9 @@ final class MsgContext extends ScriptContext {
     private Xavps avps;
     private Xavps xavps;
     ServerTransaction st;
+    /** event_route[xhttp:request]: the HTTP request target ($hu) and the answer the route chose. */
+    String httpUri;
+    io.sipway.transport.WebSocketUpgrade.Answer httpAnswer;
     /** t_relay could not send any branch: tm answers with this code when the script ends (477...). */
     int delayedError;
     String delayedReason;

@@ -393,6 +393,30 @@ public final class RuntimeHost implements ScriptHost {
             c(ctx).forwardNoConnect = true;
             return 1;
         });
+        // xhttp and websocket: answering event_route[xhttp:request]
+        fn("ws_handle_handshake", args -> ctx -> {
+            MsgContext m = c(ctx);
+            if (m.httpUri == null) {
+                return -1; // not an HTTP request
+            }
+            m.httpAnswer = io.sipway.transport.WebSocketUpgrade.Answer.UPGRADE;
+            return 1;
+        });
+        fn("xhttp_reply", args -> {
+            Format code = format(args.get(0));
+            Format reason = format(args.get(1));
+            Format ctype = format(args.get(2));
+            Format body = format(args.get(3));
+            return ctx -> {
+                MsgContext m = c(ctx);
+                if (m.httpUri == null) {
+                    return -1;
+                }
+                m.httpAnswer = new io.sipway.transport.WebSocketUpgrade.Answer((int) num(code.apply(ctx)), reason.apply(ctx),
+                        ctype.apply(ctx), body.apply(ctx));
+                return 1;
+            };
+        });
         // corex is_myself(uri or host), core isdsturiset()
         fn("is_myself", args -> {
             Format what = format(args.get(0));
@@ -662,6 +686,9 @@ public final class RuntimeHost implements ScriptHost {
 
     private void pseudoVariables() {
         pv("T_branch_idx", m -> (long) m.branchIndex); // 0 outside branch_route, as Kamailio
+        pv("hu", m -> m.httpUri);
+        pv("ws_conid", m -> m.from.protocol() == io.sipway.transport.Protocol.WS || m.from.protocol() == io.sipway.transport.Protocol.WSS
+                ? (Object) (long) m.from.connectionId() : null);
         pv("rm", m -> m.msg.isRequest() ? m.msg.methodName() : m.msg.cseq().methodName());
         pv("rU", m -> uriPart(m.requestUri(), SipUri::user));
         pv("rd", m -> uriPart(m.requestUri(), SipUri::host));

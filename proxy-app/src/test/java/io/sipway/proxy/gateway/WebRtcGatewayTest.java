@@ -44,9 +44,6 @@ import org.slf4j.LoggerFactory;
  * <p>Ports: gateway UDP 5410, WS 8410, WSS 8411; SIPp caller 5411.
  */
 @DisplayName("WebRTC gateway: browsers on WS/WSS, SIP phones on UDP")
-@org.junit.jupiter.api.Disabled("issue 6 in progress: the gateway script still needs nathelper (nat_uac_test, fix_nated_register,"
-        + " add_contact_alias, handle_ruri_alias), xhttp/websocket (event_route[xhttp:request], ws_handle_handshake, xhttp_reply)"
-        + " and tls.cfg; Proxy.start refuses it naming exactly those")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WebRtcGatewayTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
