@@ -121,6 +121,10 @@ public final class Proxy implements AutoCloseable {
         }
         TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes());
         core.attach(transport, tm, script);
+        CompiledScript.Entry wsClosed = script.entry(Ast.RouteType.EVENT, "websocket:closed");
+        if (wsClosed != null) {
+            transport.onWebSocketClosed(connection -> core.webSocketClosed(wsClosed, connection));
+        }
         CompiledScript.Entry xhttp = script.entry(Ast.RouteType.EVENT, "xhttp:request");
         if (xhttp != null) {
             transport.upgradePolicy(new io.sipway.transport.WebSocketUpgrade.Policy() {

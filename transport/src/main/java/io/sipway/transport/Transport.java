@@ -73,6 +73,7 @@ public final class Transport implements AutoCloseable {
     private final SslContext clientTls;
     private final TcpSettings tcp;
     private volatile WebSocketUpgrade.Policy upgradePolicy = WebSocketUpgrade.Policy.ACCEPT_SIP;
+    private volatile java.util.function.Consumer<ReceiveInfo> webSocketClosed;
     private final AtomicLong refusedConnections = new AtomicLong();
     private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
     /** Netty's native epoll transport when the platform has it (Linux), else NIO. */
@@ -295,6 +296,11 @@ public final class Transport implements AutoCloseable {
      * Who decides on WebSocket upgrades (the script's {@code ws_handle_handshake()}); the default
      * accepts every well-formed upgrade that offers the {@code sip} subprotocol.
      */
+    /** Who hears that a WS or WSS connection closed (Kamailio's event_route[websocket:closed]); called on its event loop. */
+    public void onWebSocketClosed(java.util.function.Consumer<ReceiveInfo> listener) {
+        this.webSocketClosed = listener;
+    }
+
     public void upgradePolicy(WebSocketUpgrade.Policy policy) {
         this.upgradePolicy = java.util.Objects.requireNonNull(policy);
     }
@@ -492,6 +498,16 @@ public final class Transport implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (connection != null) {
                 table.remove(connection);
+                java.util.function.Consumer<ReceiveInfo> closed = webSocketClosed;
+                Protocol p = connection.protocol();
+                if (closed != null && (p == Protocol.WS || p == Protocol.WSS)) {
+                    try {
+                        closed.accept(new ReceiveInfo(p, connection.remote(),
+                                new SendSocket(p == Protocol.WSS ? Protocol.TLS : Protocol.TCP, connection.local()), connection.id()));
+                    } catch (RuntimeException e) {
+                        LOG.error("websocket closed handler failed for {}: {}", connection, e.toString(), e);
+                    }
+                }
             }
             ctx.fireChannelInactive();
         }

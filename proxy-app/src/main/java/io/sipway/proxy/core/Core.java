@@ -355,6 +355,17 @@ public final class Core {
         return ctx.httpAnswer;
     }
 
+    /**
+     * Kamailio's event_route[websocket:closed]: runs when a WS or WSS connection closes, with
+     * {@code $si}, {@code $sp}, {@code $proto} and {@code $ws_conid} of that connection (on a
+     * stand-in message, as Kamailio's faked one).
+     */
+    public void webSocketClosed(CompiledScript.Entry route, ReceiveInfo connection) {
+        SipMessage m = SipParser.parse(("OPTIONS sip:" + connection.localSocket().local().getAddress().getHostAddress()
+                + " SIP/2.0\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        route.run(new MsgContext(m, connection));
+    }
+
     /** A request outside any dialog or transaction of ours: what a proxy shutting down no longer takes. */
     private boolean startsSomethingNew(SipMessage m) {
         String method = m.methodName();

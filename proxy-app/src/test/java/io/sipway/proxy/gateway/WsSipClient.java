@@ -33,6 +33,7 @@ final class WsSipClient implements AutoCloseable {
     private final AtomicInteger cseq = new AtomicInteger(1);
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean autoAnswer;
+    private java.util.concurrent.CompletableFuture<?> sending = java.util.concurrent.CompletableFuture.completedFuture(null);
     /** Calls answered and BYEs answered in auto-answer mode. */
     final AtomicInteger answered = new AtomicInteger();
     final AtomicInteger byes = new AtomicInteger();
@@ -88,13 +89,13 @@ final class WsSipClient implements AutoCloseable {
         if (autoAnswer && m.isRequest()) {
             switch (m.methodName()) {
                 case "INVITE" -> {
-                    send(reply(m, 180, "Ringing"));
-                    send(reply(m, 200, "OK"));
+                    sendAsync(reply(m, 180, "Ringing"));
+                    sendAsync(reply(m, 200, "OK"));
                     answered.incrementAndGet();
                     return;
                 }
                 case "BYE" -> {
-                    send(reply(m, 200, "OK"));
+                    sendAsync(reply(m, 200, "OK"));
                     byes.incrementAndGet();
                     return;
                 }
@@ -102,7 +103,7 @@ final class WsSipClient implements AutoCloseable {
                     return;
                 }
                 default -> {
-                    send(reply(m, 200, "OK"));
+                    sendAsync(reply(m, 200, "OK"));
                     return;
                 }
             }
@@ -124,12 +125,29 @@ final class WsSipClient implements AutoCloseable {
         return "sip:" + user + "@" + host + ";transport=ws";
     }
 
-    synchronized void send(String text) {
+    /** Sends one message and waits until it is written (from a test's thread). */
+    void send(String text) {
         try {
-            ws.sendText(text, true).get(5, TimeUnit.SECONDS);
+            sendAsync(text).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             sendErrors.incrementAndGet();
         }
+    }
+
+    /**
+     * Sends after whatever was sent before (a WebSocket takes one send at a time); the listener's
+     * thread must not wait on it, so auto-answering uses this.
+     */
+    private synchronized java.util.concurrent.CompletableFuture<?> sendAsync(String text) {
+        java.util.concurrent.CompletableFuture<?> next = sending.handle((x, e) -> null)
+                .thenCompose(x -> ws.sendText(text, true))
+                .whenComplete((x, e) -> {
+                    if (e != null) {
+                        sendErrors.incrementAndGet();
+                    }
+                });
+        sending = next;
+        return next;
     }
 
     /** The next message the gateway sent this client, or an AssertionError after {@code within}. */
