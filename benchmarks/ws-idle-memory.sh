@@ -9,10 +9,12 @@ set -euo pipefail
 N=${1:-1000}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$(mktemp -d)
-trap 'kill $PID 2>/dev/null || true; kill $CLIENTS 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PID=""
+CLIENTS=""
+trap '[ -n "$PID" ] && kill $PID 2>/dev/null; [ -n "$CLIENTS" ] && kill $CLIENTS 2>/dev/null; rm -rf "$WORK"' EXIT
 cd "$ROOT"
 [ -f proxy-app/target/sipway.jar ] || mvn -q -B -ntp -DskipTests -pl proxy-app -am package
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
   -keyout "$WORK/key.pem" -out "$WORK/cert.pem" >/dev/null 2>&1
 sed -e 's/!SIP_PORT!5060!/!SIP_PORT!5460!/; s/!WS_PORT!8080!/!WS_PORT!8460!/; s/!WSS_PORT!4443!/!WSS_PORT!8461!/' \
   examples/cfg/webrtc-gateway.cfg > "$WORK/gw.cfg"
