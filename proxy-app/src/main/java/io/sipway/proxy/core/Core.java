@@ -19,7 +19,6 @@ import io.sipway.transport.SendSocket;
 import io.sipway.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -442,12 +441,8 @@ public final class Core {
     }
 
     private static InetSocketAddress resolve(String host, int port) {
-        try {
-            String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-            return new InetSocketAddress(InetAddress.getByName(h), port);
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        InetAddress a = HostAddresses.resolve(host);
+        return a == null ? null : new InetSocketAddress(a, port);
     }
 
     /**
@@ -496,12 +491,7 @@ public final class Core {
                 return true;
             }
         }
-        InetAddress addr;
-        try {
-            addr = Character.isDigit(h.isEmpty() ? 'x' : h.charAt(0)) || h.contains(":") ? InetAddress.getByName(h) : null;
-        } catch (UnknownHostException e) {
-            addr = null;
-        }
+        InetAddress addr = HostAddresses.literal(h);
         for (SendSocket s : listeners) {
             if (!anyPort && s.local().getPort() != wanted) {
                 continue;

@@ -173,19 +173,8 @@ final class NathelperModule {
     }
 
     private static boolean sameAddress(String host, InetAddress a) {
-        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (!looksLikeIp(h)) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h).equals(a);
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private static boolean looksLikeIp(String h) {
-        return !h.isEmpty() && (Character.isDigit(h.charAt(0)) || h.contains(":"));
+        InetAddress h = HostAddresses.literal(host);
+        return h != null && h.equals(a);
     }
 
     /** RFC 1918 and RFC 6598 (100.64/10) IPv4 addresses; a name is not private. */

@@ -7,7 +7,6 @@ import io.sipway.sip.SipUri;
 import io.sipway.sip.Via;
 import io.sipway.transport.Protocol;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -196,7 +195,7 @@ final class SiputilsModule {
         }
         InetAddress ip = null;
         if (mode == 0) {
-            ip = ipLiteral(u.host());
+            ip = HostAddresses.literal(u.host());
             if (ip == null) {
                 return -1; // "uri host is not an ip address"
             }
@@ -214,24 +213,6 @@ final class SiputilsModule {
             }
         }
         return 1;
-    }
-
-    /** An IPv4 or IPv6 literal (brackets allowed) as an address, or null. */
-    static InetAddress ipLiteral(String host) {
-        if (host == null) {
-            return null;
-        }
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        boolean v4 = h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-        boolean v6 = h.indexOf(':') >= 0 && h.matches("[0-9A-Fa-f:.]+");
-        if (!v4 && !v6) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(h); // a literal: no DNS lookup
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 
     /**
