@@ -18,6 +18,7 @@ import io.sipway.transport.SendSocket;
 import io.sipway.transport.TcpSettings;
 import io.sipway.transport.TlsSettings;
 import io.sipway.transport.Transport;
+import io.sipway.transport.WebSocketKeepalive;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,7 @@ public final class Proxy implements AutoCloseable {
             }
         }
         TlsSettings tls = tlsSettings(cfg, script, listens, enableTls);
+        WebSocketKeepalive keepalive = webSocketKeepalive(script);
         Transport transport;
         Core[] late = {core};
         try {
@@ -116,6 +118,7 @@ public final class Proxy implements AutoCloseable {
         } catch (Exception e) {
             throw new ProxyStartException("cannot start the listeners " + listens + ": " + e.getMessage(), e);
         }
+        transport.webSocketKeepalive(keepalive);
         if (autoAliases) {
             core.addAutoAliases(transport.sockets());
         }
@@ -166,6 +169,47 @@ public final class Proxy implements AutoCloseable {
      * {@code enable_tls=yes} and the tls module's certificate and key, as in Kamailio; relative paths
      * are taken from the script's directory. Null when TLS is off.
      */
+    /** modparam("websocket", "keepalive_*" and "ping_application_data"), over the module's defaults. */
+    private static WebSocketKeepalive webSocketKeepalive(CompiledScript script) throws ProxyStartException {
+        WebSocketKeepalive k = WebSocketKeepalive.defaults();
+        int mechanism = k.mechanism();
+        int timeout = k.timeout();
+        int interval = k.interval();
+        String data = k.data();
+        Ast.ModParam at = null;
+        for (Ast.ModParam p : script.modParams()) {
+            if (!p.module().equals("websocket")) {
+                continue;
+            }
+            at = p;
+            switch (p.param()) {
+                case "keepalive_mechanism" -> mechanism = (int) longParam(p);
+                case "keepalive_timeout" -> timeout = (int) longParam(p);
+                case "keepalive_interval" -> interval = (int) longParam(p);
+                case "ping_application_data" -> data = String.valueOf(p.value());
+                default -> {
+                    // sub_protocols, cors_mode, keepalive_processes...: nothing they change here
+                }
+            }
+        }
+        try {
+            return new WebSocketKeepalive(mechanism, timeout, interval, data);
+        } catch (IllegalArgumentException e) {
+            throw new ProxyStartException((at == null ? "" : at.at() + ": ") + "modparam(\"websocket\"): " + e.getMessage());
+        }
+    }
+
+    private static long longParam(Ast.ModParam p) throws ProxyStartException {
+        if (p.value() instanceof Long n) {
+            return n;
+        }
+        try {
+            return Long.parseLong(String.valueOf(p.value()).trim());
+        } catch (NumberFormatException e) {
+            throw new ProxyStartException(p.at() + ": modparam(\"" + p.module() + "\", \"" + p.param() + "\") needs a number, not " + p.value());
+        }
+    }
+
     private static TlsSettings tlsSettings(Path cfg, CompiledScript script, List<ListenSpec> listens, boolean enableTls)
             throws ProxyStartException {
         if (!enableTls) {

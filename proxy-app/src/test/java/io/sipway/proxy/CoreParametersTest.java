@@ -135,6 +135,17 @@ class CoreParametersTest {
     }
 
     @Test
+    void aWebSocketKeepaliveOutOfRangeIsRefusedWithItsLocation(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("ws.cfg");
+        Files.writeString(cfg, "listen=udp:127.0.0.1:5276\nloadmodule \"websocket.so\"\n"
+                + "modparam(\"websocket\", \"keepalive_mechanism\", 7)\nrequest_route {\n\texit;\n}\n");
+        assertThatThrownBy(() -> Proxy.start(cfg, Map.of(), List.of()))
+                .isInstanceOf(ProxyStartException.class)
+                .hasMessageContaining("ws.cfg:3")
+                .hasMessageContaining("keepalive_mechanism must be 0 (none), 1 (ping), 2 (pong) or 3");
+    }
+
+    @Test
     void enableTlsWithoutACertificateIsRefusedSayingWhatIsMissing(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("tls.cfg");
         Files.writeString(cfg, Files.readString(CFG.resolve("tls-5273.cfg")).replaceAll("(?m)^modparam\\(\"tls\".*$", ""));

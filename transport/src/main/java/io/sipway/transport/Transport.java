@@ -33,9 +33,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
@@ -74,6 +77,10 @@ public final class Transport implements AutoCloseable {
     private final TcpSettings tcp;
     private volatile WebSocketUpgrade.Policy upgradePolicy = WebSocketUpgrade.Policy.ACCEPT_SIP;
     private volatile java.util.function.Consumer<ReceiveInfo> webSocketClosed;
+    /** The open WS/WSS connections, walked by the keepalive timer. */
+    private final java.util.Set<WebSocketHandler> webSockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile WebSocketKeepalive keepalive = WebSocketKeepalive.defaults();
+    private io.netty.util.concurrent.ScheduledFuture<?> keepaliveWalk;
     private final AtomicLong refusedConnections = new AtomicLong();
     private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
     /** Netty's native epoll transport when the platform has it (Linux), else NIO. */
@@ -292,15 +299,40 @@ public final class Transport implements AutoCloseable {
         ch.pipeline().addLast("send-timeout", new io.netty.handler.timeout.WriteTimeoutHandler(tcp.sendTimeout()));
     }
 
-    /**
-     * Who decides on WebSocket upgrades (the script's {@code ws_handle_handshake()}); the default
-     * accepts every well-formed upgrade that offers the {@code sip} subprotocol.
-     */
     /** Who hears that a WS or WSS connection closed (Kamailio's event_route[websocket:closed]); called on its event loop. */
     public void onWebSocketClosed(java.util.function.Consumer<ReceiveInfo> listener) {
         this.webSocketClosed = listener;
     }
 
+    /**
+     * The websocket module's keepalive for WS and WSS connections (Kamailio's defaults until this is
+     * called): one timer walks them every {@code interval} seconds.
+     */
+    public synchronized void webSocketKeepalive(WebSocketKeepalive settings) {
+        this.keepalive = java.util.Objects.requireNonNull(settings);
+        if (keepaliveWalk != null) {
+            keepaliveWalk.cancel(false);
+            keepaliveWalk = null;
+        }
+        if (settings.sends()) {
+            keepaliveWalk = group.next().scheduleAtFixedRate(this::walkWebSockets, settings.interval(), settings.interval(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** One keepalive walk: each connection idle past the timeout is handled on its own event loop. */
+    private void walkWebSockets() {
+        long idleSince = System.nanoTime() - TimeUnit.SECONDS.toNanos(keepalive.timeout());
+        for (WebSocketHandler ws : webSockets) {
+            if (ws.lastActivity - idleSince < 0) {
+                ws.channel.eventLoop().execute(ws::keepalive);
+            }
+        }
+    }
+
+    /**
+     * Who decides on WebSocket upgrades (the script's {@code ws_handle_handshake()}); the default
+     * accepts every well-formed upgrade that offers the {@code sip} subprotocol.
+     */
     public void upgradePolicy(WebSocketUpgrade.Policy policy) {
         this.upgradePolicy = java.util.Objects.requireNonNull(policy);
     }
@@ -538,7 +570,10 @@ public final class Transport implements AutoCloseable {
                 int max = parserConfig.maxMessageSize();
                 ctx.pipeline().addAfter(ctx.name(), "ws-frames", new WebSocketHandler());
                 ctx.pipeline().addAfter(ctx.name(), "ws-aggregate", new WebSocketFrameAggregator(max));
-                ctx.pipeline().addAfter(ctx.name(), "ws", new WebSocketServerProtocolHandler("/", "sip", true, max));
+                // pongs pass through: they answer the keepalive's pings
+                ctx.pipeline().addAfter(ctx.name(), "ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                        .websocketPath("/").subprotocols("sip").checkStartsWith(true).maxFramePayloadLength(max)
+                        .dropPongFrames(false).build()));
                 ctx.pipeline().addAfter(ctx.name(), "ws-subprotocol", new SipSubprotocolCheck());
                 ctx.pipeline().addAfter(ctx.name(), "http-aggregate", new HttpObjectAggregator(max));
                 ctx.pipeline().addAfter(ctx.name(), "http", new HttpServerCodec());
@@ -621,9 +656,17 @@ public final class Transport implements AutoCloseable {
         ctx.close();
     }
 
-    /** After the upgrade: each text or binary message (fragments reassembled) is one SIP message. */
+    /**
+     * After the upgrade: each text or binary message (fragments reassembled) is one SIP message.
+     * Also the connection's keepalive state: when a frame last arrived, and whether a PING is unanswered.
+     */
     private final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         private SendSocket localSocket;
+        private Channel channel;
+        /** System.nanoTime() of the last frame received, or of the last keepalive sent. */
+        private volatile long lastActivity = System.nanoTime();
+        /** Touched only on the channel's event loop. */
+        private boolean awaitingPong;
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -635,12 +678,22 @@ public final class Transport implements AutoCloseable {
             // fired by the protocol handler before this one, so seen here (events travel towards the tail)
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 table.upgradeToWebSocket(ctx.channel().attr(CONNECTION).get()); // TCP -> WS, TLS -> WSS: same id
+                channel = ctx.channel();
+                lastActivity = System.nanoTime();
+                webSockets.add(this);
             }
             ctx.fireUserEventTriggered(evt);
         }
 
         @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            webSockets.remove(this);
+            ctx.fireChannelInactive();
+        }
+
+        @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            lastActivity = System.nanoTime();
             if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
                 Connection c = ctx.channel().attr(CONNECTION).get();
                 if (localSocket == null) { // the listener's socket, made once per connection
@@ -650,7 +703,26 @@ public final class Transport implements AutoCloseable {
                 byte[] message = new byte[content.readableBytes()];
                 content.getBytes(content.readerIndex(), message);
                 deliver(message, new ReceiveInfo(c.protocol(), c.remote(), localSocket, c.id()));
+            } else if (frame instanceof PongWebSocketFrame) {
+                awaitingPong = false;
             }
+        }
+
+        /** Found idle by the keepalive walk (on this channel's loop): PING or PONG, or close when a PING went unanswered. */
+        void keepalive() {
+            WebSocketKeepalive k = keepalive;
+            if (!channel.isActive() || System.nanoTime() - lastActivity < TimeUnit.SECONDS.toNanos(k.timeout())) {
+                return; // closed, or a frame arrived since the walk looked
+            }
+            if (awaitingPong) {
+                LOG.warn("closing {}: no pong to the keepalive ping within keepalive_timeout={}s", channel.attr(CONNECTION).get(), k.timeout());
+                channel.close();
+                return;
+            }
+            ByteBuf data = Unpooled.copiedBuffer(k.data(), java.nio.charset.StandardCharsets.UTF_8);
+            channel.writeAndFlush(k.mechanism() == WebSocketKeepalive.PING ? new PingWebSocketFrame(data) : new PongWebSocketFrame(data));
+            awaitingPong = k.mechanism() == WebSocketKeepalive.PING;
+            lastActivity = System.nanoTime(); // the answer gets a whole timeout to arrive
         }
     }
 
@@ -723,6 +795,11 @@ public final class Transport implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (keepaliveWalk != null) {
+                keepaliveWalk.cancel(false);
+            }
+        }
         for (Channel ch : udpChannels) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
