@@ -127,4 +127,45 @@ class NathelperTest {
         SipMessage back = receive(next);
         assertThat(back.requestUriString()).isEqualTo("sip:bob@192.168.1.10:5060");
     }
+
+    @Test
+    void fixNatedContactPutsTheSourceInTheContactKeepingItsParametersButMaddr() throws Exception {
+        send("INVITE", "sip:fix@127.0.0.1:5430", "192.168.1.10:5060", "\"Bob\" <sip:bob@192.168.1.10:5060;maddr=10.0.0.1;transport=udp>;+sip.instance=\"x\"");
+        assertThat(receive(next).header("Contact")).isEqualTo("\"Bob\" <sip:bob@127.0.0.1:5431;transport=udp>;+sip.instance=\"x\"");
+        // an addr-spec Contact gets <> around the rewritten URI; its header parameters stay outside
+        send("INVITE", "sip:fix@127.0.0.1:5430", "192.168.1.10:5060", "sip:bob@192.168.1.10;expires=60");
+        assertThat(receive(next).header("Contact")).isEqualTo("<sip:bob@127.0.0.1:5431>;expires=60");
+    }
+
+    @Test
+    void theRegistrarSavesTheContactFixNatedContactWrote() throws Exception {
+        n++;
+        String text = "REGISTER sip:example.com SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 192.168.1.10:5060;branch=z9hG4bK-fixreg;rport\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:carol@example.com>;tag=c1\r\nTo: <sip:carol@example.com>\r\n"
+                + "Call-ID: fixreg@nathelper\r\nCSeq: 1 REGISTER\r\nX-Fix-Contact: yes\r\n"
+                + "Contact: <sip:carol@192.168.1.10:5062>\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        client.send(new DatagramPacket(b, b.length, PROXY));
+        SipMessage ok = receive(client);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers("Contact")).containsExactly("<sip:carol@127.0.0.1:5431>;expires=600");
+    }
+
+    @Test
+    void setContactAliasReplacesTheContactUriAndWithTrimDropsAnOldAlias() throws Exception {
+        send("INVITE", "sip:setalias@127.0.0.1:5430", "192.168.1.10:5060", "<sip:bob@192.168.1.10:5060;transport=udp>");
+        assertThat(receive(next).header("Contact")).isEqualTo("<sip:bob@192.168.1.10:5060;transport=udp;alias=127.0.0.1~5431~1>");
+        send("INVITE", "sip:trimalias@127.0.0.1:5430", "192.168.1.10:5060", "<sip:bob@192.168.1.10:5060;alias=10.9.9.9~5099~2;lr>");
+        assertThat(receive(next).header("Contact")).isEqualTo("<sip:bob@192.168.1.10:5060;lr;alias=127.0.0.1~5431~1>");
+        // a Contact that already names the source needs no alias
+        send("INVITE", "sip:setalias@127.0.0.1:5430", "127.0.0.1:5431", "<sip:bob@127.0.0.1:5431>");
+        assertThat(receive(next).header("Contact")).isEqualTo("<sip:bob@127.0.0.1:5431>");
+    }
+
+    @Test
+    void addContactAliasWithParametersWritesThoseWithWssAsSix() throws Exception {
+        send("INVITE", "sip:givenalias@127.0.0.1:5430", "127.0.0.1:5431", "sip:bob@127.0.0.1:5431");
+        assertThat(receive(next).header("Contact")).isEqualTo("<sip:bob@127.0.0.1:5431;alias=192.0.2.1~5070~6>");
+    }
 }

@@ -39,6 +39,8 @@ final class MsgContext extends ScriptContext {
     final List<String> removed = new ArrayList<>();
     /** textops' rewrites of the received text (replace, subst, insert_hf...): null until a rewrite function runs. */
     TextopsModule.TextEdits textEdits;
+    /** fix_nated_contact / set_contact_alias: the first Contact's URI as rewritten, which later functions see (null: as received). */
+    String contactOverride;
     /** append_branch / lookup branches beyond the R-URI one: their URI and, when set, their $du. */
     final List<String[]> branches = new ArrayList<>();
     /** $avp and $xavp values; made on first use (most scripts never touch them). */
@@ -111,5 +113,6 @@ final class MsgContext extends ScriptContext {
         avps = o.avps == null ? null : o.avps.copy();
         xavps = o.xavps == null ? null : o.xavps.copy();
         textEdits = o.textEdits == null ? null : o.textEdits.copy();
+        contactOverride = o.contactOverride;
     }
 }

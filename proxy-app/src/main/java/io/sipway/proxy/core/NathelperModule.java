@@ -21,6 +21,7 @@ import java.util.List;
  * SIP URI can say, and the connection table finds the WSS connection for it.
  */
 final class NathelperModule {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("nathelper");
     private NathelperModule() {
     }
 
@@ -47,12 +48,38 @@ final class NathelperModule {
             return 1;
         });
         r.function("add_contact_alias", args -> {
-            if (!args.isEmpty()) {
-                throw new FunctionSpec.BadArgument(args.get(0), "Sipway takes add_contact_alias() without parameters:"
-                        + " the alias is the source of the message");
+            if (args.isEmpty()) {
+                return ctx -> addContactAlias(c(ctx), null, 0, null);
             }
-            return ctx -> addContactAlias(c(ctx));
+            if (args.size() != 3) {
+                throw new FunctionSpec.BadArgument(args.get(0), "add_contact_alias takes no parameters or three: ip, port, proto");
+            }
+            RuntimeHost.Format ipArg = r.format(args.get(0));
+            RuntimeHost.Format portArg = r.format(args.get(1));
+            RuntimeHost.Format protoArg = r.format(args.get(2));
+            return ctx -> {
+                MsgContext m = c(ctx);
+                String ip = ipArg.apply(ctx);
+                String port = portArg.apply(ctx);
+                String proto = protoArg.apply(ctx);
+                Protocol p = protocolByName(proto);
+                if (HostAddresses.literal(ip) == null || p == null || port.isEmpty() || !port.chars().allMatch(Character::isDigit)
+                        || port.length() > 5 || Integer.parseInt(port) > 65535) {
+                    LOG.error("add_contact_alias: bad ip '{}', port '{}' or proto '{}' (udp, tcp, tls, ws, wss)", ip, port, proto);
+                    return -1;
+                }
+                String h = ip.indexOf(':') >= 0 && !ip.startsWith("[") ? "[" + ip + "]" : ip;
+                return addContactAlias(m, h, Integer.parseInt(port), p);
+            };
         });
+        r.function("set_contact_alias", args -> {
+            if (args.size() > 1) {
+                throw new FunctionSpec.BadArgument(args.get(1), "set_contact_alias takes at most one parameter: trim");
+            }
+            RuntimeHost.Format trim = args.isEmpty() ? null : r.format(args.get(0));
+            return ctx -> setContactAlias(c(ctx), trim != null && RuntimeHost.num(trim.apply(ctx)) > 0);
+        });
+        r.function("fix_nated_contact", args -> ctx -> fixNatedContact(c(ctx)));
         r.function("handle_ruri_alias", args -> ctx -> handleRuriAlias(c(ctx)));
     }
 
@@ -71,6 +98,18 @@ final class NathelperModule {
         }
         String name = v.substring(5, v.length() - 1);
         return name.startsWith("s:") ? name.substring(2) : name;
+    }
+
+    /** A protocol by its name in add_contact_alias (udp, tcp, tls, ws, wss; any case), or null. */
+    private static Protocol protocolByName(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "udp" -> Protocol.UDP;
+            case "tcp" -> Protocol.TCP;
+            case "tls" -> Protocol.TLS;
+            case "ws" -> Protocol.WS;
+            case "wss" -> Protocol.WSS;
+            default -> null;
+        };
     }
 
     /** Kamailio's protocol numbers, as the alias writes them. */
@@ -150,6 +189,9 @@ final class NathelperModule {
     }
 
     private static SipUri contactUri(MsgContext m) {
+        if (m.contactOverride != null) {
+            return SipUri.parse(m.contactOverride);
+        }
         List<Address> contacts = m.msg.contacts();
         return contacts.isEmpty() || contacts.get(0).isWildcard() ? null : contacts.get(0).uri();
     }
@@ -195,14 +237,93 @@ final class NathelperModule {
                 || (o[0] == 100 && o[1] >= 64 && o[1] <= 127);
     }
 
-    // ---- alias ------------------------------------------------------------------------------------
+    // ---- Contact rewrites: alias, fix_nated_contact -------------------------------------------------
 
     /**
-     * add_contact_alias(): {@code ;alias=ip~port~proto} of the source goes at the end of the Contact
-     * URI (inside its {@code <>}), unless the Contact already names that source. 1 added, 2 not
-     * needed, -1 no Contact to add it to.
+     * Where the first Contact's URI is in the message text: {@code [start, end)}, and whether it is
+     * inside {@code <>}. Null when there is no Contact, or it is {@code *}.
      */
-    private static long addContactAlias(MsgContext m) {
+    private record ContactSpan(int start, int end, boolean bracketed) {
+    }
+
+    private static ContactSpan contactSpan(TextopsModule.TextEdits t) {
+        int line = t.headerLine("Contact");
+        if (line < 0) {
+            return null;
+        }
+        int lineEnd = t.fieldEnd(line);
+        String text = t.text;
+        int p = text.indexOf(':', line) + 1;
+        if (p <= 0 || p >= lineEnd) {
+            return null;
+        }
+        int open = text.indexOf('<', p);
+        if (open >= 0 && open < lineEnd) {
+            int close = text.indexOf('>', open);
+            return close < 0 || close > lineEnd ? null : new ContactSpan(open + 1, close, true);
+        }
+        while (p < lineEnd && (text.charAt(p) == ' ' || text.charAt(p) == '\t')) {
+            p++;
+        }
+        int e = p;
+        // an addr-spec: the URI ends where the header's own parameters (or the next contact) begin
+        while (e < lineEnd && ";, \t\r\n".indexOf(text.charAt(e)) < 0) {
+            e++;
+        }
+        return e == p || text.startsWith("*", p) ? null : new ContactSpan(p, e, false);
+    }
+
+    private static TextopsModule.TextEdits edits(MsgContext m) {
+        if (m.textEdits == null) {
+            m.textEdits = new TextopsModule.TextEdits(m.msg);
+        }
+        return m.textEdits;
+    }
+
+    /** Kamailio refuses a second rewrite of a Contact that fix_nated_contact or set_contact_alias already replaced. */
+    private static boolean alreadyReplaced(MsgContext m, String function) {
+        if (m.contactOverride != null) {
+            LOG.error("{}: the Contact was already rewritten by fix_nated_contact() or set_contact_alias() in this message", function);
+            return true;
+        }
+        return false;
+    }
+
+    /** Replaces the first Contact's URI (adding {@code <>} to an addr-spec) and makes the new URI what later functions see. */
+    private static long replaceContactUri(MsgContext m, ContactSpan span, String uri, String function) {
+        String text = span.bracketed() ? uri : "<" + uri + ">";
+        long rc = edits(m).add(function, List.of(new TextopsModule.Edit(span.start(), span.end(), text.getBytes(StandardCharsets.UTF_8))));
+        if (rc > 0) {
+            m.contactOverride = uri;
+        }
+        return rc;
+    }
+
+    private static String alias(String ip, int port, int proto) {
+        return ";alias=" + ip + "~" + port + "~" + proto;
+    }
+
+    /** Whether the Contact already reaches the source: same IP, port (none: 5060/5061) and protocol (ws for WSS). */
+    private static boolean contactReachesSource(SipUri u, MsgContext m) {
+        InetSocketAddress src = m.from.source();
+        Protocol proto = m.from.protocol();
+        int port = u.port() > 0 ? u.port() : proto.isSecure() ? 5061 : 5060;
+        String t = u.transport() == null ? "udp" : u.transport().toLowerCase(java.util.Locale.ROOT);
+        boolean sameProto = t.equals(proto == Protocol.WSS ? "ws" : proto.text());
+        return sameAddress(u.host(), src.getAddress()) && port == src.getPort() && sameProto;
+    }
+
+    /**
+     * add_contact_alias() and add_contact_alias(ip, port, proto): {@code ;alias=ip~port~proto} at
+     * the end of the first Contact URI ({@code <>} added around an addr-spec). Without arguments
+     * the alias is the message's source, and nothing is added when the Contact already names it.
+     * Like Kamailio's lump, the change is not seen by later functions in the same run.
+     * 1 added, 2 not needed, -1 no Contact, or it was already rewritten.
+     */
+    private static long addContactAlias(MsgContext m, String ip, int port, Protocol proto) {
+        if (alreadyReplaced(m, "add_contact_alias")) {
+            return -1;
+        }
         SipUri u;
         try {
             u = contactUri(m);
@@ -212,32 +333,131 @@ final class NathelperModule {
         if (u == null) {
             return -1;
         }
-        InetSocketAddress src = m.from.source();
-        Protocol proto = m.from.protocol();
-        boolean sameHost = sameAddress(u.host(), src.getAddress());
-        int port = u.port() > 0 ? u.port() : proto.isSecure() ? 5061 : 5060;
-        String t = u.transport() == null ? "udp" : u.transport().toLowerCase(java.util.Locale.ROOT);
-        boolean sameProto = t.equals(proto == Protocol.WSS ? "ws" : proto.text());
-        if (sameHost && port == src.getPort() && sameProto) {
-            return 2;
+        if (ip == null) {
+            if (contactReachesSource(u, m)) {
+                return 2;
+            }
+            ip = host(m.from.source().getAddress());
+            port = m.from.source().getPort();
+            proto = m.from.protocol();
         }
-        if (m.textEdits == null) {
-            m.textEdits = new TextopsModule.TextEdits(m.msg);
-        }
-        TextopsModule.TextEdits t2 = m.textEdits;
-        int line = t2.headerLine("Contact");
-        if (line < 0) {
+        ContactSpan span = contactSpan(edits(m));
+        if (span == null) {
             return -1;
         }
-        int lineEnd = t2.fieldEnd(line);
-        String text = t2.text;
-        int open = text.indexOf('<', line);
-        int close = open < 0 || open > lineEnd ? -1 : text.indexOf('>', open);
-        if (close < 0 || close > lineEnd) {
-            return -1; // an addr-spec Contact: Sipway writes the alias into <...> Contacts only
+        String alias = alias(ip, port, protoNumber(proto));
+        if (span.bracketed()) {
+            return edits(m).add("add_contact_alias", List.of(new TextopsModule.Edit(span.end(), span.end(), alias.getBytes(StandardCharsets.US_ASCII))));
         }
-        String alias = ";alias=" + host(src.getAddress()) + "~" + src.getPort() + "~" + protoNumber(proto);
-        return t2.add("add_contact_alias", List.of(new TextopsModule.Edit(close, close, alias.getBytes(StandardCharsets.US_ASCII))));
+        long rc = edits(m).add("add_contact_alias", List.of(new TextopsModule.Edit(span.start(), span.end(),
+                ("<" + edits(m).text.substring(span.start(), span.end()) + alias + ">").getBytes(StandardCharsets.ISO_8859_1))));
+        return rc;
+    }
+
+    /**
+     * set_contact_alias([trim]): the same alias of the source, written by replacing the whole
+     * Contact URI, so that later functions (save, $ct) see it; with trim, aliases already in the
+     * URI go first. 1 done, 2 not needed, -1 no Contact, or it was already rewritten.
+     */
+    private static long setContactAlias(MsgContext m, boolean trim) {
+        if (alreadyReplaced(m, "set_contact_alias")) {
+            return -1;
+        }
+        ContactSpan span = contactSpan(edits(m));
+        if (span == null) {
+            return -1;
+        }
+        String uri = edits(m).text.substring(span.start(), span.end());
+        boolean trimmed = false;
+        if (trim) {
+            String t = withoutAlias(uri);
+            trimmed = !t.equals(uri);
+            uri = t;
+        }
+        SipUri u;
+        try {
+            u = SipUri.parse(uri);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+        if (contactReachesSource(u, m)) {
+            return trimmed ? replaceContactUri(m, span, uri, "set_contact_alias") : 2;
+        }
+        InetSocketAddress src = m.from.source();
+        String aliased = insertBeforeHeaders(uri, alias(host(src.getAddress()), src.getPort(), protoNumber(m.from.protocol())));
+        return replaceContactUri(m, span, aliased, "set_contact_alias");
+    }
+
+    /**
+     * fix_nated_contact(): the first Contact URI's host:port becomes the source's ip:port (IPv6 in
+     * brackets); its other parameters stay, {@code maddr} goes. Later functions see the new URI.
+     * 1 done, -1 no Contact, or it was already rewritten.
+     */
+    private static long fixNatedContact(MsgContext m) {
+        if (alreadyReplaced(m, "fix_nated_contact")) {
+            return -1;
+        }
+        ContactSpan span = contactSpan(edits(m));
+        if (span == null) {
+            return -1;
+        }
+        String uri = edits(m).text.substring(span.start(), span.end());
+        int colon = uri.indexOf(':');
+        if (colon < 0) {
+            return -1;
+        }
+        int hostStart = uri.lastIndexOf('@', firstOf(uri, colon + 1, ";?")) + 1;
+        if (hostStart <= colon) {
+            hostStart = colon + 1;
+        }
+        int hostEnd = uri.startsWith("[", hostStart) ? uri.indexOf(']', hostStart) + 1 : hostStart;
+        if (hostEnd <= 0) {
+            return -1;
+        }
+        hostEnd = firstOf(uri, hostEnd, ";?");
+        InetSocketAddress src = m.from.source();
+        String fixed = uri.substring(0, hostStart) + host(src.getAddress()) + ":" + src.getPort() + withoutParam(uri.substring(hostEnd), "maddr");
+        return replaceContactUri(m, span, fixed, "fix_nated_contact");
+    }
+
+    /** The first of {@code chars} at or after {@code from}, or the end. */
+    private static int firstOf(String s, int from, String chars) {
+        for (int i = from; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return s.length();
+    }
+
+    /** A URI tail ({@code ;params?headers}) without the parameter {@code name}. */
+    private static String withoutParam(String tail, String name) {
+        int q = tail.indexOf('?');
+        String params = q < 0 ? tail : tail.substring(0, q);
+        String headers = q < 0 ? "" : tail.substring(q);
+        StringBuilder out = new StringBuilder();
+        for (String p : params.split(";", -1)) {
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            String pname = (eq < 0 ? p : p.substring(0, eq)).trim();
+            if (!pname.equalsIgnoreCase(name)) {
+                out.append(';').append(p);
+            }
+        }
+        return out + headers;
+    }
+
+    private static String withoutAlias(String uri) {
+        int at = firstOf(uri, uri.indexOf(':') + 1, ";?");
+        return uri.substring(0, at) + withoutParam(uri.substring(at), "alias");
+    }
+
+    /** Appends a URI parameter before the URI's {@code ?headers}, if any. */
+    private static String insertBeforeHeaders(String uri, String param) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri + param : uri.substring(0, q) + param + uri.substring(q);
     }
 
     /**

@@ -173,8 +173,10 @@ final class RegistrarModule {
             String received = s.receivedAvp() == null ? null : str(m.avps().get(s.receivedAvp(), 0));
             String path = msg.headers("Path").isEmpty() ? null : String.join(",", msg.headers("Path"));
             String ua = msg.header("User-Agent");
-            for (Address a : contacts) {
-                String uri = a.uriString();
+            for (int i = 0; i < contacts.size(); i++) {
+                Address a = contacts.get(i);
+                // the first Contact as fix_nated_contact or set_contact_alias rewrote it, if they did
+                String uri = i == 0 && m.contactOverride != null ? m.contactOverride : a.uriString();
                 long expires = a.expires() >= 0 ? a.expires() : headerExpires >= 0 ? headerExpires : s.defaultExpires();
                 if (expires > 0 && expires < s.minExpires()) {
                     expires = s.minExpires();

@@ -723,7 +723,7 @@ public final class ModuleCatalog {
     private static void nathelper(Builder b) {
         b.module("nathelper");
         b.fn("fix_nated_contact", 0, 0, R | O | B | L);
-        b.fn("add_contact_alias", 0, 3, R | O | B | F | L).arities(0, 3);
+        b.fn("add_contact_alias", 0, 3, R | O | B | F | L).arities(0, 3).x();
         b.fn("set_contact_alias", 0, 1, R | O | B | L).x();
         b.fn("handle_ruri_alias", 0, 1, R | B | L).x();
         b.fn("fix_nated_sdp", 1, 2, R | O | F | B | L);
