@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Memory Sipway holds per idle WSS connection: the gateway example (examples/cfg/webrtc-gateway.cfg)
-# runs with a throw-away certificate, N SIP-over-WebSocket clients connect over TLS and stay idle,
+# runs with a throw-away certificate, N SIP-over-WebSocket clients connect over TLS, register and stay idle,
 # and the proxy's heap after a full GC (jcmd GC.run, GC.heap_info) and its RSS are compared with
 # and without them.
 #
@@ -35,5 +35,5 @@ grep '^open' "$WORK/clients.out" || { echo "clients did not connect:"; cat "$WOR
 sleep 2
 H1=$(heap); R1=$(rss)
 echo >&3
-echo "connections=$N heap_before_kib=$H0 heap_after_kib=$H1 heap_per_conn_bytes=$(( (H1 - H0) * 1024 / N ))" \
+echo "connections=$N $(grep -o 'registered [0-9]*' "$WORK/clients.out" | tr ' ' '=') heap_before_kib=$H0 heap_after_kib=$H1 heap_per_conn_bytes=$(( (H1 - H0) * 1024 / N ))" \
      "rss_before_kib=$R0 rss_after_kib=$R1 rss_per_conn_bytes=$(( (R1 - R0) * 1024 / N ))"

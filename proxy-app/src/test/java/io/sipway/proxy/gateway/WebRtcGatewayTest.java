@@ -10,7 +10,6 @@ import io.sipway.proxy.Proxy;
 import io.sipway.proxy.Sipp;
 import io.sipway.sip.SipMessage;
 import io.sipway.transport.TestCertificates;
-import io.sipway.transport.TestClients;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -107,9 +105,8 @@ class WebRtcGatewayTest {
     }
 
     private WsSipClient browser(String user, boolean secure) throws Exception {
-        SSLContext tls = secure ? TestClients.trustingTls() : null;
         URI uri = URI.create((secure ? "wss://127.0.0.1:" + WSS : "ws://127.0.0.1:" + WS) + "/");
-        WsSipClient c = new WsSipClient(uri, user, DOMAIN, tls, null);
+        WsSipClient c = new WsSipClient(uri, user, DOMAIN);
         clients.add(c);
         return c;
     }
@@ -255,21 +252,14 @@ class WebRtcGatewayTest {
     void aThousandBrowsersTakeFiftyCallsASecond() throws Exception {
         startGateway(1);
         int browsers = Integer.getInteger("gateway.browsers", 1000);
-        // one HttpClient (one selector thread) per 25 browsers: a single one would be the bottleneck, not the gateway
-        SSLContext tls = TestClients.trustingTls();
-        java.net.http.HttpClient[] http = new java.net.http.HttpClient[browsers / 25 + 1];
-        for (int i = 0; i < http.length; i++) {
-            http[i] = WsSipClient.httpClient(tls);
-        }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
         long registering = System.nanoTime();
         try {
             List<java.util.concurrent.Future<WsSipClient>> opening = new java.util.ArrayList<>();
             for (int i = 0; i < browsers; i++) {
                 String user = String.format("user%04d", i);
-                java.net.http.HttpClient client = http[i / 25];
                 opening.add(pool.submit(() -> {
-                    WsSipClient c = new WsSipClient(URI.create("wss://127.0.0.1:" + WSS + "/"), user, DOMAIN, null, client);
+                    WsSipClient c = new WsSipClient(URI.create("wss://127.0.0.1:" + WSS + "/"), user, DOMAIN);
                     SipMessage ok = c.register(3600, Duration.ofSeconds(20));
                     assertThat(ok.statusCode()).as(user + " registered").isEqualTo(200);
                     c.autoAnswer();

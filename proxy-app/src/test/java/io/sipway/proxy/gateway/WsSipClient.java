@@ -1,81 +1,146 @@
 package io.sipway.proxy.gateway;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipParser;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
 
 /**
- * A SIP user agent over WebSocket, as a browser running JsSIP or SIP.js is to the gateway: it opens
- * a WS or WSS connection with subprotocol {@code sip}, names itself by an unreachable
- * {@code .invalid} host in Via and Contact ({@code transport=ws} for both WS and WSS, as a URI can
- * only say), registers, and answers calls: 180 and 200 to an INVITE, 200 to a BYE. With
- * {@link #autoAnswer} it does that by itself; otherwise the test reads each message with {@link #next}.
+ * A SIP user agent over WebSocket, as a browser running JsSIP or SIP.js is to the gateway, written
+ * on Netty's WebSocket client: it opens a WS or WSS connection with subprotocol {@code sip}, names
+ * itself by an unreachable {@code .invalid} host in Via and Contact ({@code transport=ws} for both
+ * WS and WSS, as a URI can only say), registers, and answers calls: 180 and 200 to an INVITE, 200
+ * to a BYE. With {@link #autoAnswer} it does that by itself; otherwise the test reads each message
+ * with {@link #next}. Pings are answered with pongs (Netty's protocol handler), as browsers do.
+ *
+ * <p>All clients share two event loops: a thousand of them cost the test JVM two threads.
  */
 final class WsSipClient implements AutoCloseable {
+    private static final int MAX_MESSAGE = 65536;
+    private static final EventLoopGroup LOOPS =
+            new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("ws-sip-client", true), NioIoHandler.newFactory());
+    private static final SslContext TRUST_ANY;
+
+    static {
+        try {
+            TRUST_ANY = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String user;
     private final String domain;
     private final String host = UUID.randomUUID().toString().substring(0, 12) + ".invalid";
     private final String viaTransport;
-    private final WebSocket ws;
+    private final Channel channel;
     private final BlockingQueue<SipMessage> received = new LinkedBlockingQueue<>();
     private final AtomicInteger cseq = new AtomicInteger(1);
-    private final StringBuilder partial = new StringBuilder();
     private volatile boolean autoAnswer;
-    private java.util.concurrent.CompletableFuture<?> sending = java.util.concurrent.CompletableFuture.completedFuture(null);
     /** Calls answered and BYEs answered in auto-answer mode. */
     final AtomicInteger answered = new AtomicInteger();
     final AtomicInteger byes = new AtomicInteger();
     private final AtomicInteger sendErrors = new AtomicInteger();
 
     /**
-     * @param uri    {@code ws://127.0.0.1:8080} or {@code wss://127.0.0.1:4443}
-     * @param tls    the client TLS context for wss (null for ws)
-     * @param client a shared HttpClient (one per test is plenty for a thousand connections), or null
+     * Connects and completes the WebSocket handshake (10 s at most).
+     *
+     * @param uri {@code ws://127.0.0.1:8080/} or {@code wss://127.0.0.1:4443/} (the server certificate is not checked)
      */
-    WsSipClient(URI uri, String user, String domain, SSLContext tls, HttpClient client) {
+    WsSipClient(URI uri, String user, String domain) {
         this.user = user;
         this.domain = domain;
-        this.viaTransport = uri.getScheme().equalsIgnoreCase("wss") ? "WSS" : "WS";
-        HttpClient http = client != null ? client : httpClient(tls);
-        this.ws = http.newWebSocketBuilder()
-                .subprotocols("sip")
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, new Listener())
-                .orTimeout(10, TimeUnit.SECONDS)
-                .join();
-    }
-
-    static HttpClient httpClient(SSLContext tls) {
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (tls != null) {
-            b.sslContext(tls);
+        boolean secure = uri.getScheme().equalsIgnoreCase("wss");
+        this.viaTransport = secure ? "WSS" : "WS";
+        CompletableFuture<Void> handshake = new CompletableFuture<>();
+        Bootstrap b = new Bootstrap().group(LOOPS).channel(NioSocketChannel.class).option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (secure) {
+                            ch.pipeline().addLast(TRUST_ANY.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
+                        }
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_MESSAGE),
+                                new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
+                                        uri, WebSocketVersion.V13, "sip", false, new DefaultHttpHeaders(), MAX_MESSAGE)),
+                                new WebSocketFrameAggregator(MAX_MESSAGE), new Receiver(handshake));
+                    }
+                });
+        try {
+            this.channel = b.connect(uri.getHost(), uri.getPort()).sync().channel();
+            handshake.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(user + ": no WebSocket to " + uri + ": " + e, e);
         }
-        return b.build();
     }
 
-    private final class Listener implements WebSocket.Listener {
+    private final class Receiver extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private final CompletableFuture<Void> handshake;
+
+        Receiver(CompletableFuture<Void> handshake) {
+            this.handshake = handshake;
+        }
+
         @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                handle(text);
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                handshake.complete(null);
+            } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+                handshake.completeExceptionally(new IllegalStateException("handshake timed out"));
             }
-            socket.request(1);
-            return null;
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            handshake.completeExceptionally(new IllegalStateException("connection closed"));
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            handshake.completeExceptionally(cause);
+            ctx.close();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+                handle(frame.content().toString(StandardCharsets.UTF_8));
+            }
         }
     }
 
@@ -134,20 +199,13 @@ final class WsSipClient implements AutoCloseable {
         }
     }
 
-    /**
-     * Sends after whatever was sent before (a WebSocket takes one send at a time); the listener's
-     * thread must not wait on it, so auto-answering uses this.
-     */
-    private synchronized java.util.concurrent.CompletableFuture<?> sendAsync(String text) {
-        java.util.concurrent.CompletableFuture<?> next = sending.handle((x, e) -> null)
-                .thenCompose(x -> ws.sendText(text, true))
-                .whenComplete((x, e) -> {
-                    if (e != null) {
-                        sendErrors.incrementAndGet();
-                    }
-                });
-        sending = next;
-        return next;
+    /** One text frame; Netty keeps the order of writes, so auto-answering on the event loop uses this. */
+    private io.netty.channel.ChannelFuture sendAsync(String text) {
+        return channel.writeAndFlush(new TextWebSocketFrame(text)).addListener(f -> {
+            if (!f.isSuccess()) {
+                sendErrors.incrementAndGet();
+            }
+        });
     }
 
     /** The next message the gateway sent this client, or an AssertionError after {@code within}. */
@@ -267,14 +325,17 @@ final class WsSipClient implements AutoCloseable {
     @Override
     public void close() {
         try {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            ws.abort();
+            channel.writeAndFlush(new CloseWebSocketFrame(1000, "bye")).sync();
+            channel.closeFuture().await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            channel.close();
         }
     }
 
     /** Drops the connection without a closing handshake, as a browser tab that is killed. */
     void abort() {
-        ws.abort();
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }
