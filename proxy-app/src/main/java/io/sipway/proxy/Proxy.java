@@ -36,6 +36,7 @@ public final class Proxy implements AutoCloseable {
     private final Transport transport;
     private final TransactionLayer tm;
     private final Core core;
+    private final java.time.Instant startedAt = java.time.Instant.now();
 
     private Proxy(Transport transport, TransactionLayer tm, Core core) {
         this.transport = transport;
@@ -328,6 +329,29 @@ public final class Proxy implements AutoCloseable {
             out.add(s.toString());
         }
         return out;
+    }
+
+    /** When the proxy started (core.uptime). */
+    public java.time.Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The parts the RPC and metrics read: listeners and connections, transactions, the core's counters and tables. */
+    public Transport transport() {
+        return transport;
+    }
+
+    public TransactionLayer transactions() {
+        return tm;
+    }
+
+    public Core core() {
+        return core;
+    }
+
+    /** The script's {@code debug=} level (Kamailio's: -5 alert .. 0 warn, 1 notice, 2 info, 3 debug). */
+    public int debugLevel() {
+        return core.debugLevel();
     }
 
     /** The event loops receiving and routing ({@code children}). */

@@ -25,6 +25,8 @@ public final class Connection {
     volatile Object handle;
     /** The local side as the table shares it; set once by the table when it adds the connection. */
     ConnectionTable.LocalSide localSide;
+    /** System.nanoTime() of the last read or write: how long it has been idle (core.tcp_list). */
+    private volatile long lastActivity = System.nanoTime();
     /** Port aliases (Via alias, force_tcp_alias); guarded by the table's write lock. */
     int[] aliases = new int[0];
 
@@ -72,6 +74,15 @@ public final class Connection {
 
     void markClosed() {
         open = false;
+    }
+
+    void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** Milliseconds since the connection last read or wrote anything. */
+    public long idleMillis() {
+        return (System.nanoTime() - lastActivity) / 1_000_000;
     }
 
     /** The remote ports this connection is also reachable under. */

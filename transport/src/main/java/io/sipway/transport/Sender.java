@@ -27,25 +27,34 @@ public final class Sender {
             Channel ch = transport.udpChannelFor(d);
             if (ch == null) {
                 LOG.error("no udp socket to send to {} (forced socket {})", d, d.forcedSocket());
+                transport.traffic().failed(TrafficStats.SendFailure.NO_SOCKET);
                 return SendStatus.NO_SOCKET;
             }
             ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), d.address()));
+            transport.traffic().sent(Protocol.UDP, message);
             return SendStatus.SENT;
         }
         ConnectionTable table = transport.connections();
         Connection c = table.find(d);
         if (c != null) {
             transport.write(c, message);
+            transport.traffic().sent(c.protocol(), message);
             return SendStatus.SENT;
         }
         if (d.protocol().isWebSocket() || d.noConnect() || d.address() == null) {
             (d.protocol().isWebSocket() ? webSocketMisses : noConnectMisses).incrementAndGet();
+            transport.traffic().failed(d.protocol().isWebSocket() ? TrafficStats.SendFailure.CONNECTION_NOT_FOUND : TrafficStats.SendFailure.NO_CONNECT);
             LOG.warn("{}: no connection to {} (looked for {}, forced socket {}, tcp_connection_match={})",
                     d.protocol().isWebSocket() ? "TCP/TLS connection for WebSocket could not be found" : "no connect set and no active connection",
                     d, ConnectionTable.allowedKinds(d.protocol()), d.forcedSocket(), table.connectionMatch() ? 1 : 0);
             return SendStatus.NO_CONNECTION;
         }
-        return transport.connect(d, message) ? SendStatus.CONNECTING : SendStatus.NO_CONNECTION;
+        if (transport.connect(d, message)) {
+            transport.traffic().sent(d.protocol(), message);
+            return SendStatus.CONNECTING;
+        }
+        transport.traffic().failed(TrafficStats.SendFailure.CONNECT_FAILED);
+        return SendStatus.NO_CONNECTION;
     }
 
     /** Sends to WS/WSS destinations that found no connection ("TCP/TLS connection for WebSocket could not be found"). */

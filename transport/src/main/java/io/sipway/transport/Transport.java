@@ -71,6 +71,7 @@ public final class Transport implements AutoCloseable {
     private final List<Channel> udpChannels = new ArrayList<>();
     private final List<Channel> serverChannels = new ArrayList<>();
     private final AtomicLong droppedFrames = new AtomicLong();
+    private final TrafficStats traffic = new TrafficStats();
     private final Sender sender;
     private final SslContext serverTls;
     private final SslContext clientTls;
@@ -230,6 +231,16 @@ public final class Transport implements AutoCloseable {
     }
 
     /** Stream bytes that could not be framed (the connection was closed) or datagrams refused. */
+    /** The tcp_* settings it runs with. */
+    public TcpSettings tcpSettings() {
+        return tcp;
+    }
+
+    /** Messages in and out by protocol and kind, and failed sends by reason. */
+    public TrafficStats traffic() {
+        return traffic;
+    }
+
     public long droppedFrames() {
         return droppedFrames.get();
     }
@@ -411,6 +422,7 @@ public final class Transport implements AutoCloseable {
                 });
         (from == null ? b.connect(d.address()) : b.connect(d.address(), from)).addListener(f -> {
             if (!f.isSuccess()) {
+                traffic.failed(TrafficStats.SendFailure.CONNECT_FAILED);
                 LOG.warn("connect to {} failed: {}", d, f.cause().toString());
             }
         });
@@ -418,6 +430,7 @@ public final class Transport implements AutoCloseable {
     }
 
     void write(Connection c, byte[] message) {
+        c.touch();
         Channel ch = (Channel) c.handle;
         if (c.protocol().isWebSocket()) {
             // one message per frame; text when it is UTF-8, as Kamailio's websocket module does
@@ -493,6 +506,7 @@ public final class Transport implements AutoCloseable {
     }
 
     private void deliver(byte[] bytes, ReceiveInfo info) {
+        traffic.received(info.protocol(), bytes);
         try {
             inbound.onMessage(bytes, info);
         } catch (RuntimeException e) { // no exception escapes a network handler
@@ -694,6 +708,7 @@ public final class Transport implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
             lastActivity = System.nanoTime();
+            ctx.channel().attr(CONNECTION).get().touch();
             if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
                 Connection c = ctx.channel().attr(CONNECTION).get();
                 if (localSocket == null) { // the listener's socket, made once per connection
@@ -757,6 +772,7 @@ public final class Transport implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf in = (ByteBuf) msg;
             Connection connection = ctx.channel().attr(CONNECTION).get();
+            connection.touch();
             if (localSocket == null) {
                 localSocket = new SendSocket(connection.protocol(), connection.local());
             }

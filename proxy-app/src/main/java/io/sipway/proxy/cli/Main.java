@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A Kamailio-compatible SIP proxy.",
-        subcommands = {ParseCommand.class})
+        subcommands = {ParseCommand.class, RpcCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,6 +40,14 @@ public final class Main implements Runnable {
     @Option(names = "-l", paramLabel = "LISTEN", description = "An extra listener, as listen= writes it (may repeat).")
     List<String> listens = new ArrayList<>();
 
+    @Option(names = "--rpc-listen", paramLabel = "ADDR:PORT|off",
+            description = "Where JSON-RPC (POST /RPC, as Kamailio's jsonrpcs) and Prometheus metrics (GET /metrics) are served;"
+                    + " off for neither (default: ${DEFAULT-VALUE}).")
+    String rpcListen = DEFAULT_RPC_LISTEN;
+
+    /** The operations endpoint's default address: loopback only, as Kamailio's ctl socket is local. */
+    static final String DEFAULT_RPC_LISTEN = "127.0.0.1:5089";
+
     @Option(names = {"-D", "-DD"}, description = "Stay in the foreground (Sipway always does; accepted for Kamailio's command lines).")
     boolean[] foreground = new boolean[0];
 
@@ -49,6 +57,11 @@ public final class Main implements Runnable {
     @Option(names = {"-n", "-m", "-M", "-L"}, paramLabel = "VALUE",
             description = "Kamailio's process count, shared/private memory and module path: accepted and ignored (the JVM sizes its own heap; modules are built in).")
     List<String> ignored = new ArrayList<>();
+
+    static {
+        // Kamailio's log lines carry the process id: the logging pattern reads it from here
+        System.setProperty("sipway.pid", Long.toString(ProcessHandle.current().pid()));
+    }
 
     /** BouncyCastle's JSSE provider reports its settings through java.util.logging at INFO and WARNING: noise on every start. */
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("sipway");
@@ -115,13 +128,29 @@ public final class Main implements Runnable {
             err.flush();
             return 1;
         }
+        applyDebugLevel(proxy.debugLevel());
         System.out.print(proxy.banner());
         System.out.println();
         System.out.flush();
+        io.sipway.proxy.ops.OpsServer ops = null;
+        if (!rpcListen.equalsIgnoreCase("off")) {
+            int colon = rpcListen.lastIndexOf(':');
+            try {
+                String host = rpcListen.substring(0, Math.max(0, colon)).replaceAll("^\\[|]$", "");
+                ops = io.sipway.proxy.ops.OpsServer.start(proxy,
+                        new java.net.InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, Integer.parseInt(rpcListen.substring(colon + 1))));
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.error("RPC and metrics are off: cannot listen on {} ({})", rpcListen, e.toString());
+            }
+        }
+        io.sipway.proxy.ops.OpsServer opsServer = ops;
         err.println("sipway " + new Version().getVersion()[0].substring(7) + " running " + file + " on " + String.join(", ", proxy.listeners()));
         err.flush();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (opsServer != null) {
+                opsServer.close();
+            }
             int unanswered = proxy.shutdown(SHUTDOWN_BOUND);
             if (unanswered > 0) {
                 LOG.warn("stopped with {} transaction(s) still unanswered after {} s", unanswered, SHUTDOWN_BOUND.toSeconds());
@@ -135,6 +164,17 @@ public final class Main implements Runnable {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Kamailio's debug= as the log level: 3 and up DEBUG, 2 INFO, 0 and 1 WARN (NOTICE has no
+     * level of its own here), below 0 ERROR. xlog keeps its own filter by Kamailio's levels.
+     */
+    static void applyDebugLevel(int debug) {
+        if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(debug >= 3 ? ch.qos.logback.classic.Level.DEBUG : debug == 2 ? ch.qos.logback.classic.Level.INFO
+                    : debug >= 0 ? ch.qos.logback.classic.Level.WARN : ch.qos.logback.classic.Level.ERROR);
+        }
     }
 
     private Map<String, String> defineMap() {

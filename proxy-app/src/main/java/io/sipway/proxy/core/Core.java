@@ -223,6 +223,11 @@ public final class Core {
         }
     }
 
+    /** The script's debug= level. */
+    public int debugLevel() {
+        return debug;
+    }
+
     int debug() {
         return debug;
     }
@@ -260,6 +265,18 @@ public final class Core {
 
     void count(String name) {
         counter(name).increment();
+    }
+
+    /** Every counter the core and its modules keep, by Kamailio's "group:name", sorted (for the RPC and metrics). */
+    public java.util.SortedMap<String, Long> stats() {
+        java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+        stats.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** usrloc's tables by name ("location"), as registrar made them (for ul.dump). */
+    public Map<String, io.sipway.proxy.location.LocationStore> locationTables() {
+        return RegistrarModule.tables(this);
     }
 
     private LongAdder counter(String name) {

@@ -34,6 +34,12 @@ final class RegistrarModule {
     /** The tables of the running proxy, by name ("location"). */
     private static final Map<Core, Map<String, LocationStore>> TABLES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
+    /** The tables a core has made so far. */
+    static Map<String, LocationStore> tables(Core core) {
+        Map<String, LocationStore> t = TABLES.get(core);
+        return t == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(t));
+    }
+
     static LocationStore table(Core core, String name) {
         return TABLES.computeIfAbsent(core, k -> new ConcurrentHashMap<>()).computeIfAbsent(name, k -> new CaffeineLocationStore());
     }
