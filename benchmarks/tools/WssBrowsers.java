@@ -1,0 +1,146 @@
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * N browsers for the gateway load of benchmarks/run.sh: each opens a WSS (or WS) connection with
+ * subprotocol sip, registers user0000... at 127.0.0.1 with an .invalid Contact (transport=ws), and
+ * answers every INVITE with 180 and 200 and every BYE with 200. Prints "registered N", then serves
+ * until a line (or end of file) arrives on standard input and prints "answered A byes B". Run with
+ * Sipway's jar on the class path (Netty):
+ *   java -cp proxy-app/target/sipway.jar benchmarks/tools/WssBrowsers.java wss://127.0.0.1:8461/ 200
+ * The server certificate is not checked: a load tool on loopback.
+ */
+public class WssBrowsers {
+    static final AtomicLong answered = new AtomicLong();
+    static final AtomicLong byes = new AtomicLong();
+
+    public static void main(String[] args) throws Exception {
+        URI uri = URI.create(args[0]);
+        int n = Integer.parseInt(args[1]);
+        boolean secure = uri.getScheme().equals("wss");
+        SslContext tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        CountDownLatch registered = new CountDownLatch(n);
+        List<Channel> channels = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String user = String.format("user%04d", i);
+            String host = "b" + i + ".invalid";
+            Bootstrap b = new Bootstrap().group(loops).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    if (secure) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
+                    }
+                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                            new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
+                                    "sip", false, new DefaultHttpHeaders(), 65536)),
+                            new WebSocketFrameAggregator(65536), new Browser(user, host, secure ? "WSS" : "WS", registered));
+                }
+            });
+            channels.add(b.connect(uri.getHost(), uri.getPort()).sync().channel());
+            if (i % 50 == 49) {
+                Thread.sleep(20); // do not make the gateway's accept queue the thing measured
+            }
+        }
+        if (!registered.await(120, TimeUnit.SECONDS)) {
+            System.out.println("registered " + (n - registered.getCount()) + " of " + n);
+            System.exit(1);
+        }
+        System.out.println("registered " + n);
+        System.out.flush();
+        System.in.read();
+        System.out.println("answered " + answered.get() + " byes " + byes.get());
+        for (Channel c : channels) {
+            c.close();
+        }
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    static final class Browser extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+        final String user;
+        final String host;
+        final String via;
+        final CountDownLatch registered;
+        boolean counted;
+
+        Browser(String user, String host, String via, CountDownLatch registered) {
+            this.user = user;
+            this.host = host;
+            this.via = via;
+            this.registered = registered;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                ctx.writeAndFlush(new TextWebSocketFrame("REGISTER sip:127.0.0.1 SIP/2.0\r\n"
+                        + "Via: SIP/2.0/" + via + " " + host + ";branch=z9hG4bK-reg-" + user + "\r\n"
+                        + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=r-" + user + "\r\n"
+                        + "To: <sip:" + user + "@127.0.0.1>\r\nCall-ID: reg-" + user + "\r\nCSeq: 1 REGISTER\r\n"
+                        + "Contact: <sip:" + user + "@" + host + ";transport=ws>;expires=3600\r\nContent-Length: 0\r\n\r\n"));
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+            String m = frame.text();
+            if (m.startsWith("SIP/2.0 200") && !counted && m.contains(" REGISTER\r\n")) {
+                counted = true;
+                registered.countDown();
+            } else if (m.startsWith("INVITE ")) {
+                ctx.write(new TextWebSocketFrame(reply(m, "180 Ringing", true)));
+                ctx.writeAndFlush(new TextWebSocketFrame(reply(m, "200 OK", true)));
+                answered.incrementAndGet();
+            } else if (m.startsWith("BYE ")) {
+                ctx.writeAndFlush(new TextWebSocketFrame(reply(m, "200 OK", false)));
+                byes.incrementAndGet();
+            }
+        }
+
+        /** A reply: the request's Vias, Record-Routes (dialog-making replies), From, To (tagged), Call-ID, CSeq. */
+        String reply(String req, String status, boolean dialog) {
+            StringBuilder b = new StringBuilder("SIP/2.0 ").append(status).append("\r\n");
+            for (String line : req.split("\r\n")) {
+                String lower = line.toLowerCase();
+                if (lower.startsWith("via:") || lower.startsWith("from:") || lower.startsWith("call-id:") || lower.startsWith("cseq:")
+                        || (dialog && lower.startsWith("record-route:"))) {
+                    b.append(line).append("\r\n");
+                } else if (lower.startsWith("to:")) {
+                    b.append(line).append(line.contains(";tag=") ? "" : ";tag=" + user).append("\r\n");
+                } else if (line.isEmpty()) {
+                    break;
+                }
+            }
+            if (dialog) {
+                b.append("Contact: <sip:").append(user).append('@').append(host).append(";transport=ws>\r\n");
+            }
+            return b.append("Content-Length: 0\r\n\r\n").toString();
+        }
+    }
+}
