@@ -10,16 +10,16 @@
 #                                      benchmarks/results/load.csv, load.md and load-{udp,tcp,wss}.png
 #
 # load: each proxy gets the same ramp of offered rates, STEP_SECONDS each; a step records the completed
-# rate (successful calls / elapsed) and the failed calls in percent; a path's ramp stops after two steps
-# with more than 5% failed. The top rate is the highest step with under 0.1% failed and at least 95% of
-# the offered rate completed. Then one more step at half the top rate with SIPp's -trace_rtt gives the
+# rate (successful calls / STEP_SECONDS), the failed (or unfinished) calls in percent and how long SIPp
+# took; a path's ramp stops after two steps with more than 5% failed. The top rate is the highest step
+# with under 0.1% failed that SIPp finished within STEP_SECONDS + 3 s (the rate was really offered). Then one more step at half the top rate with SIPp's -trace_rtt gives the
 # INVITE-to-200 response time's p50 and p99. SIPp shares the machine with the proxy: compare ratios.
 #
 # --smoke: seconds, not minutes; a check that everything runs (CI), written to benchmarks/target/smoke.
 #
 # Environment (defaults): RESULTS=benchmarks/results  STEP_SECONDS=5  PATHS="udp tcp wss"
 #   RATES_UDP="500 1000 2000 3000 4000 5000 6000 7000 8000"  RATES_TCP=(the same)
-#   RATES_WSS="100 200 400 600 800 1000 1200 1500"  BROWSERS=200  PROXIES="sipway kamailio"
+#   RATES_WSS="200 500 1000 1500 2000 3000 4000 5000 6000 7000"  BROWSERS=200  PROXIES="sipway kamailio"
 #   KAMAILIO=kamailio  SHARED=<project>/../shared
 set -euo pipefail
 
@@ -58,7 +58,7 @@ STEP_SECONDS=${STEP_SECONDS:-5}
 PATHS=${PATHS:-udp tcp wss}
 RATES_UDP=${RATES_UDP:-500 1000 2000 3000 4000 5000 6000 7000 8000}
 RATES_TCP=${RATES_TCP:-$RATES_UDP}
-RATES_WSS=${RATES_WSS:-100 200 400 600 800 1000 1200 1500}
+RATES_WSS=${RATES_WSS:-200 500 1000 1500 2000 3000 4000 5000 6000 7000}
 BROWSERS=${BROWSERS:-200}
 PROXIES=${PROXIES:-sipway kamailio}
 KAMAILIO=${KAMAILIO:-kamailio}
@@ -72,8 +72,9 @@ cleanup() {
   [ -n "$BROWSERS_PID" ] && kill "$BROWSERS_PID" 2>/dev/null
   [ -n "$PROXY_PID" ] && { kill "$PROXY_PID" 2>/dev/null; sleep 1; kill -9 "$PROXY_PID" 2>/dev/null; }
   pkill -f "sipp -sf $WORK" 2>/dev/null || true
-  rm -rf "$WORK"
+  if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
+trap '' PIPE   # a browsers tool that died must not take the run (and its table) with it
 trap cleanup EXIT
 
 busy() { ss -Hlnut "sport = :$1" 2>/dev/null | grep -q .; }
@@ -144,13 +145,39 @@ sipp_step() {
   echo "${ok:-0} ${failed:-0} $(echo "$end - $start" | bc)"
 }
 
-# percentile P FILE: the P-th percentile of SIPp's rtt file's response times (ms)
+# percentile P FILE: the P-th percentile of SIPp's rtt file's response times; SIPp counts whole
+# milliseconds, so 0 is printed as "<1"
 percentile() {
-  grep -E '^[0-9]' "$2" | cut -d';' -f2 | sort -g | awk -v p="$1" '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} i=int((NR*p+99)/100); if (i<1) i=1; print v[i]}'
+  grep -E '^[0-9]' "$2" | cut -d';' -f2 | sort -g | awk -v p="$1" '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} i=int((NR*p+99)/100); if (i<1) i=1; print (v[i] == 0 ? "<1" : v[i])}'
+}
+
+# start_browsers NAME: BROWSERS WSS clients registered with the gateway (one more try when they do not)
+start_browsers() {
+  local try
+  for try in 1 2; do
+    rm -f "$WORK/browsers.in"; mkfifo "$WORK/browsers.in"
+    java -cp "$SIPWAY_JAR" benchmarks/tools/WssBrowsers.java wss://127.0.0.1:8461/ "$BROWSERS" < "$WORK/browsers.in" \
+      > "$WORK/browsers.out" 2>&1 &
+    BROWSERS_PID=$!
+    exec 3> "$WORK/browsers.in"
+    for _ in $(seq 1 1300); do grep -q '^registered' "$WORK/browsers.out" 2>/dev/null && break; sleep 0.1; done
+    grep -q "^registered $BROWSERS\$" "$WORK/browsers.out" && return 0
+    echo "$1 wss: the browsers did not register (try $try):"; tail -n 5 "$WORK/browsers.out" | sed 's/^/    /'
+    stop_browsers
+  done
+  return 1
+}
+
+stop_browsers() {
+  if [ -n "$BROWSERS_PID" ] && kill -0 "$BROWSERS_PID" 2>/dev/null; then echo >&3; fi
+  exec 3>&- 2>/dev/null || true
+  [ -n "$BROWSERS_PID" ] && { sleep 1; kill "$BROWSERS_PID" 2>/dev/null; wait "$BROWSERS_PID" 2>/dev/null; }
+  BROWSERS_PID=""
+  rm -f "$WORK/browsers.in"
 }
 
 CSV="$RESULTS/load.csv"
-echo "proxy,path,offered,completed,failed_pct" > "$CSV"
+echo "proxy,path,offered,completed,failed_pct,elapsed_s" > "$CSV"
 SUMMARY="$WORK/summary"
 : > "$SUMMARY"
 echo "run.sh load: $(nproc) cores, ${STEP_SECONDS} s steps, paths: $PATHS, proxies: $PROXIES"
@@ -161,24 +188,20 @@ for path in $PATHS; do
       echo "kamailio: not installed, $path measured for Sipway only"; continue
     fi
     start_proxy "$name" "$path" || continue
-    if [ "$path" = wss ]; then
-      mkfifo "$WORK/browsers.in"
-      java -cp "$SIPWAY_JAR" benchmarks/tools/WssBrowsers.java wss://127.0.0.1:8461/ "$BROWSERS" < "$WORK/browsers.in" > "$WORK/browsers.out" 2>&1 &
-      BROWSERS_PID=$!
-      exec 3> "$WORK/browsers.in"
-      for _ in $(seq 1 1200); do grep -q '^registered' "$WORK/browsers.out" 2>/dev/null && break; sleep 0.1; done
-      grep -q "^registered $BROWSERS\$" "$WORK/browsers.out" || { echo "$name wss: browsers did not register:"; tail -n 5 "$WORK/browsers.out"; }
+    if [ "$path" = wss ] && ! start_browsers "$name"; then
+      echo "$name wss: skipped"; stop_proxy; continue
     fi
     top=0; bad=0
     sipp_step "$path" "$(echo "$rates" | cut -d' ' -f1)" > /dev/null   # warm-up
     for rate in $rates; do
       read -r ok failed elapsed <<< "$(sipp_step "$path" "$rate")"
       calls=$((rate * STEP_SECONDS))
-      completed=$(echo "scale=1; $ok / $elapsed" | bc)
+      completed=$(echo "scale=1; $ok / $STEP_SECONDS" | bc)
       failed_pct=$(echo "scale=2; ($calls - $ok) * 100 / $calls" | bc)
-      echo "$name,$path,$rate,$completed,$failed_pct" >> "$CSV"
-      echo "$name $path: offered=$rate completed=$completed failed_pct=$failed_pct load=$(cut -d' ' -f1 /proc/loadavg)"
-      if [ "$(echo "$failed_pct < 0.1 && $completed >= $rate * 0.95 * $STEP_SECONDS / ($STEP_SECONDS + 1)" | bc)" = 1 ]; then
+      elapsed=$(printf '%.1f' "$elapsed")
+      echo "$name,$path,$rate,$completed,$failed_pct,$elapsed" >> "$CSV"
+      echo "$name $path: offered=$rate completed=$completed failed_pct=$failed_pct elapsed_s=$elapsed load=$(cut -d' ' -f1 /proc/loadavg)"
+      if [ "$(echo "$failed_pct < 0.1 && $elapsed <= $STEP_SECONDS + 3" | bc)" = 1 ]; then
         top=$rate
       elif [ "$(echo "$failed_pct > 5" | bc)" = 1 ]; then
         bad=$((bad + 1)); [ "$bad" -ge 2 ] && break
@@ -193,10 +216,7 @@ for path in $PATHS; do
     fi
     echo "$name $path: top_rate=$top p50_ms=$p50 p99_ms=$p99 (at $((top / 2)) calls/s)"
     echo "$path $name $top $p50 $p99" >> "$SUMMARY"
-    if [ "$path" = wss ]; then
-      echo >&3; exec 3>&-
-      wait "$BROWSERS_PID" 2>/dev/null || true; BROWSERS_PID=""; rm -f "$WORK/browsers.in"
-    fi
+    [ "$path" = wss ] && stop_browsers
     stop_proxy
   done
 done

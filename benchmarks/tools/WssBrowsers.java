@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * N browsers for the gateway load of benchmarks/run.sh: each opens a WSS (or WS) connection with
  * subprotocol sip, registers user0000... at 127.0.0.1 with an .invalid Contact (transport=ws), and
- * answers every INVITE with 180 and 200 and every BYE with 200. Prints "registered N", then serves
+ * answers every INVITE with 180 and 200 and every BYE with 200. A REGISTER unanswered after 5 s is
+ * sent again (CSeq + 1), as a browser's SIP stack does. Prints "registered N", then serves
  * until a line (or end of file) arrives on standard input and prints "answered A byes B". Run with
  * Sipway's jar on the class path (Netty):
  *   java -cp proxy-app/target/sipway.jar benchmarks/tools/WssBrowsers.java wss://127.0.0.1:8461/ 200
@@ -47,6 +48,8 @@ public class WssBrowsers {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         CountDownLatch registered = new CountDownLatch(n);
         List<Channel> channels = new ArrayList<>();
+        List<Browser> browsers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String run = Long.toHexString(System.nanoTime());
         for (int i = 0; i < n; i++) {
             String user = String.format("user%04d", i);
             String host = "b" + i + ".invalid";
@@ -59,7 +62,7 @@ public class WssBrowsers {
                     ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
                             new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
                                     "sip", false, new DefaultHttpHeaders(), 65536)),
-                            new WebSocketFrameAggregator(65536), new Browser(user, host, secure ? "WSS" : "WS", registered));
+                            new WebSocketFrameAggregator(65536), track(browsers, new Browser(user, host, secure ? "WSS" : "WS", run, registered)));
                 }
             });
             channels.add(b.connect(uri.getHost(), uri.getPort()).sync().channel());
@@ -67,6 +70,11 @@ public class WssBrowsers {
                 Thread.sleep(20); // do not make the gateway's accept queue the thing measured
             }
         }
+        loops.next().scheduleAtFixedRate(() -> {
+            for (Browser b : browsers) {
+                b.registerAgainIfUnanswered();
+            }
+        }, 5, 5, TimeUnit.SECONDS);
         if (!registered.await(120, TimeUnit.SECONDS)) {
             System.out.println("registered " + (n - registered.getCount()) + " of " + n);
             System.exit(1);
@@ -81,30 +89,55 @@ public class WssBrowsers {
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
+    static Browser track(List<Browser> all, Browser b) {
+        all.add(b);
+        return b;
+    }
+
     static final class Browser extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         final String user;
         final String host;
         final String via;
+        final String run;
         final CountDownLatch registered;
-        boolean counted;
+        volatile boolean counted;
+        volatile ChannelHandlerContext ctx;
+        volatile long registerSent;
+        int cseq;
 
-        Browser(String user, String host, String via, CountDownLatch registered) {
+        Browser(String user, String host, String via, String run, CountDownLatch registered) {
             this.user = user;
             this.host = host;
             this.via = via;
+            this.run = run;
             this.registered = registered;
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                ctx.writeAndFlush(new TextWebSocketFrame("REGISTER sip:127.0.0.1 SIP/2.0\r\n"
-                        + "Via: SIP/2.0/" + via + " " + host + ";branch=z9hG4bK-reg-" + user + "\r\n"
-                        + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=r-" + user + "\r\n"
-                        + "To: <sip:" + user + "@127.0.0.1>\r\nCall-ID: reg-" + user + "\r\nCSeq: 1 REGISTER\r\n"
-                        + "Contact: <sip:" + user + "@" + host + ";transport=ws>;expires=3600\r\nContent-Length: 0\r\n\r\n"));
+                this.ctx = ctx;
+                register();
             }
             ctx.fireUserEventTriggered(evt);
+        }
+
+        void register() {
+            cseq++;
+            registerSent = System.nanoTime();
+            ctx.writeAndFlush(new TextWebSocketFrame("REGISTER sip:127.0.0.1 SIP/2.0\r\n"
+                    + "Via: SIP/2.0/" + via + " " + host + ";branch=z9hG4bK-reg-" + user + "-" + cseq + "\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=r-" + user + "\r\n"
+                    + "To: <sip:" + user + "@127.0.0.1>\r\nCall-ID: reg-" + user + "-" + run + "\r\nCSeq: " + cseq + " REGISTER\r\n"
+                    + "Contact: <sip:" + user + "@" + host + ";transport=ws>;expires=3600\r\nContent-Length: 0\r\n\r\n"));
+        }
+
+        /** From the timer: a REGISTER without its 200 for 5 s goes again, on this connection's loop. */
+        void registerAgainIfUnanswered() {
+            ChannelHandlerContext c = ctx;
+            if (c != null && !counted && System.nanoTime() - registerSent > 5_000_000_000L) {
+                c.executor().execute(this::register);
+            }
         }
 
         @Override

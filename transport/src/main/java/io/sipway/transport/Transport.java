@@ -84,6 +84,10 @@ public final class Transport implements AutoCloseable {
     private io.netty.util.concurrent.ScheduledFuture<?> keepaliveWalk;
     private final AtomicLong refusedConnections = new AtomicLong();
     private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
+    /** The largest UDP payload (IPv4: 65,535 - 8 - 20); Kamailio's BUF_SIZE is the same order. */
+    static final int UDP_MAX = 65507;
+    /** SO_RCVBUF and SO_SNDBUF asked for UDP sockets; the kernel caps them at net.core.rmem_max / wmem_max. */
+    static final int UDP_SOCKET_BUFFER = 1 << 20;
     /** Netty's native epoll transport when the platform has it (Linux), else NIO. */
     static final boolean EPOLL = Epoll.isAvailable();
     private final int threads;
@@ -159,7 +163,13 @@ public final class Transport implements AutoCloseable {
                 // arrive), except for port 0, where the first bind tells the port the copies use
                 SendSocket s = at.getPort() == 0 ? null : new SendSocket(Protocol.UDP, at);
                 for (int i = 0; i < copies; i++) {
-                    Bootstrap b = new Bootstrap().group(group).channel(DATAGRAM).handler(new UdpHandler());
+                    Bootstrap b = new Bootstrap().group(group).channel(DATAGRAM).handler(new UdpHandler())
+                            // a datagram may be as long as UDP allows: Netty's default 2,048-byte read
+                            // buffer cut longer SIP messages, which then failed to parse and were dropped
+                            .option(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(UDP_MAX))
+                            // room for bursts while a loop is busy (Kamailio probes its receive buffer up too)
+                            .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
+                            .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER);
                     if (EPOLL) {
                         b.option(EpollChannelOption.SO_REUSEPORT, true);
                     }

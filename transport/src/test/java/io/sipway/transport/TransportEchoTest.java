@@ -105,6 +105,21 @@ class TransportEchoTest {
     }
 
     @Test
+    void aDatagramLongerThanNettysDefaultReadBufferArrivesWhole() throws Exception {
+        // 20,000 bytes: beyond Netty's 2,048-byte default, as a large SDP or a long Record-Route set can be
+        byte[] big = new String(OPTIONS, StandardCharsets.US_ASCII).replace("Content-Length: 0",
+                "X-Pad: " + "a".repeat(20_000) + "\r\nContent-Length: 0").getBytes(StandardCharsets.US_ASCII);
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            client.setSoTimeout(5000);
+            client.send(new DatagramPacket(big, big.length, socket(Protocol.UDP).local()));
+            byte[] buf = new byte[65536];
+            DatagramPacket reply = new DatagramPacket(buf, buf.length);
+            client.receive(reply);
+            assertThat(Arrays.copyOf(buf, reply.getLength())).isEqualTo(big);
+        }
+    }
+
+    @Test
     void tcpStreamIsFramedDeliveredEchoedAndPingedBack() throws Exception {
         try (Socket client = new Socket("127.0.0.1", socket(Protocol.TCP).local().getPort())) {
             client.setSoTimeout(5000);

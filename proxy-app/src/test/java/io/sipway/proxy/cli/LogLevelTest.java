@@ -1,0 +1,53 @@
+package io.sipway.proxy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
+
+/** Logs as Kamailio writes them, at the level the script's debug= asks for. */
+class LogLevelTest {
+
+    @ParameterizedTest
+    @CsvSource({"3, DEBUG", "4, DEBUG", "2, INFO", "1, WARN", "0, WARN", "-1, ERROR", "-3, ERROR"})
+    void debugSetsTheLogLevelAsKamailiosLevelsRank(int debug, String level) {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level before = root.getLevel();
+        try {
+            Main.applyDebugLevel(debug);
+            assertThat(root.getLevel()).isEqualTo(Level.toLevel(level));
+        } finally {
+            root.setLevel(before);
+        }
+    }
+
+    @Test
+    void aLineHasKamailiosShapeAndXlogSpeaksAsTheScript() throws Exception {
+        String xml = Files.readString(Path.of("src/main/resources/logback.xml"));
+        Matcher m = Pattern.compile("<pattern>(.*)</pattern>").matcher(xml);
+        assertThat(m.find()).isTrue();
+        String pattern = m.group(1).trim().replace("&lt;", "<").replace("&gt;", ">").replace("${sipway.pid:-0}", "4242");
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        layout.setPattern(pattern);
+        layout.start();
+        Logger xlog = context.getLogger("xlog");
+        Logger transport = context.getLogger("io.sipway.transport.Transport");
+        assertThat(layout.doLayout(new LoggingEvent("x", xlog, Level.INFO, "call from {}", null, new Object[] {"alice"})))
+                .isEqualTo("0(4242) INFO: <script>: call from alice\n");
+        assertThat(layout.doLayout(new LoggingEvent("x", transport, Level.WARN, "no connection", null, null)))
+                .isEqualTo("0(4242) WARNING: <Transport>: no connection\n");
+    }
+}
