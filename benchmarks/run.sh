@@ -76,10 +76,20 @@ cleanup() {
 }
 trap '' PIPE   # a browsers tool that died must not take the run (and its table) with it
 trap cleanup EXIT
+trap 'exit 130' INT   # so that cleanup (an EXIT trap) also runs on Ctrl-C and kill
+trap 'exit 143' TERM
 
 busy() { ss -Hlnut "sport = :$1" 2>/dev/null | grep -q .; }
 wait_port() { local i; for i in $(seq 1 300); do busy "$1" && return 0; sleep 0.1; done; return 1; }
-wait_free() { local p i; for p in "$@"; do for i in $(seq 1 100); do busy "$p" || break; sleep 0.2; done; done; }
+# wait_free PORT...: up to 20 s for each to be free; fails naming the one still taken (a leftover
+# proxy on the same UDP port would take half of the calls: SO_REUSEPORT lets both bind)
+wait_free() {
+  local p i
+  for p in "$@"; do
+    for i in $(seq 1 100); do busy "$p" || break; sleep 0.2; done
+    if busy "$p"; then echo "run.sh load: port $p is still in use:" >&2; ss -Hlnutp "sport = :$p" >&2; return 1; fi
+  done
+}
 
 # The gateway, its ports moved off the relay's, with a throw-away certificate in tls.cfg beside it.
 mkdir -p "$WORK/gw"
@@ -94,7 +104,7 @@ printf '[server:default]\nmethod = TLSv1.2+\ncertificate = %s\nprivate_key = %s\
 start_proxy() {
   local name=$1 path=$2 cfg port
   if [ "$path" = wss ]; then cfg="$WORK/gw/gateway.cfg"; port=5460; else cfg="$SHARED/peers/cfg/relay.cfg"; port=5060; fi
-  wait_free 5060 5061 5070 5460 8460 8461
+  wait_free 5060 5061 5070 5460 8460 8461 || return 1
   case "$name" in
     sipway) java -jar "$SIPWAY_JAR" --rpc-listen off -f "$cfg" > "$WORK/$name-$path.log" 2>&1 & ;;
     kamailio) "$KAMAILIO" -DD -E -m 1024 -f "$cfg" -A 'MODPATH="/usr/lib/x86_64-linux-gnu/kamailio/modules/"' \
@@ -171,7 +181,7 @@ start_browsers() {
 stop_browsers() {
   if [ -n "$BROWSERS_PID" ] && kill -0 "$BROWSERS_PID" 2>/dev/null; then echo >&3; fi
   exec 3>&- 2>/dev/null || true
-  [ -n "$BROWSERS_PID" ] && { sleep 1; kill "$BROWSERS_PID" 2>/dev/null; wait "$BROWSERS_PID" 2>/dev/null; }
+  if [ -n "$BROWSERS_PID" ]; then sleep 1; kill "$BROWSERS_PID" 2>/dev/null || true; wait "$BROWSERS_PID" 2>/dev/null || true; fi
   BROWSERS_PID=""
   rm -f "$WORK/browsers.in"
 }
@@ -216,7 +226,7 @@ for path in $PATHS; do
     fi
     echo "$name $path: top_rate=$top p50_ms=$p50 p99_ms=$p99 (at $((top / 2)) calls/s)"
     echo "$path $name $top $p50 $p99" >> "$SUMMARY"
-    [ "$path" = wss ] && stop_browsers
+    if [ "$path" = wss ]; then stop_browsers; fi
     stop_proxy
   done
 done
