@@ -9,18 +9,25 @@
 #                                      (examples/cfg/webrtc-gateway.cfg, browsers on WSS, SIPp on UDP):
 #                                      benchmarks/results/load.csv, load.md and load-{udp,tcp,wss}.png
 #
-# load: each proxy gets the same ramp of offered rates, STEP_SECONDS each; a step records the completed
-# rate (successful calls / STEP_SECONDS), the failed (or unfinished) calls in percent and how long SIPp
-# took; a path's ramp stops after two steps with more than 5% failed. The top rate is the highest step
-# with under 0.1% failed that SIPp finished within STEP_SECONDS + 3 s (the rate was really offered). Then one more step at half the top rate with SIPp's -trace_rtt gives the
-# INVITE-to-200 response time's p50 and p99. SIPp shares the machine with the proxy: compare ratios.
+# load: each proxy gets the same ramp of offered rates, STEP_SECONDS each. A step records the
+# completed rate (successful calls per second of the time SIPp really took when that is over
+# STEP_SECONDS + 0.5 s: its start and end take some milliseconds),
+# the failed (or unfinished) calls in percent and how long SIPp took; a path's ramp stops after two
+# steps with more than 5% failed. The top rate is the highest step with under 0.1% failed and at
+# least 95% of the offered rate completed (as compare-kamailio.sh); when that is the ramp's last
+# step the table says ">=" (the proxy was not stopped). Then one more step at half the top rate
+# with SIPp's -trace_rtt gives the INVITE-to-200 response time's p50 and p99. SIPp shares the
+# machine with the proxy: compare ratios.
 #
 # --smoke: seconds, not minutes; a check that everything runs (CI), written to benchmarks/target/smoke.
 #
 # Environment (defaults): RESULTS=benchmarks/results  STEP_SECONDS=5  PATHS="udp tcp wss"
-#   RATES_UDP="500 1000 2000 3000 4000 5000 6000 7000 8000"  RATES_TCP=(the same)
+#   RATES_UDP="500 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000"  RATES_TCP=(the same)
 #   RATES_WSS="200 500 1000 1500 2000 3000 4000 5000 6000 7000"  BROWSERS=200  PROXIES="sipway kamailio"
-#   KAMAILIO=kamailio  SHARED=<project>/../shared
+#   KAMAILIO=kamailio  SHARED=<project>/../shared  SIPP_BUFFER=4194304 (SIPp's -buff_size)
+#   KEEP=1 keeps the work directory (logs of proxies, SIPp and browsers)
+# What the machine lacks (Java 17, Maven, SIPp, ss, openssl, bc) is installed from Debian's archive
+# when run as root; Kamailio is never installed: without it, Sipway is measured alone.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,6 +44,21 @@ if [ -n "$SMOKE" ]; then RESULTS=${RESULTS:-$ROOT/benchmarks/target/smoke}; else
 mkdir -p "$RESULTS"
 cd "$ROOT"
 
+# install_missing TOOL=PACKAGE...: a fresh machine gets what it lacks from Debian's archive (as root),
+# anywhere else the missing tool is named and the run stops
+install_missing() {
+  local want=() pair
+  for pair in "$@"; do command -v "${pair%%=*}" >/dev/null 2>&1 || want+=("${pair#*=}"); done
+  [ ${#want[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "run.sh: installing ${want[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${want[@]}" >/dev/null
+  else
+    echo "run.sh: please install ${want[*]} (Debian package names)" >&2; exit 2
+  fi
+}
+install_missing java=openjdk-17-jdk-headless mvn=maven
+
 BENCH_JAR=benchmarks/target/benchmarks.jar
 SIPWAY_JAR=proxy-app/target/sipway.jar
 if [ ! -f "$BENCH_JAR" ] || [ ! -f "$SIPWAY_JAR" ] || [ -n "${BUILD:-}" ]; then
@@ -50,18 +72,19 @@ if [ "$MODE" = jmh ]; then
 fi
 
 # ---- load ------------------------------------------------------------------------------------------
-for tool in sipp ss openssl bc; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "run.sh load: $tool is not installed (sipp: Debian's sip-tester)" >&2; exit 2; }
-done
+install_missing sipp=sip-tester ss=iproute2 openssl=openssl bc=bc
 [ -f "$SHARED/peers/cfg/relay.cfg" ] || { echo "run.sh load: $SHARED/peers/cfg/relay.cfg missing (set SHARED)" >&2; exit 2; }
 STEP_SECONDS=${STEP_SECONDS:-5}
 PATHS=${PATHS:-udp tcp wss}
-RATES_UDP=${RATES_UDP:-500 1000 2000 3000 4000 5000 6000 7000 8000}
+RATES_UDP=${RATES_UDP:-500 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000}
 RATES_TCP=${RATES_TCP:-$RATES_UDP}
 RATES_WSS=${RATES_WSS:-200 500 1000 1500 2000 3000 4000 5000 6000 7000}
 BROWSERS=${BROWSERS:-200}
 PROXIES=${PROXIES:-sipway kamailio}
 KAMAILIO=${KAMAILIO:-kamailio}
+# SIPp's socket buffers (its default, 64 KiB, overflows under a burst while SIPp shares the cores:
+# the lost replies then look like the proxy's failures); the kernel caps it at net.core.rmem_max
+SIPP_BUFFER=${SIPP_BUFFER:-4194304}
 if [ -n "$SMOKE" ]; then
   STEP_SECONDS=2; RATES_UDP="50 100"; RATES_TCP="50"; RATES_WSS="20"; BROWSERS=20; PROXIES=sipway
 fi
@@ -69,9 +92,9 @@ WORK=$(mktemp -d)
 PROXY_PID=""
 BROWSERS_PID=""
 cleanup() {
-  [ -n "$BROWSERS_PID" ] && kill "$BROWSERS_PID" 2>/dev/null
+  if [ -n "$BROWSERS_PID" ]; then kill "$BROWSERS_PID" 2>/dev/null || true; fi
   [ -n "$PROXY_PID" ] && { kill "$PROXY_PID" 2>/dev/null; sleep 1; kill -9 "$PROXY_PID" 2>/dev/null; }
-  pkill -f "sipp -sf $WORK" 2>/dev/null || true
+  pkill -f "sipp -sf ($HERE/tools/uac_users.xml|$SHARED/peers/sipp/ua[cs]_rr.xml)" 2>/dev/null || true
   if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap '' PIPE   # a browsers tool that died must not take the run (and its table) with it
@@ -134,31 +157,32 @@ sipp_step() {
     start=$(date +%s.%N)
     (cd "$dir" && timeout $((STEP_SECONDS + 60)) sipp -sf "$HERE/tools/uac_users.xml" 127.0.0.1:5460 -i 127.0.0.1 -p 5461 -t u1 \
       -inf "$WORK/users.csv" -r "$rate" -m "$calls" -l "$calls" -d 0 -nostdin -timeout $((STEP_SECONDS + 30)) -timeout_error \
-      -max_socket 2000 "${extra[@]}" > uac.out 2>&1) || true
+      -max_socket 2000 -buff_size "$SIPP_BUFFER" "${extra[@]}" > uac.out 2>&1) || true
   else
     # the caller on the path's transport; relay.cfg sends on to the UAS over UDP (its URI names no transport)
     t=u1; [ "$path" = tcp ] && t=t1
-    (cd "$dir" && sipp -sf "$SHARED/peers/sipp/uas_rr.xml" -i 127.0.0.1 -p 5070 -t u1 -nostdin -bg > uas.out 2>&1) || true
+    (cd "$dir" && sipp -sf "$SHARED/peers/sipp/uas_rr.xml" -i 127.0.0.1 -p 5070 -t u1 -buff_size "$SIPP_BUFFER" -nostdin -bg > uas.out 2>&1) || true
     sleep 0.3
     uas=$(pgrep -n -f "uas_rr.xml -i 127.0.0.1 -p 5070" || true)
     start=$(date +%s.%N)
     (cd "$dir" && timeout $((STEP_SECONDS + 60)) sipp -sf "$SHARED/peers/sipp/uac_rr.xml" 127.0.0.1:5060 -s service -i 127.0.0.1 \
       -p 5061 -t $t -r "$rate" -m "$calls" -l 20000 -d 0 -nostdin -timeout $((STEP_SECONDS + 30)) -timeout_error \
-      -max_socket 2000 "${extra[@]}" > uac.out 2>&1) || true
+      -max_socket 2000 -buff_size "$SIPP_BUFFER" "${extra[@]}" > uac.out 2>&1) || true
   fi
   end=$(date +%s.%N)
-  [ -n "$uas" ] && kill "$uas" 2>/dev/null
+  # (set -e: a failing last command of an && list ends the run, hence if ... fi and || true here)
+  if [ -n "$uas" ]; then kill "$uas" 2>/dev/null || true; fi
   local ok failed
   ok=$(grep "Successful call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
   failed=$(grep "Failed call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-  [ -n "$rtt" ] && cat "$dir"/*_rtt.csv > "$WORK/rtt.csv" 2>/dev/null
+  if [ -n "$rtt" ]; then cat "$dir"/*_rtt.csv > "$WORK/rtt.csv" 2>/dev/null || : > "$WORK/rtt.csv"; fi
   echo "${ok:-0} ${failed:-0} $(echo "$end - $start" | bc)"
 }
 
 # percentile P FILE: the P-th percentile of SIPp's rtt file's response times; SIPp counts whole
 # milliseconds, so 0 is printed as "<1"
 percentile() {
-  grep -E '^[0-9]' "$2" | cut -d';' -f2 | sort -g | awk -v p="$1" '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} i=int((NR*p+99)/100); if (i<1) i=1; print (v[i] == 0 ? "<1" : v[i])}'
+  { grep -E '^[0-9]' "$2" || true; } | cut -d';' -f2 | sort -g | awk -v p="$1" '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} i=int((NR*p+99)/100); if (i<1) i=1; print (v[i] == 0 ? "<1" : v[i])}'
 }
 
 # start_browsers NAME: BROWSERS WSS clients registered with the gateway (one more try when they do not)
@@ -206,12 +230,13 @@ for path in $PATHS; do
     for rate in $rates; do
       read -r ok failed elapsed <<< "$(sipp_step "$path" "$rate")"
       calls=$((rate * STEP_SECONDS))
-      completed=$(echo "scale=1; $ok / $STEP_SECONDS" | bc)
+      # calls completed per second of the step as it really took (SIPp falls behind an overloaded proxy)
+      completed=$(awk -v ok="$ok" -v took="$elapsed" -v step="$STEP_SECONDS" 'BEGIN {printf "%.1f", ok / (took > step + 0.5 ? took : step)}')
       failed_pct=$(echo "scale=2; ($calls - $ok) * 100 / $calls" | bc)
       elapsed=$(printf '%.1f' "$elapsed")
       echo "$name,$path,$rate,$completed,$failed_pct,$elapsed" >> "$CSV"
       echo "$name $path: offered=$rate completed=$completed failed_pct=$failed_pct elapsed_s=$elapsed load=$(cut -d' ' -f1 /proc/loadavg)"
-      if [ "$(echo "$failed_pct < 0.1 && $elapsed <= $STEP_SECONDS + 3" | bc)" = 1 ]; then
+      if [ "$(echo "$failed_pct < 0.1 && $completed >= 0.95 * $rate" | bc)" = 1 ]; then
         top=$rate
       elif [ "$(echo "$failed_pct > 5" | bc)" = 1 ]; then
         bad=$((bad + 1)); [ "$bad" -ge 2 ] && break
@@ -224,8 +249,10 @@ for path in $PATHS; do
       sipp_step "$path" "$half" rtt > /dev/null
       if [ -s "$WORK/rtt.csv" ]; then p50=$(percentile 50 "$WORK/rtt.csv"); p99=$(percentile 99 "$WORK/rtt.csv"); fi
     fi
-    echo "$name $path: top_rate=$top p50_ms=$p50 p99_ms=$p99 (at $((top / 2)) calls/s)"
-    echo "$path $name $top $p50 $p99" >> "$SUMMARY"
+    last=$(echo "$rates" | awk '{print $NF}')
+    capped=no; [ "$top" = "$last" ] && capped=yes
+    echo "$name $path: top_rate=$top$( [ $capped = yes ] && echo ' (the ramp'"'"'s end)') p50_ms=$p50 p99_ms=$p99 (at $((top / 2)) calls/s)"
+    echo "$path $name $top $p50 $p99 $capped" >> "$SUMMARY"
     if [ "$path" = wss ]; then stop_browsers; fi
     stop_proxy
   done
@@ -235,12 +262,20 @@ java -cp "$BENCH_JAR" io.sipway.bench.LoadChart "$CSV" > /dev/null
 {
   echo "| path | proxy | top rate (calls/s, < 0.1% failed) | p50 ms | p99 ms | Sipway / Kamailio |"
   echo "|---|---|---:|---:|---:|---:|"
-  while read -r path name top p50 p99; do
+  while read -r path name top p50 p99 capped; do
     ratio=""
     if [ "$name" = sipway ]; then
       k=$(awk -v p="$path" '$1 == p && $2 == "kamailio" {print $3}' "$SUMMARY")
-      [ -n "$k" ] && [ "$k" -gt 0 ] && ratio=$(echo "scale=2; $top / $k" | bc)
+      kcapped=$(awk -v p="$path" '$1 == p && $2 == "kamailio" {print $6}' "$SUMMARY")
+      if [ -n "$k" ] && [ "$k" -gt 0 ]; then
+        ratio=$(echo "scale=2; $top / $k" | bc)
+        # a capped top is a lower bound: so is the ratio when it is Sipway's, an upper one when Kamailio's
+        if [ "$capped" = yes ] && [ "$kcapped" = yes ]; then ratio="n/a (both at the ramp's end)"
+        elif [ "$capped" = yes ]; then ratio=">= $ratio"
+        elif [ "$kcapped" = yes ]; then ratio="<= $ratio"; fi
+      fi
     fi
+    [ "$capped" = yes ] && top=">= $top"
     echo "| $path | $name | $top | $p50 | $p99 | $ratio |"
   done < "$SUMMARY"
   echo

@@ -21,7 +21,9 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,8 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * N browsers for the gateway load of benchmarks/run.sh: each opens a WSS (or WS) connection with
  * subprotocol sip, registers user0000... at 127.0.0.1 with an .invalid Contact (transport=ws), and
- * answers every INVITE with 180 and 200 and every BYE with 200. A REGISTER unanswered after 5 s is
- * sent again (CSeq + 1), as a browser's SIP stack does. Prints "registered N", then serves
+ * answers every INVITE with 180 and 200 and every BYE with 200. As a browser's SIP stack does, a
+ * REGISTER unanswered after 5 s is sent again (CSeq + 1), and a 200 to an INVITE is sent again until
+ * its ACK arrives (RFC 3261 13.3.1.4: 500 ms, doubling up to 4 s, for 32 s), so that a 200 the
+ * caller's side lost under load ends as a slower call, not a failed one. Prints "registered N", then serves
  * until a line (or end of file) arrives on standard input and prints "answered A byes B". Run with
  * Sipway's jar on the class path (Netty):
  *   java -cp proxy-app/target/sipway.jar benchmarks/tools/WssBrowsers.java wss://127.0.0.1:8461/ 200
@@ -104,6 +108,8 @@ public class WssBrowsers {
         volatile ChannelHandlerContext ctx;
         volatile long registerSent;
         int cseq;
+        /** 200s to INVITEs still waiting for their ACK, by Call-ID; only this connection's loop touches it. */
+        final Map<String, String> unacknowledged = new HashMap<>();
 
         Browser(String user, String host, String via, String run, CountDownLatch registered) {
             this.user = user;
@@ -147,13 +153,45 @@ public class WssBrowsers {
                 counted = true;
                 registered.countDown();
             } else if (m.startsWith("INVITE ")) {
+                String ok = reply(m, "200 OK", true);
+                String callId = callId(m);
                 ctx.write(new TextWebSocketFrame(reply(m, "180 Ringing", true)));
-                ctx.writeAndFlush(new TextWebSocketFrame(reply(m, "200 OK", true)));
-                answered.incrementAndGet();
+                ctx.writeAndFlush(new TextWebSocketFrame(ok));
+                if (unacknowledged.put(callId, ok) == null) {
+                    answered.incrementAndGet();
+                    ctx.executor().schedule(() -> retransmit(ctx, callId, 500, 500), 500, TimeUnit.MILLISECONDS);
+                }
+            } else if (m.startsWith("ACK ")) {
+                unacknowledged.remove(callId(m));
             } else if (m.startsWith("BYE ")) {
                 ctx.writeAndFlush(new TextWebSocketFrame(reply(m, "200 OK", false)));
                 byes.incrementAndGet();
             }
+        }
+
+        /** Sends the 200 again while its ACK has not come: every {@code interval} ms, doubling up to 4 s, for 32 s. */
+        void retransmit(ChannelHandlerContext ctx, String callId, long interval, long waited) {
+            String ok = unacknowledged.get(callId);
+            if (ok == null || !ctx.channel().isActive()) {
+                return;
+            }
+            if (waited >= 32_000) {
+                unacknowledged.remove(callId);
+                return;
+            }
+            ctx.writeAndFlush(new TextWebSocketFrame(ok));
+            long next = Math.min(interval * 2, 4_000);
+            ctx.executor().schedule(() -> retransmit(ctx, callId, next, waited + next), next, TimeUnit.MILLISECONDS);
+        }
+
+        static String callId(String message) {
+            for (String line : message.split("\r\n")) {
+                String lower = line.toLowerCase();
+                if (lower.startsWith("call-id:") || lower.startsWith("i:")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+            return "";
         }
 
         /** A reply: the request's Vias, Record-Routes (dialog-making replies), From, To (tagged), Call-ID, CSeq. */
