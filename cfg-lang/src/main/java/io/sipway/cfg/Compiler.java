@@ -72,6 +72,7 @@ final class Compiler {
                 routes.computeIfAbsent(r.type(), t -> new HashMap<>()).computeIfAbsent(key, Exec.RouteBody::new);
             }
         }
+        host.modulesLoaded(java.util.Collections.unmodifiableSet(modules));
         for (Map.Entry<RouteType, Map<String, List<Ast.Route>>> byType : blocks.entrySet()) {
             currentRoute = byType.getKey();
             for (Map.Entry<String, List<Ast.Route>> named : byType.getValue().entrySet()) {
@@ -118,8 +119,19 @@ final class Compiler {
             if (modulePattern.matcher(m).matches()) {
                 any = true;
                 if (!host.moduleParameter(m, p.param())) {
-                    error(p.paramAt(), "module '" + m + "' has no parameter '" + p.param() + "'");
+                    String why = host.parameterProblem(m, p.param());
+                    error(p.paramAt(), why != null ? "modparam(\"" + m + "\", \"" + p.param() + "\") " + why
+                            : "module '" + m + "' has no parameter '" + p.param() + "'");
                     return;
+                }
+                String bad = host.parameterValueProblem(m, p.param(), p.value());
+                if (bad != null) {
+                    error(p.at(), "modparam(\"" + m + "\", \"" + p.param() + "\", " + p.value() + "): " + bad);
+                    return;
+                }
+                String note = host.parameterNote(m, p.param());
+                if (note != null) {
+                    diagnostics.warning(p.paramAt().pos, "modparam(\"" + m + "\", \"" + p.param() + "\") " + note);
                 }
             }
         }
@@ -132,7 +144,8 @@ final class Compiler {
 
     private void globalParam(Ast.GlobalParam g) {
         if (!g.name().contains(".") && !host.globalParameter(g.name())) {
-            error(g.at(), "unknown global parameter '" + g.name() + "'");
+            String why = host.parameterProblem(null, g.name());
+            error(g.at(), why != null ? "global parameter '" + g.name() + "' " + why : "unknown global parameter '" + g.name() + "'");
             return;
         }
         ScriptHost.ValueProblem problem = host.globalParameterProblem(g.name(), g.raw(), g.value());
@@ -141,6 +154,15 @@ final class Compiler {
             diagnostics.error(new SourcePos(v.file(), v.line(), v.column() + Math.max(0, problem.offset())),
                     g.name() + ": " + problem.message());
             return;
+        }
+        String bad = g.name().contains(".") ? null : host.parameterValueProblem(null, g.name(), g.value());
+        if (bad != null) {
+            error(g.at(), g.name() + "=" + g.raw() + ": " + bad);
+            return;
+        }
+        String note = g.name().contains(".") ? null : host.parameterNote(null, g.name());
+        if (note != null) {
+            diagnostics.warning(g.at().pos, g.name() + " " + note);
         }
         if (g.name().equals("max_while_loops") && g.value() instanceof Long n) {
             maxWhileLoops = n.intValue();
@@ -453,6 +475,9 @@ final class Compiler {
             Transformation t;
             try {
                 t = StringTransformations.compile(tr.name(), params);
+                if (t != null && !languageFeature("s.", p.at())) {
+                    continue;
+                }
                 if (t == null) {
                     t = host.transformation(tr.name(), params);
                 }
@@ -469,10 +494,24 @@ final class Compiler {
         return new Exec.Transformed(p.at().pos, base, chain.toArray(new Transformation[0]));
     }
 
+    /** Whether a feature of the language ($var, s. transformations) is there: its module is loaded, or it needs none. */
+    private boolean languageFeature(String feature, Ast.At at) {
+        String module = host.moduleFor(feature);
+        if (module == null || modules.contains(module)) {
+            return true;
+        }
+        error(at, feature + (feature.endsWith(".") ? " transformations are" : " is") + " in module '" + module
+                + "': add loadmodule \"" + module + ".so\"");
+        return false;
+    }
+
     /** The language's own pseudo-variables first, then the host's. */
     private Pv basePv(Ast.Pvar p, PvName name) {
         switch (name.name()) {
             case "var" -> {
+                if (!languageFeature("$var", p.at())) {
+                    return null;
+                }
                 if (name.inner() == null || name.inner().isBlank()) {
                     error(p.at(), "$var needs a name: $var(name)");
                     return null;
@@ -481,6 +520,9 @@ final class Compiler {
                 return new VarPv(index);
             }
             case "shv" -> {
+                if (!languageFeature("$shv", p.at())) {
+                    return null;
+                }
                 if (name.inner() == null || name.inner().isBlank()) {
                     error(p.at(), "$shv needs a name: $shv(name)");
                     return null;

@@ -38,6 +38,46 @@ public interface ScriptHost {
         return null;
     }
 
+    /**
+     * Called once the script's {@code loadmodule} lines are read, before any route is compiled:
+     * a host offers a module's pseudo-variables and transformations only when it is loaded.
+     */
+    default void modulesLoaded(Set<String> modules) {
+    }
+
+    /**
+     * The module a feature of the language itself belongs to, or null when it is always there. In
+     * Kamailio {@code $var}, {@code $shv} and the {@code s.} transformations are the pv module's;
+     * the features asked about are {@code "$var"}, {@code "$shv"} and {@code "s."}.
+     */
+    default String moduleFor(String feature) {
+        return null;
+    }
+
+    /**
+     * A warning for a parameter that is accepted but changes nothing here (with the reason), or
+     * null; {@code module} is null for a global parameter.
+     */
+    default String parameterNote(String module, String parameter) {
+        return null;
+    }
+
+    /**
+     * Why a parameter the host does not accept is refused, when it knows better than "unknown" (a
+     * Kamailio parameter it does not implement), or null; {@code module} is null for a global one.
+     */
+    default String parameterProblem(String module, String parameter) {
+        return null;
+    }
+
+    /**
+     * What is wrong with a parameter's value (a type, or a value Sipway does not implement), or
+     * null; {@code module} is null for a global parameter, {@code value} is a Long or a String.
+     */
+    default String parameterValueProblem(String module, String parameter, Object value) {
+        return null;
+    }
+
     /** Whether the module has that parameter ({@code modparam}); hosts that do not know say true. */
     default boolean moduleParameter(String module, String parameter) {
         return true;

@@ -5,9 +5,6 @@ import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.ScriptLoader;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.FailureRoutes;
-import io.sipway.proxy.core.RuntimeHost;
-import io.sipway.proxy.script.CheckHost;
-import io.sipway.proxy.script.ModuleCatalog;
 import io.sipway.sip.SipParserConfig;
 import io.sipway.tm.TmSettings;
 import io.sipway.tm.TransactionLayer;
@@ -50,7 +47,7 @@ public final class Proxy implements AutoCloseable {
      */
     public static Proxy start(Path cfg, Map<String, String> defines, List<String> extraListens) throws ProxyStartException {
         Core core = new Core();
-        RuntimeHost host = new RuntimeHost(new CheckHost(ModuleCatalog.kamailio()), core);
+        io.sipway.proxy.module.ModuleHost host = Modules.host(core);
         ScriptLoader.Result r = ScriptLoader.load(cfg, cfg.toString(), defines, host);
         if (!r.ok()) {
             throw new ProxyStartException(r.diagnostics().render() + "ERROR: bad config file (" + r.diagnostics().errorCount() + " errors)");

@@ -1,8 +1,6 @@
 package io.sipway.proxy.cli;
 
 import io.sipway.cfg.ScriptLoader;
-import io.sipway.proxy.script.CheckHost;
-import io.sipway.proxy.script.ModuleCatalog;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +106,7 @@ public final class Main implements Runnable {
             err.println("sipway: cannot read " + file);
             return 1;
         }
-        ScriptLoader.Result r = ScriptLoader.load(file, file.toString(), defineMap(), new CheckHost(ModuleCatalog.kamailio()));
+        ScriptLoader.Result r = ScriptLoader.load(file, file.toString(), defineMap(), io.sipway.proxy.Modules.host(new io.sipway.proxy.core.Core()));
         err.print(r.diagnostics().render());
         if (!r.ok()) {
             err.println("ERROR: bad config file (" + r.diagnostics().errorCount() + " errors)");

@@ -60,7 +60,7 @@ public final class Core {
     /** The routes functions armed by name (t_on_failure, t_on_branch, t_on_reply), resolved at attach. */
     private final Map<String, RouteRef> armedRoutes = new ConcurrentHashMap<>();
     private static final java.util.regex.Pattern EMPTY_RPORT = java.util.regex.Pattern.compile(";\\s*rport(?=\\s*(;|$))");
-    String server = "Sipway";
+    public String server = "Sipway";
 
     public void attach(Transport transport, TransactionLayer tm, CompiledScript script) {
         this.transport = transport;
@@ -80,13 +80,31 @@ public final class Core {
      * The handle on {@code type[name]} for a function's binder (load time); the route itself is
      * bound when the script is attached. One handle per route, whoever asks.
      */
-    RouteRef route(Ast.RouteType type, String name) {
+    public RouteRef route(Ast.RouteType type, String name) {
         RouteRef r = armedRoutes.computeIfAbsent(type.keyword + "[" + name + "]", k -> new RouteRef(type, name));
         CompiledScript attached = script;
         if (attached != null) {
             r.resolve(attached);
         }
         return r;
+    }
+
+    /**
+     * A modparam's value as text (the last one written for the module wins; a parameter written for
+     * several modules at once, {@code "nathelper|registrar"}, counts for each), or {@code def}.
+     */
+    public String modparam(String module, String param, String def) {
+        CompiledScript s = script;
+        if (s == null) {
+            return def;
+        }
+        String v = def;
+        for (Ast.ModParam p : s.modParams()) {
+            if (p.param().equals(param) && (p.module().equals(module) || List.of(p.module().split("\\|")).contains(module))) {
+                v = String.valueOf(p.value());
+            }
+        }
+        return v;
     }
 
     /** An integer modparam's value (the last one written wins), or the module's default. */
@@ -163,7 +181,7 @@ public final class Core {
      * {@code $shv(name)}: one value shared by every worker, found once when the script is loaded
      * (the holder is bound into the pseudo-variable, nothing is looked up per message).
      */
-    io.sipway.cfg.Pv sharedVariable(String name) {
+    public io.sipway.cfg.Pv sharedVariable(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("$shv needs a name: $shv(name)");
         }
@@ -228,7 +246,7 @@ public final class Core {
         return debug;
     }
 
-    int debug() {
+    public int debug() {
         return debug;
     }
 
@@ -242,19 +260,19 @@ public final class Core {
         this.userAgent = value;
     }
 
-    String userAgent() {
+    public String userAgent() {
         return userAgent;
     }
 
-    Transport transport() {
+    public Transport transport() {
         return transport;
     }
 
-    TransactionLayer tm() {
+    public TransactionLayer tm() {
         return tm;
     }
 
-    CompiledScript script() {
+    public CompiledScript script() {
         return script;
     }
 
@@ -263,7 +281,7 @@ public final class Core {
         return a == null ? 0 : a.sum();
     }
 
-    void count(String name) {
+    public void count(String name) {
         counter(name).increment();
     }
 
@@ -276,8 +294,15 @@ public final class Core {
 
     /** usrloc's tables by name ("location"), as registrar made them (for ul.dump). */
     public Map<String, io.sipway.proxy.location.LocationStore> locationTables() {
-        return RegistrarModule.tables(this);
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(locationTables));
     }
+
+    /** usrloc's table of that name ("location"), made on first use. */
+    public io.sipway.proxy.location.LocationStore locationTable(String name) {
+        return locationTables.computeIfAbsent(name, k -> new io.sipway.proxy.location.CaffeineLocationStore());
+    }
+
+    private final Map<String, io.sipway.proxy.location.LocationStore> locationTables = new ConcurrentHashMap<>();
 
     private LongAdder counter(String name) {
         return stats.computeIfAbsent(name, k -> new LongAdder());
@@ -436,7 +461,7 @@ public final class Core {
     // ---- where replies go, where requests go -----------------------------------------------------
 
     /** RFC 3261 18.2.2 with RFC 3581: streams by connection; UDP to the source IP and rport (or Via port). */
-    Destination replyDestination(SipMessage m, ReceiveInfo from) {
+    public Destination replyDestination(SipMessage m, ReceiveInfo from) {
         if (from.protocol().isStream()) {
             return Destination.to(from.protocol(), from.source()).withConnectionId(from.connectionId());
         }
@@ -446,7 +471,7 @@ public final class Core {
                 .withForcedSocket(from.localSocket());
     }
 
-    static Protocol protocolOf(String transport) {
+    public static Protocol protocolOf(String transport) {
         if (transport == null) {
             return Protocol.UDP;
         }
@@ -466,7 +491,7 @@ public final class Core {
      * The next hop of a request: {@code $du} when set, else the Request-URI; protocol from the URI's
      * transport parameter (sips: TLS), else UDP, as Kamailio does. Null when the host does not resolve.
      */
-    Destination destinationFor(MsgContext ctx, String uriText) {
+    public Destination destinationFor(MsgContext ctx, String uriText) {
         SipUri uri;
         try {
             uri = SipUri.parse(uriText);
@@ -494,8 +519,28 @@ public final class Core {
         return ctx.forwardNoConnect ? d.withNoConnect() : d;
     }
 
+    /**
+     * Kamailio's {@code myself} test of a text: a SIP URI (its transport, none = any; its port or the
+     * scheme's default) or an address (any of our ports).
+     */
+    public boolean isMyselfText(String s) {
+        if (s == null) {
+            return false;
+        }
+        if (s.startsWith("sip:") || s.startsWith("sips:")) {
+            try {
+                SipUri u = SipUri.parse(s);
+                int port = u.port() > 0 ? u.port() : u.scheme() == SipUri.Scheme.SIPS ? 5061 : 5060;
+                return isMyself(u.host(), port, u.transport() == null ? null : protocolOf(u.transport()));
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return isMyself(s, -1, null);
+    }
+
     /** Whether host:port names one of our listeners or an alias (port 0: the default port; -1: any port). */
-    boolean isMyself(String host, int port, Protocol p) {
+    public boolean isMyself(String host, int port, Protocol p) {
         if (host == null) {
             return false;
         }
@@ -538,7 +583,7 @@ public final class Core {
      * {@code <sip:ip[:port][;transport=x][;r2=on];lr[;ftag=tag][params]>}, the port left out when
      * 5060, no transport for UDP, {@code transport=ws} for WS and WSS sockets alike.
      */
-    String recordRouteFor(SendSocket s, boolean r2, MsgContext ctx) {
+    public String recordRouteFor(SendSocket s, boolean r2, MsgContext ctx) {
         return recordRouteFor(s, s.protocol(), r2, ctx);
     }
 
@@ -546,7 +591,7 @@ public final class Core {
      * The same for a message that comes or goes over {@code proto} on socket {@code s}: a WebSocket
      * connection (WS or WSS) lives on a tcp or tls listener, and its Record-Route says transport=ws.
      */
-    String recordRouteFor(SendSocket s, Protocol proto, boolean r2, MsgContext ctx) {
+    public String recordRouteFor(SendSocket s, Protocol proto, boolean r2, MsgContext ctx) {
         InetSocketAddress a = s.local();
         StringBuilder b = new StringBuilder(64).append("<sip:");
         if (a.getAddress() instanceof java.net.Inet6Address) {
@@ -569,7 +614,7 @@ public final class Core {
     }
 
     /** record_route_preset's URI: {@code <sip:preset[;ftag=tag][params];lr>}. */
-    String recordRoutePreset(String preset, MsgContext ctx) {
+    public String recordRoutePreset(String preset, MsgContext ctx) {
         String uri = preset.regionMatches(true, 0, "sip:", 0, 4) ? preset.substring(4) : preset;
         StringBuilder b = new StringBuilder(64).append("<sip:").append(uri);
         return fromTagAndParams(b, ctx).append(fullLr ? ";lr=on>" : ";lr>").toString();
@@ -598,7 +643,7 @@ public final class Core {
     // ---- building what leaves --------------------------------------------------------------------
 
     /** The request of one branch, with the script's changes, for tm to put its Via on top of. */
-    TransactionLayer.BranchRequest branchRequest(MsgContext ctx, String ruri, Destination to) {
+    public TransactionLayer.BranchRequest branchRequest(MsgContext ctx, String ruri, Destination to) {
         return via -> {
             SipMessage m = ctx.msg;
             if (ctx.textEdits != null && !ctx.textEdits.isEmpty()) {
@@ -673,12 +718,12 @@ public final class Core {
     }
 
     /** A stateless reply (sl_send_reply) to the request of {@code ctx}. */
-    void statelessReply(MsgContext ctx, int code, String reason) {
+    public void statelessReply(MsgContext ctx, int code, String reason) {
         statelessReply(ctx, code, reason, null);
     }
 
     /** The same with header lines of its own ({@code "Name: value\r\n"} each), e.g. the registrar's Contacts. */
-    void statelessReply(MsgContext ctx, int code, String reason, String headers) {
+    public void statelessReply(MsgContext ctx, int code, String reason, String headers) {
         String extra = sipWarning ? warning(ctx) + (headers == null ? "" : headers) : headers;
         byte[] bytes = Replies.build(ctx.msg, code, reason, null, server, extra);
         transport.sender().send(ctx.replyTo, bytes);
@@ -708,7 +753,7 @@ public final class Core {
      * hash of the request's own top Via, so a retransmission is forwarded with the same branch.
      * Returns 1, or -478 when the destination does not resolve, -477 when sending failed.
      */
-    long forward(MsgContext ctx, String host, int port, Protocol proto) {
+    public long forward(MsgContext ctx, String host, int port, Protocol proto) {
         SipMessage m = ctx.msg;
         String ruri = ctx.requestUri();
         Destination to;
@@ -748,7 +793,7 @@ public final class Core {
      * t_relay), with what {@code t_set_fr} asked for before it existed; null for a retransmission
      * (the last reply has been resent).
      */
-    ServerTransaction transaction(MsgContext ctx) {
+    public ServerTransaction transaction(MsgContext ctx) {
         if (ctx.st == null) {
             ctx.st = tm.create(ctx.msg, ctx.from, ctx.replyTo);
             if (ctx.st != null && (ctx.frInvTimeout > 0 || ctx.frTimeout > 0)) {
@@ -759,7 +804,7 @@ public final class Core {
     }
 
     /** t_relay(): the branches of the request in {@code ctx}, through its transaction. */
-    long relay(MsgContext ctx) {
+    public long relay(MsgContext ctx) {
         SipMessage m = ctx.msg;
         String method = m.methodName();
         if (method.equals("CANCEL")) {

@@ -11,12 +11,12 @@ import java.util.Locale;
  * must never resolve. A WebRTC browser's Contact host such as {@code 7ddb6380-76f.invalid} starts
  * with a digit and once went to DNS on every reply, stalling every connection of that loop.
  */
-final class HostAddresses {
+public final class HostAddresses {
     private HostAddresses() {
     }
 
     /** The address written by {@code host} (dotted IPv4, IPv6 with or without brackets), or null for a name. Never asks DNS. */
-    static InetAddress literal(String host) {
+    public static InetAddress literal(String host) {
         String h = unbracketed(host);
         if (!isIpv4(h) && !(h.indexOf(':') >= 0 && isIpv6Text(h))) {
             return null;
@@ -33,7 +33,7 @@ final class HostAddresses {
      * {@code .invalid} are not asked for: RFC 6761 section 6.4 reserves them to never resolve, and
      * browsers name themselves so in Via and Contact.
      */
-    static InetAddress resolve(String host) {
+    public static InetAddress resolve(String host) {
         InetAddress a = literal(host);
         if (a != null) {
             return a;
@@ -53,7 +53,7 @@ final class HostAddresses {
         return host.length() > 1 && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
-    static boolean isIpv4(String h) {
+    public static boolean isIpv4(String h) {
         int parts = 0;
         int i = 0;
         int n = h.length();

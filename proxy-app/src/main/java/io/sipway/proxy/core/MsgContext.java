@@ -15,80 +15,80 @@ import java.util.List;
  * removed headers, textops' rewrites of the text, Record-Route, the Max-Forwards decrement, the
  * transaction).
  */
-final class MsgContext extends ScriptContext {
-    final SipMessage msg;
-    final ReceiveInfo from;
-    String du;
-    String ruri;
-    SendSocket forcedSocket;
-    long flags;
+public final class MsgContext extends ScriptContext {
+    public final SipMessage msg;
+    public final ReceiveInfo from;
+    public String du;
+    public String ruri;
+    public SendSocket forcedSocket;
+    public long flags;
     /** Branch flags of branch 0 (setbflag/isbflagset). */
-    long bflags;
+    public long bflags;
     /** set_forward_no_connect(): the request may only leave on an existing connection. */
-    boolean forwardNoConnect;
+    public boolean forwardNoConnect;
     /** In branch_route: the index the branch gets ($T_branch_idx). */
-    int branchIndex;
-    boolean forceRport;
-    int maxForwards = -1;
-    boolean recordRoute;
-    String recordRouteParams = "";
+    public int branchIndex;
+    public boolean forceRport;
+    public int maxForwards = -1;
+    public boolean recordRoute;
+    public String recordRouteParams = "";
     /** record_route_preset's one or two URIs (null: record_route() builds them from the sockets). */
-    String[] recordRoutePreset;
-    int routesToRemove;
-    final List<String[]> appended = new ArrayList<>();
-    final List<String> removed = new ArrayList<>();
+    public String[] recordRoutePreset;
+    public int routesToRemove;
+    public final List<String[]> appended = new ArrayList<>();
+    public final List<String> removed = new ArrayList<>();
     /** textops' rewrites of the received text (replace, subst, insert_hf...): null until a rewrite function runs. */
-    TextopsModule.TextEdits textEdits;
+    public Lumps.TextEdits textEdits;
     /** fix_nated_contact / set_contact_alias: the first Contact's URI as rewritten, which later functions see (null: as received). */
-    String contactOverride;
+    public String contactOverride;
     /** append_branch / lookup branches beyond the R-URI one: their URI and, when set, their $du. */
-    final List<String[]> branches = new ArrayList<>();
+    public final List<String[]> branches = new ArrayList<>();
     /** $avp and $xavp values; made on first use (most scripts never touch them). */
     private Xavps avps;
     private Xavps xavps;
-    ServerTransaction st;
+    public ServerTransaction st;
     /** event_route[xhttp:request]: the HTTP request target ($hu) and the answer the route chose. */
-    String httpUri;
-    io.sipway.transport.WebSocketUpgrade.Answer httpAnswer;
+    public String httpUri;
+    public io.sipway.transport.WebSocketUpgrade.Answer httpAnswer;
     /** t_relay could not send any branch: tm answers with this code when the script ends (477...). */
-    int delayedError;
-    String delayedReason;
-    boolean replied;
-    Destination replyTo;
+    public int delayedError;
+    public String delayedReason;
+    public boolean replied;
+    public Destination replyTo;
     /** For reply routes and failure routes: the reply being handled. */
-    SipMessage reply;
+    public SipMessage reply;
     /** t_on_failure, t_on_reply: the routes armed for the transaction; null = none. */
-    RouteRef failureRoute;
-    RouteRef onReplyRoute;
+    public RouteRef failureRoute;
+    public RouteRef onReplyRoute;
     /** t_on_branch: the branch_route run for each branch of the next t_relay only (not inherited); null = none. */
-    RouteRef branchRoute;
+    public RouteRef branchRoute;
     /** t_set_fr before the transaction exists, applied when it is created (ms; 0 = the module's value). */
-    long frInvTimeout;
-    long frTimeout;
+    public long frInvTimeout;
+    public long frTimeout;
     /** In failure_route: how the failed branch ended (Kamailio's FL_TIMEOUT, FL_REPLIED on the faked request). */
-    boolean branchTimedOut;
-    boolean branchReplied;
+    public boolean branchTimedOut;
+    public boolean branchReplied;
 
-    MsgContext(SipMessage msg, ReceiveInfo from) {
+    public MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;
         this.from = from;
     }
 
-    Xavps avps() {
+    public Xavps avps() {
         if (avps == null) {
             avps = new Xavps();
         }
         return avps;
     }
 
-    Xavps xavps() {
+    public Xavps xavps() {
         if (xavps == null) {
             xavps = new Xavps();
         }
         return xavps;
     }
 
-    String requestUri() {
+    public String requestUri() {
         return ruri != null ? ruri : msg.isRequest() ? msg.requestUriString() : null;
     }
 
@@ -96,7 +96,7 @@ final class MsgContext extends ScriptContext {
      * A failure route works on the request as request_route left it (Kamailio keeps the
      * transaction's copy with its lumps): everything but the next hop ($du), which it sets anew.
      */
-    void inheritChanges(MsgContext o) {
+    public void inheritChanges(MsgContext o) {
         ruri = o.ruri;
         forcedSocket = o.forcedSocket;
         flags = o.flags;

@@ -9,9 +9,9 @@ import io.sipway.cfg.CompiledScript;
  * script's entry is filled in when the script is attached ({@link Core#attach}), so arming and
  * running the route per message looks nothing up by name.
  */
-final class RouteRef {
-    final Ast.RouteType type;
-    final String name;
+public final class RouteRef {
+    public final Ast.RouteType type;
+    public final String name;
     private volatile CompiledScript.Entry entry;
 
     RouteRef(Ast.RouteType type, String name) {
@@ -19,12 +19,12 @@ final class RouteRef {
         this.name = name;
     }
 
-    void resolve(CompiledScript script) {
+    public void resolve(CompiledScript script) {
         entry = script.entry(type, name);
     }
 
     /** The route to run; null when the attached script has none of that name (or none is attached yet). */
-    CompiledScript.Entry entry() {
+    public CompiledScript.Entry entry() {
         return entry;
     }
 

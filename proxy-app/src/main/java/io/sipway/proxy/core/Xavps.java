@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>Plain {@code $avp(name)} values are kept the same way (a stack per name, newest first).
  */
-final class Xavps {
+public final class Xavps {
     /** One item: a name and an Integer/Long, a String, or a {@link Xavps} of fields. */
     private record Item(String name, Object value) {
     }
@@ -26,7 +26,7 @@ final class Xavps {
     /** Newest first. */
     private final List<Item> items = new ArrayList<>();
 
-    Xavps copy() {
+    public Xavps copy() {
         Xavps c = new Xavps();
         for (Item i : items) {
             c.items.add(new Item(i.name, i.value instanceof Xavps x ? x.copy() : i.value));
@@ -58,23 +58,23 @@ final class Xavps {
         return -1;
     }
 
-    Object get(String name, int idx) {
+    public Object get(String name, int idx) {
         int p = position(name, idx);
         return p < 0 ? null : items.get(p).value;
     }
 
-    void add(String name, Object value) {
+    public void add(String name, Object value) {
         items.add(0, new Item(name, value));
     }
 
-    void set(String name, int idx, Object value) {
+    public void set(String name, int idx, Object value) {
         int p = position(name, idx);
         if (p >= 0) {
             items.set(p, new Item(name, value));
         }
     }
 
-    void remove(String name, int idx, boolean all) {
+    public void remove(String name, int idx, boolean all) {
         if (all) {
             items.removeIf(i -> i.name.equals(name));
             return;
@@ -88,7 +88,7 @@ final class Xavps {
     // ---- the $xavp(...) name, parsed once at load ---------------------------------------------------
 
     /** {@code name}, {@code name[i]}, {@code name[*]}: index null when none was written. */
-    record Part(String name, Integer index, boolean all) {
+    public record Part(String name, Integer index, boolean all) {
         int at() {
             return index == null ? 0 : index;
         }
@@ -125,7 +125,7 @@ final class Xavps {
     }
 
     /** {@code $xavp(root[i]=>field[j])} as a pseudo-variable over the message's xavps. */
-    static Pv pv(String inner, java.util.function.Function<ScriptContext, Xavps> of) {
+    public static Pv pv(String inner, java.util.function.Function<ScriptContext, Xavps> of) {
         if (inner == null) {
             throw new IllegalArgumentException("$xavp needs a name: $xavp(name) or $xavp(name=>field)");
         }

@@ -10,8 +10,11 @@ import io.sipway.cfg.Pv;
 import io.sipway.cfg.PvName;
 import io.sipway.cfg.ScriptFunction;
 import io.sipway.cfg.ScriptLoader;
-import io.sipway.proxy.script.CheckHost;
-import io.sipway.proxy.script.ModuleCatalog;
+import io.sipway.proxy.Modules;
+import io.sipway.proxy.module.FunctionExport;
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ModuleHost;
+import io.sipway.proxy.module.core.CoreModule;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipParser;
 import io.sipway.sip.SipParserConfig;
@@ -40,47 +43,28 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The module functions of one RuntimeHost on a real UDP socket, for the *ModuleTest classes: bind
- * a call as loading a script does (check mode's fixup checks, then the module's binder), run it
+ * The module functions of the export tables (Modules) on a real UDP socket, for the *ModuleTest classes: bind
+ * a call as loading a script does (the arity, then the function's fixup), run it
  * on a parsed message, read pseudo-variables, load and run whole scripts, and receive the replies
  * the proxy sends on a client socket.
  */
 final class ModuleHarness implements AutoCloseable {
     static final String MODULES = "loadmodule \"sl.so\"\nloadmodule \"tm.so\"\nloadmodule \"rr.so\"\n"
             + "loadmodule \"textops.so\"\nloadmodule \"siputils.so\"\nloadmodule \"sanity.so\"\n"
-            + "loadmodule \"pv.so\"\nloadmodule \"xlog.so\"\n";
+            + "loadmodule \"pv.so\"\nloadmodule \"xlog.so\"\nloadmodule \"tmx.so\"\nloadmodule \"kex.so\"\n"
+            + "loadmodule \"corex.so\"\nloadmodule \"maxfwd.so\"\nloadmodule \"registrar.so\"\n"
+            + "loadmodule \"usrloc.so\"\nloadmodule \"nathelper.so\"\nloadmodule \"xhttp.so\"\n"
+            + "loadmodule \"websocket.so\"\n";
 
     final Core core = new Core();
-    final CheckHost check = new CheckHost(ModuleCatalog.kamailio());
-    final RuntimeHost host = new RuntimeHost(check, core);
-    private final Map<String, FunctionSpec.Binder> functions = new HashMap<>();
+    private final List<ModuleExports> tables = Modules.tables(core);
+    final ModuleHost host = new ModuleHost(tables, new CoreModule(core));
     private final Transport transport;
     private TransactionLayer tm;
     private final DatagramSocket client;
     private final SendSocket local;
 
     ModuleHarness() {
-        ModuleFunctions.register(new RuntimeHost.Registry() {
-            @Override
-            public void function(String name, FunctionSpec.Binder binder) {
-                functions.put(name, binder);
-            }
-
-            @Override
-            public void pv(String name, Function<PvName, Pv> factory) {
-                // read through host.pseudoVariable, where the same registration landed
-            }
-
-            @Override
-            public RuntimeHost.Format format(Arg a) {
-                return host.format(a);
-            }
-
-            @Override
-            public Core core() {
-                return core;
-            }
-        });
         try {
             transport = Transport.start(List.of(ListenSpec.parse("udp:127.0.0.1:" + freeUdpPort())),
                     new ConnectionTable(false, false), SipParserConfig.defaults(), null, (bytes, from) -> { });
@@ -165,16 +149,18 @@ final class ModuleHarness implements AutoCloseable {
         return ctx;
     }
 
-    /** A call bound as loading a script binds it: check mode's fixups first, then the module's binder. */
+    /** A call bound as loading a script binds it: the argument count, then the function's fixup. */
     ScriptFunction bind(String name, Object... args) {
         List<Arg> list = new ArrayList<>();
         for (Object a : args) {
             list.add(a instanceof Arg arg ? arg : Arg.constant(a, a instanceof String ? "\"" + a + "\"" : String.valueOf(a)));
         }
-        check.bind(name, list);
-        FunctionSpec.Binder b = functions.get(name);
-        assertThat(b).as("a binder registered for " + name).isNotNull();
-        return b.bind(list);
+        FunctionExport f = tables.stream().map(t -> t.functions().get(name)).filter(java.util.Objects::nonNull).findFirst()
+                .orElseThrow(() -> new AssertionError("no module exports " + name));
+        if (!f.takes(list.size())) {
+            throw new IllegalArgumentException(f.arityProblem(list.size()));
+        }
+        return f.fixup().bind(list);
     }
 
     long call(String name, MsgContext ctx, Object... args) {

@@ -3,6 +3,7 @@ package io.sipway.proxy.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipway.cfg.CompiledScript;
+import io.sipway.proxy.module.pv.PvModule;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

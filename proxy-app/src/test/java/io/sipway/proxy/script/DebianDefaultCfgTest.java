@@ -23,7 +23,7 @@ class DebianDefaultCfgTest {
     private static final List<String> SUPPORTED = List.of("WITH_TLS", "WITH_JSONRPC", "WITH_PSTN", "WITH_VOICEMAIL",
             "WITH_BLOCK3XX", "WITH_BLOCK401407", "WITH_NATSIPPING");
 
-    private final CheckHost host = new CheckHost(ModuleCatalog.kamailio());
+    private final io.sipway.proxy.module.ModuleHost host = io.sipway.proxy.Modules.host(new io.sipway.proxy.core.Core());
 
     private ScriptLoader.Result check(List<String> defines) {
         Map<String, String> map = new LinkedHashMap<>();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ScriptCorpusTest {
     private static final Path SCRIPTS = Path.of("src/test/resources/scripts");
-    private final CheckHost host = new CheckHost(ModuleCatalog.kamailio());
+    private final io.sipway.proxy.module.ModuleHost host = io.sipway.proxy.Modules.host(new io.sipway.proxy.core.Core());
 
     private static List<Path> cfgs(String dir) throws IOException {
         try (Stream<Path> s = Files.list(SCRIPTS.resolve(dir))) {

@@ -1,0 +1,75 @@
+package io.sipway.proxy;
+
+import io.sipway.proxy.core.Core;
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ModuleHost;
+import io.sipway.proxy.module.acc.AccModule;
+import io.sipway.proxy.module.cfg_rpc.CfgRpcModule;
+import io.sipway.proxy.module.core.CoreModule;
+import io.sipway.proxy.module.corex.CorexModule;
+import io.sipway.proxy.module.counters.CountersModule;
+import io.sipway.proxy.module.ctl.CtlModule;
+import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
+import io.sipway.proxy.module.kex.KexModule;
+import io.sipway.proxy.module.maxfwd.MaxfwdModule;
+import io.sipway.proxy.module.nathelper.NathelperModule;
+import io.sipway.proxy.module.pv.PvModule;
+import io.sipway.proxy.module.registrar.RegistrarModule;
+import io.sipway.proxy.module.rr.RrModule;
+import io.sipway.proxy.module.sanity.SanityModule;
+import io.sipway.proxy.module.siputils.SiputilsModule;
+import io.sipway.proxy.module.sl.SlModule;
+import io.sipway.proxy.module.textops.TextopsModule;
+import io.sipway.proxy.module.textopsx.TextopsxModule;
+import io.sipway.proxy.module.tls.TlsModule;
+import io.sipway.proxy.module.tm.TmModule;
+import io.sipway.proxy.module.tmx.TmxModule;
+import io.sipway.proxy.module.usrloc.UsrlocModule;
+import io.sipway.proxy.module.websocket.WebsocketModule;
+import io.sipway.proxy.module.xhttp.XhttpModule;
+import io.sipway.proxy.module.xlog.XlogModule;
+import java.util.List;
+
+/**
+ * Every Kamailio module Sipway has, as its export table over one core: adding a module is adding
+ * its package and one line here. Check mode ({@code sipway -c}), the running proxy, {@code sipway
+ * modules} and docs/MODULES.md all come from {@link #host(Core)} and {@link #tables(Core)}.
+ */
+public final class Modules {
+    private Modules() {
+    }
+
+    /** The tables, the core's first, then the modules by name. */
+    public static List<ModuleExports> tables(Core core) {
+        return List.of(new CoreModule(core).exports(),
+                AccModule.exports(core),
+                CfgRpcModule.exports(core),
+                CorexModule.exports(core),
+                CountersModule.exports(core),
+                CtlModule.exports(core),
+                JsonrpcsModule.exports(core),
+                KexModule.exports(core),
+                MaxfwdModule.exports(core),
+                NathelperModule.exports(core),
+                PvModule.exports(core),
+                RegistrarModule.exports(core),
+                RrModule.exports(core),
+                SanityModule.exports(core),
+                SiputilsModule.exports(core),
+                SlModule.exports(core),
+                TextopsModule.exports(core),
+                TextopsxModule.exports(core),
+                TlsModule.exports(core),
+                TmModule.exports(core),
+                TmxModule.exports(core),
+                UsrlocModule.exports(core),
+                WebsocketModule.exports(core),
+                XhttpModule.exports(core),
+                XlogModule.exports(core));
+    }
+
+    /** The script host over every table, for loading a script against this core. */
+    public static ModuleHost host(Core core) {
+        return new ModuleHost(tables(core), new CoreModule(core));
+    }
+}

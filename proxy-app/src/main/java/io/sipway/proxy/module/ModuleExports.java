@@ -1,0 +1,238 @@
+package io.sipway.proxy.module;
+
+import io.sipway.cfg.Arg;
+import io.sipway.cfg.Ast;
+import io.sipway.cfg.FunctionSpec;
+import io.sipway.cfg.Pv;
+import io.sipway.cfg.PvName;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A Kamailio module's export table, as Java data: its functions, parameters, pseudo-variables,
+ * transformations, RPC commands and event routes. Check mode, the running proxy, the RPC server
+ * and docs/MODULES.md all read this one table, so what {@code sipway -c} accepts is exactly what
+ * runs. {@code name} is the loadmodule name ({@code "tm"}); Kamailio's core is {@link #CORE}.
+ */
+public final class ModuleExports {
+    /** The name of the core's table: its functions need no loadmodule. */
+    public static final String CORE = "core";
+
+    private final String name;
+    private final String doc;
+    private final Map<String, FunctionExport> functions;
+    private final Map<String, ParamExport> params;
+    private final Map<String, PvExport> pvs;
+    private final Map<String, TransformationExport> transformations;
+    private final Map<String, RpcExport> rpcs;
+    private final List<String> eventRoutes;
+
+    private ModuleExports(Builder b) {
+        this.name = b.name;
+        this.doc = b.doc;
+        this.functions = Collections.unmodifiableMap(new LinkedHashMap<>(b.functions));
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(b.params));
+        this.pvs = Collections.unmodifiableMap(new LinkedHashMap<>(b.pvs));
+        this.transformations = Collections.unmodifiableMap(new LinkedHashMap<>(b.transformations));
+        this.rpcs = Collections.unmodifiableMap(new LinkedHashMap<>(b.rpcs));
+        this.eventRoutes = List.copyOf(b.eventRoutes);
+    }
+
+    /** A table for the module loadmodule names so ({@code "tm"}), documented at {@code doc} (Kamailio's page). */
+    public static Builder module(String name, String doc) {
+        return new Builder(name, doc);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isCore() {
+        return CORE.equals(name);
+    }
+
+    /** Kamailio's documentation page of the module. */
+    public String doc() {
+        return doc;
+    }
+
+    public Map<String, FunctionExport> functions() {
+        return functions;
+    }
+
+    public Map<String, ParamExport> params() {
+        return params;
+    }
+
+    public Map<String, PvExport> pvs() {
+        return pvs;
+    }
+
+    public Map<String, TransformationExport> transformations() {
+        return transformations;
+    }
+
+    public Map<String, RpcExport> rpcs() {
+        return rpcs;
+    }
+
+    /** The {@code event_route[name]} blocks the module runs ({@code websocket:closed}). */
+    public List<String> eventRoutes() {
+        return eventRoutes;
+    }
+
+    /** Builds one table; every name once. */
+    public static final class Builder {
+        private final String name;
+        private final String doc;
+        private final Map<String, Fn> declared = new LinkedHashMap<>();
+        private final Map<String, FunctionExport> functions = new LinkedHashMap<>();
+        private final Map<String, ParamExport> params = new LinkedHashMap<>();
+        private final Map<String, PvExport> pvs = new LinkedHashMap<>();
+        private final Map<String, TransformationExport> transformations = new LinkedHashMap<>();
+        private final Map<String, RpcExport> rpcs = new LinkedHashMap<>();
+        private final List<String> eventRoutes = new ArrayList<>();
+
+        private Builder(String name, String doc) {
+            this.name = name;
+            this.doc = doc;
+        }
+
+        /** A function taking {@code min..max} arguments in the route kinds of {@code routeFlags} ({@link Routes}). */
+        public Fn fn(String fname, int min, int max, int routeFlags, FunctionSpec.Binder fixup) {
+            if (declared.containsKey(fname)) {
+                throw new IllegalStateException(name + ": function " + fname + " declared twice");
+            }
+            Fn f = new Fn(fname, min, max, routeFlags, fixup);
+            declared.put(fname, f);
+            return f;
+        }
+
+        public Builder param(String pname, ParamExport.Type type, String dflt, String appliedBy) {
+            return add(new ParamExport(pname, type, dflt, ParamExport.Kind.APPLIED, appliedBy, null));
+        }
+
+        /** A parameter of which Sipway implements only these values (others are refused at load). */
+        public Builder paramOnly(String pname, ParamExport.Type type, String dflt, String appliedBy, String... values) {
+            return add(new ParamExport(pname, type, dflt, ParamExport.Kind.APPLIED, appliedBy, java.util.List.of(values)));
+        }
+
+        /** A parameter Sipway accepts and that changes nothing here, with the reason (printed as a warning). */
+        public Builder paramWithoutEffect(String pname, ParamExport.Type type, String dflt, String why) {
+            return add(new ParamExport(pname, type, dflt, ParamExport.Kind.NO_EFFECT, why, null));
+        }
+
+        private Builder add(ParamExport p) {
+            if (params.put(p.name(), p) != null) {
+                throw new IllegalStateException(name + ": parameter " + p.name() + " declared twice");
+            }
+            return this;
+        }
+
+        public Builder pv(String pvName, PvExport.Inner inner, boolean writable, Function<PvName, Pv> factory, String... keys) {
+            PvExport p = new PvExport(pvName, inner, writable, keys.length == 0 ? null : Set.of(keys), factory, null);
+            if (pvs.put(pvName, p) != null) {
+                throw new IllegalStateException(name + ": pseudo-variable $" + pvName + " declared twice");
+            }
+            return this;
+        }
+
+        public Builder transformation(String tname, int minParams, int maxParams, TransformationExport.Compiler compiler) {
+            if (transformations.put(tname, new TransformationExport(tname, minParams, maxParams, compiler)) != null) {
+                throw new IllegalStateException(name + ": transformation " + tname + " declared twice");
+            }
+            return this;
+        }
+
+        public Builder rpc(String rname, String summary, RpcExport.Handler handler) {
+            if (rpcs.put(rname, new RpcExport(rname, summary, handler)) != null) {
+                throw new IllegalStateException(name + ": RPC " + rname + " declared twice");
+            }
+            return this;
+        }
+
+        public Builder eventRoute(String route) {
+            eventRoutes.add(route);
+            return this;
+        }
+
+        public ModuleExports build() {
+            for (Fn f : declared.values()) {
+                functions.put(f.fname, f.export());
+            }
+            return new ModuleExports(this);
+        }
+
+        /** The function being declared: the modifiers refine it until {@link #build()}. */
+        public final class Fn {
+            private final String fname;
+            private final int min;
+            private final int max;
+            private final int routeFlags;
+            private FunctionSpec.Binder fixup;
+            private int[] exact;
+            private Ast.RouteType arms;
+            private boolean expressions;
+            private boolean mayWait;
+            private String summary;
+
+            private Fn(String fname, int min, int max, int routeFlags, FunctionSpec.Binder fixup) {
+                this.fname = fname;
+                this.min = min;
+                this.max = max;
+                this.routeFlags = routeFlags;
+                this.fixup = fixup;
+            }
+
+            /** Its first argument names a route of this kind ({@code t_on_failure("X")}), checked at load. */
+            public Fn arms(Ast.RouteType type) {
+                arms = type;
+                return this;
+            }
+
+            /** Only these argument counts (Kamailio has one variant per count, and some are missing). */
+            public Fn arities(int... counts) {
+                exact = counts.clone();
+                return this;
+            }
+
+            /** Its arguments may be pseudo-variables and expressions (a generic mod_fix fixup). */
+            public Fn x() {
+                expressions = true;
+                return this;
+            }
+
+            /** It may wait (database, HTTP): a route that can reach it never runs on an event loop. */
+            public Fn mayWait() {
+                mayWait = true;
+                return this;
+            }
+
+            /** A check of the arguments that runs before the fixup (Kamailio's fixup errors: a reply code out of range...). */
+            public Fn check(Consumer<List<Arg>> check) {
+                FunctionSpec.Binder inner = fixup;
+                fixup = args -> {
+                    check.accept(args);
+                    return inner.bind(args);
+                };
+                return this;
+            }
+
+            public Fn summary(String text) {
+                summary = text;
+                return this;
+            }
+
+            private FunctionExport export() {
+                return new FunctionExport(fname, min, max, exact, Routes.kinds(routeFlags), arms, expressions, mayWait,
+                        fixup, summary);
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.sipway.proxy.module;
+
+import io.sipway.cfg.Ast;
+import io.sipway.cfg.FunctionSpec;
+import io.sipway.cfg.Pv;
+import io.sipway.cfg.PvName;
+import io.sipway.cfg.ScriptContext;
+import io.sipway.cfg.ScriptHost;
+import io.sipway.cfg.Transformation;
+import io.sipway.cfg.ValueSource;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The script host made of module export tables: check mode and the running proxy load a script
+ * through it alike, so a script that checks is a script that runs. A function, pseudo-variable or
+ * transformation exists only while its module is loaded, as in Kamailio; a Kamailio function or
+ * module Sipway does not implement is refused at load, naming it ({@link KamailioReference}).
+ */
+public final class ModuleHost implements ScriptHost {
+    private final Map<String, ModuleExports> modules = new LinkedHashMap<>();
+    private final ModuleExports core;
+    private final CoreLanguage language;
+    private final Map<String, FunctionSpec> functions = new LinkedHashMap<>();
+    private final Map<String, ModuleExports> pvOwner = new LinkedHashMap<>();
+    private final Map<String, ModuleExports> transformationOwner = new LinkedHashMap<>();
+    private Set<String> loaded = Set.of();
+
+    /** @param tables every module's table, the core's ({@link ModuleExports#CORE}) among them */
+    public ModuleHost(List<ModuleExports> tables, CoreLanguage language) {
+        ModuleExports c = null;
+        for (ModuleExports t : tables) {
+            if (modules.put(t.name(), t) != null) {
+                throw new IllegalStateException("two tables for module " + t.name());
+            }
+            if (t.isCore()) {
+                c = t;
+            }
+            for (FunctionExport f : t.functions().values()) {
+                if (functions.put(f.name(), spec(t, f)) != null) {
+                    throw new IllegalStateException("function " + f.name() + " exported twice");
+                }
+            }
+            t.pvs().keySet().forEach(n -> owner(pvOwner, n, t, "pseudo-variable $"));
+            t.transformations().keySet().forEach(n -> owner(transformationOwner, n, t, "transformation "));
+        }
+        if (c == null) {
+            throw new IllegalStateException("no core table");
+        }
+        this.core = c;
+        this.language = language;
+    }
+
+    private static void owner(Map<String, ModuleExports> m, String name, ModuleExports t, String what) {
+        if (m.put(name, t) != null) {
+            throw new IllegalStateException(what + name + " exported twice");
+        }
+    }
+
+    private static FunctionSpec spec(ModuleExports t, FunctionExport f) {
+        FunctionSpec.Binder binder = args -> {
+            if (!f.takes(args.size())) {
+                throw new IllegalArgumentException(f.arityProblem(args.size()));
+            }
+            return f.fixup().bind(args);
+        };
+        FunctionSpec s = FunctionSpec.of(t.isCore() ? null : t.name(), f.name(), f.minArgs(), f.maxArgs(), binder);
+        if (!f.routes().containsAll(EnumSet.allOf(Ast.RouteType.class))) {
+            Ast.RouteType[] kinds = f.routes().toArray(new Ast.RouteType[0]);
+            s = s.onlyIn(kinds[0], Arrays.copyOfRange(kinds, 1, kinds.length));
+        }
+        if (f.armsRoute() != null) {
+            s = s.armsRoute(f.armsRoute());
+        }
+        return f.expressions() ? s.acceptingExpressions() : s;
+    }
+
+    /** Every table, the core's first, in the order given. */
+    public List<ModuleExports> tables() {
+        return List.copyOf(modules.values());
+    }
+
+    @Override
+    public Set<String> implementedModules() {
+        Set<String> names = new TreeSet<>(modules.keySet());
+        names.remove(ModuleExports.CORE);
+        return Collections.unmodifiableSet(names);
+    }
+
+    @Override
+    public void modulesLoaded(Set<String> names) {
+        this.loaded = Set.copyOf(names);
+    }
+
+    private boolean available(ModuleExports t) {
+        return t.isCore() || loaded.contains(t.name());
+    }
+
+    @Override
+    public FunctionSpec function(String name) {
+        FunctionSpec s = functions.get(name);
+        if (s != null) {
+            return s;
+        }
+        String module = KamailioReference.moduleOfFunction(name);
+        if (module == null) {
+            return null;
+        }
+        // Kamailio has it and Sipway does not: refused where it is called, saying so
+        return FunctionSpec.of(module.equals(ModuleExports.CORE) ? null : module, name, 0, Integer.MAX_VALUE, args -> {
+            throw new IllegalArgumentException("is a function of Kamailio's " + (module.equals(ModuleExports.CORE) ? "core"
+                    : module + " module") + " that Sipway does not implement");
+        }).acceptingExpressions();
+    }
+
+    @Override
+    public Pv pseudoVariable(PvName name) {
+        ModuleExports t = pvOwner.get(name.name());
+        if (t == null) {
+            return null;
+        }
+        if (!available(t)) {
+            throw new IllegalArgumentException("is in module '" + t.name() + "': add loadmodule \"" + t.name() + ".so\"");
+        }
+        PvExport d = t.pvs().get(name.name());
+        String inner = name.inner();
+        boolean hasInner = inner != null && !inner.isBlank();
+        if (d.inner() == PvExport.Inner.REQUIRED && !hasInner) {
+            throw new IllegalArgumentException("$" + d.name() + " needs a name in parentheses: $" + d.name() + "(name)");
+        }
+        if (d.inner() == PvExport.Inner.NONE && inner != null) {
+            throw new IllegalArgumentException("$" + d.name() + " takes no name in parentheses");
+        }
+        if (hasInner && d.keys() != null && !inner.contains("$") && !d.keys().contains(inner)) {
+            throw new IllegalArgumentException("unknown name '" + inner + "' for $" + d.name() + "(...): one of "
+                    + String.join(", ", new TreeSet<>(d.keys())));
+        }
+        return d.factory().apply(name);
+    }
+
+    /** A pseudo-variable written as text inside a parameter ({@code $name} or {@code $name(inner)}), or null. */
+    private ValueSource pvFromText(String text) {
+        if (text == null || !text.startsWith("$")) {
+            return null;
+        }
+        String body = text.substring(1);
+        String name = body;
+        String inner = null;
+        int paren = body.indexOf('(');
+        if (paren > 0 && body.endsWith(")")) {
+            name = body.substring(0, paren);
+            inner = body.substring(paren + 1, body.length() - 1);
+        }
+        try {
+            return pseudoVariable(new PvName(name, inner, null));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public Pv sharedVariable(String name) {
+        return language.sharedVariable(name);
+    }
+
+    @Override
+    public String moduleFor(String feature) {
+        return switch (feature) {
+            case "$var", "$shv", "s." -> "pv";
+            default -> null;
+        };
+    }
+
+    @Override
+    public Transformation transformation(String name, List<ValueSource> params) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        ModuleExports t = transformationOwner.get(n);
+        if (t == null) {
+            return null;
+        }
+        if (!available(t)) {
+            throw new IllegalArgumentException("is in module '" + t.name() + "': add loadmodule \"" + t.name() + ".so\"");
+        }
+        TransformationExport d = t.transformations().get(n);
+        int count = params == null ? 0 : params.size();
+        if (count < d.minParams() || count > d.maxParams()) {
+            String counts = d.minParams() == d.maxParams() ? Integer.toString(d.minParams()) : d.minParams() + " to " + d.maxParams();
+            throw new IllegalArgumentException("takes " + counts + " parameter" + (d.maxParams() == 1 ? "" : "s") + ", not " + count);
+        }
+        return d.compiler().compile(n, params, this::pvFromText);
+    }
+
+    @Override
+    public boolean globalParameter(String name) {
+        return core.params().containsKey(name);
+    }
+
+    @Override
+    public boolean moduleParameter(String module, String parameter) {
+        ModuleExports t = modules.get(module);
+        return t != null && t.params().containsKey(parameter);
+    }
+
+    @Override
+    public String parameterProblem(String module, String parameter) {
+        String m = module == null ? ModuleExports.CORE : module;
+        return KamailioReference.hasParameter(m, parameter) ? "is Kamailio's, and Sipway does not implement it" : null;
+    }
+
+    @Override
+    public String parameterValueProblem(String module, String parameter, Object value) {
+        ModuleExports t = module == null ? core : modules.get(module);
+        ParamExport p = t == null ? null : t.params().get(parameter);
+        return p == null || value == null ? null : p.problem(value);
+    }
+
+    @Override
+    public String parameterNote(String module, String parameter) {
+        ModuleExports t = module == null ? core : modules.get(module);
+        ParamExport p = t == null ? null : t.params().get(parameter);
+        return p != null && p.kind() == ParamExport.Kind.NO_EFFECT ? "has no effect in Sipway: " + p.effect() : null;
+    }
+
+    /** Kamailio's lexer refuses an IPv4 address with an octet above 255 anywhere in a global's value ({@code listen=udp:300.1.2.3}). */
+    @Override
+    public ValueProblem globalParameterProblem(String name, String raw, Object value) {
+        return Ipv4Octets.problem(raw);
+    }
+
+    @Override
+    public ValueSource matchKeyword(String keyword) {
+        return language.matchKeyword(keyword);
+    }
+
+    @Override
+    public boolean isMyself(ScriptContext ctx, String keyword, Object value) {
+        return language.isMyself(ctx, keyword, value);
+    }
+}

@@ -1,0 +1,30 @@
+package io.sipway.proxy.module;
+
+/**
+ * One module parameter (Kamailio's {@code param_export_t}): its name, its type, Kamailio's default,
+ * and what it does in Sipway. Every parameter a script may set is here; one that is not is refused
+ * when the script is loaded, naming it. A parameter whose effect Sipway has no counterpart for (a
+ * process count, a shared-memory size) is declared {@link Effect#NO_EFFECT} with the reason, and the
+ * check prints that as a warning: never silence.
+ *
+ * @param effect  what setting it does: where it is applied, or why it changes nothing here
+ */
+public record ParamExport(String name, Type type, String defaultValue, Kind kind, String effect, java.util.List<String> only) {
+
+    /** Kamailio's PARAM_INT, PARAM_STRING (and both, for parameters that take either). */
+    public enum Type { INT, STRING, ANY }
+
+    /** Whether setting the parameter changes Sipway's behaviour. */
+    public enum Kind { APPLIED, NO_EFFECT }
+
+    /** What is wrong with a value written in a script: its type, or a value Sipway does not implement; null when fine. */
+    public String problem(Object value) {
+        if (type == Type.INT && !(value instanceof Long) && !(value instanceof String s && s.trim().matches("[-+]?\\d+"))) {
+            return "needs a number";
+        }
+        if (only != null && !only.contains(String.valueOf(value).trim())) {
+            return "Sipway implements only " + String.join(", ", only) + " (" + effect + ")";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,63 @@
+package io.sipway.proxy.module.core;
+
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ParamExport;
+
+/**
+ * Kamailio's core global parameters that Sipway accepts: each applied (where, said here) or, for
+ * the ones about processes, memory and the OS that the JVM has no counterpart for, accepted with a
+ * warning that says why it changes nothing. Every other Kamailio core parameter is refused at load,
+ * naming it. Applied in {@code io.sipway.proxy.Proxy#start} unless said otherwise.
+ */
+final class CoreParameters {
+    private static final ParamExport.Type INT = ParamExport.Type.INT;
+    private static final ParamExport.Type STR = ParamExport.Type.STRING;
+    private static final ParamExport.Type ANY = ParamExport.Type.ANY;
+
+    private CoreParameters() {
+    }
+
+    static void declare(ModuleExports.Builder b) {
+        // network
+        b.param("listen", STR, "", "a listener: [proto:]addr[:port] (more than one may be given; -l adds more)");
+        b.param("alias", STR, "", "a name this proxy answers to (myself, is_myself, loose_route)");
+        b.param("auto_aliases", ANY, "yes", "the reverse-DNS names of the listeners become aliases");
+        b.param("sip_warning", ANY, "0", "local replies carry Kamailio's 392 Warning header");
+        b.param("server_header", STR, "Server: kamailio", "the Server header of local replies");
+        b.param("user_agent_header", STR, "User-Agent: kamailio", "the User-Agent of requests the proxy makes");
+        // processes: the event loops
+        b.param("children", INT, "8", "the number of event loops (Kamailio's UDP worker processes)");
+        // tls
+        b.param("enable_tls", ANY, "no", "tls: listeners need it, with the tls module's certificate and key");
+        b.param("tls_enable", ANY, "no", "the same as enable_tls");
+        b.param("disable_tls", ANY, "yes", "the opposite of enable_tls");
+        b.paramWithoutEffect("tls_max_connections", INT, "2048",
+                "TLS connections count against tcp_max_connections with the TCP ones");
+        // tcp
+        b.param("tcp_connection_match", INT, "0", "the connection table: 1 narrows a lookup by the forced socket's local side");
+        b.param("tcp_reuse_port", ANY, "no", "outbound connections bind the forced socket's address and port (SO_REUSEPORT)");
+        b.param("tcp_max_connections", INT, "2048", "the connection table refuses TCP/TLS connections beyond it");
+        b.param("tcp_connection_lifetime", INT, "120", "seconds an idle TCP/TLS connection is kept");
+        // the language
+        b.param("debug", INT, "0", "the log level: xlog lines above it are not printed (-1 ERR .. 3 DBG)");
+        b.param("max_while_loops", INT, "100", "the interpreter stops a while loop after this many turns");
+        // the JVM has no counterpart
+        String stderr = "Sipway always logs to standard error, in Kamailio's line shape";
+        b.paramWithoutEffect("log_stderror", ANY, "no", stderr);
+        b.paramWithoutEffect("log_facility", STR, "LOG_DAEMON", stderr + " (no syslog)");
+        b.paramWithoutEffect("log_name", STR, "kamailio", stderr + " (no syslog)");
+        b.paramWithoutEffect("log_prefix", STR, "", "log lines carry no per-message prefix yet");
+        b.paramWithoutEffect("log_color", ANY, "no", "log lines are not coloured");
+        for (String p : new String[] {"memdbg", "mem_dbg", "memlog", "mem_log", "mem_summary"}) {
+            b.paramWithoutEffect(p, INT, "", "the JVM manages memory; no Kamailio memory debugging");
+        }
+        for (String p : new String[] {"shm_mem_size", "shm", "shm_mem"}) {
+            b.paramWithoutEffect(p, INT, "64", "the JVM manages memory (set the heap with SIPWAY_JAVA_OPTS)");
+        }
+        b.paramWithoutEffect("fork", ANY, "yes", "Sipway is one process; -D/-DD keep it in the foreground as with Kamailio");
+        b.paramWithoutEffect("mpath", STR, "", "modules are built into Sipway");
+        b.paramWithoutEffect("loadpath", STR, "", "modules are built into Sipway");
+        b.paramWithoutEffect("enable_sctp", ANY, "auto", "Sipway has no SCTP");
+        b.paramWithoutEffect("disable_sctp", ANY, "auto", "Sipway has no SCTP");
+    }
+}

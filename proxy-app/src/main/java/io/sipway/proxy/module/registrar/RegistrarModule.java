@@ -1,0 +1,296 @@
+package io.sipway.proxy.module.registrar;
+
+import io.sipway.proxy.module.ParamExport;
+import io.sipway.proxy.core.Core;
+import io.sipway.proxy.core.Format;
+import io.sipway.proxy.core.MsgContext;
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.PvExport;
+import static io.sipway.proxy.module.Routes.*;
+import io.sipway.cfg.Ast;
+import io.sipway.cfg.CompiledScript;
+import io.sipway.cfg.FunctionSpec;
+import io.sipway.cfg.ScriptContext;
+import io.sipway.proxy.location.Binding;
+import io.sipway.proxy.location.CaffeineLocationStore;
+import io.sipway.proxy.location.LocationStore;
+import io.sipway.sip.Address;
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipUri;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * usrloc and registrar (KAMAILIO.md 4.8): {@code save("location")} takes a REGISTER's Contacts
+ * into the location table and answers 200 OK listing the bindings; {@code lookup("location")}
+ * points the request at the bindings of its R-URI's AoR; {@code registered()} and
+ * {@code unregister()}. Tables are {@link LocationStore}s made on first use, one per name.
+ *
+ * <p>The AoR is the To URI's user (the R-URI's for lookup), with {@code @domain} when usrloc's
+ * {@code use_domain} is 1. The registrar's parameters are read once per running script.
+ */
+public final class RegistrarModule {
+    private RegistrarModule() {
+    }
+
+    static LocationStore table(Core core, String name) {
+        return core.locationTable(name);
+    }
+
+    /** The registrar and usrloc parameters, read once per running script. */
+    private record Settings(CompiledScript script, long defaultExpires, long minExpires, long maxExpires, int maxContacts,
+                            String receivedAvp, boolean appendBranches, boolean useDomain) {
+        static Settings of(Core core) {
+            CompiledScript script = core.script();
+            String avp = param(core, "registrar", "received_avp", "");
+            if (avp.startsWith("$avp(") && avp.endsWith(")")) {
+                avp = avp.substring(5, avp.length() - 1);
+                avp = avp.startsWith("s:") ? avp.substring(2) : avp;
+            }
+            return new Settings(script, num(core, "default_expires", 3600), num(core, "min_expires", 60), num(core, "max_expires", 0),
+                    (int) num(core, "max_contacts", 0), avp.isEmpty() ? null : avp, num(core, "append_branches", 1) != 0,
+                    Format.num(param(core, "usrloc", "use_domain", "0")) != 0);
+        }
+
+        private static long num(Core core, String p, long def) {
+            return Format.num(param(core, "registrar", p, Long.toString(def)));
+        }
+    }
+
+    /** A modparam, also when written for several modules at once ({@code "nathelper|registrar"}). */
+    private static String param(Core core, String module, String name, String def) {
+        CompiledScript script = core.script();
+        if (script == null) {
+            return def;
+        }
+        String v = def;
+        for (Ast.ModParam p : script.modParams()) {
+            if (p.param().equals(name) && List.of(p.module().split("\\|")).contains(module)) {
+                v = String.valueOf(p.value());
+            }
+        }
+        return v;
+    }
+
+    private static volatile Settings settings;
+
+    private static Settings settings(Core core) {
+        Settings s = settings;
+        if (s == null || s.script() != core.script()) {
+            s = Settings.of(core);
+            settings = s;
+        }
+        return s;
+    }
+
+    private static MsgContext c(ScriptContext ctx) {
+        return (MsgContext) ctx;
+    }
+
+    static void register(ModuleExports.Builder r, Core core) {
+        r.fn("save", 1, 3, R | F | O, args -> {
+            String tableName = args.get(0).constantString();
+            long flags = args.size() > 1 ? Format.num(args.get(1).constantString()) : 0;
+            Format aorUri = args.size() > 2 ? Format.of(args.get(2)) : null;
+            if ((flags & ~0x0F) != 0) {
+                throw new FunctionSpec.BadArgument(args.get(1), "flags " + flags + ": Sipway knows 0x01 (memory only), 0x02 (no reply),"
+                        + " 0x04 (one contact) and 0x08");
+            }
+            return ctx -> save(core, c(ctx), table(core, tableName), flags, aorUri == null ? null : aorUri.apply(ctx));
+        });
+        r.fn("lookup", 1, 2, R | F, args -> {
+            String tableName = args.get(0).constantString();
+            Format uri = args.size() > 1 ? Format.of(args.get(1)) : null;
+            return ctx -> lookup(core, c(ctx), table(core, tableName), uri == null ? null : uri.apply(ctx));
+        });
+        r.fn("registered", 1, 4, ANY, args -> {
+            String tableName = args.get(0).constantString();
+            Format uri = args.size() > 1 ? Format.of(args.get(1)) : null;
+            return ctx -> {
+                MsgContext m = c(ctx);
+                String aor = aor(settings(core), uri != null ? uri.apply(ctx) : m.requestUri());
+                return aor != null && !table(core, tableName).bindings(aor, System.currentTimeMillis()).isEmpty() ? 1 : -1;
+            };
+        });
+        r.fn("unregister", 2, 3, ANY, args -> {
+            String tableName = args.get(0).constantString();
+            Format uri = Format.of(args.get(1));
+            return ctx -> {
+                String aor = aor(settings(core), uri.apply(ctx));
+                LocationStore t = table(core, tableName);
+                if (aor == null || t.bindings(aor, System.currentTimeMillis()).isEmpty()) {
+                    return -1;
+                }
+                t.put(aor, List.of());
+                return 1;
+            };
+        });
+    }
+
+    /** The AoR of a URI: its user, with @domain under use_domain; null when it does not parse. */
+    static String aor(Settings s, String uri) {
+        if (uri == null) {
+            return null;
+        }
+        try {
+            SipUri u = SipUri.parse(uri.startsWith("<") ? uri.substring(1, uri.indexOf('>')) : uri);
+            String user = u.user() == null ? "" : u.user();
+            return s.useDomain() ? user + "@" + u.host().toLowerCase(Locale.ROOT) : user;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    // ---- save -------------------------------------------------------------------------------------
+
+    private static long save(Core core, MsgContext m, LocationStore table, long flags, String aorUri) {
+        Settings s = settings(core);
+        SipMessage msg = m.msg;
+        boolean reply = (flags & 0x02) == 0;
+        String aor = aor(s, aorUri != null ? aorUri : msg.to().uriString());
+        if (aor == null) {
+            return fail(core, m, reply, 400, "Bad To header");
+        }
+        List<Address> contacts;
+        long headerExpires;
+        try {
+            contacts = msg.contacts();
+            headerExpires = msg.expires();
+        } catch (RuntimeException e) {
+            return fail(core, m, reply, 400, "Bad Contact or Expires header");
+        }
+        long now = System.currentTimeMillis();
+        List<Binding> current = new ArrayList<>(table.bindings(aor, now));
+        if (contacts.size() == 1 && contacts.get(0).isWildcard()) {
+            if (headerExpires != 0) {
+                return fail(core, m, reply, 400, "Invalid Expires For Star Contact"); // RFC 3261 10.3 step 6
+            }
+            table.put(aor, List.of());
+            current.clear();
+        } else {
+            String received = s.receivedAvp() == null ? null : str(m.avps().get(s.receivedAvp(), 0));
+            String path = msg.headers("Path").isEmpty() ? null : String.join(",", msg.headers("Path"));
+            String ua = msg.header("User-Agent");
+            for (int i = 0; i < contacts.size(); i++) {
+                Address a = contacts.get(i);
+                // the first Contact as fix_nated_contact or set_contact_alias rewrote it, if they did
+                String uri = i == 0 && m.contactOverride != null ? m.contactOverride : a.uriString();
+                long expires = a.expires() >= 0 ? a.expires() : headerExpires >= 0 ? headerExpires : s.defaultExpires();
+                if (expires > 0 && expires < s.minExpires()) {
+                    expires = s.minExpires();
+                }
+                if (s.maxExpires() > 0 && expires > s.maxExpires()) {
+                    expires = s.maxExpires();
+                }
+                Binding old = find(current, uri);
+                if (old != null && old.callId().equals(msg.callId()) && old.cseq() >= msg.cseq().number()) {
+                    continue; // an older or repeated REGISTER of the same registration changes nothing
+                }
+                current.remove(old);
+                if (expires == 0) {
+                    continue;
+                }
+                current.add(new Binding(uri, received, path, now + expires * 1000, a.q(), msg.callId(), msg.cseq().number(),
+                        m.bflags, ua, m.from.localSocket(), m.from.protocol(), m.from.connectionId(),
+                        old != null ? old.ruid() : UUID.randomUUID().toString(), now));
+            }
+            if ((flags & 0x04) != 0 && current.size() > 1) {
+                current = new ArrayList<>(current.subList(current.size() - 1, current.size())); // "one contact": the last one stays
+            }
+            if (s.maxContacts() > 0 && current.size() > s.maxContacts()) {
+                return fail(core, m, reply, 503, "Too Many Registered Contacts");
+            }
+            table.put(aor, current);
+        }
+        if (reply) {
+            StringBuilder h = new StringBuilder();
+            for (Binding b : current) {
+                h.append("Contact: <").append(b.contact()).append(">;expires=").append(b.expiresIn(now));
+                if (b.received() != null) {
+                    h.append(";received=\"").append(b.received()).append('"');
+                }
+                h.append("\r\n");
+            }
+            core.statelessReply(m, 200, "OK", h.toString());
+        }
+        return 1;
+    }
+
+    private static Binding find(List<Binding> bindings, String uri) {
+        for (Binding b : bindings) {
+            if (b.contact().equals(uri)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private static long fail(Core core, MsgContext m, boolean reply, int code, String reason) {
+        if (reply) {
+            core.statelessReply(m, code, reason);
+        }
+        return -1;
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    // ---- lookup -----------------------------------------------------------------------------------
+
+    /**
+     * The R-URI becomes the best binding's Contact (highest q, then the newest), {@code $du} its
+     * received URI (or the first Path entry), the send socket the one it registered on; the other
+     * bindings become branches (append_branches). 1 found, -1 not found.
+     */
+    private static long lookup(Core core, MsgContext m, LocationStore table, String uri) {
+        Settings s = settings(core);
+        String aor = aor(s, uri != null ? uri : m.requestUri());
+        if (aor == null) {
+            return -3;
+        }
+        List<Binding> found = new ArrayList<>(table.bindings(aor, System.currentTimeMillis()));
+        if (found.isEmpty()) {
+            return -1;
+        }
+        found.sort(Comparator.comparingDouble((Binding b) -> -b.q()).thenComparing(b -> -b.lastModified()));
+        Binding best = found.get(0);
+        m.ruri = best.contact();
+        if (best.received() != null) {
+            m.du = best.received();
+        } else if (best.path() != null) {
+            String first = best.path().split(",")[0].trim();
+            m.du = first.startsWith("<") ? first.substring(1, first.indexOf('>')) : first;
+        }
+        m.forcedSocket = best.socket();
+        if (s.appendBranches()) {
+            for (int i = 1; i < found.size(); i++) {
+                Binding b = found.get(i);
+                m.branches.add(new String[] {b.contact(), b.received()}); // (its socket: the request's; Sipway keeps one per request)
+            }
+        }
+        return 1;
+    }
+
+    /** The registrar table. */
+    public static ModuleExports exports(Core core) {
+        ModuleExports.Builder r = ModuleExports.module("registrar", "https://kamailio.org/docs/modules/5.6.x/modules/registrar.html");
+        register(r, core);
+        String save = "save()";
+        r.param("default_expires", ParamExport.Type.INT, "3600", save + ": seconds when the REGISTER gives none");
+        r.param("min_expires", ParamExport.Type.INT, "60", save + ": shorter expiries are raised to it");
+        r.param("max_expires", ParamExport.Type.INT, "0", save + ": longer expiries are cut to it (0: no limit)");
+        r.param("max_contacts", ParamExport.Type.INT, "0", save + ": more bindings per AoR are answered 503 (0: no limit)");
+        r.param("received_avp", ParamExport.Type.STRING, "", save + ": the AVP whose value becomes the binding's received");
+        r.param("append_branches", ParamExport.Type.INT, "1", "lookup(): the other bindings become branches (0: only the best)");
+        r.paramOnly("gruu_enabled", ParamExport.Type.INT, "1", "GRUUs (RFC 5627) are not implemented", "0");
+        r.paramWithoutEffect("method_filtering", ParamExport.Type.INT, "0",
+                "Sipway keeps no Allow per binding, so lookup() never filters bindings by method");
+        return r.build();
+    }
+}
