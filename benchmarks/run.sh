@@ -4,8 +4,8 @@
 #   benchmarks/run.sh jmh  [--smoke]   the JMH suite (ConnectionLookup, Parser, CfgExec, Transaction):
 #                                      benchmarks/results/jmh.json (JMH's JSON) and jmh.md (a table)
 #   benchmarks/run.sh load [--smoke]   SIPp side by side, Sipway then Kamailio 5.6.3 when installed, over
-#                                      udp and tcp callers (../shared/peers/cfg/relay.cfg, the callee on
-#                                      udp) and the WSS gateway path
+#                                      udp and tcp callers (benchmarks/peers/relay.cfg, the callee on
+#                                      udp; SIPp scenarios of examples/sipp) and the WSS gateway path
 #                                      (examples/cfg/webrtc-gateway.cfg, browsers on WSS, SIPp on UDP):
 #                                      benchmarks/results/load.csv, load.md and load-{udp,tcp,wss}.png
 #
@@ -24,7 +24,7 @@
 # Environment (defaults): RESULTS=benchmarks/results  STEP_SECONDS=5  PATHS="udp tcp wss"
 #   RATES_UDP="500 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000"  RATES_TCP=(the same)
 #   RATES_WSS="200 500 1000 1500 2000 3000 4000 5000 6000 7000"  BROWSERS=200  PROXIES="sipway kamailio"
-#   KAMAILIO=kamailio  SHARED=<project>/../shared  SIPP_BUFFER=4194304 (SIPp's -buff_size)
+#   KAMAILIO=kamailio  SIPP_BUFFER=4194304 (SIPp's -buff_size)
 #   KEEP=1 keeps the work directory (logs of proxies, SIPp and browsers)
 # What the machine lacks (Java 17, Maven, SIPp, ss, openssl, bc) is installed from Debian's archive
 # when run as root; Kamailio is never installed: without it, Sipway is measured alone.
@@ -32,7 +32,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED:-$(cd "$ROOT/../shared" 2>/dev/null && pwd || true)}
+RELAY_CFG=$HERE/peers/relay.cfg        # the benchmark relay (the tests run the same file)
+SCENARIOS=$ROOT/examples/sipp           # uac_rr.xml, uas_rr.xml: calls along the route set, as README shows
 MODE=${1:-}
 SMOKE=""
 [ "${2:-}" = "--smoke" ] && SMOKE=1
@@ -73,7 +74,7 @@ fi
 
 # ---- load ------------------------------------------------------------------------------------------
 install_missing sipp=sip-tester ss=iproute2 openssl=openssl bc=bc
-[ -f "$SHARED/peers/cfg/relay.cfg" ] || { echo "run.sh load: $SHARED/peers/cfg/relay.cfg missing (set SHARED)" >&2; exit 2; }
+[ -f "$RELAY_CFG" ] || { echo "run.sh load: $RELAY_CFG missing" >&2; exit 2; }
 STEP_SECONDS=${STEP_SECONDS:-5}
 PATHS=${PATHS:-udp tcp wss}
 RATES_UDP=${RATES_UDP:-500 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000}
@@ -94,7 +95,7 @@ BROWSERS_PID=""
 cleanup() {
   if [ -n "$BROWSERS_PID" ]; then kill "$BROWSERS_PID" 2>/dev/null || true; fi
   [ -n "$PROXY_PID" ] && { kill "$PROXY_PID" 2>/dev/null; sleep 1; kill -9 "$PROXY_PID" 2>/dev/null; }
-  pkill -f "sipp -sf ($HERE/tools/uac_users.xml|$SHARED/peers/sipp/ua[cs]_rr.xml)" 2>/dev/null || true
+  pkill -f "sipp -sf ($HERE/tools/uac_users.xml|$SCENARIOS/ua[cs]_rr.xml)" 2>/dev/null || true
   if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap '' PIPE   # a browsers tool that died must not take the run (and its table) with it
@@ -126,7 +127,7 @@ printf '[server:default]\nmethod = TLSv1.2+\ncertificate = %s\nprivate_key = %s\
 # start_proxy NAME PATH: the proxy for that path, in the background; waits until it listens.
 start_proxy() {
   local name=$1 path=$2 cfg port
-  if [ "$path" = wss ]; then cfg="$WORK/gw/gateway.cfg"; port=5460; else cfg="$SHARED/peers/cfg/relay.cfg"; port=5060; fi
+  if [ "$path" = wss ]; then cfg="$WORK/gw/gateway.cfg"; port=5460; else cfg="$RELAY_CFG"; port=5060; fi
   wait_free 5060 5061 5070 5460 8460 8461 || return 1
   case "$name" in
     sipway) java -jar "$SIPWAY_JAR" --rpc-listen off -f "$cfg" > "$WORK/$name-$path.log" 2>&1 & ;;
@@ -161,11 +162,11 @@ sipp_step() {
   else
     # the caller on the path's transport; relay.cfg sends on to the UAS over UDP (its URI names no transport)
     t=u1; [ "$path" = tcp ] && t=t1
-    (cd "$dir" && sipp -sf "$SHARED/peers/sipp/uas_rr.xml" -i 127.0.0.1 -p 5070 -t u1 -buff_size "$SIPP_BUFFER" -nostdin -bg > uas.out 2>&1) || true
+    (cd "$dir" && sipp -sf "$SCENARIOS/uas_rr.xml" -i 127.0.0.1 -p 5070 -t u1 -buff_size "$SIPP_BUFFER" -nostdin -bg > uas.out 2>&1) || true
     sleep 0.3
     uas=$(pgrep -n -f "uas_rr.xml -i 127.0.0.1 -p 5070" || true)
     start=$(date +%s.%N)
-    (cd "$dir" && timeout $((STEP_SECONDS + 60)) sipp -sf "$SHARED/peers/sipp/uac_rr.xml" 127.0.0.1:5060 -s service -i 127.0.0.1 \
+    (cd "$dir" && timeout $((STEP_SECONDS + 60)) sipp -sf "$SCENARIOS/uac_rr.xml" 127.0.0.1:5060 -s service -i 127.0.0.1 \
       -p 5061 -t $t -r "$rate" -m "$calls" -l 20000 -d 0 -nostdin -timeout $((STEP_SECONDS + 30)) -timeout_error \
       -max_socket 2000 -buff_size "$SIPP_BUFFER" "${extra[@]}" > uac.out 2>&1) || true
   fi
