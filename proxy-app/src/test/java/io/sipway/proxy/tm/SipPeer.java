@@ -32,9 +32,14 @@ final class SipPeer implements AutoCloseable {
     private final String tag;
 
     SipPeer(int port, int proxyPort) {
+        this(port, proxyPort, "uas-" + port);
+    }
+
+    /** A peer on {@code port} whose replies carry the To tag {@code tag}. */
+    SipPeer(int port, int proxyPort, String tag) {
         this.port = port;
         this.proxyPort = proxyPort;
-        this.tag = "uas-" + port;
+        this.tag = tag;
         try {
             socket = new DatagramSocket(new InetSocketAddress(HOST, port));
         } catch (IOException e) {
