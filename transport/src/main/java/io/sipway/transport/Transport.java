@@ -456,6 +456,11 @@ public final class Transport implements AutoCloseable {
         return true;
     }
 
+    /** Bytes queued on {@code c} that the kernel has not taken yet (what tcp_conn_wq_max bounds); tests read it. */
+    long queuedBytes(Connection c) {
+        return c.handle instanceof Channel ch && ch.pipeline().get(WriteQueue.NAME) instanceof WriteQueue q ? q.queued : 0;
+    }
+
     /** Connections refused because tcp_max_connections was reached (accepted and outbound). */
     public long refusedConnections() {
         return refusedConnections.get();
