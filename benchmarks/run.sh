@@ -42,14 +42,15 @@
 #   KEEP=1 keeps the work directory (logs of proxies, SIPp and browsers)
 #   SIPWAY_JAR=proxy-app/target/sipway.jar (given: measured as it is, never built)
 #   cpu: RATE=1000  DURATION=30  WARMUP=10  SETTLE=5  RUNS=1  PROXIES="sipway kamailio"
-#     RELAY_CFG=$SHARED/peers/cfg/relay.cfg (its 127.0.0.1:5060 and :5070 are moved to the ports above)
-#     SIPP_SCENARIOS=$SHARED/peers/sipp (uac_rr.xml, uas_rr.xml)  SIPWAY_JAVA_OPTS (the JVM's options)
+#     RELAY_CFG=benchmarks/peers/relay.cfg (its 127.0.0.1:5060 and :5070 are moved to the ports above)
+#     SIPP_SCENARIOS=examples/sipp (uac_rr.xml, uas_rr.xml)  SIPWAY_JAVA_OPTS (the JVM's options)
 # What the machine lacks (Java 17, Maven, SIPp, ss, openssl, bc) is installed from Debian's archive
 # when run as root; Kamailio is never installed: without it, Sipway is measured alone.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+ENV_RELAY_CFG=${RELAY_CFG:-}            # cpu's RELAY_CFG, when given (load always runs the benchmark relay)
 RELAY_CFG=$HERE/peers/relay.cfg        # the benchmark relay (the tests run the same file)
 SCENARIOS=$ROOT/examples/sipp           # uac_rr.xml, uas_rr.xml: calls along the route set, as README shows
 MODE=${1:-}
@@ -117,10 +118,10 @@ wait_free() {
 # ---- cpu -------------------------------------------------------------------------------------------
 if [ "$MODE" = cpu ]; then
 install_missing sipp=sip-tester ss=iproute2 bc=bc getconf=libc-bin
-RELAY_CFG=${RELAY_CFG:-$SHARED/peers/cfg/relay.cfg}
-SIPP_SCENARIOS=${SIPP_SCENARIOS:-$SHARED/peers/sipp}
+RELAY_CFG=${ENV_RELAY_CFG:-$RELAY_CFG}
+SIPP_SCENARIOS=${SIPP_SCENARIOS:-$SCENARIOS}
 for f in "$RELAY_CFG" "$SIPP_SCENARIOS/uac_rr.xml" "$SIPP_SCENARIOS/uas_rr.xml"; do
-  [ -f "$f" ] || { echo "run.sh cpu: $f missing (set SHARED, RELAY_CFG or SIPP_SCENARIOS)" >&2; exit 2; }
+  [ -f "$f" ] || { echo "run.sh cpu: $f missing (set RELAY_CFG or SIPP_SCENARIOS)" >&2; exit 2; }
 done
 RATE=${RATE:-1000}
 DURATION=${DURATION:-30}
