@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * read from README.md, so an edit there that would break the example for users fails here.
  *
  * <p>Two things differ from a user's terminal, neither of which changes a SIP message: the ports
- * README names (proxy 5060, callee 5070) are moved to free ones chosen now ({@link MovedPorts}), in
- * the script and in SIPp's arguments alike, and the caller gets a free local port ({@code -p}) plus
- * SIPp's statistics file and no keyboard. The proxy is started as {@code sipway -f} starts it,
- * without the RPC listener (whose fixed port another run may hold).
+ * README names (proxy 5060, callee 5070, caller 5061) are moved to free ones chosen now
+ * ({@link MovedPorts}), in the script and in SIPp's arguments alike, and SIPp writes its statistics
+ * file and reads no keyboard. The proxy is started as {@code sipway -f} starts it, without the RPC
+ * listener (whose fixed port another run may hold).
  */
 @DisplayName("README's SIPp example completes every call")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -49,9 +49,22 @@ class ReadmeExampleTest {
     /** The example as README writes it. */
     record Example(Path script, List<String> callee, List<String> caller) {
         int calls() {
-            int m = caller.indexOf("-m");
-            assertThat(m).as("README's caller places a bounded number of calls (-m): %s", caller).isNotNegative();
-            return Integer.parseInt(caller.get(m + 1));
+            return Integer.parseInt(option(caller, "-m", "README's caller places a bounded number of calls"));
+        }
+
+        /**
+         * The caller's own port. README must name it: SIPp's default, 5060, is the proxy's port, and
+         * SIPp manages to bind it beside Sipway's SO_REUSEPORT sockets and then receives its own
+         * INVITEs. The test moves every port, so only this check can see that mistake.
+         */
+        int callerPort() {
+            return Integer.parseInt(option(caller, "-p", "README's caller names its own port"));
+        }
+
+        private static String option(List<String> args, String name, String why) {
+            int i = args.indexOf(name);
+            assertThat(i).as("%s (%s): %s", why, name, args).isNotNegative().isLessThan(args.size() - 1);
+            return args.get(i + 1);
         }
     }
 
@@ -89,14 +102,15 @@ class ReadmeExampleTest {
             assumeTrue(false, "sipp is not on the PATH (Debian package sip-tester): README's example skipped");
         }
         Example example = fromReadme();
-        MovedPorts ports = MovedPorts.of(5060, 5070, 5061);
+        assertThat(example.callerPort()).as("the caller's port is not the proxy's").isNotEqualTo(5060);
+        MovedPorts ports = MovedPorts.of(5060, 5070, example.callerPort());
         sipp = new Sipp(executable, work);
 
         proxy = Proxy.start(ports.script(example.script(), work), Map.of(), List.of());
         Process callee = sipp.startAsTyped("callee", asTyped(example.callee(), ports));
         Sipp.awaitUdpBound(ports.get(5070), callee);
         List<String> caller = asTyped(example.caller(), ports);
-        caller.addAll(List.of("-p", Integer.toString(ports.get(5061)), "-timeout", "30", "-timeout_error"));
+        caller.addAll(List.of("-timeout", "30", "-timeout_error"));
         Sipp.SippResult calls = sipp.finish("caller", sipp.startAsTyped("caller", caller), Duration.ofSeconds(40));
 
         assertThat(calls.successful()).as(calls.describe()).isEqualTo(example.calls());

@@ -31,10 +31,6 @@ final class SipPeer implements AutoCloseable {
     private final Set<String> seen = new HashSet<>();
     private final String tag;
 
-    SipPeer(int port, int proxyPort) {
-        this(port, proxyPort, "uas-" + port);
-    }
-
     /** A peer on {@code port} whose replies carry the To tag {@code tag}. */
     SipPeer(int port, int proxyPort, String tag) {
         this.port = port;
