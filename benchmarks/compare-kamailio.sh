@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side by side: the highest call rate Sipway and Kamailio 5.6.3 each relay without losing calls, measured
-# in one run on this machine with the same script (../shared/peers/cfg/relay.cfg) and the same SIPp load
-# (../shared/peers/relay-load.sh RATE CALLS u1: UAC :5061 -> proxy :5060 -> UAS :5070, loopback).
+# in one run on this machine with the same script (benchmarks/peers/relay.cfg) and the same SIPp load
+# (benchmarks/peers/relay-load.sh RATE CALLS u1: UAC :5061 -> proxy :5060 -> UAS :5070, loopback, with the
+# scenarios of examples/sipp).
 #
 # Usage: benchmarks/compare-kamailio.sh            (from anywhere; paths are found from this file)
 #
@@ -28,15 +29,15 @@
 #   SIPWAY_CMD  the Sipway launcher, to which "-f CFG" is appended (default: ./sipway of the project
 #               root, which builds proxy-app/target/sipway.jar on first use)
 #   KAMAILIO=kamailio  MODPATH=/usr/lib/x86_64-linux-gnu/kamailio/modules/
-#   SHARED=<project root>/../shared   PROXIES="sipway kamailio" (to run just one)
+#   PEERS=benchmarks/peers (relay.cfg and relay-load.sh)   PROXIES="sipway kamailio" (to run just one)
 #   KEEP_LOGS=1 keeps the proxies' logs and the step outputs (printed path)
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED:-$(cd "$ROOT/../shared" 2>/dev/null && pwd)}
-CFG="$SHARED/peers/cfg/relay.cfg"
-LOAD="$SHARED/peers/relay-load.sh"
+PEERS=${PEERS:-$HERE/peers}
+CFG="$PEERS/relay.cfg"
+LOAD="$PEERS/relay-load.sh"
 START_RATE=${START_RATE:-200}
 STEP_FACTOR=${STEP_FACTOR:-1.25}
 RESOLUTION_PCT=${RESOLUTION_PCT:-3}
@@ -56,7 +57,7 @@ MODPATH=${MODPATH:-/usr/lib/x86_64-linux-gnu/kamailio/modules/}
 PROXIES=${PROXIES:-sipway kamailio}
 
 for f in "$CFG" "$LOAD"; do
-  [ -e "$f" ] || { echo "compare-kamailio: missing $f (set SHARED to the shared folder)" >&2; exit 2; }
+  [ -e "$f" ] || { echo "compare-kamailio: missing $f (set PEERS to the folder with relay.cfg and relay-load.sh)" >&2; exit 2; }
 done
 for tool in sipp ss setsid bc; do
   command -v "$tool" >/dev/null 2>&1 || { echo "compare-kamailio: $tool is not installed" >&2; exit 2; }

@@ -4,10 +4,13 @@
 #   benchmarks/run.sh jmh  [--smoke]   the JMH suite (ConnectionLookup, Parser, CfgExec, Transaction):
 #                                      benchmarks/results/jmh.json (JMH's JSON) and jmh.md (a table)
 #   benchmarks/run.sh load [--smoke]   SIPp side by side, Sipway then Kamailio 5.6.3 when installed, over
-#                                      udp and tcp callers (../shared/peers/cfg/relay.cfg, the callee on
-#                                      udp) and the WSS gateway path
+#                                      udp and tcp callers (benchmarks/peers/relay.cfg, the callee on
+#                                      udp; SIPp scenarios of examples/sipp) and the WSS gateway path
 #                                      (examples/cfg/webrtc-gateway.cfg, browsers on WSS, SIPp on UDP):
 #                                      benchmarks/results/load.csv, load.md and load-{udp,tcp,wss}.png
+#   benchmarks/run.sh cpu  [--smoke]   CPU time per completed call at a fixed rate, Sipway then Kamailio 5.6.3
+#                                      when installed, udp callers through the relay script:
+#                                      benchmarks/results/cpu.csv and cpu.md
 #
 # load: each proxy gets the same ramp of offered rates, STEP_SECONDS each. A step records the
 # completed rate (successful calls per second of the time SIPp really took when that is over
@@ -19,27 +22,50 @@
 # with SIPp's -trace_rtt gives the INVITE-to-200 response time's p50 and p99. SIPp shares the
 # machine with the proxy: compare ratios.
 #
+# cpu: each proxy relays SIPp's calls (uac_rr -> proxy -> uas_rr, all over UDP, on their own ports:
+# CPU_PROXY_PORT=5660, CPU_UAC_PORT=5661, CPU_UAS_PORT=5670) at RATE calls/s: first a warm-up of
+# WARMUP s (the JVM compiles; not counted), then SETTLE s of rest, the proxy's CPU time is read, one
+# run of exactly RATE*DURATION calls (SIPp's -m: it stops by itself), SETTLE s more (the calls'
+# transactions end), and the CPU time is read again. The CPU time is user+system (utime+stime of
+# /proc/PID/stat, in clock ticks) of the JVM (all its threads) or of all of Kamailio's processes (the
+# main one and every process it forked); per completed call is that over SIPp's successful calls.
+# RUNS=N alternates N runs (Sipway, Kamailio, Sipway, ...; each on a freshly started proxy with its
+# own warm-up) and takes each proxy's median run (the lower of the middle two when N is even).
+# SIPWAY_JAR=/path/to/sipway.jar measures another build (an older one, for a before/after).
+#
 # --smoke: seconds, not minutes; a check that everything runs (CI), written to benchmarks/target/smoke.
 #
 # Environment (defaults): RESULTS=benchmarks/results  STEP_SECONDS=5  PATHS="udp tcp wss"
 #   RATES_UDP="500 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000"  RATES_TCP=(the same)
 #   RATES_WSS="200 500 1000 1500 2000 3000 4000 5000 6000 7000"  BROWSERS=200  PROXIES="sipway kamailio"
-#   KAMAILIO=kamailio  SHARED=<project>/../shared  SIPP_BUFFER=4194304 (SIPp's -buff_size)
+#   KAMAILIO=kamailio  SIPP_BUFFER=4194304 (SIPp's -buff_size)
 #   KEEP=1 keeps the work directory (logs of proxies, SIPp and browsers)
+#   SIPWAY_JAR=proxy-app/target/sipway.jar (given: measured as it is, never built)
+#   cpu: RATE=1000  DURATION=30  WARMUP=10  SETTLE=5  RUNS=1  PROXIES="sipway kamailio"
+#     RELAY_CFG=benchmarks/peers/relay.cfg (its 127.0.0.1:5060 and :5070 are moved to the ports above)
+#     SIPP_SCENARIOS=examples/sipp (uac_rr.xml, uas_rr.xml)  SIPWAY_JAVA_OPTS (the JVM's options)
 # What the machine lacks (Java 17, Maven, SIPp, ss, openssl, bc) is installed from Debian's archive
 # when run as root; Kamailio is never installed: without it, Sipway is measured alone.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED:-$(cd "$ROOT/../shared" 2>/dev/null && pwd || true)}
+ENV_RELAY_CFG=${RELAY_CFG:-}            # cpu's RELAY_CFG, when given (load always runs the benchmark relay)
+RELAY_CFG=$HERE/peers/relay.cfg        # the benchmark relay (the tests run the same file)
+SCENARIOS=$ROOT/examples/sipp           # uac_rr.xml, uas_rr.xml: calls along the route set, as README shows
 MODE=${1:-}
 SMOKE=""
 [ "${2:-}" = "--smoke" ] && SMOKE=1
 case "$MODE" in
-  jmh|load) ;;
-  *) echo "usage: benchmarks/run.sh jmh|load [--smoke]" >&2; exit 2 ;;
+  jmh|load|cpu) ;;
+  *) echo "usage: benchmarks/run.sh jmh|load|cpu [--smoke]" >&2; exit 2 ;;
 esac
+# SIPWAY_JAR given (an older build, for a before/after): measured as it is, from wherever it was named
+OWN_JAR=""
+if [ -n "${SIPWAY_JAR:-}" ]; then
+  [ -f "$SIPWAY_JAR" ] || { echo "run.sh: SIPWAY_JAR=$SIPWAY_JAR: no such file" >&2; exit 2; }
+  SIPWAY_JAR=$(realpath "$SIPWAY_JAR"); OWN_JAR=1
+fi
 if [ -n "$SMOKE" ]; then RESULTS=${RESULTS:-$ROOT/benchmarks/target/smoke}; else RESULTS=${RESULTS:-$ROOT/benchmarks/results}; fi
 mkdir -p "$RESULTS"
 cd "$ROOT"
@@ -60,8 +86,13 @@ install_missing() {
 install_missing java=openjdk-17-jdk-headless mvn=maven
 
 BENCH_JAR=benchmarks/target/benchmarks.jar
-SIPWAY_JAR=proxy-app/target/sipway.jar
-if [ ! -f "$BENCH_JAR" ] || [ ! -f "$SIPWAY_JAR" ] || [ -n "${BUILD:-}" ]; then
+SIPWAY_JAR=${SIPWAY_JAR:-proxy-app/target/sipway.jar}
+if [ "$MODE" = cpu ]; then
+  # only the proxy is needed; a jar that was named is never rebuilt
+  if [ -z "$OWN_JAR" ] && { [ ! -f "$SIPWAY_JAR" ] || [ -n "${BUILD:-}" ]; }; then
+    mvn -q -B -ntp -DskipTests package -pl proxy-app -am
+  fi
+elif [ ! -f "$BENCH_JAR" ] || [ ! -f "$SIPWAY_JAR" ] || [ -n "${BUILD:-}" ]; then
   mvn -q -B -ntp -DskipTests package -pl benchmarks,proxy-app -am
 fi
 
@@ -71,9 +102,264 @@ if [ "$MODE" = jmh ]; then
   exit 0
 fi
 
+# ---- helpers of load and cpu ----------------------------------------------------------------------
+busy() { ss -Hlnut "sport = :$1" 2>/dev/null | grep -q .; }
+wait_port() { local i; for i in $(seq 1 300); do busy "$1" && return 0; sleep 0.1; done; return 1; }
+# wait_free PORT...: up to 20 s for each to be free; fails naming the one still taken (a leftover
+# proxy on the same UDP port would take half of the calls: SO_REUSEPORT lets both bind)
+wait_free() {
+  local p i
+  for p in "$@"; do
+    for i in $(seq 1 100); do busy "$p" || break; sleep 0.2; done
+    if busy "$p"; then echo "run.sh $MODE: port $p is still in use:" >&2; ss -Hlnutp "sport = :$p" >&2; return 1; fi
+  done
+}
+
+# ---- cpu -------------------------------------------------------------------------------------------
+if [ "$MODE" = cpu ]; then
+install_missing sipp=sip-tester ss=iproute2 bc=bc getconf=libc-bin
+RELAY_CFG=${ENV_RELAY_CFG:-$RELAY_CFG}
+SIPP_SCENARIOS=${SIPP_SCENARIOS:-$SCENARIOS}
+for f in "$RELAY_CFG" "$SIPP_SCENARIOS/uac_rr.xml" "$SIPP_SCENARIOS/uas_rr.xml"; do
+  [ -f "$f" ] || { echo "run.sh cpu: $f missing (set RELAY_CFG or SIPP_SCENARIOS)" >&2; exit 2; }
+done
+RATE=${RATE:-1000}
+DURATION=${DURATION:-30}
+WARMUP=${WARMUP:-10}
+SETTLE=${SETTLE:-5}
+RUNS=${RUNS:-1}
+PROXIES=${PROXIES:-sipway kamailio}
+KAMAILIO=${KAMAILIO:-kamailio}
+SIPP_BUFFER=${SIPP_BUFFER:-4194304}
+CPU_PROXY_PORT=${CPU_PROXY_PORT:-5660}
+CPU_UAC_PORT=${CPU_UAC_PORT:-5661}
+CPU_UAS_PORT=${CPU_UAS_PORT:-5670}
+if [ -n "$SMOKE" ]; then
+  RATE=50; DURATION=3; WARMUP=2; SETTLE=1; RUNS=1; PROXIES=sipway
+fi
+CALLS=$((RATE * DURATION))
+HZ=$(getconf CLK_TCK)
+WORK=$(mktemp -d)
+PROXY_PID=""
+UAS_PID=""
+UAC_PID=""
+OK=0; FAILED=0; ELAPSED=0   # sipp_calls' results
+KIDS=""   # the proxy's other processes (Kamailio's children), killed by id should the main one not take them along
+cpu_cleanup() {
+  if [ -n "$UAC_PID" ]; then kill "$UAC_PID" 2>/dev/null || true; fi
+  if [ -n "$UAS_PID" ]; then kill "$UAS_PID" 2>/dev/null || true; fi
+  if [ -n "$PROXY_PID" ]; then cpu_stop_proxy; fi
+  if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cpu_cleanup EXIT
+trap 'exit 130' INT   # so that cleanup (an EXIT trap) also runs on Ctrl-C and kill
+trap 'exit 143' TERM
+
+# The relay script on this step's own ports (the load step and the tests use 5060/5061/5070).
+CFG="$WORK/relay-cpu.cfg"
+sed -e "s/127\.0\.0\.1:5060\b/127.0.0.1:$CPU_PROXY_PORT/g; s/127\.0\.0\.1:5070\b/127.0.0.1:$CPU_UAS_PORT/g" "$RELAY_CFG" > "$CFG"
+if ! grep -q "^listen=udp:127\.0\.0\.1:$CPU_PROXY_PORT\b" "$CFG" || ! grep -q "127\.0\.0\.1:$CPU_UAS_PORT\b" "$CFG" \
+   || grep -qE '127\.0\.0\.1:50[67]0\b' "$CFG"; then
+  echo "run.sh cpu: $RELAY_CFG does not listen on udp:127.0.0.1:5060 and relay to 127.0.0.1:5070 as relay.cfg does;" \
+       "its ports could not be moved to $CPU_PROXY_PORT and $CPU_UAS_PORT" >&2
+  exit 2
+fi
+# Builds from before the operations endpoint (--rpc-listen, default 127.0.0.1:5089) do not know the option.
+SIPWAY_ARGS=()
+help=$(java -jar "$SIPWAY_JAR" --help 2>&1 || true)
+if grep -q -- --rpc-listen <<< "$help"; then SIPWAY_ARGS=(--rpc-listen off); fi
+
+# proc_tree PID: the process and every process it forked (and they forked), one id a line
+proc_tree() {
+  local c
+  echo "$1"
+  for c in $(pgrep -P "$1" || true); do proc_tree "$c"; done
+}
+# ticks PID...: the sum of utime+stime (fields 14 and 15 of /proc/PID/stat, clock ticks; the
+# process's whole thread group) over the processes; field 2, the command, may hold spaces
+ticks() {
+  local p s f total=0
+  for p in "$@"; do
+    s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    s=${s##*) }
+    read -r -a f <<< "$s"   # f[0] is field 3
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+
+# cpu_start_proxy NAME: the proxy in the background on CFG; waits until it listens
+cpu_start_proxy() {
+  local name=$1
+  wait_free "$CPU_PROXY_PORT" "$CPU_UAC_PORT" "$CPU_UAS_PORT" || return 1
+  case "$name" in
+    # shellcheck disable=SC2086  # SIPWAY_JAVA_OPTS: several options, as the sipway script takes them
+    sipway) java ${SIPWAY_JAVA_OPTS:-} -jar "$SIPWAY_JAR" "${SIPWAY_ARGS[@]}" -f "$CFG" > "$WORK/$name.log" 2>&1 & ;;
+    kamailio) "$KAMAILIO" -DD -E -m 1024 -f "$CFG" -A 'MODPATH="/usr/lib/x86_64-linux-gnu/kamailio/modules/"' \
+                > "$WORK/$name.log" 2>&1 & ;;
+  esac
+  PROXY_PID=$!
+  if ! wait_port "$CPU_PROXY_PORT"; then
+    echo "run.sh cpu: $name did not listen on $CPU_PROXY_PORT:" >&2; tail -n 20 "$WORK/$name.log" >&2; return 1
+  fi
+  sleep 1
+  KIDS=$(proc_tree "$PROXY_PID" | tail -n +2 | tr '\n' ' ')
+}
+
+cpu_stop_proxy() {
+  local p
+  kill "$PROXY_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$PROXY_PID" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$PROXY_PID" 2>/dev/null || true
+  wait "$PROXY_PID" 2>/dev/null || true
+  for p in $KIDS; do kill -9 "$p" 2>/dev/null || true; done
+  PROXY_PID=""; KIDS=""
+}
+
+# sipp_calls DIR N: the UAC sends N calls at RATE through the proxy to the UAS (already running) and
+# stops by itself; sets OK, FAILED and ELAPSED (seconds). It runs in this shell, not in a $(...): a
+# signal's trap then runs at once and the cleanup knows UAC_PID.
+sipp_calls() {
+  local dir=$1 n=$2 secs start end
+  secs=$(( (n + RATE - 1) / RATE ))
+  mkdir -p "$dir"
+  start=$(date +%s.%N)
+  (cd "$dir" && exec timeout $((secs + 60)) sipp -sf "$SIPP_SCENARIOS/uac_rr.xml" "127.0.0.1:$CPU_PROXY_PORT" -s service \
+    -i 127.0.0.1 -p "$CPU_UAC_PORT" -t u1 -r "$RATE" -m "$n" -l 20000 -d 0 -nostdin -timeout $((secs + 30)) -timeout_error \
+    -max_socket 2000 -buff_size "$SIPP_BUFFER" > uac.out 2>&1) &
+  UAC_PID=$!
+  wait "$UAC_PID" || true   # SIPp exits 1 when a call failed: counted below
+  UAC_PID=""
+  end=$(date +%s.%N)
+  OK=$(grep "Successful call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
+  FAILED=$(grep "Failed call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
+  FAILED=${FAILED:-0}
+  ELAPSED=$(echo "$end - $start" | bc)
+  if [ -z "$OK" ]; then echo "run.sh cpu: SIPp gave no statistics:" >&2; tail -n 10 "$dir/uac.out" >&2; return 1; fi
+}
+
+# measure NAME RUN: one run on a freshly started proxy; appends "name run ok failed ticks elapsed" to
+# RUNS_FILE (called in an || list, where set -e is off: every failure returns by hand)
+measure() {
+  local name=$1 run=$2 dir="$WORK/$1-$2" pids_before pids_after t0 t1
+  cpu_start_proxy "$name" || return 1
+  mkdir -p "$dir"
+  (cd "$dir" && exec timeout $((WARMUP + DURATION + 2 * SETTLE + 300)) sipp -sf "$SIPP_SCENARIOS/uas_rr.xml" \
+    -i 127.0.0.1 -p "$CPU_UAS_PORT" -t u1 -buff_size "$SIPP_BUFFER" -nostdin > uas.out 2>&1) &
+  UAS_PID=$!
+  if ! wait_port "$CPU_UAS_PORT"; then echo "run.sh cpu: the UAS did not listen:" >&2; tail -n 10 "$dir/uas.out" >&2; return 1; fi
+  if [ "$WARMUP" -gt 0 ]; then
+    sipp_calls "$dir/warmup" $((RATE * WARMUP)) || return 1
+    echo "$name run $run: warm-up $((RATE * WARMUP)) calls, ok=$OK failed=$FAILED elapsed_s=$(printf '%.1f' "$ELAPSED")"
+  fi
+  sleep "$SETTLE"
+  pids_before=$(proc_tree "$PROXY_PID" | sort -n | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  t0=$(ticks $pids_before)
+  sipp_calls "$dir/run" "$CALLS" || return 1
+  sleep "$SETTLE"
+  pids_after=$(proc_tree "$PROXY_PID" | sort -n | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  t1=$(ticks $pids_after)
+  if [ "$pids_before" != "$pids_after" ]; then
+    echo "run.sh cpu: warning: $name's processes changed during the run ($pids_before-> $pids_after): CPU of ended ones is missing" >&2
+  fi
+  kill "$UAS_PID" 2>/dev/null || true
+  wait "$UAS_PID" 2>/dev/null || true
+  UAS_PID=""
+  cpu_stop_proxy
+  echo "$name $run $OK $FAILED $((t1 - t0)) $ELAPSED" >> "$RUNS_FILE"
+  echo "$name run $run: $(cpu_line "$name $run $OK $FAILED $((t1 - t0)) $ELAPSED")"
+}
+
+# cpu_line "name run ok failed ticks elapsed" [run]: the printed fields of one run
+cpu_line() {
+  local name run ok failed tk elapsed cpu_s us
+  read -r name run ok failed tk elapsed <<< "$1"
+  cpu_s=$(awk -v t="$tk" -v hz="$HZ" 'BEGIN {printf "%.2f", t / hz}')
+  us=$(awk -v t="$tk" -v hz="$HZ" -v ok="$ok" 'BEGIN {if (ok > 0) printf "%.1f", t / hz * 1e6 / ok; else print "n/a"}')
+  echo "proxy=$name rate=$RATE calls=$CALLS ok=$ok failed=$failed cpu_s=$cpu_s cpu_us_per_call=$us elapsed_s=$(printf '%.1f' "$elapsed")"
+}
+
+# median NAME: the run of that proxy with the median CPU time per call (the lower middle one for an even count)
+median() {
+  awk -v n="$1" '$1 == n {printf "%s %.6f\n", $0, ($3 > 0 ? $5 / $3 : 1e99)}' "$RUNS_FILE" | sort -k7,7g \
+    | awk '{l[NR] = $0} END {if (NR > 0) print l[int((NR + 1) / 2)]}' | cut -d' ' -f1-6
+}
+
+RUNS_FILE="$WORK/runs"
+: > "$RUNS_FILE"
+ran=()
+for name in $PROXIES; do
+  if [ "$name" = kamailio ] && ! command -v "$KAMAILIO" >/dev/null 2>&1; then
+    echo "kamailio: not installed, Sipway measured alone"; continue
+  fi
+  ran+=("$name")
+done
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+echo "run.sh cpu: $(nproc) cores, $RATE calls/s, $CALLS calls a run after a ${WARMUP} s warm-up, $RUNS run(s) of: ${ran[*]}; load=$LOAD_BEFORE"
+for run in $(seq 1 "$RUNS"); do
+  for name in "${ran[@]}"; do
+    measure "$name" "$run" || { echo "run.sh cpu: $name run $run failed" >&2; exit 1; }
+  done
+done
+LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
+
+CSV="$RESULTS/cpu.csv"
+echo "proxy,run,rate,calls,ok,failed,cpu_s,cpu_us_per_call,elapsed_s" > "$CSV"
+while read -r name run ok failed tk elapsed; do
+  echo "$(cpu_line "$name $run $ok $failed $tk $elapsed")" | awk -v r="$run" '{for (i = 1; i <= NF; i++) {split($i, kv, "="); v[i] = kv[2]}
+    printf "%s,%s,%s,%s,%s,%s,%s,%s,%s\n", v[1], r, v[2], v[3], v[4], v[5], v[6], v[7], v[8]}' >> "$CSV"
+done < "$RUNS_FILE"
+declare -A US
+LINES=()
+for name in "${ran[@]}"; do
+  m=$(median "$name")
+  line=$(cpu_line "$m")
+  if [ "$RUNS" -gt 1 ]; then line="$line runs=$RUNS"; fi
+  LINES+=("cpu $line")
+  US[$name]=$(echo "$line" | sed 's/.*cpu_us_per_call=\([^ ]*\).*/\1/')
+  if [ "$RUNS" -gt 1 ]; then
+    echo "$(echo "$line" | awk -v m="$(echo "$m" | cut -d' ' -f2)" '{for (i = 1; i <= NF; i++) {split($i, kv, "="); v[i] = kv[2]}
+      printf "%s,median(run %s),%s,%s,%s,%s,%s,%s,%s\n", v[1], m, v[2], v[3], v[4], v[5], v[6], v[7], v[8]}')" >> "$CSV"
+  fi
+done
+s_us=${US[sipway]:-n/a}; k_us=${US[kamailio]:-n/a}
+ratio=n/a
+if [ "$s_us" != n/a ] && [ "$k_us" != n/a ]; then ratio=$(awk -v s="$s_us" -v k="$k_us" 'BEGIN {if (k > 0) printf "%.2f", s / k; else print "n/a"}'); fi
+LINES+=("cpu sipway_us_per_call=$s_us kamailio_us_per_call=$k_us ratio=$ratio")
+printf '%s\n' "${LINES[@]}"
+
+cmd="benchmarks/run.sh cpu${SMOKE:+ --smoke}"
+if [ -z "$SMOKE" ]; then cmd="RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP SETTLE=$SETTLE RUNS=$RUNS $cmd"; fi
+if [ -n "$OWN_JAR" ]; then cmd="SIPWAY_JAR=$SIPWAY_JAR $cmd"; fi
+{
+  echo "CPU time per completed call, $(date -u +%Y-%m-%d), $(nproc) cores (SIPp on the same cores):"
+  echo
+  echo "    $cmd"
+  echo
+  echo "| proxy | rate (calls/s) | calls | ok | failed | CPU s | CPU µs per call | SIPp's elapsed s | Sipway / Kamailio |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for l in "${LINES[@]}"; do
+    case "$l" in
+      "cpu proxy="*) echo "$l" | awk -v r="$ratio" '{for (i = 2; i <= NF; i++) {split($i, kv, "="); v[i] = kv[2]}
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], (v[2] == "sipway" ? r : "")}' ;;
+    esac
+  done
+  echo
+  echo "User+system CPU of the proxy (the JVM's threads; all of Kamailio's processes) over a run of"
+  echo "RATE x DURATION calls (uac_rr -> $(basename "$RELAY_CFG") -> uas_rr, UDP) after a ${WARMUP} s warm-up, per"
+  echo "successful call$( [ "$RUNS" -gt 1 ] && echo "; each proxy's median of $RUNS alternating runs (every run in cpu.csv)")."
+  echo "Sipway: $SIPWAY_JAR$( [ -n "${SIPWAY_JAVA_OPTS:-}" ] && echo " with $SIPWAY_JAVA_OPTS"). The machine's load average"
+  echo "(1 min) was $LOAD_BEFORE before the runs and $LOAD_AFTER after them: other work on the cores inflates CPU times."
+} > "$RESULTS/cpu.md"
+echo "wrote $CSV and $RESULTS/cpu.md"
+exit 0
+fi
+
 # ---- load ------------------------------------------------------------------------------------------
 install_missing sipp=sip-tester ss=iproute2 openssl=openssl bc=bc
-[ -f "$SHARED/peers/cfg/relay.cfg" ] || { echo "run.sh load: $SHARED/peers/cfg/relay.cfg missing (set SHARED)" >&2; exit 2; }
+[ -f "$RELAY_CFG" ] || { echo "run.sh load: $RELAY_CFG missing" >&2; exit 2; }
 STEP_SECONDS=${STEP_SECONDS:-5}
 PATHS=${PATHS:-udp tcp wss}
 RATES_UDP=${RATES_UDP:-500 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000}
@@ -94,25 +380,13 @@ BROWSERS_PID=""
 cleanup() {
   if [ -n "$BROWSERS_PID" ]; then kill "$BROWSERS_PID" 2>/dev/null || true; fi
   [ -n "$PROXY_PID" ] && { kill "$PROXY_PID" 2>/dev/null; sleep 1; kill -9 "$PROXY_PID" 2>/dev/null; }
-  pkill -f "sipp -sf ($HERE/tools/uac_users.xml|$SHARED/peers/sipp/ua[cs]_rr.xml)" 2>/dev/null || true
+  pkill -f "sipp -sf ($HERE/tools/uac_users.xml|$SCENARIOS/ua[cs]_rr.xml)" 2>/dev/null || true
   if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap '' PIPE   # a browsers tool that died must not take the run (and its table) with it
 trap cleanup EXIT
 trap 'exit 130' INT   # so that cleanup (an EXIT trap) also runs on Ctrl-C and kill
 trap 'exit 143' TERM
-
-busy() { ss -Hlnut "sport = :$1" 2>/dev/null | grep -q .; }
-wait_port() { local i; for i in $(seq 1 300); do busy "$1" && return 0; sleep 0.1; done; return 1; }
-# wait_free PORT...: up to 20 s for each to be free; fails naming the one still taken (a leftover
-# proxy on the same UDP port would take half of the calls: SO_REUSEPORT lets both bind)
-wait_free() {
-  local p i
-  for p in "$@"; do
-    for i in $(seq 1 100); do busy "$p" || break; sleep 0.2; done
-    if busy "$p"; then echo "run.sh load: port $p is still in use:" >&2; ss -Hlnutp "sport = :$p" >&2; return 1; fi
-  done
-}
 
 # The gateway, its ports moved off the relay's, with a throw-away certificate in tls.cfg beside it.
 mkdir -p "$WORK/gw"
@@ -126,7 +400,7 @@ printf '[server:default]\nmethod = TLSv1.2+\ncertificate = %s\nprivate_key = %s\
 # start_proxy NAME PATH: the proxy for that path, in the background; waits until it listens.
 start_proxy() {
   local name=$1 path=$2 cfg port
-  if [ "$path" = wss ]; then cfg="$WORK/gw/gateway.cfg"; port=5460; else cfg="$SHARED/peers/cfg/relay.cfg"; port=5060; fi
+  if [ "$path" = wss ]; then cfg="$WORK/gw/gateway.cfg"; port=5460; else cfg="$RELAY_CFG"; port=5060; fi
   wait_free 5060 5061 5070 5460 8460 8461 || return 1
   case "$name" in
     sipway) java -jar "$SIPWAY_JAR" --rpc-listen off -f "$cfg" > "$WORK/$name-$path.log" 2>&1 & ;;
@@ -161,11 +435,11 @@ sipp_step() {
   else
     # the caller on the path's transport; relay.cfg sends on to the UAS over UDP (its URI names no transport)
     t=u1; [ "$path" = tcp ] && t=t1
-    (cd "$dir" && sipp -sf "$SHARED/peers/sipp/uas_rr.xml" -i 127.0.0.1 -p 5070 -t u1 -buff_size "$SIPP_BUFFER" -nostdin -bg > uas.out 2>&1) || true
+    (cd "$dir" && sipp -sf "$SCENARIOS/uas_rr.xml" -i 127.0.0.1 -p 5070 -t u1 -buff_size "$SIPP_BUFFER" -nostdin -bg > uas.out 2>&1) || true
     sleep 0.3
     uas=$(pgrep -n -f "uas_rr.xml -i 127.0.0.1 -p 5070" || true)
     start=$(date +%s.%N)
-    (cd "$dir" && timeout $((STEP_SECONDS + 60)) sipp -sf "$SHARED/peers/sipp/uac_rr.xml" 127.0.0.1:5060 -s service -i 127.0.0.1 \
+    (cd "$dir" && timeout $((STEP_SECONDS + 60)) sipp -sf "$SCENARIOS/uac_rr.xml" 127.0.0.1:5060 -s service -i 127.0.0.1 \
       -p 5061 -t $t -r "$rate" -m "$calls" -l 20000 -d 0 -nostdin -timeout $((STEP_SECONDS + 30)) -timeout_error \
       -max_socket 2000 -buff_size "$SIPP_BUFFER" "${extra[@]}" > uac.out 2>&1) || true
   fi

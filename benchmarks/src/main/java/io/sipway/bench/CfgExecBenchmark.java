@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The interpreter on the side-by-side benchmark's script: request_route of
- * ../shared/peers/cfg/relay.cfg run on a parsed initial INVITE (no To tag, Max-Forwards 70). The
+ * benchmarks/peers/relay.cfg run on a parsed initial INVITE (no To tag, Max-Forwards 70). The
  * script's functions are stand-ins that do what the real ones decide for this message and nothing
  * else (the real tm/rr/sl come with the proxy): mf_process_maxfwd_header reads Max-Forwards,
  * has_totag reads the To tag, is_method compares the parsed method, t_check_trans finds no
@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar CfgExecBenchmark -prof gc
  * </pre>
- * Run from the project root (the script is read from ../shared/peers/cfg/relay.cfg, or from the
+ * Run from the project root (the script is read from benchmarks/peers/relay.cfg, or from the
  * path in -Drelay.cfg=...).
  */
 @State(Scope.Thread)
@@ -65,7 +65,7 @@ public class CfgExecBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws Exception {
-        Path cfg = Path.of(System.getProperty("relay.cfg", "../shared/peers/cfg/relay.cfg"));
+        Path cfg = Path.of(System.getProperty("relay.cfg", "benchmarks/peers/relay.cfg"));
         ScriptLoader.Result r = ScriptLoader.load(cfg, cfg.toString(), Map.of(), new StandInHost());
         if (!r.ok()) {
             throw new IllegalStateException(r.diagnostics().render());

@@ -77,12 +77,17 @@ public final class Proxy implements AutoCloseable {
                     case "debug" -> core.debug((int) number(g));
                     case "tcp_connection_match" -> match = truth(g);
                     case "tcp_reuse_port" -> reusePort = truth(g);
-                    case "tcp_max_connections" -> tcp = tcp.withMaxConnections((int) number(g));
-                    case "tcp_connection_lifetime" -> tcp = tcp.withConnectionLifetime((int) number(g));
                     case "server_header" -> tmSettings = tmSettings.withServer(headerValue(g, "Server"));
                     case "user_agent_header" -> core.userAgent(headerValue(g, "User-Agent"));
                     default -> {
-                        // checked by the language; debug, log_stderror and the like change nothing here
+                        if (TcpSettings.has(g.name())) { // tcp_connect_timeout, tcp_send_timeout, tcp_keep*, tcp_rd_buf_size...
+                            try {
+                                tcp = tcp.with(g.name(), g.value());
+                            } catch (IllegalArgumentException e) {
+                                throw new ProxyStartException(g.at() + ": " + e.getMessage(), e);
+                            }
+                        }
+                        // other globals are checked by the language; debug, log_stderror and the like change nothing here
                     }
                 }
             }

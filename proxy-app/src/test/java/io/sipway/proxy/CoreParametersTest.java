@@ -26,10 +26,23 @@ import org.junit.jupiter.api.io.TempDir;
  * Kamailio's core parameters as a relay script sets them, and the lifecycle around them: what the
  * startup banner lists, what {@code myself} matches, the Warning header of {@code sip_warning},
  * TLS listeners from {@code enable_tls}, and a SIGTERM that lets transactions end.
+ *
+ * <p>The scripts and the requests are written with fixed ports (5270 to 5284, in the scripts' file
+ * names too); every test runs them moved to free ports ({@link MovedPorts}), and what it expects
+ * is moved the same way.
  */
 @Timeout(30)
 class CoreParametersTest {
     private static final Path CFG = Path.of("src/test/resources/proxy");
+    private final MovedPorts ports = MovedPorts.of(5270, 5271, 5272, 5273, 5274, 5275, 5276, 5277, 5278,
+            5280, 5281, 5282, 5283, 5284);
+    @TempDir
+    Path work;
+
+    /** The script of src/test/resources/proxy with its ports moved. */
+    private Path script(String name) {
+        return ports.script(CFG.resolve(name), work);
+    }
 
     private static String options(String ruri, int viaPort) {
         return "OPTIONS " + ruri + " SIP/2.0\r\n"
@@ -42,12 +55,15 @@ class CoreParametersTest {
                 + "Content-Length: 0\r\n\r\n";
     }
 
-    /** Sends one request from 127.0.0.1:{@code from} and returns the reply's text (null when none came). */
-    private static String ask(int from, int proxyPort, String request, int waitMs) throws Exception {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", from))) {
+    /**
+     * Sends one request from 127.0.0.1:{@code from} and returns the reply's text (null when none
+     * came); the ports, the request's included, are the fixed ones, moved here.
+     */
+    private String ask(int from, int proxyPort, String request, int waitMs) throws Exception {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(from)))) {
             s.setSoTimeout(waitMs);
-            byte[] b = request.getBytes(StandardCharsets.US_ASCII);
-            s.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", proxyPort)));
+            byte[] b = ports.apply(request).getBytes(StandardCharsets.US_ASCII);
+            s.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", ports.get(proxyPort))));
             byte[] buf = new byte[65535];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             try {
@@ -61,9 +77,9 @@ class CoreParametersTest {
 
     @Test
     void theBannerListsListenersThenAliasesNewestFirstAsKamailioPrintsThem() throws Exception {
-        try (Proxy proxy = Proxy.start(CFG.resolve("core-params-5270.cfg"), Map.of(), List.of())) {
+        try (Proxy proxy = Proxy.start(script("core-params-5270.cfg"), Map.of(), List.of())) {
             // Kamailio 5.6.3 prints exactly this for the same listen= and alias= lines on loopback
-            assertThat(proxy.banner()).isEqualTo("""
+            assertThat(proxy.banner()).isEqualTo(ports.apply("""
                     Listening on\s
                                  udp: 127.0.0.1:5270
                                  tcp: 127.0.0.1:5270
@@ -72,20 +88,20 @@ class CoreParametersTest {
                                  udp: localhost:5270
                                  udp: other.example.com:*
                                  *: sip.example.com:5270
-                    """);
+                    """));
         }
     }
 
     @Test
     void childrenSetsTheNumberOfEventLoops() throws Exception {
-        try (Proxy proxy = Proxy.start(CFG.resolve("core-params-5270.cfg"), Map.of(), List.of())) {
+        try (Proxy proxy = Proxy.start(script("core-params-5270.cfg"), Map.of(), List.of())) {
             assertThat(proxy.eventLoops()).isEqualTo(3);
         }
     }
 
     @Test
     void myselfMatchesAliasesByHostPortAndProtocolAndTheAutomaticReverseDnsName() throws Exception {
-        try (Proxy proxy = Proxy.start(CFG.resolve("core-params-5270.cfg"), Map.of(), List.of())) {
+        try (Proxy proxy = Proxy.start(script("core-params-5270.cfg"), Map.of(), List.of())) {
             assertThat(ask(5280, 5270, options("sip:bob@sip.example.com:5270", 5280), 3000)).startsWith("SIP/2.0 200 That is me");
             assertThat(ask(5280, 5270, options("sip:bob@sip.example.com:5999", 5280), 3000)).startsWith("SIP/2.0 403 Not me");
             // alias=udp:other.example.com: any port, over UDP
@@ -95,7 +111,7 @@ class CoreParametersTest {
             // auto_aliases: 127.0.0.1 is localhost
             assertThat(ask(5280, 5270, options("sip:bob@localhost:5270", 5280), 3000)).startsWith("SIP/2.0 200 That is me");
         }
-        try (Proxy proxy = Proxy.start(CFG.resolve("no-auto-aliases-5271.cfg"), Map.of(), List.of())) {
+        try (Proxy proxy = Proxy.start(script("no-auto-aliases-5271.cfg"), Map.of(), List.of())) {
             assertThat(proxy.banner()).endsWith("Aliases: \n");
             assertThat(ask(5281, 5271, options("sip:bob@localhost:5271", 5281), 3000)).startsWith("SIP/2.0 403 Not me");
             assertThat(ask(5281, 5271, options("sip:bob@127.0.0.1:5271", 5281), 3000)).startsWith("SIP/2.0 200 That is me");
@@ -104,7 +120,7 @@ class CoreParametersTest {
 
     @Test
     void isMyselfAndIsdsturisetAnswerAsTheirModulesDo() throws Exception {
-        try (Proxy proxy = Proxy.start(CFG.resolve("core-params-5270.cfg"), Map.of(), List.of())) {
+        try (Proxy proxy = Proxy.start(script("core-params-5270.cfg"), Map.of(), List.of())) {
             String base = options("sip:ismyself@127.0.0.1:5270", 5284);
             assertThat(ask(5284, 5270, base.replace("Content-Length", "X-Host: sip.example.com:5270\r\nContent-Length"), 3000))
                     .startsWith("SIP/2.0 200 is_myself");
@@ -116,29 +132,29 @@ class CoreParametersTest {
 
     @Test
     void sipWarningPutsKamailiosNoisyFeedbackWarningOnLocalReplies() throws Exception {
-        try (Proxy proxy = Proxy.start(CFG.resolve("core-params-5270.cfg"), Map.of(), List.of())) {
+        try (Proxy proxy = Proxy.start(script("core-params-5270.cfg"), Map.of(), List.of())) {
             String reply = ask(5282, 5270, options("sip:bob@127.0.0.1:5270", 5282), 3000);
-            assertThat(reply).containsPattern("\r\nWarning: 392 127\\.0\\.0\\.1:5270 \"Noisy feedback tells: pid=\\d+"
+            assertThat(reply).containsPattern(ports.apply("\r\nWarning: 392 127\\.0\\.0\\.1:5270 \"Noisy feedback tells: pid=\\d+"
                     + " req_src_ip=127\\.0\\.0\\.1 req_src_port=5282 in_uri=sip:bob@127\\.0\\.0\\.1:5270"
-                    + " out_uri=sip:bob@127\\.0\\.0\\.1:5270 via_cnt==1\"\r\n");
+                    + " out_uri=sip:bob@127\\.0\\.0\\.1:5270 via_cnt==1\"\r\n"));
         }
-        try (Proxy proxy = Proxy.start(CFG.resolve("no-auto-aliases-5271.cfg"), Map.of(), List.of())) {
+        try (Proxy proxy = Proxy.start(script("no-auto-aliases-5271.cfg"), Map.of(), List.of())) {
             assertThat(ask(5282, 5271, options("sip:bob@127.0.0.1:5271", 5282), 3000)).doesNotContain("Warning:");
         }
     }
 
     @Test
     void aTlsListenerWithoutEnableTlsIsRefusedNamingIt() {
-        assertThatThrownBy(() -> Proxy.start(CFG.resolve("tls-without-enable-5272.cfg"), Map.of(), List.of()))
+        assertThatThrownBy(() -> Proxy.start(script("tls-without-enable-5272.cfg"), Map.of(), List.of()))
                 .isInstanceOf(ProxyStartException.class)
-                .hasMessageContaining("listen=tls:127.0.0.1:5272 needs enable_tls=yes");
+                .hasMessageContaining(ports.apply("listen=tls:127.0.0.1:5272 needs enable_tls=yes"));
     }
 
     @Test
     void aWebSocketKeepaliveOutOfRangeIsRefusedWithItsLocation(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("ws.cfg");
-        Files.writeString(cfg, "listen=udp:127.0.0.1:5276\nloadmodule \"websocket.so\"\n"
-                + "modparam(\"websocket\", \"keepalive_mechanism\", 7)\nrequest_route {\n\texit;\n}\n");
+        Files.writeString(cfg, ports.apply("listen=udp:127.0.0.1:5276\nloadmodule \"websocket.so\"\n"
+                + "modparam(\"websocket\", \"keepalive_mechanism\", 7)\nrequest_route {\n\texit;\n}\n"));
         assertThatThrownBy(() -> Proxy.start(cfg, Map.of(), List.of()))
                 .isInstanceOf(ProxyStartException.class)
                 .hasMessageContaining("ws.cfg:3")
@@ -148,7 +164,7 @@ class CoreParametersTest {
     @Test
     void enableTlsWithoutACertificateIsRefusedSayingWhatIsMissing(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("tls.cfg");
-        Files.writeString(cfg, Files.readString(CFG.resolve("tls-5273.cfg")).replaceAll("(?m)^modparam\\(\"tls\".*$", ""));
+        Files.writeString(cfg, ports.apply(Files.readString(CFG.resolve("tls-5273.cfg"))).replaceAll("(?m)^modparam\\(\"tls\".*$", ""));
         assertThatThrownBy(() -> Proxy.start(cfg, Map.of(), List.of()))
                 .isInstanceOf(ProxyStartException.class)
                 .hasMessageContaining("modparam(\"tls\", \"certificate\", ...)");
@@ -159,12 +175,12 @@ class CoreParametersTest {
         Files.createDirectories(dir.resolve("pki"));
         TestCertificates.create(dir.resolve("pki"));
         Path cfg = dir.resolve("tls.cfg");
-        Files.copy(CFG.resolve("tls-5273.cfg"), cfg);
+        Files.writeString(cfg, ports.apply(Files.readString(CFG.resolve("tls-5273.cfg"))));
         try (Proxy proxy = Proxy.start(cfg, Map.of(), List.of());
-             SSLSocket s = (SSLSocket) TestClients.trustingTls().getSocketFactory().createSocket("127.0.0.1", 5274)) {
-            assertThat(proxy.listeners()).contains("tls:127.0.0.1:5274");
+             SSLSocket s = (SSLSocket) TestClients.trustingTls().getSocketFactory().createSocket("127.0.0.1", ports.get(5274))) {
+            assertThat(proxy.listeners()).contains(ports.apply("tls:127.0.0.1:5274"));
             s.setSoTimeout(5000);
-            String req = options("sip:bob@127.0.0.1:5274;transport=tls", 5283).replace("SIP/2.0/UDP", "SIP/2.0/TLS");
+            String req = ports.apply(options("sip:bob@127.0.0.1:5274;transport=tls", 5283).replace("SIP/2.0/UDP", "SIP/2.0/TLS"));
             OutputStream out = s.getOutputStream();
             out.write(req.getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -184,9 +200,9 @@ class CoreParametersTest {
 
     @Test
     void aShutdownTakesNoNewRequestsAndLetsTheTransactionInProgressEndWithinTheBound() throws Exception {
-        Proxy proxy = Proxy.start(CFG.resolve("drain-5275.cfg"), Map.of(), List.of());
-        try (DatagramSocket caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5276));
-             DatagramSocket callee = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5277))) {
+        Proxy proxy = Proxy.start(script("drain-5275.cfg"), Map.of(), List.of());
+        try (DatagramSocket caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5276)));
+             DatagramSocket callee = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5277)))) {
             caller.setSoTimeout(3000);
             callee.setSoTimeout(3000);
             String invite = "INVITE sip:bob@127.0.0.1:5277 SIP/2.0\r\n"
@@ -197,8 +213,8 @@ class CoreParametersTest {
                     + "Call-ID: drain1@core-params\r\n"
                     + "CSeq: 1 INVITE\r\n"
                     + "Content-Length: 0\r\n\r\n";
-            byte[] b = invite.getBytes(StandardCharsets.US_ASCII);
-            caller.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", 5275)));
+            byte[] b = ports.apply(invite).getBytes(StandardCharsets.US_ASCII);
+            caller.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", ports.get(5275))));
             byte[] buf = new byte[65535];
             DatagramPacket at = new DatagramPacket(buf, buf.length);
             callee.receive(at);
@@ -219,7 +235,7 @@ class CoreParametersTest {
                     }
                     r.append("Content-Length: 0\r\n\r\n");
                     byte[] rb = r.toString().getBytes(StandardCharsets.US_ASCII);
-                    callee.send(new DatagramPacket(rb, rb.length, new InetSocketAddress("127.0.0.1", 5275)));
+                    callee.send(new DatagramPacket(rb, rb.length, new InetSocketAddress("127.0.0.1", ports.get(5275))));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -250,9 +266,9 @@ class CoreParametersTest {
 
     @Test
     void aShutdownBoundEndsTheWaitForATransactionThatNeverEnds() throws Exception {
-        Proxy proxy = Proxy.start(CFG.resolve("drain-5275.cfg"), Map.of(), List.of());
-        try (DatagramSocket caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5276));
-             DatagramSocket callee = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5277))) {
+        Proxy proxy = Proxy.start(script("drain-5275.cfg"), Map.of(), List.of());
+        try (DatagramSocket caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5276)));
+             DatagramSocket callee = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5277)))) {
             callee.setSoTimeout(3000);
             String invite = "INVITE sip:bob@127.0.0.1:5277 SIP/2.0\r\n"
                     + "Via: SIP/2.0/UDP 127.0.0.1:5276;branch=z9hG4bK-drain2\r\n"
@@ -262,8 +278,8 @@ class CoreParametersTest {
                     + "Call-ID: drain2@core-params\r\n"
                     + "CSeq: 1 INVITE\r\n"
                     + "Content-Length: 0\r\n\r\n";
-            byte[] b = invite.getBytes(StandardCharsets.US_ASCII);
-            caller.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", 5275)));
+            byte[] b = ports.apply(invite).getBytes(StandardCharsets.US_ASCII);
+            caller.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", ports.get(5275))));
             byte[] buf = new byte[65535];
             callee.receive(new DatagramPacket(buf, buf.length));
             assertThat(proxy.shutdown(Duration.ofMillis(300))).isEqualTo(1);

@@ -17,20 +17,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Core forward(): the request goes on without a transaction; replies come back by the Via. */
+/**
+ * Core forward(): the request goes on without a transaction; replies come back by the Via. The
+ * script and the messages are written with the ports 5284 (proxy), 5285 (caller) and 5286 (callee);
+ * each test runs them moved to free ports ({@link MovedPorts}), its expectations moved alike.
+ */
 @Timeout(30)
 class ForwardTest {
-    private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5284);
+    private final MovedPorts ports = MovedPorts.of(5284, 5285, 5286);
+    private final InetSocketAddress proxyAt = new InetSocketAddress("127.0.0.1", ports.get(5284));
+    @TempDir
+    Path work;
     private Proxy proxy;
     private DatagramSocket caller;
     private DatagramSocket callee;
 
     @BeforeEach
     void start() throws Exception {
-        proxy = Proxy.start(Path.of("src/test/resources/proxy/forward-5284.cfg"), Map.of(), List.of());
-        caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5285));
-        callee = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5286));
+        proxy = Proxy.start(ports.script(Path.of("src/test/resources/proxy/forward-5284.cfg"), work), Map.of(), List.of());
+        caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5285)));
+        callee = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5286)));
         caller.setSoTimeout(3000);
         callee.setSoTimeout(3000);
     }
@@ -53,8 +61,9 @@ class ForwardTest {
                 + "Content-Length: 0\r\n\r\n";
     }
 
-    private static void send(DatagramSocket s, String text, InetSocketAddress to) throws Exception {
-        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+    /** Sends {@code text} with its fixed ports moved (replies copied from received messages have none left to move). */
+    private void send(DatagramSocket s, String text, InetSocketAddress to) throws Exception {
+        byte[] b = ports.apply(text).getBytes(StandardCharsets.US_ASCII);
         s.send(new DatagramPacket(b, b.length, to));
     }
 
@@ -83,47 +92,47 @@ class ForwardTest {
 
     @Test
     void forwardSendsToDuStatelesslyAndTheReplyComesBackByTheVia() throws Exception {
-        send(caller, invite("bob", "z9hG4bK-fw1"), PROXY);
+        send(caller, invite("bob", "z9hG4bK-fw1"), proxyAt);
         SipMessage atCallee = receive(callee);
         List<String> vias = atCallee.headers("Via");
         assertThat(vias).hasSize(2);
-        assertThat(vias.get(0)).startsWith("SIP/2.0/UDP 127.0.0.1:5284;branch=z9hG4bK");
-        assertThat(vias.get(1)).isEqualTo("SIP/2.0/UDP 127.0.0.1:5285;branch=z9hG4bK-fw1;rport=5285;received=127.0.0.1");
-        assertThat(atCallee.headers("Record-Route")).containsExactly("<sip:127.0.0.1:5284;lr;ftag=a1>");
+        assertThat(vias.get(0)).startsWith(ports.apply("SIP/2.0/UDP 127.0.0.1:5284;branch=z9hG4bK"));
+        assertThat(vias.get(1)).isEqualTo(ports.apply("SIP/2.0/UDP 127.0.0.1:5285;branch=z9hG4bK-fw1;rport=5285;received=127.0.0.1"));
+        assertThat(atCallee.headers("Record-Route")).containsExactly(ports.apply("<sip:127.0.0.1:5284;lr;ftag=a1>"));
         assertThat(atCallee.header("Max-Forwards")).isEqualTo("70"); // forward() leaves it to maxfwd
 
         // stateless: no 100 Trying; the callee's replies pass through with our Via taken off
-        send(callee, reply(atCallee, 180, "Ringing"), PROXY);
-        send(callee, reply(atCallee, 200, "OK"), PROXY);
+        send(callee, reply(atCallee, 180, "Ringing"), proxyAt);
+        send(callee, reply(atCallee, 200, "OK"), proxyAt);
         SipMessage ringing = receive(caller);
         assertThat(ringing.statusCode()).isEqualTo(180);
-        assertThat(ringing.headers("Via")).containsExactly("SIP/2.0/UDP 127.0.0.1:5285;branch=z9hG4bK-fw1;rport=5285;received=127.0.0.1");
+        assertThat(ringing.headers("Via")).containsExactly(ports.apply("SIP/2.0/UDP 127.0.0.1:5285;branch=z9hG4bK-fw1;rport=5285;received=127.0.0.1"));
         assertThat(receive(caller).statusCode()).isEqualTo(200);
         assertThat(proxy.stat("tm:UAS_transactions")).isZero();
     }
 
     @Test
     void aRetransmissionIsForwardedAgainWithTheSameBranch() throws Exception {
-        send(caller, invite("bob", "z9hG4bK-fw2"), PROXY);
+        send(caller, invite("bob", "z9hG4bK-fw2"), proxyAt);
         String first = receive(callee).headers("Via").get(0);
-        send(caller, invite("bob", "z9hG4bK-fw2"), PROXY);
+        send(caller, invite("bob", "z9hG4bK-fw2"), proxyAt);
         String again = receive(callee).headers("Via").get(0);
         assertThat(again).isEqualTo(first);
-        send(caller, invite("bob", "z9hG4bK-fw3"), PROXY);
+        send(caller, invite("bob", "z9hG4bK-fw3"), proxyAt);
         assertThat(receive(callee).headers("Via").get(0)).isNotEqualTo(first);
     }
 
     @Test
     void forwardToAHostAndPortGoesThereWithoutRecordRoute() throws Exception {
-        send(caller, invite("direct", "z9hG4bK-fw4"), PROXY);
+        send(caller, invite("direct", "z9hG4bK-fw4"), proxyAt);
         SipMessage atCallee = receive(callee);
-        assertThat(atCallee.requestUriString()).isEqualTo("sip:direct@127.0.0.1:5284");
+        assertThat(atCallee.requestUriString()).isEqualTo(ports.apply("sip:direct@127.0.0.1:5284"));
         assertThat(atCallee.headers("Record-Route")).isEmpty();
     }
 
     @Test
     void aDestinationThatDoesNotResolveMakesForwardFalse() throws Exception {
-        send(caller, invite("nowhere", "z9hG4bK-fw5"), PROXY);
+        send(caller, invite("nowhere", "z9hG4bK-fw5"), proxyAt);
         SipMessage r = receive(caller);
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(r.reasonPhrase()).isEqualTo("forward failed");
@@ -139,9 +148,9 @@ class ForwardTest {
     @Test
     void leavingOverTcpWhatCameOverUdpGivesTwoRecordRoutesTheOutboundOneOnTop() throws Exception {
         try (java.net.ServerSocket tcpCallee = new java.net.ServerSocket()) {
-            tcpCallee.bind(new InetSocketAddress("127.0.0.1", 5286));
+            tcpCallee.bind(new InetSocketAddress("127.0.0.1", ports.get(5286)));
             tcpCallee.setSoTimeout(3000);
-            send(caller, invite("overtcp", "z9hG4bK-fw6"), PROXY);
+            send(caller, invite("overtcp", "z9hG4bK-fw6"), proxyAt);
             try (java.net.Socket c = tcpCallee.accept()) {
                 c.setSoTimeout(3000);
                 byte[] buf = new byte[65535];
@@ -158,8 +167,8 @@ class ForwardTest {
                 SipMessage atCallee = SipParser.parse(Arrays.copyOf(buf, n));
                 // as Kamailio 5.6.3 writes them for the same script
                 assertThat(atCallee.headers("Record-Route")).containsExactly(
-                        "<sip:127.0.0.1:5284;transport=tcp;r2=on;lr;ftag=a1>",
-                        "<sip:127.0.0.1:5284;r2=on;lr;ftag=a1>");
+                        ports.apply("<sip:127.0.0.1:5284;transport=tcp;r2=on;lr;ftag=a1>"),
+                        ports.apply("<sip:127.0.0.1:5284;r2=on;lr;ftag=a1>"));
             }
         }
     }

@@ -16,23 +16,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The proxy running a relay script over real UDP sockets, with plain sockets as caller (UAC) and
- * callee (UAS): what each side sees, message by message.
+ * callee (UAS): what each side sees, message by message. The script and the messages are written
+ * with the ports 5088 (proxy), 5187 (UAC) and 5188 (UAS); each test moves them to free ports
+ * ({@link MovedPorts}), in the script and in every message it sends.
  */
 @Timeout(30)
 class ProxyUdpTest {
-    private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5088);
+    private final MovedPorts ports = MovedPorts.of(5088, 5187, 5188);
+    private final InetSocketAddress proxyAt = new InetSocketAddress("127.0.0.1", ports.get(5088));
+    @TempDir
+    Path work;
     private Proxy proxy;
     private DatagramSocket uac;
     private DatagramSocket uas;
 
     @BeforeEach
     void start() throws Exception {
-        proxy = Proxy.start(Path.of("src/test/resources/proxy/relay-5088.cfg"), Map.of(), List.of());
-        uac = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5187));
-        uas = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5188));
+        proxy = Proxy.start(ports.script(Path.of("src/test/resources/proxy/relay-5088.cfg"), work), Map.of(), List.of());
+        uac = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5187)));
+        uas = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5188)));
         uac.setSoTimeout(3000);
         uas.setSoTimeout(3000);
     }
@@ -56,8 +62,9 @@ class ProxyUdpTest {
                 + "Content-Length: 0\r\n\r\n";
     }
 
-    private static void send(DatagramSocket s, String text, InetSocketAddress to) throws Exception {
-        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+    /** Sends {@code text} with its fixed ports moved (replies copied from received messages have none left to move). */
+    private void send(DatagramSocket s, String text, InetSocketAddress to) throws Exception {
+        byte[] b = ports.apply(text).getBytes(StandardCharsets.US_ASCII);
         s.send(new DatagramPacket(b, b.length, to));
     }
 
@@ -88,7 +95,7 @@ class ProxyUdpTest {
 
     @Test
     void anInviteIsAnsweredWith100AndRelayedWithOurViaRecordRouteAndOneHopLess() throws Exception {
-        send(uac, invite("z9hG4bK-inv1", "bob"), PROXY);
+        send(uac, invite("z9hG4bK-inv1", "bob"), proxyAt);
         SipMessage trying = receive(uac);
         assertThat(trying.statusCode()).isEqualTo(100);
         assertThat(trying.topVia().branch()).isEqualTo("z9hG4bK-inv1");
@@ -97,18 +104,18 @@ class ProxyUdpTest {
         assertThat(relayed.methodName()).isEqualTo("INVITE");
         assertThat(relayed.vias()).hasSize(2);
         assertThat(relayed.topVia().host()).isEqualTo("127.0.0.1");
-        assertThat(relayed.topVia().port()).isEqualTo(5088);
+        assertThat(relayed.topVia().port()).isEqualTo(ports.get(5088));
         assertThat(relayed.topVia().branch()).startsWith("z9hG4bK");
-        assertThat(relayed.vias().get(1).rport()).as("rport filled in (RFC 3581)").isEqualTo(5187);
-        assertThat(relayed.header("Record-Route")).isEqualTo("<sip:127.0.0.1:5088;lr;ftag=a1>");
+        assertThat(relayed.vias().get(1).rport()).as("rport filled in (RFC 3581)").isEqualTo(ports.get(5187));
+        assertThat(relayed.header("Record-Route")).isEqualTo("<sip:127.0.0.1:" + ports.get(5088) + ";lr;ftag=a1>");
         assertThat(relayed.maxForwards()).isEqualTo(69);
 
-        send(uas, replyTo(relayed, 180, "Ringing"), PROXY);
+        send(uas, replyTo(relayed, 180, "Ringing"), proxyAt);
         SipMessage ringing = receive(uac);
         assertThat(ringing.statusCode()).isEqualTo(180);
         assertThat(ringing.vias()).as("the proxy's Via is taken off").hasSize(1);
 
-        send(uas, replyTo(relayed, 200, "OK"), PROXY);
+        send(uas, replyTo(relayed, 200, "OK"), proxyAt);
         SipMessage ok = receive(uac);
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.vias()).hasSize(1);
@@ -118,10 +125,10 @@ class ProxyUdpTest {
 
     @Test
     void aRetransmittedInviteIsAbsorbedAndTheLastReplyResent() throws Exception {
-        send(uac, invite("z9hG4bK-inv2", "bob"), PROXY);
+        send(uac, invite("z9hG4bK-inv2", "bob"), proxyAt);
         assertThat(receive(uac).statusCode()).isEqualTo(100);
         SipMessage first = receive(uas);
-        send(uac, invite("z9hG4bK-inv2", "bob"), PROXY);
+        send(uac, invite("z9hG4bK-inv2", "bob"), proxyAt);
         assertThat(receive(uac).statusCode()).as("the 100 again").isEqualTo(100);
         uas.setSoTimeout(700);
         // the proxy's own retransmission (Timer A, 500 ms) is the only other INVITE the UAS sees
@@ -132,10 +139,10 @@ class ProxyUdpTest {
 
     @Test
     void aNegativeReplyIsAckedHopByHopAndSentUpstream() throws Exception {
-        send(uac, invite("z9hG4bK-inv3", "bob"), PROXY);
+        send(uac, invite("z9hG4bK-inv3", "bob"), proxyAt);
         receive(uac);
         SipMessage relayed = receive(uas);
-        send(uas, replyTo(relayed, 486, "Busy Here"), PROXY);
+        send(uas, replyTo(relayed, 486, "Busy Here"), proxyAt);
         SipMessage ack = receive(uas);
         assertThat(ack.methodName()).isEqualTo("ACK");
         assertThat(ack.topVia().branch()).isEqualTo(relayed.topVia().branch());
@@ -147,7 +154,7 @@ class ProxyUdpTest {
 
     @Test
     void aLocalReplyFromTheScript() throws Exception {
-        send(uac, invite("z9hG4bK-inv4", "nobody"), PROXY);
+        send(uac, invite("z9hG4bK-inv4", "nobody"), proxyAt);
         SipMessage first = receive(uac);
         SipMessage reply = first.statusCode() == 100 ? receive(uac) : first;
         assertThat(reply.statusCode()).isEqualTo(404);
@@ -157,8 +164,8 @@ class ProxyUdpTest {
 
     @Test
     void garbageIsDroppedAndCountedWithoutAReply() throws Exception {
-        send(uac, "this is not SIP\r\n\r\n", PROXY);
-        send(uac, "OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nContent-Length: 0\r\n\r\n", PROXY); // no Via, From, To...
+        send(uac, "this is not SIP\r\n\r\n", proxyAt);
+        send(uac, "OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nContent-Length: 0\r\n\r\n", proxyAt); // no Via, From, To...
         uac.setSoTimeout(500);
         try {
             receive(uac);
@@ -169,20 +176,20 @@ class ProxyUdpTest {
         assertThat(proxy.stat("sipway:malformed_dropped")).isEqualTo(2);
         // and the next good request is served
         uac.setSoTimeout(3000);
-        send(uac, invite("z9hG4bK-inv5", "bob"), PROXY);
+        send(uac, invite("z9hG4bK-inv5", "bob"), proxyAt);
         assertThat(receive(uac).statusCode()).isEqualTo(100);
     }
 
     private void restartWith(String cfg) throws Exception {
         proxy.close();
-        proxy = Proxy.start(Path.of("src/test/resources/proxy/" + cfg), Map.of(), List.of());
+        proxy = Proxy.start(ports.script(Path.of("src/test/resources/proxy/" + cfg), work), Map.of(), List.of());
     }
 
     @Test
     void aCalleeThatNeverAnswersEndsIn408AfterFrTimer() throws Exception {
         restartWith("relay-5088-short-timers.cfg");
         long start = System.nanoTime();
-        send(uac, invite("z9hG4bK-inv6", "bob"), PROXY);
+        send(uac, invite("z9hG4bK-inv6", "bob"), proxyAt);
         assertThat(receive(uac).statusCode()).isEqualTo(100);
         SipMessage timeout = receive(uac);
         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -196,13 +203,13 @@ class ProxyUdpTest {
 
     @Test
     void aCancelIsAnswered200AndForwardedAndTheInviteEndsWith487() throws Exception {
-        send(uac, invite("z9hG4bK-inv7", "bob"), PROXY);
+        send(uac, invite("z9hG4bK-inv7", "bob"), proxyAt);
         assertThat(receive(uac).statusCode()).isEqualTo(100);
         SipMessage relayed = receive(uas);
-        send(uas, replyTo(relayed, 180, "Ringing"), PROXY);
+        send(uas, replyTo(relayed, 180, "Ringing"), proxyAt);
         assertThat(receive(uac).statusCode()).isEqualTo(180);
 
-        send(uac, invite("z9hG4bK-inv7", "bob").replace("INVITE sip:", "CANCEL sip:").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL"), PROXY);
+        send(uac, invite("z9hG4bK-inv7", "bob").replace("INVITE sip:", "CANCEL sip:").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL"), proxyAt);
         SipMessage cancelOk = receive(uac);
         assertThat(cancelOk.statusCode()).isEqualTo(200);
         assertThat(cancelOk.cseq().methodName()).isEqualTo("CANCEL");
@@ -210,8 +217,8 @@ class ProxyUdpTest {
         SipMessage cancel = receive(uas);
         assertThat(cancel.methodName()).isEqualTo("CANCEL");
         assertThat(cancel.topVia().branch()).as("the branch of the INVITE it cancels").isEqualTo(relayed.topVia().branch());
-        send(uas, replyTo(cancel, 200, "OK"), PROXY);
-        send(uas, replyTo(relayed, 487, "Request Terminated"), PROXY);
+        send(uas, replyTo(cancel, 200, "OK"), proxyAt);
+        send(uas, replyTo(relayed, 487, "Request Terminated"), proxyAt);
         SipMessage ack = receive(uas);
         assertThat(ack.methodName()).isEqualTo("ACK");
         SipMessage terminated = receive(uac);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * registrar and usrloc on the wire (src/test/resources/proxy/registrar-5420.cfg): what save()
@@ -24,7 +25,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class RegistrarTest {
-    private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5420);
+    /** The script and the messages name the registrar 5420 and the phones 5421..5423; each test moves them to free ports. */
+    private final MovedPorts ports = MovedPorts.of(5420, 5421, 5422, 5423);
+    private final InetSocketAddress proxyAt = new InetSocketAddress("127.0.0.1", ports.get(5420));
+    @TempDir
+    Path work;
     private Proxy proxy;
     private DatagramSocket phone;
     private DatagramSocket deskA;
@@ -33,14 +38,14 @@ class RegistrarTest {
 
     @BeforeEach
     void start() throws Exception {
-        proxy = Proxy.start(Path.of("src/test/resources/proxy/registrar-5420.cfg"), Map.of(), List.of());
+        proxy = Proxy.start(ports.script(Path.of("src/test/resources/proxy/registrar-5420.cfg"), work), Map.of(), List.of());
         phone = socket(5421);
         deskA = socket(5422);
         deskB = socket(5423);
     }
 
-    private static DatagramSocket socket(int port) throws Exception {
-        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port));
+    private DatagramSocket socket(int port) throws Exception {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(port)));
         s.setSoTimeout(3000);
         return s;
     }
@@ -91,9 +96,10 @@ class RegistrarTest {
                 + "Content-Length: 0\r\n\r\n");
     }
 
-    private static void send(DatagramSocket s, String text) throws Exception {
-        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
-        s.send(new DatagramPacket(b, b.length, PROXY));
+    /** Sends {@code text} with its fixed ports moved. */
+    private void send(DatagramSocket s, String text) throws Exception {
+        byte[] b = ports.apply(text).getBytes(StandardCharsets.US_ASCII);
+        s.send(new DatagramPacket(b, b.length, proxyAt));
     }
 
     private static SipMessage receive(DatagramSocket s) throws Exception {
@@ -113,8 +119,8 @@ class RegistrarTest {
         SipMessage ok = register("<sip:alice@127.0.0.1:5422>;q=1, <sip:alice@127.0.0.1:5423>;q=0.5;expires=99999", "Expires: 600\r\n");
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.headers("Contact")).containsExactlyInAnyOrder(
-                "<sip:alice@127.0.0.1:5422>;expires=600",
-                "<sip:alice@127.0.0.1:5423>;expires=3600"); // max_expires
+                ports.apply("<sip:alice@127.0.0.1:5422>;expires=600"),
+                ports.apply("<sip:alice@127.0.0.1:5423>;expires=3600")); // max_expires
         assertThat(ask("check").reasonPhrase()).isEqualTo("registered");
     }
 
@@ -124,15 +130,15 @@ class RegistrarTest {
         invite("z9hG4bK-lookup1");
         SipMessage first = receive(deskA);
         SipMessage second = receive(deskB);
-        assertThat(first.requestUriString()).isEqualTo("sip:alice@127.0.0.1:5422");
-        assertThat(second.requestUriString()).isEqualTo("sip:alice@127.0.0.1:5423");
+        assertThat(first.requestUriString()).isEqualTo(ports.apply("sip:alice@127.0.0.1:5422"));
+        assertThat(second.requestUriString()).isEqualTo(ports.apply("sip:alice@127.0.0.1:5423"));
     }
 
     @Test
     void theReceivedUriIsWhereACallGoesTheContactStaysTheRequestUri() throws Exception {
         SipMessage ok = register("<sip:alice@unreachable.invalid;transport=udp>", "Expires: 600\r\nX-Received: sip:127.0.0.1:5422\r\n");
         assertThat(ok.headers("Contact")).containsExactly(
-                "<sip:alice@unreachable.invalid;transport=udp>;expires=600;received=\"sip:127.0.0.1:5422\"");
+                ports.apply("<sip:alice@unreachable.invalid;transport=udp>;expires=600;received=\"sip:127.0.0.1:5422\""));
         invite("z9hG4bK-lookup2");
         SipMessage atDesk = receive(deskA);
         assertThat(atDesk.requestUriString()).isEqualTo("sip:alice@unreachable.invalid;transport=udp");
@@ -153,7 +159,7 @@ class RegistrarTest {
     void aContactWithExpiresZeroGoesAndAnOlderCSeqChangesNothing() throws Exception {
         register("<sip:alice@127.0.0.1:5422>, <sip:alice@127.0.0.1:5423>", "Expires: 600\r\n");
         SipMessage ok = register("<sip:alice@127.0.0.1:5423>;expires=0", "");
-        assertThat(ok.headers("Contact")).containsExactly("<sip:alice@127.0.0.1:5422>;expires=600");
+        assertThat(ok.headers("Contact")).containsExactly(ports.apply("<sip:alice@127.0.0.1:5422>;expires=600"));
     }
 
     @Test

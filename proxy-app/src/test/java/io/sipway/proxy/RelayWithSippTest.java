@@ -35,9 +35,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * loopback, the proxy runs a Kamailio script, and the assertions are what SIPp saw on the wire.
  *
  * <p>Every test starts its own {@link Proxy} and its SIPp processes; nothing outlives a test (the
- * processes are killed in {@link #stopEverything()}). Ports: the shared benchmark relay is fixed to
- * proxy 5060, UAS 5070, UAC 5061; the scripts in {@code src/test/resources/relay} listen on
- * 5090..5093 and talk to SIPp on 5170..5179. Tests run one at a time (they reuse ports).
+ * processes are killed in {@link #stopEverything()}). Ports: the scripts are written with fixed
+ * ports (the benchmark relay {@code peers/relay.cfg}: proxy 5060, UAS 5070, UAC 5061; the scripts in
+ * {@code src/test/resources/relay}: 5090..5093, SIPp on 5170..5179), and each test moves the ones it
+ * uses to free ports chosen when it starts ({@link MovedPorts}), so that two runs on one machine
+ * cannot clash. The SIPp scenarios that follow the route set are the project's examples
+ * ({@code examples/sipp}).
  *
  * <p>Without {@code sipp} on the PATH the class is skipped, unless the environment variable
  * {@code CI} is set: then it fails, because {@code .ci/run} installs sip-tester.
@@ -47,8 +50,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RelayWithSippTest {
 
     private static final String LOOPBACK = "127.0.0.1";
-    /** Working directory of the tests is proxy-app/, with the shared folder two levels up. */
-    private static final Path PEERS = Path.of("../../shared/peers").toAbsolutePath().normalize();
+    /** The scenarios README shows (INVITE/200/ACK/BYE along the route set); tests run in proxy-app/. */
+    private static final Path UAC_RR = Path.of("../examples/sipp/uac_rr.xml").toAbsolutePath().normalize();
+    private static final Path UAS_RR = Path.of("../examples/sipp/uas_rr.xml").toAbsolutePath().normalize();
 
     private static String sippPath;
 
@@ -67,7 +71,8 @@ class RelayWithSippTest {
             }
             assumeTrue(false, "sipp is not on the PATH (Debian package sip-tester): real-peer tests skipped");
         }
-        assertThat(PEERS.resolve("cfg/relay.cfg")).as("the shared peers folder (../../shared/peers from proxy-app/)").isRegularFile();
+        assertThat(UAC_RR).as("the project's SIPp scenarios").isRegularFile();
+        assertThat(UAS_RR).as("the project's SIPp scenarios").isRegularFile();
     }
 
     @org.junit.jupiter.api.BeforeEach
@@ -89,18 +94,19 @@ class RelayWithSippTest {
     @ParameterizedTest(name = "caller over -t {0}")
     @ValueSource(strings = {"u1", "t1", "tn"})
     @Timeout(value = 45, unit = TimeUnit.SECONDS)
-    @DisplayName("the ../shared/peers relay: 1000 calls at 100 calls/s all succeed, and the proxy serves afterwards")
-    void sharedRelayCarriesEveryCall(String transport) throws Exception {
-        proxy = Proxy.start(PEERS.resolve("cfg/relay.cfg"), Map.of(), List.of());
+    @DisplayName("the benchmark relay (peers/relay.cfg): 1000 calls at 100 calls/s all succeed, and the proxy serves afterwards")
+    void benchmarkRelayCarriesEveryCall(String transport) throws Exception {
+        MovedPorts ports = MovedPorts.of(5060, 5070, 5061);
+        proxy = Proxy.start(ports.script(resource("peers/relay.cfg"), work), Map.of(), List.of());
         // relay.cfg sets $du = sip:127.0.0.1:5070 without a transport: the callee leg is UDP whatever the caller uses
-        sipp.uas("uas", PEERS.resolve("sipp/uas_rr.xml"), 5070);
+        sipp.uas("uas", UAS_RR, ports.get(5070));
 
-        Sipp.SippResult load = sipp.call("load", PEERS.resolve("sipp/uac_rr.xml"), transport, 5061, 5060, 1000, 100, Duration.ofSeconds(30));
+        Sipp.SippResult load = sipp.call("load", UAC_RR, transport, ports.get(5061), ports.get(5060), 1000, 100, Duration.ofSeconds(30));
         assertThat(load.successful()).as(load.describe()).isEqualTo(1000);
         assertThat(load.failed()).as(load.describe()).isZero();
         assertThat(load.exitCode()).as(load.describe()).isZero();
 
-        Sipp.SippResult after = sipp.call("after", PEERS.resolve("sipp/uac_rr.xml"), transport, 5061, 5060, 10, 10, Duration.ofSeconds(10));
+        Sipp.SippResult after = sipp.call("after", UAC_RR, transport, ports.get(5061), ports.get(5060), 10, 10, Duration.ofSeconds(10));
         assertThat(after.successful()).as(after.describe()).isEqualTo(10);
         assertThat(after.failed()).as(after.describe()).isZero();
     }
@@ -108,10 +114,12 @@ class RelayWithSippTest {
     @Test
     @DisplayName("CANCEL before answer: the caller gets 200 for its CANCEL and 487 for its INVITE; the ringing callee gets the CANCEL")
     void cancelBeforeAnswer() throws Exception {
-        proxy = Proxy.start(resource("relay/basic.cfg"), Map.of(), List.of());
-        Process callee = sipp.uas("callee", resource("sipp/uas_ring.xml"), 5170, "-m", "1");
+        MovedPorts ports = MovedPorts.of(5090, 5170, 5171);
+        proxy = Proxy.start(ports.script(resource("relay/basic.cfg"), work), Map.of(), List.of());
+        Process callee = sipp.uas("callee", resource("sipp/uas_ring.xml"), ports.get(5170), "-m", "1");
 
-        Sipp.SippResult caller = sipp.call("caller", resource("sipp/uac_cancel.xml"), "u1", 5171, 5090, 1, 1, Duration.ofSeconds(10));
+        Sipp.SippResult caller = sipp.call("caller", resource("sipp/uac_cancel.xml"), "u1", ports.get(5171), ports.get(5090), 1, 1,
+                Duration.ofSeconds(10));
         assertThat(caller.successful()).as(caller.describe()).isEqualTo(1);
         assertThat(caller.failed()).as(caller.describe()).isZero();
 
@@ -122,9 +130,11 @@ class RelayWithSippTest {
     @Test
     @DisplayName("UAS absent: the caller gets 408 when fr_timer (1 s) ends the unanswered branch, before fr_inv_timer (2 s)")
     void absentCalleeTimesOut() throws Exception {
-        proxy = Proxy.start(resource("relay/timeout.cfg"), Map.of(), List.of());
+        MovedPorts ports = MovedPorts.of(5091, 5179, 5172);
+        proxy = Proxy.start(ports.script(resource("relay/timeout.cfg"), work), Map.of(), List.of());
 
-        Sipp.SippResult caller = sipp.call("caller", resource("sipp/uac_timeout.xml"), "u1", 5172, 5091, 1, 1, Duration.ofSeconds(10));
+        Sipp.SippResult caller = sipp.call("caller", resource("sipp/uac_timeout.xml"), "u1", ports.get(5172), ports.get(5091), 1, 1,
+                Duration.ofSeconds(10));
         assertThat(caller.successful()).as("408 arrived and was ACKed\n" + caller.describe()).isEqualTo(1);
         // no provisional ever arrives, so fr_timer governs the INVITE branch (KAMAILIO.md 4.2); Kamailio 5.6.3: 0.96 s
         assertThat(caller.responseTime1()).as("INVITE sent -> 408 received\n" + caller.describe())
@@ -134,12 +144,13 @@ class RelayWithSippTest {
     @Test
     @DisplayName("486 from the first callee: failure_route[NEXT] relays to the second callee, whose 200 the caller gets")
     void busyCalleeFailsOverToTheNext() throws Exception {
-        proxy = Proxy.start(resource("relay/failover.cfg"), Map.of(), List.of());
-        Process busy = sipp.uas("busy", resource("sipp/uas_busy.xml"), 5173, "-m", "1");
-        sipp.uas("second", PEERS.resolve("sipp/uas_rr.xml"), 5174, "-m", "1");
+        MovedPorts ports = MovedPorts.of(5092, 5173, 5174, 5175);
+        proxy = Proxy.start(ports.script(resource("relay/failover.cfg"), work), Map.of(), List.of());
+        Process busy = sipp.uas("busy", resource("sipp/uas_busy.xml"), ports.get(5173), "-m", "1");
+        sipp.uas("second", UAS_RR, ports.get(5174), "-m", "1");
 
         // uac_rr.xml fails on any reply but 100, 180 and 200: a relayed 486 would fail the call
-        Sipp.SippResult caller = sipp.call("caller", PEERS.resolve("sipp/uac_rr.xml"), "u1", 5175, 5092, 1, 1, Duration.ofSeconds(10));
+        Sipp.SippResult caller = sipp.call("caller", UAC_RR, "u1", ports.get(5175), ports.get(5092), 1, 1, Duration.ofSeconds(10));
         assertThat(caller.successful()).as(caller.describe()).isEqualTo(1);
         assertThat(caller.failed()).as(caller.describe()).isZero();
 
@@ -150,11 +161,12 @@ class RelayWithSippTest {
     @Test
     @DisplayName("two parallel branches: the caller gets the one 200; the ringing branch gets CANCEL")
     void parallelForkCancelsTheLoser() throws Exception {
-        proxy = Proxy.start(resource("relay/fork.cfg"), Map.of(), List.of());
-        Process answering = sipp.uas("answering", resource("sipp/uas_answer_late.xml"), 5176, "-m", "1");
-        Process ringing = sipp.uas("ringing", resource("sipp/uas_ring.xml"), 5177, "-m", "1");
+        MovedPorts ports = MovedPorts.of(5093, 5176, 5177, 5178);
+        proxy = Proxy.start(ports.script(resource("relay/fork.cfg"), work), Map.of(), List.of());
+        Process answering = sipp.uas("answering", resource("sipp/uas_answer_late.xml"), ports.get(5176), "-m", "1");
+        Process ringing = sipp.uas("ringing", resource("sipp/uas_ring.xml"), ports.get(5177), "-m", "1");
 
-        Sipp.SippResult caller = sipp.call("caller", PEERS.resolve("sipp/uac_rr.xml"), "u1", 5178, 5093, 1, 1, Duration.ofSeconds(10));
+        Sipp.SippResult caller = sipp.call("caller", UAC_RR, "u1", ports.get(5178), ports.get(5093), 1, 1, Duration.ofSeconds(10));
         assertThat(caller.successful()).as(caller.describe()).isEqualTo(1);
         assertThat(caller.failed()).as(caller.describe()).isZero();
 
@@ -169,27 +181,29 @@ class RelayWithSippTest {
     @Test
     @DisplayName("garbage and malformed datagrams: no reply storm (at most one 400 each), the proxy still relays calls")
     void malformedDatagramsAreDroppedQuietly() throws Exception {
-        proxy = Proxy.start(resource("relay/basic.cfg"), Map.of(), List.of());
+        MovedPorts ports = MovedPorts.of(5090, 5170, 5171);
+        proxy = Proxy.start(ports.script(resource("relay/basic.cfg"), work), Map.of(), List.of());
         long droppedBefore = proxy.stat("sipway:malformed_dropped");
+        int proxyPort = ports.get(5090);
 
         Map<String, byte[]> bad = new LinkedHashMap<>();
         byte[] noise = new byte[512];
         new Random(42).nextBytes(noise);
         bad.put("random bytes", noise);
-        bad.put("no Via", request("OPTIONS", false, "Content-Length: 0\r\n", ""));
-        bad.put("Content-Length not a number", request("OPTIONS", true, "Content-Length: abc\r\n", ""));
-        bad.put("Content-Length beyond the datagram", request("OPTIONS", true, "Content-Length: 500\r\n", "hello"));
-        bad.put("two different Content-Lengths", request("OPTIONS", true, "Content-Length: 5\r\nContent-Length: 7\r\n", "hello"));
-        bad.put("headers cut off", "INVITE sip:service@127.0.0.1:5090 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1"
+        bad.put("no Via", request("OPTIONS", proxyPort, false, "Content-Length: 0\r\n", ""));
+        bad.put("Content-Length not a number", request("OPTIONS", proxyPort, true, "Content-Length: abc\r\n", ""));
+        bad.put("Content-Length beyond the datagram", request("OPTIONS", proxyPort, true, "Content-Length: 500\r\n", "hello"));
+        bad.put("two different Content-Lengths", request("OPTIONS", proxyPort, true, "Content-Length: 5\r\nContent-Length: 7\r\n", "hello"));
+        bad.put("headers cut off", ("INVITE sip:service@127.0.0.1:" + proxyPort + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1")
                 .getBytes(StandardCharsets.US_ASCII));
 
-        Map<String, List<String>> replies = sendAndListen(bad, new InetSocketAddress(LOOPBACK, 5090), Duration.ofSeconds(1));
+        Map<String, List<String>> replies = sendAndListen(bad, new InetSocketAddress(LOOPBACK, proxyPort), Duration.ofSeconds(1));
         replies.forEach((what, got) -> assertThat(got).as("replies to a datagram with %s", what)
                 .hasSizeLessThanOrEqualTo(1)
                 .allMatch(statusLine -> statusLine.startsWith("SIP/2.0 400 ")));
 
-        sipp.uas("uas", PEERS.resolve("sipp/uas_rr.xml"), 5170);
-        Sipp.SippResult after = sipp.call("after", PEERS.resolve("sipp/uac_rr.xml"), "u1", 5171, 5090, 5, 5, Duration.ofSeconds(10));
+        sipp.uas("uas", UAS_RR, ports.get(5170));
+        Sipp.SippResult after = sipp.call("after", UAC_RR, "u1", ports.get(5171), proxyPort, 5, 5, Duration.ofSeconds(10));
         assertThat(after.successful()).as(after.describe()).isEqualTo(5);
         assertThat(after.failed()).as(after.describe()).isZero();
         // Sipway's own counter (Kamailio has none by this name)
@@ -203,12 +217,12 @@ class RelayWithSippTest {
     // ---------------------------------------------------------------------------------------------
     // Raw datagrams
 
-    /** A request from the socket whose port replaces {@code PORT}; Via optional; headers end with the given ones. */
-    private static byte[] request(String method, boolean via, String lengthHeaders, String body) {
-        String text = method + " sip:service@127.0.0.1:5090 SIP/2.0\r\n"
+    /** A request to the proxy from the socket whose port replaces {@code PORT}; Via optional; headers end with the given ones. */
+    private static byte[] request(String method, int proxyPort, boolean via, String lengthHeaders, String body) {
+        String text = method + " sip:service@127.0.0.1:" + proxyPort + " SIP/2.0\r\n"
                 + (via ? "Via: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bK-malformed-" + method + "\r\n" : "")
                 + "From: <sip:probe@127.0.0.1>;tag=probe\r\n"
-                + "To: <sip:service@127.0.0.1:5090>\r\n"
+                + "To: <sip:service@127.0.0.1:" + proxyPort + ">\r\n"
                 + "Call-ID: malformed-" + Long.toHexString(System.nanoTime()) + "@127.0.0.1\r\n"
                 + "CSeq: 1 " + method + "\r\n"
                 + "Max-Forwards: 70\r\n"

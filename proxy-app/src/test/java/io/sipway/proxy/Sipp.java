@@ -88,12 +88,28 @@ public final class Sipp {
         if (remote != null) {
             cmd.add(remote);
         }
-        cmd.addAll(List.of("-i", LOOPBACK, "-p", Integer.toString(localPort), "-t", transport, "-nostdin",
-                "-max_socket", "2000", // tn opens one connection per call; the default 50000 exceeds ulimit -n here
+        cmd.addAll(List.of("-i", LOOPBACK, "-p", Integer.toString(localPort), "-t", transport,
+                "-max_socket", "2000")); // tn opens one connection per call; the default 50000 exceeds ulimit -n here
+        cmd.addAll(options);
+        return launch(name, cmd);
+    }
+
+    /**
+     * SIPp with the arguments a user types (README's commands), plus what a test needs to read the
+     * outcome back: no keyboard, the statistics file and the error log.
+     */
+    public Process startAsTyped(String name, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(executable));
+        cmd.addAll(args);
+        return launch(name, cmd);
+    }
+
+    private Process launch(String name, List<String> cmd) throws IOException {
+        List<String> full = new ArrayList<>(cmd);
+        full.addAll(List.of("-nostdin",
                 "-trace_stat", "-stf", work.resolve(name + ".csv").toString(), "-fd", "1",
                 "-trace_err", "-error_file", work.resolve(name + ".errors").toString()));
-        cmd.addAll(options);
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(full).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".out").toFile()).start();
         peers.add(p);
         return p;

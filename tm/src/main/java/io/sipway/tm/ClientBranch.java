@@ -29,6 +29,13 @@ final class ClientBranch {
     boolean cancelPending;
     boolean cancelSent;
     long retransmitInterval;
+    /**
+     * The request never left: its new TCP/TLS connection failed after the send was accepted
+     * (refused, tcp_connect_timeout, TLS handshake). Set from the transport's event loop.
+     */
+    boolean sendFailed;
+    /** In its transaction's branches, timers running: a late send failure now ends it with a local 477. */
+    boolean opened;
     Timeout retransmission;
     Timeout finalResponseTimer;
 

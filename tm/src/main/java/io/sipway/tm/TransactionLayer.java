@@ -11,6 +11,7 @@ import io.sipway.transport.Protocol;
 import io.sipway.transport.ReceiveInfo;
 import io.sipway.transport.SendSocket;
 import io.sipway.transport.SendStatus;
+import io.sipway.transport.TrafficStats;
 import io.sipway.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TransactionLayer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionLayer.class);
+    /** Kamailio's err2reason_phrase for E_SEND, with tm's signature. */
+    static final String SEND_FAILED_REASON = "Unfortunately error on sending to next hop occurred (477/TM)";
 
     /** What {@code t_check_trans()} found. */
     public enum Check { NOT_FOUND, RETRANSMISSION, ACK_ABSORBED, FOUND_FOR_CANCEL }
@@ -324,13 +327,15 @@ public final class TransactionLayer implements AutoCloseable {
         // known before it leaves: a reply can come back on another event loop before send() returns
         // (it then waits for this transaction's monitor, held here)
         clients.put(b.key(), b);
-        SendStatus status = transport.sender().send(t.to(), bytes);
-        if (status != SendStatus.SENT && status != SendStatus.CONNECTING) {
+        SendStatus status = transport.sender().send(t.to(), bytes, (d, reason) -> onLateSendFailure(b, reason));
+        // sendFailed: the connect failed before send() returned (the listener ran on this thread)
+        if (status != SendStatus.SENT && status != SendStatus.CONNECTING || b.sendFailed) {
             clients.remove(b.key(), b);
-            LOG.warn("branch to {} not sent: {}", t.to(), status);
+            LOG.warn("branch to {} not sent: {}", t.to(), b.sendFailed ? "connect failed" : status);
             return false;
         }
         st.branches.add(b);
+        b.opened = true;
         if (t.to().protocol() == Protocol.UDP) {
             b.retransmitInterval = settings.t1();
             scheduleRetransmission(b);
@@ -413,6 +418,29 @@ public final class TransactionLayer implements AutoCloseable {
         byte[] bytes = t.request().build(via(t.to(), branch));
         SendStatus status = transport.sender().send(t.to(), bytes);
         return status == SendStatus.SENT || status == SendStatus.CONNECTING;
+    }
+
+    /**
+     * The connection a branch's request waited for failed (refused, tcp_connect_timeout): the
+     * request never left, so the branch ends now with a local 477, as if t_relay's send had failed
+     * (Kamailio's blocking connect makes t_relay fail: "Unfortunately error on sending to next hop
+     * occurred"), instead of waiting for fr_timer and answering 408.
+     */
+    private void onLateSendFailure(ClientBranch b, TrafficStats.SendFailure reason) {
+        ServerTransaction st = b.server;
+        synchronized (st) {
+            b.sendFailed = true;
+            if (!b.opened || b.finalCode >= 200 || st.removed) {
+                return; // openBranch sees the flag itself, or the branch has ended already
+            }
+            clients.remove(b.key(), b);
+            cancelTimer(b.retransmission);
+            cancelTimer(b.finalResponseTimer);
+            b.finalCode = 477;
+            b.finalReply = null;
+            LOG.warn("branch {} to {} failed: {}", b.branch, b.to, reason.label());
+            branchFinal(st, b);
+        }
     }
 
     private void onFinalResponseTimeout(ClientBranch b) {
@@ -575,7 +603,9 @@ public final class TransactionLayer implements AutoCloseable {
     private void relayBest(ServerTransaction st, ClientBranch best) {
         int code = best.finalCode;
         if (best.finalMessage == null) {
-            if (st.canceled && st.invite) {
+            if (best.sendFailed && !(st.canceled && st.invite)) {
+                reply(st, 477, SEND_FAILED_REASON);
+            } else if (st.canceled && st.invite) {
                 reply(st, 487, "Request Terminated");
             } else {
                 reply(st, 408, "Request Timeout");

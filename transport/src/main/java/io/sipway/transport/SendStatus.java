@@ -12,5 +12,10 @@ public enum SendStatus {
      */
     NO_CONNECTION,
     /** No socket for the destination's protocol or address family. */
-    NO_SOCKET
+    NO_SOCKET,
+    /**
+     * The connection's write queue would pass {@code tcp_conn_wq_max} (its peer stopped reading):
+     * the message was not queued and the connection was closed, as Kamailio marks it bad.
+     */
+    QUEUE_FULL
 }

@@ -23,6 +23,17 @@ public final class Sender {
     }
 
     public SendStatus send(Destination d, byte[] message) {
+        return send(d, message, null);
+    }
+
+    /**
+     * Sends {@code message} to {@code d}. When it returns {@link SendStatus#CONNECTING} the message
+     * waits for a new connection; should that connection fail (refused, tcp_connect_timeout, closed
+     * before the write) {@code lateFailure} hears it, once, on an event loop.
+     *
+     * @param lateFailure told of a failure after the send returned CONNECTING; null when nobody cares
+     */
+    public SendStatus send(Destination d, byte[] message, SendListener lateFailure) {
         if (d.protocol() == Protocol.UDP) {
             Channel ch = transport.udpChannelFor(d);
             if (ch == null) {
@@ -37,11 +48,15 @@ public final class Sender {
         ConnectionTable table = transport.connections();
         Connection c = table.find(d);
         if (c != null) {
-            transport.write(c, message);
+            if (!transport.write(c, message)) {
+                return SendStatus.QUEUE_FULL; // counted and logged by the transport, which closed the connection
+            }
             transport.traffic().sent(c.protocol(), message);
             return SendStatus.SENT;
         }
-        if (d.protocol().isWebSocket() || d.noConnect() || d.address() == null) {
+        // tcp_no_connect: as if every TCP/TLS destination had set_forward_no_connect()
+        boolean noConnect = d.noConnect() || transport.tcpSettings().noConnect();
+        if (d.protocol().isWebSocket() || noConnect || d.address() == null) {
             (d.protocol().isWebSocket() ? webSocketMisses : noConnectMisses).incrementAndGet();
             transport.traffic().failed(d.protocol().isWebSocket() ? TrafficStats.SendFailure.CONNECTION_NOT_FOUND : TrafficStats.SendFailure.NO_CONNECT);
             LOG.warn("{}: no connection to {} (looked for {}, forced socket {}, tcp_connection_match={})",
@@ -49,7 +64,7 @@ public final class Sender {
                     d, ConnectionTable.allowedKinds(d.protocol()), d.forcedSocket(), table.connectionMatch() ? 1 : 0);
             return SendStatus.NO_CONNECTION;
         }
-        if (transport.connect(d, message)) {
+        if (transport.connect(d, message, lateFailure)) {
             transport.traffic().sent(d.protocol(), message);
             return SendStatus.CONNECTING;
         }

@@ -31,8 +31,12 @@ public final class TrafficStats {
         NO_CONNECT("no_connect"),
         /** No listener of the destination's protocol or address family to send from. */
         NO_SOCKET("no_socket"),
-        /** An outbound connection could not be opened. */
-        CONNECT_FAILED("connect_failed");
+        /** An outbound connection could not be opened (refused, or not up within tcp_connect_timeout). */
+        CONNECT_FAILED("connect_failed"),
+        /** A write stayed queued longer than tcp_send_timeout (the peer stopped reading); the connection was closed. */
+        SEND_TIMEOUT("send_timeout"),
+        /** A send would have queued more than tcp_conn_wq_max bytes for one connection; it failed and the connection was closed. */
+        WRITE_QUEUE_FULL("write_queue_full");
 
         private final String label;
 

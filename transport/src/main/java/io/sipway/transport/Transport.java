@@ -66,6 +66,8 @@ public final class Transport implements AutoCloseable {
     private final EventLoopGroup group;
     private final ConnectionTable table;
     private final SipParserConfig parserConfig;
+    /** How TCP/TLS/WS streams are framed: parserConfig with tcp_rd_buf_size and tcp_accept_no_cl. */
+    private final SipParserConfig streamConfig;
     private final Inbound inbound;
     private final List<SendSocket> sockets = new ArrayList<>();
     private final List<Channel> udpChannels = new ArrayList<>();
@@ -102,6 +104,7 @@ public final class Transport implements AutoCloseable {
         this.threads = threads;
         this.table = table;
         this.parserConfig = parserConfig;
+        this.streamConfig = tcp.streamParserConfig(parserConfig);
         this.inbound = inbound;
         this.sender = new Sender(this);
         this.serverTls = serverTls;
@@ -208,7 +211,7 @@ public final class Transport implements AutoCloseable {
                                 if (family == Protocol.TLS) {
                                     ch.pipeline().addLast(serverTls.newHandler(ch.alloc()));
                                 }
-                                ch.pipeline().addLast(new Registrar(family, null), new Sniffer());
+                                ch.pipeline().addLast(new Registrar(family, null, null, null), new Sniffer());
                             }
                         });
                 Channel ch = b.bind(at).sync().channel();
@@ -317,7 +320,71 @@ public final class Transport implements AutoCloseable {
                 }
             });
         }
-        ch.pipeline().addLast("send-timeout", new io.netty.handler.timeout.WriteTimeoutHandler(tcp.sendTimeout()));
+        ch.pipeline().addLast("send-timeout", new SendTimeout(tcp.sendTimeout()));
+        // next to the socket: what it holds is what the kernel did not take (Kamailio's write queue)
+        ch.pipeline().addFirst(WriteQueue.NAME, new WriteQueue(tcp.connWriteQueueMax()));
+    }
+
+    /**
+     * tcp_send_timeout: a write not out within it (the peer's receive window stayed full) fails the
+     * connection, as Kamailio's send timeout does; counted as a send failure.
+     */
+    private final class SendTimeout extends io.netty.handler.timeout.WriteTimeoutHandler {
+        SendTimeout(int seconds) {
+            super(seconds);
+        }
+
+        @Override
+        protected void writeTimedOut(ChannelHandlerContext ctx) {
+            traffic.failed(TrafficStats.SendFailure.SEND_TIMEOUT);
+            LOG.warn("closing {}: data still queued after tcp_send_timeout={}s (the peer does not read)",
+                    ctx.channel().attr(CONNECTION).get(), tcp.sendTimeout());
+            ctx.close();
+        }
+    }
+
+    /**
+     * tcp_conn_wq_max: the bytes written towards the socket and not yet taken by the kernel. A write
+     * that would pass the bound fails and closes the connection (Kamailio marks it S_CONN_BAD). Each
+     * writeAndFlush is flushed before the next write reaches this handler, so what is still counted
+     * when a write arrives is what the kernel refused: a busy loop's backlog of tasks is not counted.
+     */
+    private final class WriteQueue extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        static final String NAME = "write-queue";
+        private final int max;
+        /** Written on the channel's loop; read by senders on other threads for an early answer. */
+        private volatile long queued;
+
+        WriteQueue(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+            int size = msg instanceof ByteBuf b ? b.readableBytes() : 0;
+            if (queued + size > max) {
+                ReferenceCountUtil.release(msg);
+                overflow(ctx.channel(), size);
+                promise.tryFailure(new java.io.IOException("write queue full (tcp_conn_wq_max=" + max + ")"));
+                return;
+            }
+            queued += size;
+            io.netty.channel.ChannelPromise p = promise.unvoid(); // a void promise takes no listener
+            p.addListener(f -> queued -= size);
+            ctx.write(msg, p);
+        }
+
+        /** Whether {@code size} more bytes fit (a racy early look; the loop has the last word). */
+        boolean fits(int size) {
+            return queued + size <= max;
+        }
+
+        void overflow(Channel ch, int size) {
+            traffic.failed(TrafficStats.SendFailure.WRITE_QUEUE_FULL);
+            LOG.warn("closing {}: {} more bytes would pass tcp_conn_wq_max={} ({} queued; the peer does not read)",
+                    ch.attr(CONNECTION).get(), size, max, queued);
+            ch.close();
+        }
     }
 
     /** Who hears that a WS or WSS connection closed (Kamailio's event_route[websocket:closed]); called on its event loop. */
@@ -389,13 +456,22 @@ public final class Transport implements AutoCloseable {
         return true;
     }
 
+    /** Bytes queued on {@code c} that the kernel has not taken yet (what tcp_conn_wq_max bounds); tests read it. */
+    long queuedBytes(Connection c) {
+        return c.handle instanceof Channel ch && ch.pipeline().get(WriteQueue.NAME) instanceof WriteQueue q ? q.queued : 0;
+    }
+
     /** Connections refused because tcp_max_connections was reached (accepted and outbound). */
     public long refusedConnections() {
         return refusedConnections.get();
     }
 
-    /** Opens a TCP or TLS connection to {@code d}; the message is written once it is up. */
-    boolean connect(Destination d, byte[] message) {
+    /**
+     * Opens a TCP or TLS connection to {@code d}; the message is written once it is up. A connect
+     * that fails (refused, or not up within tcp_connect_timeout) or a first write that fails is told
+     * to {@code lateFailure} (may be null).
+     */
+    boolean connect(Destination d, byte[] message, SendListener lateFailure) {
         if (table.size() >= tcp.maxConnections()) {
             refusedConnections.incrementAndGet();
             LOG.warn("maximum number of connections exceeded ({}): not connecting to {}", tcp.maxConnections(), d);
@@ -427,21 +503,42 @@ public final class Transport implements AutoCloseable {
                         if (family == Protocol.TLS) {
                             ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), d.address().getHostString(), d.address().getPort()));
                         }
-                        ch.pipeline().addLast(new Registrar(family, message), new StreamHandler());
+                        ch.pipeline().addLast(new Registrar(family, message, d, lateFailure), new StreamHandler());
                     }
                 });
         (from == null ? b.connect(d.address()) : b.connect(d.address(), from)).addListener(f -> {
             if (!f.isSuccess()) {
                 traffic.failed(TrafficStats.SendFailure.CONNECT_FAILED);
                 LOG.warn("connect to {} failed: {}", d, f.cause().toString());
+                tell(lateFailure, d, TrafficStats.SendFailure.CONNECT_FAILED);
             }
         });
         return true;
     }
 
-    void write(Connection c, byte[] message) {
+    /** Tells a send's late failure to whoever waits for it; nothing it throws reaches Netty. */
+    private static void tell(SendListener listener, Destination d, TrafficStats.SendFailure reason) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.failed(d, reason);
+        } catch (RuntimeException e) {
+            LOG.error("send failure listener for {} failed: {}", d, e.toString(), e);
+        }
+    }
+
+    /**
+     * Queues {@code message} on the connection; false when it would pass tcp_conn_wq_max (the
+     * connection is then closed and the failure counted).
+     */
+    boolean write(Connection c, byte[] message) {
         c.touch();
         Channel ch = (Channel) c.handle;
+        if (ch.pipeline().get(WriteQueue.NAME) instanceof WriteQueue q && !q.fits(message.length)) {
+            q.overflow(ch, message.length);
+            return false;
+        }
         if (c.protocol().isWebSocket()) {
             // one message per frame; text when it is UTF-8, as Kamailio's websocket module does
             ch.writeAndFlush(isUtf8(message) ? new TextWebSocketFrame(Unpooled.wrappedBuffer(message))
@@ -449,6 +546,7 @@ public final class Transport implements AutoCloseable {
         } else {
             ch.writeAndFlush(Unpooled.wrappedBuffer(message));
         }
+        return true;
     }
 
     /**
@@ -531,11 +629,15 @@ public final class Transport implements AutoCloseable {
     private final class Registrar extends ChannelInboundHandlerAdapter {
         private final Protocol family;
         private final byte[] firstMessage;
+        private final Destination destination;
+        private final SendListener lateFailure;
         private Connection connection;
 
-        Registrar(Protocol family, byte[] firstMessage) {
+        Registrar(Protocol family, byte[] firstMessage, Destination destination, SendListener lateFailure) {
             this.family = family;
             this.firstMessage = firstMessage;
+            this.destination = destination;
+            this.lateFailure = lateFailure;
         }
 
         @Override
@@ -545,7 +647,11 @@ public final class Transport implements AutoCloseable {
             connection.handle = ctx.channel();
             ctx.channel().attr(CONNECTION).set(connection);
             if (firstMessage != null) {
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(firstMessage));
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(firstMessage)).addListener(f -> {
+                    if (!f.isSuccess()) { // e.g. the TLS handshake failed: the message never left
+                        tell(lateFailure, destination, TrafficStats.SendFailure.CONNECT_FAILED);
+                    }
+                });
             }
             ctx.fireChannelActive();
         }
@@ -591,7 +697,7 @@ public final class Transport implements AutoCloseable {
             boolean http = first.getByte(first.readerIndex()) == 'G' && first.getByte(first.readerIndex() + 1) == 'E'
                     && first.getByte(first.readerIndex() + 2) == 'T' && first.getByte(first.readerIndex() + 3) == ' ';
             if (http) {
-                int max = parserConfig.maxMessageSize();
+                int max = streamConfig.maxMessageSize(); // tcp_rd_buf_size: Kamailio reads WS into the same buffer
                 ctx.pipeline().addAfter(ctx.name(), "ws-frames", new WebSocketHandler());
                 ctx.pipeline().addAfter(ctx.name(), "ws-aggregate", new WebSocketFrameAggregator(max));
                 // pongs pass through: they answer the keepalive's pings
@@ -756,7 +862,7 @@ public final class Transport implements AutoCloseable {
      * ping with a pong. A framing error closes the connection (no resynchronisation).
      */
     private final class StreamHandler extends ChannelInboundHandlerAdapter {
-        private final StreamFramer framer = new StreamFramer(parserConfig);
+        private final StreamFramer framer = new StreamFramer(streamConfig);
         private ByteBuf pending;
         private SendSocket localSocket;
 
@@ -805,7 +911,7 @@ public final class Transport implements AutoCloseable {
                         deliver(message, new ReceiveInfo(connection.protocol(), connection.remote(), localSocket, connection.id()));
                     } else {
                         pending.skipBytes(n);
-                        if (framer.kind() == StreamFramer.Kind.PING) {
+                        if (framer.kind() == StreamFramer.Kind.PING && tcp.crlfPing()) { // tcp_crlf_ping=no: consumed silently
                             ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'})); // RFC 5626 3.5.1 pong
                         }
                     }

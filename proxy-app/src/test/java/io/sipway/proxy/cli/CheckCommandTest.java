@@ -12,8 +12,8 @@ import picocli.CommandLine;
 
 /** {@code sipway -c -f FILE [-A NAME[=VALUE]]}: checks a script the way {@code kamailio -c} does. */
 class CheckCommandTest {
-    /** Tests run in proxy-app/: the project root is .., and ../shared sits beside the project. */
-    private static final Path RELAY = Path.of("../../shared/peers/cfg/relay.cfg");
+    /** Tests run in proxy-app/. The side-by-side benchmark's relay, the project's copy (benchmarks/peers has the same). */
+    private static final Path RELAY = Path.of("src/test/resources/peers/relay.cfg");
     private static final Path DEBIAN = Path.of("src/test/resources/kamailio/debian-5.6.3/kamailio.cfg");
 
     record Run(int exitCode, String err) {

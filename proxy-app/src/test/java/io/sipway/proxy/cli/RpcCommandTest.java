@@ -2,6 +2,7 @@ package io.sipway.proxy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sipway.proxy.MovedPorts;
 import io.sipway.proxy.Proxy;
 import io.sipway.proxy.ops.OpsServer;
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code sipway rpc}, kamcmd's counterpart, against a running proxy's JSON-RPC over loopback HTTP. */
@@ -30,8 +32,10 @@ class RpcCommandTest {
     }
 
     @Test
-    void callsAMethodAndPrintsItsResultIndented() throws Exception {
-        try (Proxy proxy = Proxy.start(Path.of("src/test/resources/proxy/ops-5440.cfg"), Map.of(), List.of());
+    void callsAMethodAndPrintsItsResultIndented(@TempDir Path work) throws Exception {
+        // the script's listener (5440) moved to a free port, so that another run cannot hold it
+        Path script = MovedPorts.of(5440).script(Path.of("src/test/resources/proxy/ops-5440.cfg"), work);
+        try (Proxy proxy = Proxy.start(script, Map.of(), List.of());
              OpsServer ops = OpsServer.start(proxy, new InetSocketAddress("127.0.0.1", 0))) {
             String url = "http://127.0.0.1:" + ops.address().getPort() + "/RPC";
             Run stats = rpc("rpc", "--url", url, "tm.stats");

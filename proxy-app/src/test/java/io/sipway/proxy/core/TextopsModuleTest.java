@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sipway.cfg.Arg;
 import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.FunctionSpec;
+import io.sipway.proxy.MovedPorts;
 import io.sipway.proxy.Proxy;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipParser;
@@ -21,17 +22,23 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * textops: search, search_body, subst_uri, subst_user, cmp_str, cmp_istr, starts_with, the
  * rewrites of the message text (replace, replace_all, search_append, subst, their _body forms,
  * insert_hf), and what is refused. The rewrites are shown on the wire: the proxy of
  * proxy/textops-5200.cfg relays the INVITE of messages/textops-invite.sip, and the tests compare
- * what the next hop receives, byte for byte.
+ * what the next hop receives, byte for byte. The script, the INVITE and the expected messages are
+ * written with the proxy on 5200, the caller on 5201 and the next hops on 5202 and 5203; the tests
+ * run them on free ports ({@link MovedPorts}), moving all three alike.
  */
 @Timeout(30)
 class TextopsModuleTest {
-    private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5200);
+    private final MovedPorts ports = MovedPorts.of(5200, 5201, 5202, 5203);
+    private final InetSocketAddress proxyAt = new InetSocketAddress("127.0.0.1", ports.get(5200));
+    @TempDir
+    Path work;
     /** The body of messages/textops-invite.sip, as the tests write messages. */
     private static final String SDP = """
             v=0
@@ -299,22 +306,22 @@ class TextopsModuleTest {
     // ---- the rewrites on the wire --------------------------------------------------------------
 
     private void startProxy() throws Exception {
-        proxy = Proxy.start(Path.of("src/test/resources/proxy/textops-5200.cfg"), Map.of(), List.of());
+        proxy = Proxy.start(ports.script(Path.of("src/test/resources/proxy/textops-5200.cfg"), work), Map.of(), List.of());
         caller = socket(5201);
         nextHop = socket(5202);
         failover = socket(5203);
     }
 
-    private static DatagramSocket socket(int port) throws IOException {
-        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port));
+    private DatagramSocket socket(int port) throws IOException {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(port)));
         s.setSoTimeout(3000);
         return s;
     }
 
     /** The caller sends messages/textops-invite.sip with this Request-URI user (the case the script runs). */
     private void send(String user) throws IOException {
-        byte[] b = ModuleHarness.resource("textops-invite.sip").replace("USER", user).getBytes(StandardCharsets.UTF_8);
-        caller.send(new DatagramPacket(b, b.length, PROXY));
+        byte[] b = ports.apply(ModuleHarness.resource("textops-invite.sip").replace("USER", user)).getBytes(StandardCharsets.UTF_8);
+        caller.send(new DatagramPacket(b, b.length, proxyAt));
     }
 
     /** Starts the proxy, sends the INVITE of a case and returns what the next hop receives. */
@@ -333,11 +340,11 @@ class TextopsModuleTest {
 
     /**
      * A message as the test writes it (LF line ends, {@code BRANCH} for the branch of the proxy's
-     * Via, which the test cannot know) made into what the wire carries, given what came.
+     * Via, which the test cannot know, and the fixed ports) made into what the wire carries, given what came.
      */
-    private static String expected(String text, String received) {
+    private String expected(String text, String received) {
         String branch = SipParser.parse(received.getBytes(StandardCharsets.UTF_8)).topVia().branch();
-        return text.replace("\n", "\r\n").replace("BRANCH", branch);
+        return ports.apply(text).replace("\n", "\r\n").replace("BRANCH", branch);
     }
 
     @Test
@@ -484,7 +491,7 @@ class TextopsModuleTest {
                 .append("Call-ID: ").append(inv.callId()).append("\r\n")
                 .append("CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
         byte[] b = busy.toString().getBytes(StandardCharsets.UTF_8);
-        nextHop.send(new DatagramPacket(b, b.length, PROXY));
+        nextHop.send(new DatagramPacket(b, b.length, proxyAt));
 
         String second = receive(failover);
         assertThat(second).isEqualTo(expected("""

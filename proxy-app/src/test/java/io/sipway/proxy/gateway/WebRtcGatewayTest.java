@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.sipway.proxy.FreePorts;
 import io.sipway.proxy.Proxy;
 import io.sipway.proxy.Sipp;
 import io.sipway.sip.SipMessage;
@@ -39,16 +40,19 @@ import org.slf4j.LoggerFactory;
  * connection the browser opened, whatever {@code tcp_connection_match} says: the case Kamailio
  * 5.8.2 broke.
  *
- * <p>Ports: gateway UDP 5410, WS 8410, WSS 8411; SIPp caller 5411.
+ * <p>Ports: chosen free when each test starts (gateway UDP, WS and WSS, the caller's), so that two
+ * runs on one machine cannot clash; the script's own 5060, 8080 and 4443 are replaced in its text.
  */
 @DisplayName("WebRTC gateway: browsers on WS/WSS, SIP phones on UDP")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WebRtcGatewayTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final int SIP = 5410;
-    private static final int WS = 8410;
-    private static final int WSS = 8411;
-    private static final int CALLER = 5411;
+    /** The gateway's UDP, WS and WSS ports and the caller's, free when the test starts (one instance per test). */
+    private final int[] free = FreePorts.udpAndTcp(4);
+    private final int sipPort = free[0];
+    private final int wsPort = free[1];
+    private final int wssPort = free[2];
+    private final int callerPort = free[3];
     private static final String DOMAIN = "127.0.0.1";
 
     private static String sippPath;
@@ -89,9 +93,9 @@ class WebRtcGatewayTest {
 
     private void startGateway(int connectionMatch, Map<String, String> defines) throws Exception {
         String cfg = Files.readString(Path.of("../examples/cfg/webrtc-gateway.cfg"))
-                .replace("!SIP_PORT!5060!", "!SIP_PORT!" + SIP + "!")
-                .replace("!WS_PORT!8080!", "!WS_PORT!" + WS + "!")
-                .replace("!WSS_PORT!4443!", "!WSS_PORT!" + WSS + "!")
+                .replace("!SIP_PORT!5060!", "!SIP_PORT!" + sipPort + "!")
+                .replace("!WS_PORT!8080!", "!WS_PORT!" + wsPort + "!")
+                .replace("!WSS_PORT!4443!", "!WSS_PORT!" + wssPort + "!")
                 .replace("tcp_connection_match=1", "tcp_connection_match=" + connectionMatch);
         Files.createDirectories(work.resolve("pki"));
         TestCertificates.create(work.resolve("pki"));
@@ -105,7 +109,7 @@ class WebRtcGatewayTest {
     }
 
     private WsSipClient browser(String user, boolean secure) throws Exception {
-        URI uri = URI.create((secure ? "wss://127.0.0.1:" + WSS : "ws://127.0.0.1:" + WS) + "/");
+        URI uri = URI.create((secure ? "wss://127.0.0.1:" + wssPort : "ws://127.0.0.1:" + wsPort) + "/");
         WsSipClient c = new WsSipClient(uri, user, DOMAIN);
         clients.add(c);
         return c;
@@ -115,8 +119,9 @@ class WebRtcGatewayTest {
         return Path.of(WebRtcGatewayTest.class.getResource("/gateway/" + name).toURI());
     }
 
-    private static Path shared(String name) {
-        return Path.of("../../shared/peers/sipp").resolve(name).toAbsolutePath().normalize();
+    /** A scenario of examples/sipp (tests run in proxy-app/). */
+    private static Path example(String name) {
+        return Path.of("../examples/sipp").resolve(name).toAbsolutePath().normalize();
     }
 
     @ParameterizedTest(name = "over {0}, tcp_connection_match={1}")
@@ -130,14 +135,14 @@ class WebRtcGatewayTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.headers("Contact")).singleElement().asString().contains(alice.contact()).contains("expires=");
 
-        Process caller = sipp.start("caller", shared("uac_rr.xml"), "u1", CALLER, "127.0.0.1:" + SIP,
+        Process caller = sipp.start("caller", example("uac_rr.xml"), "u1", callerPort, "127.0.0.1:" + sipPort,
                 List.of("-s", "alice", "-m", "1", "-timeout", "20", "-timeout_error"));
         SipMessage invite = alice.nextRequest("INVITE", WAIT);
         assertThat(invite.requestUriString()).isEqualTo(alice.contact());
         // two Record-Routes for the change of transport: the browser's side on top, written transport=ws for WS and WSS alike
         assertThat(invite.headers("Record-Route")).containsExactly(
-                "<sip:127.0.0.1:" + (secure ? WSS : WS) + ";transport=ws;r2=on;lr>",
-                "<sip:127.0.0.1:" + SIP + ";r2=on;lr>");
+                "<sip:127.0.0.1:" + (secure ? wssPort : wsPort) + ";transport=ws;r2=on;lr>",
+                "<sip:127.0.0.1:" + sipPort + ";r2=on;lr>");
         alice.send(alice.reply(invite, 180, "Ringing"));
         alice.send(alice.reply(invite, 200, "OK"));
 
@@ -159,7 +164,7 @@ class WebRtcGatewayTest {
         WsSipClient bob = browser("bob", true);
         assertThat(bob.register(600, WAIT).statusCode()).isEqualTo(200);
 
-        Process caller = sipp.start("caller", resource("uac_bye_in.xml"), "u1", CALLER, "127.0.0.1:" + SIP,
+        Process caller = sipp.start("caller", resource("uac_bye_in.xml"), "u1", callerPort, "127.0.0.1:" + sipPort,
                 List.of("-s", "bob", "-m", "1", "-timeout", "20", "-timeout_error"));
         SipMessage invite = bob.nextRequest("INVITE", WAIT);
         bob.send(bob.reply(invite, 180, "Ringing"));
@@ -188,20 +193,20 @@ class WebRtcGatewayTest {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         sender.addAppender(log);
-        try (DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", CALLER))) {
+        try (DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", callerPort))) {
             phone.setSoTimeout(1000);
-            String invite = "INVITE sip:carol@127.0.0.1:" + SIP + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 127.0.0.1:" + CALLER + ";branch=z9hG4bK-gone1;rport\r\n"
+            String invite = "INVITE sip:carol@127.0.0.1:" + sipPort + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + callerPort + ";branch=z9hG4bK-gone1;rport\r\n"
                     + "Max-Forwards: 70\r\n"
                     + "From: <sip:phone@127.0.0.1>;tag=p1\r\n"
                     + "To: <sip:carol@127.0.0.1>\r\n"
                     + "Call-ID: gone1@gateway\r\n"
                     + "CSeq: 1 INVITE\r\n"
-                    + "Contact: <sip:phone@127.0.0.1:" + CALLER + ">\r\n"
+                    + "Contact: <sip:phone@127.0.0.1:" + callerPort + ">\r\n"
                     + "Content-Length: 0\r\n\r\n";
             byte[] b = invite.getBytes(StandardCharsets.US_ASCII);
             long start = System.nanoTime();
-            phone.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", SIP)));
+            phone.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", sipPort)));
             int code = 0;
             byte[] buf = new byte[65535];
             while (code < 200) {
@@ -259,7 +264,7 @@ class WebRtcGatewayTest {
             for (int i = 0; i < browsers; i++) {
                 String user = String.format("user%04d", i);
                 opening.add(pool.submit(() -> {
-                    WsSipClient c = new WsSipClient(URI.create("wss://127.0.0.1:" + WSS + "/"), user, DOMAIN);
+                    WsSipClient c = new WsSipClient(URI.create("wss://127.0.0.1:" + wssPort + "/"), user, DOMAIN);
                     SipMessage ok = c.register(3600, Duration.ofSeconds(20));
                     assertThat(ok.statusCode()).as(user + " registered").isEqualTo(200);
                     c.autoAnswer();
@@ -281,7 +286,7 @@ class WebRtcGatewayTest {
         Path csv = work.resolve("users.csv");
         Files.writeString(csv, users);
         int calls = Integer.getInteger("gateway.calls", 50 * 60);
-        Process caller = sipp.start("load", resource("uac_users.xml"), "u1", CALLER, "127.0.0.1:" + SIP,
+        Process caller = sipp.start("load", resource("uac_users.xml"), "u1", callerPort, "127.0.0.1:" + sipPort,
                 List.of("-inf", csv.toString(), "-m", Integer.toString(calls), "-r", "50", "-rp", "1000",
                         "-l", Integer.toString(calls), "-d", "0", "-timeout", "120", "-timeout_error"));
         long calling = System.nanoTime();

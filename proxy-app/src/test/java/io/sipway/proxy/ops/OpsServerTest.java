@@ -2,6 +2,7 @@ package io.sipway.proxy.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sipway.proxy.MovedPorts;
 import io.sipway.proxy.Proxy;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The RPC and the metrics over loopback HTTP, against a proxy that has seen traffic: a REGISTER
@@ -33,14 +35,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 @DisplayName("operations endpoint: JSON-RPC and Prometheus metrics")
 class OpsServerTest {
-    private static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5440);
+    /** The script names the proxy 5440 and the tests' phones 5441 and 5442: moved to free ports for each test. */
+    private final MovedPorts ports = MovedPorts.of(5440, 5441, 5442);
+    private final InetSocketAddress proxyAt = new InetSocketAddress("127.0.0.1", ports.get(5440));
+    @TempDir
+    Path work;
     private Proxy proxy;
     private OpsServer ops;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
-        proxy = Proxy.start(Path.of("src/test/resources/proxy/ops-5440.cfg"), Map.of(), List.of());
+        proxy = Proxy.start(ports.script(Path.of("src/test/resources/proxy/ops-5440.cfg"), work), Map.of(), List.of());
         ops = OpsServer.start(proxy, new InetSocketAddress("127.0.0.1", 0));
     }
 
@@ -87,7 +93,7 @@ class OpsServerTest {
     /** REGISTER alice over UDP and wait for the 200. */
     private void registerAlice(DatagramSocket phone) throws Exception {
         byte[] b = sip("REGISTER", "sip:127.0.0.1", phone.getLocalPort(), "r1").getBytes(StandardCharsets.US_ASCII);
-        phone.send(new DatagramPacket(b, b.length, PROXY));
+        phone.send(new DatagramPacket(b, b.length, proxyAt));
         byte[] buf = new byte[4096];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         phone.receive(p);
@@ -105,7 +111,7 @@ class OpsServerTest {
 
     @Test
     void ulDumpListsTheBindingWithKamailiosFields() throws Exception {
-        try (DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5441))) {
+        try (DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5441)))) {
             phone.setSoTimeout(3000);
             registerAlice(phone);
         }
@@ -119,11 +125,11 @@ class OpsServerTest {
                 ((List<Object>) ((Map<String, Object>) kamailio("ul.dump")).get("Domains")).get(0)).get("Domain")).get("AoRs")).get(0)).get("Info"))
                 .get("Contacts")).get(0)).get("Contact");
         assertThat(contact.keySet()).containsExactlyElementsOf(theirs.keySet());
-        assertThat(contact.get("Address")).isEqualTo("sip:alice@127.0.0.1:5441");
+        assertThat(contact.get("Address")).isEqualTo(ports.apply("sip:alice@127.0.0.1:5441"));
         assertThat((Long) contact.get("Expires")).isBetween(595L, 600L);
         assertThat(contact.get("User-Agent")).isEqualTo("ops-test");
         assertThat(contact.get("Received")).isEqualTo("[not set]");
-        assertThat(contact.get("Socket")).isEqualTo("udp:127.0.0.1:5440");
+        assertThat(contact.get("Socket")).isEqualTo(ports.apply("udp:127.0.0.1:5440"));
         assertThat(contact.get("Tcpconn-Id")).isEqualTo(-1L);
 
         assertThat((List<Object>) result("stats.get_statistics", "usrloc:")).contains("usrloc:registered_users = 1",
@@ -151,7 +157,7 @@ class OpsServerTest {
     @Test
     void tcpListShowsEachConnectionWithItsAddressesAndIdleTime() throws Exception {
         try (Socket client = new Socket()) {
-            client.connect(PROXY);
+            client.connect(proxyAt);
             long deadline = System.nanoTime() + 3_000_000_000L;
             List<Object> list;
             do {
@@ -163,7 +169,7 @@ class OpsServerTest {
             assertThat(c.keySet()).containsAll(theirs.keySet().stream().filter(k -> !k.equals("ref_count")).toList());
             assertThat(c.get("type")).isEqualTo("TCP");
             assertThat(c.get("src_port")).isEqualTo((long) client.getLocalPort());
-            assertThat(c.get("dst_port")).isEqualTo(5440L);
+            assertThat(c.get("dst_port")).isEqualTo((long) ports.get(5440));
             assertThat(c.get("family")).isEqualTo("IPv4");
             assertThat((Long) c.get("idle")).isBetween(0L, 3L);
             assertThat(c.get("lifetime")).isEqualTo(120L); // tcp_connection_lifetime's default
@@ -184,20 +190,20 @@ class OpsServerTest {
 
     @Test
     void metricsCountTrafficConnectionsSendFailuresAndParseErrors() throws Exception {
-        try (DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 5442));
+        try (DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", ports.get(5442)));
              Socket tcp = new Socket()) {
             phone.setSoTimeout(3000);
             registerAlice(phone);
             // to a WebSocket peer without a connection: tm answers 477, the send failure is counted
-            byte[] ws = sip("OPTIONS", "sip:ws@127.0.0.1:5440", 5442, "w1").getBytes(StandardCharsets.US_ASCII);
-            phone.send(new DatagramPacket(ws, ws.length, PROXY));
+            byte[] ws = ports.apply(sip("OPTIONS", "sip:ws@127.0.0.1:5440", 5442, "w1")).getBytes(StandardCharsets.US_ASCII);
+            phone.send(new DatagramPacket(ws, ws.length, proxyAt));
             byte[] buf = new byte[4096];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             phone.receive(p);
             assertThat(new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII)).startsWith("SIP/2.0 477");
             byte[] junk = "this is not SIP\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-            phone.send(new DatagramPacket(junk, junk.length, PROXY));
-            tcp.connect(PROXY);
+            phone.send(new DatagramPacket(junk, junk.length, proxyAt));
+            tcp.connect(proxyAt);
             OutputStream out = tcp.getOutputStream();
             out.write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // a keepalive: the connection is up and counted
 

@@ -31,10 +31,11 @@ final class SipPeer implements AutoCloseable {
     private final Set<String> seen = new HashSet<>();
     private final String tag;
 
-    SipPeer(int port, int proxyPort) {
+    /** A peer on {@code port} whose replies carry the To tag {@code tag}. */
+    SipPeer(int port, int proxyPort, String tag) {
         this.port = port;
         this.proxyPort = proxyPort;
-        this.tag = "uas-" + port;
+        this.tag = tag;
         try {
             socket = new DatagramSocket(new InetSocketAddress(HOST, port));
         } catch (IOException e) {
