@@ -2,7 +2,7 @@
 # Checks the cfg corpus against the real Kamailio (5.6.3 from Debian 12: apt-get install kamailio
 # kamailio-tls-modules kamailio-websocket-modules kamailio-extra-modules).
 #
-#   valid/*.cfg            must be accepted:  `kamailio -c -f FILE` exits 0
+#   valid/*.cfg and kamailio-only/*.cfg   must be accepted:  `kamailio -c -f FILE` exits 0
 #   invalid/*.cfg          must be rejected:  `kamailio -c -f FILE` exits non-zero, and the error
 #                          lines it prints must still match lines 2.. of invalid/NAME.expected
 #   ../kamailio/debian-5.6.3/kamailio.cfg   (Debian's default script, all WITH_* off) must be accepted
@@ -35,9 +35,9 @@ normalise() {
 
 # valid scripts: run from an unrelated directory so that include_file paths must resolve
 # relative to the including file
-for f in "$HERE"/valid/*.cfg; do
+for f in "$HERE"/valid/*.cfg "$HERE"/kamailio-only/*.cfg; do
 	total=$((total + 1))
-	name="valid/$(basename "$f")"
+	name="$(basename "$(dirname "$f")")/$(basename "$f")"
 	(cd "$TMP" && "$KAMAILIO" -c -f "$f") >"$TMP/out" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then

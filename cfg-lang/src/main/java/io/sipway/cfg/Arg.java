@@ -25,7 +25,7 @@ public final class Arg implements ValueSource {
     }
 
     /** The same argument, able to compile the pseudo-variables written inside it (see {@link #pseudoVariable}). */
-    Arg withPvCompiler(java.util.function.Function<String, ValueSource> compiler) {
+    public Arg withPvCompiler(java.util.function.Function<String, ValueSource> compiler) {
         return new Arg(constant, dynamic, written, compiler);
     }
 

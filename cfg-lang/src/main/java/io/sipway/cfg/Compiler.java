@@ -73,6 +73,14 @@ final class Compiler {
             }
         }
         host.modulesLoaded(java.util.Collections.unmodifiableSet(modules));
+        for (Map<String, List<Ast.Route>> named : blocks.values()) {
+            for (List<Ast.Route> rs : named.values()) {
+                String cannot = host.routeProblem(rs.get(0).type(), rs.get(0).name());
+                if (cannot != null) {
+                    error(rs.get(0).nameAt(), cannot);
+                }
+            }
+        }
         for (Map.Entry<RouteType, Map<String, List<Ast.Route>>> byType : blocks.entrySet()) {
             currentRoute = byType.getKey();
             for (Map.Entry<String, List<Ast.Route>> named : byType.getValue().entrySet()) {
@@ -129,7 +137,7 @@ final class Compiler {
                     error(p.at(), "modparam(\"" + m + "\", \"" + p.param() + "\", " + p.value() + "): " + bad);
                     return;
                 }
-                String note = host.parameterNote(m, p.param());
+                String note = host.parameterNote(m, p.param(), p.value());
                 if (note != null) {
                     diagnostics.warning(p.paramAt().pos, "modparam(\"" + m + "\", \"" + p.param() + "\") " + note);
                 }
@@ -160,7 +168,7 @@ final class Compiler {
             error(g.at(), g.name() + "=" + g.raw() + ": " + bad);
             return;
         }
-        String note = g.name().contains(".") ? null : host.parameterNote(null, g.name());
+        String note = g.name().contains(".") ? null : host.parameterNote(null, g.name(), g.value());
         if (note != null) {
             diagnostics.warning(g.at().pos, g.name() + " " + note);
         }

@@ -56,9 +56,9 @@ public interface ScriptHost {
 
     /**
      * A warning for a parameter that is accepted but changes nothing here (with the reason), or
-     * null; {@code module} is null for a global parameter.
+     * null; {@code module} is null for a global parameter, {@code value} the value written.
      */
-    default String parameterNote(String module, String parameter) {
+    default String parameterNote(String module, String parameter, Object value) {
         return null;
     }
 
@@ -75,6 +75,14 @@ public interface ScriptHost {
      * null; {@code module} is null for a global parameter, {@code value} is a Long or a String.
      */
     default String parameterValueProblem(String module, String parameter, Object value) {
+        return null;
+    }
+
+    /**
+     * Why a route block cannot be run by this host ({@code onsend_route}, an {@code event_route}
+     * whose event never happens here), or null when it can; {@code name} is null for unnamed kinds.
+     */
+    default String routeProblem(Ast.RouteType type, String name) {
         return null;
     }
 

@@ -41,7 +41,7 @@ class TcpParametersTest {
         Path cfg = dir.resolve("tcp-params.cfg");
         Files.writeString(cfg, "#!KAMAILIO\n" + globals
                 + "listen=udp:127.0.0.1:" + port + "\nlisten=tcp:127.0.0.1:" + port + "\n"
-                + "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\n"
+                + "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\nloadmodule \"pv.so\"\n"
                 + "modparam(\"tm\", \"fr_inv_timer\", 30000)\n"
                 + "request_route {\n"
                 + "\t$du = \"sip:127.0.0.1:" + next.getPort() + ";transport=tcp\";\n"

@@ -114,6 +114,15 @@ public final class ModuleExports {
             return f;
         }
 
+        /** A function declared before (by a helper that declares several alike), to refine it. */
+        public Fn declared(String fname) {
+            Fn f = declared.get(fname);
+            if (f == null) {
+                throw new IllegalStateException(name + ": no function " + fname + " declared");
+            }
+            return f;
+        }
+
         public Builder param(String pname, ParamExport.Type type, String dflt, String appliedBy) {
             return add(new ParamExport(pname, type, dflt, ParamExport.Kind.APPLIED, appliedBy, null));
         }
@@ -123,9 +132,13 @@ public final class ModuleExports {
             return add(new ParamExport(pname, type, dflt, ParamExport.Kind.APPLIED, appliedBy, java.util.List.of(values)));
         }
 
-        /** A parameter Sipway accepts and that changes nothing here, with the reason (printed as a warning). */
-        public Builder paramWithoutEffect(String pname, ParamExport.Type type, String dflt, String why) {
-            return add(new ParamExport(pname, type, dflt, ParamExport.Kind.NO_EFFECT, why, null));
+        /**
+         * A parameter Sipway accepts and that changes nothing here, with the reason, printed as a
+         * warning unless the value is one of {@code same}: values asking for what Sipway does anyway
+         * ({@code log_stderror=yes}).
+         */
+        public Builder paramWithoutEffect(String pname, ParamExport.Type type, String dflt, String why, String... same) {
+            return add(new ParamExport(pname, type, dflt, ParamExport.Kind.NO_EFFECT, why, List.of(same)));
         }
 
         private Builder add(ParamExport p) {

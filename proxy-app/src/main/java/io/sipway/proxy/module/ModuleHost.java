@@ -123,6 +123,11 @@ public final class ModuleHost implements ScriptHost {
     public Pv pseudoVariable(PvName name) {
         ModuleExports t = pvOwner.get(name.name());
         if (t == null) {
+            String module = KamailioReference.moduleOfPv(name.name());
+            if (module != null) {
+                throw new IllegalArgumentException("is a pseudo-variable of Kamailio's " + module
+                        + " module that Sipway does not implement");
+            }
             return null;
         }
         if (!available(t)) {
@@ -165,6 +170,24 @@ public final class ModuleHost implements ScriptHost {
     }
 
     @Override
+    public String routeProblem(Ast.RouteType type, String name) {
+        if (type == Ast.RouteType.ONSEND) {
+            return "onsend_route is not run by Sipway: nothing would check what leaves";
+        }
+        if (type != Ast.RouteType.EVENT) {
+            return null;
+        }
+        for (ModuleExports t : modules.values()) {
+            if (t.eventRoutes().contains(name)) {
+                return t.isCore() || loaded.contains(t.name()) ? null
+                        : "event_route[" + name + "] is run by module '" + t.name() + "': add loadmodule \"" + t.name() + ".so\"";
+            }
+        }
+        return "event_route[" + name + "] is not run by Sipway (the events it has: " + String.join(", ",
+                modules.values().stream().flatMap(t -> t.eventRoutes().stream()).sorted().toList()) + ")";
+    }
+
+    @Override
     public Pv sharedVariable(String name) {
         return language.sharedVariable(name);
     }
@@ -182,6 +205,9 @@ public final class ModuleHost implements ScriptHost {
         String n = name.trim().toLowerCase(java.util.Locale.ROOT);
         ModuleExports t = transformationOwner.get(n);
         if (t == null) {
+            if (KamailioReference.hasTransformation(n)) {
+                throw new IllegalArgumentException("is a transformation of Kamailio that Sipway does not implement");
+            }
             return null;
         }
         if (!available(t)) {
@@ -221,10 +247,11 @@ public final class ModuleHost implements ScriptHost {
     }
 
     @Override
-    public String parameterNote(String module, String parameter) {
+    public String parameterNote(String module, String parameter, Object value) {
         ModuleExports t = module == null ? core : modules.get(module);
         ParamExport p = t == null ? null : t.params().get(parameter);
-        return p != null && p.kind() == ParamExport.Kind.NO_EFFECT ? "has no effect in Sipway: " + p.effect() : null;
+        return p != null && p.kind() == ParamExport.Kind.NO_EFFECT && !p.isWhatSipwayDoes(value)
+                ? "has no effect in Sipway: " + p.effect() : null;
     }
 
     /** Kamailio's lexer refuses an IPv4 address with an octet above 255 anywhere in a global's value ({@code listen=udp:300.1.2.3}). */

@@ -17,12 +17,20 @@ public record ParamExport(String name, Type type, String defaultValue, Kind kind
     /** Whether setting the parameter changes Sipway's behaviour. */
     public enum Kind { APPLIED, NO_EFFECT }
 
+    /**
+     * For a parameter without effect: whether the value asks for what Sipway does anyway (its
+     * {@code only} values; {@code log_stderror=yes}), so setting it deserves no warning.
+     */
+    public boolean isWhatSipwayDoes(Object value) {
+        return kind == Kind.NO_EFFECT && only != null && value != null && only.contains(String.valueOf(value).trim().toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** What is wrong with a value written in a script: its type, or a value Sipway does not implement; null when fine. */
     public String problem(Object value) {
         if (type == Type.INT && !(value instanceof Long) && !(value instanceof String s && s.trim().matches("[-+]?\\d+"))) {
             return "needs a number";
         }
-        if (only != null && !only.contains(String.valueOf(value).trim())) {
+        if (kind == Kind.APPLIED && only != null && !only.contains(String.valueOf(value).trim())) {
             return "Sipway implements only " + String.join(", ", only) + " (" + effect + ")";
         }
         return null;

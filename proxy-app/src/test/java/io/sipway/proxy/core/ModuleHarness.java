@@ -153,7 +153,8 @@ final class ModuleHarness implements AutoCloseable {
     ScriptFunction bind(String name, Object... args) {
         List<Arg> list = new ArrayList<>();
         for (Object a : args) {
-            list.add(a instanceof Arg arg ? arg : Arg.constant(a, a instanceof String ? "\"" + a + "\"" : String.valueOf(a)));
+            list.add(a instanceof Arg arg ? arg : Arg.constant(a, a instanceof String ? "\"" + a + "\"" : String.valueOf(a))
+                    .withPvCompiler(this::pvFromText));
         }
         FunctionExport f = tables.stream().map(t -> t.functions().get(name)).filter(java.util.Objects::nonNull).findFirst()
                 .orElseThrow(() -> new AssertionError("no module exports " + name));
@@ -163,12 +164,25 @@ final class ModuleHarness implements AutoCloseable {
         return f.fixup().bind(list);
     }
 
+    /** A pseudo-variable written inside a string argument, as the script's compiler resolves it (null: stays text). */
+    private io.sipway.cfg.ValueSource pvFromText(String text) {
+        try {
+            return pvNamed(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     long call(String name, MsgContext ctx, Object... args) {
         return bind(name, args).invoke(ctx);
     }
 
     /** A pseudo-variable written as {@code $name} or {@code $name(inner)}, read on the message. */
     Object pv(String text, MsgContext ctx) {
+        return pvNamed(text).get(ctx);
+    }
+
+    private Pv pvNamed(String text) {
         String body = text.substring(1);
         String index = null;
         if (body.startsWith("(") && body.endsWith("])")) { // $(name(inner)[index])
@@ -180,7 +194,10 @@ final class ModuleHarness implements AutoCloseable {
         PvName n = paren < 0 ? new PvName(body, null, index)
                 : new PvName(body.substring(0, paren), body.substring(paren + 1, body.length() - 1), index);
         Pv pv = n.name().equals("shv") ? host.sharedVariable(n.inner()) : host.pseudoVariable(n);
-        return pv.get(ctx);
+        if (pv == null) {
+            throw new IllegalArgumentException("unknown pseudo-variable " + text);
+        }
+        return pv;
     }
 
     /** The next datagram the proxy sent to the client socket, parsed. */

@@ -36,14 +36,29 @@ final class CoreParameters {
         // tcp
         b.param("tcp_connection_match", INT, "0", "the connection table: 1 narrows a lookup by the forced socket's local side");
         b.param("tcp_reuse_port", ANY, "no", "outbound connections bind the forced socket's address and port (SO_REUSEPORT)");
-        b.param("tcp_max_connections", INT, "2048", "the connection table refuses TCP/TLS connections beyond it");
-        b.param("tcp_connection_lifetime", INT, "120", "seconds an idle TCP/TLS connection is kept");
+        String tcp = "transport's TcpSettings";
+        b.param("tcp_max_connections", INT, "2048", tcp + ": the connection table refuses TCP/TLS connections beyond it");
+        b.param("tcp_connection_lifetime", INT, "120", tcp + ": seconds an idle TCP/TLS connection is kept");
+        b.param("tcp_connect_timeout", INT, "10", tcp + ": seconds an outbound connect may take; then the branch gets 477");
+        b.param("tcp_send_timeout", INT, "10", tcp + ": seconds a write may stay queued; then the connection is closed");
+        b.param("tcp_conn_wq_max", INT, "32768", tcp + ": bytes queued towards one connection; beyond it the connection is closed");
+        b.param("tcp_keepalive", ANY, "yes", tcp + ": SO_KEEPALIVE on TCP/TLS sockets");
+        b.param("tcp_keepidle", INT, "0", tcp + ": TCP_KEEPIDLE seconds (0: the OS's)");
+        b.param("tcp_keepintvl", INT, "0", tcp + ": TCP_KEEPINTVL seconds (0: the OS's)");
+        b.param("tcp_keepcnt", INT, "0", tcp + ": TCP_KEEPCNT probes (0: the OS's)");
+        b.param("tcp_rd_buf_size", INT, "16384", tcp + ": the largest message on a stream; a larger one closes the connection");
+        b.param("tcp_accept_no_cl", ANY, "no", tcp + ": a stream message without Content-Length is taken as body-less");
+        b.param("tcp_crlf_ping", ANY, "yes", tcp + ": a CRLFCRLF keepalive is answered with CRLF");
+        b.param("tcp_no_connect", ANY, "no", tcp + ": never open TCP/TLS connections");
+        b.paramOnly("tcp_async", ANY, "yes", tcp + ": writes are always asynchronous", "yes", "1", "on", "true");
+        b.paramOnly("tcp_buf_write", ANY, "yes", tcp + ": writes are always asynchronous", "yes", "1", "on", "true");
+        b.paramWithoutEffect("tcp_children", INT, "children", "TCP, TLS and WebSocket connections are read by the same event loops as UDP (children)");
         // the language
         b.param("debug", INT, "0", "the log level: xlog lines above it are not printed (-1 ERR .. 3 DBG)");
         b.param("max_while_loops", INT, "100", "the interpreter stops a while loop after this many turns");
         // the JVM has no counterpart
         String stderr = "Sipway always logs to standard error, in Kamailio's line shape";
-        b.paramWithoutEffect("log_stderror", ANY, "no", stderr);
+        b.paramWithoutEffect("log_stderror", ANY, "no", stderr, "yes", "1", "on", "true");
         b.paramWithoutEffect("log_facility", STR, "LOG_DAEMON", stderr + " (no syslog)");
         b.paramWithoutEffect("log_name", STR, "kamailio", stderr + " (no syslog)");
         b.paramWithoutEffect("log_prefix", STR, "", "log lines carry no per-message prefix yet");
@@ -54,10 +69,10 @@ final class CoreParameters {
         for (String p : new String[] {"shm_mem_size", "shm", "shm_mem"}) {
             b.paramWithoutEffect(p, INT, "64", "the JVM manages memory (set the heap with SIPWAY_JAVA_OPTS)");
         }
-        b.paramWithoutEffect("fork", ANY, "yes", "Sipway is one process; -D/-DD keep it in the foreground as with Kamailio");
+        b.paramWithoutEffect("fork", ANY, "yes", "Sipway is one process in the foreground (like kamailio -DD)", "no", "0", "off", "false");
         b.paramWithoutEffect("mpath", STR, "", "modules are built into Sipway");
         b.paramWithoutEffect("loadpath", STR, "", "modules are built into Sipway");
-        b.paramWithoutEffect("enable_sctp", ANY, "auto", "Sipway has no SCTP");
-        b.paramWithoutEffect("disable_sctp", ANY, "auto", "Sipway has no SCTP");
+        b.paramOnly("enable_sctp", ANY, "auto", "Sipway has no SCTP", "no", "0", "off", "false", "auto", "2");
+        b.paramOnly("disable_sctp", ANY, "auto", "Sipway has no SCTP", "yes", "1", "on", "true", "auto", "2");
     }
 }

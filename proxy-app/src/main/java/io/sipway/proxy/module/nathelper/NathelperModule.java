@@ -1,5 +1,6 @@
 package io.sipway.proxy.module.nathelper;
 
+import io.sipway.proxy.module.Fixups;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
@@ -517,6 +518,10 @@ public final class NathelperModule {
         r.paramWithoutEffect("ping_nated_only", ParamExport.Type.INT, "0", pings);
         r.paramWithoutEffect("sipping_bflag", ParamExport.Type.INT, "-1", pings);
         r.paramWithoutEffect("sipping_from", ParamExport.Type.STRING, "", pings);
+        // Kamailio's fixups of the constant arguments
+        r.declared("nat_uac_test").check(a -> Fixups.number(a.get(0), "the flags"));
+        r.declared("handle_ruri_alias").check(a -> a.forEach(x -> Fixups.number(x, "the mode")));
+        r.declared("set_contact_alias").check(a -> a.forEach(x -> Fixups.number(x, "the trim flag")));
         return r.build();
     }
 }

@@ -25,9 +25,12 @@ final class MessagePvs {
 
     static void register(ModuleExports.Builder b, Core core) {
         ro(b, "rm", m -> m.msg.isRequest() ? m.msg.methodName() : m.msg.cseq().methodName());
-        ro(b, "rU", m -> uriPart(m.requestUri(), SipUri::user));
-        ro(b, "rd", m -> uriPart(m.requestUri(), SipUri::host));
-        ro(b, "rp", m -> uriPart(m.requestUri(), u -> u.port() > 0 ? (Object) (long) u.port() : (Object) 5060L));
+        b.pv("rU", PvExport.Inner.NONE, true, n -> writable(m -> uriPart(m.requestUri(), SipUri::user),
+                (m, v) -> m.ruri = RequestUriParts.withUser(m.requestUri(), v)));
+        b.pv("rd", PvExport.Inner.NONE, true, n -> writable(m -> uriPart(m.requestUri(), SipUri::host),
+                (m, v) -> m.ruri = v == null || v.isEmpty() ? m.ruri : RequestUriParts.withHostPort(m.requestUri(), v, null)));
+        b.pv("rp", PvExport.Inner.NONE, true, n -> writable(m -> uriPart(m.requestUri(), u -> u.port() > 0 ? (Object) (long) u.port() : (Object) 5060L),
+                (m, v) -> m.ruri = RequestUriParts.withHostPort(m.requestUri(), null, v == null ? "" : v)));
         ro(b, "ci", m -> m.msg.callId());
         ro(b, "cs", m -> (long) m.msg.cseq().number());
         ro(b, "fu", m -> m.msg.from().uriString());

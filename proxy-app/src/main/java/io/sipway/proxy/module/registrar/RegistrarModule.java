@@ -288,6 +288,8 @@ public final class RegistrarModule {
         r.param("max_contacts", ParamExport.Type.INT, "0", save + ": more bindings per AoR are answered 503 (0: no limit)");
         r.param("received_avp", ParamExport.Type.STRING, "", save + ": the AVP whose value becomes the binding's received");
         r.param("append_branches", ParamExport.Type.INT, "1", "lookup(): the other bindings become branches (0: only the best)");
+        r.paramOnly("use_path", ParamExport.Type.INT, "0", "save() keeps the Path of a REGISTER and lookup() routes through it", "1");
+        r.paramOnly("path_mode", ParamExport.Type.INT, "2", "the Path is kept but not returned in the 200 (mode 0)", "0");
         r.paramOnly("gruu_enabled", ParamExport.Type.INT, "1", "GRUUs (RFC 5627) are not implemented", "0");
         r.paramWithoutEffect("method_filtering", ParamExport.Type.INT, "0",
                 "Sipway keeps no Allow per binding, so lookup() never filters bindings by method");

@@ -1,5 +1,6 @@
 package io.sipway.proxy.module.rr;
 
+import io.sipway.proxy.module.Fixups;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.module.siputils.SiputilsModule;
 import io.sipway.proxy.module.textops.TextopsModule;
@@ -168,6 +169,7 @@ public final class RrModule {
         r.param("append_fromtag", ParamExport.Type.INT, "1", rr + ": ;ftag= with the From tag");
         r.param("enable_double_rr", ParamExport.Type.INT, "1", rr + ": 1 two when the socket changes, 2 always, 0 never");
         r.param("enable_full_lr", ParamExport.Type.INT, "0", rr + ": ;lr=on instead of ;lr");
+        r.declared("is_direction").check(a -> Fixups.oneOf(a.get(0), "the direction", true, "downstream", "upstream"));
         return r.build();
     }
 }

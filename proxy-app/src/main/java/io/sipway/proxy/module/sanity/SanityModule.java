@@ -1,5 +1,6 @@
 package io.sipway.proxy.module.sanity;
 
+import io.sipway.proxy.module.Fixups;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
@@ -598,6 +599,7 @@ public final class SanityModule {
         r.param("autodrop", ParamExport.Type.INT, "1", checks + ": 1 ends the script on a failed check, 0 returns -1");
         r.param("noreply", ParamExport.Type.INT, "0", checks + ": 1 sends no reply (sanity_reply() does)");
         r.param("proxy_require", ParamExport.Type.STRING, "", checks + ": the extensions check 512 accepts in Proxy-Require");
+        r.declared("sanity_check").check(a -> a.forEach(x -> Fixups.range(x, "the checks", 0, Integer.MAX_VALUE)));
         return r.build();
     }
 }

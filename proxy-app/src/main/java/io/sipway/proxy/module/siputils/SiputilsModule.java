@@ -1,5 +1,6 @@
 package io.sipway.proxy.module.siputils;
 
+import io.sipway.proxy.module.Fixups;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
@@ -269,6 +270,9 @@ public final class SiputilsModule {
         r.param("options_accept_encoding", ParamExport.Type.STRING, "", options + ": Accept-Encoding");
         r.param("options_accept_language", ParamExport.Type.STRING, "en", options + ": Accept-Language");
         r.param("options_support", ParamExport.Type.STRING, "", options + ": Support");
+        r.declared("is_supported").check(a -> Fixups.oneOf(a.get(0), "the option", true, "path", "gruu", "timer", "100rel",
+                "outbound", "eventlist"));
+        r.declared("is_first_hop").check(a -> a.forEach(x -> Fixups.number(x, "the mode")));
         return r.build();
     }
 }

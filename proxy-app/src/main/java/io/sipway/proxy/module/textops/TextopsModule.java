@@ -188,7 +188,7 @@ public final class TextopsModule {
     }
 
     /** The Request-URI with another user part (core's SET_USER_T: an empty user removes "user@"); null when it cannot be done. */
-    static String withUser(String uri, SipUri u, String user) {
+    public static String withUser(String uri, SipUri u, String user) {
         int colon = uri.indexOf(':');
         if (colon < 0) {
             return null;
@@ -670,6 +670,8 @@ public final class TextopsModule {
             return ctx -> c(ctx).msg.hasHeader(name) ? 1 : -1;
         }).x().summary("a header of that name is present");
         r.fn("has_body", 0, 1, ANY, args -> ctx -> c(ctx).msg.bodyLength() > 0 ? 1 : -1).summary("the message has a body");
+        r.declared("subst_uri").check(a -> Fixups.substitution(a.get(0), false));
+        r.declared("subst_user").check(a -> Fixups.substitution(a.get(0), false));
         return r.build();
     }
 }

@@ -27,9 +27,12 @@ public final class XlogModule {
                 // xlog([facility,] [level,] text): the level is the argument before the text
                 Arg levelArg = args.size() > 1 ? args.get(args.size() - 2) : args.get(0);
                 String lvl = args.size() > 1 ? levelArg.constantString() : level[1];
-                int n = kamailioLevel(lvl, levelArg);
+                // a level from a pseudo-variable ("$var(level)") is read when the line is logged
+                Format dynamicLevel = lvl.startsWith("$") ? Format.of(levelArg) : null;
+                int fixed = dynamicLevel == null ? kamailioLevel(lvl, levelArg) : 0;
                 Format text = Format.of(args.get(args.size() - 1));
                 return ctx -> {
+                    int n = dynamicLevel == null ? fixed : levelOf(dynamicLevel.apply(ctx));
                     if (n > core.debug()) {
                         return 1; // above the debug= level: Kamailio does not print it
                     }
@@ -50,6 +53,19 @@ public final class XlogModule {
                     : "logs the text at " + level[1]);
         }
         return b.build();
+    }
+
+    /** A level read when the route runs: its name, or a number; anything else logs at L_ERR, as Kamailio's xlog. */
+    private static int levelOf(String v) {
+        String t = v == null ? "" : v.trim();
+        if (t.matches("-?\\d+")) {
+            return Integer.parseInt(t);
+        }
+        try {
+            return kamailioLevel(t, null);
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Kamailio's log level numbers: L_ALERT -5, L_BUG -4, L_CRIT2 -3, L_CRIT -2, L_ERR -1, L_WARN 0, L_NOTICE 1, L_INFO 2, L_DBG 3. */
