@@ -273,7 +273,8 @@ class TcpCoreParametersTest {
                 }
                 assertThat(waitFor(() -> !c.isOpen(), 5)).as("closed when the queue would pass the bound").isTrue();
                 assertThat(max).as("never more queued than tcp_conn_wq_max").isLessThanOrEqualTo(64L * 1024);
-                assertThat(transport.traffic().failures(TrafficStats.SendFailure.WRITE_QUEUE_FULL)).isEqualTo(1);
+                // counted per refused send: one more may come in before the loop has closed the connection
+                assertThat(transport.traffic().failures(TrafficStats.SendFailure.WRITE_QUEUE_FULL)).isBetween(1L, 2L);
                 assertThat(transport.traffic().failures(TrafficStats.SendFailure.SEND_TIMEOUT)).isZero();
                 // the send that overflowed failed (or, when the loop saw it first, the next one finds no connection)
                 SendStatus after = last == SendStatus.SENT ? transport.sender().send(same, CHUNK) : last;

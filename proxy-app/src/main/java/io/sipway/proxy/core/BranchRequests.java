@@ -1,0 +1,185 @@
+package io.sipway.proxy.core;
+
+import io.sipway.cfg.CompiledScript;
+import io.sipway.sip.HeaderName;
+import io.sipway.sip.MessageEditor;
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipUri;
+import io.sipway.sip.Via;
+import io.sipway.tm.Replies;
+import io.sipway.tm.ServerTransaction;
+import io.sipway.tm.TransactionLayer;
+import io.sipway.transport.Destination;
+import io.sipway.transport.Protocol;
+import io.sipway.transport.ReceiveInfo;
+import io.sipway.transport.SendSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a branch request is made of beyond tm's Via: the script's changes (R-URI, Max-Forwards,
+ * Route removal, headers, textops' rewrites), Record-Route as Kamailio's rr writes it (double when
+ * the socket changes, {@code enable_double_rr}, {@code append_fromtag}, {@code enable_full_lr}),
+ * and the received/rport of the Via it came with.
+ */
+final class BranchRequests {
+    private final Core core;
+    private int doubleRr = 1;
+    private boolean appendFromtag = true;
+    private boolean fullLr;
+    private static final java.util.regex.Pattern EMPTY_RPORT = java.util.regex.Pattern.compile(";\\s*rport(?=\\s*(;|$))");
+
+    BranchRequests(Core core) {
+        this.core = core;
+    }
+
+    /**
+     * The rr module's parameters: {@code enable_double_rr} (0 never, 1 when the outbound socket
+     * differs from the receiving one, 2 always), {@code append_fromtag}, {@code enable_full_lr}.
+     */
+    void recordRouteSettings(int doubleRr, boolean appendFromtag, boolean fullLr) {
+        this.doubleRr = doubleRr;
+        this.appendFromtag = appendFromtag;
+        this.fullLr = fullLr;
+    }
+
+    /**
+     * A Record-Route value as Kamailio's rr writes it for a socket:
+     * {@code <sip:ip[:port][;core.transport=x][;r2=on];lr[;ftag=tag][params]>}, the port left out when
+     * 5060, no core.transport for UDP, {@code core.transport=ws} for WS and WSS sockets alike.
+     */
+    String recordRouteFor(SendSocket s, boolean r2, MsgContext ctx) {
+        return recordRouteFor(s, s.protocol(), r2, ctx);
+    }
+
+    /**
+     * The same for a message that comes or goes over {@code proto} on socket {@code s}: a WebSocket
+     * connection (WS or WSS) lives on a tcp or tls listener, and its Record-Route says core.transport=ws.
+     */
+    String recordRouteFor(SendSocket s, Protocol proto, boolean r2, MsgContext ctx) {
+        InetSocketAddress a = s.local();
+        StringBuilder b = new StringBuilder(64).append("<sip:");
+        if (a.getAddress() instanceof java.net.Inet6Address) {
+            b.append('[').append(a.getAddress().getHostAddress()).append(']');
+        } else {
+            b.append(a.getAddress().getHostAddress());
+        }
+        if (a.getPort() != 5060) {
+            b.append(':').append(a.getPort());
+        }
+        Protocol p = proto == Protocol.WS || proto == Protocol.WSS ? proto : s.protocol();
+        if (p != Protocol.UDP) {
+            b.append(";core.transport=").append(p == Protocol.WSS ? "ws" : p.text());
+        }
+        if (r2) {
+            b.append(";r2=on");
+        }
+        b.append(fullLr ? ";lr=on" : ";lr");
+        return fromTagAndParams(b, ctx).append('>').toString();
+    }
+
+    /** record_route_preset's URI: {@code <sip:preset[;ftag=tag][params];lr>}. */
+    String recordRoutePreset(String preset, MsgContext ctx) {
+        String uri = preset.regionMatches(true, 0, "sip:", 0, 4) ? preset.substring(4) : preset;
+        StringBuilder b = new StringBuilder(64).append("<sip:").append(uri);
+        return fromTagAndParams(b, ctx).append(fullLr ? ";lr=on>" : ";lr>").toString();
+    }
+
+    private StringBuilder fromTagAndParams(StringBuilder b, MsgContext ctx) {
+        if (appendFromtag) {
+            String tag = ctx.msg.fromTag();
+            if (tag != null && !tag.isEmpty()) {
+                b.append(";ftag=").append(tag);
+            }
+        }
+        return b.append(ctx.recordRouteParams);
+    }
+
+    /** Whether two sockets differ in protocol, address or port (rr's enable_double_rr=1 test). */
+    private static boolean differ(SendSocket in, Protocol inProto, SendSocket out, Protocol outProto) {
+        return out != null && (effective(out, outProto) != effective(in, inProto) || !out.local().equals(in.local()));
+    }
+
+    /** WS and WSS ride on tcp and tls sockets; for rr they are protocols of their own. */
+    private static Protocol effective(SendSocket s, Protocol p) {
+        return p == Protocol.WS || p == Protocol.WSS ? p : s.protocol();
+    }
+
+    /** The request of one branch, with the script's changes, for tm to put its Via on top of. */
+    TransactionLayer.BranchRequest branchRequest(MsgContext ctx, String ruri, Destination to) {
+        return via -> {
+            SipMessage m = ctx.msg;
+            if (ctx.textEdits != null && !ctx.textEdits.isEmpty()) {
+                m = ctx.textEdits.rewritten(); // textops' rewrites of the text first; the edits below go on top
+            }
+            MessageEditor e = m.edit();
+            if (!ruri.equals(m.requestUriString())) {
+                e.setRequestUri(ruri);
+            }
+            e.prependVia(via);
+            String top = receivedVia(ctx);
+            if (top != null) {
+                e.removeFirstValue(HeaderName.VIA);
+                e.prependVia(top);
+            }
+            if (ctx.maxForwards >= 0) {
+                e.set("Max-Forwards", Integer.toString(ctx.maxForwards));
+            }
+            for (int i = 0; i < ctx.routesToRemove; i++) {
+                e.removeFirstValue(HeaderName.ROUTE);
+            }
+            if (ctx.recordRoute && !m.methodName().equals("ACK") && !m.methodName().equals("CANCEL")) {
+                if (ctx.recordRoutePreset != null) {
+                    for (String preset : ctx.recordRoutePreset) { // the first one on top (added values keep their order)
+                        e.addRecordRoute(recordRoutePreset(preset, ctx));
+                    }
+                } else {
+                    SendSocket in = ctx.from.localSocket();
+                    SendSocket out = core.transport.sendSocketFor(to);
+                    if (doubleRr == 2 || (doubleRr == 1 && differ(in, ctx.from.protocol(), out, to.protocol()))) {
+                        // Kamailio's double Record-Route (r2=on): the outbound one on top, then the inbound one
+                        e.addRecordRoute(recordRouteFor(out != null ? out : in, to.protocol(), true, ctx));
+                        e.addRecordRoute(recordRouteFor(in, ctx.from.protocol(), true, ctx));
+                    } else {
+                        e.addRecordRoute(recordRouteFor(in, ctx.from.protocol(), false, ctx));
+                    }
+                }
+            }
+            for (String name : ctx.removed) {
+                e.remove(name);
+            }
+            for (String[] h : ctx.appended) {
+                e.append(h[0], h[1]);
+            }
+            return e.toBytes();
+        };
+    }
+
+    /**
+     * RFC 3261 18.2.1 received and RFC 3581 rport: the top Via as it goes on, or null when it stays
+     * as written. {@code received} is added when the source IP differs from the Via host or rport
+     * was asked for; an empty {@code rport} is filled with the source port ({@code force_rport()}
+     * adds one).
+     */
+    private static String receivedVia(MsgContext ctx) {
+        Via v = ctx.msg.topVia();
+        String src = ctx.from.source().getAddress().getHostAddress();
+        String host = v.host().startsWith("[") ? v.host().substring(1, v.host().length() - 1) : v.host();
+        boolean emptyRport = v.hasRport() && v.rport() <= 0;
+        boolean addReceived = v.received() == null && (!src.equals(host) || emptyRport || ctx.forceRport);
+        if (!addReceived && !emptyRport && !(ctx.forceRport && !v.hasRport())) {
+            return null;
+        }
+        String text = v.toString();
+        int port = ctx.from.source().getPort();
+        if (emptyRport) {
+            text = EMPTY_RPORT.matcher(text).replaceFirst(";rport=" + port);
+        } else if (ctx.forceRport && !v.hasRport()) {
+            text = text + ";rport=" + port;
+        }
+        return addReceived ? text + ";received=" + src : text;
+    }
+
+}
