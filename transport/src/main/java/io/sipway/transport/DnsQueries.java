@@ -1,5 +1,6 @@
 package io.sipway.transport;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DnsRawRecord;
@@ -27,14 +28,16 @@ final class DnsQueries {
     static final int MAX_CNAME_HOPS = 8;
 
     private final DnsNameResolver resolver;
+    private final Ticker clock;
 
-    DnsQueries(DnsNameResolver resolver) {
+    DnsQueries(DnsNameResolver resolver, Ticker clock) {
         this.resolver = resolver;
+        this.clock = clock;
     }
 
     /**
      * Asks {@code type} records of {@code name} (normalized). Completes on the resolver's event loop:
-     * with the records, with {@link DnsAnswer#NEGATIVE}-like empty records for NXDOMAIN and NODATA,
+     * with the records, with no records for NXDOMAIN and NODATA,
      * or exceptionally ({@link UnknownHostException}) for a timeout or a server error, which are not
      * answers and are not cached.
      */
@@ -66,7 +69,7 @@ final class DnsQueries {
                       CompletableFuture<DnsAnswer> result) throws UnknownHostException {
         DnsResponseCode code = response.code();
         if (code.equals(DnsResponseCode.NXDOMAIN)) {
-            result.complete(DnsAnswer.NEGATIVE);
+            result.complete(DnsAnswer.negative(clock.read()));
             return;
         }
         if (!code.equals(DnsResponseCode.NOERROR)) {
@@ -99,7 +102,7 @@ final class DnsQueries {
                     values.add(value(type, r));
                     ttl = Math.min(ttl, r.timeToLive());
                 }
-                result.complete(new DnsAnswer(List.copyOf(values), ttl));
+                result.complete(new DnsAnswer(List.copyOf(values), ttl, clock.read()));
                 return;
             }
             DnsRawRecord alias = aliases.get(current);
@@ -113,7 +116,7 @@ final class DnsQueries {
             current = DnsRdata.name(alias.content().duplicate());
         }
         if (current.equals(name)) {
-            result.complete(DnsAnswer.NEGATIVE); // NODATA: the name is there, without this type
+            result.complete(DnsAnswer.negative(clock.read())); // NODATA: the name is there, without this type
             return;
         }
         // the alias points out of what the server answered for: ask for its target
@@ -122,7 +125,7 @@ final class DnsQueries {
             if (e != null) {
                 result.completeExceptionally(e);
             } else {
-                result.complete(a.negative() ? a : new DnsAnswer(a.records(), Math.min(a.ttlSeconds(), soFar)));
+                result.complete(a.negative() ? a : new DnsAnswer(a.records(), Math.min(a.ttlSeconds(), soFar), a.receivedNanos()));
             }
         });
     }

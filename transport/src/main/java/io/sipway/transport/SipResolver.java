@@ -77,7 +77,7 @@ public final class SipResolver implements AutoCloseable {
                 .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
                 .build();
         this.settings = b.settings;
-        this.cache = new DnsCache(new DnsQueries(resolver), b.settings, b.maxCacheEntries, b.ticker);
+        this.cache = new DnsCache(new DnsQueries(resolver, b.ticker), b.settings, b.maxCacheEntries, b.ticker);
         this.rfc3263 = new Rfc3263(cache, hosts, b.settings, Set.copyOf(b.protocols), b.random);
     }
 
