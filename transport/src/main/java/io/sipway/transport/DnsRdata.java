@@ -80,6 +80,9 @@ final class DnsRdata {
 
     /** The address a host text writes (IPv4, IPv6 with or without brackets), or null for a name. Never asks DNS. */
     static InetAddress literal(String host) {
+        if (host == null) {
+            return null;
+        }
         String h = host.length() > 1 && host.charAt(0) == '[' && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         byte[] b = NetUtil.createByteArrayFromIpAddressString(h);
         if (b == null) {
