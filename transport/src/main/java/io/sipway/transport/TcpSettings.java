@@ -141,11 +141,11 @@ public final class TcpSettings {
         return with("tcp_keepalive", true).with("tcp_keepidle", idle).with("tcp_keepintvl", interval).with("tcp_keepcnt", count);
     }
 
-    private static IllegalArgumentException bad(String name, Object value, String expected) {
+    static IllegalArgumentException bad(String name, Object value, String expected) {
         return new IllegalArgumentException(name + "=" + value + ": expected " + expected);
     }
 
-    private static int number(String name, Object value) {
+    static int number(String name, Object value) {
         if (value instanceof Number n) {
             long l = n.longValue();
             if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
@@ -179,7 +179,7 @@ public final class TcpSettings {
         return n;
     }
 
-    private static boolean truth(String name, Object value) {
+    static boolean truth(String name, Object value) {
         if (value instanceof Boolean b) {
             return b;
         }

@@ -155,6 +155,14 @@ public final class Transport implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * A builder of the {@link SipResolver} whose DNS queries run on one of these event loops (the
+     * resolver's channel is then epoll or NIO as the listeners are). The caller closes the resolver.
+     */
+    public SipResolver.Builder resolverBuilder() {
+        return SipResolver.builder(group.next());
+    }
+
     private void bind(ListenSpec spec) throws InterruptedException {
         InetSocketAddress at = new InetSocketAddress(spec.host(), spec.port());
         switch (spec.protocol()) {
