@@ -47,8 +47,8 @@ final class BranchRequests {
 
     /**
      * A Record-Route value as Kamailio's rr writes it for a socket:
-     * {@code <sip:ip[:port][;core.transport=x][;r2=on];lr[;ftag=tag][params]>}, the port left out when
-     * 5060, no core.transport for UDP, {@code core.transport=ws} for WS and WSS sockets alike.
+     * {@code <sip:ip[:port][;transport=x][;r2=on];lr[;ftag=tag][params]>}, the port left out when
+     * 5060, no transport for UDP, {@code transport=ws} for WS and WSS sockets alike.
      */
     String recordRouteFor(SendSocket s, boolean r2, MsgContext ctx) {
         return recordRouteFor(s, s.protocol(), r2, ctx);
@@ -56,7 +56,7 @@ final class BranchRequests {
 
     /**
      * The same for a message that comes or goes over {@code proto} on socket {@code s}: a WebSocket
-     * connection (WS or WSS) lives on a tcp or tls listener, and its Record-Route says core.transport=ws.
+     * connection (WS or WSS) lives on a tcp or tls listener, and its Record-Route says transport=ws.
      */
     String recordRouteFor(SendSocket s, Protocol proto, boolean r2, MsgContext ctx) {
         InetSocketAddress a = s.local();
@@ -71,7 +71,7 @@ final class BranchRequests {
         }
         Protocol p = proto == Protocol.WS || proto == Protocol.WSS ? proto : s.protocol();
         if (p != Protocol.UDP) {
-            b.append(";core.transport=").append(p == Protocol.WSS ? "ws" : p.text());
+            b.append(";transport=").append(p == Protocol.WSS ? "ws" : p.text());
         }
         if (r2) {
             b.append(";r2=on");

@@ -16,6 +16,7 @@ import io.sipway.transport.Destination;
 import io.sipway.transport.Protocol;
 import io.sipway.transport.ReceiveInfo;
 import io.sipway.transport.SendSocket;
+import io.sipway.transport.SipResolver;
 import io.sipway.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,12 +57,22 @@ public final class Core {
     /** The routes functions armed by name (t_on_failure, t_on_branch, t_on_reply), resolved at attach. */
     private final Map<String, RouteRef> armedRoutes = new ConcurrentHashMap<>();
     public String server = "Sipway";
+    private volatile SipResolver resolver;
     final Myself myself = new Myself(this);
     final NextHops hops = new NextHops(this);
     final BranchRequests branchRequests = new BranchRequests(this);
     private final Relay relay = new Relay(this);
 
     public void attach(Transport transport, TransactionLayer tm, CompiledScript script) {
+        attach(transport, tm, script, null);
+    }
+
+    /**
+     * Starts serving the script over this transport and tm; names resolve through {@code resolver}
+     * (null: a resolver with Kamailio's DNS defaults on one of the transport's loops).
+     */
+    public void attach(Transport transport, TransactionLayer tm, CompiledScript script, SipResolver resolver) {
+        this.resolver = resolver != null ? resolver : transport.resolverBuilder().build();
         this.transport = transport;
         this.tm = tm;
         this.script = script;
@@ -246,6 +257,11 @@ public final class Core {
         return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(locationTables));
     }
 
+    /** Names to addresses (RFC 3263), never waiting on a loop. */
+    SipResolver resolver() {
+        return resolver;
+    }
+
     /** usrloc's table of that name ("location"), made on first use. */
     public io.sipway.proxy.location.LocationStore locationTable(String name) {
         return locationTables.computeIfAbsent(name, k -> new io.sipway.proxy.location.CaffeineLocationStore());
@@ -421,9 +437,13 @@ public final class Core {
         return hops.replyDestination(m, from);
     }
 
-    /** The next hop for a URI ({@code $du} or the R-URI) with the script's forced socket; null when unresolvable. */
-    public Destination destinationFor(MsgContext ctx, String uriText) {
-        return hops.destinationFor(ctx, uriText);
+    /**
+     * The next hop for a URI ({@code $du} or the R-URI) with the script's forced socket: done at
+     * once for an address or a cached name, else when DNS answers; its value is null when the URI
+     * does not resolve.
+     */
+    public io.netty.util.concurrent.Future<Destination> destination(MsgContext ctx, String uriText) {
+        return hops.destination(ctx, uriText);
     }
 
     /** The transport a URI's parameter names (none or unknown: UDP). */

@@ -2,14 +2,14 @@ package io.sipway.proxy.core;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Locale;
 
 /**
  * Host text from SIP headers turned into addresses, and the line between text that is an address
  * and text that is a name. The line matters on the event loop: a name asks DNS and blocks the loop,
  * so checks that only care about literal addresses (is this Contact the source? is this Via us?)
  * must never resolve. A WebRTC browser's Contact host such as {@code 7ddb6380-76f.invalid} starts
- * with a digit and once went to DNS on every reply, stalling every connection of that loop.
+ * with a digit and once went to DNS on every reply, stalling every connection of that loop. Names
+ * are resolved only by the transport's {@code SipResolver}, which never waits on a loop.
  */
 public final class HostAddresses {
     private HostAddresses() {
@@ -23,27 +23,6 @@ public final class HostAddresses {
         }
         try {
             return InetAddress.getByName(h); // a literal: parsed, not resolved
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The address of a host, literal or name; null when it does not resolve. Names under
-     * {@code .invalid} are not asked for: RFC 6761 section 6.4 reserves them to never resolve, and
-     * browsers name themselves so in Via and Contact.
-     */
-    public static InetAddress resolve(String host) {
-        InetAddress a = literal(host);
-        if (a != null) {
-            return a;
-        }
-        String h = unbracketed(host).toLowerCase(Locale.ROOT);
-        if (h.isEmpty() || h.endsWith(".invalid") || h.endsWith(".invalid.") || h.equals("invalid")) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(h);
         } catch (UnknownHostException e) {
             return null;
         }

@@ -82,7 +82,7 @@ final class Myself {
     }
 
     /**
-     * Kamailio's {@code myself} test of a text: a SIP URI (its core.transport, none = any; its port or the
+     * Kamailio's {@code myself} test of a text: a SIP URI (its transport, none = any; its port or the
      * scheme's default) or an address (any of our ports).
      */
     boolean isMyselfText(String s) {

@@ -14,6 +14,7 @@ import io.sipway.transport.Protocol;
 import io.sipway.transport.ReceiveInfo;
 import io.sipway.transport.SendSocket;
 import java.net.InetAddress;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,43 +63,62 @@ final class Relay {
     /**
      * Core {@code forward()}: the request leaves statelessly, with the script's changes, to
      * {@code host:port} when given, else to {@code $du} or the Request-URI; {@code proto} forces the
-     * core.transport (forward_udp/tcp/tls), null keeps the URI's (none: UDP). The branch of our Via is a
+     * transport (forward_udp/tcp/tls), null keeps the URI's (none: UDP). The branch of our Via is a
      * hash of the request's own top Via, so a retransmission is forwarded with the same branch.
-     * Returns 1, or -478 when the destination does not NextHops.resolve, -477 when sending failed.
+     * Returns 1, or -478 when the destination does not resolve, -477 when sending failed; when DNS
+     * has not answered yet, 1, and the request leaves (or is dropped, counted) when it does.
      */
     long forward(MsgContext ctx, String host, int port, Protocol proto) {
-        SipMessage m = ctx.msg;
         String ruri = ctx.requestUri();
-        Destination to;
-        if (host != null) {
-            Protocol p = proto != null ? proto : Protocol.UDP;
-            InetSocketAddress a = NextHops.resolve(host, port > 0 ? port : p.isSecure() ? 5061 : 5060);
-            to = a == null ? null : Destination.to(p, a);
-            if (to != null && ctx.forcedSocket != null) {
-                to = to.withForcedSocket(ctx.forcedSocket);
-            }
-        } else {
-            to = core.hops.destinationFor(ctx, ctx.du != null ? ctx.du : ruri);
-            if (to != null && proto != null && to.protocol() != proto) {
-                to = Destination.to(proto, to.address());
-                if (ctx.forcedSocket != null) {
-                    to = to.withForcedSocket(ctx.forcedSocket);
-                }
-            }
+        Future<Destination> to = host != null ? core.hops.destination(ctx, host, port, proto != null ? proto : Protocol.UDP)
+                : core.hops.destination(ctx, ctx.du != null ? ctx.du : ruri);
+        String branch = statelessBranch(ctx.msg);
+        if (to.isDone()) {
+            return forwardTo(ctx, ruri, withProtocol(to.getNow(), proto, ctx), branch);
         }
+        MsgContext frozen = frozen(ctx); // the script goes on; what leaves is the request as it is now
+        to.addListener(f -> forwardTo(frozen, ruri, withProtocol(to.isSuccess() ? to.getNow() : null, proto, frozen), branch));
+        return 1;
+    }
+
+    private long forwardTo(MsgContext ctx, String ruri, Destination to, String branch) {
         if (to == null) {
+            core.count("core:drop_requests");
             return -478;
         }
-        Via top = m.topVia();
-        String seed = (top.branch() != null ? top.branch() : m.callId() + m.cseq().number()) + top.host() + top.port()
-                + (m.methodName().equals("CANCEL") || m.methodName().equals("ACK") ? "INVITE" : m.methodName());
-        String branch = "z9hG4bKsw" + Integer.toHexString(seed.hashCode()) + Integer.toHexString(seed.length());
-        boolean sent = core.tm.forwardStateless(new TransactionLayer.Target(to, core.branchRequests.branchRequest(ctx, ruri, to)), branch);
-        if (!sent) {
+        TransactionLayer.Target target = new TransactionLayer.Target(to, core.branchRequests.branchRequest(ctx, ruri, to));
+        if (!(branch == null ? core.tm.forwardStateless(target) : core.tm.forwardStateless(target, branch))) {
             return -477;
         }
         core.fwdRequests.increment();
         return 1;
+    }
+
+    /** forward_udp/tcp/tls: the destination with the protocol they force. */
+    private static Destination withProtocol(Destination d, Protocol proto, MsgContext ctx) {
+        if (d == null || proto == null || d.protocol() == proto) {
+            return d;
+        }
+        Destination forced = Destination.to(proto, d.address());
+        return ctx.forcedSocket != null ? forced.withForcedSocket(ctx.forcedSocket) : forced;
+    }
+
+    /** A deterministic Via branch for a stateless forward: the same for a retransmission, an ACK or CANCEL its INVITE's. */
+    private static String statelessBranch(SipMessage m) {
+        Via top = m.topVia();
+        String seed = (top.branch() != null ? top.branch() : m.callId() + m.cseq().number()) + top.host() + top.port()
+                + (m.methodName().equals("CANCEL") || m.methodName().equals("ACK") ? "INVITE" : m.methodName());
+        return "z9hG4bKsw" + Integer.toHexString(seed.hashCode()) + Integer.toHexString(seed.length());
+    }
+
+    /** A copy of the request state for a send that waits on DNS while the script goes on changing ctx. */
+    private static MsgContext frozen(MsgContext ctx) {
+        MsgContext f = new MsgContext(ctx.msg, ctx.from);
+        f.inheritChanges(ctx);
+        f.du = ctx.du;
+        f.st = ctx.st;
+        f.replyTo = ctx.replyTo;
+        return f;
     }
 
     /**
@@ -116,7 +136,16 @@ final class Relay {
         return ctx.st;
     }
 
-    /** t_relay(): the branches of the request in {@code ctx}, through its transaction. */
+    /** One branch waiting for its next hop: the request state it leaves with and its destination. */
+    private record Pending(MsgContext state, String uri, Future<Destination> to) {
+    }
+
+    /**
+     * t_relay(): the branches of the request in {@code ctx}, through its transaction. When every
+     * next hop is known now (addresses, cached names) the branches leave at once and a failure is
+     * the script's (-478, -477, answered when the script ends); when DNS must be asked, t_relay
+     * returns 1 and the branches leave when it answers, tm answering 478/477 itself if none can.
+     */
     long relay(MsgContext ctx) {
         SipMessage m = ctx.msg;
         String method = m.methodName();
@@ -129,12 +158,13 @@ final class Relay {
         }
         String ruri = ctx.requestUri();
         if (method.equals("ACK") || method.equals("CANCEL")) {
-            Destination main = core.hops.destinationFor(ctx, ctx.du != null ? ctx.du : ruri);
-            if (main == null) {
-                return -478;
+            Future<Destination> main = core.hops.destination(ctx, ctx.du != null ? ctx.du : ruri);
+            if (main.isDone()) {
+                return forwardTo(ctx, ruri, main.getNow(), null);
             }
-            core.fwdRequests.increment();
-            return core.tm.forwardStateless(new TransactionLayer.Target(main, core.branchRequests.branchRequest(ctx, ruri, main))) ? 1 : -477;
+            MsgContext frozen = frozen(ctx);
+            main.addListener(f -> forwardTo(frozen, ruri, main.isSuccess() ? main.getNow() : null, null));
+            return 1;
         }
         if (ctx.st == null && transaction(ctx) == null) {
             return 1; // a retransmission: the last reply went again
@@ -148,41 +178,77 @@ final class Relay {
         // t_on_branch arms one t_relay: a failure_route that forks again arms it anew (Kamailio resets it)
         CompiledScript.Entry onBranch = ctx.branchRoute == null ? null : ctx.branchRoute.entry();
         ctx.branchRoute = null;
-        List<TransactionLayer.Target> targets = new ArrayList<>();
-        int dropped = addBranch(ctx, onBranch, ruri, ctx.du, targets);
+        List<Pending> branches = new ArrayList<>();
+        int dropped = addBranch(ctx, onBranch, ruri, ctx.du, branches);
         for (String[] b : ctx.branches) {
-            dropped += addBranch(ctx, onBranch, b[0], b[1], targets);
+            dropped += addBranch(ctx, onBranch, b[0], b[1], branches);
         }
         ctx.branches.clear();
-        if (targets.isEmpty()) {
-            if (dropped > 0) {
-                // every branch dropped in branch_route: Kamailio's E_CFG, answered 500 when the script ends
-                ctx.delayedError = 500;
-                ctx.delayedReason = "I'm terribly sorry, core.server error occurred (6/TM)";
-                return -6;
+        boolean known = branches.stream().allMatch(b -> b.to().isDone());
+        if (known) {
+            int code = send(ctx.st, branches, dropped);
+            if (code != 0) {
+                ctx.delayedError = code;
+                ctx.delayedReason = reason(code);
+                return code == 500 ? -6 : -code;
             }
-            ctx.delayedError = 478;
-            ctx.delayedReason = "Unresolvable destination (478/SL)";
-            return -478;
+            return 1;
         }
-        int sent = core.tm.relay(ctx.st, targets);
-        if (sent == 0) {
-            ctx.delayedError = 477;
-            ctx.delayedReason = "Unfortunately error on sending to next hop occurred (477/TM)";
-            return -477;
+        List<Pending> waiting = new ArrayList<>();
+        for (Pending b : branches) { // the script goes on: each branch leaves as the request is now
+            waiting.add(new Pending(b.state() == ctx ? frozen(ctx) : b.state(), b.uri(), b.to()));
+        }
+        ServerTransaction st = ctx.st;
+        int droppedNow = dropped;
+        int[] left = {waiting.size()};
+        for (Pending b : waiting) {
+            b.to().addListener(f -> {
+                if (--left[0] == 0) { // the listeners run on the loop that asked: one at a time
+                    int code = send(st, waiting, droppedNow);
+                    if (code != 0) {
+                        core.tm.reply(st, code, reason(code));
+                    }
+                }
+            });
+        }
+        return 1;
+    }
+
+    /** The branches whose next hop is known leave; 0, or the code tm answers when none could (478, 477, 500). */
+    private int send(ServerTransaction st, List<Pending> branches, int dropped) {
+        List<TransactionLayer.Target> targets = new ArrayList<>();
+        for (Pending b : branches) {
+            Destination d = b.to().isSuccess() ? b.to().getNow() : null;
+            if (d != null) {
+                targets.add(new TransactionLayer.Target(d, core.branchRequests.branchRequest(b.state(), b.uri(), d)));
+            }
+        }
+        if (targets.isEmpty()) {
+            // every branch dropped in branch_route: Kamailio's E_CFG, answered 500
+            return dropped > 0 && branches.isEmpty() ? 500 : 478;
+        }
+        if (core.tm.relay(st, targets) == 0) {
+            return 477;
         }
         core.fwdRequests.increment();
-        return 1;
+        return 0;
+    }
+
+    private static String reason(int code) {
+        return switch (code) {
+            case 500 -> "I'm terribly sorry, server error occurred (6/TM)";
+            case 478 -> "Unresolvable destination (478/SL)";
+            default -> "Unfortunately error on sending to next hop occurred (477/TM)";
+        };
     }
 
     /**
      * One branch of a t_relay to {@code uri} (next hop {@code du}, or the URI). With a branch_route
      * armed, it runs first on a copy of the request state made for this branch alone: its changes
      * to {@code $ru}, {@code $du}, {@code $fs} and headers stay with the branch, and {@code drop}
-     * cancels it. Returns 1 when the branch was dropped, else 0 (an unresolvable one is skipped).
+     * cancels it. Returns 1 when the branch was dropped, else 0.
      */
-    private int addBranch(MsgContext ctx, CompiledScript.Entry onBranch, String uri, String du,
-                          List<TransactionLayer.Target> targets) {
+    private int addBranch(MsgContext ctx, CompiledScript.Entry onBranch, String uri, String du, List<Pending> branches) {
         MsgContext b = ctx;
         if (onBranch != null) {
             b = new MsgContext(ctx.msg, ctx.from);
@@ -194,7 +260,7 @@ final class Relay {
             b.replyTo = ctx.replyTo;
             b.failureRoute = ctx.failureRoute;
             b.onReplyRoute = ctx.onReplyRoute;
-            b.branchIndex = core.tm.branchCodes(ctx.st).size() + targets.size();
+            b.branchIndex = core.tm.branchCodes(ctx.st).size() + branches.size();
             onBranch.run(b);
             if (b.dropped()) {
                 return 1;
@@ -202,10 +268,7 @@ final class Relay {
             uri = b.requestUri();
             du = b.du;
         }
-        Destination d = core.hops.destinationFor(b, du != null ? du : uri);
-        if (d != null) {
-            targets.add(new TransactionLayer.Target(d, core.branchRequests.branchRequest(b, uri, d)));
-        }
+        branches.add(new Pending(b, uri, core.hops.destination(b, du != null ? du : uri)));
         return 0;
     }
 }
