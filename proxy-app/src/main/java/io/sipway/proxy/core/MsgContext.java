@@ -68,6 +68,17 @@ public final class MsgContext extends ScriptContext {
     /** In failure_route: how the failed branch ended (Kamailio's FL_TIMEOUT, FL_REPLIED on the faked request). */
     public boolean branchTimedOut;
     public boolean branchReplied;
+    /**
+     * The pv module's time of this message, taken on first use by $Ts, $Tf and $TV(s|u) (Kamailio's
+     * msg_set_time): {seconds, microseconds}; null until then. Not inherited by a failure route's context.
+     */
+    public long[] msgTime;
+    /**
+     * sanity with modparam noreply=1: what the last failed sanity_check() would have answered, for
+     * sanity_reply(); null when none failed. The sanity module's own type (the core knows no module),
+     * hence Object. Not inherited by a failure route's context.
+     */
+    public Object sanityFailure;
 
     public MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;

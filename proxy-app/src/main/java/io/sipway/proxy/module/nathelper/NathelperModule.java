@@ -21,6 +21,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * nathelper (KAMAILIO.md 1.8): telling a client behind NAT or behind its WebSocket connection
@@ -33,6 +34,9 @@ import java.util.List;
  */
 public final class NathelperModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("nathelper");
+    /** The end of an SDP line (CRLF, or LF alone), compiled once rather than for every message. */
+    private static final Pattern SDP_LINE_END = Pattern.compile("\r?\n");
+
     private NathelperModule() {
     }
 
@@ -214,7 +218,7 @@ public final class NathelperModule {
     /** The address of the SDP's first {@code c=IN IP4/IP6} line, or null. */
     private static String sdpConnection(MsgContext m) {
         String body = new String(m.msg.body(), StandardCharsets.ISO_8859_1);
-        for (String line : body.split("\r?\n")) {
+        for (String line : SDP_LINE_END.split(body)) {
             if (line.startsWith("c=IN IP4 ") || line.startsWith("c=IN IP6 ")) {
                 String a = line.substring(9).trim();
                 int slash = a.indexOf('/');

@@ -17,9 +17,6 @@ import io.sipway.sip.SipUri;
 import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.function.Function;
 
 /**
@@ -35,8 +32,6 @@ public final class PvModule {
     static final long AF_INET = 2;
     static final long AF_INET6 = 10;
 
-    /** The time of a message, taken on first use (Kamailio's msg_set_time): seconds and microseconds. */
-    private static final Map<MsgContext, long[]> MSG_TIME = Collections.synchronizedMap(new WeakHashMap<>());
     /** Microseconds of the last $TV(sn) in this thread (Kamailio keeps it per process): $TV(un). */
     private static final ThreadLocal<long[]> LAST_NOW = ThreadLocal.withInitial(() -> new long[2]);
 
@@ -165,8 +160,12 @@ public final class PvModule {
         return CTIME.format(java.time.Instant.ofEpochSecond(epochSeconds).atZone(java.time.ZoneId.systemDefault()));
     }
 
+    /** The time of a message, taken on first use (Kamailio's msg_set_time) and kept in its context: seconds and microseconds. */
     private static long[] msgTime(MsgContext m) {
-        return MSG_TIME.computeIfAbsent(m, k -> now());
+        if (m.msgTime == null) {
+            m.msgTime = now();
+        }
+        return m.msgTime;
     }
 
     private static long[] now() {

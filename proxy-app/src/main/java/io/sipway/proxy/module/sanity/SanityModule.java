@@ -5,25 +5,17 @@ import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
 import io.sipway.proxy.core.MsgContext;
+import io.sipway.proxy.module.sanity.SanityChecks.Failure;
 import io.sipway.proxy.module.ModuleExports;
-import io.sipway.proxy.module.PvExport;
 import static io.sipway.proxy.module.Routes.*;
-import io.sipway.cfg.Ast;
+import static io.sipway.proxy.module.sanity.SanityChecks.MAX_CHECKS;
+import static io.sipway.proxy.module.sanity.SanityChecks.URI_MAX_CHECKS;
 import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.ScriptContext;
-import io.sipway.sip.Address;
-import io.sipway.sip.HeaderName;
-import io.sipway.sip.SipMessage;
-import io.sipway.sip.SipUri;
 import io.sipway.tm.Replies;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,40 +38,16 @@ import org.slf4j.LoggerFactory;
  * <p>Applied to a reply, the request-line checks (1, 2, 32 and the R-URI of 1024) fail as they do
  * in Kamailio, whose request fields then read the status line; Kamailio's own configuration
  * checks replies with 17604 and uri checks 6.
+ *
+ * <p>This class binds the functions, reads the modparams and sends the replies; the checks are in
+ * {@link SanityChecks} and {@link CredentialChecks}. With noreply=1 the failure waiting for
+ * sanity_reply() is kept in the message's context ({@link MsgContext#sanityFailure}).
  */
 public final class SanityModule {
     private static final Logger LOG = LoggerFactory.getLogger("io.sipway.sanity");
 
-    static final int RURI_SIP_VERSION = 1;
-    static final int RURI_SCHEME = 1 << 1;
-    static final int REQUIRED_HEADERS = 1 << 2;
-    static final int CSEQ_METHOD = 1 << 5;
-    static final int CSEQ_VALUE = 1 << 6;
-    static final int CL = 1 << 7;
-    static final int EXPIRES_VALUE = 1 << 8;
-    static final int PROXY_REQUIRE = 1 << 9;
-    static final int PARSE_URIS = 1 << 10;
-    static final int CHECK_DIGEST = 1 << 11;
-    static final int CHECK_DUPTAGS = 1 << 12;
-    static final int CHECK_AUTHORIZATION = 1 << 13;
-    static final int VIA1_HEADER = 1 << 14;
-    static final int MAX_CHECKS = 1 << 15;
     static final int DEFAULT_CHECKS = 3047;
-
-    static final int URI_RURI = 1;
-    static final int URI_FROM = 1 << 1;
-    static final int URI_TO = 1 << 2;
-    static final int URI_CONTACT = 1 << 3;
-    static final int URI_MAX_CHECKS = 1 << 4;
     static final int DEFAULT_URI_CHECKS = 7;
-
-    /** What a failed check answers; code 0: nothing (Kamailio's FL_MSG_NOREPLY). */
-    record Failure(int code, String reason, String extra) {
-        static final Failure SILENT = new Failure(0, null, null);
-    }
-
-    /** With noreply=1: the failure of the last sanity_check per message, for sanity_reply(). */
-    private static final Map<MsgContext, Failure> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
 
     private SanityModule() {
     }
@@ -114,16 +82,16 @@ public final class SanityModule {
             return -1;
         }
         if (s.noreply) {
-            PENDING.remove(m);
+            m.sanityFailure = null;
         }
-        Failure f = check(m, (int) msgChecks, (int) uriChecks, s.proxyRequire);
+        Failure f = SanityChecks.check(m, (int) msgChecks, (int) uriChecks, s.proxyRequire);
         if (f == null) {
             return 1;
         }
         LOG.debug("sanity_check failed: {} {}", f.code(), f.reason());
         if (m.msg.isRequest() && !m.msg.methodName().equals("ACK")) {
             if (s.noreply) {
-                PENDING.put(m, f);
+                m.sanityFailure = f;
             } else if (f.code() != 0) {
                 statelessReply(core, m, f.code(), f.reason(), f.extra());
             }
@@ -136,7 +104,8 @@ public final class SanityModule {
         if (!m.msg.isRequest() || m.msg.methodName().equals("ACK") || !s.noreply) {
             return 1;
         }
-        Failure f = PENDING.remove(m);
+        Failure f = m.sanityFailure instanceof Failure pending ? pending : null;
+        m.sanityFailure = null;
         if (f == null) {
             LOG.info("no sanity reply info set - sending 500");
             statelessReply(core, m, 500, "Server Sanity Failure", null);
@@ -158,396 +127,6 @@ public final class SanityModule {
         core.count("sl:" + code / 100 + "xx_replies");
     }
 
-    // ---- the checks ---------------------------------------------------------------------------
-
-    /** sanity_mod.c sanity_check: the first failure in Kamailio's order, or null when all pass. */
-    static Failure check(MsgContext m, int checks, int uriChecks, Set<String> proxyRequire) {
-        SipMessage msg = m.msg;
-        Failure f = null;
-        if ((checks & RURI_SIP_VERSION) != 0 && (f = ruriSipVersion(msg)) != null) {
-            return f;
-        }
-        if ((checks & RURI_SCHEME) != 0 && (f = ruriScheme(m)) != null) {
-            return f;
-        }
-        if ((checks & REQUIRED_HEADERS) != 0 && (f = requiredHeaders(msg)) != null) {
-            return f;
-        }
-        if ((checks & VIA1_HEADER) != 0 && (f = via1(msg)) != null) {
-            return f;
-        }
-        // 8 (Via SIP version) and 16 (Via protocol) are "useless checks" that pass in Kamailio
-        if ((checks & CSEQ_METHOD) != 0 && (f = cseqMethod(msg)) != null) {
-            return f;
-        }
-        if ((checks & CSEQ_VALUE) != 0 && (f = cseqValue(msg)) != null) {
-            return f;
-        }
-        if ((checks & CL) != 0 && msg.contentLength() >= 0 && msg.bodyLength() != msg.contentLength()) {
-            return new Failure(400, "Content-Length mis-match", null);
-        }
-        if ((checks & EXPIRES_VALUE) != 0 && (f = expires(msg)) != null) {
-            return f;
-        }
-        if ((checks & PROXY_REQUIRE) != 0 && (f = proxyRequire(msg, proxyRequire)) != null) {
-            return f;
-        }
-        if ((checks & PARSE_URIS) != 0 && (f = parseUris(m, uriChecks)) != null) {
-            return f;
-        }
-        if ((checks & CHECK_DIGEST) != 0 && (f = digest(msg, false)) != null) {
-            return f;
-        }
-        if ((checks & CHECK_AUTHORIZATION) != 0 && (f = digest(msg, true)) != null) {
-            return f;
-        }
-        if ((checks & CHECK_DUPTAGS) != 0 && (f = duplicateTags(msg)) != null) {
-            return f;
-        }
-        return null;
-    }
-
-    /**
-     * Kamailio answers 505 "Version Not Supported (R-URI)" when the version after '/' is not 2.0;
-     * Sipway's parser takes no request with another version, so a request passes.
-     */
-    private static Failure ruriSipVersion(SipMessage msg) {
-        return msg.isRequest() ? null : Failure.SILENT;
-    }
-
-    private static Failure ruriScheme(MsgContext m) {
-        if (!m.msg.isRequest()) {
-            return Failure.SILENT;
-        }
-        return parsableRuri(m) ? null : new Failure(400, "Bad Request URI", null);
-    }
-
-    /** Kamailio's parse_uri knows sip, sips, tel, tels and urn; any other scheme does not parse. */
-    private static boolean parsableRuri(MsgContext m) {
-        try {
-            SipUri u = SipUri.parse(m.requestUri());
-            if (u.scheme() == SipUri.Scheme.OTHER) {
-                String scheme = u.schemeName();
-                return scheme.equals("tels") || scheme.equals("urn");
-            }
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static Failure requiredHeaders(SipMessage msg) {
-        HeaderName[] quadruple = {HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ};
-        for (HeaderName h : quadruple) {
-            if (msg.count(h) == 0) {
-                return Failure.SILENT;
-            }
-        }
-        for (HeaderName h : quadruple) {
-            if (msg.count(h) > 1) {
-                return Failure.SILENT; // "duplicated ... header"
-            }
-        }
-        return null;
-    }
-
-    private static Failure via1(SipMessage msg) {
-        try {
-            if (msg.topVia() == null || msg.topVia().host() == null) {
-                return Failure.SILENT;
-            }
-        } catch (RuntimeException e) {
-            return Failure.SILENT;
-        }
-        return null;
-    }
-
-    /** The CSeq value split into number and method as written; null when it does not parse. */
-    private static String[] cseq(SipMessage msg) {
-        String v = msg.header(HeaderName.CSEQ);
-        if (v == null) {
-            return null;
-        }
-        String[] parts = v.trim().split("[ \t\r\n]+", 2);
-        if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            return null; // parse_cseq: no number or no method
-        }
-        return parts;
-    }
-
-    private static Failure cseqMethod(SipMessage msg) {
-        String[] cs = cseq(msg);
-        if (cs == null) {
-            return Failure.SILENT;
-        }
-        if (!msg.isRequest()) {
-            return Failure.SILENT; // compared with the status line's version in Kamailio
-        }
-        if (!cs[1].equals(msg.methodName())) { // the request line's method as written
-            return new Failure(400, "CSeq method does not match request method", null);
-        }
-        return null;
-    }
-
-    private static Failure cseqValue(SipMessage msg) {
-        String[] cs = cseq(msg);
-        if (cs == null) {
-            return Failure.SILENT;
-        }
-        return validUint(cs[0]) ? null : new Failure(400, "CSeq number is illegal", null);
-    }
-
-    /** sanity.c str2valid_uint: 1 to 10 digits, not above 4294967296 (sic). */
-    static boolean validUint(String s) {
-        if (s.isEmpty() || s.length() > 10) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return s.length() < 10 || s.compareTo("4294967296") <= 0;
-    }
-
-    private static Failure expires(SipMessage msg) {
-        String v = msg.header(HeaderName.EXPIRES);
-        if (v == null) {
-            return null;
-        }
-        String t = v.trim();
-        if (t.isEmpty()) {
-            return new Failure(400, "Missing number in Expires header", null);
-        }
-        return validUint(t) ? null : new Failure(400, "Expires value is illegal", null);
-    }
-
-    private static Failure proxyRequire(SipMessage msg, Set<String> supported) {
-        String v = msg.header(HeaderName.PROXY_REQUIRE);
-        if (v == null) {
-            return null;
-        }
-        if (v.trim().isEmpty()) {
-            return new Failure(400, "Bad Proxy Require Header", null);
-        }
-        for (String tag : v.split(",")) {
-            String t = tag.trim();
-            if (!supported.contains(t)) {
-                return new Failure(420, "Bad Proxy Require Extension", "Unsupported: " + t + "\r\n");
-            }
-        }
-        return null;
-    }
-
-    private static Failure parseUris(MsgContext m, int uriChecks) {
-        SipMessage msg = m.msg;
-        if ((uriChecks & URI_RURI) != 0) {
-            if (!msg.isRequest()) {
-                return Failure.SILENT;
-            }
-            if (!parsableRuri(m)) {
-                return new Failure(400, "Bad Request URI", null);
-            }
-        }
-        if ((uriChecks & URI_FROM) != 0) {
-            if (!msg.hasHeader("From")) {
-                return Failure.SILENT;
-            }
-            if (!addressParses(msg, true)) {
-                return new Failure(400, "Invalid From Header", null);
-            }
-        }
-        if ((uriChecks & URI_TO) != 0) {
-            if (!msg.hasHeader("To")) {
-                return Failure.SILENT;
-            }
-            if (!addressParses(msg, false)) {
-                return new Failure(400, "Ivalid To Header", null); // Kamailio's reason, as it sends it
-            }
-        }
-        if ((uriChecks & URI_CONTACT) != 0) {
-            List<Address> contacts;
-            try {
-                contacts = msg.contacts();
-            } catch (RuntimeException e) {
-                return new Failure(400, "Bad Contact Header", null);
-            }
-            if (!contacts.isEmpty() && !contacts.get(0).isWildcard()) {
-                try {
-                    contacts.get(0).uri();
-                } catch (RuntimeException e) {
-                    return new Failure(400, "Bad Contact URI", null);
-                }
-            }
-        }
-        return null;
-    }
-
-    private static boolean addressParses(SipMessage msg, boolean from) {
-        try {
-            Address a = from ? msg.from() : msg.to();
-            return a != null && a.uri() != null;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
-     * sanity.c check_digest_only over every Authorization, then every Proxy-Authorization. A scheme
-     * other than Digest passes the Authorization check (8192) and fails the digest check (2048),
-     * without a reply.
-     */
-    private static Failure digest(SipMessage msg, boolean otherSchemesPass) {
-        for (String header : new String[] {"Authorization", "Proxy-Authorization"}) {
-            for (String value : msg.headers(header)) {
-                Map<String, String> cred = credentials(value);
-                if (cred == null) {
-                    return new Failure(400, "Bad Auth Header", null);
-                }
-                if (cred.isEmpty()) {
-                    return otherSchemesPass ? null : Failure.SILENT; // not Digest
-                }
-                if (!digestComplete(cred)) {
-                    return new Failure(400, "Bad Auth Credentials", null);
-                }
-                if (cred.get("username").isEmpty()) {
-                    return new Failure(400, "Auth Empty User", null);
-                }
-                if (cred.get("nonce").isEmpty()) {
-                    return new Failure(400, "Auth Empty Nonce", null);
-                }
-                if (cred.get("response").isEmpty()) {
-                    return new Failure(400, "Auth Empty Response", null);
-                }
-            }
-        }
-        return null;
-    }
-
-    /** digest.c check_dig_cred: username, realm, nonce, uri, response; cnonce and nc with qop auth or auth-int. */
-    private static boolean digestComplete(Map<String, String> c) {
-        for (String p : new String[] {"username", "realm", "nonce", "uri", "response"}) {
-            if (!c.containsKey(p)) {
-                return false;
-            }
-        }
-        String qop = c.get("qop");
-        if (qop != null && (qop.equalsIgnoreCase("auth") || qop.equalsIgnoreCase("auth-int"))) {
-            return c.containsKey("cnonce") && c.containsKey("nc");
-        }
-        return true;
-    }
-
-    /**
-     * The parameters of Digest credentials (names lower-cased, quotes removed); an empty map for
-     * another scheme; null when they do not parse.
-     */
-    static Map<String, String> credentials(String value) {
-        String v = value.trim();
-        int sp = 0;
-        while (sp < v.length() && !Character.isWhitespace(v.charAt(sp))) {
-            sp++;
-        }
-        if (!v.substring(0, sp).equalsIgnoreCase("Digest")) {
-            return Map.of();
-        }
-        Map<String, String> out = new HashMap<>();
-        int i = sp;
-        int n = v.length();
-        while (true) {
-            while (i < n && (Character.isWhitespace(v.charAt(i)) || v.charAt(i) == ',')) {
-                i++;
-            }
-            if (i >= n) {
-                break;
-            }
-            int ns = i;
-            while (i < n && (Character.isLetterOrDigit(v.charAt(i)) || v.charAt(i) == '-' || v.charAt(i) == '_')) {
-                i++;
-            }
-            if (i == ns) {
-                return null;
-            }
-            String name = v.substring(ns, i).toLowerCase(Locale.ROOT);
-            while (i < n && Character.isWhitespace(v.charAt(i))) {
-                i++;
-            }
-            if (i >= n || v.charAt(i) != '=') {
-                return null;
-            }
-            i++;
-            while (i < n && Character.isWhitespace(v.charAt(i))) {
-                i++;
-            }
-            StringBuilder val = new StringBuilder();
-            if (i < n && v.charAt(i) == '"') {
-                i++;
-                boolean closed = false;
-                for (; i < n; i++) {
-                    char ch = v.charAt(i);
-                    if (ch == '\\' && i + 1 < n) {
-                        val.append(v.charAt(++i));
-                    } else if (ch == '"') {
-                        closed = true;
-                        i++;
-                        break;
-                    } else {
-                        val.append(ch);
-                    }
-                }
-                if (!closed) {
-                    return null;
-                }
-            } else {
-                while (i < n && v.charAt(i) != ',' && !Character.isWhitespace(v.charAt(i))) {
-                    val.append(v.charAt(i++));
-                }
-            }
-            out.put(name, val.toString());
-            while (i < n && Character.isWhitespace(v.charAt(i))) {
-                i++;
-            }
-            if (i < n && v.charAt(i) != ',') {
-                return null;
-            }
-        }
-        return out;
-    }
-
-    private static Failure duplicateTags(SipMessage msg) {
-        Address from;
-        Address to;
-        try {
-            from = msg.from();
-            to = msg.to();
-        } catch (RuntimeException e) {
-            return Failure.SILENT;
-        }
-        if (from == null || to == null) {
-            return Failure.SILENT;
-        }
-        if (tags(from) > 1) {
-            return new Failure(400, "Many From Tag Params", null);
-        }
-        if (tags(to) > 1) {
-            return new Failure(400, "Many To Tag Params", null);
-        }
-        return null;
-    }
-
-    private static int tags(Address a) {
-        int n = 0;
-        for (String p : a.paramNames()) {
-            if (p.equalsIgnoreCase("tag")) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    // ---- module parameters ----------------------------------------------------------------------
-
-    /** The last value of {@code modparam(module, param, ...)} in the running script as text, or {@code def}. */
     /** sanity's modparams, read once per running script. */
     static final class Settings {
         final CompiledScript script;

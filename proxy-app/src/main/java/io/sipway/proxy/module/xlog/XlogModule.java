@@ -8,12 +8,15 @@ import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
 import io.sipway.proxy.module.Fixups;
 import io.sipway.proxy.module.ModuleExports;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** xlog (https://kamailio.org/docs/modules/5.6.x/modules/xlog.html): log lines with pseudo-variables. */
 public final class XlogModule {
     private static final Logger XLOG = LoggerFactory.getLogger("xlog");
+    /** A level written as a number, as a run-time level is read; compiled once, not for every line logged. */
+    private static final Pattern NUMBER = Pattern.compile("-?\\d+");
 
     private XlogModule() {
     }
@@ -58,7 +61,7 @@ public final class XlogModule {
     /** A level read when the route runs: its name, or a number; anything else logs at L_ERR, as Kamailio's xlog. */
     private static int levelOf(String v) {
         String t = v == null ? "" : v.trim();
-        if (t.matches("-?\\d+")) {
+        if (NUMBER.matcher(t).matches()) {
             return Integer.parseInt(t);
         }
         try {
