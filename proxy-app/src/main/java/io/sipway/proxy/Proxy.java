@@ -12,6 +12,7 @@ import io.sipway.transport.ConnectionTable;
 import io.sipway.transport.ListenSpec;
 import io.sipway.transport.ListenSpecException;
 import io.sipway.transport.SendSocket;
+import io.sipway.transport.DnsSettings;
 import io.sipway.transport.TcpSettings;
 import io.sipway.transport.TlsSettings;
 import io.sipway.transport.Transport;
@@ -63,6 +64,7 @@ public final class Proxy implements AutoCloseable {
         boolean enableTls = false;
         int children = Runtime.getRuntime().availableProcessors();
         TcpSettings tcp = TcpSettings.defaults();
+        DnsSettings dns = DnsSettings.defaults();
         TmSettings tmSettings = TmSettings.defaults();
         try {
             for (Ast.GlobalParam g : script.globals()) {
@@ -80,6 +82,13 @@ public final class Proxy implements AutoCloseable {
                     case "server_header" -> tmSettings = tmSettings.withServer(headerValue(g, "Server"));
                     case "user_agent_header" -> core.userAgent(headerValue(g, "User-Agent"));
                     default -> {
+                        if (DnsSettings.has(g.name())) { // dns_try_naptr, dns_srv_lb, dns_cache_*_ttl...
+                            try {
+                                dns = dns.with(g.name(), g.value());
+                            } catch (IllegalArgumentException e) {
+                                throw new ProxyStartException(g.at() + ": " + e.getMessage(), e);
+                            }
+                        }
                         if (TcpSettings.has(g.name())) { // tcp_connect_timeout, tcp_send_timeout, tcp_keep*, tcp_rd_buf_size...
                             try {
                                 tcp = tcp.with(g.name(), g.value());
@@ -126,7 +135,7 @@ public final class Proxy implements AutoCloseable {
             core.addAutoAliases(transport.sockets());
         }
         TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes());
-        core.attach(transport, tm, script);
+        core.attach(transport, tm, script, transport.resolverBuilder().settings(dns).build());
         CompiledScript.Entry wsClosed = script.entry(Ast.RouteType.EVENT, "websocket:closed");
         if (wsClosed != null) {
             transport.onWebSocketClosed(connection -> core.webSocketClosed(wsClosed, connection));
@@ -412,6 +421,7 @@ public final class Proxy implements AutoCloseable {
     /** Closes the listeners, then the transaction timers. */
     @Override
     public void close() {
+        core.close();
         transport.close();
         tm.close();
     }

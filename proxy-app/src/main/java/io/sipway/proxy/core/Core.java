@@ -257,6 +257,14 @@ public final class Core {
         return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(locationTables));
     }
 
+    /** Releases what the core holds beyond the transport (the resolver's sockets). */
+    public void close() {
+        SipResolver r = resolver;
+        if (r != null) {
+            r.close();
+        }
+    }
+
     /** Names to addresses (RFC 3263), never waiting on a loop. */
     SipResolver resolver() {
         return resolver;

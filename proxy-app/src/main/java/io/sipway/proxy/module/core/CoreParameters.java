@@ -53,6 +53,15 @@ final class CoreParameters {
         b.paramOnly("tcp_async", ANY, "yes", tcp + ": writes are always asynchronous", "yes", "1", "on", "true");
         b.paramOnly("tcp_buf_write", ANY, "yes", tcp + ": writes are always asynchronous", "yes", "1", "on", "true");
         b.paramWithoutEffect("tcp_children", INT, "children", "TCP, TLS and WebSocket connections are read by the same event loops as UDP (children)");
+        String dns = "transport's SipResolver (RFC 3263, answers cached by their TTL)";
+        b.param("dns_try_naptr", ANY, "no", dns + ": NAPTR first for a URI without port or transport");
+        b.param("dns_try_ipv6", ANY, "no", dns + ": AAAA records too");
+        b.param("dns_srv_lb", ANY, "no", dns + ": SRV targets of one priority chosen by weight (RFC 2782)");
+        b.param("dns_srv_loadbalancing", ANY, "no", dns + ": the same as dns_srv_lb");
+        b.param("dns_cache_negative_ttl", INT, "60", dns + ": seconds a name that does not resolve is remembered");
+        b.param("dns_cache_min_ttl", INT, "0", dns + ": the shortest time an answer is kept");
+        b.param("dns_cache_max_ttl", INT, "-1", dns + ": the longest time an answer is kept");
+        b.paramOnly("use_dns_cache", ANY, "on", dns + ": the cache is always on", "on", "yes", "1", "true");
         // the language
         b.param("debug", INT, "0", "the log level: xlog lines above it are not printed (-1 ERR .. 3 DBG)");
         b.param("max_while_loops", INT, "100", "the interpreter stops a while loop after this many turns");
