@@ -36,7 +36,10 @@ public final class Proxy implements AutoCloseable {
     private final Core core;
     private final java.time.Instant startedAt = java.time.Instant.now();
 
-    private Proxy(Transport transport, TransactionLayer tm, Core core) {
+    private final List<io.sipway.proxy.module.ModuleExports> tables;
+
+    private Proxy(Transport transport, TransactionLayer tm, Core core, List<io.sipway.proxy.module.ModuleExports> tables) {
+        this.tables = tables;
         this.transport = transport;
         this.tm = tm;
         this.core = core;
@@ -49,6 +52,7 @@ public final class Proxy implements AutoCloseable {
     public static Proxy start(Path cfg, Map<String, String> defines, List<String> extraListens) throws ProxyStartException {
         Core core = new Core();
         io.sipway.proxy.module.ModuleHost host = Modules.host(core);
+        List<io.sipway.proxy.module.ModuleExports> tables = host.tables();
         ScriptLoader.Result r = ScriptLoader.load(cfg, cfg.toString(), defines, host);
         if (!r.ok()) {
             throw new ProxyStartException(r.diagnostics().render() + "ERROR: bad config file (" + r.diagnostics().errorCount() + " errors)");
@@ -155,7 +159,7 @@ public final class Proxy implements AutoCloseable {
             });
         }
         LOG.info("{} loaded: {} module(s), listening on {}", cfg, script.modules().size(), transport.sockets());
-        return new Proxy(transport, tm, core);
+        return new Proxy(transport, tm, core, tables);
     }
 
     private static boolean truth(Ast.GlobalParam g) {
@@ -343,6 +347,11 @@ public final class Proxy implements AutoCloseable {
     }
 
     /** When the proxy started (core.uptime). */
+    /** The module tables the script was loaded against (the RPC server answers their commands). */
+    public List<io.sipway.proxy.module.ModuleExports> tables() {
+        return tables;
+    }
+
     public java.time.Instant startedAt() {
         return startedAt;
     }

@@ -74,11 +74,15 @@ public final class ModuleTables {
             b.append("Transformations: ").append(String.join(", ", t.transformations().keySet().stream().map(n -> "`{" + n + "}`").toList()))
                     .append(".\n\n");
         }
+        if (!t.rpcs().isEmpty()) {
+            b.append("RPC commands: ").append(String.join(", ", t.rpcs().values().stream()
+                    .map(r -> "`" + r.name() + "` (" + r.summary() + ")").toList())).append(".\n\n");
+        }
         if (!t.eventRoutes().isEmpty()) {
             b.append("Event routes: ").append(String.join(", ", t.eventRoutes().stream().map(n -> "`event_route[" + n + "]`").toList()))
                     .append(".\n\n");
         }
-        if (t.functions().isEmpty() && t.params().isEmpty() && t.pvs().isEmpty()) {
+        if (t.functions().isEmpty() && t.params().isEmpty() && t.pvs().isEmpty() && t.rpcs().isEmpty()) {
             b.append("Nothing of it is implemented yet beyond loading it (Kamailio's default script loads it); any use is refused.\n\n");
         }
         return b.toString();

@@ -58,6 +58,7 @@ public final class Core {
     private final Map<String, RouteRef> armedRoutes = new ConcurrentHashMap<>();
     public String server = "Sipway";
     private volatile SipResolver resolver;
+    private final java.time.Instant startedAt = java.time.Instant.now();
     final Myself myself = new Myself(this);
     final NextHops hops = new NextHops(this);
     final BranchRequests branchRequests = new BranchRequests(this);
@@ -255,6 +256,11 @@ public final class Core {
     /** usrloc's tables by name ("location"), as registrar made them (for ul.dump). */
     public Map<String, io.sipway.proxy.location.LocationStore> locationTables() {
         return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(locationTables));
+    }
+
+    /** When this core was made (core.uptime). */
+    public java.time.Instant startedAt() {
+        return startedAt;
     }
 
     /** Releases what the core holds beyond the transport (the resolver's sockets). */

@@ -7,7 +7,7 @@ import io.sipway.proxy.module.ParamExport;
  * Kamailio's core global parameters that Sipway accepts: each applied (where, said here) or, for
  * the ones about processes, memory and the OS that the JVM has no counterpart for, accepted with a
  * warning that says why it changes nothing. Every other Kamailio core parameter is refused at load,
- * naming it. Applied in {@code io.sipway.proxy.Proxy#start} unless said otherwise.
+ * naming it. Applied where Proxy.start reads the globals unless said otherwise.
  */
 final class CoreParameters {
     private static final ParamExport.Type INT = ParamExport.Type.INT;

@@ -47,6 +47,8 @@ public final class KexModule {
                 }
             }).summary(f[1] + " a branch flag (branch 0 only)");
         }
+        b.rpc("stats.get_statistics", "all, a group (tmx:) or a statistic: \"group:name = value\" lines",
+                params -> StatsRpc.statistics(core, params));
         return b.build();
     }
 }

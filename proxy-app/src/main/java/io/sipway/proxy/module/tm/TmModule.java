@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
 public final class TmModule {
     private static final String DOC = "https://kamailio.org/docs/modules/5.6.x/modules/tm.html";
 
+    private static final String[] TM_STATS = {"current", "waiting", "total", "total_local", "rpl_received", "rpl_generated",
+        "rpl_sent", "6xx", "5xx", "4xx", "3xx", "2xx", "created", "freed", "delayed_free"};
+
     private TmModule() {
     }
 
@@ -161,6 +164,13 @@ public final class TmModule {
                 return set ? 1 : -1;
             };
         }).summary("a route of that kind is armed");
+        b.rpc("tm.stats", "the transaction counters (current, waiting, total, 2xx..6xx...)", params -> {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            for (String name : TM_STATS) {
+                m.put(name, core.tm().stat(name));
+            }
+            return m;
+        });
         params(b);
         return b.build();
     }

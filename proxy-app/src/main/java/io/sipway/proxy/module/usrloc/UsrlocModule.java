@@ -20,6 +20,7 @@ public final class UsrlocModule {
         b.paramWithoutEffect("timer_procs", ParamExport.Type.INT, "0", "no timer processes: see timer_interval");
         b.paramWithoutEffect("nat_bflag", ParamExport.Type.INT, "-1", "Sipway keeps no NAT flag per binding (nathelper pings are not implemented)");
         b.paramOnly("db_mode", ParamExport.Type.INT, "0", "registrations are kept in memory (the database modes come with the database layer)", "0");
+        b.rpc("ul.dump", "the registrations of every location table", params -> UlDump.dump(core));
         return b.build();
     }
 }

@@ -1,0 +1,74 @@
+package io.sipway.proxy.module.kex;
+
+import io.sipway.proxy.core.Core;
+import io.sipway.proxy.location.LocationStore;
+import io.sipway.proxy.module.RpcExport;
+import io.sipway.tm.TransactionLayer;
+import io.sipway.transport.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** kex's stats.get_statistics: every counter as Kamailio names it, "group:name = value". */
+public final class StatsRpc {
+    private static final String[] TMX_STATS = {"2xx_transactions", "3xx_transactions", "4xx_transactions", "5xx_transactions",
+        "6xx_transactions", "UAC_transactions", "UAS_transactions", "active_transactions", "inuse_transactions",
+        "rpl_absorbed", "rpl_generated", "rpl_received", "rpl_relayed", "rpl_sent"};
+
+    private StatsRpc() {
+    }
+
+    /** Every statistic as Kamailio names it, "group:name" to its value, sorted by group then name. */
+    public static Map<String, Long> allStatistics(Core core) {
+        Map<String, Long> all = new java.util.TreeMap<>(core.stats());
+        TransactionLayer tm = core.tm();
+        for (String name : TMX_STATS) {
+            all.put("tmx:" + name, tm.stat(name));
+        }
+        all.keySet().removeIf(k -> k.startsWith("tm:"));
+        int connections = core.transport().connections().size();
+        int webSockets = 0;
+        for (Connection c : core.transport().connections().connections()) {
+            webSockets += c.protocol().isWebSocket() ? 1 : 0;
+        }
+        all.put("tcp:current_opened_connections", (long) connections);
+        all.put("websocket:ws_current_connections", (long) webSockets);
+        long users = 0;
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, LocationStore> t : core.locationTables().entrySet()) {
+            long u = 0;
+            long n = 0;
+            for (String aor : t.getValue().aors()) {
+                int k = t.getValue().bindings(aor, now).size();
+                u += k > 0 ? 1 : 0;
+                n += k;
+            }
+            all.put("usrloc:" + t.getKey() + "_users", u);
+            all.put("usrloc:" + t.getKey() + "_contacts", n);
+            users += u;
+        }
+        all.put("usrloc:registered_users", users);
+        return all;
+    }
+
+    /** {@code all}, a group ({@code tmx:}), or a statistic's name: "group:name = value" lines. */
+    static List<Object> statistics(Core core, List<Object> params) throws RpcExport.RpcException {
+        if (params.isEmpty()) {
+            throw new RpcExport.RpcException(400, "Invalid Parameters: all, a group (tmx:) or a statistic's name");
+        }
+        Map<String, Long> all = allStatistics(core);
+        List<Object> out = new ArrayList<>();
+        for (Object p : params) {
+            String want = String.valueOf(p);
+            for (Map.Entry<String, Long> e : all.entrySet()) {
+                String k = e.getKey();
+                boolean match = want.equals("all") || (want.endsWith(":") && k.startsWith(want))
+                        || (!want.contains(":") && k.substring(k.indexOf(':') + 1).equals(want));
+                if (match) {
+                    out.add(k + " = " + e.getValue());
+                }
+            }
+        }
+        return out;
+    }
+}
