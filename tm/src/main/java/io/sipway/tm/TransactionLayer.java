@@ -1,7 +1,5 @@
 package io.sipway.tm;
 
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
 import io.sipway.sip.HeaderName;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipParser;
@@ -13,23 +11,25 @@ import io.sipway.transport.SendSocket;
 import io.sipway.transport.SendStatus;
 import io.sipway.transport.Transport;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kamailio's tm for a proxy: server transactions for requests handled statefully, one client
- * transaction per branch, retransmissions over UDP (T1 doubling up to T2), final-response timers
- * ({@code fr_timer}, {@code fr_inv_timer}) ending in a local 408, best-reply selection, CANCEL
- * through the INVITE transaction, hop-by-hop ACK of negative INVITE replies, and absorption of
- * retransmitted requests. Every message leaves through the transport's Sender.
+ * Kamailio's tm for a proxy: server transactions for requests handled statefully ({@link ServerState}),
+ * one client transaction per branch ({@link ClientState}), retransmissions over UDP (T1 doubling up
+ * to T2), final-response timers ({@code fr_timer}, {@code fr_inv_timer}) ending in a local 408,
+ * best-reply selection, CANCEL through the INVITE transaction, hop-by-hop ACK of negative INVITE
+ * replies, and absorption of retransmitted requests.
+ *
+ * <p>It is given what it depends on: a {@link Wire} every message leaves through, {@link Timers}
+ * (and their clock), and the script's {@link Hooks}. State is guarded by each server transaction's
+ * monitor; timer tasks take it when they run (see docs/ARCHITECTURE.md, "tm").
  */
 public final class TransactionLayer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionLayer.class);
@@ -72,37 +72,37 @@ public final class TransactionLayer implements AutoCloseable {
         }
     }
 
-    private final Transport transport;
+    /** Kamailio's max_inv_lifetime and max_noninv_lifetime: a transaction that never completes still goes. */
+    static final long MAX_INVITE_LIFETIME_MS = 180_000;
+    static final long MAX_NON_INVITE_LIFETIME_MS = 32_000;
+
+    private final Wire wire;
+    private final Timers timers;
     private volatile TmSettings settings;
     private final Hooks hooks;
-    private final HashedWheelTimer timer = new HashedWheelTimer(r -> {
-        Thread t = new Thread(r, "sipway-tm-timer");
-        t.setDaemon(true);
-        return t;
-    }, 10, TimeUnit.MILLISECONDS);
     private final Map<String, ServerTransaction> servers = new ConcurrentHashMap<>();
     private final Map<String, ClientBranch> clients = new ConcurrentHashMap<>();
-    private final AtomicLong branchCounter = new AtomicLong(System.nanoTime() & 0xFFFFFFL);
-    private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
-    // held counters: per-transaction events do not look their counter up by name (Kamailio's t_stats)
-    /** Transactions created (tm.stats "total"/"created", tmx UAS_transactions). */
-    private final LongAdder created = counter("tm:UAS_transactions");
-    /** Transactions tm itself originated (tmx UAC_transactions, tm.stats "total_local"): Sipway has no t_uac, so none. */
-    private final LongAdder local = counter("tm:UAC_transactions");
-    private final LongAdder freed = counter("tm:freed");
-    /** Transactions gone to the wait state (or ended without it): "waiting" and "active" derive from it. */
-    private final LongAdder waiting = new LongAdder();
-    private final LongAdder rplReceived = counter("tm:rpl_received");
-    private final LongAdder rplSent = counter("tm:rpl_sent");
-    private final LongAdder rplGenerated = counter("tm:rpl_generated");
-    private final LongAdder[] byClass = {null, null, counter("tm:2xx_transactions"), counter("tm:3xx_transactions"),
-            counter("tm:4xx_transactions"), counter("tm:5xx_transactions"), counter("tm:6xx_transactions")};
+    private final AtomicLong branchCounter;
+    private final TmStats stats = new TmStats();
     private volatile boolean closed;
 
-    public TransactionLayer(Transport transport, TmSettings settings, Hooks hooks) {
-        this.transport = transport;
+    /**
+     * @param wire     where every message leaves
+     * @param timers   tm's timers and clock; closed with the layer
+     * @param settings the module's parameters
+     * @param hooks    the script's failure_route and onreply_route
+     */
+    public TransactionLayer(Wire wire, Timers timers, TmSettings settings, Hooks hooks) {
+        this.wire = wire;
+        this.timers = timers;
         this.settings = settings;
         this.hooks = hooks;
+        this.branchCounter = new AtomicLong(timers.nanoTime() & 0xFFFFFFL);
+    }
+
+    /** The production layer: messages through the transport's Sender, timers on a {@link WheelTimers}. */
+    public TransactionLayer(Transport transport, TmSettings settings, Hooks hooks) {
+        this(Wire.of(transport), new WheelTimers(), settings, hooks);
     }
 
     public TmSettings settings() {
@@ -124,30 +124,7 @@ public final class TransactionLayer implements AutoCloseable {
      * Read by name, never called per message.
      */
     public long stat(String name) {
-        String n = name.startsWith("tmx:") ? name.substring(4) : name.startsWith("tm:") ? name.substring(3) : name;
-        long sent = rplSent.sum();
-        long generated = rplGenerated.sum();
-        return switch (n) {
-            case "total", "created" -> created.sum();
-            case "total_local" -> local.sum();
-            case "inuse_transactions", "current" -> created.sum() - freed.sum();
-            case "active_transactions" -> created.sum() - waiting.sum();
-            case "waiting" -> waiting.sum() - freed.sum();
-            case "delayed_free" -> 0;
-            case "rpl_relayed", "relayed_replies" -> sent - generated;
-            case "rpl_absorbed" -> rplReceived.sum() - (sent - generated);
-            case "received_replies" -> rplReceived.sum();
-            case "local_replies" -> generated;
-            case "2xx", "3xx", "4xx", "5xx", "6xx" -> byClass[n.charAt(0) - '0'].sum();
-            default -> {
-                LongAdder a = stats.get("tm:" + n);
-                yield a == null ? 0 : a.sum();
-            }
-        };
-    }
-
-    private LongAdder counter(String name) {
-        return stats.computeIfAbsent(name, k -> new LongAdder());
+        return stats.stat(name);
     }
 
     /** Transactions in memory now (tm:inuse_transactions). */
@@ -160,7 +137,7 @@ public final class TransactionLayer implements AutoCloseable {
         int n = 0;
         for (ServerTransaction st : servers.values()) {
             synchronized (st) {
-                if (st.lastCode < 200 && !st.removed) {
+                if (st.stateHeld().beforeFinal()) {
                     n++;
                 }
             }
@@ -181,7 +158,11 @@ public final class TransactionLayer implements AutoCloseable {
         return req.callId() + "|" + req.cseq().number() + "|" + req.fromTag() + "|" + v + "|" + asMethod;
     }
 
-    /** {@code t_check_trans()}: also resends the last reply to a retransmission and absorbs an ACK to a negative reply. */
+    /**
+     * {@code t_check_trans()}: resends the last reply to a retransmission (RFC 3261 17.2.1, 17.2.2)
+     * and absorbs the ACK of a negative reply (17.2.1: Completed to Confirmed). An ACK to a 2xx is
+     * not tm's (NOT_FOUND: the script forwards it end to end as a new request).
+     */
     public Check check(SipMessage req, ReceiveInfo from) {
         String method = req.methodName();
         if (method.equals("ACK")) {
@@ -191,10 +172,12 @@ public final class TransactionLayer implements AutoCloseable {
             }
             synchronized (st) {
                 if (st.lastCode >= 300) {
-                    st.acked = true;
-                    cancelTimer(st.replyRetransmission);
-                    putOnWait(st);
-                    return Check.ACK_ABSORBED;
+                    if (st.stateHeld() == ServerState.COMPLETED) {
+                        st.go(ServerState.CONFIRMED);
+                        cancelTimer(st.replyRetransmission);
+                        putOnWait(st); // Timer I
+                    }
+                    return Check.ACK_ABSORBED; // a retransmitted ACK too
                 }
             }
             return Check.NOT_FOUND; // an ACK to a 2xx is a new transaction
@@ -221,8 +204,8 @@ public final class TransactionLayer implements AutoCloseable {
     }
 
     /**
-     * {@code t_newtran()}: the transaction for {@code req}, created now; null when it already existed
-     * (a retransmission: the last reply has been resent).
+     * {@code t_newtran()}: the transaction for {@code req}, created now (Proceeding for an INVITE,
+     * Trying otherwise); null when it already existed (a retransmission: the last reply has been resent).
      */
     public ServerTransaction create(SipMessage req, ReceiveInfo from, Destination replyTo) {
         ServerTransaction st = new ServerTransaction(key(req, req.methodName()), req, from, replyTo);
@@ -231,15 +214,24 @@ public final class TransactionLayer implements AutoCloseable {
             resendLastReply(old);
             return null;
         }
-        created.increment();
-        // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime)
-        st.cleanup = schedule(t -> expire(st), st.invite ? 180 : 32, TimeUnit.SECONDS);
+        stats.created.increment();
+        st.cleanup = new Timers.Task() {
+            @Override
+            public void run() {
+                expire(st);
+            }
+        };
+        synchronized (st) {
+            // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime)
+            schedule(st.cleanup, st.invite ? MAX_INVITE_LIFETIME_MS : MAX_NON_INVITE_LIFETIME_MS);
+        }
         return st;
     }
 
+    /** The cleanup timer: wt_timer after completion, or the maximum lifetime before it. */
     private void expire(ServerTransaction st) {
         synchronized (st) {
-            if (st.lastCode < 200) {
+            if (st.stateHeld().beforeFinal()) {
                 LOG.warn("transaction {} reached its maximum lifetime without a final reply", st.key);
             }
         }
@@ -252,7 +244,7 @@ public final class TransactionLayer implements AutoCloseable {
             reply = st.lastReply;
         }
         if (reply != null) {
-            transport.sender().send(st.replyTo, reply);
+            wire.send(st.replyTo, reply);
         }
     }
 
@@ -295,7 +287,7 @@ public final class TransactionLayer implements AutoCloseable {
 
     /** The Via a message to {@code d} carries: our socket as sent-by, and a branch. */
     String via(Destination d, String branch) {
-        SendSocket s = transport.sendSocketFor(d);
+        SendSocket s = wire.socketFor(d);
         Protocol p = d.protocol();
         String host;
         int port;
@@ -324,19 +316,39 @@ public final class TransactionLayer implements AutoCloseable {
         // known before it leaves: a reply can come back on another event loop before send() returns
         // (it then waits for this transaction's monitor, held here)
         clients.put(b.key(), b);
-        SendStatus status = transport.sender().send(t.to(), bytes);
+        SendStatus status = wire.send(t.to(), bytes);
         if (status != SendStatus.SENT && status != SendStatus.CONNECTING) {
             clients.remove(b.key(), b);
             LOG.warn("branch to {} not sent: {}", t.to(), status);
             return false;
         }
         st.branches.add(b);
-        if (t.to().protocol() == Protocol.UDP) {
-            b.retransmitInterval = settings.t1();
-            scheduleRetransmission(b);
-        }
-        startFinalResponseTimer(b, frTimer(st));
+        startTimers(b, frTimer(st));
         return true;
+    }
+
+    /**
+     * A branch's timers as its request leaves: retransmission over UDP only (RFC 3261 17.1.1.2,
+     * 17.1.2.2: a reliable transport retransmits for us) from T1, and the final-response timer.
+     */
+    private void startTimers(ClientBranch b, long frMs) {
+        if (b.to.protocol() == Protocol.UDP) {
+            b.retransmitInterval = settings.t1();
+            b.retransmission = new Timers.Task() {
+                @Override
+                public void run() {
+                    onRetransmitTimer(b);
+                }
+            };
+            schedule(b.retransmission, b.retransmitInterval);
+        }
+        b.finalResponseTimer = new Timers.Task() {
+            @Override
+            public void run() {
+                onFinalResponseTimeout(b);
+            }
+        };
+        startFinalResponseTimer(b, frMs);
     }
 
     private long frTimer(ServerTransaction st) {
@@ -347,9 +359,10 @@ public final class TransactionLayer implements AutoCloseable {
         return st.frInvTimeout > 0 ? st.frInvTimeout : settings.frInvTimer();
     }
 
+    /** (Re)starts a branch's final-response timer: {@code ms} from now. */
     private void startFinalResponseTimer(ClientBranch b, long ms) {
-        cancelTimer(b.finalResponseTimer);
-        b.finalResponseTimer = schedule(x -> onFinalResponseTimeout(b), ms, TimeUnit.MILLISECONDS);
+        b.finalResponseDeadline = timers.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        schedule(b.finalResponseTimer, ms);
     }
 
     /**
@@ -379,25 +392,33 @@ public final class TransactionLayer implements AutoCloseable {
     }
 
     private void restartFinalResponseTimers(ServerTransaction st, boolean inv, boolean nonInv) {
+        if (st.terminated()) {
+            return;
+        }
         for (ClientBranch b : st.branches) {
-            if (b.finalCode == 0 && !st.removed && (b.onFrInv ? inv : nonInv)) {
+            if (b.state().beforeFinal() && (b.onFrInv ? inv : nonInv)) {
                 startFinalResponseTimer(b, b.onFrInv ? frInvTimer(st) : frTimer(st));
             }
         }
     }
 
-    private void scheduleRetransmission(ClientBranch b) {
-        b.retransmission = schedule(t -> {
-            synchronized (b.server) {
-                boolean stop = b.finalCode >= 200 || (b.provisional > 0 && b.method.equals("INVITE"));
-                if (stop || b.server.removed) {
-                    return;
-                }
-                transport.sender().send(b.to, b.bytes);
-                b.retransmitInterval = Math.min(b.retransmitInterval * 2, settings.t2());
-                scheduleRetransmission(b);
+    /**
+     * A branch request (or tm's CANCEL) goes again over UDP while it waits: an INVITE until its
+     * first provisional (17.1.1.2, Timer A, capped at T2 as Kamailio does), a non-INVITE until its
+     * final reply (17.1.2.2, Timer E: T1 doubling to T2, at T2 once a provisional came).
+     */
+    private void onRetransmitTimer(ClientBranch b) {
+        synchronized (b.server) {
+            ClientState s = b.state();
+            boolean retransmitting = s == ClientState.CALLING || s == ClientState.TRYING
+                    || s == ClientState.PROCEEDING && !b.invite;
+            if (!retransmitting || b.server.terminated()) {
+                return;
             }
-        }, b.retransmitInterval, TimeUnit.MILLISECONDS);
+            wire.send(b.to, b.bytes);
+            b.retransmitInterval = Math.min(b.retransmitInterval * 2, settings.t2());
+            schedule(b.retransmission, b.retransmitInterval);
+        }
     }
 
     /** An end-to-end ACK (to a 2xx) or other request forwarded without a transaction, with its own Via. */
@@ -411,23 +432,32 @@ public final class TransactionLayer implements AutoCloseable {
      */
     public boolean forwardStateless(Target t, String branch) {
         byte[] bytes = t.request().build(via(t.to(), branch));
-        SendStatus status = transport.sender().send(t.to(), bytes);
+        SendStatus status = wire.send(t.to(), bytes);
         return status == SendStatus.SENT || status == SendStatus.CONNECTING;
     }
 
+    /**
+     * fr_timer (before a provisional) or fr_inv_timer (after one, on an INVITE) ran out: the branch
+     * ends with a local 408 (Kamailio's fake reply; RFC 3261 Timers B, F and 16.7's Timer C), and
+     * an INVITE branch that rang is canceled. tm's own CANCEL just stops retransmitting.
+     */
     private void onFinalResponseTimeout(ClientBranch b) {
         ServerTransaction st = b.server;
         synchronized (st) {
-            if (b.finalCode >= 200 || st.removed) {
+            if (!b.state().beforeFinal() || st.terminated() || timers.nanoTime() < b.finalResponseDeadline) {
+                return; // answered, freed, or restarted since this run was due
+            }
+            cancelTimer(b.retransmission);
+            b.go(ClientState.TERMINATED);
+            if (b.method.equals("CANCEL")) {
                 return;
             }
-            if (b.method.equals("INVITE") && b.provisional > 0 && !b.cancelSent) {
+            if (b.invite && b.provisional > 0 && !b.cancelSent) {
                 sendCancel(b);
             }
             b.finalCode = 408;
             b.finalReply = null;
             b.timedOut = true;
-            cancelTimer(b.retransmission);
             LOG.debug("branch {} timed out", b.branch);
             branchFinal(st, b);
         }
@@ -448,19 +478,15 @@ public final class TransactionLayer implements AutoCloseable {
         if (b == null) {
             return false;
         }
-        rplReceived.increment();
+        stats.rplReceived.increment();
         ServerTransaction st = b.server;
         int code = reply.statusCode();
         synchronized (st) {
-            if (st.removed) {
+            if (st.terminated()) {
                 return true;
             }
             if (b.method.equals("CANCEL")) {
-                // the reply to a CANCEL of ours ends it here; the INVITE's own reply (487) follows
-                if (code >= 200) {
-                    b.finalCode = code;
-                    cancelTimer(b.retransmission);
-                }
+                onCancelReply(b, code);
                 return true;
             }
             if (st.onReplyRoute != null) {
@@ -471,34 +497,14 @@ public final class TransactionLayer implements AutoCloseable {
             }
             b.replied = true;
             if (code < 200) {
-                if (b.finalCode == 0) {
-                    int last = b.provisional;
-                    b.provisional = code;
-                    if (b.method.equals("INVITE")) {
-                        cancelTimer(b.retransmission);
-                        // restart_fr_on_each_reply=1: every provisional restarts fr_inv_timer; 0: only the
-                        // first one and a higher one from 180 up (Kamailio's reply_received)
-                        if (settings.restartFrOnEachReply() || last < code && (code >= 180 || last == 0)) {
-                            b.onFrInv = true;
-                            startFinalResponseTimer(b, frInvTimer(st));
-                        }
-                        if (b.cancelPending && !b.cancelSent) {
-                            sendCancel(b);
-                        }
-                    } else {
-                        b.retransmitInterval = settings.t2(); // RFC 3261 17.1.2.2: non-INVITE goes on at T2
-                    }
-                    if (code > 100 && st.lastCode < 200) {
-                        sendUpstream(st, withoutTopVia(reply), code);
-                    }
-                }
+                onProvisional(st, b, reply, code);
                 return true;
             }
-            if (b.method.equals("INVITE") && code >= 300) {
-                sendAck(b, reply); // hop by hop, also for a retransmitted final reply
+            if (b.invite && code >= 300) {
+                sendAck(b, reply); // hop by hop (17.1.1.3), also for a retransmitted final reply
             }
-            if (b.finalCode >= 200) {
-                if (code < 300 && b.method.equals("INVITE")) {
+            if (!b.state().beforeFinal()) {
+                if (code < 300 && b.invite) {
                     sendUpstream(st, withoutTopVia(reply), code); // RFC 6026: every 2xx goes up
                 }
                 return true;
@@ -506,6 +512,7 @@ public final class TransactionLayer implements AutoCloseable {
             b.finalCode = code;
             b.finalReply = withoutTopVia(reply);
             b.finalMessage = reply;
+            b.go(code < 300 && b.invite ? ClientState.ACCEPTED : ClientState.COMPLETED);
             cancelTimer(b.retransmission);
             cancelTimer(b.finalResponseTimer);
             if (code < 300) {
@@ -520,12 +527,43 @@ public final class TransactionLayer implements AutoCloseable {
     }
 
     /**
+     * A 1xx on a branch: an INVITE stops retransmitting (17.1.1.2) and its final-response timer
+     * becomes fr_inv_timer (restart_fr_on_each_reply 1: restarted by every provisional; 0: by the
+     * first one and a higher one from 180 up, as Kamailio's reply_received); a CANCEL that waited
+     * for it leaves now (9.1). A non-INVITE goes on retransmitting at T2 (17.1.2.2). Anything but
+     * 100 goes up while no final reply did.
+     */
+    private void onProvisional(ServerTransaction st, ClientBranch b, SipMessage reply, int code) {
+        if (!b.state().beforeFinal()) {
+            return;
+        }
+        int last = b.provisional;
+        b.provisional = code;
+        b.go(ClientState.PROCEEDING);
+        if (b.invite) {
+            cancelTimer(b.retransmission);
+            if (settings.restartFrOnEachReply() || last < code && (code >= 180 || last == 0)) {
+                b.onFrInv = true;
+                startFinalResponseTimer(b, frInvTimer(st));
+            }
+            if (b.cancelPending && !b.cancelSent) {
+                sendCancel(b);
+            }
+        } else {
+            b.retransmitInterval = settings.t2();
+        }
+        if (code > 100 && st.stateHeld().beforeFinal()) {
+            sendUpstream(st, withoutTopVia(reply), code);
+        }
+    }
+
+    /**
      * A branch ended negatively (or timed out). A 6xx cancels the other branches (RFC 3261 16.7
      * step 5, Kamailio's T_6xx) but, as in Kamailio, nothing goes up before every branch of the leg
      * has ended: then the best reply is picked, failure_route runs if armed, and the winner goes up.
      */
     private void branchFinal(ServerTransaction st, ClientBranch b) {
-        if (st.lastCode >= 200) {
+        if (!st.stateHeld().beforeFinal()) {
             return;
         }
         if (b.finalCode >= 600 && !st.sixx) {
@@ -535,13 +573,7 @@ public final class TransactionLayer implements AutoCloseable {
         if (!st.allFinal()) {
             return;
         }
-        ClientBranch best = null;
-        for (int i = st.legStart; i < st.branches.size(); i++) {
-            ClientBranch c = st.branches.get(i);
-            if (c.finalCode >= 200 && (best == null || prio(c) < prio(best))) {
-                best = c;
-            }
-        }
+        ClientBranch best = BestReply.pick(st, settings.fakedReplyPrio());
         if (best == null) {
             return;
         }
@@ -557,7 +589,7 @@ public final class TransactionLayer implements AutoCloseable {
             } finally {
                 st.picked = null;
             }
-            if (forked || st.lastCode >= 200) {
+            if (forked || !st.stateHeld().beforeFinal()) {
                 return; // a new leg runs, or the failure route replied itself
             }
             LOG.trace("failure route {} opened no branch", armed);
@@ -587,71 +619,23 @@ public final class TransactionLayer implements AutoCloseable {
             return;
         }
         if ((code == 401 || code == 407) && settings.aggregateChallenges()) {
-            String challenges = challenges(st);
+            String challenges = BestReply.challenges(st);
             if (challenges != null) {
                 localReply(st, code, code == 401 ? "Unauthorized" : "Proxy Authentication Required", challenges);
                 return;
             }
         }
         sendUpstream(st, best.finalReply, code);
-        if (st.invite) {
-            retransmitReplyUntilAcked(st);
-        } else {
-            putOnWait(st);
-        }
+        completed(st, code);
     }
 
-    /**
-     * The WWW-Authenticate and Proxy-Authenticate header lines of every 401 and 407 received in the
-     * current leg, in branch order, as received; null when fewer than two branches challenged (the
-     * one challenge is then relayed as it came).
-     */
-    private static String challenges(ServerTransaction st) {
-        int challenged = 0;
-        StringBuilder lines = new StringBuilder();
-        for (int i = st.legStart; i < st.branches.size(); i++) {
-            ClientBranch c = st.branches.get(i);
-            if (c.finalMessage == null || c.finalCode != 401 && c.finalCode != 407) {
-                continue;
-            }
-            challenged++;
-            SipMessage m = c.finalMessage;
-            for (int h = 0; h < m.headerCount(); h++) {
-                HeaderName type = m.headerType(h);
-                if (type == HeaderName.WWW_AUTHENTICATE || type == HeaderName.PROXY_AUTHENTICATE) {
-                    lines.append(m.headerName(h)).append(": ").append(m.headerValue(h)).append("\r\n");
-                }
-            }
-        }
-        return challenged > 1 ? lines.toString() : null;
-    }
-
-    /**
-     * Kamailio's reply priority (t_reply.c get_prio); the lowest wins, the first branch on a tie:
-     * 2xx {@code xx}, 6xx {@code 1000+xx}, 3xx {@code 3000+xx}, 4xx {@code 4000+k} where k is xx for
-     * the replies a caller can act on (401, 407, 415, 420, 484) and 100+xx for the others, 5xx
-     * {@code 5000+xx}, any other class {@code 10000+code}.
-     */
+    /** Kamailio's reply priority (see {@link BestReply#prio(int)}). */
     static int prio(int code) {
-        int cls = code / 100;
-        int xx = code % 100;
-        return switch (cls) {
-            case 2 -> xx;
-            case 3 -> 3000 + xx;
-            case 4 -> 4000 + (xx == 1 || xx == 7 || xx == 15 || xx == 20 || xx == 84 ? xx : 100 + xx);
-            case 5 -> 5000 + xx;
-            case 6 -> 1000 + xx;
-            default -> 10000 + code;
-        };
-    }
-
-    /** The priority of a branch's final reply; a local one (timeout) is penalised by faked_reply_prio. */
-    private int prio(ClientBranch c) {
-        return prio(c.finalCode) + (c.finalMessage == null ? settings.fakedReplyPrio() : 0);
+        return BestReply.prio(code);
     }
 
     static boolean better(int code, int than) {
-        return prio(code) < prio(than);
+        return BestReply.better(code, than);
     }
 
     private byte[] withoutTopVia(SipMessage reply) {
@@ -660,16 +644,31 @@ public final class TransactionLayer implements AutoCloseable {
         return e.toBytes();
     }
 
+    // ---- replies upstream ----------------------------------------------------------------------
+
+    /**
+     * A reply leaves through the server transaction: a provisional keeps it in (or moves it to)
+     * Proceeding, the first final one completes it (Accepted for a 2xx to an INVITE, RFC 6026).
+     * The last reply is what a retransmitted request gets again.
+     */
     private void sendUpstream(ServerTransaction st, byte[] reply, int code) {
-        if (code >= 200 && st.lastCode < 200) {
-            byClass[Math.min(6, code / 100)].increment(); // tmx 2xx_transactions..6xx_transactions
-        }
-        if (code >= 200 || st.lastCode < 200) {
+        ServerState s = st.stateHeld();
+        if (code < 200) {
+            if (s.beforeFinal()) {
+                st.go(ServerState.PROCEEDING);
+                st.lastReply = reply;
+                st.lastCode = Math.max(st.lastCode, code);
+            }
+        } else {
+            if (s.beforeFinal()) {
+                stats.finalReply(code); // tmx 2xx_transactions..6xx_transactions
+                st.go(code < 300 && st.invite ? ServerState.ACCEPTED : ServerState.COMPLETED);
+            }
             st.lastReply = reply;
             st.lastCode = Math.max(st.lastCode, code);
         }
-        rplSent.increment();
-        transport.sender().send(st.replyTo, reply);
+        stats.rplSent.increment();
+        wire.send(st.replyTo, reply);
     }
 
     /** {@code t_reply()} and tm's own replies (100, 408, 487, 477...). */
@@ -680,46 +679,63 @@ public final class TransactionLayer implements AutoCloseable {
     /** A reply tm writes from the request, with {@code extra} header lines (or null). */
     private void localReply(ServerTransaction st, int code, String reason, String extra) {
         synchronized (st) {
-            if (st.lastCode >= 200 && code >= 200) {
+            if (!st.stateHeld().beforeFinal() && code >= 200 || st.terminated()) {
                 return; // a final reply was already sent
             }
             byte[] bytes = Replies.build(st.request, code, reason, st.toTag, settings.server(), extra);
-            rplGenerated.increment();
+            stats.rplGenerated.increment();
             sendUpstream(st, bytes, code);
             if (code >= 200) {
-                if (code >= 300 && st.invite) {
-                    retransmitReplyUntilAcked(st);
-                } else {
-                    putOnWait(st);
-                }
+                completed(st, code);
                 cancelOtherBranches(st, null);
             }
         }
     }
 
+    /**
+     * The transaction sent its final reply: a negative one to an INVITE waits for its ACK
+     * (retransmitted over UDP meanwhile, Timer G), anything else waits wt_timer for retransmissions
+     * of the request (Timers J and L).
+     */
+    private void completed(ServerTransaction st, int code) {
+        if (st.invite && code >= 300) {
+            retransmitReplyUntilAcked(st);
+        } else {
+            putOnWait(st);
+        }
+    }
+
+    /**
+     * Timer G: the negative reply to an INVITE goes again over UDP at T1, doubling to T2, until
+     * its ACK (over TCP it is sent once); without an ACK within fr_timer (Timer H) the transaction
+     * is freed.
+     */
     private void retransmitReplyUntilAcked(ServerTransaction st) {
+        schedule(st.cleanup, frTimer(st));
         if (st.from.protocol() != Protocol.UDP) {
-            scheduleCleanup(st, frTimer(st));
             return;
         }
-        long[] interval = {settings.t1()};
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(frTimer(st));
-        Runnable[] again = new Runnable[1];
-        again[0] = () -> st.replyRetransmission = schedule(t -> {
-            synchronized (st) {
-                if (st.acked || st.removed) {
-                    return;
+        st.replyInterval = settings.t1();
+        if (st.replyRetransmission == null) {
+            st.replyRetransmission = new Timers.Task() {
+                @Override
+                public void run() {
+                    onReplyRetransmitTimer(st);
                 }
-                if (System.nanoTime() > deadline) {
-                    scheduleCleanup(st, 0);
-                    return;
-                }
-                transport.sender().send(st.replyTo, st.lastReply);
-                interval[0] = Math.min(interval[0] * 2, settings.t2());
-                again[0].run();
+            };
+        }
+        schedule(st.replyRetransmission, st.replyInterval);
+    }
+
+    private void onReplyRetransmitTimer(ServerTransaction st) {
+        synchronized (st) {
+            if (st.stateHeld() != ServerState.COMPLETED) {
+                return; // ACKed (Confirmed) or freed
             }
-        }, interval[0], TimeUnit.MILLISECONDS);
-        again[0].run();
+            wire.send(st.replyTo, st.lastReply);
+            st.replyInterval = Math.min(st.replyInterval * 2, settings.t2());
+            schedule(st.replyRetransmission, st.replyInterval);
+        }
     }
 
     // ---- CANCEL and ACK ------------------------------------------------------------------------
@@ -729,31 +745,28 @@ public final class TransactionLayer implements AutoCloseable {
      * has no final reply (once it has a provisional one); the INVITE then ends with 487.
      */
     public void cancel(ServerTransaction st, SipMessage cancel, Destination replyTo) {
-        transport.sender().send(replyTo, Replies.build(cancel, 200, "canceling", st.toTag, settings.server(), null));
+        wire.send(replyTo, Replies.build(cancel, 200, "canceling", st.toTag, settings.server(), null));
         // Kamailio answers the CANCEL through a transaction of its own: counted as one, done at once
-        created.increment();
-        rplGenerated.increment();
-        rplSent.increment();
-        byClass[2].increment();
-        waiting.increment();
-        freed.increment();
+        stats.created.increment();
+        stats.rplGenerated.increment();
+        stats.rplSent.increment();
+        stats.finalReply(200);
+        stats.waiting.increment();
+        stats.freed.increment();
         synchronized (st) {
             st.canceled = true;
-            for (ClientBranch b : st.branches) {
-                if (b.finalCode < 200 && !b.cancelSent) {
-                    if (b.provisional > 0) {
-                        sendCancel(b);
-                    } else {
-                        b.cancelPending = true;
-                    }
-                }
-            }
+            cancelOtherBranches(st, null);
         }
     }
 
+    /**
+     * Every INVITE branch still waiting, but {@code except}, is canceled: at once when it had a
+     * provisional reply, else as soon as one comes (RFC 3261 9.1; Kamailio's cancel_b_method 1:
+     * the INVITE goes on being retransmitted meanwhile).
+     */
     private void cancelOtherBranches(ServerTransaction st, ClientBranch except) {
         for (ClientBranch b : st.branches) {
-            if (b != except && b.finalCode < 200 && b.method.equals("INVITE") && !b.cancelSent) {
+            if (b != except && b.invite && b.state().beforeFinal() && !b.cancelSent) {
                 if (b.provisional > 0) {
                     sendCancel(b);
                 } else {
@@ -763,61 +776,39 @@ public final class TransactionLayer implements AutoCloseable {
         }
     }
 
+    /** tm's CANCEL of a branch: a non-INVITE client transaction of its own (same branch, method CANCEL). */
     private void sendCancel(ClientBranch b) {
         b.cancelSent = true;
-        byte[] bytes = hopByHop(b, "CANCEL", b.sent);
+        byte[] bytes = HopByHop.cancel(b);
         ClientBranch c = new ClientBranch(b.server, b.branch, "CANCEL", b.to, bytes, null);
-        c.provisional = 1; // nothing of ours waits on a CANCEL's provisional
         clients.put(c.key(), c);
-        transport.sender().send(b.to, bytes);
-        if (b.to.protocol() == Protocol.UDP) {
-            c.retransmitInterval = settings.t1();
-            scheduleCancelRetransmission(c);
+        if (b.server.cancels == null) {
+            b.server.cancels = new ArrayList<>(2);
         }
+        b.server.cancels.add(c);
+        wire.send(b.to, bytes);
+        startTimers(c, frTimer(b.server));
     }
 
-    private void scheduleCancelRetransmission(ClientBranch c) {
-        c.retransmission = schedule(t -> {
-            synchronized (c.server) {
-                if (c.finalCode >= 200 || c.server.removed || clients.get(c.key()) != c) {
-                    return;
-                }
-                transport.sender().send(c.to, c.bytes);
-                c.retransmitInterval = Math.min(c.retransmitInterval * 2, settings.t2());
-                scheduleCancelRetransmission(c);
-            }
-        }, c.retransmitInterval, TimeUnit.MILLISECONDS);
+    /** A reply to a CANCEL of ours ends it there (it is not relayed); the INVITE's own reply (487) follows. */
+    private void onCancelReply(ClientBranch c, int code) {
+        if (!c.state().beforeFinal()) {
+            return;
+        }
+        if (code < 200) {
+            c.go(ClientState.PROCEEDING);
+            c.retransmitInterval = settings.t2();
+            return;
+        }
+        c.finalCode = code;
+        c.go(ClientState.COMPLETED);
+        cancelTimer(c.retransmission);
+        cancelTimer(c.finalResponseTimer);
     }
 
     /** The hop-by-hop ACK to a negative INVITE reply (RFC 3261 17.1.1.3). */
     private void sendAck(ClientBranch b, SipMessage reply) {
-        transport.sender().send(b.to, hopByHop(b, "ACK", reply));
-    }
-
-    /**
-     * A CANCEL or ACK for a branch (RFC 3261 9.1, 17.1.1.3): the branch's Request-URI, top Via,
-     * From, Call-ID, CSeq number and Route set; To from {@code toSource} (the reply, for an ACK).
-     */
-    private static byte[] hopByHop(ClientBranch b, String method, SipMessage toSource) {
-        SipMessage r = b.sent;
-        StringBuilder m = new StringBuilder(256);
-        m.append(method).append(' ').append(r.requestUriString()).append(" SIP/2.0\r\n");
-        m.append("Via: ").append(r.topVia()).append("\r\n");
-        appendHeader(m, r, HeaderName.FROM);
-        appendHeader(m, toSource, HeaderName.TO);
-        appendHeader(m, r, HeaderName.CALL_ID);
-        m.append("CSeq: ").append(r.cseq().number()).append(' ').append(method).append("\r\n");
-        for (String route : r.headers("Route")) {
-            m.append("Route: ").append(route).append("\r\n");
-        }
-        // Max-Forwards as the request carried it (Kamailio's reparsed CANCEL copies the INVITE's)
-        String maxForwards = r.header(HeaderName.MAX_FORWARDS);
-        m.append("Max-Forwards: ").append(maxForwards != null ? maxForwards.trim() : "70").append("\r\nContent-Length: 0\r\n\r\n");
-        return m.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void appendHeader(StringBuilder m, SipMessage r, HeaderName h) {
-        m.append(h.canonicalName()).append(": ").append(r.header(h)).append("\r\n");
+        wire.send(b.to, HopByHop.ack(b, reply));
     }
 
     // ---- cleanup -------------------------------------------------------------------------------
@@ -826,53 +817,56 @@ public final class TransactionLayer implements AutoCloseable {
     private void putOnWait(ServerTransaction st) {
         if (!st.waited) {
             st.waited = true;
-            waiting.increment();
+            stats.waiting.increment();
         }
-        scheduleCleanup(st, settings.wtTimer());
+        schedule(st.cleanup, settings.wtTimer());
     }
 
-    private void scheduleCleanup(ServerTransaction st, long afterMs) {
-        cancelTimer(st.cleanup);
-        st.cleanup = schedule(t -> remove(st), Math.max(1, afterMs), TimeUnit.MILLISECONDS);
-    }
-
+    /** Frees the transaction: it and its branches end (Terminated) and no longer match anything. */
     private void remove(ServerTransaction st) {
         synchronized (st) {
-            if (st.removed) {
+            if (st.terminated()) {
                 return;
             }
-            st.removed = true;
+            st.go(ServerState.TERMINATED);
             if (!st.waited) {
                 st.waited = true;
-                waiting.increment();
+                stats.waiting.increment();
             }
-            freed.increment();
+            stats.freed.increment();
             cancelTimer(st.replyRetransmission);
+            cancelTimer(st.cleanup);
             for (ClientBranch b : st.branches) {
-                cancelTimer(b.retransmission);
-                cancelTimer(b.finalResponseTimer);
-                clients.remove(b.key(), b);
-                clients.remove(b.branch + "|CANCEL");
+                terminate(b);
+            }
+            if (st.cancels != null) {
+                for (ClientBranch c : st.cancels) {
+                    terminate(c);
+                }
             }
         }
         servers.remove(st.key, st);
     }
 
-    /** A timer task; null once the layer is closed (a message still in flight then just ends). */
-    private Timeout schedule(io.netty.util.TimerTask task, long delay, TimeUnit unit) {
-        if (closed) {
-            return null;
+    private void terminate(ClientBranch b) {
+        if (b.state() != ClientState.TERMINATED) {
+            b.go(ClientState.TERMINATED);
         }
-        try {
-            return timer.newTimeout(task, delay, unit);
-        } catch (IllegalStateException stopped) {
-            return null;
+        cancelTimer(b.retransmission);
+        cancelTimer(b.finalResponseTimer);
+        clients.remove(b.key(), b);
+    }
+
+    /** Schedules a timer task (called with its transaction's monitor held); nothing once the layer is closed. */
+    private void schedule(Timers.Task task, long delayMs) {
+        if (!closed) {
+            timers.schedule(task, Math.max(1, delayMs));
         }
     }
 
-    private static void cancelTimer(Timeout t) {
+    private void cancelTimer(Timers.Task t) {
         if (t != null) {
-            t.cancel();
+            timers.cancel(t);
         }
     }
 
@@ -880,7 +874,7 @@ public final class TransactionLayer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        timer.stop();
+        timers.close();
         servers.clear();
         clients.clear();
     }
