@@ -1,8 +1,6 @@
 package io.sipway.tm;
 
-import io.sipway.sip.HeaderName;
 import io.sipway.sip.SipMessage;
-import io.sipway.sip.SipParser;
 import io.sipway.sip.Via;
 import io.sipway.transport.Destination;
 import io.sipway.transport.Protocol;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +82,8 @@ public final class TransactionLayer implements AutoCloseable {
     private final AtomicLong branchCounter;
     private final TmStats stats = new TmStats();
     private volatile boolean closed;
+    private final Branches branches;
+    private final Upstream upstream;
 
     /**
      * @param wire     where every message leaves
@@ -98,6 +97,9 @@ public final class TransactionLayer implements AutoCloseable {
         this.settings = settings;
         this.hooks = hooks;
         this.branchCounter = new AtomicLong(timers.nanoTime() & 0xFFFFFFL);
+        this.branches = new Branches(this, wire, timers, stats, clients, hooks);
+        this.upstream = new Upstream(this, wire, stats, servers, clients, branches);
+        branches.upstream(upstream);
     }
 
     /** The production layer: messages through the transport's Sender, timers on a {@link WheelTimers}. */
@@ -175,7 +177,7 @@ public final class TransactionLayer implements AutoCloseable {
                     if (st.stateHeld() == ServerState.COMPLETED) {
                         st.go(ServerState.CONFIRMED);
                         cancelTimer(st.replyRetransmission);
-                        putOnWait(st); // Timer I
+                        upstream.putOnWait(st); // Timer I
                     }
                     return Check.ACK_ABSORBED; // a retransmitted ACK too
                 }
@@ -235,7 +237,7 @@ public final class TransactionLayer implements AutoCloseable {
                 LOG.warn("transaction {} reached its maximum lifetime without a final reply", st.key);
             }
         }
-        remove(st);
+        upstream.remove(st);
     }
 
     private void resendLastReply(ServerTransaction st) {
@@ -261,7 +263,7 @@ public final class TransactionLayer implements AutoCloseable {
             st.legStart = st.branches.size();
             int sent = 0;
             for (Target t : targets) {
-                if (openBranch(st, t)) {
+                if (branches.openBranch(st, t)) {
                     sent++;
                 }
             }
@@ -281,7 +283,7 @@ public final class TransactionLayer implements AutoCloseable {
         }
     }
 
-    private String newBranchId() {
+    String newBranchId() {
         return "z9hG4bK" + Long.toHexString(branchCounter.incrementAndGet()) + ".sw";
     }
 
@@ -302,69 +304,6 @@ public final class TransactionLayer implements AutoCloseable {
         return "SIP/2.0/" + p.text().toUpperCase() + " " + host + ":" + port + ";branch=" + branch;
     }
 
-    private boolean openBranch(ServerTransaction st, Target t) {
-        String branch = newBranchId();
-        byte[] bytes = t.request().build(via(t.to(), branch));
-        SipMessage sent;
-        try {
-            sent = SipParser.parse(bytes);
-        } catch (RuntimeException e) {
-            LOG.error("branch request for {} could not be read back: {}", t.to(), e.toString());
-            return false;
-        }
-        ClientBranch b = new ClientBranch(st, branch, st.request.methodName(), t.to(), bytes, sent);
-        // known before it leaves: a reply can come back on another event loop before send() returns
-        // (it then waits for this transaction's monitor, held here)
-        clients.put(b.key(), b);
-        SendStatus status = wire.send(t.to(), bytes);
-        if (status != SendStatus.SENT && status != SendStatus.CONNECTING) {
-            clients.remove(b.key(), b);
-            LOG.warn("branch to {} not sent: {}", t.to(), status);
-            return false;
-        }
-        st.branches.add(b);
-        startTimers(b, frTimer(st));
-        return true;
-    }
-
-    /**
-     * A branch's timers as its request leaves: retransmission over UDP only (RFC 3261 17.1.1.2,
-     * 17.1.2.2: a reliable transport retransmits for us) from T1, and the final-response timer.
-     */
-    private void startTimers(ClientBranch b, long frMs) {
-        if (b.to.protocol() == Protocol.UDP) {
-            b.retransmitInterval = settings.t1();
-            b.retransmission = new Timers.Task() {
-                @Override
-                public void run() {
-                    onRetransmitTimer(b);
-                }
-            };
-            schedule(b.retransmission, b.retransmitInterval);
-        }
-        b.finalResponseTimer = new Timers.Task() {
-            @Override
-            public void run() {
-                onFinalResponseTimeout(b);
-            }
-        };
-        startFinalResponseTimer(b, frMs);
-    }
-
-    private long frTimer(ServerTransaction st) {
-        return st.frTimeout > 0 ? st.frTimeout : settings.frTimer();
-    }
-
-    private long frInvTimer(ServerTransaction st) {
-        return st.frInvTimeout > 0 ? st.frInvTimeout : settings.frInvTimer();
-    }
-
-    /** (Re)starts a branch's final-response timer: {@code ms} from now. */
-    private void startFinalResponseTimer(ClientBranch b, long ms) {
-        b.finalResponseDeadline = timers.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        schedule(b.finalResponseTimer, ms);
-    }
-
     /**
      * {@code t_set_fr(fr_inv_timeout, fr_timeout)} on an existing transaction (ms; 0 keeps the
      * current value): branches opened from now on use them, and the final-response timer of every
@@ -378,7 +317,7 @@ public final class TransactionLayer implements AutoCloseable {
             if (fr > 0) {
                 st.frTimeout = fr;
             }
-            restartFinalResponseTimers(st, frInv > 0, fr > 0);
+            branches.restartFinalResponseTimers(st, frInv > 0, fr > 0);
         }
     }
 
@@ -387,37 +326,7 @@ public final class TransactionLayer implements AutoCloseable {
         synchronized (st) {
             st.frInvTimeout = 0;
             st.frTimeout = 0;
-            restartFinalResponseTimers(st, true, true);
-        }
-    }
-
-    private void restartFinalResponseTimers(ServerTransaction st, boolean inv, boolean nonInv) {
-        if (st.terminated()) {
-            return;
-        }
-        for (ClientBranch b : st.branches) {
-            if (b.state().beforeFinal() && (b.onFrInv ? inv : nonInv)) {
-                startFinalResponseTimer(b, b.onFrInv ? frInvTimer(st) : frTimer(st));
-            }
-        }
-    }
-
-    /**
-     * A branch request (or tm's CANCEL) goes again over UDP while it waits: an INVITE until its
-     * first provisional (17.1.1.2, Timer A, capped at T2 as Kamailio does), a non-INVITE until its
-     * final reply (17.1.2.2, Timer E: T1 doubling to T2, at T2 once a provisional came).
-     */
-    private void onRetransmitTimer(ClientBranch b) {
-        synchronized (b.server) {
-            ClientState s = b.state();
-            boolean retransmitting = s == ClientState.CALLING || s == ClientState.TRYING
-                    || s == ClientState.PROCEEDING && !b.invite;
-            if (!retransmitting || b.server.terminated()) {
-                return;
-            }
-            wire.send(b.to, b.bytes);
-            b.retransmitInterval = Math.min(b.retransmitInterval * 2, settings.t2());
-            schedule(b.retransmission, b.retransmitInterval);
+            branches.restartFinalResponseTimers(st, true, true);
         }
     }
 
@@ -436,33 +345,6 @@ public final class TransactionLayer implements AutoCloseable {
         return status == SendStatus.SENT || status == SendStatus.CONNECTING;
     }
 
-    /**
-     * fr_timer (before a provisional) or fr_inv_timer (after one, on an INVITE) ran out: the branch
-     * ends with a local 408 (Kamailio's fake reply; RFC 3261 Timers B, F and 16.7's Timer C), and
-     * an INVITE branch that rang is canceled. tm's own CANCEL just stops retransmitting.
-     */
-    private void onFinalResponseTimeout(ClientBranch b) {
-        ServerTransaction st = b.server;
-        synchronized (st) {
-            if (!b.state().beforeFinal() || st.terminated() || timers.nanoTime() < b.finalResponseDeadline) {
-                return; // answered, freed, or restarted since this run was due
-            }
-            cancelTimer(b.retransmission);
-            b.go(ClientState.TERMINATED);
-            if (b.method.equals("CANCEL")) {
-                return;
-            }
-            if (b.invite && b.provisional > 0 && !b.cancelSent) {
-                sendCancel(b);
-            }
-            b.finalCode = 408;
-            b.finalReply = null;
-            b.timedOut = true;
-            LOG.debug("branch {} timed out", b.branch);
-            branchFinal(st, b);
-        }
-    }
-
     // ---- replies from downstream ---------------------------------------------------------------
 
     /**
@@ -470,163 +352,7 @@ public final class TransactionLayer implements AutoCloseable {
      * when it belongs to no branch (the core then forwards it statelessly by its Via).
      */
     public boolean onReply(SipMessage reply, ReceiveInfo from) {
-        Via v = reply.topVia();
-        if (v == null || v.branch() == null || reply.cseq() == null) {
-            return false;
-        }
-        ClientBranch b = clients.get(v.branch() + "|" + reply.cseq().methodName());
-        if (b == null) {
-            return false;
-        }
-        stats.rplReceived.increment();
-        ServerTransaction st = b.server;
-        int code = reply.statusCode();
-        synchronized (st) {
-            if (st.terminated()) {
-                return true;
-            }
-            if (b.method.equals("CANCEL")) {
-                onCancelReply(b, code);
-                return true;
-            }
-            if (st.onReplyRoute != null) {
-                reply = hooks.onReply(st, reply, from);
-                if (reply == null) {
-                    return true;
-                }
-            }
-            b.replied = true;
-            if (code < 200) {
-                onProvisional(st, b, reply, code);
-                return true;
-            }
-            if (b.invite && code >= 300) {
-                sendAck(b, reply); // hop by hop (17.1.1.3), also for a retransmitted final reply
-            }
-            if (!b.state().beforeFinal()) {
-                if (code < 300 && b.invite) {
-                    sendUpstream(st, withoutTopVia(reply), code); // RFC 6026: every 2xx goes up
-                }
-                return true;
-            }
-            b.finalCode = code;
-            b.finalReply = withoutTopVia(reply);
-            b.finalMessage = reply;
-            b.go(code < 300 && b.invite ? ClientState.ACCEPTED : ClientState.COMPLETED);
-            cancelTimer(b.retransmission);
-            cancelTimer(b.finalResponseTimer);
-            if (code < 300) {
-                sendUpstream(st, b.finalReply, code);
-                cancelOtherBranches(st, b);
-                putOnWait(st);
-                return true;
-            }
-            branchFinal(st, b);
-            return true;
-        }
-    }
-
-    /**
-     * A 1xx on a branch: an INVITE stops retransmitting (17.1.1.2) and its final-response timer
-     * becomes fr_inv_timer (restart_fr_on_each_reply 1: restarted by every provisional; 0: by the
-     * first one and a higher one from 180 up, as Kamailio's reply_received); a CANCEL that waited
-     * for it leaves now (9.1). A non-INVITE goes on retransmitting at T2 (17.1.2.2). Anything but
-     * 100 goes up while no final reply did.
-     */
-    private void onProvisional(ServerTransaction st, ClientBranch b, SipMessage reply, int code) {
-        if (!b.state().beforeFinal()) {
-            return;
-        }
-        int last = b.provisional;
-        b.provisional = code;
-        b.go(ClientState.PROCEEDING);
-        if (b.invite) {
-            cancelTimer(b.retransmission);
-            if (settings.restartFrOnEachReply() || last < code && (code >= 180 || last == 0)) {
-                b.onFrInv = true;
-                startFinalResponseTimer(b, frInvTimer(st));
-            }
-            if (b.cancelPending && !b.cancelSent) {
-                sendCancel(b);
-            }
-        } else {
-            b.retransmitInterval = settings.t2();
-        }
-        if (code > 100 && st.stateHeld().beforeFinal()) {
-            sendUpstream(st, withoutTopVia(reply), code);
-        }
-    }
-
-    /**
-     * A branch ended negatively (or timed out). A 6xx cancels the other branches (RFC 3261 16.7
-     * step 5, Kamailio's T_6xx) but, as in Kamailio, nothing goes up before every branch of the leg
-     * has ended: then the best reply is picked, failure_route runs if armed, and the winner goes up.
-     */
-    private void branchFinal(ServerTransaction st, ClientBranch b) {
-        if (!st.stateHeld().beforeFinal()) {
-            return;
-        }
-        if (b.finalCode >= 600 && !st.sixx) {
-            st.sixx = true;
-            cancelOtherBranches(st, b);
-        }
-        if (!st.allFinal()) {
-            return;
-        }
-        ClientBranch best = BestReply.pick(st, settings.fakedReplyPrio());
-        if (best == null) {
-            return;
-        }
-        st.sixx = false; // the failure route may fork again
-        if (st.failureRoute != null) {
-            Object armed = st.failureRoute;
-            st.failureRoute = null; // a failure route runs once per arming
-            int before = st.branches.size();
-            boolean forked;
-            st.picked = best;
-            try {
-                forked = hooks.onFailure(st, armed, best.finalCode) && st.branches.size() > before;
-            } finally {
-                st.picked = null;
-            }
-            if (forked || !st.stateHeld().beforeFinal()) {
-                return; // a new leg runs, or the failure route replied itself
-            }
-            LOG.trace("failure route {} opened no branch", armed);
-        }
-        relayBest(st, best);
-    }
-
-    /**
-     * The winner of a leg goes upstream as Kamailio's relay_reply sends it: a local 408 (487 when
-     * canceled) for a branch that timed out; a 503 becomes {@code 500 Service Unavailable}
-     * (remap_503_500, RFC 3261 16.7 step 6); a 401/407 when several branches challenged becomes a
-     * local reply carrying every WWW-Authenticate and Proxy-Authenticate of them
-     * (aggregate_challenges, RFC 3261 16.7 step 7); anything else is relayed as received.
-     */
-    private void relayBest(ServerTransaction st, ClientBranch best) {
-        int code = best.finalCode;
-        if (best.finalMessage == null) {
-            if (st.canceled && st.invite) {
-                reply(st, 487, "Request Terminated");
-            } else {
-                reply(st, 408, "Request Timeout");
-            }
-            return;
-        }
-        if (code == 503 && settings.remap503To500()) {
-            localReply(st, 500, "Service Unavailable", null);
-            return;
-        }
-        if ((code == 401 || code == 407) && settings.aggregateChallenges()) {
-            String challenges = BestReply.challenges(st);
-            if (challenges != null) {
-                localReply(st, code, code == 401 ? "Unauthorized" : "Proxy Authentication Required", challenges);
-                return;
-            }
-        }
-        sendUpstream(st, best.finalReply, code);
-        completed(st, code);
+        return branches.onReply(reply, from);
     }
 
     /** Kamailio's reply priority (see {@link BestReply#prio(int)}). */
@@ -638,104 +364,11 @@ public final class TransactionLayer implements AutoCloseable {
         return BestReply.better(code, than);
     }
 
-    private byte[] withoutTopVia(SipMessage reply) {
-        io.sipway.sip.MessageEditor e = reply.edit();
-        e.removeFirstValue(HeaderName.VIA);
-        return e.toBytes();
-    }
-
     // ---- replies upstream ----------------------------------------------------------------------
-
-    /**
-     * A reply leaves through the server transaction: a provisional keeps it in (or moves it to)
-     * Proceeding, the first final one completes it (Accepted for a 2xx to an INVITE, RFC 6026).
-     * The last reply is what a retransmitted request gets again.
-     */
-    private void sendUpstream(ServerTransaction st, byte[] reply, int code) {
-        ServerState s = st.stateHeld();
-        if (code < 200) {
-            if (s.beforeFinal()) {
-                st.go(ServerState.PROCEEDING);
-                st.lastReply = reply;
-                st.lastCode = Math.max(st.lastCode, code);
-            }
-        } else {
-            if (s.beforeFinal()) {
-                stats.finalReply(code); // tmx 2xx_transactions..6xx_transactions
-                st.go(code < 300 && st.invite ? ServerState.ACCEPTED : ServerState.COMPLETED);
-            }
-            st.lastReply = reply;
-            st.lastCode = Math.max(st.lastCode, code);
-        }
-        stats.rplSent.increment();
-        wire.send(st.replyTo, reply);
-    }
 
     /** {@code t_reply()} and tm's own replies (100, 408, 487, 477...). */
     public void reply(ServerTransaction st, int code, String reason) {
-        localReply(st, code, reason, null);
-    }
-
-    /** A reply tm writes from the request, with {@code extra} header lines (or null). */
-    private void localReply(ServerTransaction st, int code, String reason, String extra) {
-        synchronized (st) {
-            if (!st.stateHeld().beforeFinal() && code >= 200 || st.terminated()) {
-                return; // a final reply was already sent
-            }
-            byte[] bytes = Replies.build(st.request, code, reason, st.toTag, settings.server(), extra);
-            stats.rplGenerated.increment();
-            sendUpstream(st, bytes, code);
-            if (code >= 200) {
-                completed(st, code);
-                cancelOtherBranches(st, null);
-            }
-        }
-    }
-
-    /**
-     * The transaction sent its final reply: a negative one to an INVITE waits for its ACK
-     * (retransmitted over UDP meanwhile, Timer G), anything else waits wt_timer for retransmissions
-     * of the request (Timers J and L).
-     */
-    private void completed(ServerTransaction st, int code) {
-        if (st.invite && code >= 300) {
-            retransmitReplyUntilAcked(st);
-        } else {
-            putOnWait(st);
-        }
-    }
-
-    /**
-     * Timer G: the negative reply to an INVITE goes again over UDP at T1, doubling to T2, until
-     * its ACK (over TCP it is sent once); without an ACK within fr_timer (Timer H) the transaction
-     * is freed.
-     */
-    private void retransmitReplyUntilAcked(ServerTransaction st) {
-        schedule(st.cleanup, frTimer(st));
-        if (st.from.protocol() != Protocol.UDP) {
-            return;
-        }
-        st.replyInterval = settings.t1();
-        if (st.replyRetransmission == null) {
-            st.replyRetransmission = new Timers.Task() {
-                @Override
-                public void run() {
-                    onReplyRetransmitTimer(st);
-                }
-            };
-        }
-        schedule(st.replyRetransmission, st.replyInterval);
-    }
-
-    private void onReplyRetransmitTimer(ServerTransaction st) {
-        synchronized (st) {
-            if (st.stateHeld() != ServerState.COMPLETED) {
-                return; // ACKed (Confirmed) or freed
-            }
-            wire.send(st.replyTo, st.lastReply);
-            st.replyInterval = Math.min(st.replyInterval * 2, settings.t2());
-            schedule(st.replyRetransmission, st.replyInterval);
-        }
+        upstream.localReply(st, code, reason, null);
     }
 
     // ---- CANCEL and ACK ------------------------------------------------------------------------
@@ -755,116 +388,20 @@ public final class TransactionLayer implements AutoCloseable {
         stats.freed.increment();
         synchronized (st) {
             st.canceled = true;
-            cancelOtherBranches(st, null);
+            branches.cancelOtherBranches(st, null);
         }
-    }
-
-    /**
-     * Every INVITE branch still waiting, but {@code except}, is canceled: at once when it had a
-     * provisional reply, else as soon as one comes (RFC 3261 9.1; Kamailio's cancel_b_method 1:
-     * the INVITE goes on being retransmitted meanwhile).
-     */
-    private void cancelOtherBranches(ServerTransaction st, ClientBranch except) {
-        for (ClientBranch b : st.branches) {
-            if (b != except && b.invite && b.state().beforeFinal() && !b.cancelSent) {
-                if (b.provisional > 0) {
-                    sendCancel(b);
-                } else {
-                    b.cancelPending = true;
-                }
-            }
-        }
-    }
-
-    /** tm's CANCEL of a branch: a non-INVITE client transaction of its own (same branch, method CANCEL). */
-    private void sendCancel(ClientBranch b) {
-        b.cancelSent = true;
-        byte[] bytes = HopByHop.cancel(b);
-        ClientBranch c = new ClientBranch(b.server, b.branch, "CANCEL", b.to, bytes, null);
-        clients.put(c.key(), c);
-        if (b.server.cancels == null) {
-            b.server.cancels = new ArrayList<>(2);
-        }
-        b.server.cancels.add(c);
-        wire.send(b.to, bytes);
-        startTimers(c, frTimer(b.server));
-    }
-
-    /** A reply to a CANCEL of ours ends it there (it is not relayed); the INVITE's own reply (487) follows. */
-    private void onCancelReply(ClientBranch c, int code) {
-        if (!c.state().beforeFinal()) {
-            return;
-        }
-        if (code < 200) {
-            c.go(ClientState.PROCEEDING);
-            c.retransmitInterval = settings.t2();
-            return;
-        }
-        c.finalCode = code;
-        c.go(ClientState.COMPLETED);
-        cancelTimer(c.retransmission);
-        cancelTimer(c.finalResponseTimer);
-    }
-
-    /** The hop-by-hop ACK to a negative INVITE reply (RFC 3261 17.1.1.3). */
-    private void sendAck(ClientBranch b, SipMessage reply) {
-        wire.send(b.to, HopByHop.ack(b, reply));
     }
 
     // ---- cleanup -------------------------------------------------------------------------------
 
-    /** The transaction is complete: it lingers wt_timer for retransmissions, then goes. */
-    private void putOnWait(ServerTransaction st) {
-        if (!st.waited) {
-            st.waited = true;
-            stats.waiting.increment();
-        }
-        schedule(st.cleanup, settings.wtTimer());
-    }
-
-    /** Frees the transaction: it and its branches end (Terminated) and no longer match anything. */
-    private void remove(ServerTransaction st) {
-        synchronized (st) {
-            if (st.terminated()) {
-                return;
-            }
-            st.go(ServerState.TERMINATED);
-            if (!st.waited) {
-                st.waited = true;
-                stats.waiting.increment();
-            }
-            stats.freed.increment();
-            cancelTimer(st.replyRetransmission);
-            cancelTimer(st.cleanup);
-            for (ClientBranch b : st.branches) {
-                terminate(b);
-            }
-            if (st.cancels != null) {
-                for (ClientBranch c : st.cancels) {
-                    terminate(c);
-                }
-            }
-        }
-        servers.remove(st.key, st);
-    }
-
-    private void terminate(ClientBranch b) {
-        if (b.state() != ClientState.TERMINATED) {
-            b.go(ClientState.TERMINATED);
-        }
-        cancelTimer(b.retransmission);
-        cancelTimer(b.finalResponseTimer);
-        clients.remove(b.key(), b);
-    }
-
     /** Schedules a timer task (called with its transaction's monitor held); nothing once the layer is closed. */
-    private void schedule(Timers.Task task, long delayMs) {
+    void schedule(Timers.Task task, long delayMs) {
         if (!closed) {
             timers.schedule(task, Math.max(1, delayMs));
         }
     }
 
-    private void cancelTimer(Timers.Task t) {
+    void cancelTimer(Timers.Task t) {
         if (t != null) {
             timers.cancel(t);
         }

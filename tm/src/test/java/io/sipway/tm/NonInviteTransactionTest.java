@@ -110,4 +110,22 @@ class NonInviteTransactionTest {
         assertThat(f.tm.check(request, TmFixture.fromCaller(Protocol.UDP))).isEqualTo(TransactionLayer.Check.NOT_FOUND);
         assertThat(f.reply(b, 200)).as("a late reply no longer matches (the core forwards it statelessly)").isFalse();
     }
+
+    @Test
+    @DisplayName("a branch that cannot be sent is not opened: t_relay gets 0 and no timer runs for it")
+    void unsentBranch() {
+        TmFixture f = new TmFixture();
+        ServerTransaction st = f.receive("MESSAGE", Protocol.TCP);
+        f.wire.status = io.sipway.transport.SendStatus.NO_CONNECTION;
+        assertThat(f.tm.relay(st, java.util.List.of(TmFixture.target(st, Protocol.TCP, CALLEE)))).isZero();
+        assertThat(st.branches).isEmpty();
+        assertThat(f.tm.pending()).isEqualTo(1);
+        f.wire.status = io.sipway.transport.SendStatus.SENT;
+        f.tm.reply(st, 477, "Unfortunately error on sending to next hop occurred");
+        assertThat(st.state()).isEqualTo(ServerState.COMPLETED);
+        assertThat(f.tm.pending()).isZero();
+        assertThat(f.timers.pending()).as("only the wait timer").isEqualTo(1);
+        f.advance(5_000);
+        assertThat(f.tm.inUse()).isZero();
+    }
 }
