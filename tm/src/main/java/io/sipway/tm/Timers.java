@@ -11,7 +11,7 @@ import io.netty.util.TimerTask;
  * <p>tm schedules {@link Task}s that live as long as their branch or transaction: a timer restarted
  * a hundred times (a retransmission, fr_inv_timer on every 183) allocates nothing but the
  * implementation's own entry. tm calls {@link #schedule} and {@link #cancel} with the task's
- * transaction monitor held; a task takes that monitor itself when it runs, and checks that it is
+ * transaction monitor held (or before the transaction is visible to another thread); a task takes that monitor itself when it runs, and checks that it is
  * still due (a cancel may lose the race with a run already started).
  */
 public interface Timers extends Clock {

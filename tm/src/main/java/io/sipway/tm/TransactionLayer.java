@@ -211,22 +211,22 @@ public final class TransactionLayer implements AutoCloseable {
      */
     public ServerTransaction create(SipMessage req, ReceiveInfo from, Destination replyTo) {
         ServerTransaction st = new ServerTransaction(key(req, req.methodName()), req, from, replyTo);
-        ServerTransaction old = servers.putIfAbsent(st.key, st);
-        if (old != null) {
-            resendLastReply(old);
-            return null;
-        }
-        stats.created.increment();
         st.cleanup = new Timers.Task() {
             @Override
             public void run() {
                 expire(st);
             }
         };
-        synchronized (st) {
-            // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime)
-            schedule(st.cleanup, st.invite ? MAX_INVITE_LIFETIME_MS : MAX_NON_INVITE_LIFETIME_MS);
+        // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime); armed
+        // before the transaction is published, so no other thread sees it without (and no lock is taken)
+        schedule(st.cleanup, st.invite ? MAX_INVITE_LIFETIME_MS : MAX_NON_INVITE_LIFETIME_MS);
+        ServerTransaction old = servers.putIfAbsent(st.key, st);
+        if (old != null) {
+            cancelTimer(st.cleanup);
+            resendLastReply(old);
+            return null;
         }
+        stats.created.increment();
         return st;
     }
 

@@ -31,6 +31,17 @@ class InviteClientTest {
     }
 
     @Test
+    @DisplayName("17.1.1.2: over TCP the INVITE is sent once; fr_timer still runs")
+    void noRetransmissionOverTcp() {
+        TmFixture f = new TmFixture();
+        ServerTransaction st = f.receive("INVITE", Protocol.UDP);
+        f.relay(st, Protocol.TCP, CALLEE);
+        f.advanceTo(30_000);
+        assertThat(f.wire.times(CALLEE, "INVITE")).containsExactly(0L);
+        assertThat(f.wire.times(CALLER, "408")).containsExactly(30_000L);
+    }
+
+    @Test
     @DisplayName("auto_inv_100: the caller gets 100 trying at once; the callee's 100 is not relayed, its 180 is")
     void provisionalsUpstream() {
         TmFixture f = new TmFixture();
