@@ -1,18 +1,21 @@
 package io.sipway.tm;
 
-import io.netty.util.Timeout;
 import io.sipway.sip.SipMessage;
 import io.sipway.transport.Destination;
 import io.sipway.transport.ReceiveInfo;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One request being handled statefully (RFC 3261 17.2), with the branches it was forwarded on
- * (17.1 client transactions). Guarded by its own monitor: events arrive on several event loops
- * and on the timer thread.
+ * One request being handled statefully: an RFC 3261 17.2 server transaction (its state in
+ * {@link ServerState}), with the branches it was forwarded on (17.1 client transactions). Guarded by
+ * its own monitor: events arrive on several event loops and on the timer thread.
  */
 public final class ServerTransaction {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerTransaction.class);
+
     final String key;
     final SipMessage request;
     final ReceiveInfo from;
@@ -23,9 +26,8 @@ public final class ServerTransaction {
     /** The last reply sent upstream (resent on retransmissions), and its code; 0 = none yet. */
     byte[] lastReply;
     int lastCode;
-    boolean acked;
+    private ServerState state;
     boolean canceled;
-    boolean removed;
     /** The script's per-request state (its lumps) when the transaction relayed; opaque to tm. */
     public volatile Object scriptState;
     /**
@@ -45,8 +47,14 @@ public final class ServerTransaction {
     ClientBranch picked;
     /** Counted once as gone to the wait state (tm's "waiting" statistic). */
     boolean waited;
-    Timeout replyRetransmission;
-    Timeout cleanup;
+    /** tm's CANCELs of the branches (client transactions of their own); null until one is sent. */
+    List<ClientBranch> cancels;
+    /** Retransmits a negative INVITE reply over UDP until its ACK (made when first needed). */
+    Timers.Task replyRetransmission;
+    /** Frees the transaction: at its maximum lifetime, moved to wt_timer once it completes. */
+    Timers.Task cleanup;
+    /** The negative INVITE reply's next retransmission interval (ms). */
+    long replyInterval;
 
     ServerTransaction(String key, SipMessage request, ReceiveInfo from, Destination replyTo) {
         this.key = key;
@@ -54,6 +62,36 @@ public final class ServerTransaction {
         this.from = from;
         this.replyTo = replyTo;
         this.invite = "INVITE".equals(request.methodName());
+        this.state = ServerState.initial(invite);
+    }
+
+    /** The RFC 3261 state this transaction is in. */
+    public synchronized ServerState state() {
+        return state;
+    }
+
+    /** The state, for tm's code that already holds the monitor. */
+    ServerState stateHeld() {
+        return state;
+    }
+
+    /**
+     * The one way a transaction changes state: an illegal transition is a bug in tm (an assertion
+     * error under tests) and is refused. Called with the monitor held.
+     */
+    void go(ServerState next) {
+        if (!state.mayGo(invite, next)) {
+            String why = request.methodName() + " transaction " + key + ": no transition " + state + " -> " + next;
+            assert false : why;
+            LOG.error(why);
+            return;
+        }
+        LOG.trace("{} transaction {}: {} -> {}", request.methodName(), key, state, next);
+        state = next;
+    }
+
+    boolean terminated() {
+        return state == ServerState.TERMINATED;
     }
 
     public SipMessage request() {
@@ -84,7 +122,7 @@ public final class ServerTransaction {
         int best = 0;
         for (int i = legStart; i < branches.size(); i++) {
             int c = branches.get(i).finalCode;
-            if (c >= 200 && (best == 0 || TransactionLayer.better(c, best))) {
+            if (c >= 200 && (best == 0 || BestReply.better(c, best))) {
                 best = c;
             }
         }
