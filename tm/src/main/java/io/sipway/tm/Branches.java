@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * tm's client side: the branches of a transaction (RFC 3261 17.1 client transactions), their
  * retransmissions and final-response timers, the replies they get, the CANCELs and hop-by-hop ACKs
- * tm sends them, and the end of a leg (failure_route, the best reply). Every method runs with the
- * branch's server transaction monitor held.
+ * tm sends them, and the end of a leg (failure_route, the best reply). Every method runs on the
+ * transaction's event loop (a reply or a send failure reported on another is handed over first),
+ * so none takes a lock, and every send is made after the state change it belongs to.
  */
 final class Branches {
     private static final Logger LOG = LoggerFactory.getLogger(Branches.class);
@@ -58,7 +59,7 @@ final class Branches {
         }
         ClientBranch b = new ClientBranch(st, branch, st.request.methodName(), t.to(), bytes, sent);
         // known before it leaves: a reply can come back on another event loop before send() returns
-        // (it then waits for this transaction's monitor, held here)
+        // (it is then handed over to this loop, and runs after this branch is set up)
         clients.put(b.key(), b);
         // only a connection-oriented send can fail after it returned; UDP allocates no listener
         SendListener lateFailure = t.to().protocol() == Protocol.UDP ? null : (d, reason) -> onSendFailed(b, reason);
@@ -84,19 +85,21 @@ final class Branches {
      */
     void onSendFailed(ClientBranch b, TrafficStats.SendFailure reason) {
         ServerTransaction st = b.server;
-        synchronized (st) {
-            b.sendFailed = true;
-            if (!b.opened || !b.state().beforeFinal() || st.terminated()) {
-                return; // openBranch sees the flag itself, or the branch has ended already
-            }
-            tm.cancelTimer(b.retransmission);
-            tm.cancelTimer(b.finalResponseTimer);
-            b.go(ClientState.TERMINATED);
-            b.finalCode = 477;
-            b.finalReply = null;
-            LOG.warn("branch {} to {} failed: {}", b.branch, b.to, reason.label());
-            branchFinal(st, b);
+        if (!st.loop.inEventLoop()) { // the connecting channel's loop
+            tm.loops().run(st.loop, () -> onSendFailed(b, reason));
+            return;
         }
+        b.sendFailed = true;
+        if (!b.opened || !b.state().beforeFinal() || st.terminated()) {
+            return; // openBranch sees the flag itself, or the branch has ended already
+        }
+        tm.cancelTimer(b.retransmission);
+        tm.cancelTimer(b.finalResponseTimer);
+        b.go(ClientState.TERMINATED);
+        b.finalCode = 477;
+        b.finalReply = null;
+        LOG.warn("branch {} to {} failed: {}", b.branch, b.to, reason.label());
+        branchFinal(st, b);
     }
 
     /**
@@ -106,17 +109,17 @@ final class Branches {
     void startTimers(ClientBranch b, long frMs) {
         if (b.to.protocol() == Protocol.UDP) {
             b.retransmitInterval = tm.settings().t1();
-            b.retransmission = new Timers.Task() {
+            b.retransmission = new Timers.Task(b.server.loop) {
                 @Override
-                public void run() {
+                protected void fire() {
                     onRetransmitTimer(b);
                 }
             };
             tm.schedule(b.retransmission, b.retransmitInterval);
         }
-        b.finalResponseTimer = new Timers.Task() {
+        b.finalResponseTimer = new Timers.Task(b.server.loop) {
             @Override
-            public void run() {
+            protected void fire() {
                 onFinalResponseTimeout(b);
             }
         };
@@ -146,17 +149,15 @@ final class Branches {
      * final reply (17.1.2.2, Timer E: T1 doubling to T2, at T2 once a provisional came).
      */
     private void onRetransmitTimer(ClientBranch b) {
-        synchronized (b.server) {
-            ClientState s = b.state();
-            boolean retransmitting = s == ClientState.CALLING || s == ClientState.TRYING
-                    || s == ClientState.PROCEEDING && !b.invite;
-            if (!retransmitting || b.server.terminated()) {
-                return;
-            }
-            wire.send(b.to, b.bytes);
-            b.retransmitInterval = Math.min(b.retransmitInterval * 2, tm.settings().t2());
-            tm.schedule(b.retransmission, b.retransmitInterval);
+        ClientState s = b.state();
+        boolean retransmitting = s == ClientState.CALLING || s == ClientState.TRYING
+                || s == ClientState.PROCEEDING && !b.invite;
+        if (!retransmitting || b.server.terminated() || tm.closed()) {
+            return;
         }
+        b.retransmitInterval = Math.min(b.retransmitInterval * 2, tm.settings().t2());
+        tm.schedule(b.retransmission, b.retransmitInterval);
+        wire.send(b.to, b.bytes);
     }
 
     /**
@@ -166,29 +167,29 @@ final class Branches {
      */
     private void onFinalResponseTimeout(ClientBranch b) {
         ServerTransaction st = b.server;
-        synchronized (st) {
-            if (!b.state().beforeFinal() || st.terminated() || timers.nanoTime() < b.finalResponseDeadline) {
-                return; // answered, freed, or restarted since this run was due
-            }
-            tm.cancelTimer(b.retransmission);
-            b.go(ClientState.TERMINATED);
-            if (b.method.equals("CANCEL")) {
-                return;
-            }
-            if (b.invite && b.provisional > 0 && !b.cancelSent) {
-                sendCancel(b);
-            }
-            b.finalCode = 408;
-            b.finalReply = null;
-            b.timedOut = true;
-            LOG.debug("branch {} timed out", b.branch);
-            branchFinal(st, b);
+        if (!b.state().beforeFinal() || st.terminated() || tm.closed() || timers.nanoTime() < b.finalResponseDeadline) {
+            return; // answered, freed, or restarted since this run was due
         }
+        tm.cancelTimer(b.retransmission);
+        b.go(ClientState.TERMINATED);
+        if (b.method.equals("CANCEL")) {
+            return;
+        }
+        b.finalCode = 408;
+        b.finalReply = null;
+        b.timedOut = true;
+        LOG.debug("branch {} timed out", b.branch);
+        if (b.invite && b.provisional > 0 && !b.cancelSent) {
+            sendCancel(b);
+        }
+        branchFinal(st, b);
     }
 
     /**
      * A reply arrived: matched to its branch by the top Via branch and the CSeq method. Returns false
-     * when it belongs to no branch (the core then forwards it statelessly by its Via).
+     * when it belongs to no branch (the core then forwards it statelessly by its Via). One read on
+     * another loop than its transaction's is handed over to that loop (Kamailio's reply processes
+     * take the transaction's REPLY_LOCK instead).
      */
     boolean onReply(SipMessage reply, ReceiveInfo from) {
         Via v = reply.topVia();
@@ -200,51 +201,60 @@ final class Branches {
             return false;
         }
         stats.rplReceived.increment();
+        if (b.server.loop.inEventLoop()) {
+            onReply(b, reply, from);
+        } else {
+            tm.loops().run(b.server.loop, () -> onReply(b, reply, from));
+        }
+        return true;
+    }
+
+    /** A reply of branch {@code b}, on its transaction's loop. */
+    private void onReply(ClientBranch b, SipMessage reply, ReceiveInfo from) {
         ServerTransaction st = b.server;
         int code = reply.statusCode();
-        synchronized (st) {
-            if (st.terminated()) {
-                return true;
-            }
-            if (b.method.equals("CANCEL")) {
-                onCancelReply(b, code);
-                return true;
-            }
-            if (st.onReplyRoute != null) {
-                reply = hooks.onReply(st, reply, from);
-                if (reply == null) {
-                    return true;
-                }
-            }
-            b.replied = true;
-            if (code < 200) {
-                onProvisional(st, b, reply, code);
-                return true;
-            }
-            if (b.invite && code >= 300) {
-                sendAck(b, reply); // hop by hop (17.1.1.3), also for a retransmitted final reply
-            }
-            if (!b.state().beforeFinal()) {
-                if (code < 300 && b.invite) {
-                    upstream.sendUpstream(st, withoutTopVia(reply), code); // RFC 6026: every 2xx goes up
-                }
-                return true;
-            }
-            b.finalCode = code;
-            b.finalReply = withoutTopVia(reply);
-            b.finalMessage = reply;
-            b.go(code < 300 && b.invite ? ClientState.ACCEPTED : ClientState.COMPLETED);
-            tm.cancelTimer(b.retransmission);
-            tm.cancelTimer(b.finalResponseTimer);
-            if (code < 300) {
-                upstream.sendUpstream(st, b.finalReply, code);
-                cancelOtherBranches(st, b);
-                upstream.putOnWait(st);
-                return true;
-            }
-            branchFinal(st, b);
-            return true;
+        if (st.terminated()) {
+            return;
         }
+        if (b.method.equals("CANCEL")) {
+            onCancelReply(b, code);
+            return;
+        }
+        if (st.onReplyRoute != null) {
+            reply = hooks.onReply(st, reply, from);
+            if (reply == null || st.terminated()) {
+                return;
+            }
+        }
+        b.replied = true;
+        if (code < 200) {
+            onProvisional(st, b, reply, code);
+            return;
+        }
+        if (!b.state().beforeFinal()) {
+            if (b.invite && code >= 300) {
+                sendAck(b, reply); // hop by hop (17.1.1.3): a retransmitted final reply is ACKed again
+            } else if (b.invite && code < 300) {
+                upstream.sendUpstream(st, withoutTopVia(reply), code); // RFC 6026: every 2xx goes up
+            }
+            return;
+        }
+        b.finalCode = code;
+        b.finalReply = withoutTopVia(reply);
+        b.finalMessage = reply;
+        b.go(code < 300 && b.invite ? ClientState.ACCEPTED : ClientState.COMPLETED);
+        tm.cancelTimer(b.retransmission);
+        tm.cancelTimer(b.finalResponseTimer);
+        if (b.invite && code >= 300) {
+            sendAck(b, reply); // hop by hop (17.1.1.3), once Completed
+        }
+        if (code < 300) {
+            upstream.sendUpstream(st, b.finalReply, code);
+            cancelOtherBranches(st, b);
+            upstream.putOnWait(st);
+            return;
+        }
+        branchFinal(st, b);
     }
 
     /**
@@ -273,7 +283,7 @@ final class Branches {
         } else {
             b.retransmitInterval = tm.settings().t2();
         }
-        if (code > 100 && st.stateHeld().beforeFinal()) {
+        if (code > 100 && st.state().beforeFinal()) {
             upstream.sendUpstream(st, withoutTopVia(reply), code);
         }
     }
@@ -284,7 +294,7 @@ final class Branches {
      * has ended: then the best reply is picked, failure_route runs if armed, and the winner goes up.
      */
     private void branchFinal(ServerTransaction st, ClientBranch b) {
-        if (!st.stateHeld().beforeFinal()) {
+        if (!st.state().beforeFinal()) {
             return;
         }
         if (b.finalCode >= 600 && !st.sixx) {
@@ -310,7 +320,7 @@ final class Branches {
             } finally {
                 st.picked = null;
             }
-            if (forked || !st.stateHeld().beforeFinal()) {
+            if (forked || !st.state().beforeFinal()) {
                 return; // a new leg runs, or the failure route replied itself
             }
             LOG.trace("failure route {} opened no branch", armed);
@@ -386,8 +396,8 @@ final class Branches {
             b.server.cancels = new ArrayList<>(2);
         }
         b.server.cancels.add(c);
-        wire.send(b.to, bytes);
         startTimers(c, frTimer(b.server));
+        wire.send(b.to, bytes);
     }
 
     /** A reply to a CANCEL of ours ends it there (it is not relayed); the INVITE's own reply (487) follows. */

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One branch of a forwarded request: an RFC 3261 17.1 client transaction (its state in
  * {@link ClientState}); tm's CANCEL of a branch is one too, keyed by the same branch and method
- * CANCEL. Guarded by its server transaction's monitor.
+ * CANCEL. Touched only on its server transaction's event loop (no lock).
  */
 final class ClientBranch {
     private static final Logger LOG = LoggerFactory.getLogger(ClientBranch.class);

@@ -1,5 +1,7 @@
 package io.sipway.tm;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.Via;
 import io.sipway.transport.Destination;
@@ -24,9 +26,14 @@ import org.slf4j.LoggerFactory;
  * best-reply selection, CANCEL through the INVITE transaction, hop-by-hop ACK of negative INVITE
  * replies, and absorption of retransmitted requests.
  *
- * <p>It is given what it depends on: a {@link Wire} every message leaves through, {@link Timers}
- * (and their clock), and the script's {@link Hooks}. State is guarded by each server transaction's
- * monitor; timer tasks take it when they run (see docs/ARCHITECTURE.md, "tm").
+ * <p>It is given what it depends on: a {@link Wire} every message leaves through, the event loops
+ * transactions run on, {@link Timers} (and their clock), and the script's {@link Hooks}.
+ *
+ * <p>Threads: a transaction belongs to the event loop that created it ({@link ServerTransaction#loop()}).
+ * Its timers fire there, replies read by another loop are handed over to it, and so are the CANCEL,
+ * the ACK and any other call made for it elsewhere; a thread that is no event loop waits while its
+ * call runs there. So a transaction's state has no lock, failure_route and onreply_route run on its
+ * loop, and no send is made under a lock (see docs/ARCHITECTURE.md, "tm").
  */
 public final class TransactionLayer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionLayer.class);
@@ -47,8 +54,9 @@ public final class TransactionLayer implements AutoCloseable {
     }
 
     /**
-     * The script's part in a transaction (failure_route, onreply_route), called on I/O or timer
-     * threads with the transaction's monitor held. A route is the opaque handle the script stored
+     * The script's part in a transaction (failure_route, onreply_route), called on the
+     * transaction's event loop, no lock held; what it calls back into tm for the same transaction
+     * runs at once, on that loop. A route is the opaque handle the script stored
      * in {@link ServerTransaction#failureRoute} or {@link ServerTransaction#onReplyRoute}.
      */
     public interface Hooks {
@@ -76,6 +84,7 @@ public final class TransactionLayer implements AutoCloseable {
     static final long MAX_NON_INVITE_LIFETIME_MS = 32_000;
 
     private final Wire wire;
+    private final Loops loops;
     private final Timers timers;
     private volatile TmSettings settings;
     private final Hooks hooks;
@@ -89,12 +98,30 @@ public final class TransactionLayer implements AutoCloseable {
 
     /**
      * @param wire     where every message leaves
-     * @param timers   tm's timers and clock; closed with the layer
+     * @param loops    the event loops transactions run on (the transport's)
+     * @param timers   tm's timers and clock, running each task on its transaction's loop; closed with the layer
      * @param settings the module's parameters
      * @param hooks    the script's failure_route and onreply_route
      */
+    public TransactionLayer(Wire wire, EventExecutorGroup loops, Timers timers, TmSettings settings, Hooks hooks) {
+        this(wire, Loops.of(loops), timers, settings, hooks);
+    }
+
+    /**
+     * A layer without event loops, for a caller that keeps to one thread (tm's tests on virtual
+     * time): every transaction runs on the thread that calls, timers on the thread that lets them
+     * fall due.
+     */
     public TransactionLayer(Wire wire, Timers timers, TmSettings settings, Hooks hooks) {
+        this(wire, Loops.none(), timers, settings, hooks);
+        if (timers instanceof LoopTimers) {
+            throw new IllegalArgumentException("LoopTimers run tasks on the transactions' event loops: give the loops");
+        }
+    }
+
+    TransactionLayer(Wire wire, Loops loops, Timers timers, TmSettings settings, Hooks hooks) {
         this.wire = wire;
+        this.loops = loops;
         this.timers = timers;
         this.settings = settings;
         this.hooks = hooks;
@@ -104,9 +131,12 @@ public final class TransactionLayer implements AutoCloseable {
         branches.upstream(upstream);
     }
 
-    /** The production layer: messages through the transport's Sender, timers on a {@link WheelTimers}. */
+    /**
+     * The production layer: messages through the transport's Sender, transactions on the
+     * transport's event loops, timers on those loops ({@link LoopTimers}).
+     */
     public TransactionLayer(Transport transport, TmSettings settings, Hooks hooks) {
-        this(Wire.of(transport), new WheelTimers(), settings, hooks);
+        this(Wire.of(transport), transport.eventLoopGroup(), new LoopTimers(), settings, hooks);
     }
 
     public TmSettings settings() {
@@ -140,10 +170,8 @@ public final class TransactionLayer implements AutoCloseable {
     public int pending() {
         int n = 0;
         for (ServerTransaction st : servers.values()) {
-            synchronized (st) {
-                if (st.stateHeld().beforeFinal()) {
-                    n++;
-                }
+            if (st.state().beforeFinal()) { // volatile: read from any thread
+                n++;
             }
         }
         return n;
@@ -165,26 +193,23 @@ public final class TransactionLayer implements AutoCloseable {
     /**
      * {@code t_check_trans()}: resends the last reply to a retransmission (RFC 3261 17.2.1, 17.2.2)
      * and absorbs the ACK of a negative reply (17.2.1: Completed to Confirmed). An ACK to a 2xx is
-     * not tm's (NOT_FOUND: the script forwards it end to end as a new request).
+     * not tm's (NOT_FOUND: the script forwards it end to end as a new request). Runs on any loop:
+     * what it decides it reads from volatile fields; the ACK's state change goes to the
+     * transaction's loop, a retransmission's reply leaves from here.
      */
     public Check check(SipMessage req, ReceiveInfo from) {
         String method = req.methodName();
         if (method.equals("ACK")) {
             ServerTransaction st = servers.get(key(req, "INVITE"));
-            if (st == null) {
-                return Check.NOT_FOUND;
+            if (st == null || st.lastCode < 300) {
+                return Check.NOT_FOUND; // an ACK to a 2xx is a new transaction
             }
-            synchronized (st) {
-                if (st.lastCode >= 300) {
-                    if (st.stateHeld() == ServerState.COMPLETED) {
-                        st.go(ServerState.CONFIRMED);
-                        cancelTimer(st.replyRetransmission);
-                        upstream.putOnWait(st); // Timer I
-                    }
-                    return Check.ACK_ABSORBED; // a retransmitted ACK too
-                }
+            if (st.loop.inEventLoop()) {
+                acked(st);
+            } else {
+                loops.run(st.loop, () -> acked(st));
             }
-            return Check.NOT_FOUND; // an ACK to a 2xx is a new transaction
+            return Check.ACK_ABSORBED; // a retransmitted ACK too
         }
         ServerTransaction st = servers.get(key(req, method));
         if (st != null) {
@@ -195,6 +220,15 @@ public final class TransactionLayer implements AutoCloseable {
             return Check.FOUND_FOR_CANCEL;
         }
         return Check.NOT_FOUND;
+    }
+
+    /** 17.2.1: the ACK of the negative reply ends Completed (Confirmed, Timer I); a retransmitted ACK changes nothing. */
+    private void acked(ServerTransaction st) {
+        if (st.state() == ServerState.COMPLETED) {
+            st.go(ServerState.CONFIRMED);
+            cancelTimer(st.replyRetransmission);
+            upstream.putOnWait(st); // Timer I
+        }
     }
 
     /** The INVITE transaction a CANCEL names, or null. */
@@ -209,44 +243,49 @@ public final class TransactionLayer implements AutoCloseable {
 
     /**
      * {@code t_newtran()}: the transaction for {@code req}, created now (Proceeding for an INVITE,
-     * Trying otherwise); null when it already existed (a retransmission: the last reply has been resent).
+     * Trying otherwise) on the caller's event loop; null when it already existed (a retransmission:
+     * the last reply has been resent). A caller that is no event loop gets one chosen in turn, and
+     * waits while the transaction is made there.
      */
     public ServerTransaction create(SipMessage req, ReceiveInfo from, Destination replyTo) {
-        ServerTransaction st = new ServerTransaction(key(req, req.methodName()), req, from, replyTo);
-        st.cleanup = new Timers.Task() {
-            @Override
-            public void run() {
-                expire(st);
-            }
-        };
-        // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime); armed
-        // before the transaction is published, so no other thread sees it without (and no lock is taken)
-        schedule(st.cleanup, st.invite ? MAX_INVITE_LIFETIME_MS : MAX_NON_INVITE_LIFETIME_MS);
+        EventExecutor loop = loops.forNew();
+        if (!loop.inEventLoop()) {
+            return Loops.call(loop, () -> create(req, from, replyTo), null);
+        }
+        ServerTransaction st = new ServerTransaction(key(req, req.methodName()), loop, req, from, replyTo);
         ServerTransaction old = servers.putIfAbsent(st.key, st);
         if (old != null) {
-            cancelTimer(st.cleanup);
             resendLastReply(old);
             return null;
         }
+        st.cleanup = new Timers.Task(loop) {
+            @Override
+            protected void fire() {
+                expire(st);
+            }
+        };
+        // a transaction that never gets a final reply still ends (Kamailio's max_*_lifetime). Armed
+        // after publishing: another loop that finds it now hands its work to this loop, where it
+        // runs after this call, so nothing sees the transaction without its timer
+        schedule(st.cleanup, st.invite ? MAX_INVITE_LIFETIME_MS : MAX_NON_INVITE_LIFETIME_MS);
         stats.created.increment();
         return st;
     }
 
     /** The cleanup timer: wt_timer after completion, or the maximum lifetime before it. */
     private void expire(ServerTransaction st) {
-        synchronized (st) {
-            if (st.stateHeld().beforeFinal()) {
-                LOG.warn("transaction {} reached its maximum lifetime without a final reply", st.key);
-            }
+        if (closed) {
+            return;
+        }
+        if (st.state().beforeFinal()) {
+            LOG.warn("transaction {} reached its maximum lifetime without a final reply", st.key);
         }
         upstream.remove(st);
     }
 
+    /** A retransmitted request gets the last reply again, from the loop that read it (lastReply is volatile). */
     private void resendLastReply(ServerTransaction st) {
-        byte[] reply;
-        synchronized (st) {
-            reply = st.lastReply;
-        }
+        byte[] reply = st.lastReply;
         if (reply != null) {
             wire.send(st.replyTo, reply);
         }
@@ -257,20 +296,31 @@ public final class TransactionLayer implements AutoCloseable {
     /**
      * {@code t_relay()}: sends {@code 100 Trying} for an INVITE (auto_inv_100), then opens one branch
      * per target. Returns how many branches were sent; 0 means none could be (the caller answers
-     * 477 or the like at the end of the script).
+     * 477 or the like at the end of the script). Called from another event loop than the
+     * transaction's (the script of another request), it is handed over and cannot wait for the
+     * count: it answers {@code targets.size()}, and tm itself answers 477 should none leave.
      */
     public int relay(ServerTransaction st, List<Target> targets) {
-        synchronized (st) {
-            sendTrying(st);
-            st.legStart = st.branches.size();
-            int sent = 0;
-            for (Target t : targets) {
-                if (branches.openBranch(st, t)) {
-                    sent++;
-                }
+        if (!st.loop.inEventLoop()) {
+            if (loops.mayWait()) {
+                return Loops.call(st.loop, () -> relay(st, targets), 0);
             }
-            return sent;
+            Loops.handOver(st.loop, () -> {
+                if (relay(st, targets) == 0) {
+                    reply(st, 477, SEND_FAILED_REASON);
+                }
+            });
+            return targets.size();
         }
+        sendTrying(st);
+        st.legStart = st.branches.size();
+        int sent = 0;
+        for (Target t : targets) {
+            if (branches.openBranch(st, t)) {
+                sent++;
+            }
+        }
+        return sent;
     }
 
     /**
@@ -278,10 +328,12 @@ public final class TransactionLayer implements AutoCloseable {
      * yet (auto_inv_100), sent before its branches are built, as Kamailio's t_relay_to does.
      */
     public void sendTrying(ServerTransaction st) {
-        synchronized (st) {
-            if (st.invite && settings.autoInv100() && st.lastCode == 0) {
-                reply(st, 100, "trying -- your call is important to us");
-            }
+        if (!st.loop.inEventLoop()) {
+            loops.run(st.loop, () -> sendTrying(st));
+            return;
+        }
+        if (st.invite && settings.autoInv100() && st.lastCode == 0) {
+            reply(st, 100, "trying -- your call is important to us");
         }
     }
 
@@ -312,24 +364,28 @@ public final class TransactionLayer implements AutoCloseable {
      * branch still waiting restarts from now with its new value, as Kamailio's change_fr does.
      */
     public void setFr(ServerTransaction st, long frInv, long fr) {
-        synchronized (st) {
-            if (frInv > 0) {
-                st.frInvTimeout = frInv;
-            }
-            if (fr > 0) {
-                st.frTimeout = fr;
-            }
-            branches.restartFinalResponseTimers(st, frInv > 0, fr > 0);
+        if (!st.loop.inEventLoop()) {
+            loops.run(st.loop, () -> setFr(st, frInv, fr));
+            return;
         }
+        if (frInv > 0) {
+            st.frInvTimeout = frInv;
+        }
+        if (fr > 0) {
+            st.frTimeout = fr;
+        }
+        branches.restartFinalResponseTimers(st, frInv > 0, fr > 0);
     }
 
     /** {@code t_reset_fr()}: back to the module's fr_inv_timer and fr_timer, running timers restarted with them. */
     public void resetFr(ServerTransaction st) {
-        synchronized (st) {
-            st.frInvTimeout = 0;
-            st.frTimeout = 0;
-            branches.restartFinalResponseTimers(st, true, true);
+        if (!st.loop.inEventLoop()) {
+            loops.run(st.loop, () -> resetFr(st));
+            return;
         }
+        st.frInvTimeout = 0;
+        st.frTimeout = 0;
+        branches.restartFinalResponseTimers(st, true, true);
     }
 
     /** An end-to-end ACK (to a 2xx) or other request forwarded without a transaction, with its own Via. */
@@ -351,7 +407,8 @@ public final class TransactionLayer implements AutoCloseable {
 
     /**
      * A reply arrived: matched to its branch by the top Via branch and the CSeq method. Returns false
-     * when it belongs to no branch (the core then forwards it statelessly by its Via).
+     * when it belongs to no branch (the core then forwards it statelessly by its Via). Handled on
+     * its transaction's loop: read on another, it is handed over (true: it is tm's).
      */
     public boolean onReply(SipMessage reply, ReceiveInfo from) {
         return branches.onReply(reply, from);
@@ -370,6 +427,10 @@ public final class TransactionLayer implements AutoCloseable {
 
     /** {@code t_reply()} and tm's own replies (100, 408, 487, 477...). */
     public void reply(ServerTransaction st, int code, String reason) {
+        if (!st.loop.inEventLoop()) {
+            loops.run(st.loop, () -> reply(st, code, reason));
+            return;
+        }
         upstream.localReply(st, code, reason, null);
     }
 
@@ -377,7 +438,8 @@ public final class TransactionLayer implements AutoCloseable {
 
     /**
      * A CANCEL for {@code st} (t_relay on a CANCEL): 200 to the CANCEL, CANCEL on every branch that
-     * has no final reply (once it has a provisional one); the INVITE then ends with 487.
+     * has no final reply (once it has a provisional one); the INVITE then ends with 487. The 200
+     * leaves from the CANCEL's loop; the INVITE's part runs on the INVITE's.
      */
     public void cancel(ServerTransaction st, SipMessage cancel, Destination replyTo) {
         wire.send(replyTo, Replies.build(cancel, 200, "canceling", st.toTag, settings.server(), null));
@@ -388,15 +450,21 @@ public final class TransactionLayer implements AutoCloseable {
         stats.finalReply(200);
         stats.waiting.increment();
         stats.freed.increment();
-        synchronized (st) {
-            st.canceled = true;
-            branches.cancelOtherBranches(st, null);
+        if (st.loop.inEventLoop()) {
+            canceled(st);
+        } else {
+            loops.run(st.loop, () -> canceled(st));
         }
+    }
+
+    private void canceled(ServerTransaction st) {
+        st.canceled = true;
+        branches.cancelOtherBranches(st, null);
     }
 
     // ---- cleanup -------------------------------------------------------------------------------
 
-    /** Schedules a timer task (called with its transaction's monitor held); nothing once the layer is closed. */
+    /** Schedules a timer task (on its transaction's loop); nothing once the layer is closed. */
     void schedule(Timers.Task task, long delayMs) {
         if (!closed) {
             timers.schedule(task, Math.max(1, delayMs));
@@ -409,6 +477,15 @@ public final class TransactionLayer implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} was called: a timer already on its way runs nothing. */
+    boolean closed() {
+        return closed;
+    }
+
+    Loops loops() {
+        return loops;
+    }
+
     /** Stops the timers; transactions in progress are dropped. */
     @Override
     public void close() {
@@ -418,14 +495,21 @@ public final class TransactionLayer implements AutoCloseable {
         clients.clear();
     }
 
-    /** Branches opened so far for the transaction (for the script: t_branch_*). */
+    /**
+     * The final codes of the branches opened so far (for the script: t_branch_*; 0 while waiting).
+     * Read on the transaction's loop; a thread that is no loop waits for it; another loop reads a
+     * snapshot that may miss the latest changes.
+     */
     public List<Integer> branchCodes(ServerTransaction st) {
-        synchronized (st) {
-            List<Integer> codes = new ArrayList<>();
-            for (ClientBranch b : st.branches) {
+        if (!st.loop.inEventLoop() && loops.mayWait()) {
+            return Loops.call(st.loop, () -> branchCodes(st), List.of());
+        }
+        List<Integer> codes = new ArrayList<>();
+        for (Object o : st.branches.toArray()) {
+            if (o instanceof ClientBranch b) {
                 codes.add(b.finalCode);
             }
-            return codes;
         }
+        return codes;
     }
 }

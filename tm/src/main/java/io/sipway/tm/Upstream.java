@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * tm's server side toward the caller: replies going up (the state changes they make: Proceeding,
  * Completed, Accepted), tm's own replies, the negative INVITE reply retransmitted until its ACK
- * (Timers G and H), the wait state (wt_timer) and freeing a transaction. Every method runs with the
- * transaction's monitor held.
+ * (Timers G and H), the wait state (wt_timer) and freeing a transaction. Every method runs on the
+ * transaction's event loop: no lock, and a reply leaves after the state change it makes.
  */
 final class Upstream {
     private final TransactionLayer tm;
@@ -33,7 +33,7 @@ final class Upstream {
      * The last reply is what a retransmitted request gets again.
      */
     void sendUpstream(ServerTransaction st, byte[] reply, int code) {
-        ServerState s = st.stateHeld();
+        ServerState s = st.state();
         if (code < 200) {
             if (s.beforeFinal()) {
                 st.go(ServerState.PROCEEDING);
@@ -54,17 +54,15 @@ final class Upstream {
 
     /** A reply tm writes from the request, with {@code extra} header lines (or null). */
     void localReply(ServerTransaction st, int code, String reason, String extra) {
-        synchronized (st) {
-            if (!st.stateHeld().beforeFinal() && code >= 200 || st.terminated()) {
-                return; // a final reply was already sent
-            }
-            byte[] bytes = Replies.build(st.request, code, reason, st.toTag, tm.settings().server(), extra);
-            stats.rplGenerated.increment();
-            sendUpstream(st, bytes, code);
-            if (code >= 200) {
-                completed(st, code);
-                branches.cancelOtherBranches(st, null);
-            }
+        if (!st.state().beforeFinal() && code >= 200 || st.terminated()) {
+            return; // a final reply was already sent
+        }
+        byte[] bytes = Replies.build(st.request, code, reason, st.toTag, tm.settings().server(), extra);
+        stats.rplGenerated.increment();
+        sendUpstream(st, bytes, code);
+        if (code >= 200) {
+            completed(st, code);
+            branches.cancelOtherBranches(st, null);
         }
     }
 
@@ -93,9 +91,9 @@ final class Upstream {
         }
         st.replyInterval = tm.settings().t1();
         if (st.replyRetransmission == null) {
-            st.replyRetransmission = new Timers.Task() {
+            st.replyRetransmission = new Timers.Task(st.loop) {
                 @Override
-                public void run() {
+                protected void fire() {
                     onReplyRetransmitTimer(st);
                 }
             };
@@ -104,14 +102,12 @@ final class Upstream {
     }
 
     private void onReplyRetransmitTimer(ServerTransaction st) {
-        synchronized (st) {
-            if (st.stateHeld() != ServerState.COMPLETED) {
-                return; // ACKed (Confirmed) or freed
-            }
-            wire.send(st.replyTo, st.lastReply);
-            st.replyInterval = Math.min(st.replyInterval * 2, tm.settings().t2());
-            tm.schedule(st.replyRetransmission, st.replyInterval);
+        if (st.state() != ServerState.COMPLETED || tm.closed()) {
+            return; // ACKed (Confirmed) or freed
         }
+        st.replyInterval = Math.min(st.replyInterval * 2, tm.settings().t2());
+        tm.schedule(st.replyRetransmission, st.replyInterval);
+        wire.send(st.replyTo, st.lastReply);
     }
 
     /** The transaction is complete: it lingers wt_timer for retransmissions, then goes. */
@@ -125,25 +121,23 @@ final class Upstream {
 
     /** Frees the transaction: it and its branches end (Terminated) and no longer match anything. */
     void remove(ServerTransaction st) {
-        synchronized (st) {
-            if (st.terminated()) {
-                return;
-            }
-            st.go(ServerState.TERMINATED);
-            if (!st.waited) {
-                st.waited = true;
-                stats.waiting.increment();
-            }
-            stats.freed.increment();
-            tm.cancelTimer(st.replyRetransmission);
-            tm.cancelTimer(st.cleanup);
-            for (ClientBranch b : st.branches) {
-                terminate(b);
-            }
-            if (st.cancels != null) {
-                for (ClientBranch c : st.cancels) {
-                    terminate(c);
-                }
+        if (st.terminated()) {
+            return;
+        }
+        st.go(ServerState.TERMINATED);
+        if (!st.waited) {
+            st.waited = true;
+            stats.waiting.increment();
+        }
+        stats.freed.increment();
+        tm.cancelTimer(st.replyRetransmission);
+        tm.cancelTimer(st.cleanup);
+        for (ClientBranch b : st.branches) {
+            terminate(b);
+        }
+        if (st.cancels != null) {
+            for (ClientBranch c : st.cancels) {
+                terminate(c);
             }
         }
         servers.remove(st.key, st);

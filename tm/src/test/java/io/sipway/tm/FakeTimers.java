@@ -5,8 +5,10 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Virtual time for tm's tests: nothing runs until {@link #advance}, which runs every task that falls
- * due, in order of due time (then of scheduling), moving the clock to each one as it runs.
+ * Virtual time for tm's tests: nothing runs until {@link #advance}, which lets every task that falls
+ * due run, in order of due time (then of scheduling), moving the clock to each one as it goes. A
+ * task runs at once when the advancing thread is on its loop (always, for a layer without loops),
+ * else it is queued on its loop, as a production timer fires onto the transaction's event loop.
  */
 final class FakeTimers implements Timers {
     private record Entry(long due, long seq, Task task) {
@@ -31,12 +33,14 @@ final class FakeTimers implements Timers {
     public void schedule(Task task, long delayMs) {
         cancel(task);
         Entry e = new Entry(now + TimeUnit.MILLISECONDS.toNanos(delayMs), seq++, task);
+        task.arm(this, e.due());
         task.handle(e);
         queue.add(e);
     }
 
     @Override
     public void cancel(Task task) {
+        task.disarm();
         if (task.handle() instanceof Entry e) {
             queue.remove(e);
             task.handle(null);
@@ -57,8 +61,12 @@ final class FakeTimers implements Timers {
         while (!queue.isEmpty() && queue.peek().due() <= end) {
             Entry e = queue.poll();
             now = e.due();
-            e.task().handle(null);
-            e.task().run();
+            Task t = e.task();
+            if (t.loop().inEventLoop()) {
+                t.run();
+            } else {
+                t.loop().execute(t); // fired onto the transaction's loop: it runs when that loop does
+            }
         }
         now = Math.max(now, end);
     }

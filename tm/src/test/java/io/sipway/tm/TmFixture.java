@@ -27,6 +27,8 @@ final class TmFixture {
     /** failure_route calls: the code of the best reply; {@link #onFailure} may open a new leg. */
     final List<Integer> failures = new ArrayList<>();
     java.util.function.Consumer<ServerTransaction> onFailure;
+    /** onreply_route, for a transaction that armed one ({@code st.onReplyRoute}). */
+    java.util.function.BiConsumer<ServerTransaction, SipMessage> onReply;
     final TransactionLayer tm;
     private int calls;
 
@@ -35,7 +37,16 @@ final class TmFixture {
     }
 
     TmFixture(TmSettings settings) {
-        tm = new TransactionLayer(wire, timers, settings, new TransactionLayer.Hooks() {
+        this(settings, Loops.none());
+    }
+
+    /** Transactions on these loops, turned by the test (each transaction on the one that created it). */
+    TmFixture(FakeLoop... loops) {
+        this(TmSettings.defaults(), Loops.ofEach(loops));
+    }
+
+    private TmFixture(TmSettings settings, Loops loops) {
+        tm = new TransactionLayer(wire, loops, timers, settings, new TransactionLayer.Hooks() {
             @Override
             public boolean onFailure(ServerTransaction st, Object route, int code) {
                 failures.add(code);
@@ -43,6 +54,14 @@ final class TmFixture {
                     onFailure.accept(st);
                 }
                 return true;
+            }
+
+            @Override
+            public SipMessage onReply(ServerTransaction st, SipMessage reply, ReceiveInfo from) {
+                if (onReply != null) {
+                    onReply.accept(st, reply);
+                }
+                return reply;
             }
         });
     }
