@@ -1,19 +1,31 @@
 package io.sipway.tm;
 
-import io.netty.util.Timeout;
+import io.netty.util.concurrent.EventExecutor;
 import io.sipway.sip.SipMessage;
 import io.sipway.transport.Destination;
 import io.sipway.transport.ReceiveInfo;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One request being handled statefully (RFC 3261 17.2), with the branches it was forwarded on
- * (17.1 client transactions). Guarded by its own monitor: events arrive on several event loops
- * and on the timer thread.
+ * One request being handled statefully: an RFC 3261 17.2 server transaction (its state in
+ * {@link ServerState}), with the branches it was forwarded on (17.1 client transactions).
+ *
+ * <p>It belongs to one event loop, {@link #loop()}: the one that read its request. Everything that
+ * changes it runs there (the script's t_relay/t_reply, replies handed over from other loops, its
+ * timers, failure_route and onreply_route), one thing at a time, so it has no lock. The public
+ * readers below are for the script on that loop; {@link #state()}, {@link #lastCode()} and
+ * {@link #canceled()} may be read from any thread (volatile: a retransmission or an ACK on another
+ * loop looks at them).
  */
 public final class ServerTransaction {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerTransaction.class);
+
     final String key;
+    /** The event loop everything of this transaction runs on. */
+    final EventExecutor loop;
     final SipMessage request;
     final ReceiveInfo from;
     final Destination replyTo;
@@ -21,11 +33,10 @@ public final class ServerTransaction {
     final String toTag = Replies.newTag();
     final List<ClientBranch> branches = new ArrayList<>();
     /** The last reply sent upstream (resent on retransmissions), and its code; 0 = none yet. */
-    byte[] lastReply;
-    int lastCode;
-    boolean acked;
-    boolean canceled;
-    boolean removed;
+    volatile byte[] lastReply;
+    volatile int lastCode;
+    private volatile ServerState state;
+    volatile boolean canceled;
     /** The script's per-request state (its lumps) when the transaction relayed; opaque to tm. */
     public volatile Object scriptState;
     /**
@@ -45,15 +56,52 @@ public final class ServerTransaction {
     ClientBranch picked;
     /** Counted once as gone to the wait state (tm's "waiting" statistic). */
     boolean waited;
-    Timeout replyRetransmission;
-    Timeout cleanup;
+    /** tm's CANCELs of the branches (client transactions of their own); null until one is sent. */
+    List<ClientBranch> cancels;
+    /** Retransmits a negative INVITE reply over UDP until its ACK (made when first needed). */
+    Timers.Task replyRetransmission;
+    /** Frees the transaction: at its maximum lifetime, moved to wt_timer once it completes. */
+    Timers.Task cleanup;
+    /** The negative INVITE reply's next retransmission interval (ms). */
+    long replyInterval;
 
-    ServerTransaction(String key, SipMessage request, ReceiveInfo from, Destination replyTo) {
+    ServerTransaction(String key, EventExecutor loop, SipMessage request, ReceiveInfo from, Destination replyTo) {
         this.key = key;
+        this.loop = loop;
         this.request = request;
         this.from = from;
         this.replyTo = replyTo;
         this.invite = "INVITE".equals(request.methodName());
+        this.state = ServerState.initial(invite);
+    }
+
+    /** The RFC 3261 state this transaction is in (from any thread). */
+    public ServerState state() {
+        return state;
+    }
+
+    /** The event loop this transaction runs on. */
+    public EventExecutor loop() {
+        return loop;
+    }
+
+    /**
+     * The one way a transaction changes state: an illegal transition is a bug in tm (an assertion
+     * error under tests) and is refused. On the transaction's loop.
+     */
+    void go(ServerState next) {
+        if (!state.mayGo(invite, next)) {
+            String why = request.methodName() + " transaction " + key + ": no transition " + state + " -> " + next;
+            assert false : why;
+            LOG.error(why);
+            return;
+        }
+        LOG.trace("{} transaction {}: {} -> {}", request.methodName(), key, state, next);
+        state = next;
+    }
+
+    boolean terminated() {
+        return state == ServerState.TERMINATED;
     }
 
     public SipMessage request() {
@@ -68,23 +116,23 @@ public final class ServerTransaction {
         return replyTo;
     }
 
-    public synchronized int lastCode() {
+    public int lastCode() {
         return lastCode;
     }
 
-    public synchronized boolean canceled() {
+    public boolean canceled() {
         return canceled;
     }
 
     /** The best final reply code of the current leg so far ({@code $T_reply_code} in failure_route). */
-    public synchronized int bestCode() {
+    public int bestCode() {
         if (picked != null) {
             return picked.finalCode;
         }
         int best = 0;
         for (int i = legStart; i < branches.size(); i++) {
             int c = branches.get(i).finalCode;
-            if (c >= 200 && (best == 0 || TransactionLayer.better(c, best))) {
+            if (c >= 200 && (best == 0 || BestReply.better(c, best))) {
                 best = c;
             }
         }
@@ -92,17 +140,17 @@ public final class ServerTransaction {
     }
 
     /** In failure_route: whether the failed branch ended by its final-response timer ({@code t_branch_timeout()}). */
-    public synchronized boolean pickedTimedOut() {
+    public boolean pickedTimedOut() {
         return picked != null && picked.timedOut;
     }
 
     /** In failure_route: whether the failed branch received any reply, 100 included ({@code t_branch_replied()}). */
-    public synchronized boolean pickedReplied() {
+    public boolean pickedReplied() {
         return picked != null && picked.replied;
     }
 
     /** Whether any branch of the transaction timed out ({@code t_any_timeout()}). */
-    public synchronized boolean anyTimedOut() {
+    public boolean anyTimedOut() {
         for (ClientBranch b : branches) {
             if (b.timedOut) {
                 return true;
@@ -112,7 +160,7 @@ public final class ServerTransaction {
     }
 
     /** Whether any branch of the transaction received a reply ({@code t_any_replied()}). */
-    public synchronized boolean anyReplied() {
+    public boolean anyReplied() {
         for (ClientBranch b : branches) {
             if (b.replied) {
                 return true;

@@ -163,6 +163,14 @@ public final class Transport implements AutoCloseable {
         return SipResolver.builder(group.next());
     }
 
+    /**
+     * The event loops themselves: a message is delivered on the loop of the channel that read it;
+     * tm runs each transaction on the loop that read its request, and its timers there.
+     */
+    public EventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
     private void bind(ListenSpec spec) throws InterruptedException {
         InetSocketAddress at = new InetSocketAddress(spec.host(), spec.port());
         switch (spec.protocol()) {
