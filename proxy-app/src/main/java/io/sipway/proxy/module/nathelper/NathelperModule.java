@@ -526,6 +526,12 @@ public final class NathelperModule {
         r.declared("nat_uac_test").check(a -> Fixups.number(a.get(0), "the flags"));
         r.declared("handle_ruri_alias").check(a -> a.forEach(x -> Fixups.number(x, "the mode")));
         r.declared("set_contact_alias").check(a -> a.forEach(x -> Fixups.number(x, "the trim flag")));
+        r.declared("nat_uac_test").summary("tests whether the sender is behind NAT (the flags choose the tests, 1..256)");
+        r.declared("fix_nated_register").summary("writes the source URI into the registrar's received AVP");
+        r.declared("add_contact_alias").summary("adds ;alias=ip~port~proto of the source (or the given one) to the Contact URI");
+        r.declared("set_contact_alias").summary("rewrites the Contact URI with the source alias; later functions see it");
+        r.declared("fix_nated_contact").summary("rewrites the Contact's host:port with the source address");
+        r.declared("handle_ruri_alias").summary("takes ;alias= off the R-URI and sets $du to the address it names");
         return r.build();
     }
 }

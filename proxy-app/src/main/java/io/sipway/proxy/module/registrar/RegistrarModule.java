@@ -293,6 +293,10 @@ public final class RegistrarModule {
         r.paramOnly("gruu_enabled", ParamExport.Type.INT, "1", "GRUUs (RFC 5627) are not implemented", "0");
         r.paramWithoutEffect("method_filtering", ParamExport.Type.INT, "0",
                 "Sipway keeps no Allow per binding, so lookup() never filters bindings by method");
+        r.declared("save").summary("stores the REGISTER's Contacts for its AoR and answers 200 with the current bindings");
+        r.declared("lookup").summary("the R-URI becomes the AoR's best binding, the others become branches; -1 none");
+        r.declared("registered").summary("the AoR has a current binding");
+        r.declared("unregister").summary("removes the AoR's bindings (or the one with that ruid)");
         return r.build();
     }
 }

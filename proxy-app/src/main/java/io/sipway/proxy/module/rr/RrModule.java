@@ -170,6 +170,11 @@ public final class RrModule {
         r.param("enable_double_rr", ParamExport.Type.INT, "1", rr + ": 1 two when the socket changes, 2 always, 0 never");
         r.param("enable_full_lr", ParamExport.Type.INT, "0", rr + ": ;lr=on instead of ;lr");
         r.declared("is_direction").check(a -> Fixups.oneOf(a.get(0), "the direction", true, "downstream", "upstream"));
+        r.declared("is_direction").summary("the in-dialog request goes downstream or upstream (ftag against the From tag)");
+        r.declared("add_rr_param").summary("adds a parameter to the Record-Route this request gets");
+        r.declared("check_route_param").summary("the local Route's parameters match the regex");
+        r.declared("record_route_preset").summary("adds Record-Route with the given URI(s) instead of the socket's");
+        r.declared("remove_record_route").summary("takes back the Record-Route this request was to get");
         return r.build();
     }
 }

@@ -179,6 +179,8 @@ public final class SanityModule {
         r.param("noreply", ParamExport.Type.INT, "0", checks + ": 1 sends no reply (sanity_reply() does)");
         r.param("proxy_require", ParamExport.Type.STRING, "", checks + ": the extensions check 512 accepts in Proxy-Require");
         r.declared("sanity_check").check(a -> a.forEach(x -> Fixups.range(x, "the checks", 0, Integer.MAX_VALUE)));
+        r.declared("sanity_check").summary("checks the message (flags: 1 R-URI version ... 16384 top Via) and answers a failure");
+        r.declared("sanity_reply").summary("sends the reply a failed sanity_check kept (with noreply=1)");
         return r.build();
     }
 }

@@ -273,6 +273,14 @@ public final class SiputilsModule {
         r.declared("is_supported").check(a -> Fixups.oneOf(a.get(0), "the option", true, "path", "gruu", "timer", "100rel",
                 "outbound", "eventlist"));
         r.declared("is_first_hop").check(a -> a.forEach(x -> Fixups.number(x, "the mode")));
+        r.declared("is_user").summary("the user of the credentials (or From) is this one");
+        r.declared("uri_param").summary("the R-URI has this parameter (with this value)");
+        r.declared("add_uri_param").summary("adds a parameter to the R-URI");
+        r.declared("is_uri_user_e164").summary("the URI's user is an E.164 number");
+        r.declared("is_e164").summary("the value is an E.164 number (+ and 2 to 15 digits)");
+        r.declared("is_first_hop").summary("the request has one Via (mode 1: the request came from us)");
+        r.declared("is_supported").summary("the Supported header lists the extension");
+        r.declared("options_reply").summary("answers an OPTIONS for the proxy itself with 200 and its Accept headers");
         return r.build();
     }
 }

@@ -672,6 +672,23 @@ public final class TextopsModule {
         r.fn("has_body", 0, 1, ANY, args -> ctx -> c(ctx).msg.bodyLength() > 0 ? 1 : -1).summary("the message has a body");
         r.declared("subst_uri").check(a -> Fixups.substitution(a.get(0), false));
         r.declared("subst_user").check(a -> Fixups.substitution(a.get(0), false));
+        r.declared("search").summary("the headers and body match the regex");
+        r.declared("search_body").summary("the body matches the regex");
+        r.declared("subst_uri").summary("sed-like substitution on the R-URI");
+        r.declared("subst_user").summary("sed-like substitution on the R-URI's user");
+        r.declared("append_hf").summary("adds a header line at the end of the headers (or after the named header)");
+        r.declared("replace").summary("replaces the first match in the headers and body");
+        r.declared("replace_all").summary("replaces every match in the headers and body");
+        r.declared("replace_body").summary("replaces the first match in the body");
+        r.declared("replace_body_all").summary("replaces every match in the body");
+        r.declared("search_append").summary("adds text after the first match");
+        r.declared("search_append_body").summary("adds text after the first match in the body");
+        r.declared("subst").summary("sed-like substitution over the headers and body");
+        r.declared("subst_body").summary("sed-like substitution over the body");
+        r.declared("insert_hf").summary("adds a header line first (or before the named header)");
+        r.declared("cmp_str").summary("compares two strings (1 equal, -2 less, -1 greater)");
+        r.declared("cmp_istr").summary("compares two strings ignoring case");
+        r.declared("starts_with").summary("the first string starts with the second");
         return r.build();
     }
 }
