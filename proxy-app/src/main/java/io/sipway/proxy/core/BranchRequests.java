@@ -1,22 +1,14 @@
 package io.sipway.proxy.core;
 
-import io.sipway.cfg.CompiledScript;
 import io.sipway.sip.HeaderName;
 import io.sipway.sip.MessageEditor;
 import io.sipway.sip.SipMessage;
-import io.sipway.sip.SipUri;
 import io.sipway.sip.Via;
-import io.sipway.tm.Replies;
-import io.sipway.tm.ServerTransaction;
 import io.sipway.tm.TransactionLayer;
 import io.sipway.transport.Destination;
 import io.sipway.transport.Protocol;
-import io.sipway.transport.ReceiveInfo;
 import io.sipway.transport.SendSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What a branch request is made of beyond tm's Via: the script's changes (R-URI, Max-Forwards,

@@ -1,20 +1,14 @@
 package io.sipway.proxy.core;
 
+import io.netty.util.concurrent.Future;
 import io.sipway.cfg.CompiledScript;
-import io.sipway.sip.HeaderName;
-import io.sipway.sip.MessageEditor;
 import io.sipway.sip.SipMessage;
-import io.sipway.sip.SipUri;
 import io.sipway.sip.Via;
 import io.sipway.tm.Replies;
 import io.sipway.tm.ServerTransaction;
 import io.sipway.tm.TransactionLayer;
 import io.sipway.transport.Destination;
 import io.sipway.transport.Protocol;
-import io.sipway.transport.ReceiveInfo;
-import io.sipway.transport.SendSocket;
-import java.net.InetAddress;
-import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,27 +1,24 @@
 package io.sipway.proxy.module.nathelper;
 
-import io.sipway.proxy.module.Fixups;
-import io.sipway.proxy.module.ParamExport;
-import io.sipway.proxy.core.Core;
-import io.sipway.proxy.core.Format;
-import io.sipway.proxy.core.MsgContext;
-import io.sipway.proxy.core.Lumps;
-import io.sipway.proxy.core.HostAddresses;
-import io.sipway.proxy.module.ModuleExports;
-import io.sipway.proxy.module.PvExport;
-import io.sipway.cfg.Ast;
 import static io.sipway.proxy.module.Routes.*;
+
+import io.sipway.cfg.Ast;
 import io.sipway.cfg.FunctionSpec;
 import io.sipway.cfg.ScriptContext;
-import io.sipway.sip.Address;
+import io.sipway.proxy.core.Core;
+import io.sipway.proxy.core.Format;
+import io.sipway.proxy.core.HostAddresses;
+import io.sipway.proxy.core.Lumps;
+import io.sipway.proxy.core.MsgContext;
+import io.sipway.proxy.module.Fixups;
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ParamExport;
 import io.sipway.sip.SipUri;
-import io.sipway.sip.Via;
 import io.sipway.transport.Protocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * nathelper (KAMAILIO.md 1.8): telling a client behind NAT or behind its WebSocket connection
@@ -35,7 +32,6 @@ import java.util.regex.Pattern;
 public final class NathelperModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("nathelper");
     /** The end of an SDP line (CRLF, or LF alone), compiled once rather than for every message. */
-    private static final Pattern SDP_LINE_END = Pattern.compile("\r?\n");
 
     private NathelperModule() {
     }
@@ -50,7 +46,7 @@ public final class NathelperModule {
             if (flags <= 0 || flags > 511) {
                 throw new FunctionSpec.BadArgument(args.get(0), "flags " + flags + " are not a sum of 1, 2, 4, ... 256");
             }
-            return ctx -> natUacTest(c(ctx), flags) ? 1 : -1;
+            return ctx -> NatUacTest.test(c(ctx), flags) ? 1 : -1;
         }).x();
         r.fn("fix_nated_register", 0, 0, R, args -> ctx -> {
             MsgContext m = c(ctx);
@@ -157,100 +153,6 @@ public final class NathelperModule {
         return "sip:" + host(src.getAddress()) + ":" + src.getPort() + transportParam(m.from.protocol());
     }
 
-    // ---- nat_uac_test -----------------------------------------------------------------------------
-
-    private static boolean natUacTest(MsgContext m, long flags) {
-        InetSocketAddress src = m.from.source();
-        try {
-            if ((flags & 1) != 0 && contactHostPrivate(m)) {
-                return true;
-            }
-            Via v = m.msg.topVia();
-            if ((flags & 2) != 0 && v != null && !sameAddress(v.host(), src.getAddress())) {
-                return true;
-            }
-            if ((flags & 4) != 0 && v != null && isPrivate(v.host())) {
-                return true;
-            }
-            if ((flags & 8) != 0 && sdpConnection(m) != null && isPrivate(sdpConnection(m))) {
-                return true;
-            }
-            if ((flags & 16) != 0 && v != null && (v.port() > 0 ? v.port() : 5060) != src.getPort()) {
-                return true;
-            }
-            if ((flags & 32) != 0 && isPrivate(src.getAddress().getHostAddress())) {
-                return true;
-            }
-            if ((flags & 64) != 0 && (m.from.protocol() == Protocol.WS || m.from.protocol() == Protocol.WSS)) {
-                return true;
-            }
-            if ((flags & 128) != 0) {
-                SipUri u = contactUri(m);
-                if (u != null && (u.port() > 0 ? u.port() : 5060) != src.getPort()) {
-                    return true;
-                }
-            }
-            if ((flags & 256) != 0) {
-                String c = sdpConnection(m);
-                if (c != null && !sameAddress(c, src.getAddress())) {
-                    return true;
-                }
-            }
-        } catch (RuntimeException e) {
-            return false; // a header that does not parse answers no test
-        }
-        return false;
-    }
-
-    private static SipUri contactUri(MsgContext m) {
-        if (m.contactOverride != null) {
-            return SipUri.parse(m.contactOverride);
-        }
-        List<Address> contacts = m.msg.contacts();
-        return contacts.isEmpty() || contacts.get(0).isWildcard() ? null : contacts.get(0).uri();
-    }
-
-    private static boolean contactHostPrivate(MsgContext m) {
-        SipUri u = contactUri(m);
-        return u != null && isPrivate(u.host());
-    }
-
-    /** The address of the SDP's first {@code c=IN IP4/IP6} line, or null. */
-    private static String sdpConnection(MsgContext m) {
-        String body = new String(m.msg.body(), StandardCharsets.ISO_8859_1);
-        for (String line : SDP_LINE_END.split(body)) {
-            if (line.startsWith("c=IN IP4 ") || line.startsWith("c=IN IP6 ")) {
-                String a = line.substring(9).trim();
-                int slash = a.indexOf('/');
-                return slash < 0 ? a : a.substring(0, slash);
-            }
-        }
-        return null;
-    }
-
-    private static boolean sameAddress(String host, InetAddress a) {
-        InetAddress h = HostAddresses.literal(host);
-        return h != null && h.equals(a);
-    }
-
-    /** RFC 1918 and RFC 6598 (100.64/10) IPv4 addresses; a name is not private. */
-    static boolean isPrivate(String host) {
-        String[] p = host.split("\\.");
-        if (p.length != 4) {
-            return false;
-        }
-        int[] o = new int[4];
-        try {
-            for (int i = 0; i < 4; i++) {
-                o[i] = Integer.parseInt(p[i]);
-            }
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        return o[0] == 10 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) || (o[0] == 192 && o[1] == 168)
-                || (o[0] == 100 && o[1] >= 64 && o[1] <= 127);
-    }
-
     // ---- Contact rewrites: alias, fix_nated_contact -------------------------------------------------
 
     /**
@@ -324,7 +226,7 @@ public final class NathelperModule {
         int port = u.port() > 0 ? u.port() : proto.isSecure() ? 5061 : 5060;
         String t = u.transport() == null ? "udp" : u.transport().toLowerCase(java.util.Locale.ROOT);
         boolean sameProto = t.equals(proto == Protocol.WSS ? "ws" : proto.text());
-        return sameAddress(u.host(), src.getAddress()) && port == src.getPort() && sameProto;
+        return NatUacTest.sameAddress(u.host(), src.getAddress()) && port == src.getPort() && sameProto;
     }
 
     /**
@@ -340,7 +242,7 @@ public final class NathelperModule {
         }
         SipUri u;
         try {
-            u = contactUri(m);
+            u = NatUacTest.contactUri(m);
         } catch (RuntimeException e) {
             return -1;
         }

@@ -1,15 +1,14 @@
 package io.sipway.proxy.module.pv;
 
-import io.sipway.proxy.module.ParamExport;
-import io.sipway.proxy.core.Core;
-import io.sipway.proxy.core.Format;
-import io.sipway.proxy.core.MsgContext;
-import io.sipway.proxy.module.ModuleExports;
-import io.sipway.proxy.module.PvExport;
-import io.sipway.cfg.Ast;
 import static io.sipway.proxy.module.Routes.*;
+
 import io.sipway.cfg.Pv;
 import io.sipway.cfg.ScriptContext;
+import io.sipway.proxy.core.Core;
+import io.sipway.proxy.core.MsgContext;
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ParamExport;
+import io.sipway.proxy.module.PvExport;
 import io.sipway.sip.Address;
 import io.sipway.sip.HeaderName;
 import io.sipway.sip.SipMessage;

@@ -1,11 +1,10 @@
 package io.sipway.proxy.module.pv;
 
-import io.sipway.proxy.core.Format;
-import io.sipway.proxy.core.MsgContext;
-
 import io.sipway.cfg.PosixRegex;
 import io.sipway.cfg.ScriptContext;
 import io.sipway.cfg.ValueSource;
+import io.sipway.proxy.core.Format;
+import io.sipway.proxy.core.MsgContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

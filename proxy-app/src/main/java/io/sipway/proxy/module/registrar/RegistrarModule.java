@@ -1,19 +1,18 @@
 package io.sipway.proxy.module.registrar;
 
-import io.sipway.proxy.module.ParamExport;
-import io.sipway.proxy.core.Core;
-import io.sipway.proxy.core.Format;
-import io.sipway.proxy.core.MsgContext;
-import io.sipway.proxy.module.ModuleExports;
-import io.sipway.proxy.module.PvExport;
 import static io.sipway.proxy.module.Routes.*;
+
 import io.sipway.cfg.Ast;
 import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.FunctionSpec;
 import io.sipway.cfg.ScriptContext;
+import io.sipway.proxy.core.Core;
+import io.sipway.proxy.core.Format;
+import io.sipway.proxy.core.MsgContext;
 import io.sipway.proxy.location.Binding;
-import io.sipway.proxy.location.CaffeineLocationStore;
 import io.sipway.proxy.location.LocationStore;
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ParamExport;
 import io.sipway.sip.Address;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipUri;
@@ -21,9 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * usrloc and registrar (KAMAILIO.md 4.8): {@code save("location")} takes a REGISTER's Contacts

@@ -1,17 +1,16 @@
 package io.sipway.proxy.module.rr;
 
-import io.sipway.proxy.module.Fixups;
-import io.sipway.proxy.module.ParamExport;
-import io.sipway.proxy.module.siputils.SiputilsModule;
-import io.sipway.proxy.module.textops.TextopsModule;
+import static io.sipway.proxy.module.Routes.*;
+
+import io.sipway.cfg.ScriptContext;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
 import io.sipway.proxy.core.MsgContext;
+import io.sipway.proxy.module.Fixups;
 import io.sipway.proxy.module.ModuleExports;
-import io.sipway.proxy.module.PvExport;
-import io.sipway.cfg.Ast;
-import static io.sipway.proxy.module.Routes.*;
-import io.sipway.cfg.ScriptContext;
+import io.sipway.proxy.module.ParamExport;
+import io.sipway.proxy.module.siputils.SiputilsModule;
+import io.sipway.proxy.module.textops.TextopsModule;
 import io.sipway.sip.Address;
 import io.sipway.sip.SipUri;
 import java.util.regex.Pattern;

@@ -1,17 +1,18 @@
 package io.sipway.proxy.module.sanity;
 
-import io.sipway.proxy.module.Fixups;
-import io.sipway.proxy.module.ParamExport;
-import io.sipway.proxy.core.Core;
-import io.sipway.proxy.core.Format;
-import io.sipway.proxy.core.MsgContext;
-import io.sipway.proxy.module.sanity.SanityChecks.Failure;
-import io.sipway.proxy.module.ModuleExports;
 import static io.sipway.proxy.module.Routes.*;
 import static io.sipway.proxy.module.sanity.SanityChecks.MAX_CHECKS;
 import static io.sipway.proxy.module.sanity.SanityChecks.URI_MAX_CHECKS;
+
 import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.ScriptContext;
+import io.sipway.proxy.core.Core;
+import io.sipway.proxy.core.Format;
+import io.sipway.proxy.core.MsgContext;
+import io.sipway.proxy.module.Fixups;
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ParamExport;
+import io.sipway.proxy.module.sanity.SanityChecks.Failure;
 import io.sipway.tm.Replies;
 import java.util.Collections;
 import java.util.LinkedHashSet;

@@ -26,13 +26,13 @@ class NathelperModuleTest {
 
     @Test
     void privateMeansRfc1918AndRfc6598() {
-        assertThat(NathelperModule.isPrivate("10.1.2.3")).isTrue();
-        assertThat(NathelperModule.isPrivate("172.16.0.1")).isTrue();
-        assertThat(NathelperModule.isPrivate("172.32.0.1")).isFalse();
-        assertThat(NathelperModule.isPrivate("192.168.0.1")).isTrue();
-        assertThat(NathelperModule.isPrivate("100.64.0.1")).isTrue();
-        assertThat(NathelperModule.isPrivate("100.128.0.1")).isFalse();
-        assertThat(NathelperModule.isPrivate("127.0.0.1")).isFalse();
-        assertThat(NathelperModule.isPrivate("host.example.com")).isFalse();
+        assertThat(NatUacTest.isPrivate("10.1.2.3")).isTrue();
+        assertThat(NatUacTest.isPrivate("172.16.0.1")).isTrue();
+        assertThat(NatUacTest.isPrivate("172.32.0.1")).isFalse();
+        assertThat(NatUacTest.isPrivate("192.168.0.1")).isTrue();
+        assertThat(NatUacTest.isPrivate("100.64.0.1")).isTrue();
+        assertThat(NatUacTest.isPrivate("100.128.0.1")).isFalse();
+        assertThat(NatUacTest.isPrivate("127.0.0.1")).isFalse();
+        assertThat(NatUacTest.isPrivate("host.example.com")).isFalse();
     }
 }
