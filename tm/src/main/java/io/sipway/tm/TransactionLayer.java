@@ -324,6 +324,39 @@ public final class TransactionLayer implements AutoCloseable {
     }
 
     /**
+     * {@code t_relay()} of one leg given as a {@link BranchSet}: when every next hop is known now,
+     * the branches open at once and the outcome says whether any left (else the 500/478/477 tm owes,
+     * which the caller answers when the script ends, as Kamailio's delayed reply); when DNS must
+     * answer first, the outcome is pending and the branches open when it has, on the loop that
+     * asked, tm answering itself if none can leave.
+     */
+    public BranchSet.Outcome relay(ServerTransaction st, BranchSet leg) {
+        if (leg.known()) {
+            return open(st, leg);
+        }
+        int[] left = {leg.branches().size()};
+        for (BranchSet.Branch b : leg.branches()) {
+            b.to().addListener(f -> {
+                if (--left[0] == 0) { // the listeners run one at a time on the loop that asked
+                    BranchSet.Outcome o = open(st, leg);
+                    if (o.failed()) {
+                        reply(st, o.code(), o.reason());
+                    }
+                }
+            });
+        }
+        return BranchSet.Outcome.PENDING;
+    }
+
+    private BranchSet.Outcome open(ServerTransaction st, BranchSet leg) {
+        List<Target> targets = leg.targets();
+        if (targets.isEmpty()) {
+            return leg.unsent();
+        }
+        return relay(st, targets) == 0 ? new BranchSet.Outcome(477, SEND_FAILED_REASON, false) : BranchSet.Outcome.SENT;
+    }
+
+    /**
      * t_relay's {@code 100 trying -- your call is important to us} for an INVITE that has no reply
      * yet (auto_inv_100), sent before its branches are built, as Kamailio's t_relay_to does.
      */

@@ -5,6 +5,7 @@ import io.sipway.cfg.CompiledScript;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.Via;
 import io.sipway.tm.Replies;
+import io.sipway.tm.BranchSet;
 import io.sipway.tm.ServerTransaction;
 import io.sipway.tm.TransactionLayer;
 import io.sipway.transport.Destination;
@@ -130,15 +131,17 @@ final class Relay {
         return ctx.st;
     }
 
-    /** One branch waiting for its next hop: the request state it leaves with and its destination. */
+    /** One branch as the script made it: the request state it leaves with, its URI and its next hop. */
     private record Pending(MsgContext state, String uri, Future<Destination> to) {
     }
 
     /**
-     * t_relay(): the branches of the request in {@code ctx}, through its transaction. When every
-     * next hop is known now (addresses, cached names) the branches leave at once and a failure is
-     * the script's (-478, -477, answered when the script ends); when DNS must be asked, t_relay
-     * returns 1 and the branches leave when it answers, tm answering 478/477 itself if none can.
+     * t_relay(): the branches of the request in {@code ctx}, through its transaction. The script's
+     * part is here (the branch set: the R-URI's branch and append_branch ones, branch_route on a copy
+     * of the request state per branch); tm sends them ({@link TransactionLayer#relay(ServerTransaction,
+     * BranchSet)}): at once when every next hop is known, the failure then the script's (-478, -477,
+     * answered when the script ends); else when DNS answers, t_relay returning 1 and tm answering
+     * 478/477 itself if none can leave.
      */
     long relay(MsgContext ctx) {
         SipMessage m = ctx.msg;
@@ -172,68 +175,27 @@ final class Relay {
         // t_on_branch arms one t_relay: a failure_route that forks again arms it anew (Kamailio resets it)
         CompiledScript.Entry onBranch = ctx.branchRoute == null ? null : ctx.branchRoute.entry();
         ctx.branchRoute = null;
-        List<Pending> branches = new ArrayList<>();
-        int dropped = addBranch(ctx, onBranch, ruri, ctx.du, branches);
+        List<Pending> pending = new ArrayList<>();
+        int dropped = addBranch(ctx, onBranch, ruri, ctx.du, pending);
         for (String[] b : ctx.branches) {
-            dropped += addBranch(ctx, onBranch, b[0], b[1], branches);
+            dropped += addBranch(ctx, onBranch, b[0], b[1], pending);
         }
         ctx.branches.clear();
-        boolean known = branches.stream().allMatch(b -> b.to().isDone());
-        if (known) {
-            int code = send(ctx.st, branches, dropped);
-            if (code != 0) {
-                ctx.delayedError = code;
-                ctx.delayedReason = reason(code);
-                return code == 500 ? -6 : -code;
-            }
-            return 1;
+        boolean known = pending.stream().allMatch(b -> b.to().isDone());
+        List<BranchSet.Branch> leg = new ArrayList<>();
+        for (Pending b : pending) {
+            // a branch that waits for DNS leaves as the request is now: the script goes on changing ctx
+            MsgContext state = known || b.state() != ctx ? b.state() : frozen(ctx);
+            leg.add(new BranchSet.Branch(b.to(), d -> core.branchRequests.branchRequest(state, b.uri(), d)));
         }
-        List<Pending> waiting = new ArrayList<>();
-        for (Pending b : branches) { // the script goes on: each branch leaves as the request is now
-            waiting.add(new Pending(b.state() == ctx ? frozen(ctx) : b.state(), b.uri(), b.to()));
+        BranchSet.Outcome outcome = core.tm.relay(ctx.st, new BranchSet(leg, dropped));
+        if (outcome.failed()) {
+            ctx.delayedError = outcome.code();
+            ctx.delayedReason = outcome.reason();
+        } else {
+            core.fwdRequests.increment();
         }
-        ServerTransaction st = ctx.st;
-        int droppedNow = dropped;
-        int[] left = {waiting.size()};
-        for (Pending b : waiting) {
-            b.to().addListener(f -> {
-                if (--left[0] == 0) { // the listeners run on the loop that asked: one at a time
-                    int code = send(st, waiting, droppedNow);
-                    if (code != 0) {
-                        core.tm.reply(st, code, reason(code));
-                    }
-                }
-            });
-        }
-        return 1;
-    }
-
-    /** The branches whose next hop is known leave; 0, or the code tm answers when none could (478, 477, 500). */
-    private int send(ServerTransaction st, List<Pending> branches, int dropped) {
-        List<TransactionLayer.Target> targets = new ArrayList<>();
-        for (Pending b : branches) {
-            Destination d = b.to().isSuccess() ? b.to().getNow() : null;
-            if (d != null) {
-                targets.add(new TransactionLayer.Target(d, core.branchRequests.branchRequest(b.state(), b.uri(), d)));
-            }
-        }
-        if (targets.isEmpty()) {
-            // every branch dropped in branch_route: Kamailio's E_CFG, answered 500
-            return dropped > 0 && branches.isEmpty() ? 500 : 478;
-        }
-        if (core.tm.relay(st, targets) == 0) {
-            return 477;
-        }
-        core.fwdRequests.increment();
-        return 0;
-    }
-
-    private static String reason(int code) {
-        return switch (code) {
-            case 500 -> "I'm terribly sorry, server error occurred (6/TM)";
-            case 478 -> "Unresolvable destination (478/SL)";
-            default -> "Unfortunately error on sending to next hop occurred (477/TM)";
-        };
+        return outcome.scriptResult();
     }
 
     /**
