@@ -114,8 +114,8 @@ public final class TransactionLayer implements AutoCloseable {
      */
     public TransactionLayer(Wire wire, Timers timers, TmSettings settings, Hooks hooks) {
         this(wire, Loops.none(), timers, settings, hooks);
-        if (timers instanceof LoopTimers || timers instanceof WheelTimers) {
-            throw new IllegalArgumentException("LoopTimers and WheelTimers run tasks on the transactions' event loops: give the loops");
+        if (timers instanceof LoopTimers) {
+            throw new IllegalArgumentException("LoopTimers run tasks on the transactions' event loops: give the loops");
         }
     }
 
@@ -133,10 +133,10 @@ public final class TransactionLayer implements AutoCloseable {
 
     /**
      * The production layer: messages through the transport's Sender, transactions on the
-     * transport's event loops, timers on a wheel on each of those loops ({@link WheelTimers}, 10 ms).
+     * transport's event loops, timers on those loops ({@link LoopTimers}).
      */
     public TransactionLayer(Transport transport, TmSettings settings, Hooks hooks) {
-        this(Wire.of(transport), transport.eventLoopGroup(), new WheelTimers(10), settings, hooks);
+        this(Wire.of(transport), transport.eventLoopGroup(), new LoopTimers(), settings, hooks);
     }
 
     public TmSettings settings() {
