@@ -108,22 +108,29 @@ final class NextHops {
         return adapt(core.resolver().resolve(host, port, p, p.isSecure(), here()), ctx, p);
     }
 
-    /** The first target as a destination with what the script asked for; null when there is none. */
+    /**
+     * The first target as a destination with what the script asked for (null when there is none):
+     * at once, with no promise in between, when the answer is known (an address, a cached name).
+     */
     private static Future<Destination> adapt(Future<List<SipTarget>> targets, MsgContext ctx, Protocol force) {
+        if (targets.isDone()) {
+            return here().newSucceededFuture(first(targets.isSuccess() ? targets.getNow() : null, ctx, force));
+        }
         io.netty.util.concurrent.Promise<Destination> out = here().newPromise();
-        whenDone(targets, list -> {
-            if (list == null || list.isEmpty()) {
-                out.trySuccess(null);
-                return;
-            }
-            SipTarget t = list.get(0);
-            Destination d = Destination.to(force != null ? force : t.protocol(), t.address());
-            if (ctx.forcedSocket != null) {
-                d = d.withForcedSocket(ctx.forcedSocket);
-            }
-            out.trySuccess(ctx.forwardNoConnect ? d.withNoConnect() : d);
-        });
+        targets.addListener(f -> out.trySuccess(first(targets.isSuccess() ? targets.getNow() : null, ctx, force)));
         return out;
+    }
+
+    private static Destination first(List<SipTarget> list, MsgContext ctx, Protocol force) {
+        if (list == null || list.isEmpty()) {
+            return null;
+        }
+        SipTarget t = list.get(0);
+        Destination d = Destination.to(force != null ? force : t.protocol(), t.address());
+        if (ctx.forcedSocket != null) {
+            d = d.withForcedSocket(ctx.forcedSocket);
+        }
+        return ctx.forwardNoConnect ? d.withNoConnect() : d;
     }
 
     /**

@@ -181,7 +181,10 @@ final class Relay {
             dropped += addBranch(ctx, onBranch, b[0], b[1], pending);
         }
         ctx.branches.clear();
-        boolean known = pending.stream().allMatch(b -> b.to().isDone());
+        boolean known = true;
+        for (Pending b : pending) {
+            known &= b.to().isDone();
+        }
         List<BranchSet.Branch> leg = new ArrayList<>();
         for (Pending b : pending) {
             // a branch that waits for DNS leaves as the request is now: the script goes on changing ctx
