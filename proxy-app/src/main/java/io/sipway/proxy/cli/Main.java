@@ -67,6 +67,12 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         BOUNCY_CASTLE.setLevel(java.util.logging.Level.SEVERE);
+        // Netty's leak detector follows one buffer in 128 and records a stack trace at each of its
+        // touches: a debugging aid that costs every relayed packet. The proxy runs without it unless
+        // asked (-Dio.netty.leakDetection.level=...); the tests, which call run(), keep Netty's default.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         System.exit(run(args));
     }
 
