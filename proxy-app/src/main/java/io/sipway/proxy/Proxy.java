@@ -139,6 +139,9 @@ public final class Proxy implements AutoCloseable {
             core.addAutoAliases(transport.sockets());
         }
         TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes());
+        // an overload must meet a bound, not the heap's end: half the heap for transactions by
+        // default (-m sets it as Kamailio's shared memory size), the rest for everything else
+        tm.limit(Math.max(1, Runtime.getRuntime().maxMemory() / 2));
         core.attach(transport, tm, script, transport.resolverBuilder().settings(dns).build());
         CompiledScript.Entry wsClosed = script.entry(Ast.RouteType.EVENT, "websocket:closed");
         if (wsClosed != null) {

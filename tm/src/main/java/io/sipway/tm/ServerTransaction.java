@@ -56,6 +56,8 @@ public final class ServerTransaction {
     ClientBranch picked;
     /** Counted once as gone to the wait state (tm's "waiting" statistic). */
     boolean waited;
+    /** What this transaction counts against tm's memory budget while held. */
+    int estimatedBytes;
     /** tm's CANCELs of the branches (client transactions of their own); null until one is sent. */
     List<ClientBranch> cancels;
     /** Retransmits a negative INVITE reply over UDP until its ACK (made when first needed). */

@@ -140,7 +140,9 @@ final class Upstream {
                 terminate(c);
             }
         }
-        servers.remove(st.key, st);
+        if (servers.remove(st.key, st)) {
+            tm.released(st);
+        }
     }
 
     private void terminate(ClientBranch b) {

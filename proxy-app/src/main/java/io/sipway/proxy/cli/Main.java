@@ -52,9 +52,15 @@ public final class Main implements Runnable {
     @Option(names = "-E", description = "Log to standard error (Sipway always does).")
     boolean stderr;
 
-    @Option(names = {"-n", "-m", "-M", "-L"}, paramLabel = "VALUE",
-            description = "Kamailio's process count, shared/private memory and module path: accepted and ignored (the JVM sizes its own heap; modules are built in).")
+    @Option(names = {"-n", "-M", "-L"}, paramLabel = "VALUE",
+            description = "Kamailio's process count, private memory and module path: accepted and ignored (one process; modules are built in).")
     List<String> ignored = new ArrayList<>();
+
+    @Option(names = "-m", paramLabel = "MB",
+            description = "Kamailio's shared memory size: the memory Sipway's transactions may hold, in MB (default: half the JVM's heap;"
+                    + " the sipway launcher sizes the heap from it). At the bound new requests are refused, as Kamailio's are when"
+                    + " shared memory runs out.")
+    String sharedMemory;
 
     static {
         // Kamailio's log lines carry the process id: the logging pattern reads it from here
@@ -124,6 +130,16 @@ public final class Main implements Runnable {
 
     /** {@code -f FILE}: runs the proxy until SIGTERM (or Ctrl-C), then closes its listeners. */
     int runProxy(PrintWriter err) {
+        long budget = 0;
+        if (sharedMemory != null) {
+            try {
+                budget = MemorySize.megabytes(sharedMemory);
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         io.sipway.proxy.Proxy proxy;
         try {
             proxy = io.sipway.proxy.Proxy.start(file, defineMap(), listens);
@@ -133,6 +149,14 @@ public final class Main implements Runnable {
             return 1;
         }
         applyDebugLevel(proxy.debugLevel());
+        if (budget > 0) {
+            long heapHalf = Runtime.getRuntime().maxMemory() / 2;
+            if (budget > heapHalf) {
+                LOG.warn("-m {}: more than half the JVM's heap ({} MB): transactions may exhaust it first; run with -Xmx of at least twice -m",
+                        sharedMemory, Runtime.getRuntime().maxMemory() >> 20);
+            }
+            proxy.transactions().limit(budget);
+        }
         System.out.print(proxy.banner());
         System.out.println();
         System.out.flush();

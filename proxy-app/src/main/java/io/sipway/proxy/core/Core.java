@@ -34,6 +34,10 @@ public final class Core {
     private final LongAdder rcvRequests = counter("core:rcv_requests");
     private final LongAdder rcvReplies = counter("core:rcv_replies");
     final LongAdder fwdRequests = counter("core:fwd_requests");
+    /** Requests refused a transaction because tm's memory budget was reached (an overload). */
+    final LongAdder transactionsRefused = counter("core:transactions_refused");
+    /** Kamailio's E_OUT_OF_MEM (error.h): what a function fails with when memory is exhausted. */
+    public static final int E_OUT_OF_MEM = -2;
     volatile Transport transport;
     volatile TransactionLayer tm;
     private CompiledScript.Entry requestRoute;

@@ -50,6 +50,11 @@ public final class MsgContext extends ScriptContext {
     /** event_route[xhttp:request]: the HTTP request target ($hu) and the answer the route chose. */
     public String httpUri;
     public io.sipway.transport.WebSocketUpgrade.Answer httpAnswer;
+    /**
+     * Kamailio's ser_error: the internal error the last failing function left (E_OUT_OF_MEM when tm
+     * refused a new transaction), for sl_reply_error's reply; 0 for none.
+     */
+    public int serError;
     /** t_relay could not send any branch: tm answers with this code when the script ends (477...). */
     public int delayedError;
     public String delayedReason;

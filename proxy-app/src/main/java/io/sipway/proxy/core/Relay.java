@@ -20,7 +20,10 @@ import java.util.List;
  * no branch could leave. (The transaction itself, its timers and replies are tm's.)
  */
 final class Relay {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.sipway.core");
+    private static final long REFUSAL_LOG_INTERVAL_NS = 10_000_000_000L;
     private final Core core;
+    private volatile long lastRefusalLog;
 
     Relay(Core core) {
         this.core = core;
@@ -123,12 +126,33 @@ final class Relay {
      */
     ServerTransaction transaction(MsgContext ctx) {
         if (ctx.st == null) {
+            if (core.tm.full() && core.tm.find(ctx.msg) == null) {
+                refuseForMemory(ctx);
+                return null;
+            }
             ctx.st = core.tm.create(ctx.msg, ctx.from, ctx.replyTo);
             if (ctx.st != null && (ctx.frInvTimeout > 0 || ctx.frTimeout > 0)) {
                 core.tm.setFr(ctx.st, ctx.frInvTimeout, ctx.frTimeout);
             }
         }
         return ctx.st;
+    }
+
+    /**
+     * tm holds as much as its memory budget allows (an overload): the request gets no transaction,
+     * the function fails with E_OUT_OF_MEM as Kamailio's does when shared memory is exhausted (the
+     * script's sl_reply_error then answers 500), and the calls already held go on.
+     */
+    private void refuseForMemory(MsgContext ctx) {
+        ctx.serError = Core.E_OUT_OF_MEM;
+        core.transactionsRefused.increment();
+        long now = System.nanoTime();
+        long last = lastRefusalLog;
+        if (last == 0 || now - last > REFUSAL_LOG_INTERVAL_NS) { // one line per interval, not one per request
+            lastRefusalLog = now;
+            LOG.warn("tm: the transactions' memory budget is reached: new requests are refused until some end "
+                    + "({} so far, statistic core:transactions_refused)", core.transactionsRefused.sum());
+        }
     }
 
     /** One branch as the script made it: the request state it leaves with, its URI and its next hop. */
@@ -164,7 +188,8 @@ final class Relay {
             return 1;
         }
         if (ctx.st == null && transaction(ctx) == null) {
-            return 1; // a retransmission: the last reply went again
+            // refused for memory (false: the script answers), else a retransmission: the last reply went again
+            return ctx.serError == Core.E_OUT_OF_MEM ? Core.E_OUT_OF_MEM : 1;
         }
         ctx.st.failureRoute = ctx.failureRoute;
         ctx.st.onReplyRoute = ctx.onReplyRoute;

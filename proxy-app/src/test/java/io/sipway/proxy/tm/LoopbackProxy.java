@@ -74,6 +74,11 @@ final class LoopbackProxy implements AutoCloseable {
     }
 
     /** A statistic of the running proxy by Kamailio's name. */
+    /** tm's memory budget for transactions, as -m sets it. */
+    void limitTransactions(long budgetBytes) {
+        proxy.transactions().limit(budgetBytes);
+    }
+
     long stat(String name) {
         return proxy.stat(name);
     }

@@ -6,6 +6,7 @@ import static io.sipway.proxy.module.Routes.R;
 
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
+import io.sipway.proxy.core.InternalErrors;
 import io.sipway.proxy.core.MsgContext;
 import io.sipway.proxy.module.Fixups;
 import io.sipway.proxy.module.ModuleExports;
@@ -44,9 +45,10 @@ public final class SlModule {
             if (m.delayedError != 0) {
                 return 1; // tm answers when the script ends (delayed reply)
             }
-            core.statelessReply(m, 500, "Server Internal Error");
+            int error = m.serError != 0 ? m.serError : InternalErrors.E_UNSPEC;
+            core.statelessReply(m, InternalErrors.code(error), InternalErrors.reason(error, "SL"));
             return 1;
-        }).summary("replies with the error the last failed function left (500)");
+        }).summary("replies with the error the last failed function left (Kamailio's err2reason: 500 ... (1/SL) when none)");
         return b.build();
     }
 }

@@ -47,7 +47,13 @@ public final class TmModule {
                 case FOUND_FOR_CANCEL -> 1;
             };
         }).summary("a retransmission is answered from its transaction and ends the script; a CANCEL finds its INVITE");
-        b.fn("t_newtran", 0, 0, R, args -> ctx -> core.transaction((MsgContext) ctx) == null ? 0 : 1)
+        b.fn("t_newtran", 0, 0, R, args -> ctx -> {
+            MsgContext m = (MsgContext) ctx;
+            if (core.transaction(m) != null) {
+                return 1;
+            }
+            return m.serError == Core.E_OUT_OF_MEM ? Core.E_OUT_OF_MEM : 0; // refused for memory, else a retransmission
+        })
                 .summary("creates the transaction of the request");
         b.fn("t_relay", 0, 2, R | F, args -> ctx -> core.relay((MsgContext) ctx)).arities(0, 2)
                 .check(a -> port(a, 1)).summary("relays the request statefully to $du, else the R-URI, and each branch");
@@ -70,7 +76,7 @@ public final class TmModule {
             return ctx -> {
                 MsgContext m = (MsgContext) ctx;
                 if (core.transaction(m) == null) {
-                    return 0;
+                    return m.serError == Core.E_OUT_OF_MEM ? Core.E_OUT_OF_MEM : 0;
                 }
                 core.tm().reply(m.st, (int) Format.num(code.apply(ctx)), reason.apply(ctx));
                 return 1;
