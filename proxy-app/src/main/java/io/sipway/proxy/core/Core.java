@@ -40,6 +40,8 @@ public final class Core {
     public static final int E_OUT_OF_MEM = -2;
     volatile Transport transport;
     volatile TransactionLayer tm;
+    /** Set last by {@link #attach}: until then there is no script to run a message through. */
+    private volatile boolean attached;
     private CompiledScript.Entry requestRoute;
     private CompiledScript.Entry replyRoute;
     private CompiledScript script;
@@ -82,6 +84,7 @@ public final class Core {
         for (RouteRef r : armedRoutes.values()) {
             r.resolve(script);
         }
+        attached = true; // volatile: the loops see everything above once they see this
     }
 
     /**
@@ -288,6 +291,12 @@ public final class Core {
 
     /** Transport's Inbound: one message and where it came from. Nothing escapes to the I/O thread. */
     public void receive(byte[] bytes, ReceiveInfo from) {
+        if (!attached) {
+            // the listeners open before the script is attached: what arrives meanwhile is not lost
+            // for long (a UDP peer retransmits, a stream peer waits for its reply's timer)
+            count("sipway:dropped_before_start");
+            return;
+        }
         SipMessage m;
         try {
             m = SipParser.parse(bytes);

@@ -56,6 +56,8 @@ public final class Metrics {
         b.append("sipway_transactions_total ").append(tm.stat("total")).append('\n');
         head(b, "sipway_transactions_inuse", "gauge", "Transactions in memory (tmx:inuse_transactions).");
         b.append("sipway_transactions_inuse ").append(tm.stat("current")).append('\n');
+        head(b, "sipway_transactions_refused_total", "counter", "Requests refused a transaction at the memory budget (-m).");
+        b.append("sipway_transactions_refused_total ").append(proxy.stat("core:transactions_refused")).append('\n');
         head(b, "sipway_transactions_completed_total", "counter", "Transactions by the class of the final reply they sent.");
         for (int c = 2; c <= 6; c++) {
             b.append("sipway_transactions_completed_total{class=\"").append(c).append("xx\"} ").append(tm.stat(c + "xx")).append('\n');
