@@ -175,7 +175,7 @@ for p in $PATHS3; do
   esac
   (cd "$WORK/$p" && exec timeout $((DURATION + 180)) sipp "${args[@]}" "127.0.0.1:$P_SIP" -i 127.0.0.1 -p "${P_UAC[$p]}" \
      -r "${RATE[$p]}" -m "${CALLS[$p]}" -l 20000 -d 0 -nostdin -timeout $((DURATION + 120)) -timeout_error \
-     -max_socket 2000 -buff_size "$SIPP_BUFFER" -trace_stat -fd 1 > uac.out 2>&1) &
+     -max_socket 2000 -buff_size "$SIPP_BUFFER" -trace_stat -fd 1 -trace_err > uac.out 2>&1) &
   UAC_PID[$p]=$!
 done
 next=$((T0 + SAMPLE_SECONDS))
@@ -196,7 +196,7 @@ sample load
 # After the load: the browsers stop reloading, then the transactions end (wait and fr timers) and
 # the callers' TCP connection closes: only the browsers' connections are left.
 echo "churn off" >&3 || true
-for _ in $(seq 1 450); do grep -q '^churn stopped' "$WORK/browsers.out" && break; sleep 0.1; done
+for _ in $(seq 1 900); do grep -q '^churn stopped' "$WORK/browsers.out" && break; sleep 0.1; done
 wait_until "$SETTLE_MAX" "ST[inuse_transactions] == 0 && ST[current_opened_connections] == $BROWSERS" || true
 sample after
 declare -A AFTER=(); for k in "${!LAST[@]}"; do AFTER[$k]=${LAST[$k]}; done

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +63,11 @@ public class WssBrowsers {
     static final AtomicLong busyCloses = new AtomicLong();
     static final AtomicLong failedReconnects = new AtomicLong();
     static final List<Browser> browsers = new CopyOnWriteArrayList<>();
+    /**
+     * Browsers between their connect and their first 200 at most: on a busy machine a burst of TLS
+     * handshakes outlasts the handshake timeouts (the proxy's and ours), each waiting for the others.
+     */
+    static final Semaphore connecting = new Semaphore(8);
     static final String run = Long.toHexString(System.nanoTime());
     static URI uri;
     static boolean secure;
@@ -102,7 +109,7 @@ public class WssBrowsers {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         for (String line = in.readLine(); "churn off".equals(line); line = in.readLine()) {
             stop.set(true); // the reconnection under way ends first (its old connection's calls end there)
-            churn.join(40_000);
+            churn.join(90_000);
             System.out.println("churn stopped, reconnects " + reconnects.get());
             System.out.flush();
         }
@@ -128,7 +135,9 @@ public class WssBrowsers {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (secure) {
-                    ch.pipeline().addLast(tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
+                    SslHandler handshake = tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort());
+                    handshake.setHandshakeTimeoutMillis(60_000); // Netty's 10 s is too short on a machine SIPp keeps busy
+                    ch.pipeline().addLast(handshake);
                 }
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
                         new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
@@ -137,7 +146,14 @@ public class WssBrowsers {
             }
         });
         browsers.add(browser);
-        browser.channel = b.connect(uri.getHost(), uri.getPort()).sync().channel();
+        connecting.acquire();
+        browser.holdsPermit.set(true);
+        try {
+            browser.channel = b.connect(uri.getHost(), uri.getPort()).sync().channel();
+        } catch (Throwable e) { // Netty rethrows a failed connect's cause, checked or not
+            browser.releasePermit();
+            throw e;
+        }
         return browser;
     }
 
@@ -155,8 +171,8 @@ public class WssBrowsers {
                 Browser old = slots[k];
                 CountDownLatch up = new CountDownLatch(1);
                 Browser fresh = open(k, "reg-" + user(k) + "-" + run + "-" + (turn + 1), up);
-                if (!up.await(10, TimeUnit.SECONDS)) {
-                    System.out.println("reconnect of " + user(k) + " failed: no 200 to its REGISTER in 10 s");
+                if (!up.await(30, TimeUnit.SECONDS)) {
+                    System.out.println("reconnect of " + user(k) + " failed: no 200 to its REGISTER in 30 s");
                     failedReconnects.incrementAndGet();
                     fresh.vanish(false);
                     continue;
@@ -190,6 +206,7 @@ public class WssBrowsers {
         /** Calls answered here whose BYE has not come yet, by Call-ID. */
         final Set<String> inProgress = ConcurrentHashMap.newKeySet();
         volatile long lastInvite = System.nanoTime();
+        final AtomicBoolean holdsPermit = new AtomicBoolean();
 
         Browser(String user, String host, String via, String registerCallId, CountDownLatch registered) {
             this.user = user;
@@ -214,6 +231,18 @@ public class WssBrowsers {
                 Thread.sleep(100);
             }
             return false;
+        }
+
+        void releasePermit() {
+            if (holdsPermit.compareAndSet(true, false)) {
+                connecting.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            releasePermit();
+            super.channelInactive(ctx);
         }
 
         /** Gone without a word: no REGISTER with expires 0, no WebSocket close; a reset instead of a close when asked. */
@@ -260,6 +289,7 @@ public class WssBrowsers {
             String m = frame.text();
             if (m.startsWith("SIP/2.0 200") && !counted && m.contains(" REGISTER\r\n")) {
                 counted = true;
+                releasePermit();
                 registered.countDown();
             } else if (m.startsWith("INVITE ")) {
                 String ok = reply(m, "200 OK", true);
