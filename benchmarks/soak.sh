@@ -134,6 +134,7 @@ wait_until() {
   return 1
 }
 
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 echo "run.sh soak: $(nproc) cores, ${DURATION} s at udp=${RATE[udp]} tcp=${RATE[tcp]} wss=${RATE[wss]} calls/s," \
      "$BROWSERS browsers (one reloads every ${CHURN_SECONDS} s), a row every ${SAMPLE_SECONDS} s; load=$(cut -d' ' -f1 /proc/loadavg)"
 wait_free "$P_SIP" "$P_WS" "$P_WSS" "$P_UAS" "$P_RPC" "${P_UAC[@]}"
@@ -265,7 +266,9 @@ if [ -n "$OWN_JAR" ]; then cmd="SIPWAY_JAR=$SIPWAY_JAR $cmd"; fi
   echo "(tmx:inuse_transactions) and connections (tcp:current_opened_connections) are the proxy's JSON-RPC"
   echo "statistics once its transactions ended (up to ${SETTLE_MAX} s after the last call), the connections"
   echo "again after the browsers left. RSS is the JVM's VmRSS, a row every ${SAMPLE_SECONDS} s in soak.csv;"
-  echo "flat means (max - min) / min <= 10% over the rows after the load's first 20%."
+  echo "flat means (max - min) / min <= 10% over the rows after the load's first 20%. The machine's load"
+  echo "average (1 min) was $LOAD_BEFORE before the run and $(cut -d' ' -f1 /proc/loadavg) at its end: other work on the"
+  echo "cores slows SIPp and the proxy alike (calls fail when the UAS cannot answer within fr_timer's 5 s)."
   echo
   echo "![soak](soak.png)"
 } > "$RESULTS/soak.md"
