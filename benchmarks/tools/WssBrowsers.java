@@ -180,6 +180,8 @@ public class WssBrowsers {
                 slots[k] = fresh;
                 if (!old.awaitQuiet(1_000, 35_000)) {
                     busyCloses.incrementAndGet();
+                    System.out.println("busy close of " + user(k) + ": calls in progress " + old.inProgress + ", 200s unacknowledged "
+                            + old.unacknowledged.keySet());
                 }
                 old.vanish(turn % 2 == 1);
                 System.out.println("reconnect " + reconnects.incrementAndGet() + " " + user(k));
