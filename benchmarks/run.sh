@@ -11,6 +11,10 @@
 #   benchmarks/run.sh cpu  [--smoke]   CPU time per completed call at a fixed rate, Sipway then Kamailio 5.6.3
 #                                      when installed, udp callers through the relay script:
 #                                      benchmarks/results/cpu.csv and cpu.md
+#   benchmarks/run.sh soak [--smoke]   SOAK_MINUTES at 80% of capacity over UDP, TCP and WSS together, browsers
+#                                      connecting and vanishing (benchmarks/soak.sh): no lost call,
+#                                      transactions and connections back after, RSS flat;
+#                                      benchmarks/results/soak.csv, soak.md and soak.png; exits 1 when a verdict fails
 #
 # load: each proxy gets the same ramp of offered rates, STEP_SECONDS each. A step records the
 # completed rate (successful calls per second of the time SIPp really took when that is over
@@ -33,6 +37,20 @@
 # own warm-up) and takes each proxy's median run (the lower of the middle two when N is even).
 # SIPWAY_JAR=/path/to/sipway.jar measures another build (an older one, for a before/after).
 #
+# soak: one Sipway started by ./sipway (the launcher's JVM memory settings; SIPWAY_JAR too) on
+# benchmarks/peers/soak.cfg (the WebRTC gateway plus relaying the user "service" to a UAS) serves at
+# once: SIPp (uac_rr) over UDP and over TCP calling SIPp's uas_rr, SIPp over UDP calling BROWSERS WSS
+# browsers (WssBrowsers.java, tools/uac_users.xml), each caller a bounded count (-m RATE x duration).
+# Every CHURN_SECONDS one browser reloads: a new connection registers the same user, the old one
+# vanishes (TCP close or reset, no unregister) once its calls are over, so no call goes to it. Every
+# SAMPLE_SECONDS a row of soak.csv: VmRSS of the JVM, tmx:inuse_transactions, the open connections
+# (JSON-RPC stats.get_statistics on 127.0.0.1:5789), the calls ok/failed per path. After the load
+# (the transactions given up to SETTLE_MAX s) and after the browsers left, a row each. Verdicts (in
+# soak.md): every call of every path completed, transactions back to 0, connections back to the
+# browsers' count and to 0 once they left, RSS flat: (max - min) / min <= 10% over the load's rows
+# after its first 20% (a regression slope is printed beside it). Ports: 5760 (udp, tcp), 8760 (ws),
+# 8761 (wss), 5761-5763 (callers), 5770 (UAS), 5789 (RPC).
+#
 # --smoke: seconds, not minutes; a check that everything runs (CI), written to benchmarks/target/smoke.
 #
 # Environment (defaults): RESULTS=benchmarks/results  STEP_SECONDS=5  PATHS="udp tcp wss"
@@ -44,6 +62,10 @@
 #   cpu: RATE=1000  DURATION=30  WARMUP=10  SETTLE=5  RUNS=1  PROXIES="sipway kamailio"
 #     RELAY_CFG=benchmarks/peers/relay.cfg (its 127.0.0.1:5060 and :5070 are moved to the ports above)
 #     SIPP_SCENARIOS=examples/sipp (uac_rr.xml, uas_rr.xml)  SIPWAY_JAVA_OPTS (the JVM's options)
+#   soak: SOAK_MINUTES=30  RATE_UDP, RATE_TCP, RATE_WSS (calls/s; 40%, 30% and 10% of that path's Sipway top
+#     rate in benchmarks/results/load.md, 2000 when it has none: the shares add up to 80% of the machine)
+#     BROWSERS=200  CHURN_SECONDS=5  SAMPLE_SECONDS=10  SETTLE_MAX=60  (--smoke: 30 s at 30/20/10 calls/s,
+#     10 browsers, one reloading every 2 s, a row every 5 s; it fails only when something did not run)
 # What the machine lacks (Java 17, Maven, SIPp, ss, openssl, bc) is installed from Debian's archive
 # when run as root; Kamailio is never installed: without it, Sipway is measured alone.
 set -euo pipefail
@@ -57,8 +79,8 @@ MODE=${1:-}
 SMOKE=""
 [ "${2:-}" = "--smoke" ] && SMOKE=1
 case "$MODE" in
-  jmh|load|cpu) ;;
-  *) echo "usage: benchmarks/run.sh jmh|load|cpu [--smoke]" >&2; exit 2 ;;
+  jmh|load|cpu|soak) ;;
+  *) echo "usage: benchmarks/run.sh jmh|load|cpu|soak [--smoke]" >&2; exit 2 ;;
 esac
 # SIPWAY_JAR given (an older build, for a before/after): measured as it is, from wherever it was named
 OWN_JAR=""
@@ -102,7 +124,7 @@ if [ "$MODE" = jmh ]; then
   exit 0
 fi
 
-# ---- helpers of load and cpu ----------------------------------------------------------------------
+# ---- helpers of load, cpu and soak ----------------------------------------------------------------------
 busy() { ss -Hlnut "sport = :$1" 2>/dev/null | grep -q .; }
 wait_port() { local i; for i in $(seq 1 300); do busy "$1" && return 0; sleep 0.1; done; return 1; }
 # wait_free PORT...: up to 20 s for each to be free; fails naming the one still taken (a leftover
@@ -114,6 +136,13 @@ wait_free() {
     if busy "$p"; then echo "run.sh $MODE: port $p is still in use:" >&2; ss -Hlnutp "sport = :$p" >&2; return 1; fi
   done
 }
+
+# ---- soak: its own file, on the helpers above -------------------------------------------------------
+if [ "$MODE" = soak ]; then
+  # shellcheck source=benchmarks/soak.sh
+  . "$HERE/soak.sh"
+  exit 0   # soak.sh has exited with 1 when a verdict failed
+fi
 
 # ---- cpu -------------------------------------------------------------------------------------------
 if [ "$MODE" = cpu ]; then

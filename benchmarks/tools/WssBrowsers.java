@@ -2,6 +2,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -18,14 +19,20 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,41 +42,49 @@ import java.util.concurrent.atomic.AtomicLong;
  * REGISTER unanswered after 5 s is sent again (CSeq + 1), and a 200 to an INVITE is sent again until
  * its ACK arrives (RFC 3261 13.3.1.4: 500 ms, doubling up to 4 s, for 32 s), so that a 200 the
  * caller's side lost under load ends as a slower call, not a failed one. Prints "registered N", then serves
- * until a line (or end of file) arrives on standard input and prints "answered A byes B". Run with
- * Sipway's jar on the class path (Netty):
- *   java -cp proxy-app/target/sipway.jar benchmarks/tools/WssBrowsers.java wss://127.0.0.1:8461/ 200
+ * until a line (or end of file) arrives on standard input and prints "answered A byes B reconnects R
+ * busy_closes C failed_reconnects F"; the line "churn off" only stops the churn below (printing
+ * "churn stopped, reconnects R" once its reconnection under way is over). Run with Sipway's jar on the class path (Netty):
+ *   java -cp proxy-app/target/sipway.jar benchmarks/tools/WssBrowsers.java wss://127.0.0.1:8461/ 200 [CHURN_SECONDS]
+ * With CHURN_SECONDS (the soak of benchmarks/run.sh), browsers connect and vanish: every
+ * CHURN_SECONDS one browser, in turn, is reloaded as a browser tab is: a new connection registers
+ * the same user and Contact under a new Call-ID (the binding moves to it), then the old connection,
+ * once it has no call in progress and got no INVITE for a second (the calls the proxy routed to it
+ * before the new binding end there), closes without unregistering and without a WebSocket close:
+ * a TCP close one time, a reset (SO_LINGER 0) the next. No call is routed to a vanishing connection:
+ * one closed with a call still in progress (none in 35 s) counts in busy_closes. Each reconnection
+ * prints "reconnect R USER".
  * The server certificate is not checked: a load tool on loopback.
  */
 public class WssBrowsers {
     static final AtomicLong answered = new AtomicLong();
     static final AtomicLong byes = new AtomicLong();
+    static final AtomicLong reconnects = new AtomicLong();
+    static final AtomicLong busyCloses = new AtomicLong();
+    static final AtomicLong failedReconnects = new AtomicLong();
+    static final List<Browser> browsers = new CopyOnWriteArrayList<>();
+    /**
+     * Browsers between their connect and their first 200 at most: on a busy machine a burst of TLS
+     * handshakes outlasts the handshake timeouts (the proxy's and ours), each waiting for the others.
+     */
+    static final Semaphore connecting = new Semaphore(8);
+    static final String run = Long.toHexString(System.nanoTime());
+    static URI uri;
+    static boolean secure;
+    static SslContext tls;
+    static EventLoopGroup loops;
 
     public static void main(String[] args) throws Exception {
-        URI uri = URI.create(args[0]);
+        uri = URI.create(args[0]);
         int n = Integer.parseInt(args[1]);
-        boolean secure = uri.getScheme().equals("wss");
-        SslContext tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        double churnSeconds = args.length > 2 ? Double.parseDouble(args[2]) : 0;
+        secure = uri.getScheme().equals("wss");
+        tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+        loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         CountDownLatch registered = new CountDownLatch(n);
-        List<Channel> channels = new ArrayList<>();
-        List<Browser> browsers = new java.util.concurrent.CopyOnWriteArrayList<>();
-        String run = Long.toHexString(System.nanoTime());
+        Browser[] slots = new Browser[n];
         for (int i = 0; i < n; i++) {
-            String user = String.format("user%04d", i);
-            String host = "b" + i + ".invalid";
-            Bootstrap b = new Bootstrap().group(loops).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    if (secure) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
-                    }
-                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                            new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
-                                    "sip", false, new DefaultHttpHeaders(), 65536)),
-                            new WebSocketFrameAggregator(65536), track(browsers, new Browser(user, host, secure ? "WSS" : "WS", run, registered)));
-                }
-            });
-            channels.add(b.connect(uri.getHost(), uri.getPort()).sync().channel());
+            slots[i] = open(i, "reg-" + user(i) + "-" + run, registered);
             if (i % 50 == 49) {
                 Thread.sleep(20); // do not make the gateway's accept queue the thing measured
             }
@@ -85,38 +100,163 @@ public class WssBrowsers {
         }
         System.out.println("registered " + n);
         System.out.flush();
-        System.in.read();
-        System.out.println("answered " + answered.get() + " byes " + byes.get());
-        for (Channel c : channels) {
-            c.close();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread churn = new Thread(() -> churn(slots, (long) (churnSeconds * 1000), stop), "churn");
+        churn.setDaemon(true);
+        if (churnSeconds > 0) {
+            churn.start();
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        for (String line = in.readLine(); "churn off".equals(line); line = in.readLine()) {
+            stop.set(true); // the reconnection under way ends first (its old connection's calls end there)
+            churn.join(90_000);
+            System.out.println("churn stopped, reconnects " + reconnects.get());
+            System.out.flush();
+        }
+        stop.set(true);
+        churn.interrupt();
+        churn.join(5_000);
+        System.out.println("answered " + answered.get() + " byes " + byes.get() + " reconnects " + reconnects.get()
+                + " busy_closes " + busyCloses.get() + " failed_reconnects " + failedReconnects.get());
+        for (Browser b : browsers) {
+            b.channel.close();
         }
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
-    static Browser track(List<Browser> all, Browser b) {
-        all.add(b);
-        return b;
+    static String user(int i) {
+        return String.format("user%04d", i);
+    }
+
+    /** Browser i on a new connection, registering with that Call-ID; counts down {@code registered} at its first 200. */
+    static Browser open(int i, String callId, CountDownLatch registered) throws InterruptedException {
+        Browser browser = new Browser(user(i), "b" + i + ".invalid", secure ? "WSS" : "WS", callId, registered);
+        Bootstrap b = new Bootstrap().group(loops).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (secure) {
+                    SslHandler handshake = tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort());
+                    handshake.setHandshakeTimeoutMillis(60_000); // Netty's 10 s is too short on a machine SIPp keeps busy
+                    ch.pipeline().addLast(handshake);
+                }
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                        new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
+                                "sip", false, new DefaultHttpHeaders(), 65536)),
+                        new WebSocketFrameAggregator(65536), browser);
+            }
+        });
+        browsers.add(browser);
+        connecting.acquire();
+        browser.holdsPermit.set(true);
+        try {
+            browser.channel = b.connect(uri.getHost(), uri.getPort()).sync().channel();
+        } catch (Throwable e) { // Netty rethrows a failed connect's cause, checked or not
+            browser.releasePermit();
+            throw e;
+        }
+        return browser;
+    }
+
+    /** Until stopped: every {@code everyMs} the next browser in turn reloads (see the class comment). */
+    static void churn(Browser[] slots, long everyMs, AtomicBoolean stop) {
+        long next = System.currentTimeMillis() + everyMs;
+        for (int turn = 0; !stop.get(); turn++) {
+            try {
+                Thread.sleep(Math.max(0, next - System.currentTimeMillis()));
+                if (stop.get()) {
+                    return;
+                }
+                next = System.currentTimeMillis() + everyMs;
+                int k = turn % slots.length;
+                Browser old = slots[k];
+                CountDownLatch up = new CountDownLatch(1);
+                Browser fresh = open(k, "reg-" + user(k) + "-" + run + "-" + (turn + 1), up);
+                if (!up.await(30, TimeUnit.SECONDS)) {
+                    System.out.println("reconnect of " + user(k) + " failed: no 200 to its REGISTER in 30 s");
+                    failedReconnects.incrementAndGet();
+                    fresh.vanish(false);
+                    continue;
+                }
+                slots[k] = fresh;
+                if (!old.awaitQuiet(1_000, 35_000)) {
+                    busyCloses.incrementAndGet();
+                    System.out.println("busy close of " + user(k) + ": calls in progress " + old.inProgress + ", 200s unacknowledged "
+                            + old.unacknowledged.keySet());
+                }
+                old.vanish(turn % 2 == 1);
+                System.out.println("reconnect " + reconnects.incrementAndGet() + " " + user(k));
+                System.out.flush();
+            } catch (InterruptedException e) {
+                return; // stopped
+            }
+        }
     }
 
     static final class Browser extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         final String user;
         final String host;
         final String via;
-        final String run;
+        final String registerCallId;
         final CountDownLatch registered;
+        volatile Channel channel;
         volatile boolean counted;
         volatile ChannelHandlerContext ctx;
         volatile long registerSent;
         int cseq;
-        /** 200s to INVITEs still waiting for their ACK, by Call-ID; only this connection's loop touches it. */
-        final Map<String, String> unacknowledged = new HashMap<>();
+        /** 200s to INVITEs still waiting for their ACK, by Call-ID (the churn thread asks whether any is left). */
+        final Map<String, String> unacknowledged = new ConcurrentHashMap<>();
+        /** Calls answered here whose BYE has not come yet, by Call-ID. */
+        final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+        volatile long lastInvite = System.nanoTime();
+        final AtomicBoolean holdsPermit = new AtomicBoolean();
 
-        Browser(String user, String host, String via, String run, CountDownLatch registered) {
+        Browser(String user, String host, String via, String registerCallId, CountDownLatch registered) {
             this.user = user;
             this.host = host;
             this.via = via;
-            this.run = run;
+            this.registerCallId = registerCallId;
             this.registered = registered;
+        }
+
+        /**
+         * Waits (the churn thread) until no call is in progress here and no INVITE came for {@code quietMs}, counted
+         * from now at the earliest; false when that did not happen within {@code maxMs}.
+         */
+        boolean awaitQuiet(long quietMs, long maxMs) throws InterruptedException {
+            long from = System.nanoTime();
+            long deadline = from + maxMs * 1_000_000;
+            while (System.nanoTime() < deadline) {
+                long quietSince = Math.max(from, lastInvite);
+                if (inProgress.isEmpty() && unacknowledged.isEmpty() && System.nanoTime() - quietSince >= quietMs * 1_000_000) {
+                    return true;
+                }
+                Thread.sleep(100);
+            }
+            return false;
+        }
+
+        void releasePermit() {
+            if (holdsPermit.compareAndSet(true, false)) {
+                connecting.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            releasePermit();
+            super.channelInactive(ctx);
+        }
+
+        /** Gone without a word: no REGISTER with expires 0, no WebSocket close; a reset instead of a close when asked. */
+        void vanish(boolean reset) {
+            browsers.remove(this);
+            Channel c = channel;
+            if (c != null) {
+                if (reset) {
+                    c.config().setOption(ChannelOption.SO_LINGER, 0);
+                }
+                c.close();
+            }
         }
 
         @Override
@@ -134,7 +274,7 @@ public class WssBrowsers {
             ctx.writeAndFlush(new TextWebSocketFrame("REGISTER sip:127.0.0.1 SIP/2.0\r\n"
                     + "Via: SIP/2.0/" + via + " " + host + ";branch=z9hG4bK-reg-" + user + "-" + cseq + "\r\n"
                     + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=r-" + user + "\r\n"
-                    + "To: <sip:" + user + "@127.0.0.1>\r\nCall-ID: reg-" + user + "-" + run + "\r\nCSeq: " + cseq + " REGISTER\r\n"
+                    + "To: <sip:" + user + "@127.0.0.1>\r\nCall-ID: " + registerCallId + "\r\nCSeq: " + cseq + " REGISTER\r\n"
                     + "Contact: <sip:" + user + "@" + host + ";transport=ws>;expires=3600\r\nContent-Length: 0\r\n\r\n"));
         }
 
@@ -151,10 +291,13 @@ public class WssBrowsers {
             String m = frame.text();
             if (m.startsWith("SIP/2.0 200") && !counted && m.contains(" REGISTER\r\n")) {
                 counted = true;
+                releasePermit();
                 registered.countDown();
             } else if (m.startsWith("INVITE ")) {
                 String ok = reply(m, "200 OK", true);
                 String callId = callId(m);
+                lastInvite = System.nanoTime();
+                inProgress.add(callId);
                 ctx.write(new TextWebSocketFrame(reply(m, "180 Ringing", true)));
                 ctx.writeAndFlush(new TextWebSocketFrame(ok));
                 if (unacknowledged.put(callId, ok) == null) {
@@ -164,6 +307,7 @@ public class WssBrowsers {
             } else if (m.startsWith("ACK ")) {
                 unacknowledged.remove(callId(m));
             } else if (m.startsWith("BYE ")) {
+                inProgress.remove(callId(m));
                 ctx.writeAndFlush(new TextWebSocketFrame(reply(m, "200 OK", false)));
                 byes.incrementAndGet();
             }

@@ -1,6 +1,5 @@
 package io.sipway.bench;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -54,34 +51,20 @@ public final class LoadChart {
     }
 
     static XYChart chart(String path, Map<String, List<Point>> byProxy) {
-        XYChart chart = new XYChartBuilder().width(900).height(520)
-                .title("SIPp calls through the proxy over " + path.toUpperCase() + ": offered against completed")
-                .xAxisTitle("offered calls/s").yAxisTitle("completed calls/s").build();
+        XYChart chart = ChartStyle.chart(900, 520, "SIPp calls through the proxy over " + path.toUpperCase() + ": offered against completed",
+                "offered calls/s", "completed calls/s");
         chart.setYAxisGroupTitle(1, "failed calls %");
-        org.knowm.xchart.style.XYStyler s = chart.getStyler();
-        s.setLegendPosition(Styler.LegendPosition.InsideNW);
-        s.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        s.setChartBackgroundColor(Color.WHITE);
-        s.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        s.setYAxisMin(0, 0.0);
-        s.setYAxisMin(1, 0.0);
-        s.setXAxisMin(0.0);
-        Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c)};
         int i = 0;
         for (Map.Entry<String, List<Point>> e : byProxy.entrySet()) {
             List<Point> pts = e.getValue();
             double[] x = pts.stream().mapToDouble(Point::offered).toArray();
-            Color c = colors[i++ % colors.length];
-            XYSeries done = chart.addSeries(e.getKey() + " completed calls/s", x, pts.stream().mapToDouble(Point::completed).toArray());
-            done.setLineColor(c);
-            done.setMarkerColor(c);
-            done.setMarker(SeriesMarkers.CIRCLE);
-            XYSeries failed = chart.addSeries(e.getKey() + " failed %", x, pts.stream().mapToDouble(Point::failedPct).toArray());
+            Color c = ChartStyle.COLORS[i++ % 3];
+            ChartStyle.line(chart, e.getKey() + " completed calls/s", x, pts.stream().mapToDouble(Point::completed).toArray(), c,
+                    SeriesMarkers.CIRCLE);
+            XYSeries failed = ChartStyle.line(chart, e.getKey() + " failed %", x, pts.stream().mapToDouble(Point::failedPct).toArray(), c,
+                    SeriesMarkers.DIAMOND);
             failed.setYAxisGroup(1);
-            failed.setLineColor(c);
-            failed.setMarkerColor(c);
-            failed.setMarker(SeriesMarkers.DIAMOND);
-            failed.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            failed.setLineStyle(ChartStyle.DASHED);
         }
         return chart;
     }

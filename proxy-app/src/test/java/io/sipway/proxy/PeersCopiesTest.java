@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark measures what the tests check: the relay the tests run
  * ({@code src/test/resources/peers/relay.cfg}) is byte for byte the one {@code benchmarks/run.sh}
  * and {@code compare-kamailio.sh} run, and the SIPp scenarios their load script names are the
- * project's ({@code examples/sipp}).
+ * project's ({@code examples/sipp}); the soak's proxy ({@code benchmarks/peers/soak.cfg}) is the
+ * WebRTC gateway users deploy ({@code examples/cfg/webrtc-gateway.cfg}) with lines added.
  */
 class PeersCopiesTest {
     /** Tests run in proxy-app/. */
@@ -20,6 +22,21 @@ class PeersCopiesTest {
     void theTestedRelayIsTheBenchmarkedRelay() throws Exception {
         assertThat(Files.readAllBytes(Path.of("src/test/resources/peers/relay.cfg")))
                 .isEqualTo(Files.readAllBytes(ROOT.resolve("benchmarks/peers/relay.cfg")));
+    }
+
+    @Test
+    void theSoakProxyIsTheGatewayWithLinesAdded() throws Exception {
+        List<String> soak = Files.readAllLines(ROOT.resolve("benchmarks/peers/soak.cfg"));
+        int at = 0;
+        for (String line : Files.readAllLines(ROOT.resolve("examples/cfg/webrtc-gateway.cfg"))) {
+            // the soak's own comments and ports (substdef's values) differ
+            if (line.startsWith("# ") || line.equals("#") || line.matches("#!substdef \"!\\w+_PORT!\\d+!g\"")) {
+                continue;
+            }
+            int found = soak.subList(at, soak.size()).indexOf(line);
+            assertThat(found).as("the gateway's line '%s' in soak.cfg after its line %d", line, at).isNotNegative();
+            at += found + 1;
+        }
     }
 
     @Test

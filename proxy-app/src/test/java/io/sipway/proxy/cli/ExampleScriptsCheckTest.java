@@ -25,20 +25,31 @@ import picocli.CommandLine;
  * passes {@code sipway -c} and, where Kamailio is installed, {@code kamailio -c} (Kamailio 5.6.3
  * refuses, for example, {@code $du} without {@code loadmodule "pv.so"}, which Sipway alone would let
  * through). A script is checked as README tells users to deploy it: the WebRTC gateway with a
- * {@code tls.cfg} and a certificate beside it.
+ * {@code tls.cfg} and a certificate beside it. So are the scripts the benchmarks run
+ * ({@code benchmarks/peers}: the relay, the soak's gateway), as {@code benchmarks/run.sh} deploys them.
  */
 class ExampleScriptsCheckTest {
     /** Tests run in proxy-app/. */
     private static final Path EXAMPLES = Path.of("../examples/cfg");
+    private static final Path BENCHMARK_PEERS = Path.of("../benchmarks/peers");
     /** Where Debian's kamailio package keeps its modules; the examples read it from the MODPATH define. */
     private static final String MODPATH = "MODPATH=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/\"";
 
     static Stream<Path> exampleScripts() {
-        try (Stream<Path> files = Files.list(EXAMPLES)) {
+        return scripts(EXAMPLES);
+    }
+
+    /** The examples and the benchmarks' scripts. */
+    static Stream<Path> checkedScripts() {
+        return Stream.concat(exampleScripts(), scripts(BENCHMARK_PEERS));
+    }
+
+    private static Stream<Path> scripts(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
             List<Path> scripts = files.filter(f -> f.getFileName().toString().endsWith(".cfg"))
                     .filter(f -> !f.getFileName().toString().equals("tls.cfg")) // a user's TLS settings, not a routing script
                     .sorted().toList();
-            assertThat(scripts).as("scripts in %s", EXAMPLES).isNotEmpty();
+            assertThat(scripts).as("scripts in %s", dir).isNotEmpty();
             return scripts.stream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -51,8 +62,14 @@ class ExampleScriptsCheckTest {
                 .contains("relay.cfg", "webrtc-gateway.cfg");
     }
 
-    @ParameterizedTest(name = "sipway -c -f examples/cfg/{0}")
-    @MethodSource("exampleScripts")
+    @Test
+    void theBenchmarksScriptsAreChecked() {
+        assertThat(checkedScripts().map(p -> p.getParent().getFileName() + "/" + p.getFileName()))
+                .contains("peers/relay.cfg", "peers/soak.cfg");
+    }
+
+    @ParameterizedTest(name = "sipway -c -f {0}")
+    @MethodSource("checkedScripts")
     void sipwayChecksTheExampleOk(Path script, @TempDir Path dir) throws Exception {
         Path deployed = deployed(script, dir);
         StringWriter err = new StringWriter();
@@ -67,8 +84,8 @@ class ExampleScriptsCheckTest {
         assertThat(code).isZero();
     }
 
-    @ParameterizedTest(name = "kamailio -c -f examples/cfg/{0}")
-    @MethodSource("exampleScripts")
+    @ParameterizedTest(name = "kamailio -c -f {0}")
+    @MethodSource("checkedScripts")
     void kamailioChecksTheExampleOk(Path script, @TempDir Path dir) throws Exception {
         String kamailio = kamailio();
         assumeTrue(kamailio != null, "kamailio is not on the PATH (Debian package kamailio): Kamailio's check skipped");
