@@ -15,6 +15,10 @@
 #                                      connecting and vanishing (benchmarks/soak.sh): no lost call,
 #                                      transactions and connections back after, RSS flat;
 #                                      benchmarks/results/soak.csv, soak.md and soak.png; exits 1 when a verdict fails
+#   benchmarks/run.sh overload [--smoke] OVERLOAD_FACTOR times the UDP top rate for OVERLOAD_SECONDS through
+#                                      ./sipway (benchmarks/overload.sh): memory bounded, back to the idle
+#                                      footprint after, no accepted call lost, still serving;
+#                                      benchmarks/results/overload.csv and overload.md; exits 1 when a verdict fails
 #
 # load: each proxy gets the same ramp of offered rates, STEP_SECONDS each. A step records the
 # completed rate (successful calls per second of the time SIPp really took when that is over
@@ -51,6 +55,14 @@
 # after its first 20% (a regression slope is printed beside it). Ports: 5760 (udp, tcp), 8760 (ws),
 # 8761 (wss), 5761-5763 (callers), 5770 (UAS), 5789 (RPC).
 #
+# overload: one Sipway through ./sipway on the benchmark relay (ports 5860 proxy, 5870 UAS, 5861 caller,
+# 5889 RPC): a warm-up (WARMUP s at WARMUP_RATE) and REST s give the idle footprint (VmRSS); then SIPp
+# offers RATE calls/s for OVERLOAD_SECONDS, a row of overload.csv every SAMPLE_SECONDS (VmRSS,
+# tmx:inuse_transactions, core:transactions_refused), RECOVER_SECONDS of rest, and 200 calls at 50/s.
+# Verdicts: peak RSS within the launcher's 1 GiB heap + 512 MiB; RSS after the rest within the idle
+# footprint + 25%; every transaction the proxy accepted ended 2xx (the UAS answers only 200) and none
+# is held; every call of the check run completed.
+#
 # --smoke: seconds, not minutes; a check that everything runs (CI), written to benchmarks/target/smoke.
 #
 # Environment (defaults): RESULTS=benchmarks/results  STEP_SECONDS=5  PATHS="udp tcp wss"
@@ -66,6 +78,9 @@
 #     rate in benchmarks/results/load.md, 2000 when it has none: the shares add up to 80% of the machine)
 #     BROWSERS=200  CHURN_SECONDS=5  SAMPLE_SECONDS=10  SETTLE_MAX=60  (--smoke: 30 s at 30/20/10 calls/s,
 #     10 browsers, one reloading every 2 s, a row every 5 s; it fails only when something did not run)
+#   overload: OVERLOAD_FACTOR=3 (RATE: that times udp's Sipway top rate in load.md, 4000 when it has none)
+#     OVERLOAD_SECONDS=30  WARMUP=10  WARMUP_RATE=(a quarter of the top rate)  REST=40  RECOVER_SECONDS=60
+#     SAMPLE_SECONDS=2  (--smoke: 300 calls/s for 5 s; it fails only when something did not run)
 # What the machine lacks (Java 17, Maven, SIPp, ss, openssl, bc) is installed from Debian's archive
 # when run as root; Kamailio is never installed: without it, Sipway is measured alone.
 set -euo pipefail
@@ -79,8 +94,8 @@ MODE=${1:-}
 SMOKE=""
 [ "${2:-}" = "--smoke" ] && SMOKE=1
 case "$MODE" in
-  jmh|load|cpu|soak) ;;
-  *) echo "usage: benchmarks/run.sh jmh|load|cpu|soak [--smoke]" >&2; exit 2 ;;
+  jmh|load|cpu|soak|overload) ;;
+  *) echo "usage: benchmarks/run.sh jmh|load|cpu|soak|overload [--smoke]" >&2; exit 2 ;;
 esac
 # SIPWAY_JAR given (an older build, for a before/after): measured as it is, from wherever it was named
 OWN_JAR=""
@@ -136,6 +151,13 @@ wait_free() {
     if busy "$p"; then echo "run.sh $MODE: port $p is still in use:" >&2; ss -Hlnutp "sport = :$p" >&2; return 1; fi
   done
 }
+
+# ---- overload: its own file, on the helpers above ---------------------------------------------------
+if [ "$MODE" = overload ]; then
+  # shellcheck source=benchmarks/overload.sh
+  . "$HERE/overload.sh"
+  exit 0   # overload.sh has exited with 1 when a verdict failed
+fi
 
 # ---- soak: its own file, on the helpers above -------------------------------------------------------
 if [ "$MODE" = soak ]; then
