@@ -105,6 +105,23 @@ public final class Via {
         }
     }
 
+    /** Where this value starts and ends in the message buffer, and where its parameters start (after sent-by). */
+    int startOffset() {
+        return start;
+    }
+
+    int endOffset() {
+        return end;
+    }
+
+    int paramsStartOffset() {
+        return paramsStart;
+    }
+
+    byte[] buffer() {
+        return buf;
+    }
+
     private long param0(String lowerName) {
         return Params.findHeaderParam(buf, paramsStart, end, lowerName);
     }

@@ -2,9 +2,9 @@ package io.sipway.proxy.core;
 
 import io.netty.util.concurrent.Future;
 import io.sipway.cfg.CompiledScript;
+import io.sipway.sip.LocalReply;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.Via;
-import io.sipway.tm.Replies;
 import io.sipway.tm.BranchSet;
 import io.sipway.tm.ServerTransaction;
 import io.sipway.tm.TransactionLayer;
@@ -34,7 +34,9 @@ final class Relay {
     /** The same with header lines of its own ({@code "Name: value\r\n"} each), e.g. the registrar's Contacts. */
     void statelessReply(MsgContext ctx, int code, String reason, String headers) {
         String extra = core.sipWarning ? warning(ctx) + (headers == null ? "" : headers) : headers;
-        byte[] bytes = Replies.build(ctx.msg, code, reason, null, core.server, extra);
+        InetSocketAddress src = ctx.from.source();
+        byte[] bytes = LocalReply.to(ctx.msg).receivedFrom(src.getAddress(), src.getPort(), ctx.forceRport)
+                .server(core.server).headers(extra).build(code, reason);
         core.transport.sender().send(ctx.replyTo, bytes);
         ctx.replied = true;
         core.count("sl:" + code / 100 + "xx_replies");
