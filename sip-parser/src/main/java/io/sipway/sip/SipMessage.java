@@ -56,9 +56,13 @@ public final class SipMessage {
     private Cursor cursor;
     private int headerCount;
     private int headersEnd;
+    private boolean endOfHeaders;
+    /** Where the first line ending in a bare LF ends, or -1 (all CRLF). */
+    private int bareLf = -1;
     private int bodyStart;
     private int bodyLength;
     private int contentLength;
+    private int bytesAfterHeaders;
 
     private SipUri requestUri;
     private Via topVia;
@@ -115,14 +119,24 @@ public final class SipMessage {
         headerCount++;
     }
 
-    void setHeadersEnd(int offset) {
-        this.headersEnd = offset;
+    /** The line end found at {@code eol} (CR of a CRLF, or a bare LF, which {@link #validate()} refuses). */
+    void noteLineEnd(int eol) {
+        if (bareLf < 0 && buf[eol] == Bytes.LF) {
+            bareLf = eol;
+        }
     }
 
-    void setBody(int bodyStart, int bodyLength, int contentLength) {
+    /** Where the header lines end: the empty line, or the end of a datagram that has none ({@code terminated} false). */
+    void setHeadersEnd(int offset, boolean terminated) {
+        this.headersEnd = offset;
+        this.endOfHeaders = terminated;
+    }
+
+    void setBody(int bodyStart, int bodyLength, int contentLength, int bytesAfterHeaders) {
         this.bodyStart = bodyStart;
         this.bodyLength = bodyLength;
         this.contentLength = contentLength;
+        this.bytesAfterHeaders = bytesAfterHeaders;
     }
 
     int lineStartAt(int i) {
@@ -609,6 +623,24 @@ public final class SipMessage {
         return contentLength;
     }
 
+    /**
+     * Whether the header lines were closed by an empty line. Only a datagram may lack it (Kamailio
+     * takes such a message: its script runs, a transaction cannot be made and sanity's check 128
+     * answers "400 Content-Length Body Failure"); {@link #validate()} refuses it.
+     */
+    public boolean hasEndOfHeaders() {
+        return endOfHeaders;
+    }
+
+    /**
+     * How many bytes followed the header block: the body, plus in a datagram what lay past
+     * Content-Length (discarded: not in {@link #body()}). Kamailio's sanity check 128 compares this,
+     * not the body, with Content-Length.
+     */
+    public int bytesAfterHeaders() {
+        return bytesAfterHeaders;
+    }
+
     /** The Content-Type value as written (media type and parameters), or null. */
     public String contentType() {
         int i = indexOf(HeaderName.CONTENT_TYPE, 0);
@@ -718,6 +750,16 @@ public final class SipMessage {
                 }
             }
         }
+        if (bareLf >= 0) {
+            throw new SipParseException("line ends with LF without CR (RFC 3261 7: lines end in CRLF)", bareLf - start);
+        }
+        if (!endOfHeaders) {
+            throw new SipParseException("message ends before the empty line that closes the headers", headersEnd - start);
+        }
+        if (contentLength > bodyLength) {
+            throw new SipParseException("body shorter than Content-Length (" + bodyLength + " of " + contentLength + " bytes)",
+                    bodyStart + bodyLength - start);
+        }
         for (HeaderName required : REQUIRED) {
             if (indexOf(required, 0) < 0) {
                 throw new SipParseException("missing required header " + required.canonicalName(), headersEnd - start);
@@ -735,6 +777,8 @@ public final class SipMessage {
         to();
         callId();
         CSeq cs = cseq();
+        int cseqAt = indexOf(HeaderName.CSEQ, 0);
+        cs.checkRfc3261(cursor(valueStartAt(cseqAt), valueEndAt(cseqAt)), valueStartAt(cseqAt), valueEndAt(cseqAt));
         if (request && !(cs.method() == method && (method != SipMethod.OTHER
                 || Bytes.regionEquals(buf, methodStart, methodEnd, cs.methodName())))) {
             throw new SipParseException("CSeq method " + cs.methodName() + " does not match the request method "

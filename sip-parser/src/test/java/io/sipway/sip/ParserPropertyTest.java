@@ -455,7 +455,11 @@ class ParserPropertyTest {
         assertThat(again.headerCount()).as("header fields after an empty edit").isEqualTo(m.headerCount() + added);
         assertThat(again.body()).as("body after an empty edit").isEqualTo(m.body());
         assertThat(again.contentLength()).isEqualTo(m.bodyLength());
-        assertThat(validates(again)).as("validate() after an empty edit agrees with the original").isEqualTo(validates(m));
+        assertThat(again.hasEndOfHeaders()).as("an edit closes the header block").isTrue();
+        if (m.hasEndOfHeaders() && m.bodyLength() >= m.contentLength()) {
+            // framing faults a datagram may carry (no empty line, a short body) are what an edit repairs
+            assertThat(validates(again)).as("validate() after an empty edit agrees with the original").isEqualTo(validates(m));
+        }
 
         byte[] withVia = m.edit().prependVia(PROXY_VIA).toBytes();
         SipMessage forwarded = parser.parseDatagram(withVia, 0, withVia.length);

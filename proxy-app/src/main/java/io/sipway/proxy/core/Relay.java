@@ -20,6 +20,7 @@ import java.util.List;
  * no branch could leave. (The transaction itself, its timers and replies are tm's.)
  */
 final class Relay {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.sipway.tm");
     private final Core core;
 
     Relay(Core core) {
@@ -164,6 +165,12 @@ final class Relay {
             MsgContext frozen = frozen(ctx);
             main.addListener(f -> forwardTo(frozen, ruri, main.isSuccess() ? main.getNow() : null, null));
             return 1;
+        }
+        if (!m.hasEndOfHeaders()) {
+            // Kamailio's t_newtran cannot clone a message whose header block has no end: t_relay fails
+            // (the default script's sl_reply_error() then answers 500 "... (1/SL)")
+            LOG.error("t_newtran(): EoH not parsed ({} from {})", method, ctx.from.source());
+            return -1;
         }
         if (ctx.st == null && transaction(ctx) == null) {
             return 1; // a retransmission: the last reply went again

@@ -88,6 +88,17 @@ final class UdpClient implements AutoCloseable {
         }
     }
 
+    /** The next datagram with the Call-ID of {@code sent} (retransmissions of earlier requests skipped). */
+    SipMessage receiveFor(String sent) {
+        String callId = SipParser.parse(sent.getBytes(StandardCharsets.ISO_8859_1)).callId();
+        while (true) {
+            SipMessage m = receive();
+            if (callId.equals(m.callId())) {
+                return m;
+            }
+        }
+    }
+
     /** Asserts that nothing arrives within {@code ms}. */
     void receivesNothing(int ms) {
         try {

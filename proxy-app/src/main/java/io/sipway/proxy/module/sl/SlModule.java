@@ -44,7 +44,8 @@ public final class SlModule {
             if (m.delayedError != 0) {
                 return 1; // tm answers when the script ends (delayed reply)
             }
-            core.statelessReply(m, 500, "Server Internal Error");
+            // Kamailio's err2reason_phrase for the error a failed function leaves (E_UNSPEC unless said otherwise)
+            core.statelessReply(m, 500, "I'm terribly sorry, server error occurred (1/SL)");
             return 1;
         }).summary("replies with the error the last failed function left (500)");
         return b.build();
