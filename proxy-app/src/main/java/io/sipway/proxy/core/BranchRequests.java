@@ -109,14 +109,14 @@ final class BranchRequests {
             if (!ruri.equals(m.requestUriString())) {
                 e.setRequestUri(ruri);
             }
+            if (ctx.maxForwards >= 0) {
+                maxForwards(e, m, ctx.maxForwards); // before the Vias: an added one goes on top of them
+            }
             e.prependVia(via);
             String top = receivedVia(ctx);
             if (top != null) {
                 e.removeFirstValue(HeaderName.VIA);
                 e.prependVia(top);
-            }
-            if (ctx.maxForwards >= 0) {
-                e.set("Max-Forwards", Integer.toString(ctx.maxForwards));
             }
             for (int i = 0; i < ctx.routesToRemove; i++) {
                 e.removeFirstValue(HeaderName.ROUTE);
@@ -146,6 +146,20 @@ final class BranchRequests {
             }
             return e.toBytes();
         };
+    }
+
+    /**
+     * Max-Forwards as Kamailio's maxfwd writes it: the new value over the old one's digits, padded with
+     * spaces to their width ({@code 255} becomes {@code " 70"}); a missing header is added before all others.
+     */
+    private static void maxForwards(MessageEditor e, SipMessage m, int value) {
+        String old = m.header(HeaderName.MAX_FORWARDS);
+        String v = Integer.toString(value);
+        if (old == null) {
+            e.addFirst("Max-Forwards", v);
+        } else {
+            e.set("Max-Forwards", old.length() > v.length() ? " ".repeat(old.length() - v.length()) + v : v);
+        }
     }
 
     /** The top Via as it goes on with received and rport (RFC 3261 18.2.1, RFC 3581), or null when it stays as written. */
