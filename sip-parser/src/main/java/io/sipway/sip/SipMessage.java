@@ -22,16 +22,6 @@ public final class SipMessage {
     private static final int FIELDS = 3;
     private static final int OFFSET_MASK = 0xFF_FFFF;
 
-    /** RFC 3261 8.1.1: the header fields every request (and every response) carries. */
-    private static final HeaderName[] REQUIRED = {
-        HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ
-    };
-    /** Header fields whose grammar allows one value only, so a second field is an error. */
-    private static final HeaderName[] SINGLE = {
-        HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ, HeaderName.MAX_FORWARDS,
-        HeaderName.CONTENT_TYPE, HeaderName.EXPIRES
-    };
-
     private final byte[] buf;
     private final int start;
     private final int firstLine;
@@ -171,6 +161,16 @@ public final class SipMessage {
     /** End of the start line, its CRLF included. */
     int firstLineEnd() {
         return headerCount > 0 ? lineStartAt(0) : headersEnd;
+    }
+
+    /** What error offsets are relative to: the start of the message's bytes. */
+    int offsetBase() {
+        return start;
+    }
+
+    /** Where the first line ending in a bare LF ends, or -1. */
+    int bareLfAt() {
+        return bareLf;
     }
 
     byte[] buffer() {
@@ -742,61 +742,7 @@ public final class SipMessage {
      * @throws SipParseException at the first fault
      */
     public SipMessage validate() {
-        if (request) {
-            SipUri uri = requestUri();
-            if (uri.scheme() == SipUri.Scheme.SIP || uri.scheme() == SipUri.Scheme.SIPS) {
-                if (uri.headers() != null) {
-                    throw new SipParseException("Request-URI must not have a headers component", uriStart - start);
-                }
-            }
-        }
-        if (bareLf >= 0) {
-            throw new SipParseException("line ends with LF without CR (RFC 3261 7: lines end in CRLF)", bareLf - start);
-        }
-        if (!endOfHeaders) {
-            throw new SipParseException("message ends before the empty line that closes the headers", headersEnd - start);
-        }
-        if (contentLength > bodyLength) {
-            throw new SipParseException("body shorter than Content-Length (" + bodyLength + " of " + contentLength + " bytes)",
-                    bodyStart + bodyLength - start);
-        }
-        for (HeaderName required : REQUIRED) {
-            if (indexOf(required, 0) < 0) {
-                throw new SipParseException("missing required header " + required.canonicalName(), headersEnd - start);
-            }
-        }
-        for (HeaderName once : SINGLE) {
-            int first = indexOf(once, 0);
-            if (first >= 0 && indexOf(once, first + 1) >= 0) {
-                throw new SipParseException(once.canonicalName() + " appears more than once",
-                        lineStartAt(indexOf(once, first + 1)) - start);
-            }
-        }
-        vias();
-        from();
-        to();
-        callId();
-        CSeq cs = cseq();
-        int cseqAt = indexOf(HeaderName.CSEQ, 0);
-        cs.checkRfc3261(cursor(valueStartAt(cseqAt), valueEndAt(cseqAt)), valueStartAt(cseqAt), valueEndAt(cseqAt));
-        if (request && !(cs.method() == method && (method != SipMethod.OTHER
-                || Bytes.regionEquals(buf, methodStart, methodEnd, cs.methodName())))) {
-            throw new SipParseException("CSeq method " + cs.methodName() + " does not match the request method "
-                    + methodName(), valueStartAt(indexOf(HeaderName.CSEQ, 0)) - start);
-        }
-        from.uri();
-        to.uri();
-        maxForwards();
-        for (List<Address> list : List.of(contacts(), routes(), recordRoutes(), paths())) {
-            for (Address a : list) {
-                a.uri();
-            }
-        }
-        contentType();
-        expires();
-        supported();
-        require();
-        proxyRequire();
+        MessageValidation.check(this);
         return this;
     }
 
