@@ -97,7 +97,7 @@ class ForwardTest {
         List<String> vias = atCallee.headers("Via");
         assertThat(vias).hasSize(2);
         assertThat(vias.get(0)).startsWith(ports.apply("SIP/2.0/UDP 127.0.0.1:5284;branch=z9hG4bK"));
-        assertThat(vias.get(1)).isEqualTo(ports.apply("SIP/2.0/UDP 127.0.0.1:5285;branch=z9hG4bK-fw1;rport=5285;received=127.0.0.1"));
+        assertThat(vias.get(1)).isEqualTo(ports.apply("SIP/2.0/UDP 127.0.0.1:5285;received=127.0.0.1;branch=z9hG4bK-fw1;rport=5285"));
         assertThat(atCallee.headers("Record-Route")).containsExactly(ports.apply("<sip:127.0.0.1:5284;lr;ftag=a1>"));
         assertThat(atCallee.header("Max-Forwards")).isEqualTo("70"); // forward() leaves it to maxfwd
 
@@ -106,7 +106,7 @@ class ForwardTest {
         send(callee, reply(atCallee, 200, "OK"), proxyAt);
         SipMessage ringing = receive(caller);
         assertThat(ringing.statusCode()).isEqualTo(180);
-        assertThat(ringing.headers("Via")).containsExactly(ports.apply("SIP/2.0/UDP 127.0.0.1:5285;branch=z9hG4bK-fw1;rport=5285;received=127.0.0.1"));
+        assertThat(ringing.headers("Via")).containsExactly(ports.apply("SIP/2.0/UDP 127.0.0.1:5285;received=127.0.0.1;branch=z9hG4bK-fw1;rport=5285"));
         assertThat(receive(caller).statusCode()).isEqualTo(200);
         assertThat(proxy.stat("tm:UAS_transactions")).isZero();
     }

@@ -136,6 +136,8 @@ final class Cursor {
                     return -1;
                 }
                 p += 2;
+            } else if (c == 0) {
+                return -1; // qdtext has no NUL (a quoted-pair may escape one); Kamailio drops a To with one
             } else {
                 p++;
             }
@@ -155,6 +157,10 @@ final class Cursor {
             if (buf[p] == '\\' && p + 1 < end && (buf[p + 1] == '\r' || buf[p + 1] == '\n')) {
                 pos = p;
                 throw error("invalid escape in " + what);
+            }
+            if (buf[p] == 0) {
+                pos = p;
+                throw error("NUL byte in a quoted string of " + what);
             }
             if (buf[p] == '\\') {
                 p++;

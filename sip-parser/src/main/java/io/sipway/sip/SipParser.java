@@ -67,14 +67,14 @@ public final class SipParser {
         }
         SipMessage m = new SipMessage(buf, off, p);
         p = startLine(m, buf, p, end, off);
-        p = headers(m, buf, p, end, off);
+        p = headers(m, buf, p, end, off, stream);
         body(m, buf, p, end, off, stream);
         return m;
     }
 
     /**
-     * Finds the CRLF that ends the start line beginning at {@code from}: a bare CR or LF and any
-     * control character but HT are errors.
+     * Finds the line end (CRLF, or a bare LF as Kamailio takes it) of the start line beginning at
+     * {@code from}: a bare CR and any control character but HT are errors.
      */
     private static int startLineEnd(byte[] buf, int from, int end, int base) {
         for (int p = from; p < end; p++) {
@@ -92,7 +92,7 @@ public final class SipParser {
     }
 
     /**
-     * Finds the CRLF that ends the header line part starting at {@code from}. Header values may
+     * Finds the line end (CRLF or LF) of the header line part starting at {@code from}. Header values may
      * carry any other control character (quoted-pair allows %x00-09 / %x0B-0C / %x0E-7F), so
      * only CR and LF are looked for. {@code nameStart/nameEnd} name the header for error
      * messages; the name becomes text only when there is an error.
@@ -105,10 +105,13 @@ public final class SipParser {
         return crlfAt(buf, p, end, base, nameStart, nameEnd);
     }
 
-    /** {@code buf[p]} is CR or LF: it must be a CR followed by LF. */
+    /**
+     * {@code buf[p]} is CR or LF: a line end when it is LF or CR LF (RFC 3261 wants CRLF; Kamailio, and
+     * so Sipway, also ends a line at a bare LF). Returns p; the next line starts at {@link #afterLineEnd}.
+     */
     private static int crlfAt(byte[] buf, int p, int end, int base, int nameStart, int nameEnd) {
         if (buf[p] == Bytes.LF) {
-            throw new SipParseException("line ends with LF without CR in " + where(buf, nameStart, nameEnd), p - base);
+            return p;
         }
         if (p + 1 < end && buf[p + 1] == Bytes.LF) {
             return p;
@@ -117,6 +120,11 @@ public final class SipParser {
             throw new SipParseException("message ends inside the " + where(buf, nameStart, nameEnd), end - base);
         }
         throw new SipParseException("CR without LF in " + where(buf, nameStart, nameEnd), p - base);
+    }
+
+    /** Where the line whose end (CR LF or LF) is at {@code eol} is followed by the next one. */
+    static int afterLineEnd(byte[] buf, int eol) {
+        return buf[eol] == Bytes.CR ? eol + 2 : eol + 1;
     }
 
     private static String where(byte[] buf, int nameStart, int nameEnd) {
@@ -160,6 +168,7 @@ public final class SipParser {
             return fast;
         }
         int eol = startLineEnd(buf, p, end, base);
+        m.noteLineEnd(eol);
         if (eol - p >= 4 && Bytes.regionEqualsIgnoreCase(buf, p, p + 4, "sip/")) {
             // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
             int v = version(buf, p, eol, base);
@@ -212,7 +221,7 @@ public final class SipParser {
             }
             m.setRequestLine(SipMethod.of(buf, p, methodEnd), p, methodEnd, uriStart, u);
         }
-        return eol + 2;
+        return afterLineEnd(buf, eol);
     }
 
     /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT, which must be 2.0; returns the position after it. */
@@ -242,15 +251,30 @@ public final class SipParser {
         return q;
     }
 
-    private int headers(SipMessage m, byte[] buf, int p, int end, int base) {
+    /**
+     * The header lines up to the empty line (CRLF or LF) that closes them; returns where the body
+     * starts. A datagram may end without that empty line: Kamailio takes it (its script runs; only
+     * what needs the body fails), so the message is framed with {@link SipMessage#hasEndOfHeaders()}
+     * false and no body. On a stream the framer has found the empty line.
+     */
+    private int headers(SipMessage m, byte[] buf, int p, int end, int base, boolean stream) {
         int max = config.maxHeaders();
         while (true) {
             if (p + 1 < end && buf[p] == Bytes.CR && buf[p + 1] == Bytes.LF) {
-                m.setHeadersEnd(p);
+                m.setHeadersEnd(p, true);
                 return p + 2;
             }
+            if (p < end && buf[p] == Bytes.LF) {
+                m.noteLineEnd(p);
+                m.setHeadersEnd(p, true);
+                return p + 1;
+            }
             if (p >= end) {
-                throw new SipParseException("message ends before the empty line that closes the headers", p - base);
+                if (stream || m.headerCount() == 0) {
+                    throw new SipParseException("message ends before the empty line that closes the headers", p - base);
+                }
+                m.setHeadersEnd(p, false);
+                return p;
             }
             int nameStart = p;
             while (p < end && Bytes.isToken(buf[p])) {
@@ -274,7 +298,8 @@ public final class SipParser {
             int eol;
             while (true) {
                 eol = headerLineEnd(buf, p, end, base, nameStart, nameEnd);
-                p = eol + 2;
+                m.noteLineEnd(eol);
+                p = afterLineEnd(buf, eol);
                 if (p < end && Bytes.isWsp(buf[p])) {
                     continue;
                 }
@@ -299,6 +324,13 @@ public final class SipParser {
         }
     }
 
+    /**
+     * Where the body ends. On a stream it is exactly Content-Length bytes (the framer cut the message
+     * so). In a datagram (RFC 3261 18.3) bytes past Content-Length are discarded, and a body shorter
+     * than Content-Length is kept as it came: RFC 3261 would answer 400, and so does Kamailio's
+     * sanity_check in its default script, but its core takes the message; {@link SipMessage#validate()}
+     * refuses it, and {@link SipMessage#bytesAfterHeaders()} tells what the datagram held.
+     */
     private void body(SipMessage m, byte[] buf, int bodyStart, int end, int base, boolean stream) {
         long contentLength = -1;
         int clHeader = m.indexOf(HeaderName.CONTENT_LENGTH, 0); // only one: headers() refuses a second
@@ -325,15 +357,15 @@ public final class SipParser {
                 throw new SipParseException("bytes after a message without Content-Length", bodyStart - base);
             }
         } else {
-            bodyLength = (int) contentLength;
-            if (available < bodyLength) {
-                throw new SipParseException("body shorter than Content-Length (" + available + " of " + bodyLength
+            if (stream && available < contentLength) {
+                throw new SipParseException("body shorter than Content-Length (" + available + " of " + contentLength
                         + " bytes)", end - base);
             }
-            if (stream && available > bodyLength) {
-                throw new SipParseException("bytes after the body on a stream message", bodyStart + bodyLength - base);
+            if (stream && available > contentLength) {
+                throw new SipParseException("bytes after the body on a stream message", bodyStart + (int) contentLength - base);
             }
+            bodyLength = (int) Math.min(contentLength, available);
         }
-        m.setBody(bodyStart, bodyLength, (int) contentLength);
+        m.setBody(bodyStart, bodyLength, (int) contentLength, available);
     }
 }

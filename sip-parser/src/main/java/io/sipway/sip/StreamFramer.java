@@ -2,7 +2,8 @@ package io.sipway.sip;
 
 /**
  * Cuts a TCP/TLS byte stream into SIP messages (RFC 3261 18.3): a message ends where its header
- * block ends (CRLF CRLF) plus Content-Length bytes. Between messages, CRLF keep-alives (RFC 5626
+ * block ends (CRLF CRLF, or with Kamailio's reader bare LFs: LF LF, CRLF LF, LF CRLF) plus
+ * Content-Length bytes. Between messages, CRLF keep-alives (RFC 5626
  * 3.5.1) are units of their own: a double CRLF is a ping (Kamailio answers it with CRLF when
  * {@code tcp_crlf_ping} is on), a single CRLF a pong.
  *
@@ -19,7 +20,7 @@ public final class StreamFramer {
     public enum Kind { MESSAGE, PING, PONG }
 
     private final SipParserConfig config;
-    private int searched;        // bytes of the current unit already searched for CRLF CRLF
+    private int searched;        // bytes of the current unit already searched for the empty line
     private int messageLength = -1; // total length of the current message once its headers were read
     private Kind kind = Kind.MESSAGE;
 
@@ -49,7 +50,7 @@ public final class StreamFramer {
                 return 0;
             }
             long contentLength = contentLength(buf, off, headersEnd);
-            long total = headersEnd + 4L + Math.max(contentLength, 0);
+            long total = headersEnd + Math.max(contentLength, 0);
             if (total > config.maxMessageSize()) {
                 throw new SipParseException("message of " + total + " bytes is larger than " + config.maxMessageSize(), 0);
             }
@@ -96,22 +97,35 @@ public final class StreamFramer {
         return 2;
     }
 
-    /** Offset (from off) of the CRLF CRLF that ends the header block, or -1. */
+    /**
+     * Offset (from off) of the first byte after the empty line that ends the header block, or -1. A
+     * line ends in CRLF or, as Kamailio's TCP reader takes it, a bare LF, so the block ends at the
+     * first LF followed by LF or CR LF (CRLF CRLF in the common case), as {@link SipParser} reads it.
+     */
     private int findHeadersEnd(byte[] buf, int off, int len) {
-        int from = Math.max(0, searched - 3);
-        for (int i = from; i + 3 < len; i++) {
-            if (buf[off + i + 3] != Bytes.LF) {
+        int from = Math.max(0, searched - 2);
+        for (int i = from; i + 1 < len; i++) {
+            if (buf[off + i] != Bytes.LF) {
                 continue; // the common case: skip quickly
             }
-            if (buf[off + i] == Bytes.CR && buf[off + i + 1] == Bytes.LF && buf[off + i + 2] == Bytes.CR) {
-                return i;
+            byte next = buf[off + i + 1];
+            if (next == Bytes.LF) {
+                return i + 2;
+            }
+            if (next == Bytes.CR) {
+                if (i + 2 >= len) {
+                    break; // CR LF or CR and more: wait for the byte that tells
+                }
+                if (buf[off + i + 2] == Bytes.LF) {
+                    return i + 3;
+                }
             }
         }
         searched = len;
         return -1;
     }
 
-    /** The Content-Length of the header block {@code buf[off, off + headersEnd)}, or -1 when accepted without one. */
+    /** The Content-Length of the header block {@code buf[off, off + headersEnd)} (its empty line included), or -1 when accepted without one. */
     private long contentLength(byte[] buf, int off, int headersEnd) {
         int end = off + headersEnd;
         long value = -1;
@@ -136,13 +150,13 @@ public final class StreamFramer {
                         throw new SipParseException("Content-Length appears more than once", nameStart - off);
                     }
                     int lineEnd = lineEnd(buf, p, end);
-                    Cursor c = new Cursor(buf, p + 1, lineEnd, off);
+                    Cursor c = new Cursor(buf, p + 1, lineEnd, off); // the line end is LWS to the cursor
                     c.skipLws();
                     value = c.digits("Content-Length", 10);
                     c.expectEnd("Content-Length");
                 }
             }
-            p = lineEnd(buf, p, end) + 2;
+            p = lineEnd(buf, p, end) + 1;
         }
         if (value < 0 && !config.acceptNoContentLength()) {
             throw new SipParseException("message on a stream without Content-Length", headersEnd);
@@ -150,11 +164,10 @@ public final class StreamFramer {
         return value;
     }
 
-    /** The CRLF ending the (possibly folded) header line that contains {@code p}, or {@code end}. */
+    /** The LF ending the (possibly folded) header line that contains {@code p}, or {@code end}. */
     private static int lineEnd(byte[] buf, int p, int end) {
         while (p < end) {
-            if (buf[p] == Bytes.CR && p + 1 < end && buf[p + 1] == Bytes.LF
-                    && !(p + 2 < end && Bytes.isWsp(buf[p + 2]))) {
+            if (buf[p] == Bytes.LF && !(p + 1 < end && Bytes.isWsp(buf[p + 1]))) {
                 return p;
             }
             p++;

@@ -45,6 +45,11 @@ public final class Via {
         via.versionStart = c.token("Via protocol version");
         via.versionEnd = c.pos;
         c.expectSeparator('/', "after the Via protocol version");
+        // Kamailio's parse_via knows SIP/2.0 only (any case): another version is a malformed Via
+        if (!Bytes.regionEqualsIgnoreCase(c.buf, via.protocolStart, via.protocolEnd, "sip")
+                || !Bytes.regionEquals(c.buf, via.versionStart, via.versionEnd, "2.0")) {
+            throw new SipParseException("Via protocol must be SIP/2.0", via.protocolStart - c.base);
+        }
         via.transportStart = c.token("Via transport");
         via.transportEnd = c.pos;
         int save = c.pos;
@@ -103,6 +108,23 @@ public final class Via {
         if (v > max) {
             throw new SipParseException(what + " out of range", c.valueStart - c.base);
         }
+    }
+
+    /** Where this value starts and ends in the message buffer, and where its parameters start (after sent-by). */
+    int startOffset() {
+        return start;
+    }
+
+    int endOffset() {
+        return end;
+    }
+
+    int paramsStartOffset() {
+        return paramsStart;
+    }
+
+    byte[] buffer() {
+        return buf;
     }
 
     private long param0(String lowerName) {

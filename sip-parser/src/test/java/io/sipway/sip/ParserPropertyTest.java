@@ -455,12 +455,29 @@ class ParserPropertyTest {
         assertThat(again.headerCount()).as("header fields after an empty edit").isEqualTo(m.headerCount() + added);
         assertThat(again.body()).as("body after an empty edit").isEqualTo(m.body());
         assertThat(again.contentLength()).isEqualTo(m.bodyLength());
-        assertThat(validates(again)).as("validate() after an empty edit agrees with the original").isEqualTo(validates(m));
+        assertThat(again.hasEndOfHeaders()).as("an edit closes the header block").isTrue();
+        String fault = fault(m);
+        if (fault == null) {
+            assertThat(fault(again)).as("validate() after an empty edit of a valid message").isNull();
+        } else if (fault(again) == null) {
+            // what an edit repairs is framing a datagram may carry: no empty line (or a bare LF one), a short body
+            assertThat(fault).as("the fault an empty edit repaired").containsAnyOf("empty line", "LF without CR", "body shorter");
+        }
 
         byte[] withVia = m.edit().prependVia(PROXY_VIA).toBytes();
         SipMessage forwarded = parser.parseDatagram(withVia, 0, withVia.length);
         assertThat(forwarded.headerCount()).isEqualTo(m.headerCount() + added + 1);
         assertThat(forwarded.topVia().branch()).isEqualTo("z9hG4bKprop");
+    }
+
+    /** validate()'s reason, or null when the message is valid. */
+    private static String fault(SipMessage m) {
+        try {
+            m.validate();
+            return null;
+        } catch (SipParseException e) {
+            return e.reason();
+        }
     }
 
     private static boolean validates(SipMessage m) {
@@ -576,7 +593,7 @@ class ParserPropertyTest {
      * offset) and every unit it returns is dropped. It stops at the end of the stream or at the
      * first SipParseException (the connection is closed).
      */
-    private static List<FramedUnit> feed(byte[] stream, List<Integer> reads) {
+    static List<FramedUnit> feed(byte[] stream, List<Integer> reads) {
         final int pad = 3;
         StreamFramer framer = new StreamFramer(SipParserConfig.defaults());
         List<FramedUnit> units = new ArrayList<>();
@@ -682,7 +699,7 @@ class ParserPropertyTest {
         return Math.min(length, (int) (fraction * length));
     }
 
-    private static byte[] splice(byte[] in, int at, int remove, byte[] insert) {
+    static byte[] splice(byte[] in, int at, int remove, byte[] insert) {
         byte[] out = new byte[in.length - remove + insert.length];
         System.arraycopy(in, 0, out, 0, at);
         System.arraycopy(insert, 0, out, at, insert.length);

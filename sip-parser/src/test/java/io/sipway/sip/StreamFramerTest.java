@@ -193,7 +193,24 @@ class StreamFramerTest {
         SipParseException e = catchThrowableOfType(SipParseException.class,
                 () -> new StreamFramer(SipParserConfig.defaults()).next(raw, 0, raw.length));
         assertThat(e).isNotNull();
-        assertThat(e.offset()).isEqualTo(raw.length - 4);
+        assertThat(e.offset()).as("the end of the header block").isEqualTo(raw.length);
+    }
+
+    @Test
+    @DisplayName("lines may end in a bare LF, as Kamailio's TCP reader takes them: LF LF, CRLF LF and LF CRLF end a header block")
+    void bareLfLineEnds() {
+        String[][] ends = {{"\n", "\n"}, {"\r\n", "\n"}, {"\n", "\r\n"}, {"\r\n", "\r\n"}};
+        for (String[] e : ends) {
+            String msg = "MESSAGE sip:a@example.com SIP/2.0" + e[0] + "Via: SIP/2.0/TCP h;branch=z9hG4bK1" + e[0]
+                    + "Content-Length: 2" + e[0] + e[1] + "hi";
+            byte[] two = ascii(msg + msg);
+            StreamFramer f = new StreamFramer(SipParserConfig.defaults());
+            int n = f.next(two, 0, two.length);
+            assertThat(n).as("%s", List.of(e)).isEqualTo(msg.length());
+            SipMessage m = SipParser.defaults().parseStream(two, 0, n);
+            assertThat(new String(m.body(), StandardCharsets.US_ASCII)).isEqualTo("hi");
+            assertThat(f.next(two, n, two.length - n)).isEqualTo(msg.length());
+        }
     }
 
     @Test

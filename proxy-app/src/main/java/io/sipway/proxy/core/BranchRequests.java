@@ -3,7 +3,7 @@ package io.sipway.proxy.core;
 import io.sipway.sip.HeaderName;
 import io.sipway.sip.MessageEditor;
 import io.sipway.sip.SipMessage;
-import io.sipway.sip.Via;
+import io.sipway.sip.ViaReceived;
 import io.sipway.tm.TransactionLayer;
 import io.sipway.transport.Destination;
 import io.sipway.transport.Protocol;
@@ -21,7 +21,6 @@ final class BranchRequests {
     private int doubleRr = 1;
     private boolean appendFromtag = true;
     private boolean fullLr;
-    private static final java.util.regex.Pattern EMPTY_RPORT = java.util.regex.Pattern.compile(";\\s*rport(?=\\s*(;|$))");
 
     BranchRequests(Core core) {
         this.core = core;
@@ -110,14 +109,14 @@ final class BranchRequests {
             if (!ruri.equals(m.requestUriString())) {
                 e.setRequestUri(ruri);
             }
+            if (ctx.maxForwards >= 0) {
+                maxForwards(e, m, ctx.maxForwards); // before the Vias: an added one goes on top of them
+            }
             e.prependVia(via);
             String top = receivedVia(ctx);
             if (top != null) {
                 e.removeFirstValue(HeaderName.VIA);
                 e.prependVia(top);
-            }
-            if (ctx.maxForwards >= 0) {
-                e.set("Max-Forwards", Integer.toString(ctx.maxForwards));
             }
             for (int i = 0; i < ctx.routesToRemove; i++) {
                 e.removeFirstValue(HeaderName.ROUTE);
@@ -150,28 +149,22 @@ final class BranchRequests {
     }
 
     /**
-     * RFC 3261 18.2.1 received and RFC 3581 rport: the top Via as it goes on, or null when it stays
-     * as written. {@code received} is added when the source IP differs from the Via host or rport
-     * was asked for; an empty {@code rport} is filled with the source port ({@code force_rport()}
-     * adds one).
+     * Max-Forwards as Kamailio's maxfwd writes it: the new value over the old one's digits, padded with
+     * spaces to their width ({@code 255} becomes {@code " 70"}); a missing header is added before all others.
      */
-    private static String receivedVia(MsgContext ctx) {
-        Via v = ctx.msg.topVia();
-        String src = ctx.from.source().getAddress().getHostAddress();
-        String host = v.host().startsWith("[") ? v.host().substring(1, v.host().length() - 1) : v.host();
-        boolean emptyRport = v.hasRport() && v.rport() <= 0;
-        boolean addReceived = v.received() == null && (!src.equals(host) || emptyRport || ctx.forceRport);
-        if (!addReceived && !emptyRport && !(ctx.forceRport && !v.hasRport())) {
-            return null;
+    private static void maxForwards(MessageEditor e, SipMessage m, int value) {
+        String old = m.header(HeaderName.MAX_FORWARDS);
+        String v = Integer.toString(value);
+        if (old == null) {
+            e.addFirst("Max-Forwards", v);
+        } else {
+            e.set("Max-Forwards", old.length() > v.length() ? " ".repeat(old.length() - v.length()) + v : v);
         }
-        String text = v.toString();
-        int port = ctx.from.source().getPort();
-        if (emptyRport) {
-            text = EMPTY_RPORT.matcher(text).replaceFirst(";rport=" + port);
-        } else if (ctx.forceRport && !v.hasRport()) {
-            text = text + ";rport=" + port;
-        }
-        return addReceived ? text + ";received=" + src : text;
     }
 
+    /** The top Via as it goes on with received and rport (RFC 3261 18.2.1, RFC 3581), or null when it stays as written. */
+    private static String receivedVia(MsgContext ctx) {
+        InetSocketAddress src = ctx.from.source();
+        return ViaReceived.forwarded(ctx.msg, src.getAddress(), src.getPort(), ctx.forceRport);
+    }
 }

@@ -2,6 +2,7 @@ package io.sipway.proxy.core;
 
 import io.sipway.cfg.Ast;
 import io.sipway.cfg.CompiledScript;
+import io.sipway.sip.HeaderName;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipParseException;
 import io.sipway.sip.SipParser;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Core {
     private static final Logger LOG = LoggerFactory.getLogger("io.sipway.core");
+    private final DropLog drops = new DropLog(LOG, System::nanoTime);
 
     private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
     // the counters every message touches, held rather than looked up by name per message
@@ -300,13 +302,9 @@ public final class Core {
         SipMessage m;
         try {
             m = SipParser.parse(bytes);
-            if (m.topVia() == null || m.cseq() == null || m.callId() == null || m.from() == null || m.to() == null) {
-                throw new SipParseException("missing Via, From, To, Call-ID or CSeq", 0);
-            }
+            readRelevantHeaders(m);
         } catch (RuntimeException e) { // SipParseException and anything else a bad message provokes
-            count("sipway:malformed_dropped");
-            count(looksLikeReply(bytes) ? "core:drop_replies" : "core:drop_requests");
-            LOG.debug("dropped a malformed message from {}: {}", from.source(), e.getMessage());
+            dropMalformed(bytes, from, e.getMessage());
             return;
         }
         try {
@@ -317,10 +315,32 @@ public final class Core {
                 rcvReplies.increment();
                 reply(m, from);
             }
+        } catch (SipParseException e) {
+            // a header the core takes unread (From) was malformed where a function needed it
+            count("sipway:errors");
+            drops.dropped(from, "while routing: " + e.getMessage());
         } catch (RuntimeException e) {
             count("sipway:errors");
             LOG.error("error handling a message from {}: {}", from.source(), e.toString(), e);
         }
+    }
+
+    /**
+     * What Kamailio's receive_msg reads before any script: the start line and the top Via (parse_msg),
+     * then To, CSeq and Call-ID (parse_headers); a failure drops the message. From must be there but
+     * is read when someone asks (sanity_check answers a bad one "400 Invalid From Header").
+     */
+    private static void readRelevantHeaders(SipMessage m) {
+        if (m.topVia() == null || m.to() == null || m.cseq() == null || m.callId() == null || m.count(HeaderName.FROM) == 0) {
+            throw new SipParseException("required headers not found (Via, From, To, Call-ID, CSeq)", 0);
+        }
+    }
+
+    /** Counted and logged as Kamailio logs it (rate-limited, see {@link DropLog}). */
+    private void dropMalformed(byte[] bytes, ReceiveInfo from, String why) {
+        count("sipway:malformed_dropped");
+        count(looksLikeReply(bytes) ? "core:drop_replies" : "core:drop_requests");
+        drops.dropped(from, why);
     }
 
     private static boolean looksLikeReply(byte[] b) {

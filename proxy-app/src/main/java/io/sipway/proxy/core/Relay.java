@@ -2,9 +2,9 @@ package io.sipway.proxy.core;
 
 import io.netty.util.concurrent.Future;
 import io.sipway.cfg.CompiledScript;
+import io.sipway.sip.LocalReply;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.Via;
-import io.sipway.tm.Replies;
 import io.sipway.tm.BranchSet;
 import io.sipway.tm.ServerTransaction;
 import io.sipway.tm.TransactionLayer;
@@ -20,7 +20,7 @@ import java.util.List;
  * no branch could leave. (The transaction itself, its timers and replies are tm's.)
  */
 final class Relay {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.sipway.core");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.sipway.tm");
     private static final long REFUSAL_LOG_INTERVAL_NS = 10_000_000_000L;
     private final Core core;
     private volatile long lastRefusalLog;
@@ -37,7 +37,9 @@ final class Relay {
     /** The same with header lines of its own ({@code "Name: value\r\n"} each), e.g. the registrar's Contacts. */
     void statelessReply(MsgContext ctx, int code, String reason, String headers) {
         String extra = core.sipWarning ? warning(ctx) + (headers == null ? "" : headers) : headers;
-        byte[] bytes = Replies.build(ctx.msg, code, reason, null, core.server, extra);
+        InetSocketAddress src = ctx.from.source();
+        byte[] bytes = LocalReply.to(ctx.msg).receivedFrom(src.getAddress(), src.getPort(), ctx.forceRport)
+                .server(core.server).headers(extra).build(code, reason);
         core.transport.sender().send(ctx.replyTo, bytes);
         ctx.replied = true;
         core.count("sl:" + code / 100 + "xx_replies");
@@ -186,6 +188,12 @@ final class Relay {
             MsgContext frozen = frozen(ctx);
             main.addListener(f -> forwardTo(frozen, ruri, main.isSuccess() ? main.getNow() : null, null));
             return 1;
+        }
+        if (!m.hasEndOfHeaders()) {
+            // Kamailio's t_newtran cannot clone a message whose header block has no end: t_relay fails
+            // (the default script's sl_reply_error() then answers 500 "... (1/SL)")
+            LOG.error("t_newtran(): EoH not parsed ({} from {})", method, ctx.from.source());
+            return -1;
         }
         if (ctx.st == null && transaction(ctx) == null) {
             // refused for memory (false: the script answers), else a retransmission: the last reply went again

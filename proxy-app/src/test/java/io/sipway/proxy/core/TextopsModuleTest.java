@@ -353,7 +353,7 @@ class TextopsModuleTest {
         assertThat(got).isEqualTo(expected("""
                 INVITE sip:replace@127.0.0.1:5200 SIP/2.0
                 Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
-                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-replace;rport=5201;received=127.0.0.1
+                Via: SIP/2.0/UDP 127.0.0.1:5201;received=127.0.0.1;branch=z9hG4bK-replace;rport=5201
                 Max-Forwards: 69
                 From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
                 To: <sip:replaced@example.com>
@@ -375,7 +375,7 @@ class TextopsModuleTest {
         assertThat(got).isEqualTo(expected("""
                 INVITE sip:subst@127.0.0.1:5200 SIP/2.0
                 Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
-                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-subst;rport=5201;received=127.0.0.1
+                Via: SIP/2.0/UDP 127.0.0.1:5201;received=127.0.0.1;branch=z9hG4bK-subst;rport=5201
                 Max-Forwards: 69
                 From: Alice <sip:ALICE@atlanta.example.com>;tag=1928301774
                 To: <sip:subst@example.com>
@@ -406,7 +406,7 @@ class TextopsModuleTest {
                 X-First: insert
                 X-Nowhere: 1
                 Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
-                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-insert;rport=5201;received=127.0.0.1
+                Via: SIP/2.0/UDP 127.0.0.1:5201;received=127.0.0.1;branch=z9hG4bK-insert;rport=5201
                 Max-Forwards: 69
                 From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
                 To: <sip:insert@example.com>
@@ -429,7 +429,7 @@ class TextopsModuleTest {
         assertThat(got).isEqualTo(expected("""
                 INVITE sip:original@127.0.0.1:5200 SIP/2.0
                 Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
-                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-original;rport=5201;received=127.0.0.1
+                Via: SIP/2.0/UDP 127.0.0.1:5201;received=127.0.0.1;branch=z9hG4bK-original;rport=5201
                 Max-Forwards: 69
                 From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
                 To: <sip:original@example.com>
@@ -452,7 +452,7 @@ class TextopsModuleTest {
         assertThat(got).isEqualTo(expected("""
                 INVITE sip:headers@127.0.0.1:5200 SIP/2.0
                 Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
-                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-headers;rport=5201;received=127.0.0.1
+                Via: SIP/2.0/UDP 127.0.0.1:5201;received=127.0.0.1;branch=z9hG4bK-headers;rport=5201
                 Record-Route: <sip:127.0.0.1:5200;lr;ftag=1928301774>
                 Max-Forwards: 69
                 From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
@@ -497,7 +497,7 @@ class TextopsModuleTest {
         assertThat(second).isEqualTo(expected("""
                 INVITE sip:failover@127.0.0.1:5200 SIP/2.0
                 Via: SIP/2.0/UDP 127.0.0.1:5200;branch=BRANCH
-                Via: SIP/2.0/UDP 127.0.0.1:5201;branch=z9hG4bK-failover;rport=5201;received=127.0.0.1
+                Via: SIP/2.0/UDP 127.0.0.1:5201;received=127.0.0.1;branch=z9hG4bK-failover;rport=5201
                 Max-Forwards: 69
                 From: Alice <sip:alice@atlanta.example.com>;tag=1928301774
                 To: <sip:failover@example.com>

@@ -72,8 +72,8 @@ final class SanityChecks {
         if ((checks & CSEQ_VALUE) != 0 && (f = cseqValue(msg)) != null) {
             return f;
         }
-        if ((checks & CL) != 0 && msg.contentLength() >= 0 && msg.bodyLength() != msg.contentLength()) {
-            return new Failure(400, "Content-Length mis-match", null);
+        if ((checks & CL) != 0 && (f = contentLength(msg)) != null) {
+            return f;
         }
         if ((checks & EXPIRES_VALUE) != 0 && (f = expires(msg)) != null) {
             return f;
@@ -197,6 +197,21 @@ final class SanityChecks {
             }
         }
         return s.length() < 10 || s.compareTo("4294967296") <= 0;
+    }
+
+    /**
+     * check_cl: without the empty line that ends the headers the body cannot be found ("Content-Length
+     * Body Failure"); else what followed the headers in the datagram (not the body as RFC 3261 cuts it)
+     * must be Content-Length bytes.
+     */
+    private static Failure contentLength(SipMessage msg) {
+        if (msg.contentLength() < 0) {
+            return null;
+        }
+        if (!msg.hasEndOfHeaders()) {
+            return new Failure(400, "Content-Length Body Failure", null);
+        }
+        return msg.bytesAfterHeaders() == msg.contentLength() ? null : new Failure(400, "Content-Length mis-match", null);
     }
 
     private static Failure expires(SipMessage msg) {

@@ -13,7 +13,6 @@ import io.sipway.proxy.module.Fixups;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.module.sanity.SanityChecks.Failure;
-import io.sipway.tm.Replies;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -94,7 +93,7 @@ public final class SanityModule {
             if (s.noreply) {
                 m.sanityFailure = f;
             } else if (f.code() != 0) {
-                statelessReply(core, m, f.code(), f.reason(), f.extra());
+                core.statelessReply(m, f.code(), f.reason(), f.extra());
             }
         }
         return s.autodrop ? 0 : -1;
@@ -109,23 +108,11 @@ public final class SanityModule {
         m.sanityFailure = null;
         if (f == null) {
             LOG.info("no sanity reply info set - sending 500");
-            statelessReply(core, m, 500, "Server Sanity Failure", null);
+            core.statelessReply(m, 500, "Server Sanity Failure", null);
         } else if (f.code() != 0) {
-            statelessReply(core, m, f.code(), f.reason(), f.extra());
+            core.statelessReply(m, f.code(), f.reason(), f.extra());
         }
         return 1;
-    }
-
-    /** A stateless reply (sl) with extra header lines ("Name: value\r\n" each, or null). */
-    public static void statelessReply(Core core, MsgContext m, int code, String reason, String extra) {
-        if (extra == null) {
-            core.statelessReply(m, code, reason);
-            return;
-        }
-        byte[] bytes = Replies.build(m.msg, code, reason, null, core.server, extra);
-        core.transport().sender().send(m.replyTo, bytes);
-        m.replied = true;
-        core.count("sl:" + code / 100 + "xx_replies");
     }
 
     /** sanity's modparams, read once per running script. */

@@ -252,7 +252,7 @@ public final class SiputilsModule {
         if (m.st != null) {
             core.tm().reply(m.st, 200, "OK"); // sl's freply is stateful when there is a transaction
         } else {
-            io.sipway.proxy.module.sanity.SanityModule.statelessReply(core, m, 200, "OK", extra);
+            core.statelessReply(m, 200, "OK", extra);
         }
         return 0;
     }
