@@ -3,7 +3,6 @@ package io.sipway.tm;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.sipway.sip.SipMessage;
-import io.sipway.sip.Via;
 import io.sipway.transport.Destination;
 import io.sipway.transport.Protocol;
 import io.sipway.transport.ReceiveInfo;
@@ -179,15 +178,9 @@ public final class TransactionLayer implements AutoCloseable {
 
     // ---- matching ------------------------------------------------------------------------------
 
-    /** The RFC 3261 17.2.3 key of a request; ACK and CANCEL name the INVITE's with {@code asMethod}. */
+    /** The key of a request's transaction ({@link TransactionKeys}); ACK and CANCEL name the INVITE's with {@code asMethod}. */
     static String key(SipMessage req, String asMethod) {
-        Via v = req.topVia();
-        String branch = v == null ? null : v.branch();
-        if (branch != null && v.hasRfc3261Branch()) {
-            return branch + "|" + v.host() + ":" + v.port() + "|" + asMethod;
-        }
-        // RFC 2543 peers: Call-ID, CSeq number, From tag and the top Via as written
-        return req.callId() + "|" + req.cseq().number() + "|" + req.fromTag() + "|" + v + "|" + asMethod;
+        return TransactionKeys.of(req, asMethod);
     }
 
     /**
