@@ -83,7 +83,7 @@ public final class Proxy implements AutoCloseable {
                     case "debug" -> core.debug((int) number(g));
                     case "tcp_connection_match" -> match = truth(g);
                     case "tcp_reuse_port" -> reusePort = truth(g);
-                    case "server_header" -> tmSettings = tmSettings.withServer(headerValue(g, "Server"));
+                    case "server_header" -> tmSettings = tmSettings.withSignature(String.valueOf(g.value()), tmSettings.userAgent());
                     case "user_agent_header" -> core.userAgent(headerValue(g, "User-Agent"));
                     default -> {
                         if (DnsSettings.has(g.name())) { // dns_try_naptr, dns_srv_lb, dns_cache_*_ttl...

@@ -476,16 +476,19 @@ public final class TransactionLayer implements AutoCloseable {
         stats.finalReply(200);
         stats.waiting.increment();
         stats.freed.increment();
+        String reason = CancelReasons.copiedFrom(cancel);
         if (st.loop.inEventLoop()) {
-            canceled(st);
+            canceled(st, reason);
         } else {
-            loops.run(st.loop, () -> canceled(st));
+            loops.run(st.loop, () -> canceled(st, reason));
         }
     }
 
-    private void canceled(ServerTransaction st) {
+    /** The caller canceled: its CANCEL's Reason lines go on every CANCEL of the branches, now or when one rings. */
+    private void canceled(ServerTransaction st, String reason) {
+        st.cancelReason = reason;
         st.canceled = true;
-        branches.cancelOtherBranches(st, null);
+        branches.cancelOtherBranches(st, null, reason);
     }
 
     // ---- cleanup -------------------------------------------------------------------------------
