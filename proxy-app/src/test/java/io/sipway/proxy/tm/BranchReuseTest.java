@@ -1,0 +1,65 @@
+package io.sipway.proxy.tm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipway.sip.SipMessage;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A request that reuses another's top Via branch (same sent-by) with its own Call-ID and CSeq is a
+ * transaction of its own, as Kamailio's t_lookup.c finds it (src/test/resources/tm/fork3.cfg): it is
+ * forwarded, not answered with the first request's reply.
+ */
+@DisplayName("a reused Via branch on the wire")
+@Timeout(20)
+class BranchReuseTest {
+    private static final Duration WAIT = Duration.ofSeconds(3);
+    private LoopbackProxy proxy;
+    private SipPeer caller;
+    private SipPeer[] callees;
+
+    @BeforeEach
+    void start() throws Exception {
+        proxy = LoopbackProxy.start("fork3.cfg", 5250, 5251, 5252, 5253, 5254);
+        caller = proxy.peer(5251);
+        callees = new SipPeer[] {proxy.peer(5252), proxy.peer(5253), proxy.peer(5254)};
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+    }
+
+    private String message(String callId, int cseq) {
+        return "MESSAGE sip:anyone@127.0.0.1:" + proxy.moved("5250") + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + caller.port + ";branch=z9hG4bK-reused;rport\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:caller@127.0.0.1>;tag=f1\r\nTo: <sip:anyone@127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "\r\nCSeq: " + cseq + " MESSAGE\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    /** Each callee gets the request of {@code callId} and answers 404; the caller gets the 404 of that request. */
+    private void forwardedAndAnswered(String callId) {
+        for (SipPeer callee : callees) {
+            SipMessage m = callee.nextRequest("MESSAGE", WAIT);
+            assertThat(m.callId()).isEqualTo(callId);
+            callee.answer(m, 404, "Not Found");
+        }
+        SipMessage up = caller.nextFinal(WAIT);
+        assertThat(up.statusCode()).isEqualTo(404);
+        assertThat(up.callId()).isEqualTo(callId);
+    }
+
+    @Test
+    @DisplayName("the second request, another Call-ID and CSeq on the same branch and sent-by, is forwarded and answered on its own")
+    void reusedBranchIsANewTransaction() {
+        caller.send(message("first@reuse", 1));
+        forwardedAndAnswered("first@reuse");
+        caller.send(message("second@reuse", 2));
+        forwardedAndAnswered("second@reuse");
+    }
+}
