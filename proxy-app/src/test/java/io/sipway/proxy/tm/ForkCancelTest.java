@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * CANCEL, Content-Length 0, and the Reason last (RFC 3326).
  */
 @DisplayName("the CANCELs of a forked INVITE, on the wire")
-@Timeout(20)
+@Timeout(60) // the first proxy of a JVM takes seconds to start on a busy machine
 class ForkCancelTest {
     private static final Duration WAIT = Duration.ofSeconds(3);
     private LoopbackProxy proxy;
