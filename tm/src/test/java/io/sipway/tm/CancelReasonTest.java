@@ -11,6 +11,8 @@ import io.sipway.transport.Protocol;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The CANCEL and ACK tm writes toward a branch, byte for byte as Kamailio 5.6.3 writes them for the
@@ -27,42 +29,38 @@ class CancelReasonTest {
 
     /** What Kamailio sends to the branch: the INVITE's lines in its order, CSeq's method replaced, Reason last. */
     private static String expectedCancel(ClientBranch b, String reason) {
+        return expected(b, "CANCEL", b.server.request().header("To"), reason);
+    }
+
+    private static String expected(ClientBranch b, String method, String to, String reason) {
         SipMessage r = b.server.request();
-        return "CANCEL sip:bob@" + b.to.address().getHostString() + " SIP/2.0\r\n"
+        return method + " sip:bob@" + b.to.address().getHostString() + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=" + b.branch + "\r\n"
                 + "Max-Forwards: 69\r\n"
                 + "From: " + r.header("From") + "\r\n"
-                + "To: " + r.header("To") + "\r\n"
+                + "To: " + to + "\r\n"
                 + "Call-ID: " + r.callId() + "\r\n"
-                + "CSeq: 1 CANCEL\r\n"
+                + "CSeq: 1 " + method + "\r\n"
                 + "Content-Length: 0\r\n"
                 + (reason == null ? "" : reason)
                 + "\r\n";
     }
 
-    @Test
-    @DisplayName("a 200 on one branch: the other, ringing, gets Reason: SIP;cause=200;text=\"Call completed elsewhere\"")
-    void twoHundredElsewhere() {
+    @ParameterizedTest(name = "a {0} elsewhere: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "200 | Reason: SIP;cause=200;text=\"Call completed elsewhere\"",
+        "202 | Reason: SIP;cause=202", // Kamailio's text map knows 200 only
+        "603 | Reason: SIP;cause=603"
+    })
+    @DisplayName("a 2xx or 6xx on one branch: the other, ringing, is canceled with the Reason naming it")
+    void finalElsewhere(int elsewhere, String reason) {
         TmFixture f = new TmFixture();
         ServerTransaction st = fork(f);
-        ClientBranch first = st.branches.get(0);
-        ClientBranch second = st.branches.get(1);
-        f.reply(first, 180);
-        f.reply(second, 180);
-        f.reply(second, 200);
+        ClientBranch ringing = st.branches.get(0);
+        f.reply(ringing, 180);
+        f.reply(st.branches.get(1), elsewhere);
         assertThat(f.wire.to(CALLEE, "CANCEL")).hasSize(1);
-        assertThat(f.wire.to(CALLEE, "CANCEL").get(0).text())
-                .isEqualTo(expectedCancel(first, "Reason: SIP;cause=200;text=\"Call completed elsewhere\"\r\n"));
-    }
-
-    @Test
-    @DisplayName("a 6xx on one branch: the others get Reason: SIP;cause=<code>, no text")
-    void sixHundredElsewhere() {
-        TmFixture f = new TmFixture();
-        ServerTransaction st = fork(f);
-        f.reply(st.branches.get(0), 180);
-        f.reply(st.branches.get(1), 603);
-        assertThat(f.wire.to(CALLEE, "CANCEL").get(0).text()).isEqualTo(expectedCancel(st.branches.get(0), "Reason: SIP;cause=603\r\n"));
+        assertThat(f.wire.to(CALLEE, "CANCEL").get(0).text()).isEqualTo(expectedCancel(ringing, reason + "\r\n"));
     }
 
     @Test
@@ -91,27 +89,20 @@ class CancelReasonTest {
         assertThat(g.wire.to(CALLEE, "CANCEL").get(0).text()).isEqualTo(expectedCancel(b, null));
     }
 
-    @Test
-    @DisplayName("a branch silent when the 200 came is canceled when it rings, with Reason: SIP;cause=200 and no text")
-    void lateCancelAfterTwoHundred() {
+    @ParameterizedTest(name = "after a {0} elsewhere: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "200 | Reason: SIP;cause=200", // the final reply sent upstream, without the text
+        "603 | ''" // a 6xx waits for the other branches: nothing went up yet, so no Reason
+    })
+    @DisplayName("a branch silent when another answered is canceled when it rings, with the Reason Kamailio still knows then")
+    void lateCancel(int elsewhere, String reason) {
         TmFixture f = new TmFixture();
         ServerTransaction st = fork(f);
         ClientBranch silent = st.branches.get(0);
-        f.reply(st.branches.get(1), 200);
+        f.reply(st.branches.get(1), elsewhere);
         assertThat(f.wire.to(CALLEE, "CANCEL")).isEmpty();
         f.reply(silent, 180);
-        assertThat(f.wire.to(CALLEE, "CANCEL").get(0).text()).isEqualTo(expectedCancel(silent, "Reason: SIP;cause=200\r\n"));
-    }
-
-    @Test
-    @DisplayName("a branch silent when a 6xx came, canceled when it rings: no Reason (nothing went up yet)")
-    void lateCancelAfterSixHundred() {
-        TmFixture f = new TmFixture();
-        ServerTransaction st = fork(f);
-        ClientBranch silent = st.branches.get(0);
-        f.reply(st.branches.get(1), 603);
-        f.reply(silent, 180);
-        assertThat(f.wire.to(CALLEE, "CANCEL").get(0).text()).isEqualTo(expectedCancel(silent, null));
+        assertThat(f.wire.to(CALLEE, "CANCEL").get(0).text()).isEqualTo(expectedCancel(silent, reason.isEmpty() ? null : reason + "\r\n"));
     }
 
     @Test
@@ -132,15 +123,7 @@ class CancelReasonTest {
         ServerTransaction st = f.receive("INVITE", Protocol.UDP);
         ClientBranch b = f.relay(st, Protocol.UDP, CALLEE);
         f.reply(b, 486);
-        SipMessage r = st.request();
-        assertThat(f.wire.to(CALLEE, "ACK").get(0).text()).isEqualTo("ACK sip:bob@192.0.2.20 SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=" + b.branch + "\r\n"
-                + "Max-Forwards: 69\r\n"
-                + "From: " + r.header("From") + "\r\n"
-                + "To: " + r.header("To") + ";tag=callee\r\n"
-                + "Call-ID: " + r.callId() + "\r\n"
-                + "CSeq: 1 ACK\r\n"
-                + "Content-Length: 0\r\n\r\n");
+        assertThat(f.wire.to(CALLEE, "ACK").get(0).text()).isEqualTo(expected(b, "ACK", st.request().header("To") + ";tag=callee", null));
     }
 
     @Test

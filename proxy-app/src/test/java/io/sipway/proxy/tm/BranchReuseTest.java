@@ -18,25 +18,23 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("a reused Via branch on the wire")
 @Timeout(60) // the first proxy of a JVM takes seconds to start on a busy machine
 class BranchReuseTest {
-    private static final Duration WAIT = Duration.ofSeconds(3);
-    private LoopbackProxy proxy;
+    private static final Duration WAIT = ForkedProxy.WAIT;
+    private ForkedProxy fork;
     private SipPeer caller;
-    private SipPeer[] callees;
 
     @BeforeEach
     void start() throws Exception {
-        proxy = LoopbackProxy.start("fork3.cfg", 5250, 5251, 5252, 5253, 5254);
-        caller = proxy.peer(5251);
-        callees = new SipPeer[] {proxy.peer(5252), proxy.peer(5253), proxy.peer(5254)};
+        fork = new ForkedProxy();
+        caller = fork.caller;
     }
 
     @AfterEach
     void stop() {
-        proxy.close();
+        fork.close();
     }
 
     private String message(String callId, int cseq) {
-        return "MESSAGE sip:anyone@127.0.0.1:" + proxy.moved("5250") + " SIP/2.0\r\n"
+        return "MESSAGE sip:anyone@127.0.0.1:" + fork.proxy.moved("5250") + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + caller.port + ";branch=z9hG4bK-reused;rport\r\n"
                 + "Max-Forwards: 70\r\nFrom: <sip:caller@127.0.0.1>;tag=f1\r\nTo: <sip:anyone@127.0.0.1>\r\n"
                 + "Call-ID: " + callId + "\r\nCSeq: " + cseq + " MESSAGE\r\nContent-Length: 0\r\n\r\n";
@@ -44,7 +42,7 @@ class BranchReuseTest {
 
     /** Each callee gets the request of {@code callId} and answers 404; the caller gets the 404 of that request. */
     private void forwardedAndAnswered(String callId) {
-        for (SipPeer callee : callees) {
+        for (SipPeer callee : fork.callees()) {
             SipMessage m = callee.nextRequest("MESSAGE", WAIT);
             assertThat(m.callId()).isEqualTo(callId);
             callee.answer(m, 404, "Not Found");

@@ -19,25 +19,19 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("the CANCELs of a forked INVITE, on the wire")
 @Timeout(60) // the first proxy of a JVM takes seconds to start on a busy machine
 class ForkCancelTest {
-    private static final Duration WAIT = Duration.ofSeconds(3);
-    private LoopbackProxy proxy;
+    private static final Duration WAIT = ForkedProxy.WAIT;
+    private ForkedProxy fork;
     private SipPeer caller;
-    private SipPeer a;
-    private SipPeer b;
-    private SipPeer c;
 
     @BeforeEach
     void start() throws Exception {
-        proxy = LoopbackProxy.start("fork3.cfg", 5250, 5251, 5252, 5253, 5254);
-        caller = proxy.peer(5251);
-        a = proxy.peer(5252);
-        b = proxy.peer(5253);
-        c = proxy.peer(5254);
+        fork = new ForkedProxy();
+        caller = fork.caller;
     }
 
     @AfterEach
     void stop() {
-        proxy.close();
+        fork.close();
     }
 
     /** The CANCEL Kamailio cuts from {@code invite} as the branch received it. */
@@ -74,42 +68,41 @@ class ForkCancelTest {
     @Test
     @DisplayName("one callee answers 200: the two ringing ones get Reason: SIP;cause=200;text=\"Call completed elsewhere\"")
     void answeredElsewhere() {
-        String invite = caller.invite("anyone", "z9hG4bK-cancel-200");
-        caller.send(invite);
-        SipMessage toA = a.nextRequest("INVITE", WAIT);
-        SipMessage toB = b.nextRequest("INVITE", WAIT);
-        SipMessage toC = c.nextRequest("INVITE", WAIT);
-        a.answer(toA, 180, "Ringing");
-        b.answer(toB, 183, "Session Progress");
+        SipMessage[] to = fork.call(caller.invite("anyone", "z9hG4bK-cancel-200"));
+        SipMessage toA = to[0];
+        SipMessage toB = to[1];
+        SipMessage toC = to[2];
+        fork.a.answer(toA, 180, "Ringing");
+        fork.b.answer(toB, 183, "Session Progress");
         provisionalsUp(180, 183); // both branches rang before the 200: their CANCELs leave at once
-        c.answer(toC, 200, "OK");
+        fork.c.answer(toC, 200, "OK");
         assertThat(caller.nextFinal(WAIT).statusCode()).isEqualTo(200);
 
         String reason = "Reason: SIP;cause=200;text=\"Call completed elsewhere\"\r\n";
-        assertThat(text(a.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toA, reason));
-        assertThat(text(b.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toB, reason));
-        c.silentFor(Duration.ofMillis(300));
+        assertThat(text(fork.a.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toA, reason));
+        assertThat(text(fork.b.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toB, reason));
+        fork.c.silentFor(Duration.ofMillis(300));
     }
 
     @Test
     @DisplayName("the caller cancels: each ringing callee's CANCEL carries the caller's Reason headers")
     void callersReasonGoesOn() {
         String invite = caller.invite("anyone", "z9hG4bK-cancel-e2e");
-        caller.send(invite);
-        SipMessage toA = a.nextRequest("INVITE", WAIT);
-        SipMessage toB = b.nextRequest("INVITE", WAIT);
-        SipMessage toC = c.nextRequest("INVITE", WAIT);
-        a.answer(toA, 180, "Ringing");
-        b.answer(toB, 181, "Call Is Being Forwarded");
-        c.answer(toC, 183, "Session Progress");
+        SipMessage[] to = fork.call(invite);
+        SipMessage toA = to[0];
+        SipMessage toB = to[1];
+        SipMessage toC = to[2];
+        fork.a.answer(toA, 180, "Ringing");
+        fork.b.answer(toB, 181, "Call Is Being Forwarded");
+        fork.c.answer(toC, 183, "Session Progress");
         provisionalsUp(180, 181, 183);
         String reason = "Reason: Q.850;cause=16;text=\"Terminated\"\r\n";
         caller.send(SipPeer.cancelOf(invite).replace("Content-Length: 0\r\n", reason + "Content-Length: 0\r\n"));
         SipMessage answer = caller.next(WAIT);
         assertThat(answer.cseq().methodName()).isEqualTo("CANCEL");
         assertThat(answer.statusCode()).as("the CANCEL's own 200").isEqualTo(200);
-        assertThat(text(a.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toA, reason));
-        assertThat(text(b.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toB, reason));
-        assertThat(text(c.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toC, reason));
+        assertThat(text(fork.a.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toA, reason));
+        assertThat(text(fork.b.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toB, reason));
+        assertThat(text(fork.c.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toC, reason));
     }
 }

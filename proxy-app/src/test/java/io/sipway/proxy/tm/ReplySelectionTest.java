@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("tm picks the reply a forked INVITE ends with")
 @Timeout(20)
 class ReplySelectionTest {
-    private static final Duration WAIT = Duration.ofSeconds(3);
-    private LoopbackProxy proxy;
+    private static final Duration WAIT = ForkedProxy.WAIT;
+    private ForkedProxy fork;
     private SipPeer caller;
     private SipPeer a;
     private SipPeer b;
@@ -30,23 +30,23 @@ class ReplySelectionTest {
 
     @BeforeEach
     void start() throws Exception {
-        proxy = LoopbackProxy.start("fork3.cfg", 5250, 5251, 5252, 5253, 5254);
-        caller = proxy.peer(5251);
-        a = proxy.peer(5252);
-        b = proxy.peer(5253);
-        c = proxy.peer(5254);
+        fork = new ForkedProxy();
+        caller = fork.caller;
+        a = fork.a;
+        b = fork.b;
+        c = fork.c;
     }
 
     @AfterEach
     void stop() {
-        proxy.close();
+        fork.close();
     }
 
     private void call(String branch) {
-        caller.send(caller.invite("anyone", branch));
-        toA = a.nextRequest("INVITE", WAIT);
-        toB = b.nextRequest("INVITE", WAIT);
-        toC = c.nextRequest("INVITE", WAIT);
+        SipMessage[] to = fork.call(caller.invite("anyone", branch));
+        toA = to[0];
+        toB = to[1];
+        toC = to[2];
     }
 
     @Test
