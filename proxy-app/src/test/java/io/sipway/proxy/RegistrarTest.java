@@ -187,6 +187,29 @@ class RegistrarTest {
         assertThat(tail(r)).isEqualTo("P-Registrar-Error: Too many registered contacts\r\n" + END);
     }
 
+    /** {@code text} with each {@code expires=<seconds left>} as {@code expires=N}: a second may pass between two replies. */
+    private static String secondsLeftAsN(String text) {
+        return text.replaceAll("expires=\\d+", "expires=N");
+    }
+
+    @Test
+    void anErrorOnAnAorWithBindingsListsThemBeforeTheRegistrarError() throws Exception {
+        register("<sip:alice@127.0.0.1:5422>;q=0.5, <sip:alice@127.0.0.1:5423>", "Expires: 600\r\n");
+        String bindings = ports.apply("Contact: <sip:alice@127.0.0.1:5422>;q=0.5;expires=N, <sip:alice@127.0.0.1:5423>;expires=N\r\n");
+        // as Kamailio 5.6.3 answered the same REGISTER (update_contacts fails, build_contact runs)
+        SipMessage r = refused("<sip:alice@127.0.0.1:5422>;q=2", "");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(secondsLeftAsN(tail(r))).isEqualTo(bindings + "P-Registrar-Error: Invalid q param in contact\r\n" + END);
+        // max_contacts 3 is checked before anything changes: the two bindings stay as they were
+        r = refused("<sip:alice@127.0.0.1:5421>, <sip:alice@127.0.0.1:5424>", "Expires: 600\r\n");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(secondsLeftAsN(tail(r))).isEqualTo(bindings + "P-Registrar-Error: Too many registered contacts\r\n" + END);
+        // one of them leaving makes room for one more
+        SipMessage ok = register("<sip:alice@127.0.0.1:5423>;expires=0, <sip:alice@127.0.0.1:5421>, <sip:alice@127.0.0.1:5424>", "Expires: 600\r\n");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers("Contact")).hasSize(3);
+    }
+
     @Test
     void lookupForksToTheBindingsBestQFirst() throws Exception {
         register("<sip:alice@127.0.0.1:5423>;q=0.5, <sip:alice@127.0.0.1:5422>;q=1", "Expires: 600\r\n");

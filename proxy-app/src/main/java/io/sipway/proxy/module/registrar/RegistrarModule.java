@@ -172,14 +172,20 @@ public final class RegistrarModule {
         } catch (RuntimeException e) {
             return fail(core, m, reply, Error.PARSE_CONTACT);
         }
-        for (Address a : contacts) {
-            if (!a.isWildcard() && a.param("q") != null && a.q() < 0) {
-                return fail(core, m, reply, Error.INVALID_Q);
-            }
-        }
         long now = System.currentTimeMillis();
         List<Binding> current = new ArrayList<>(table.bindings(aor, now));
-        if (contacts.size() == 1 && contacts.get(0).isWildcard()) {
+        // usrloc's update_contacts (an AoR with bindings) answers an error with the bindings as they
+        // are then; insert_contacts (a new AoR) with none, and keeps nothing of the request
+        boolean known = !current.isEmpty();
+        boolean wildcard = contacts.size() == 1 && contacts.get(0).isWildcard();
+        if (!known && contacts.stream().anyMatch(RegistrarModule::invalidQ)) {
+            return fail(core, m, reply, Error.INVALID_Q, "");
+        }
+        boolean oneContact = (flags & 0x04) != 0; // save()'s mode 1 skips test_max_contacts
+        if (known && !wildcard && !oneContact && s.maxContacts() > 0 && tooMany(current, contacts, headerExpires, s)) {
+            return fail(core, m, reply, Error.TOO_MANY, RegistrarReplies.contacts(current, now));
+        }
+        if (wildcard) {
             table.put(aor, List.of()); // RFC 3261 10.3 step 6, Expires 0 checked above
             current.clear();
         } else {
@@ -188,9 +194,13 @@ public final class RegistrarModule {
             String ua = msg.header("User-Agent");
             for (int i = 0; i < contacts.size(); i++) {
                 Address a = contacts.get(i);
+                if (invalidQ(a)) { // the contacts before it stay changed, as in update_contacts
+                    table.put(aor, current);
+                    return fail(core, m, reply, Error.INVALID_Q, RegistrarReplies.contacts(current, now));
+                }
                 // the first Contact as fix_nated_contact or set_contact_alias rewrote it, if they did
                 String uri = i == 0 && m.contactOverride != null ? m.contactOverride : a.uriString();
-                long expires = a.expires() >= 0 ? a.expires() : headerExpires >= 0 ? headerExpires : s.defaultExpires();
+                long expires = requested(a, headerExpires, s);
                 if (expires > 0 && expires < s.minExpires()) {
                     expires = s.minExpires();
                 }
@@ -217,11 +227,11 @@ public final class RegistrarModule {
                     insertByQ(current, b);
                 }
             }
-            if ((flags & 0x04) != 0 && current.size() > 1) {
+            if (oneContact && current.size() > 1) {
                 current = new ArrayList<>(current.subList(current.size() - 1, current.size())); // "one contact": the last one stays
             }
             if (s.maxContacts() > 0 && current.size() > s.maxContacts()) {
-                return fail(core, m, reply, Error.TOO_MANY);
+                return fail(core, m, reply, Error.TOO_MANY, "");
             }
             table.put(aor, current);
         }
@@ -292,10 +302,42 @@ public final class RegistrarModule {
     }
 
     private static long fail(Core core, MsgContext m, boolean reply, Error e) {
+        return fail(core, m, reply, e, "");
+    }
+
+    /** Answers {@code e}, its P-Registrar-Error after the {@code contacts} header (or ""), as reg_send_reply orders them. */
+    private static long fail(Core core, MsgContext m, boolean reply, Error e, String contacts) {
         if (reply) {
-            core.statelessReply(m, e.code, e.reason(), e.header());
+            core.statelessReply(m, e.code, e.reason(), contacts + e.header());
         }
         return -1;
+    }
+
+    private static boolean invalidQ(Address a) {
+        return !a.isWildcard() && a.param("q") != null && a.q() < 0;
+    }
+
+    /**
+     * registrar's test_max_contacts for an AoR with bindings, before anything changes: the bindings
+     * that stay (not named with expires 0) plus the new contacts with expires other than 0.
+     */
+    private static boolean tooMany(List<Binding> current, List<Address> contacts, long headerExpires, Settings s) {
+        int n = current.size();
+        for (Address a : contacts) {
+            boolean known = indexOf(current, a.uriString()) >= 0;
+            long expires = requested(a, headerExpires, s);
+            if (known && expires == 0) {
+                n--;
+            } else if (!known && expires != 0) {
+                n++;
+            }
+        }
+        return n > s.maxContacts();
+    }
+
+    /** The expires a contact asks for: its own parameter, else the Expires header, else default_expires. */
+    private static long requested(Address a, long headerExpires, Settings s) {
+        return a.expires() >= 0 ? a.expires() : headerExpires >= 0 ? headerExpires : s.defaultExpires();
     }
 
     private static String str(Object o) {

@@ -13,7 +13,8 @@ import java.util.List;
  *     {@code <uri>[;q=Q];expires=SECONDS_LEFT[;received="URI"][;+sip.instance="I"][;reg-id=N]};
  *     other Contact parameters are not kept; no Contact header when there is no binding.</li>
  * <li>An error answers with the code and phrase of its rerrno entry and a
- *     {@code P-Registrar-Error} header naming it ({@link Error}).</li>
+ *     {@code P-Registrar-Error} header naming it ({@link Error}), after the Contact header of the
+ *     AoR's bindings when it has some (update_contacts fails, build_contact still runs).</li>
  * </ul>
  */
 final class RegistrarReplies {
