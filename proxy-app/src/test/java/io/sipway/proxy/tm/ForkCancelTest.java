@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sipway.sip.SipMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The CANCELs a forked INVITE's losing branches get (src/test/resources/tm/fork3.cfg), byte for
@@ -20,19 +19,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60) // the first proxy of a JVM takes seconds to start on a busy machine
 class ForkCancelTest {
     private static final Duration WAIT = ForkedProxy.WAIT;
-    private ForkedProxy fork;
-    private SipPeer caller;
-
-    @BeforeEach
-    void start() throws Exception {
-        fork = new ForkedProxy();
-        caller = fork.caller;
-    }
-
-    @AfterEach
-    void stop() {
-        fork.close();
-    }
+    @RegisterExtension
+    final ForkedProxy fork = new ForkedProxy();
 
     /** The CANCEL Kamailio cuts from {@code invite} as the branch received it. */
     private static String cancelOf(SipMessage invite, String reason) {
@@ -55,7 +43,7 @@ class ForkCancelTest {
             left.add(code);
         }
         while (!left.isEmpty()) {
-            SipMessage m = caller.next(WAIT);
+            SipMessage m = fork.caller.next(WAIT);
             assertThat(m.statusCode()).isLessThan(200);
             left.remove(m.statusCode());
         }
@@ -68,7 +56,7 @@ class ForkCancelTest {
     @Test
     @DisplayName("one callee answers 200: the two ringing ones get Reason: SIP;cause=200;text=\"Call completed elsewhere\"")
     void answeredElsewhere() {
-        SipMessage[] to = fork.call(caller.invite("anyone", "z9hG4bK-cancel-200"));
+        SipMessage[] to = fork.call(fork.caller.invite("anyone", "z9hG4bK-cancel-200"));
         SipMessage toA = to[0];
         SipMessage toB = to[1];
         SipMessage toC = to[2];
@@ -76,7 +64,7 @@ class ForkCancelTest {
         fork.b.answer(toB, 183, "Session Progress");
         provisionalsUp(180, 183); // both branches rang before the 200: their CANCELs leave at once
         fork.c.answer(toC, 200, "OK");
-        assertThat(caller.nextFinal(WAIT).statusCode()).isEqualTo(200);
+        assertThat(fork.caller.nextFinal(WAIT).statusCode()).isEqualTo(200);
 
         String reason = "Reason: SIP;cause=200;text=\"Call completed elsewhere\"\r\n";
         assertThat(text(fork.a.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toA, reason));
@@ -87,7 +75,7 @@ class ForkCancelTest {
     @Test
     @DisplayName("the caller cancels: each ringing callee's CANCEL carries the caller's Reason headers")
     void callersReasonGoesOn() {
-        String invite = caller.invite("anyone", "z9hG4bK-cancel-e2e");
+        String invite = fork.caller.invite("anyone", "z9hG4bK-cancel-e2e");
         SipMessage[] to = fork.call(invite);
         SipMessage toA = to[0];
         SipMessage toB = to[1];
@@ -97,8 +85,8 @@ class ForkCancelTest {
         fork.c.answer(toC, 183, "Session Progress");
         provisionalsUp(180, 181, 183);
         String reason = "Reason: Q.850;cause=16;text=\"Terminated\"\r\n";
-        caller.send(SipPeer.cancelOf(invite).replace("Content-Length: 0\r\n", reason + "Content-Length: 0\r\n"));
-        SipMessage answer = caller.next(WAIT);
+        fork.caller.send(SipPeer.cancelOf(invite).replace("Content-Length: 0\r\n", reason + "Content-Length: 0\r\n"));
+        SipMessage answer = fork.caller.next(WAIT);
         assertThat(answer.cseq().methodName()).isEqualTo("CANCEL");
         assertThat(answer.statusCode()).as("the CANCEL's own 200").isEqualTo(200);
         assertThat(text(fork.a.nextRequest("CANCEL", WAIT))).isEqualTo(cancelOf(toA, reason));
