@@ -70,6 +70,9 @@ public final class Proxy implements AutoCloseable {
         TcpSettings tcp = TcpSettings.defaults();
         DnsSettings dns = DnsSettings.defaults();
         TmSettings tmSettings = TmSettings.defaults();
+        boolean signed = true;
+        String serverHeader = io.sipway.proxy.core.Signature.serverHeader();
+        String userAgentHeader = io.sipway.proxy.core.Signature.userAgentHeader();
         try {
             for (Ast.GlobalParam g : script.globals()) {
                 switch (g.name()) {
@@ -83,8 +86,9 @@ public final class Proxy implements AutoCloseable {
                     case "debug" -> core.debug((int) number(g));
                     case "tcp_connection_match" -> match = truth(g);
                     case "tcp_reuse_port" -> reusePort = truth(g);
-                    case "server_header" -> tmSettings = tmSettings.withServer(headerValue(g, "Server"));
-                    case "user_agent_header" -> core.userAgent(headerValue(g, "User-Agent"));
+                    case "server_signature" -> signed = truth(g);
+                    case "server_header" -> serverHeader = String.valueOf(g.value());
+                    case "user_agent_header" -> userAgentHeader = String.valueOf(g.value());
                     default -> {
                         if (DnsSettings.has(g.name())) { // dns_try_naptr, dns_srv_lb, dns_cache_*_ttl...
                             try {
@@ -113,6 +117,9 @@ public final class Proxy implements AutoCloseable {
         if (listens.isEmpty()) {
             listens.add(ListenSpec.parse("0.0.0.0"));
         }
+        // Kamailio writes both lines as given, whatever their name, and neither with server_signature=no
+        core.server = signed ? serverHeader : null;
+        tmSettings = tmSettings.withSignature(core.server, signed ? userAgentHeader : null);
         for (Ast.ModParam p : script.modParams()) {
             if (p.module().equals("tm") && p.value() instanceof Long n) {
                 tmSettings = tmSettings.with(p.param(), n);
@@ -176,11 +183,6 @@ public final class Proxy implements AutoCloseable {
 
     private static long number(Ast.GlobalParam g) {
         return ((Long) g.value());
-    }
-
-    /** server_header / user_agent_header give the whole line ("Server: x"); the value is what follows the name. */
-    private static String headerValue(Ast.GlobalParam g, String name) {
-        return String.valueOf(g.value()).replaceFirst("(?i)^" + name + ":\\s*", "");
     }
 
     /**

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class RegistrarTest {
     /** The script and the messages name the registrar 5420 and the phones 5421..5423; each test moves them to free ports. */
-    private final MovedPorts ports = MovedPorts.of(5420, 5421, 5422, 5423);
+    private final MovedPorts ports = MovedPorts.of(5420, 5421, 5422, 5423, 5424);
     private final InetSocketAddress proxyAt = new InetSocketAddress("127.0.0.1", ports.get(5420));
     @TempDir
     Path work;
@@ -114,14 +114,100 @@ class RegistrarTest {
         }
     }
 
+    /** The header lines of a reply after its CSeq, as they came. */
+    private static String tail(SipMessage reply) {
+        String text = new String(reply.toBytes(), StandardCharsets.UTF_8);
+        return text.substring(text.indexOf("\r\n", text.indexOf("CSeq: ")) + 2);
+    }
+
+    private static final String END = io.sipway.proxy.core.Signature.serverHeader() + "\r\nContent-Length: 0\r\n\r\n";
+
     @Test
     void saveAnswersWithEveryBindingAndItsExpiresCappedAndRaised() throws Exception {
         SipMessage ok = register("<sip:alice@127.0.0.1:5422>;q=1, <sip:alice@127.0.0.1:5423>;q=0.5;expires=99999", "Expires: 600\r\n");
         assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(ok.headers("Contact")).containsExactlyInAnyOrder(
-                ports.apply("<sip:alice@127.0.0.1:5422>;expires=600"),
-                ports.apply("<sip:alice@127.0.0.1:5423>;expires=3600")); // max_expires
+        assertThat(ok.headers("Contact")).containsExactly(
+                ports.apply("<sip:alice@127.0.0.1:5422>;q=1;expires=600"),
+                ports.apply("<sip:alice@127.0.0.1:5423>;q=0.5;expires=3600")); // max_expires
         assertThat(ask("check").reasonPhrase()).isEqualTo("registered");
+    }
+
+    @Test
+    void the200ListsTheBindingsInOneContactHeaderByQAsKamailioWritesIt() throws Exception {
+        SipMessage ok = register("<sip:alice@127.0.0.1:5422>;expires=600;q=0.5;foo=bar\r\n"
+                + "Contact: <sip:alice@127.0.0.1:5423;transport=tcp>;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>\""
+                + ";reg-id=1;q=1", "Expires: 1200\r\n");
+        assertThat(tail(ok)).isEqualTo(ports.apply("Contact: <sip:alice@127.0.0.1:5423;transport=tcp>;q=1;expires=1200"
+                + ";+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>\";reg-id=1, <sip:alice@127.0.0.1:5422>;q=0.5;expires=600\r\n")
+                + END);
+        // a contact without q comes after those with one; q as Kamailio's q2str writes it
+        ok = register("<sip:alice@127.0.0.1:5424>, <sip:alice@127.0.0.1:5422>;q=0.250", "Expires: 60\r\n");
+        assertThat(tail(ok)).startsWith(ports.apply("Contact: <sip:alice@127.0.0.1:5423;transport=tcp>;q=1;expires="))
+                .contains(ports.apply(", <sip:alice@127.0.0.1:5422>;q=0.25;expires=60, <sip:alice@127.0.0.1:5424>;expires=60\r\n"));
+    }
+
+    @Test
+    void aQueryWithNoBindingHasNoContactHeader() throws Exception {
+        assertThat(tail(register(null, ""))).isEqualTo(END);
+    }
+
+    /**
+     * A REGISTER save() refuses: its reply; the script's sl_reply_error() then answers a second time
+     * (500), as Kamailio's default script does too, and that reply is taken off the socket here.
+     */
+    private SipMessage refused(String contacts, String extraHeaders) throws Exception {
+        SipMessage r = register(contacts, extraHeaders);
+        assertThat(receive(phone).statusCode()).as("sl_reply_error's own reply").isEqualTo(500);
+        return r;
+    }
+
+    @Test
+    void aStarWithExpiresOrBesideOtherContactsIsRefusedWithKamailiosRegistrarError() throws Exception {
+        SipMessage r = refused("*", "Expires: 3600\r\n");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.reasonPhrase()).isEqualTo("Bad Request");
+        assertThat(tail(r)).isEqualTo("P-Registrar-Error: * used in contact and expires is not zero\r\n" + END);
+        assertThat(tail(refused("*", ""))).as("no Expires: default_expires, not 0")
+                .isEqualTo("P-Registrar-Error: * used in contact and expires is not zero\r\n" + END);
+        r = refused("*\r\nContact: <sip:alice@127.0.0.1:5422>", "Expires: 0\r\n");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(tail(r)).isEqualTo("P-Registrar-Error: * used in contact and more than 1 contact\r\n" + END);
+        r = refused("<sip:alice@127.0.0.1:5422>\r\nContact: *", "Expires: 0\r\n");
+        assertThat(tail(r)).isEqualTo("P-Registrar-Error: * used in contact and more than 1 contact\r\n" + END);
+    }
+
+    @Test
+    void anInvalidQOrTooManyContactsAreRefusedWithKamailiosRegistrarError() throws Exception {
+        SipMessage r = refused("<sip:alice@127.0.0.1:5422>;q=2", "");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(tail(r)).isEqualTo("P-Registrar-Error: Invalid q param in contact\r\n" + END);
+        r = refused("<sip:alice@127.0.0.1:5421>, <sip:alice@127.0.0.1:5422>, <sip:alice@127.0.0.1:5423>, <sip:alice@127.0.0.1:5424>", "");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.reasonPhrase()).isEqualTo("Service Unavailable");
+        assertThat(tail(r)).isEqualTo("P-Registrar-Error: Too many registered contacts\r\n" + END);
+    }
+
+    /** {@code text} with each {@code expires=<seconds left>} as {@code expires=N}: a second may pass between two replies. */
+    private static String secondsLeftAsN(String text) {
+        return text.replaceAll("expires=\\d+", "expires=N");
+    }
+
+    @Test
+    void anErrorOnAnAorWithBindingsListsThemBeforeTheRegistrarError() throws Exception {
+        register("<sip:alice@127.0.0.1:5422>;q=0.5, <sip:alice@127.0.0.1:5423>", "Expires: 600\r\n");
+        String bindings = ports.apply("Contact: <sip:alice@127.0.0.1:5422>;q=0.5;expires=N, <sip:alice@127.0.0.1:5423>;expires=N\r\n");
+        // as Kamailio 5.6.3 answered the same REGISTER (update_contacts fails, build_contact runs)
+        SipMessage r = refused("<sip:alice@127.0.0.1:5422>;q=2", "");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(secondsLeftAsN(tail(r))).isEqualTo(bindings + "P-Registrar-Error: Invalid q param in contact\r\n" + END);
+        // max_contacts 3 is checked before anything changes: the two bindings stay as they were
+        r = refused("<sip:alice@127.0.0.1:5421>, <sip:alice@127.0.0.1:5424>", "Expires: 600\r\n");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(secondsLeftAsN(tail(r))).isEqualTo(bindings + "P-Registrar-Error: Too many registered contacts\r\n" + END);
+        // one of them leaving makes room for one more
+        SipMessage ok = register("<sip:alice@127.0.0.1:5423>;expires=0, <sip:alice@127.0.0.1:5421>, <sip:alice@127.0.0.1:5424>", "Expires: 600\r\n");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers("Contact")).hasSize(3);
     }
 
     @Test
@@ -137,8 +223,8 @@ class RegistrarTest {
     @Test
     void theReceivedUriIsWhereACallGoesTheContactStaysTheRequestUri() throws Exception {
         SipMessage ok = register("<sip:alice@unreachable.invalid;transport=udp>", "Expires: 600\r\nX-Received: sip:127.0.0.1:5422\r\n");
-        assertThat(ok.headers("Contact")).containsExactly(
-                ports.apply("<sip:alice@unreachable.invalid;transport=udp>;expires=600;received=\"sip:127.0.0.1:5422\""));
+        assertThat(tail(ok)).isEqualTo(ports.apply(
+                "Contact: <sip:alice@unreachable.invalid;transport=udp>;expires=600;received=\"sip:127.0.0.1:5422\"\r\n") + END);
         invite("z9hG4bK-lookup2");
         SipMessage atDesk = receive(deskA);
         assertThat(atDesk.requestUriString()).isEqualTo("sip:alice@unreachable.invalid;transport=udp");

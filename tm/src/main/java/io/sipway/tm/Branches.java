@@ -180,7 +180,7 @@ final class Branches {
         b.timedOut = true;
         LOG.debug("branch {} timed out", b.branch);
         if (b.invite && b.provisional > 0 && !b.cancelSent) {
-            sendCancel(b);
+            sendCancel(b, null); // Kamailio gives a CANCEL on timeout no Reason
         }
         branchFinal(st, b);
     }
@@ -250,7 +250,7 @@ final class Branches {
         }
         if (code < 300) {
             upstream.sendUpstream(st, b.finalReply, code);
-            cancelOtherBranches(st, b);
+            cancelOtherBranches(st, b, CancelReasons.forFinal(code));
             upstream.putOnWait(st);
             return;
         }
@@ -278,7 +278,7 @@ final class Branches {
                 startFinalResponseTimer(b, frInvTimer(st));
             }
             if (b.cancelPending && !b.cancelSent) {
-                sendCancel(b);
+                sendCancel(b, CancelReasons.late(st));
             }
         } else {
             b.retransmitInterval = tm.settings().t2();
@@ -299,7 +299,7 @@ final class Branches {
         }
         if (b.finalCode >= 600 && !st.sixx) {
             st.sixx = true;
-            cancelOtherBranches(st, b);
+            cancelOtherBranches(st, b, CancelReasons.forFinal(b.finalCode));
         }
         if (!st.allFinal()) {
             return;
@@ -371,14 +371,15 @@ final class Branches {
 
     /**
      * Every INVITE branch still waiting, but {@code except}, is canceled: at once when it had a
-     * provisional reply, else as soon as one comes (RFC 3261 9.1; Kamailio's cancel_b_method 1:
-     * the INVITE goes on being retransmitted meanwhile).
+     * provisional reply, with {@code reason} (Reason lines, or null: {@link CancelReasons}), else as
+     * soon as one comes (RFC 3261 9.1; Kamailio's cancel_b_method 1: the INVITE goes on being
+     * retransmitted meanwhile).
      */
-    void cancelOtherBranches(ServerTransaction st, ClientBranch except) {
+    void cancelOtherBranches(ServerTransaction st, ClientBranch except, String reason) {
         for (ClientBranch b : st.branches) {
             if (b != except && b.invite && b.state().beforeFinal() && !b.cancelSent) {
                 if (b.provisional > 0) {
-                    sendCancel(b);
+                    sendCancel(b, reason);
                 } else {
                     b.cancelPending = true;
                 }
@@ -387,9 +388,9 @@ final class Branches {
     }
 
     /** tm's CANCEL of a branch: a non-INVITE client transaction of its own (same branch, method CANCEL). */
-    private void sendCancel(ClientBranch b) {
+    private void sendCancel(ClientBranch b, String reason) {
         b.cancelSent = true;
-        byte[] bytes = HopByHop.cancel(b);
+        byte[] bytes = HopByHop.cancel(b, reason, tm.settings());
         ClientBranch c = new ClientBranch(b.server, b.branch, "CANCEL", b.to, bytes, null);
         clients.put(c.key(), c);
         if (b.server.cancels == null) {
@@ -418,7 +419,7 @@ final class Branches {
 
     /** The hop-by-hop ACK to a negative INVITE reply (RFC 3261 17.1.1.3). */
     private void sendAck(ClientBranch b, SipMessage reply) {
-        wire.send(b.to, HopByHop.ack(b, reply));
+        wire.send(b.to, HopByHop.ack(b, reply, tm.settings()));
     }
 
     long frTimer(ServerTransaction st) {

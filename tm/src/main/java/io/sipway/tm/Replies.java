@@ -6,7 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Replies a proxy writes itself (RFC 3261 8.2.6): the request's Vias, From, To (with a tag added
- * to every reply but 100), Call-ID and CSeq copied in order, then the Server header and an empty body.
+ * to every reply but 100), Call-ID and CSeq copied in order, then the headers a module adds, the
+ * Server line and an empty body.
  */
 public final class Replies {
     private Replies() {
@@ -19,7 +20,7 @@ public final class Replies {
 
     /**
      * @param toTag  the tag to put on To when the request's To has none (ignored for 100); null = new one
-     * @param server the whole Server header line value, or null for none
+     * @param server the core's server_header line as a whole ("Server: sipway (...)"), or null for none
      * @param extra  further header lines ("Name: value\r\n" each), or null
      */
     public static byte[] build(SipMessage request, int code, String reason, String toTag, String server, String extra) {
@@ -43,11 +44,11 @@ public final class Replies {
                 }
             }
         }
-        if (server != null) {
-            b.append("Server: ").append(server).append("\r\n");
-        }
         if (extra != null) {
             b.append(extra);
+        }
+        if (server != null) { // after the headers a module added, as Kamailio's build_res_buf_from_sip_req
+            b.append(server).append("\r\n");
         }
         b.append("Content-Length: 0\r\n\r\n");
         return b.toString().getBytes(StandardCharsets.UTF_8);

@@ -37,6 +37,8 @@ public final class ServerTransaction {
     volatile int lastCode;
     private volatile ServerState state;
     volatile boolean canceled;
+    /** The Reason lines of the caller's CANCEL (null: none), for the branches canceled once they ring. */
+    String cancelReason;
     /** The script's per-request state (its lumps) when the transaction relayed; opaque to tm. */
     public volatile Object scriptState;
     /**

@@ -15,16 +15,19 @@ package io.sipway.tm;
  * <tr><td>aggregate_challenges</td><td>{@link #aggregateChallenges}</td><td>1</td></tr>
  * <tr><td>remap_503_500</td><td>{@link #remap503To500}</td><td>1</td></tr>
  * <tr><td>faked_reply_prio</td><td>{@link #fakedReplyPrio}</td><td>0</td></tr>
+ * <tr><td>reparse_invite</td><td>{@link #reparseInvite}</td><td>1</td></tr>
  * </table>
  *
- * Other tm modparams are accepted and have no effect yet. {@link #server} is the core's
- * {@code server_header} for the replies tm writes itself.
+ * Other tm modparams are accepted and have no effect yet. Two come from the core: {@link #server},
+ * the whole header line ({@code server_header}, e.g. {@code "Server: sipway (...)"}) the replies tm
+ * writes itself carry, and {@link #userAgent}, the {@code user_agent_header} line of the CANCEL and
+ * ACK tm writes with {@code reparse_invite=0}; null for either means none ({@code server_signature=no}).
  */
 public record TmSettings(long frTimer, long frInvTimer, long t1, long t2, long wtTimer, boolean autoInv100,
                          boolean restartFrOnEachReply, boolean aggregateChallenges, boolean remap503To500,
-                         int fakedReplyPrio, String server) {
+                         int fakedReplyPrio, boolean reparseInvite, String server, String userAgent) {
     public static TmSettings defaults() {
-        return new TmSettings(30000, 120000, 500, 4000, 5000, true, true, true, true, 0, "Sipway");
+        return new TmSettings(30000, 120000, 500, 4000, 5000, true, true, true, true, 0, true, "Server: sipway", "User-Agent: sipway");
     }
 
     /** These settings with one integer modparam applied; an unknown one changes nothing. */
@@ -41,6 +44,7 @@ public record TmSettings(long frTimer, long frInvTimer, long t1, long t2, long w
             case "aggregate_challenges" -> b.aggregateChallenges = value != 0;
             case "remap_503_500" -> b.remap503To500 = value != 0;
             case "faked_reply_prio" -> b.fakedReplyPrio = (int) value;
+            case "reparse_invite" -> b.reparseInvite = value != 0;
             default -> {
                 return this; // other tm parameters are accepted and have no effect yet
             }
@@ -48,9 +52,11 @@ public record TmSettings(long frTimer, long frInvTimer, long t1, long t2, long w
         return b.build();
     }
 
-    public TmSettings withServer(String serverHeader) {
+    /** The core's signature lines: {@code server_header} and {@code user_agent_header} as whole lines, null for none. */
+    public TmSettings withSignature(String serverHeader, String userAgentHeader) {
         Builder b = new Builder(this);
         b.server = serverHeader;
+        b.userAgent = userAgentHeader;
         return b.build();
     }
 
@@ -66,7 +72,9 @@ public record TmSettings(long frTimer, long frInvTimer, long t1, long t2, long w
         boolean aggregateChallenges;
         boolean remap503To500;
         int fakedReplyPrio;
+        boolean reparseInvite;
         String server;
+        String userAgent;
 
         Builder(TmSettings s) {
             frTimer = s.frTimer;
@@ -79,12 +87,14 @@ public record TmSettings(long frTimer, long frInvTimer, long t1, long t2, long w
             aggregateChallenges = s.aggregateChallenges;
             remap503To500 = s.remap503To500;
             fakedReplyPrio = s.fakedReplyPrio;
+            reparseInvite = s.reparseInvite;
             server = s.server;
+            userAgent = s.userAgent;
         }
 
         TmSettings build() {
             return new TmSettings(frTimer, frInvTimer, t1, t2, wtTimer, autoInv100, restartFrOnEachReply,
-                    aggregateChallenges, remap503To500, fakedReplyPrio, server);
+                    aggregateChallenges, remap503To500, fakedReplyPrio, reparseInvite, server, userAgent);
         }
     }
 }

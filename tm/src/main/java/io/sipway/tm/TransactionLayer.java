@@ -3,7 +3,6 @@ package io.sipway.tm;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.sipway.sip.SipMessage;
-import io.sipway.sip.Via;
 import io.sipway.transport.Destination;
 import io.sipway.transport.Protocol;
 import io.sipway.transport.ReceiveInfo;
@@ -214,15 +213,9 @@ public final class TransactionLayer implements AutoCloseable {
 
     // ---- matching ------------------------------------------------------------------------------
 
-    /** The RFC 3261 17.2.3 key of a request; ACK and CANCEL name the INVITE's with {@code asMethod}. */
+    /** The key of a request's transaction ({@link TransactionKeys}); ACK and CANCEL name the INVITE's with {@code asMethod}. */
     static String key(SipMessage req, String asMethod) {
-        Via v = req.topVia();
-        String branch = v == null ? null : v.branch();
-        if (branch != null && v.hasRfc3261Branch()) {
-            return branch + "|" + v.host() + ":" + v.port() + "|" + asMethod;
-        }
-        // RFC 2543 peers: Call-ID, CSeq number, From tag and the top Via as written
-        return req.callId() + "|" + req.cseq().number() + "|" + req.fromTag() + "|" + v + "|" + asMethod;
+        return TransactionKeys.of(req, asMethod);
     }
 
     /**
@@ -520,16 +513,19 @@ public final class TransactionLayer implements AutoCloseable {
         stats.finalReply(200);
         stats.waiting.increment();
         stats.freed.increment();
+        String reason = CancelReasons.copiedFrom(cancel);
         if (st.loop.inEventLoop()) {
-            canceled(st);
+            canceled(st, reason);
         } else {
-            loops.run(st.loop, () -> canceled(st));
+            loops.run(st.loop, () -> canceled(st, reason));
         }
     }
 
-    private void canceled(ServerTransaction st) {
+    /** The caller canceled: its CANCEL's Reason lines go on every CANCEL of the branches, now or when one rings. */
+    private void canceled(ServerTransaction st, String reason) {
+        st.cancelReason = reason;
         st.canceled = true;
-        branches.cancelOtherBranches(st, null);
+        branches.cancelOtherBranches(st, null, reason);
     }
 
     // ---- cleanup -------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ final class Upstream {
         sendUpstream(st, bytes, code);
         if (code >= 200) {
             completed(st, code);
-            branches.cancelOtherBranches(st, null);
+            branches.cancelOtherBranches(st, null, CancelReasons.forFinal(code));
         }
     }
 

@@ -60,6 +60,9 @@ class ReplyPriorityTest {
         assertThat(changed.remap503To500()).isFalse();
         assertThat(changed.fakedReplyPrio()).isEqualTo(50);
         assertThat(s.with("unmatched_cancel", 2)).isEqualTo(s);
-        assertThat(changed.withServer("Other").server()).isEqualTo("Other");
+        assertThat(s.with("reparse_invite", 0).reparseInvite()).isFalse();
+        TmSettings signed = changed.withSignature("Server: Other", null);
+        assertThat(signed.server()).isEqualTo("Server: Other");
+        assertThat(signed.userAgent()).isNull();
     }
 }

@@ -52,12 +52,12 @@ public final class Core {
     private volatile int debug;
     private final Map<String, java.util.concurrent.atomic.AtomicReference<Object>> shared = new ConcurrentHashMap<>();
     private volatile boolean draining;
-    private String userAgent = "Sipway";
     /** The bound listeners, taken once at attach: isMyself runs per in-dialog request. */
     List<SendSocket> listeners = List.of();
     /** The routes functions armed by name (t_on_failure, t_on_branch, t_on_reply), resolved at attach. */
     private final Map<String, RouteRef> armedRoutes = new ConcurrentHashMap<>();
-    public String server = "Sipway";
+    /** The server_header line of the replies the core writes (sl, sanity), null with server_signature=no. */
+    public String server = Signature.serverHeader();
     private volatile SipResolver resolver;
     private final java.time.Instant startedAt = java.time.Instant.now();
     final Myself myself = new Myself(this);
@@ -216,15 +216,6 @@ public final class Core {
     /** {@code sip_warning=1}: local replies carry a Warning header telling how the request was seen. */
     public void sipWarning(boolean on) {
         this.sipWarning = on;
-    }
-
-    /** {@code user_agent_header}: the User-Agent value of requests Sipway makes itself. */
-    public void userAgent(String value) {
-        this.userAgent = value;
-    }
-
-    public String userAgent() {
-        return userAgent;
     }
 
     public Transport transport() {

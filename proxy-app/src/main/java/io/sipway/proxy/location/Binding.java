@@ -22,10 +22,17 @@ import io.sipway.transport.SendSocket;
  * @param connectionId the stream connection it came over, 0 for UDP
  * @param ruid         a unique id of this binding
  * @param lastModified when it was last saved, epoch milliseconds
+ * @param instance     the Contact's +sip.instance (RFC 5626), without its quotes, or null
+ * @param regId        the Contact's reg-id (RFC 5626), 0 when none
  */
 public record Binding(String contact, String received, String path, long expiresAt, float q, String callId, long cseq,
                       long branchFlags, String userAgent, SendSocket socket, Protocol protocol, int connectionId, String ruid,
-                      long lastModified) {
+                      long lastModified, String instance, int regId) {
+
+    /** The q as usrloc keeps it: thousandths, -1 when the Contact gave none (Kamailio's Q_UNSPECIFIED). */
+    public int qThousandths() {
+        return q < 0 ? -1 : Math.round(q * 1000);
+    }
 
     /** Seconds left at {@code now} (never negative). */
     public long expiresIn(long now) {

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipway.sip.SipMessage;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Which reply goes up when an INVITE forks to three callees (src/test/resources/tm/fork3.cfg), as
@@ -18,51 +17,34 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("tm picks the reply a forked INVITE ends with")
 @Timeout(20)
 class ReplySelectionTest {
-    private static final Duration WAIT = Duration.ofSeconds(3);
-    private LoopbackProxy proxy;
-    private SipPeer caller;
-    private SipPeer a;
-    private SipPeer b;
-    private SipPeer c;
+    private static final Duration WAIT = ForkedProxy.WAIT;
+    @RegisterExtension
+    final ForkedProxy fork = new ForkedProxy();
     private SipMessage toA;
     private SipMessage toB;
     private SipMessage toC;
 
-    @BeforeEach
-    void start() throws Exception {
-        proxy = LoopbackProxy.start("fork3.cfg", 5250, 5251, 5252, 5253, 5254);
-        caller = proxy.peer(5251);
-        a = proxy.peer(5252);
-        b = proxy.peer(5253);
-        c = proxy.peer(5254);
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-    }
-
     private void call(String branch) {
-        caller.send(caller.invite("anyone", branch));
-        toA = a.nextRequest("INVITE", WAIT);
-        toB = b.nextRequest("INVITE", WAIT);
-        toC = c.nextRequest("INVITE", WAIT);
+        SipMessage[] to = fork.call(fork.caller.invite("anyone", branch));
+        toA = to[0];
+        toB = to[1];
+        toC = to[2];
     }
 
     @Test
     @DisplayName("486, 302, 503: the 3xx goes up as the callee sent it, and every negative reply is ACKed")
     void lowestClassWins() {
         call("z9hG4bK-sel-class");
-        a.answer(toA, 486, "Busy Here");
-        b.answer(toB, 302, "Moved Temporarily", "Contact: <sip:elsewhere@127.0.0.1:5999>");
-        c.answer(toC, 503, "Service Unavailable");
+        fork.a.answer(toA, 486, "Busy Here");
+        fork.b.answer(toB, 302, "Moved Temporarily", "Contact: <sip:elsewhere@127.0.0.1:5999>");
+        fork.c.answer(toC, 503, "Service Unavailable");
 
-        SipMessage up = caller.nextFinal(WAIT);
+        SipMessage up = fork.caller.nextFinal(WAIT);
         assertThat(up.statusCode()).isEqualTo(302);
         assertThat(up.header("Contact")).isEqualTo("<sip:elsewhere@127.0.0.1:5999>");
         assertThat(up.toTag()).isEqualTo("uas-5253");
         assertThat(up.vias()).hasSize(1);
-        for (SipPeer callee : new SipPeer[] {a, b, c}) {
+        for (SipPeer callee : fork.callees()) {
             assertThat(callee.nextRequest("ACK", WAIT).methodName()).isEqualTo("ACK");
         }
     }
@@ -71,12 +53,12 @@ class ReplySelectionTest {
     @DisplayName("404, 407, 401: a challenge beats other 4xx, and the 401 that goes up carries every branch's challenge")
     void challengesAreMerged() {
         call("z9hG4bK-sel-auth");
-        a.answer(toA, 404, "Not Found");
-        b.answer(toB, 407, "Proxy Authentication Required", "Proxy-Authenticate: Digest realm=\"b.example\", nonce=\"nb\"");
-        c.answer(toC, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"c.example\", nonce=\"nc1\"",
+        fork.a.answer(toA, 404, "Not Found");
+        fork.b.answer(toB, 407, "Proxy Authentication Required", "Proxy-Authenticate: Digest realm=\"b.example\", nonce=\"nb\"");
+        fork.c.answer(toC, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"c.example\", nonce=\"nc1\"",
                 "WWW-Authenticate: Digest realm=\"c.example\", nonce=\"nc2\", algorithm=SHA-256", "X-Only-From-C: yes");
 
-        SipMessage up = caller.nextFinal(WAIT);
+        SipMessage up = fork.caller.nextFinal(WAIT);
         assertThat(up.statusCode()).as("401 ranks before 407").isEqualTo(401);
         assertThat(up.reasonPhrase()).isEqualTo("Unauthorized");
         assertThat(up.headers("Proxy-Authenticate")).containsExactly("Digest realm=\"b.example\", nonce=\"nb\"");
@@ -92,11 +74,11 @@ class ReplySelectionTest {
     @DisplayName("one challenge among other failures goes up exactly as the callee sent it")
     void aSingleChallengeIsRelayed() {
         call("z9hG4bK-sel-one");
-        a.answer(toA, 486, "Busy Here");
-        b.answer(toB, 401, "Who Are You", "WWW-Authenticate: Digest realm=\"b.example\", nonce=\"nb\"", "X-From-B: yes");
-        c.answer(toC, 404, "Not Found");
+        fork.a.answer(toA, 486, "Busy Here");
+        fork.b.answer(toB, 401, "Who Are You", "WWW-Authenticate: Digest realm=\"b.example\", nonce=\"nb\"", "X-From-B: yes");
+        fork.c.answer(toC, 404, "Not Found");
 
-        SipMessage up = caller.nextFinal(WAIT);
+        SipMessage up = fork.caller.nextFinal(WAIT);
         assertThat(up.statusCode()).isEqualTo(401);
         assertThat(up.reasonPhrase()).isEqualTo("Who Are You");
         assertThat(up.headers("X-From-B")).containsExactly("yes");
@@ -107,23 +89,23 @@ class ReplySelectionTest {
     @DisplayName("a 6xx cancels the ringing branches; it goes up once their 487s are in")
     void sixxEndsForking() {
         call("z9hG4bK-sel-6xx");
-        b.answer(toB, 180, "Ringing");
-        c.answer(toC, 180, "Ringing");
-        assertThat(caller.next(WAIT).statusCode()).isEqualTo(100);
-        assertThat(caller.next(WAIT).statusCode()).isEqualTo(180);
-        a.answer(toA, 603, "Decline");
+        fork.b.answer(toB, 180, "Ringing");
+        fork.c.answer(toC, 180, "Ringing");
+        assertThat(fork.caller.next(WAIT).statusCode()).isEqualTo(100);
+        assertThat(fork.caller.next(WAIT).statusCode()).isEqualTo(180);
+        fork.a.answer(toA, 603, "Decline");
 
-        SipMessage cancelB = b.nextRequest("CANCEL", WAIT);
-        SipMessage cancelC = c.nextRequest("CANCEL", WAIT);
+        SipMessage cancelB = fork.b.nextRequest("CANCEL", WAIT);
+        SipMessage cancelC = fork.c.nextRequest("CANCEL", WAIT);
         assertThat(cancelB.topVia().branch()).isEqualTo(toB.topVia().branch());
         assertThat(cancelC.topVia().branch()).isEqualTo(toC.topVia().branch());
-        caller.silentFor(Duration.ofMillis(300)); // nothing final while branches are still open
+        fork.caller.silentFor(Duration.ofMillis(300)); // nothing final while branches are still open
 
-        for (SipPeer callee : new SipPeer[] {b, c}) {
-            callee.answer(callee == b ? cancelB : cancelC, 200, "OK");
-            callee.answer(callee == b ? toB : toC, 487, "Request Terminated");
+        for (SipPeer callee : new SipPeer[] {fork.b, fork.c}) {
+            callee.answer(callee == fork.b ? cancelB : cancelC, 200, "OK");
+            callee.answer(callee == fork.b ? toB : toC, 487, "Request Terminated");
         }
-        SipMessage up = caller.nextFinal(WAIT);
+        SipMessage up = fork.caller.nextFinal(WAIT);
         assertThat(up.statusCode()).as("6xx ranks before 487").isEqualTo(603);
         assertThat(up.reasonPhrase()).isEqualTo("Decline");
     }
@@ -132,11 +114,11 @@ class ReplySelectionTest {
     @DisplayName("a 503 that wins goes up as 500 (remap_503_500, RFC 3261 16.7)")
     void serviceUnavailableBecomes500() {
         call("z9hG4bK-sel-503");
-        a.answer(toA, 503, "Service Unavailable");
-        b.answer(toB, 503, "Service Unavailable");
-        c.answer(toC, 503, "Service Unavailable");
+        fork.a.answer(toA, 503, "Service Unavailable");
+        fork.b.answer(toB, 503, "Service Unavailable");
+        fork.c.answer(toC, 503, "Service Unavailable");
 
-        SipMessage up = caller.nextFinal(WAIT);
+        SipMessage up = fork.caller.nextFinal(WAIT);
         assertThat(up.statusCode()).isEqualTo(500);
         assertThat(up.reasonPhrase()).isEqualTo("Service Unavailable");
     }

@@ -23,8 +23,12 @@ final class CoreParameters {
         b.param("alias", STR, "", "a name this proxy answers to (myself, is_myself, loose_route)");
         b.param("auto_aliases", ANY, "yes", "the reverse-DNS names of the listeners become aliases");
         b.param("sip_warning", ANY, "0", "local replies carry Kamailio's 392 Warning header");
-        b.param("server_header", STR, "Server: kamailio", "the Server header of local replies");
-        b.param("user_agent_header", STR, "User-Agent: kamailio", "the User-Agent of requests the proxy makes");
+        String signature = "sipway (<version> (<arch>/<os>))";
+        b.param("server_signature", ANY, "yes", "local replies carry server_header, tm's own requests user_agent_header; no: neither");
+        b.param("server_header", STR, "Server: " + signature,
+                "the whole header line local replies (sl, tm, registrar, sanity) carry, after the module headers");
+        b.param("user_agent_header", STR, "User-Agent: " + signature,
+                "the whole header line of tm's CANCEL and ACK with reparse_invite=0 (with 1, the default, they carry none)");
         // processes: the event loops
         b.param("children", INT, "8", "the number of event loops (Kamailio's UDP worker processes)");
         // tls

@@ -20,8 +20,7 @@ final class CoreRpc {
 
     /** {@code sipway <version> (java <version>/<os>)}, as Kamailio's "kamailio 5.6.3 (x86_64/linux) ". */
     static String version() {
-        String v = Core.class.getPackage().getImplementationVersion();
-        return "sipway " + (v == null ? "development build" : v) + " (java " + System.getProperty("java.version") + "/"
+        return "sipway " + io.sipway.proxy.core.Signature.version() + " (java " + System.getProperty("java.version") + "/"
                 + System.getProperty("os.name").toLowerCase(Locale.ROOT) + ")";
     }
 

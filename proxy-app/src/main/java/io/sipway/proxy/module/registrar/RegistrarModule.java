@@ -13,20 +13,23 @@ import io.sipway.proxy.location.Binding;
 import io.sipway.proxy.location.LocationStore;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
+import io.sipway.proxy.module.registrar.RegistrarReplies.Error;
 import io.sipway.sip.Address;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipUri;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
  * usrloc and registrar (KAMAILIO.md 4.8): {@code save("location")} takes a REGISTER's Contacts
- * into the location table and answers 200 OK listing the bindings; {@code lookup("location")}
+ * into the location table and answers 200 OK listing the bindings, or an error with registrar's
+ * P-Registrar-Error ({@link RegistrarReplies}); {@code lookup("location")}
  * points the request at the bindings of its R-URI's AoR; {@code registered()} and
- * {@code unregister()}. Tables are {@link LocationStore}s made on first use, one per name.
+ * {@code unregister()}. Tables are {@link LocationStore}s made on first use, one per name. An
+ * AoR's bindings are kept in usrloc's order: by q, highest first (a contact without q last), a new
+ * one after those of its q, an updated one where it was; lookup() and the 200 follow it.
  *
  * <p>The AoR is the To URI's user (the R-URI's for lookup), with {@code @domain} when usrloc's
  * {@code use_domain} is 1. The registrar's parameters are read once per running script.
@@ -151,23 +154,39 @@ public final class RegistrarModule {
         boolean reply = (flags & 0x02) == 0;
         String aor = aor(s, aorUri != null ? aorUri : msg.to().uriString());
         if (aor == null) {
-            return fail(core, m, reply, 400, "Bad To header");
+            return fail(core, m, reply, Error.AOR_PARSE);
         }
-        List<Address> contacts;
         long headerExpires;
         try {
-            contacts = msg.contacts();
             headerExpires = msg.expires();
         } catch (RuntimeException e) {
-            return fail(core, m, reply, 400, "Bad Contact or Expires header");
+            return fail(core, m, reply, Error.PARSE_EXPIRES);
+        }
+        Error star = starProblem(msg, headerExpires < 0 ? s.defaultExpires() : headerExpires);
+        if (star != null) {
+            return fail(core, m, reply, star);
+        }
+        List<Address> contacts;
+        try {
+            contacts = msg.contacts();
+        } catch (RuntimeException e) {
+            return fail(core, m, reply, Error.PARSE_CONTACT);
         }
         long now = System.currentTimeMillis();
         List<Binding> current = new ArrayList<>(table.bindings(aor, now));
-        if (contacts.size() == 1 && contacts.get(0).isWildcard()) {
-            if (headerExpires != 0) {
-                return fail(core, m, reply, 400, "Invalid Expires For Star Contact"); // RFC 3261 10.3 step 6
-            }
-            table.put(aor, List.of());
+        // usrloc's update_contacts (an AoR with bindings) answers an error with the bindings as they
+        // are then; insert_contacts (a new AoR) with none, and keeps nothing of the request
+        boolean known = !current.isEmpty();
+        boolean wildcard = contacts.size() == 1 && contacts.get(0).isWildcard();
+        if (!known && contacts.stream().anyMatch(RegistrarModule::invalidQ)) {
+            return fail(core, m, reply, Error.INVALID_Q, "");
+        }
+        boolean oneContact = (flags & 0x04) != 0; // save()'s mode 1 skips test_max_contacts
+        if (known && !wildcard && !oneContact && s.maxContacts() > 0 && tooMany(current, contacts, headerExpires, s)) {
+            return fail(core, m, reply, Error.TOO_MANY, RegistrarReplies.contacts(current, now));
+        }
+        if (wildcard) {
+            table.put(aor, List.of()); // RFC 3261 10.3 step 6, Expires 0 checked above
             current.clear();
         } else {
             String received = s.receivedAvp() == null ? null : str(m.avps().get(s.receivedAvp(), 0));
@@ -175,63 +194,150 @@ public final class RegistrarModule {
             String ua = msg.header("User-Agent");
             for (int i = 0; i < contacts.size(); i++) {
                 Address a = contacts.get(i);
+                if (invalidQ(a)) { // the contacts before it stay changed, as in update_contacts
+                    table.put(aor, current);
+                    return fail(core, m, reply, Error.INVALID_Q, RegistrarReplies.contacts(current, now));
+                }
                 // the first Contact as fix_nated_contact or set_contact_alias rewrote it, if they did
                 String uri = i == 0 && m.contactOverride != null ? m.contactOverride : a.uriString();
-                long expires = a.expires() >= 0 ? a.expires() : headerExpires >= 0 ? headerExpires : s.defaultExpires();
+                long expires = requested(a, headerExpires, s);
                 if (expires > 0 && expires < s.minExpires()) {
                     expires = s.minExpires();
                 }
                 if (s.maxExpires() > 0 && expires > s.maxExpires()) {
                     expires = s.maxExpires();
                 }
-                Binding old = find(current, uri);
+                int at = indexOf(current, uri);
+                Binding old = at < 0 ? null : current.get(at);
                 if (old != null && old.callId().equals(msg.callId()) && old.cseq() >= msg.cseq().number()) {
                     continue; // an older or repeated REGISTER of the same registration changes nothing
                 }
-                current.remove(old);
                 if (expires == 0) {
+                    if (old != null) {
+                        current.remove(at);
+                    }
                     continue;
                 }
-                current.add(new Binding(uri, received, path, now + expires * 1000, a.q(), msg.callId(), msg.cseq().number(),
+                Binding b = new Binding(uri, received, path, now + expires * 1000, a.q(), msg.callId(), msg.cseq().number(),
                         m.bflags, ua, m.from.localSocket(), m.from.protocol(), m.from.connectionId(),
-                        old != null ? old.ruid() : UUID.randomUUID().toString(), now));
+                        old != null ? old.ruid() : UUID.randomUUID().toString(), now, instance(a), regId(a));
+                if (old != null) {
+                    current.set(at, b); // an update keeps its place, as usrloc's
+                } else {
+                    insertByQ(current, b);
+                }
             }
-            if ((flags & 0x04) != 0 && current.size() > 1) {
+            if (oneContact && current.size() > 1) {
                 current = new ArrayList<>(current.subList(current.size() - 1, current.size())); // "one contact": the last one stays
             }
             if (s.maxContacts() > 0 && current.size() > s.maxContacts()) {
-                return fail(core, m, reply, 503, "Too Many Registered Contacts");
+                return fail(core, m, reply, Error.TOO_MANY, "");
             }
             table.put(aor, current);
         }
         if (reply) {
-            StringBuilder h = new StringBuilder();
-            for (Binding b : current) {
-                h.append("Contact: <").append(b.contact()).append(">;expires=").append(b.expiresIn(now));
-                if (b.received() != null) {
-                    h.append(";received=\"").append(b.received()).append('"');
-                }
-                h.append("\r\n");
-            }
-            core.statelessReply(m, 200, "OK", h.toString());
+            core.statelessReply(m, 200, "OK", RegistrarReplies.contacts(current, now));
         }
         return 1;
     }
 
-    private static Binding find(List<Binding> bindings, String uri) {
-        for (Binding b : bindings) {
-            if (b.contact().equals(uri)) {
-                return b;
+    /**
+     * registrar's check_contacts: a {@code *} first needs an Expires of 0 (none means default_expires,
+     * so not 0) and nothing beside it; a {@code *} after other contacts is never allowed.
+     */
+    private static Error starProblem(SipMessage msg, long expires) {
+        List<String> values = msg.headers("Contact");
+        if (values.isEmpty()) {
+            return null;
+        }
+        if (values.get(0).trim().equals("*")) {
+            return expires != 0 ? Error.STAR_EXPIRES : values.size() > 1 ? Error.STAR_MIXED : null;
+        }
+        for (String v : values) {
+            if (v.trim().equals("*")) {
+                return Error.STAR_MIXED;
             }
         }
         return null;
     }
 
-    private static long fail(Core core, MsgContext m, boolean reply, int code, String reason) {
-        if (reply) {
-            core.statelessReply(m, code, reason);
+    /**
+     * usrloc (db_mode 0, desc_time_order 0) keeps an AoR's contacts by q, highest first, a contact
+     * without q last; a new one goes after those of the same q.
+     */
+    private static void insertByQ(List<Binding> bindings, Binding b) {
+        int i = 0;
+        while (i < bindings.size() && bindings.get(i).qThousandths() >= b.qThousandths()) {
+            i++;
+        }
+        bindings.add(i, b);
+    }
+
+    /** The +sip.instance value without its quotes, or null. */
+    private static String instance(Address a) {
+        String v = a.param("+sip.instance");
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+    }
+
+    /** The reg-id, 0 when absent or not a number. */
+    private static int regId(Address a) {
+        String v = a.param("reg-id");
+        try {
+            return v == null ? 0 : Math.max(0, Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static int indexOf(List<Binding> bindings, String uri) {
+        for (int i = 0; i < bindings.size(); i++) {
+            if (bindings.get(i).contact().equals(uri)) {
+                return i;
+            }
         }
         return -1;
+    }
+
+    private static long fail(Core core, MsgContext m, boolean reply, Error e) {
+        return fail(core, m, reply, e, "");
+    }
+
+    /** Answers {@code e}, its P-Registrar-Error after the {@code contacts} header (or ""), as reg_send_reply orders them. */
+    private static long fail(Core core, MsgContext m, boolean reply, Error e, String contacts) {
+        if (reply) {
+            core.statelessReply(m, e.code, e.reason(), contacts + e.header());
+        }
+        return -1;
+    }
+
+    private static boolean invalidQ(Address a) {
+        return !a.isWildcard() && a.param("q") != null && a.q() < 0;
+    }
+
+    /**
+     * registrar's test_max_contacts for an AoR with bindings, before anything changes: the bindings
+     * that stay (not named with expires 0) plus the new contacts with expires other than 0.
+     */
+    private static boolean tooMany(List<Binding> current, List<Address> contacts, long headerExpires, Settings s) {
+        int n = current.size();
+        for (Address a : contacts) {
+            boolean known = indexOf(current, a.uriString()) >= 0;
+            long expires = requested(a, headerExpires, s);
+            if (known && expires == 0) {
+                n--;
+            } else if (!known && expires != 0) {
+                n++;
+            }
+        }
+        return n > s.maxContacts();
+    }
+
+    /** The expires a contact asks for: its own parameter, else the Expires header, else default_expires. */
+    private static long requested(Address a, long headerExpires, Settings s) {
+        return a.expires() >= 0 ? a.expires() : headerExpires >= 0 ? headerExpires : s.defaultExpires();
     }
 
     private static String str(Object o) {
@@ -241,9 +347,9 @@ public final class RegistrarModule {
     // ---- lookup -----------------------------------------------------------------------------------
 
     /**
-     * The R-URI becomes the best binding's Contact (highest q, then the newest), {@code $du} its
-     * received URI (or the first Path entry), the send socket the one it registered on; the other
-     * bindings become branches (append_branches). 1 found, -1 not found.
+     * The R-URI becomes the best binding's Contact (highest q, then the oldest of that q, as usrloc
+     * keeps them), {@code $du} its received URI (or the first Path entry), the send socket the one
+     * it registered on; the other bindings become branches (append_branches). 1 found, -1 not found.
      */
     private static long lookup(Core core, MsgContext m, LocationStore table, String uri) {
         Settings s = settings(core);
@@ -255,7 +361,7 @@ public final class RegistrarModule {
         if (found.isEmpty()) {
             return -1;
         }
-        found.sort(Comparator.comparingDouble((Binding b) -> -b.q()).thenComparing(b -> -b.lastModified()));
+        // usrloc's order (q, highest first; then as they were saved): the first becomes the R-URI
         Binding best = found.get(0);
         m.ruri = best.contact();
         if (best.received() != null) {

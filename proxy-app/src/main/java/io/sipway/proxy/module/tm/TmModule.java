@@ -193,6 +193,8 @@ public final class TmModule {
         b.param("aggregate_challenges", ParamExport.Type.INT, "1", settings + ": several 401/407 go up as one reply");
         b.param("remap_503_500", ParamExport.Type.INT, "1", settings + ": a winning 503 goes up as 500");
         b.param("faked_reply_prio", ParamExport.Type.INT, "0", settings + ": priority of tm's own 408 in reply selection");
+        b.param("reparse_invite", ParamExport.Type.INT, "1", settings
+                + ": tm's CANCEL and ACK are cut from the INVITE as sent (0: written from the request received, with user_agent_header)");
         b.paramWithoutEffect("failure_reply_mode", ParamExport.Type.INT, "3",
                 "Sipway's failure_route always picks among the replies of the leg that failed");
     }

@@ -61,8 +61,8 @@ final class UlDump {
         c.put("Socket", b.socket() == null ? NOT_SET : b.socket().toString());
         c.put("Methods", 4294967295L);
         c.put("Ruid", b.ruid());
-        c.put("Instance", NOT_SET);
-        c.put("Reg-Id", 0);
+        c.put("Instance", b.instance() == null ? NOT_SET : b.instance());
+        c.put("Reg-Id", b.regId());
         c.put("Server-Id", 0);
         c.put("Tcpconn-Id", b.connectionId() > 0 ? b.connectionId() : -1);
         c.put("Keepalive", 0);
