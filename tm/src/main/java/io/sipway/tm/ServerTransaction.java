@@ -31,6 +31,8 @@ public final class ServerTransaction {
     final Destination replyTo;
     final boolean invite;
     final String toTag = Replies.newTag();
+    /** The script asked for rport on this request ({@code force_rport()}): tm's own replies carry rport=PORT. */
+    volatile boolean forceRport;
     final List<ClientBranch> branches = new ArrayList<>();
     /** The last reply sent upstream (resent on retransmissions), and its code; 0 = none yet. */
     volatile byte[] lastReply;
@@ -114,6 +116,11 @@ public final class ServerTransaction {
 
     public ReceiveInfo from() {
         return from;
+    }
+
+    /** {@code force_rport()} was called for the request: the replies tm writes itself carry {@code rport=PORT}. */
+    public void forceRport(boolean on) {
+        forceRport = on;
     }
 
     public Destination replyTo() {

@@ -505,7 +505,15 @@ public final class TransactionLayer implements AutoCloseable {
      * leaves from the CANCEL's loop; the INVITE's part runs on the INVITE's.
      */
     public void cancel(ServerTransaction st, SipMessage cancel, Destination replyTo) {
-        wire.send(replyTo, Replies.build(cancel, 200, "canceling", st.toTag, settings.server(), null));
+        cancel(st, cancel, null, false, replyTo);
+    }
+
+    /**
+     * The same for a CANCEL received from {@code from} ({@code forceRport}: the script called
+     * {@code force_rport()} for it): the 200's top Via carries received and rport as Kamailio writes them.
+     */
+    public void cancel(ServerTransaction st, SipMessage cancel, ReceiveInfo from, boolean forceRport, Destination replyTo) {
+        wire.send(replyTo, Replies.build(cancel, from, forceRport, 200, "canceling", st.toTag, settings.server(), null));
         // Kamailio answers the CANCEL through a transaction of its own: counted as one, done at once
         stats.created.increment();
         stats.rplGenerated.increment();

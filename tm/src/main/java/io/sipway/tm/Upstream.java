@@ -57,7 +57,7 @@ final class Upstream {
         if (!st.state().beforeFinal() && code >= 200 || st.terminated()) {
             return; // a final reply was already sent
         }
-        byte[] bytes = Replies.build(st.request, code, reason, st.toTag, tm.settings().server(), extra);
+        byte[] bytes = Replies.build(st.request, st.from, st.forceRport, code, reason, st.toTag, tm.settings().server(), extra);
         stats.rplGenerated.increment();
         sendUpstream(st, bytes, code);
         if (code >= 200) {

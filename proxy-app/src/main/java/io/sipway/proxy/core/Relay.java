@@ -133,6 +133,9 @@ final class Relay {
                 return null;
             }
             ctx.st = core.tm.create(ctx.msg, ctx.from, ctx.replyTo);
+            if (ctx.st != null) {
+                ctx.st.forceRport(ctx.forceRport);
+            }
             if (ctx.st != null && (ctx.frInvTimeout > 0 || ctx.frTimeout > 0)) {
                 core.tm.setFr(ctx.st, ctx.frInvTimeout, ctx.frTimeout);
             }
@@ -175,7 +178,7 @@ final class Relay {
         if (method.equals("CANCEL")) {
             ServerTransaction invite = core.tm.inviteFor(m);
             if (invite != null) {
-                core.tm.cancel(invite, m, ctx.replyTo);
+                core.tm.cancel(invite, m, ctx.from, ctx.forceRport, ctx.replyTo);
                 return 1;
             }
         }

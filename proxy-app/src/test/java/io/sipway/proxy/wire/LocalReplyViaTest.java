@@ -30,6 +30,24 @@ class LocalReplyViaTest {
     }
 
     @Test
+    void tmsOwnRepliesCarryThemToo() throws Exception {
+        try (WireProxy p = WireProxy.relay(Map.of()); UdpClient uac = new UdpClient(p.port); UdpClient uas = new UdpClient(p.port, p.nextHop)) {
+            String sent = uac.send(request("INVITE", "sip:bob@127.0.0.1:" + p.port));
+            SipMessage trying = io.sipway.sip.SipParser.parse(uac.receiveRaw().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThat(trying.statusCode()).isEqualTo(100);
+            String branch = sent.substring(sent.indexOf("branch=") + 7, sent.indexOf(";rport"));
+            assertThat(trying.header("Via"))
+                    .isEqualTo("SIP/2.0/UDP 127.0.0.1:" + uac.port() + ";branch=" + branch + ";rport=" + uac.port() + ";received=127.0.0.1");
+            SipMessage invite = uas.receive();
+            assertThat(invite.methodName()).isEqualTo("INVITE");
+            // the UAS never answers: fr_timer (2 s) ends the branch and tm answers 408 itself
+            SipMessage timeout = uac.receive();
+            assertThat(timeout.statusCode()).isEqualTo(408);
+            assertThat(timeout.header("Via")).endsWith(";rport=" + uac.port() + ";received=127.0.0.1");
+        }
+    }
+
+    @Test
     void aViaWhoseHostIsNotTheSourceGetsReceivedOnly() throws Exception {
         try (WireProxy p = WireProxy.relay(Map.of()); UdpClient uac = new UdpClient(p.port)) {
             uac.send(request("OPTIONS", "sip:reply404@127.0.0.1:" + p.port, "Via: SIP/2.0/UDP 10.0.0.1:{port};branch={branch}"));

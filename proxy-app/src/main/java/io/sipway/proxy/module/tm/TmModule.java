@@ -78,6 +78,9 @@ public final class TmModule {
                 if (core.transaction(m) == null) {
                     return m.serError == Core.E_OUT_OF_MEM ? Core.E_OUT_OF_MEM : 0;
                 }
+                if (m.forceRport) {
+                    m.st.forceRport(true); // force_rport() after t_newtran(): still this reply's
+                }
                 core.tm().reply(m.st, (int) Format.num(code.apply(ctx)), reason.apply(ctx));
                 return 1;
             };
