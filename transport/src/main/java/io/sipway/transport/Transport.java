@@ -74,6 +74,8 @@ public final class Transport implements AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final AtomicLong droppedFrames = new AtomicLong();
     private final TrafficStats traffic = new TrafficStats();
+    /** tcp_conn_wq_max, tcp_wq_max and tcp_send_timeout, with the bytes waiting for all connections. */
+    private final WriteQueue.Limits writeLimits;
     private final Sender sender;
     private final SslContext serverTls;
     private final SslContext clientTls;
@@ -100,6 +102,7 @@ public final class Transport implements AutoCloseable {
     private Transport(ConnectionTable table, SipParserConfig parserConfig, Inbound inbound, int threads,
                       SslContext serverTls, SslContext clientTls, TcpSettings tcp) {
         this.tcp = tcp;
+        this.writeLimits = new WriteQueue.Limits(tcp, traffic);
         this.group = new MultiThreadIoEventLoopGroup(threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.threads = threads;
         this.table = table;
@@ -310,9 +313,9 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * Socket options and the idle and write timers of a TCP/TLS connection: SO_KEEPALIVE and its
-     * probes (epoll only), tcp_connection_lifetime (closed when idle, any read or write refreshes
-     * it) and tcp_send_timeout.
+     * Socket options and the idle timer of a TCP/TLS connection: SO_KEEPALIVE and its probes (epoll
+     * only) and tcp_connection_lifetime (closed when idle, any read or write refreshes it). The
+     * write bounds are the connection's {@link WriteQueue}.
      */
     private void configure(SocketChannel ch) {
         ch.config().setKeepAlive(tcp.keepaliveOn());
@@ -335,71 +338,6 @@ public final class Transport implements AutoCloseable {
                     ctx.close();
                 }
             });
-        }
-        ch.pipeline().addLast("send-timeout", new SendTimeout(tcp.sendTimeout()));
-        // next to the socket: what it holds is what the kernel did not take (Kamailio's write queue)
-        ch.pipeline().addFirst(WriteQueue.NAME, new WriteQueue(tcp.connWriteQueueMax()));
-    }
-
-    /**
-     * tcp_send_timeout: a write not out within it (the peer's receive window stayed full) fails the
-     * connection, as Kamailio's send timeout does; counted as a send failure.
-     */
-    private final class SendTimeout extends io.netty.handler.timeout.WriteTimeoutHandler {
-        SendTimeout(int seconds) {
-            super(seconds);
-        }
-
-        @Override
-        protected void writeTimedOut(ChannelHandlerContext ctx) {
-            traffic.failed(TrafficStats.SendFailure.SEND_TIMEOUT);
-            LOG.warn("closing {}: data still queued after tcp_send_timeout={}s (the peer does not read)",
-                    ctx.channel().attr(CONNECTION).get(), tcp.sendTimeout());
-            ctx.close();
-        }
-    }
-
-    /**
-     * tcp_conn_wq_max: the bytes written towards the socket and not yet taken by the kernel. A write
-     * that would pass the bound fails and closes the connection (Kamailio marks it S_CONN_BAD). Each
-     * writeAndFlush is flushed before the next write reaches this handler, so what is still counted
-     * when a write arrives is what the kernel refused: a busy loop's backlog of tasks is not counted.
-     */
-    private final class WriteQueue extends io.netty.channel.ChannelOutboundHandlerAdapter {
-        static final String NAME = "write-queue";
-        private final int max;
-        /** Written on the channel's loop; read by senders on other threads for an early answer. */
-        private volatile long queued;
-
-        WriteQueue(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
-            int size = msg instanceof ByteBuf b ? b.readableBytes() : 0;
-            if (queued + size > max) {
-                ReferenceCountUtil.release(msg);
-                overflow(ctx.channel(), size);
-                promise.tryFailure(new java.io.IOException("write queue full (tcp_conn_wq_max=" + max + ")"));
-                return;
-            }
-            queued += size;
-            io.netty.channel.ChannelPromise p = promise.unvoid(); // a void promise takes no listener
-            p.addListener(f -> queued -= size);
-            ctx.write(msg, p);
-        }
-
-        /** Whether {@code size} more bytes fit (a racy early look; the loop has the last word). */
-        boolean fits(int size) {
-            return queued + size <= max;
-        }
-
-        void overflow(Channel ch, int size) {
-            traffic.failed(TrafficStats.SendFailure.WRITE_QUEUE_FULL);
-            LOG.warn("closing {}: {} more bytes would pass tcp_conn_wq_max={} ({} queued; the peer does not read)",
-                    ch.attr(CONNECTION).get(), size, max, queued);
-            ch.close();
         }
     }
 
@@ -474,7 +412,13 @@ public final class Transport implements AutoCloseable {
 
     /** Bytes queued on {@code c} that the kernel has not taken yet (what tcp_conn_wq_max bounds); tests read it. */
     long queuedBytes(Connection c) {
-        return c.handle instanceof Channel ch && ch.pipeline().get(WriteQueue.NAME) instanceof WriteQueue q ? q.queued : 0;
+        WriteQueue q = c.writes;
+        return q == null ? 0 : q.queued();
+    }
+
+    /** Bytes queued on all connections (what tcp_wq_max bounds). */
+    public long queuedBytes() {
+        return writeLimits.queued();
     }
 
     /** Connections refused because tcp_max_connections was reached (accepted and outbound). */
@@ -550,19 +494,11 @@ public final class Transport implements AutoCloseable {
      */
     boolean write(Connection c, byte[] message) {
         c.touch();
-        Channel ch = (Channel) c.handle;
-        if (ch.pipeline().get(WriteQueue.NAME) instanceof WriteQueue q && !q.fits(message.length)) {
-            q.overflow(ch, message.length);
-            return false;
-        }
-        if (c.protocol().isWebSocket()) {
-            // one message per frame; text when it is UTF-8, as Kamailio's websocket module does
-            ch.writeAndFlush(isUtf8(message) ? new TextWebSocketFrame(Unpooled.wrappedBuffer(message))
-                    : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message)));
-        } else {
-            ch.writeAndFlush(Unpooled.wrappedBuffer(message));
-        }
-        return true;
+        // one message per frame; text when it is UTF-8, as Kamailio's websocket module does
+        Object out = !c.protocol().isWebSocket() ? Unpooled.wrappedBuffer(message)
+                : isUtf8(message) ? new TextWebSocketFrame(Unpooled.wrappedBuffer(message))
+                : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message));
+        return c.writes.write(out, message.length);
     }
 
     /**
@@ -660,7 +596,8 @@ public final class Transport implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             connection = table.add(family, (InetSocketAddress) ctx.channel().remoteAddress(),
                     (InetSocketAddress) ctx.channel().localAddress());
-            connection.handle = ctx.channel();
+            connection.writes = new WriteQueue(ctx.channel(), connection, writeLimits);
+            connection.handle = ctx.channel(); // volatile: publishes the write queue with it
             ctx.channel().attr(CONNECTION).set(connection);
             if (firstMessage != null) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(firstMessage)).addListener(f -> {
@@ -928,7 +865,7 @@ public final class Transport implements AutoCloseable {
                     } else {
                         pending.skipBytes(n);
                         if (framer.kind() == StreamFramer.Kind.PING && tcp.crlfPing()) { // tcp_crlf_ping=no: consumed silently
-                            ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'})); // RFC 5626 3.5.1 pong
+                            connection.writes.write(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'}), 2); // RFC 5626 3.5.1 pong
                         }
                     }
                 }
