@@ -74,6 +74,7 @@ public final class Transport implements AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final AtomicLong droppedFrames = new AtomicLong();
     private final TrafficStats traffic = new TrafficStats();
+    private final ConnectionStats connectionStats = new ConnectionStats();
     /** tcp_conn_wq_max, tcp_wq_max and tcp_send_timeout, with the bytes waiting for all connections. */
     private final WriteQueue.Limits writeLimits;
     private final Sender sender;
@@ -87,7 +88,7 @@ public final class Transport implements AutoCloseable {
     private volatile WebSocketKeepalive keepalive = WebSocketKeepalive.defaults();
     private io.netty.util.concurrent.ScheduledFuture<?> keepaliveWalk;
     private final AtomicLong refusedConnections = new AtomicLong();
-    private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
+    static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
     /** The largest UDP payload (IPv4: 65,535 - 8 - 20); Kamailio's BUF_SIZE is the same order. */
     static final int UDP_MAX = 65507;
     /** SO_RCVBUF and SO_SNDBUF asked for UDP sockets; the kernel caps them at net.core.rmem_max / wmem_max. */
@@ -271,6 +272,11 @@ public final class Transport implements AutoCloseable {
     /** Messages in and out by protocol and kind, and failed sends by reason. */
     public TrafficStats traffic() {
         return traffic;
+    }
+
+    /** Connections ended by a timeout, a failed TLS handshake, an eviction or a reset. */
+    public ConnectionStats connectionStats() {
+        return connectionStats;
     }
 
     public long droppedFrames() {
@@ -818,10 +824,12 @@ public final class Transport implements AutoCloseable {
         private final StreamFramer framer = new StreamFramer(streamConfig);
         private ByteBuf pending;
         private SendSocket localSocket;
+        private MessageReadDeadline readDeadline;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             pending = ctx.alloc().heapBuffer(1024);
+            readDeadline = new MessageReadDeadline(ctx.channel(), tcp.messageReadTimeout(), connectionStats);
         }
 
         @Override
@@ -850,6 +858,7 @@ public final class Transport implements AutoCloseable {
             } finally {
                 in.release();
             }
+            boolean completed = false;
             try {
                 while (pending.isReadable()) {
                     byte[] array = pending.array();
@@ -858,6 +867,7 @@ public final class Transport implements AutoCloseable {
                     if (n == 0) {
                         break;
                     }
+                    completed = true;
                     if (framer.kind() == StreamFramer.Kind.MESSAGE) {
                         byte[] message = new byte[n];
                         pending.readBytes(message);
@@ -870,6 +880,7 @@ public final class Transport implements AutoCloseable {
                     }
                 }
                 pending.discardReadBytes();
+                readDeadline.afterRead(pending, completed);
             } catch (SipParseException e) {
                 droppedFrames.incrementAndGet();
                 LOG.warn("closing {}: {} ({} bytes unread)", connection, e.getMessage(), pending.readableBytes());
