@@ -229,7 +229,7 @@ public final class Transport implements AutoCloseable {
                                 }
                                 configure(ch);
                                 if (family == Protocol.TLS) {
-                                    ch.pipeline().addLast(serverTls.newHandler(ch.alloc()));
+                                    TlsHandshake.acceptOn(ch, () -> serverTls.newHandler(ch.alloc()), tcp.connectTimeout() * 1000L, connectionStats);
                                 }
                                 ch.pipeline().addLast(new Registrar(family, null, null, null), new Sniffer());
                             }
@@ -467,7 +467,8 @@ public final class Transport implements AutoCloseable {
                         }
                         configure(ch);
                         if (family == Protocol.TLS) {
-                            ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), d.address().getHostString(), d.address().getPort()));
+                            TlsHandshake.connectOn(ch, clientTls.newHandler(ch.alloc(), d.address().getHostString(), d.address().getPort()),
+                                    tcp.connectTimeout() * 1000L, connectionStats);
                         }
                         ch.pipeline().addLast(new Registrar(family, message, d, lateFailure), new StreamHandler());
                     }

@@ -31,9 +31,10 @@ final class LogCapture implements AutoCloseable {
         return lines(Level.WARN, text);
     }
 
-    /** Lets DEBUG lines through to this capture (and to the console, while it lasts). */
+    /** Lets DEBUG lines through to this capture, and only to it (the console stays quiet while it lasts). */
     LogCapture withDebug() {
         logger.setLevel(Level.DEBUG);
+        logger.setAdditive(false);
         return this;
     }
 
@@ -41,5 +42,6 @@ final class LogCapture implements AutoCloseable {
     public void close() {
         logger.detachAppender(appender);
         logger.setLevel(before);
+        logger.setAdditive(true);
     }
 }
