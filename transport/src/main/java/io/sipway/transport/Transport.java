@@ -75,6 +75,8 @@ public final class Transport implements AutoCloseable {
     private final AtomicLong droppedFrames = new AtomicLong();
     private final TrafficStats traffic = new TrafficStats();
     private final ConnectionStats connectionStats = new ConnectionStats();
+    /** Which connection makes room when tcp_max_connections is reached. */
+    private final Eviction eviction;
     /** tcp_conn_wq_max, tcp_wq_max and tcp_send_timeout, with the bytes waiting for all connections. */
     private final WriteQueue.Limits writeLimits;
     private final Sender sender;
@@ -107,6 +109,7 @@ public final class Transport implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.threads = threads;
         this.table = table;
+        this.eviction = new Eviction(table, connectionStats);
         this.parserConfig = parserConfig;
         this.streamConfig = tcp.streamParserConfig(parserConfig);
         this.inbound = inbound;
@@ -221,7 +224,7 @@ public final class Transport implements AutoCloseable {
                 b.childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                if (table.size() >= tcp.maxConnections()) {
+                                if (table.size() >= tcp.maxConnections() && !eviction.makeRoom(tcp.maxConnections())) {
                                     refusedConnections.incrementAndGet();
                                     LOG.warn("maximum number of connections exceeded ({}): refusing {}", tcp.maxConnections(), ch.remoteAddress());
                                     ch.close();
@@ -438,7 +441,7 @@ public final class Transport implements AutoCloseable {
      * to {@code lateFailure} (may be null).
      */
     boolean connect(Destination d, byte[] message, SendListener lateFailure) {
-        if (table.size() >= tcp.maxConnections()) {
+        if (table.size() >= tcp.maxConnections() && !eviction.makeRoom(tcp.maxConnections())) {
             refusedConnections.incrementAndGet();
             LOG.warn("maximum number of connections exceeded ({}): not connecting to {}", tcp.maxConnections(), d);
             return false;
@@ -574,6 +577,9 @@ public final class Transport implements AutoCloseable {
 
     private void deliver(byte[] bytes, ReceiveInfo info) {
         traffic.received(info.protocol(), bytes);
+        if (info.protocol().isWebSocket()) { // TCP and TLS streams tell it themselves, with the connection at hand
+            eviction.carriedSip(table.byId(info.connectionId()));
+        }
         try {
             inbound.onMessage(bytes, info);
         } catch (RuntimeException e) { // no exception escapes a network handler
@@ -606,6 +612,9 @@ public final class Transport implements AutoCloseable {
             connection.writes = new WriteQueue(ctx.channel(), connection, writeLimits);
             connection.handle = ctx.channel(); // volatile: publishes the write queue with it
             ctx.channel().attr(CONNECTION).set(connection);
+            if (destination == null) { // accepted: evictable until it carries SIP
+                eviction.accepted(connection);
+            }
             if (firstMessage != null) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(firstMessage)).addListener(f -> {
                     if (!f.isSuccess()) { // e.g. the TLS handshake failed: the message never left
@@ -620,6 +629,7 @@ public final class Transport implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (connection != null) {
                 table.remove(connection);
+                eviction.closed(connection);
                 java.util.function.Consumer<ReceiveInfo> closed = webSocketClosed;
                 Protocol p = connection.protocol();
                 if (closed != null && (p == Protocol.WS || p == Protocol.WSS)) {
@@ -870,6 +880,7 @@ public final class Transport implements AutoCloseable {
                     }
                     completed = true;
                     if (framer.kind() == StreamFramer.Kind.MESSAGE) {
+                        eviction.carriedSip(connection);
                         byte[] message = new byte[n];
                         pending.readBytes(message);
                         deliver(message, new ReceiveInfo(connection.protocol(), connection.remote(), localSocket, connection.id()));
