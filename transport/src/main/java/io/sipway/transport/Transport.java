@@ -750,9 +750,15 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /** No exception escapes a network handler: log it with the connection and close the connection. */
-    private static void closeOnError(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("closing {}: {}", ctx.channel().attr(CONNECTION).get(), cause.toString());
+    /** No exception escapes a network handler: log it with the connection (a reset is only counted) and close the connection. */
+    private void closeOnError(ChannelHandlerContext ctx, Throwable cause) {
+        Connection c = ctx.channel().attr(CONNECTION).get();
+        if (PeerReset.is(cause)) { // the peer went away: normal, counted
+            connectionStats.add(ConnectionStats.Event.PEER_RESET);
+            LOG.debug("closing {}: reset by the peer ({})", c, cause.getMessage());
+        } else {
+            LOG.warn("closing {}: {}", c, cause.toString());
+        }
         ctx.close();
     }
 

@@ -16,11 +16,13 @@ import javax.net.ssl.SSLSocket;
  */
 final class RawStreamClient implements AutoCloseable {
     private final Socket socket;
+    private final Socket plain;
     private final OutputStream out;
     private final boolean webSocket;
 
-    private RawStreamClient(Socket socket, boolean webSocket) throws IOException {
+    private RawStreamClient(Socket socket, Socket plain, boolean webSocket) throws IOException {
         this.socket = socket;
+        this.plain = plain;
         this.out = socket.getOutputStream();
         this.webSocket = webSocket;
     }
@@ -42,7 +44,7 @@ final class RawStreamClient implements AutoCloseable {
             tls.startHandshake();
             s = tls;
         }
-        RawStreamClient c = new RawStreamClient(s, protocol.isWebSocket());
+        RawStreamClient c = new RawStreamClient(s, plain, protocol.isWebSocket());
         if (protocol.isWebSocket()) {
             c.upgrade(at);
         }
@@ -131,6 +133,12 @@ final class RawStreamClient implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Drops the connection with a reset (SO_LINGER 0), without a TLS close_notify or a WebSocket close frame. */
+    void reset() throws IOException {
+        plain.setSoLinger(true, 0);
+        plain.close();
     }
 
     @Override
