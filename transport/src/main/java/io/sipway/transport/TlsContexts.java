@@ -9,7 +9,6 @@ import java.io.Reader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -278,14 +277,12 @@ public final class TlsContexts {
             for (Object o = p.readObject(); o != null; o = p.readObject()) {
                 objects.add(o);
             }
-        } catch (NoSuchFileException e) {
-            throw new TlsConfigException(file,
-                    "tls: " + param + " " + file + ": file not found", e);
-        } catch (IOException | RuntimeException e) {
-            // PEMParser throws IOException (PEMException) on bad base64 or bad DER, and sometimes
-            // unchecked exceptions from the ASN.1 layer.
-            throw new TlsConfigException(file, "tls: " + param + " " + file
-                    + ": not readable as PEM: " + e, e);
+        } catch (org.bouncycastle.openssl.PEMException | RuntimeException e) {
+            // PEMParser throws PEMException on bad base64 or bad DER, and sometimes unchecked
+            // exceptions from the ASN.1 layer
+            throw new TlsConfigException(file, "tls: " + param + " " + file + ": not valid PEM (" + e.getMessage() + ")", e);
+        } catch (IOException e) { // not found, permission denied, a directory...
+            throw new TlsConfigException(file, "tls: " + param + " " + file + ": " + FileProblem.reason(e), e);
         }
         return objects;
     }

@@ -147,8 +147,14 @@ public final class Transport implements AutoCloseable {
         SslContext client = TlsContexts.forClient(TlsSettings.client());
         Transport t = new Transport(table, parserConfig, inbound, Math.max(1, eventLoops), server, client, tcp);
         try {
-            for (ListenSpec spec : ListenSpec.expand(listens, tls != null)) {
-                t.bind(spec);
+            // each listen as the script wrote it, expanded (a bare address: udp and tcp, and tls), each socket once
+            java.util.Set<ListenSpec> bound = new java.util.HashSet<>();
+            for (ListenSpec written : listens) {
+                for (ListenSpec spec : ListenSpec.expand(List.of(written), tls != null)) {
+                    if (bound.add(spec)) {
+                        t.bind(spec, written);
+                    }
+                }
             }
         } catch (RuntimeException | InterruptedException e) {
             t.close();
@@ -178,7 +184,8 @@ public final class Transport implements AutoCloseable {
         return group;
     }
 
-    private void bind(ListenSpec spec) throws InterruptedException {
+    /** Binds {@code spec}, one of the sockets of the script's {@code written}; a failure names both (ListenerBindException). */
+    private void bind(ListenSpec spec, ListenSpec written) throws InterruptedException {
         InetSocketAddress at = new InetSocketAddress(spec.host(), spec.port());
         switch (spec.protocol()) {
             case UDP -> {
@@ -202,7 +209,7 @@ public final class Transport implements AutoCloseable {
                     if (s != null) {
                         b.attr(UdpHandler.SOCKET, s);
                     }
-                    Channel ch = b.bind(s == null ? at : s.local()).sync().channel();
+                    Channel ch = bound(b, s == null ? at : s.local(), spec, written);
                     if (s == null) {
                         s = new SendSocket(Protocol.UDP, (InetSocketAddress) ch.localAddress());
                         ch.attr(UdpHandler.SOCKET).set(s);
@@ -237,7 +244,7 @@ public final class Transport implements AutoCloseable {
                                 ch.pipeline().addLast(new Registrar(family, null, null, null), new Sniffer());
                             }
                         });
-                Channel ch = b.bind(at).sync().channel();
+                Channel ch = bound(b, at, spec, written);
                 SendSocket s = new SendSocket(family, (InetSocketAddress) ch.localAddress());
                 serverChannels.add(ch);
                 sockets.add(s);
@@ -245,6 +252,17 @@ public final class Transport implements AutoCloseable {
             default -> throw new IllegalArgumentException("listener " + spec + ": sctp is not supported");
         }
         LOG.info("listening on {}", sockets.get(sockets.size() - 1));
+    }
+
+    private static Channel bound(io.netty.bootstrap.AbstractBootstrap<?, ?> b, InetSocketAddress at, ListenSpec spec, ListenSpec written)
+            throws InterruptedException {
+        try {
+            return b.bind(at).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // sync() rethrows the bind's cause, checked or not: in use, not local, not permitted
+            throw new ListenerBindException(written, spec, e);
+        }
     }
 
     /** The bound sockets, in listen order (real ports when 0 was asked for). */

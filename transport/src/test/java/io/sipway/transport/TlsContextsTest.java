@@ -364,11 +364,11 @@ class TlsContextsTest {
 
         Path badBase64 = Files.writeString(dir.resolve("bad-base64.pem"),
                 "-----BEGIN CERTIFICATE-----\n%%%% not base64 ****\n-----END CERTIFICATE-----\n");
-        assertConfigError(TlsSettings.server(badBase64, pki.serverKey), badBase64, "not readable");
+        assertConfigError(TlsSettings.server(badBase64, pki.serverKey), badBase64, "not valid PEM");
 
         Path badDer = Files.writeString(dir.resolve("bad-der.pem"),
                 "-----BEGIN CERTIFICATE-----\nAAECAwQFBgcICQ==\n-----END CERTIFICATE-----\n");
-        assertConfigError(TlsSettings.server(badDer, pki.serverKey), badDer, "not readable");
+        assertConfigError(TlsSettings.server(badDer, pki.serverKey), badDer, "not valid PEM");
 
         Path badKey = Files.writeString(dir.resolve("bad-key.pem"),
                 "-----BEGIN PRIVATE KEY-----\nAAECAwQFBgcICQ==\n-----END PRIVATE KEY-----\n");
