@@ -91,26 +91,36 @@ final class WriteQueue {
         if (failed.get()) {
             return false;
         }
-        long mine = queued.addAndGet(size);
-        if (mine == size) { // it was empty: the send timeout counts from now
+        long before = addUpTo(queued, size, limits.tcp.connWriteQueueMax());
+        if (before < 0) {
+            fail(TrafficStats.SendFailure.WRITE_QUEUE_FULL, size + " more bytes would pass tcp_conn_wq_max="
+                    + limits.tcp.connWriteQueueMax() + " (" + queued.get() + " waiting; the peer does not read)");
+            return false;
+        }
+        if (addUpTo(limits.total, size, limits.tcp.writeQueueMax()) < 0) {
+            queued.addAndGet(-size);
+            fail(TrafficStats.SendFailure.WRITE_QUEUE_FULL, size + " more bytes would pass tcp_wq_max=" + limits.tcp.writeQueueMax()
+                    + " for all connections (" + limits.total.get() + " waiting, " + queued.get() + " of them for this one)");
+            return false;
+        }
+        if (before == 0) { // it was empty: the send timeout counts from now
             lastProgress = System.nanoTime();
             sendTimer.arm(sendTimeoutNanos);
         }
-        if (mine > limits.tcp.connWriteQueueMax()) {
-            queued.addAndGet(-size);
-            fail(TrafficStats.SendFailure.WRITE_QUEUE_FULL, size + " more bytes would pass tcp_conn_wq_max="
-                    + limits.tcp.connWriteQueueMax() + " (" + (mine - size) + " waiting; the peer does not read)");
-            return false;
-        }
-        long all = limits.total.addAndGet(size);
-        if (all > limits.tcp.writeQueueMax()) {
-            limits.total.addAndGet(-size);
-            queued.addAndGet(-size);
-            fail(TrafficStats.SendFailure.WRITE_QUEUE_FULL, size + " more bytes would pass tcp_wq_max=" + limits.tcp.writeQueueMax()
-                    + " for all connections (" + (all - size) + " waiting, " + (mine - size) + " of them for this one)");
-            return false;
-        }
         return true;
+    }
+
+    /** Adds {@code size} to {@code counter} unless that would pass {@code max}: the value before, or -1. Never over the bound, even for a moment. */
+    private static long addUpTo(AtomicLong counter, int size, long max) {
+        while (true) {
+            long before = counter.get();
+            if (before + size > max) {
+                return -1;
+            }
+            if (counter.compareAndSet(before, before + size)) {
+                return before;
+            }
+        }
     }
 
     /** Bytes waiting for this connection. */
