@@ -108,6 +108,12 @@ final class TlsHandshake extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** Whether {@code ch}'s TLS handshake failed (then its error was counted and told by {@link #watch}). */
+    static boolean hasFailed(Channel ch) {
+        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        return tls != null && tls.handshakeFuture().isDone() && !tls.handshakeFuture().isSuccess();
+    }
+
     private static void failed(ConnectionStats stats, Channel ch, ConnectionStats.Event why, String what, boolean worthALine) {
         stats.add(why);
         Object connection = ch.attr(Transport.CONNECTION).get();

@@ -774,6 +774,8 @@ public final class Transport implements AutoCloseable {
         if (PeerReset.is(cause)) { // the peer went away: normal, counted
             connectionStats.add(ConnectionStats.Event.PEER_RESET);
             LOG.debug("closing {}: reset by the peer ({})", c, cause.getMessage());
+        } else if (TlsHandshake.hasFailed(ctx.channel())) { // TlsHandshake counted it and said what it needed to
+            LOG.debug("closing {}: {}", c, cause.toString());
         } else {
             LOG.warn("closing {}: {}", c, cause.toString());
         }

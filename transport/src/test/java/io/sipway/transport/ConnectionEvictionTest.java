@@ -2,17 +2,13 @@ package io.sipway.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sipway.sip.SipParserConfig;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,36 +24,34 @@ class ConnectionEvictionTest {
             + "To: <sip:x@127.0.0.1>\r\nFrom: <sip:y@127.0.0.1>;tag=1\r\nCall-ID: evict-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
 
-    private final ConnectionTable table = new ConnectionTable(false, false);
     private final BlockingQueue<ReceiveInfo> received = new LinkedBlockingQueue<>();
     private final List<RawStreamClient> clients = new ArrayList<>();
+    private LoopbackTransport loopback;
     private Transport transport;
+    private ConnectionTable table;
 
     @AfterEach
     void stop() throws Exception {
         for (RawStreamClient c : clients) {
             c.close();
         }
-        if (transport != null) {
-            transport.close();
+        if (loopback != null) {
+            loopback.close();
         }
-        table.checkConsistency();
     }
 
     private InetSocketAddress start(int maxConnections) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        transport = Transport.start(List.of(ListenSpec.parse("tcp:127.0.0.1:" + port)), table, SipParserConfig.defaults(), null,
-                TcpSettings.defaults().with("tcp_max_connections", (long) maxConnections), (m, from) -> received.add(from));
-        return transport.sockets().get(0).local();
+        loopback = LoopbackTransport.tcp(TcpSettings.defaults().with("tcp_max_connections", (long) maxConnections),
+                (m, from) -> received.add(from));
+        transport = loopback.transport;
+        table = loopback.table;
+        return loopback.listener(Protocol.TCP);
     }
 
     private RawStreamClient connect(InetSocketAddress at, int expectedTableSize) throws Exception {
         RawStreamClient c = RawStreamClient.connect(Protocol.TCP, at, 0);
         clients.add(c);
-        assertThat(waitFor(() -> table.size() == expectedTableSize)).as("table size " + expectedTableSize).isTrue();
+        assertThat(LoopbackTransport.waitFor(() -> table.size() == expectedTableSize)).as("table size " + expectedTableSize).isTrue();
         return c;
     }
 
@@ -89,7 +83,7 @@ class ConnectionEvictionTest {
         sip(caller); // the one that carried SIP stays
         assertThat(transport.connectionStats().count(ConnectionStats.Event.EVICTED)).isEqualTo(1);
         assertThat(transport.refusedConnections()).isZero();
-        assertThat(waitFor(() -> table.size() == 5)).isTrue();
+        assertThat(LoopbackTransport.waitFor(() -> table.size() == 5)).isTrue();
     }
 
     @Test
@@ -104,16 +98,5 @@ class ConnectionEvictionTest {
         assertThat(transport.refusedConnections()).isEqualTo(1);
         assertThat(transport.connectionStats().count(ConnectionStats.Event.EVICTED)).isZero();
         assertThat(table.size()).isEqualTo(3);
-    }
-
-    private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
     }
 }

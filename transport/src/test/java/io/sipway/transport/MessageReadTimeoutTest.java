@@ -2,10 +2,7 @@ package io.sipway.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sipway.sip.SipParserConfig;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,26 +24,21 @@ class MessageReadTimeoutTest {
             + "To: <sip:x@127.0.0.1>\r\nFrom: <sip:y@127.0.0.1>;tag=1\r\nCall-ID: dribble-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
 
-    private final ConnectionTable table = new ConnectionTable(false, false);
     private final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+    private LoopbackTransport loopback;
     private Transport transport;
 
     @AfterEach
     void stop() {
-        if (transport != null) {
-            transport.close();
+        if (loopback != null) {
+            loopback.close();
         }
-        table.checkConsistency();
     }
 
     private InetSocketAddress start(TcpSettings tcp) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        transport = Transport.start(List.of(ListenSpec.parse("tcp:127.0.0.1:" + port)), table, SipParserConfig.defaults(), null, tcp,
-                (m, from) -> received.add(m));
-        return transport.sockets().get(0).local();
+        loopback = LoopbackTransport.tcp(tcp, (m, from) -> received.add(m));
+        transport = loopback.transport;
+        return loopback.listener(Protocol.TCP);
     }
 
     @Test

@@ -2,14 +2,9 @@ package io.sipway.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sipway.sip.SipParserConfig;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +13,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,46 +33,34 @@ class SlowReaderTest {
             + "Accept: application/sdp\r\nAccept-Language: en\r\nSupported: path, outbound, gruu, timer\r\n"
             + "Server: " + "x".repeat(300) + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
-    @TempDir
-    static Path dir;
-    private static TestCertificates certs;
-
-    private final ConnectionTable table = new ConnectionTable(false, false);
     private final LogCapture log = new LogCapture();
+    private LoopbackTransport loopback;
     private Transport transport;
+    private ConnectionTable table;
 
     @BeforeAll
-    static void certificates() throws Exception {
+    static void linux() {
         Assumptions.assumeTrue(Transport.EPOLL, "loopback socket buffers as Linux sizes them");
-        certs = TestCertificates.create(dir);
     }
 
     @AfterEach
     void stop() {
         log.close();
-        if (transport != null) {
-            transport.close();
-        }
-        table.checkConsistency();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        if (loopback != null) {
+            loopback.close();
         }
     }
 
     /** A transport that answers every request with {@link #REPLY} on the connection it came from. */
     private void start(TcpSettings tcp) throws Exception {
-        transport = Transport.start(List.of(ListenSpec.parse("tcp:127.0.0.1:" + freePort()), ListenSpec.parse("tls:127.0.0.1:" + freePort())),
-                table, SipParserConfig.defaults(), TlsSettings.server(certs.serverCert, certs.serverKey), tcp, 2,
-                (message, from) -> transport.sender().send(Destination.to(from.protocol(), from.source())
-                        .withConnectionId(from.connectionId()), REPLY));
+        loopback = LoopbackTransport.tcpAndTls(tcp, (message, from) -> transport.sender().send(Destination.to(from.protocol(),
+                from.source()).withConnectionId(from.connectionId()), REPLY));
+        transport = loopback.transport;
+        table = loopback.table;
     }
 
     private InetSocketAddress listener(Protocol p) {
-        Protocol family = p.isSecure() ? Protocol.TLS : Protocol.TCP;
-        return transport.sockets().stream().filter(s -> s.protocol() == family).findFirst().orElseThrow().local();
+        return loopback.listener(p);
     }
 
     /**
@@ -198,7 +180,7 @@ class SlowReaderTest {
         start(TcpSettings.defaults().with("tcp_send_timeout", 30L).with("tcp_conn_wq_max", 64L * 1024));
         try (RawStreamClient client = RawStreamClient.connect(Protocol.TCP, listener(Protocol.TCP), 1024)) {
             client.send(OPTIONS);
-            assertThat(waitFor(() -> table.size() == 1)).isTrue();
+            assertThat(LoopbackTransport.waitFor(() -> table.size() == 1)).isTrue();
             Connection c = table.connections().get(0);
             io.netty.channel.Channel ch = (io.netty.channel.Channel) c.handle;
             java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
@@ -223,19 +205,8 @@ class SlowReaderTest {
             }
             release.countDown();
             assertThat(accepted).as("accepted while the loop was busy").isLessThanOrEqualTo(64L * 1024);
-            assertThat(waitFor(() -> !c.isOpen())).isTrue();
+            assertThat(LoopbackTransport.waitFor(() -> !c.isOpen())).isTrue();
             assertThat(transport.traffic().failures(TrafficStats.SendFailure.WRITE_QUEUE_FULL)).isEqualTo(1);
         }
-    }
-
-    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
     }
 }

@@ -3,20 +3,13 @@ package io.sipway.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sipway.sip.SipParserConfig;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.util.List;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The TLS listener chooses: its order of suites wins over the client's, only suites of the profile
@@ -29,33 +22,21 @@ class TlsCipherPreferenceTest {
     private static final String ECDSA_AES256 = "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
     private static final String ECDSA_CHACHA = "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
 
-    @TempDir
-    static Path dir;
-    private static TestCertificates certs;
-
-    private final ConnectionTable table = new ConnectionTable(false, false);
-    private Transport transport;
-
-    @BeforeAll
-    static void certificates() throws Exception {
-        certs = TestCertificates.create(dir);
-    }
+    private LoopbackTransport loopback;
 
     @AfterEach
     void stop() {
-        if (transport != null) {
-            transport.close();
+        if (loopback != null) {
+            loopback.close();
         }
     }
 
     private InetSocketAddress start(TlsProfile profile) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
+        if (loopback != null) {
+            loopback.close();
         }
-        transport = Transport.start(List.of(ListenSpec.parse("tls:127.0.0.1:" + port)), table, SipParserConfig.defaults(),
-                TlsSettings.server(certs.serverCert, certs.serverKey).withProfile(profile), TcpSettings.defaults(), 1, (m, from) -> { });
-        return transport.sockets().get(0).local();
+        loopback = LoopbackTransport.tls(TcpSettings.defaults(), profile, (m, from) -> { });
+        return loopback.listener(Protocol.TLS);
     }
 
     /** A handshake by a client offering {@code protocols} and {@code suites} in that order; the session it got. */
@@ -101,7 +82,6 @@ class TlsCipherPreferenceTest {
         InetSocketAddress at = start(TlsProfile.of("TLSv1.2", null));
         assertThat(handshake(at, new String[] {"TLSv1.3", "TLSv1.2"}, "TLS_AES_128_GCM_SHA256", ECDSA_AES128).getProtocol())
                 .isEqualTo("TLSv1.2");
-        transport.close();
         InetSocketAddress only13 = start(TlsProfile.of("TLSv1.3", null));
         assertThatThrownBy(() -> handshake(only13, TLS12, ECDSA_AES128)).isInstanceOf(SSLHandshakeException.class);
         assertThat(handshake(only13, TLS13, "TLS_AES_256_GCM_SHA384").getProtocol()).isEqualTo("TLSv1.3");
