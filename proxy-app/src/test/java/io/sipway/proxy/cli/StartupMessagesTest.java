@@ -1,10 +1,9 @@
 package io.sipway.proxy.cli;
 
+import static io.sipway.proxy.cli.CliRun.sipway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipway.transport.TestCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code sipway -f} that cannot start: one line saying what failed and why, naming the listener as
@@ -22,18 +20,6 @@ import picocli.CommandLine;
 class StartupMessagesTest {
     @TempDir
     Path dir;
-
-    record Run(int exitCode, String err) {
-    }
-
-    private static Run sipway(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, err.toString());
-    }
 
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -51,7 +37,7 @@ class StartupMessagesTest {
     @Test
     void aBusyPortNamesTheListenerAsTheScriptWroteIt() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Run run = sipway("-f", script("tcp:127.0.0.1:" + busy.getLocalPort(), "").toString());
+            CliRun run = sipway("-f", script("tcp:127.0.0.1:" + busy.getLocalPort(), "").toString());
             assertThat(run.err()).isEqualTo("listen=tcp:127.0.0.1:" + busy.getLocalPort() + ": address already in use\n");
             assertThat(run.exitCode()).isEqualTo(1);
         }
@@ -59,7 +45,7 @@ class StartupMessagesTest {
 
     @Test
     void aMissingTlsCfgSaysSo() throws Exception {
-        Run run = sipway("-f", script("tls:127.0.0.1:" + freePort(), "modparam(\"tls\", \"config\", \"missing.cfg\")\n").toString());
+        CliRun run = sipway("-f", script("tls:127.0.0.1:" + freePort(), "modparam(\"tls\", \"config\", \"missing.cfg\")\n").toString());
         assertThat(run.err()).isEqualTo(dir.resolve("start.cfg") + ": modparam(\"tls\", \"config\"): cannot read "
                 + dir.resolve("missing.cfg") + ": file not found\n");
         assertThat(run.exitCode()).isEqualTo(1);
@@ -69,7 +55,7 @@ class StartupMessagesTest {
     void aMissingCertificateNamesTheSettingAndTheFile() throws Exception {
         TestCertificates.create(dir);
         Files.writeString(dir.resolve("tls.cfg"), "[server:default]\ncertificate = nowhere.pem\nprivate_key = server-key.pem\n");
-        Run run = sipway("-f", script("tls:127.0.0.1:" + freePort(), "modparam(\"tls\", \"config\", \"tls.cfg\")\n").toString());
+        CliRun run = sipway("-f", script("tls:127.0.0.1:" + freePort(), "modparam(\"tls\", \"config\", \"tls.cfg\")\n").toString());
         assertThat(run.err()).isEqualTo("tls: certificate " + dir.resolve("nowhere.pem") + ": file not found\n");
         assertThat(run.exitCode()).isEqualTo(1);
     }
@@ -79,7 +65,7 @@ class StartupMessagesTest {
         TestCertificates.create(dir);
         Files.writeString(dir.resolve("tls.cfg"), "[server:default]\nmethod = TLSv1.2+\ncipher_list = RC4-SHA\n"
                 + "certificate = server.pem\nprivate_key = server-key.pem\n");
-        Run run = sipway("-f", script("tls:127.0.0.1:" + freePort(), "modparam(\"tls\", \"config\", \"tls.cfg\")\n").toString());
+        CliRun run = sipway("-f", script("tls:127.0.0.1:" + freePort(), "modparam(\"tls\", \"config\", \"tls.cfg\")\n").toString());
         assertThat(run.err()).startsWith(dir.resolve("start.cfg") + ": cipher_list \"RC4-SHA\" selects none of the TLS 1.2 suites");
         assertThat(run.exitCode()).isEqualTo(1);
     }
