@@ -79,11 +79,19 @@ class SlowReaderTest {
             Thread.sleep(1);
         }
         Connection c = table.connections().isEmpty() ? null : table.connections().get(0);
+        long previous = 0;
         while (System.nanoTime() < deadline && c != null && c.isOpen()) {
-            f.maxQueued = Math.max(f.maxQueued, transport.queuedBytes(c));
+            long queued = transport.queuedBytes(c);
+            f.maxQueued = Math.max(f.maxQueued, queued);
+            boolean failed = transport.traffic().failures(TrafficStats.SendFailure.SEND_TIMEOUT) > 0; // then the close empties the queue
+            if (!failed && (queued == 0 || queued < previous)) { // the kernel took some: progress
+                f.lastProgress = System.nanoTime();
+            }
+            previous = queued;
             Thread.sleep(1);
         }
         f.closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - f.started);
+        f.stalledMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - f.lastProgress);
         f.connectionClosed = c != null && !c.isOpen();
         return f;
     }
@@ -96,6 +104,9 @@ class SlowReaderTest {
         final long started = System.nanoTime();
         long maxQueued;
         long closedAfterMillis;
+        /** System.nanoTime() when the queue was last seen empty or shrinking, and how long before the close that was. */
+        long lastProgress = started;
+        long stalledMillis;
         boolean connectionClosed;
 
         Flood(RawStreamClient client, long pauseMicros) {
@@ -149,6 +160,7 @@ class SlowReaderTest {
             assertThat(f.connectionClosed).as("closed within 20 s (" + f.sent.get() + " requests sent)").isTrue();
             assertThat(transport.traffic().failures(TrafficStats.SendFailure.SEND_TIMEOUT)).isEqualTo(1);
             assertThat(transport.traffic().failures(TrafficStats.SendFailure.WRITE_QUEUE_FULL)).isZero();
+            assertThat(f.stalledMillis).as("closed after writes stopped progressing for tcp_send_timeout=1s, ms").isBetween(800L, 3000L);
             assertThat(log.warnings("closing connection")).hasSize(1);
         }
     }
