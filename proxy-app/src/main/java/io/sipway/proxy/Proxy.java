@@ -138,6 +138,8 @@ public final class Proxy implements AutoCloseable {
         try {
             transport = Transport.start(listens, new ConnectionTable(match, reusePort), SipParserConfig.defaults(), tls, tcp,
                     children, (bytes, from) -> late[0].receive(bytes, from));
+        } catch (io.sipway.transport.ListenerBindException | io.sipway.transport.TlsContexts.TlsConfigException e) {
+            throw new ProxyStartException(e.getMessage(), e); // names the listener, or the tls setting and its file
         } catch (Exception e) {
             throw new ProxyStartException("cannot start the listeners " + listens + ": " + e.getMessage(), e);
         }
@@ -258,7 +260,8 @@ public final class Proxy implements AutoCloseable {
             try {
                 server = serverDomain(file);
             } catch (java.io.IOException e) {
-                throw new ProxyStartException(cfg + ": modparam(\"tls\", \"config\"): cannot read " + file + ": " + e.getMessage(), e);
+                throw new ProxyStartException(cfg + ": modparam(\"tls\", \"config\"): cannot read " + file + ": "
+                        + io.sipway.transport.FileProblem.reason(e), e);
             } catch (IllegalArgumentException e) {
                 throw new ProxyStartException(file + ": " + e.getMessage(), e);
             }
@@ -272,16 +275,21 @@ public final class Proxy implements AutoCloseable {
             p.put("require_certificate", v.matches("(?i)1|yes|on|true") ? 1L : 0L);
         }
         Object method = p.getOrDefault("method", p.get("tls_method"));
-        if (method != null && !String.valueOf(method).matches("(?i)TLSv1\\.2\\+?|TLSv1\\.3\\+?|SSLv23|TLSv1\\+|TLSv1\\.1\\+")) {
-            throw new ProxyStartException(cfg + ": tls method " + method + ": Sipway speaks TLS 1.2 and 1.3 only"
-                    + " (TLSv1.2+, TLSv1.3, SSLv23 are accepted)");
+        Object cipherList = p.get("cipher_list");
+        io.sipway.transport.TlsProfile profile;
+        try {
+            profile = io.sipway.transport.TlsProfile.of(method == null ? null : String.valueOf(method),
+                    cipherList == null ? null : String.valueOf(cipherList));
+        } catch (IllegalArgumentException e) {
+            throw new ProxyStartException(cfg + ": " + e.getMessage(), e);
         }
         if (p.get("certificate") == null || p.get("private_key") == null) {
             throw new ProxyStartException(cfg + ": enable_tls=yes: Sipway needs modparam(\"tls\", \"certificate\", ...) and"
                     + " modparam(\"tls\", \"private_key\", ...) (PEM files), or both in the [server:default] section of"
                     + " modparam(\"tls\", \"config\", ...)");
         }
-        TlsSettings s = TlsSettings.server(dir.resolve(String.valueOf(p.get("certificate"))), dir.resolve(String.valueOf(p.get("private_key"))));
+        TlsSettings s = TlsSettings.server(dir.resolve(String.valueOf(p.get("certificate"))), dir.resolve(String.valueOf(p.get("private_key"))))
+                .withProfile(profile);
         if (p.get("ca_list") != null) {
             s = s.withCaList(dir.resolve(String.valueOf(p.get("ca_list"))));
         }

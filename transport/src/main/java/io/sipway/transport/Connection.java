@@ -23,6 +23,10 @@ public final class Connection {
     private volatile boolean open = true;
     /** The transport's handle for writing (a Netty channel); opaque to the table. */
     volatile Object handle;
+    /** The transport's bounded writes to it; set before {@link #handle}. */
+    WriteQueue writes;
+    /** Whether a SIP message arrived on it (then it is never evicted to make room). */
+    volatile boolean carriedSip;
     /** The local side as the table shares it; set once by the table when it adds the connection. */
     ConnectionTable.LocalSide localSide;
     /** System.nanoTime() of the last read or write: how long it has been idle (core.tcp_list). */

@@ -15,11 +15,16 @@ import java.util.Set;
  * <tr><th>global</th><th>default</th><th>effect</th></tr>
  * <tr><td>{@code tcp_connect_timeout} s</td><td>10</td><td>an outbound TCP/TLS connect that is not up by then fails; the
  *     message waiting for it fails with it ({@link SendListener})</td></tr>
- * <tr><td>{@code tcp_send_timeout} s</td><td>10</td><td>a write still queued (peer not reading) after it fails and the
- *     connection is closed; counted</td></tr>
- * <tr><td>{@code tcp_conn_wq_max} bytes</td><td>32 KiB</td><td>bytes queued towards one connection beyond what the kernel
- *     took; a send that would pass it fails and the connection is closed (as Kamailio marks it bad); counted</td></tr>
- * <tr><td>{@code tcp_max_connections}</td><td>2048</td><td>TCP+TLS connections, accepted and outbound</td></tr>
+ * <tr><td>{@code tcp_send_timeout} s</td><td>10</td><td>a connection whose queued writes make no progress for that long
+ *     (the peer does not read) is closed; counted</td></tr>
+ * <tr><td>{@code tcp_conn_wq_max} bytes</td><td>32 KiB</td><td>bytes accepted for one connection and not yet taken by the
+ *     kernel; a send that would pass it fails and the connection is closed (as Kamailio marks it bad); counted</td></tr>
+ * <tr><td>{@code tcp_wq_max} bytes</td><td>10 MiB</td><td>the same, summed over all connections: the connection whose
+ *     send would pass it fails and is closed; counted</td></tr>
+ * <tr><td>{@code tcp_msg_read_timeout} s</td><td>20</td><td>a SIP message begun on a TCP/TLS stream and not complete by
+ *     then closes the connection (Kamailio 5.8's parameter; 0 = no limit); counted</td></tr>
+ * <tr><td>{@code tcp_max_connections}</td><td>2048</td><td>TCP+TLS+WS+WSS connections, accepted and outbound; when full,
+ *     the oldest accepted connection that never carried a SIP message makes room (counted), else the new one is refused</td></tr>
  * <tr><td>{@code tcp_connection_lifetime} s</td><td>120</td><td>idle close; any read or write refreshes it; negative = never</td></tr>
  * <tr><td>{@code tcp_keepalive}</td><td>yes</td><td>SO_KEEPALIVE; forced on by any of the next three</td></tr>
  * <tr><td>{@code tcp_keepidle}, {@code tcp_keepintvl} s, {@code tcp_keepcnt}</td><td>0 = OS default</td>
@@ -41,10 +46,13 @@ public final class TcpSettings {
     static final int MIN_READ_BUFFER = 512;
     /** Kamailio's tcp_conn_wq_max default (32 KiB). */
     public static final int DEFAULT_CONN_WQ_MAX = 32 * 1024;
+    /** Kamailio's tcp_wq_max default (10 MiB). */
+    public static final long DEFAULT_WQ_MAX = 10L * 1024 * 1024;
 
     private static final Set<String> NAMES = Set.of("tcp_connect_timeout", "tcp_send_timeout", "tcp_max_connections",
             "tcp_connection_lifetime", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "tcp_rd_buf_size",
-            "tcp_accept_no_cl", "tcp_crlf_ping", "tcp_conn_wq_max", "tcp_no_connect", "tcp_async", "tcp_buf_write");
+            "tcp_accept_no_cl", "tcp_crlf_ping", "tcp_conn_wq_max", "tcp_wq_max", "tcp_msg_read_timeout", "tcp_no_connect", "tcp_async",
+            "tcp_buf_write");
 
     private int connectTimeout = 10;
     private int sendTimeout = 10;
@@ -58,6 +66,8 @@ public final class TcpSettings {
     private boolean acceptNoContentLength;
     private boolean crlfPing = true;
     private int connWriteQueueMax = DEFAULT_CONN_WQ_MAX;
+    private long writeQueueMax = DEFAULT_WQ_MAX;
+    private int messageReadTimeout = 20;
     private boolean noConnect;
 
     private TcpSettings() {
@@ -77,6 +87,8 @@ public final class TcpSettings {
         t.acceptNoContentLength = acceptNoContentLength;
         t.crlfPing = crlfPing;
         t.connWriteQueueMax = connWriteQueueMax;
+        t.writeQueueMax = writeQueueMax;
+        t.messageReadTimeout = messageReadTimeout;
         t.noConnect = noConnect;
         return t;
     }
@@ -118,6 +130,8 @@ public final class TcpSettings {
             case "tcp_accept_no_cl" -> t.acceptNoContentLength = truth(name, value);
             case "tcp_crlf_ping" -> t.crlfPing = truth(name, value);
             case "tcp_conn_wq_max" -> t.connWriteQueueMax = positive(name, value);
+            case "tcp_wq_max" -> t.writeQueueMax = positive(name, value);
+            case "tcp_msg_read_timeout" -> t.messageReadTimeout = notNegative(name, value);
             case "tcp_no_connect" -> t.noConnect = truth(name, value);
             case "tcp_async", "tcp_buf_write" -> {
                 if (!truth(name, value)) {
@@ -257,6 +271,16 @@ public final class TcpSettings {
         return connWriteQueueMax;
     }
 
+    /** {@code tcp_wq_max}: bytes that may wait for all connections together. */
+    public long writeQueueMax() {
+        return writeQueueMax;
+    }
+
+    /** {@code tcp_msg_read_timeout}: seconds a SIP message may take to arrive on a stream once begun; 0 = no limit. */
+    public int messageReadTimeout() {
+        return messageReadTimeout;
+    }
+
     /** {@code tcp_no_connect}. */
     public boolean noConnect() {
         return noConnect;
@@ -278,6 +302,6 @@ public final class TcpSettings {
                 + " tcp_connection_lifetime=" + connectionLifetime + " tcp_keepalive=" + keepalive + " tcp_keepidle=" + keepIdle
                 + " tcp_keepintvl=" + keepInterval + " tcp_keepcnt=" + keepCount + " tcp_rd_buf_size=" + readBufferSize
                 + " tcp_accept_no_cl=" + acceptNoContentLength + " tcp_crlf_ping=" + crlfPing + " tcp_conn_wq_max=" + connWriteQueueMax
-                + " tcp_no_connect=" + noConnect;
+                + " tcp_wq_max=" + writeQueueMax + " tcp_msg_read_timeout=" + messageReadTimeout + " tcp_no_connect=" + noConnect;
     }
 }

@@ -9,7 +9,6 @@ import java.io.Reader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -58,7 +57,7 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  */
 public final class TlsContexts {
 
-    /** The protocols every context enables, preferred first. */
+    /** The protocols a client context enables, preferred first (a server's come from its {@link TlsProfile}). */
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     private static final char[] IN_MEMORY_PASSWORD = "sipway".toCharArray();
@@ -105,7 +104,26 @@ public final class TlsContexts {
             auth = settings.requireClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL;
         }
         b.clientAuth(auth);
-        return build(b, jsse, "server (certificate " + settings.certificate() + ")");
+        b.ciphers(settings.profile().cipherSuites(), io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE);
+        SslContext built = build(b, jsse, settings.profile().protocols(), "server (certificate " + settings.certificate() + ")");
+        return new ServerPreference(built);
+    }
+
+    /**
+     * The server's order of cipher suites decides (the profile's, or cipher_list's), not the
+     * client's: without it a client listing a weaker suite first got it.
+     */
+    private static final class ServerPreference extends io.netty.handler.ssl.DelegatingSslContext {
+        ServerPreference(SslContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        protected void initEngine(SSLEngine engine) {
+            javax.net.ssl.SSLParameters p = engine.getSSLParameters();
+            p.setUseCipherSuitesOrder(true);
+            engine.setSSLParameters(p);
+        }
     }
 
     /**
@@ -127,7 +145,7 @@ public final class TlsContexts {
             b.trustManager(TrustAll.INSTANCE);
         }
         b.endpointIdentificationAlgorithm(null);
-        return build(b, jsse, "client");
+        return build(b, jsse, PROTOCOLS, "client");
     }
 
     /** The BCJSSE provider all contexts use (installed on first use, with BC). */
@@ -140,9 +158,9 @@ public final class TlsContexts {
         return Providers.BC;
     }
 
-    private static SslContext build(SslContextBuilder b, Provider jsse, String what)
+    private static SslContext build(SslContextBuilder b, Provider jsse, List<String> protocols, String what)
             throws TlsConfigException {
-        b.sslProvider(SslProvider.JDK).sslContextProvider(jsse).protocols(PROTOCOLS);
+        b.sslProvider(SslProvider.JDK).sslContextProvider(jsse).protocols(protocols);
         try {
             return b.build();
         } catch (SSLException | RuntimeException e) {
@@ -259,14 +277,12 @@ public final class TlsContexts {
             for (Object o = p.readObject(); o != null; o = p.readObject()) {
                 objects.add(o);
             }
-        } catch (NoSuchFileException e) {
-            throw new TlsConfigException(file,
-                    "tls: " + param + " " + file + ": file not found", e);
-        } catch (IOException | RuntimeException e) {
-            // PEMParser throws IOException (PEMException) on bad base64 or bad DER, and sometimes
-            // unchecked exceptions from the ASN.1 layer.
-            throw new TlsConfigException(file, "tls: " + param + " " + file
-                    + ": not readable as PEM: " + e, e);
+        } catch (org.bouncycastle.openssl.PEMException | RuntimeException e) {
+            // PEMParser throws PEMException on bad base64 or bad DER, and sometimes unchecked
+            // exceptions from the ASN.1 layer
+            throw new TlsConfigException(file, "tls: " + param + " " + file + ": not valid PEM (" + e.getMessage() + ")", e);
+        } catch (IOException e) { // not found, permission denied, a directory...
+            throw new TlsConfigException(file, "tls: " + param + " " + file + ": " + FileProblem.reason(e), e);
         }
         return objects;
     }

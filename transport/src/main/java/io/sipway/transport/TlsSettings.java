@@ -16,6 +16,8 @@ import java.nio.file.Path;
  *   <tr><td>{@code require_certificate} (server domain)</td>
  *       <td>{@link #requireClientCertificate()}</td></tr>
  *   <tr><td>{@code verify_certificate} (client domain)</td><td>{@link #verifyServer()}</td></tr>
+ *   <tr><td>{@code tls_method} ({@code method} in tls.cfg), {@code cipher_list} (server domain)</td>
+ *       <td>{@link #profile()}</td></tr>
  * </table>
  *
  * <p>Defaults follow Kamailio: nothing is verified unless asked for. One deliberate difference:
@@ -38,6 +40,8 @@ import java.nio.file.Path;
  * @param verifyServer client: verify the server's certificate chain against {@code caList} (or
  *     the JVM's default trust store when {@code caList} is null); off means any certificate is
  *     accepted, as in Kamailio's default client domain
+ * @param profile server: the protocols and cipher suites offered, in the server's order of
+ *     preference (which decides); a client offers the JSSE defaults of TLS 1.2 and 1.3
  */
 public record TlsSettings(
         Path certificate,
@@ -45,14 +49,22 @@ public record TlsSettings(
         Path caList,
         boolean verifyClient,
         boolean requireClientCertificate,
-        boolean verifyServer) {
+        boolean verifyServer,
+        TlsProfile profile) {
 
     public TlsSettings {
+        java.util.Objects.requireNonNull(profile, "profile");
         if ((certificate == null) != (privateKey == null)) {
             throw new IllegalArgumentException(
                     "tls: certificate and private_key go together (certificate="
                             + certificate + ", private_key=" + privateKey + ")");
         }
+    }
+
+    /** The settings with the default profile (TLSv1.2+, every suite of the profile). */
+    public TlsSettings(Path certificate, Path privateKey, Path caList, boolean verifyClient, boolean requireClientCertificate,
+                       boolean verifyServer) {
+        this(certificate, privateKey, caList, verifyClient, requireClientCertificate, verifyServer, TlsProfile.defaults());
     }
 
     /** Settings for a listener: its certificate and key, no client verification. */
@@ -71,27 +83,32 @@ public record TlsSettings(
     /** Copy with a client certificate and key (mutual TLS); both non-null, or both null for none. */
     public TlsSettings withCertificate(Path certificate, Path privateKey) {
         return new TlsSettings(certificate, privateKey, caList, verifyClient,
-                requireClientCertificate, verifyServer);
+                requireClientCertificate, verifyServer, profile);
     }
 
     public TlsSettings withCaList(Path caList) {
         return new TlsSettings(certificate, privateKey, caList, verifyClient,
-                requireClientCertificate, verifyServer);
+                requireClientCertificate, verifyServer, profile);
     }
 
     public TlsSettings withVerifyClient(boolean verifyClient) {
         return new TlsSettings(certificate, privateKey, caList, verifyClient,
-                requireClientCertificate, verifyServer);
+                requireClientCertificate, verifyServer, profile);
     }
 
     public TlsSettings withRequireClientCertificate(boolean requireClientCertificate) {
         return new TlsSettings(certificate, privateKey, caList, verifyClient,
-                requireClientCertificate, verifyServer);
+                requireClientCertificate, verifyServer, profile);
     }
 
     public TlsSettings withVerifyServer(boolean verifyServer) {
         return new TlsSettings(certificate, privateKey, caList, verifyClient,
-                requireClientCertificate, verifyServer);
+                requireClientCertificate, verifyServer, profile);
+    }
+
+    /** Copy with the protocols and suites a server offers ({@code tls_method}, {@code cipher_list}). */
+    public TlsSettings withProfile(TlsProfile profile) {
+        return new TlsSettings(certificate, privateKey, caList, verifyClient, requireClientCertificate, verifyServer, profile);
     }
 
     /** True when a server built from these settings checks client certificates at all. */

@@ -74,6 +74,11 @@ public final class Transport implements AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final AtomicLong droppedFrames = new AtomicLong();
     private final TrafficStats traffic = new TrafficStats();
+    private final ConnectionStats connectionStats = new ConnectionStats();
+    /** Which connection makes room when tcp_max_connections is reached. */
+    private final Eviction eviction;
+    /** tcp_conn_wq_max, tcp_wq_max and tcp_send_timeout, with the bytes waiting for all connections. */
+    private final WriteQueue.Limits writeLimits;
     private final Sender sender;
     private final SslContext serverTls;
     private final SslContext clientTls;
@@ -85,7 +90,7 @@ public final class Transport implements AutoCloseable {
     private volatile WebSocketKeepalive keepalive = WebSocketKeepalive.defaults();
     private io.netty.util.concurrent.ScheduledFuture<?> keepaliveWalk;
     private final AtomicLong refusedConnections = new AtomicLong();
-    private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
+    static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
     /** The largest UDP payload (IPv4: 65,535 - 8 - 20); Kamailio's BUF_SIZE is the same order. */
     static final int UDP_MAX = 65507;
     /** SO_RCVBUF and SO_SNDBUF asked for UDP sockets; the kernel caps them at net.core.rmem_max / wmem_max. */
@@ -100,9 +105,11 @@ public final class Transport implements AutoCloseable {
     private Transport(ConnectionTable table, SipParserConfig parserConfig, Inbound inbound, int threads,
                       SslContext serverTls, SslContext clientTls, TcpSettings tcp) {
         this.tcp = tcp;
+        this.writeLimits = new WriteQueue.Limits(tcp, traffic);
         this.group = new MultiThreadIoEventLoopGroup(threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.threads = threads;
         this.table = table;
+        this.eviction = new Eviction(table, connectionStats);
         this.parserConfig = parserConfig;
         this.streamConfig = tcp.streamParserConfig(parserConfig);
         this.inbound = inbound;
@@ -140,8 +147,14 @@ public final class Transport implements AutoCloseable {
         SslContext client = TlsContexts.forClient(TlsSettings.client());
         Transport t = new Transport(table, parserConfig, inbound, Math.max(1, eventLoops), server, client, tcp);
         try {
-            for (ListenSpec spec : ListenSpec.expand(listens, tls != null)) {
-                t.bind(spec);
+            // each listen as the script wrote it, expanded (a bare address: udp and tcp, and tls), each socket once
+            java.util.Set<ListenSpec> bound = new java.util.HashSet<>();
+            for (ListenSpec written : listens) {
+                for (ListenSpec spec : ListenSpec.expand(List.of(written), tls != null)) {
+                    if (bound.add(spec)) {
+                        t.bind(spec, written);
+                    }
+                }
             }
         } catch (RuntimeException | InterruptedException e) {
             t.close();
@@ -171,7 +184,8 @@ public final class Transport implements AutoCloseable {
         return group;
     }
 
-    private void bind(ListenSpec spec) throws InterruptedException {
+    /** Binds {@code spec}, one of the sockets of the script's {@code written}; a failure names both (ListenerBindException). */
+    private void bind(ListenSpec spec, ListenSpec written) throws InterruptedException {
         InetSocketAddress at = new InetSocketAddress(spec.host(), spec.port());
         switch (spec.protocol()) {
             case UDP -> {
@@ -195,7 +209,7 @@ public final class Transport implements AutoCloseable {
                     if (s != null) {
                         b.attr(UdpHandler.SOCKET, s);
                     }
-                    Channel ch = b.bind(s == null ? at : s.local()).sync().channel();
+                    Channel ch = bound(b, s == null ? at : s.local(), spec, written);
                     if (s == null) {
                         s = new SendSocket(Protocol.UDP, (InetSocketAddress) ch.localAddress());
                         ch.attr(UdpHandler.SOCKET).set(s);
@@ -217,7 +231,7 @@ public final class Transport implements AutoCloseable {
                 b.childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                if (table.size() >= tcp.maxConnections()) {
+                                if (table.size() >= tcp.maxConnections() && !eviction.makeRoom(tcp.maxConnections())) {
                                     refusedConnections.incrementAndGet();
                                     LOG.warn("maximum number of connections exceeded ({}): refusing {}", tcp.maxConnections(), ch.remoteAddress());
                                     ch.close();
@@ -225,12 +239,12 @@ public final class Transport implements AutoCloseable {
                                 }
                                 configure(ch);
                                 if (family == Protocol.TLS) {
-                                    ch.pipeline().addLast(serverTls.newHandler(ch.alloc()));
+                                    TlsHandshake.acceptOn(ch, () -> serverTls.newHandler(ch.alloc()), tcp.connectTimeout() * 1000L, connectionStats);
                                 }
                                 ch.pipeline().addLast(new Registrar(family, null, null, null), new Sniffer());
                             }
                         });
-                Channel ch = b.bind(at).sync().channel();
+                Channel ch = bound(b, at, spec, written);
                 SendSocket s = new SendSocket(family, (InetSocketAddress) ch.localAddress());
                 serverChannels.add(ch);
                 sockets.add(s);
@@ -238,6 +252,17 @@ public final class Transport implements AutoCloseable {
             default -> throw new IllegalArgumentException("listener " + spec + ": sctp is not supported");
         }
         LOG.info("listening on {}", sockets.get(sockets.size() - 1));
+    }
+
+    private static Channel bound(io.netty.bootstrap.AbstractBootstrap<?, ?> b, InetSocketAddress at, ListenSpec spec, ListenSpec written)
+            throws InterruptedException {
+        try {
+            return b.bind(at).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // sync() rethrows the bind's cause, checked or not: in use, not local, not permitted
+            throw new ListenerBindException(written, spec, e);
+        }
     }
 
     /** The bound sockets, in listen order (real ports when 0 was asked for). */
@@ -268,6 +293,11 @@ public final class Transport implements AutoCloseable {
     /** Messages in and out by protocol and kind, and failed sends by reason. */
     public TrafficStats traffic() {
         return traffic;
+    }
+
+    /** Connections ended by a timeout, a failed TLS handshake, an eviction or a reset. */
+    public ConnectionStats connectionStats() {
+        return connectionStats;
     }
 
     public long droppedFrames() {
@@ -310,9 +340,9 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * Socket options and the idle and write timers of a TCP/TLS connection: SO_KEEPALIVE and its
-     * probes (epoll only), tcp_connection_lifetime (closed when idle, any read or write refreshes
-     * it) and tcp_send_timeout.
+     * Socket options and the idle timer of a TCP/TLS connection: SO_KEEPALIVE and its probes (epoll
+     * only) and tcp_connection_lifetime (closed when idle, any read or write refreshes it). The
+     * write bounds are the connection's {@link WriteQueue}.
      */
     private void configure(SocketChannel ch) {
         ch.config().setKeepAlive(tcp.keepaliveOn());
@@ -335,71 +365,6 @@ public final class Transport implements AutoCloseable {
                     ctx.close();
                 }
             });
-        }
-        ch.pipeline().addLast("send-timeout", new SendTimeout(tcp.sendTimeout()));
-        // next to the socket: what it holds is what the kernel did not take (Kamailio's write queue)
-        ch.pipeline().addFirst(WriteQueue.NAME, new WriteQueue(tcp.connWriteQueueMax()));
-    }
-
-    /**
-     * tcp_send_timeout: a write not out within it (the peer's receive window stayed full) fails the
-     * connection, as Kamailio's send timeout does; counted as a send failure.
-     */
-    private final class SendTimeout extends io.netty.handler.timeout.WriteTimeoutHandler {
-        SendTimeout(int seconds) {
-            super(seconds);
-        }
-
-        @Override
-        protected void writeTimedOut(ChannelHandlerContext ctx) {
-            traffic.failed(TrafficStats.SendFailure.SEND_TIMEOUT);
-            LOG.warn("closing {}: data still queued after tcp_send_timeout={}s (the peer does not read)",
-                    ctx.channel().attr(CONNECTION).get(), tcp.sendTimeout());
-            ctx.close();
-        }
-    }
-
-    /**
-     * tcp_conn_wq_max: the bytes written towards the socket and not yet taken by the kernel. A write
-     * that would pass the bound fails and closes the connection (Kamailio marks it S_CONN_BAD). Each
-     * writeAndFlush is flushed before the next write reaches this handler, so what is still counted
-     * when a write arrives is what the kernel refused: a busy loop's backlog of tasks is not counted.
-     */
-    private final class WriteQueue extends io.netty.channel.ChannelOutboundHandlerAdapter {
-        static final String NAME = "write-queue";
-        private final int max;
-        /** Written on the channel's loop; read by senders on other threads for an early answer. */
-        private volatile long queued;
-
-        WriteQueue(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
-            int size = msg instanceof ByteBuf b ? b.readableBytes() : 0;
-            if (queued + size > max) {
-                ReferenceCountUtil.release(msg);
-                overflow(ctx.channel(), size);
-                promise.tryFailure(new java.io.IOException("write queue full (tcp_conn_wq_max=" + max + ")"));
-                return;
-            }
-            queued += size;
-            io.netty.channel.ChannelPromise p = promise.unvoid(); // a void promise takes no listener
-            p.addListener(f -> queued -= size);
-            ctx.write(msg, p);
-        }
-
-        /** Whether {@code size} more bytes fit (a racy early look; the loop has the last word). */
-        boolean fits(int size) {
-            return queued + size <= max;
-        }
-
-        void overflow(Channel ch, int size) {
-            traffic.failed(TrafficStats.SendFailure.WRITE_QUEUE_FULL);
-            LOG.warn("closing {}: {} more bytes would pass tcp_conn_wq_max={} ({} queued; the peer does not read)",
-                    ch.attr(CONNECTION).get(), size, max, queued);
-            ch.close();
         }
     }
 
@@ -474,7 +439,13 @@ public final class Transport implements AutoCloseable {
 
     /** Bytes queued on {@code c} that the kernel has not taken yet (what tcp_conn_wq_max bounds); tests read it. */
     long queuedBytes(Connection c) {
-        return c.handle instanceof Channel ch && ch.pipeline().get(WriteQueue.NAME) instanceof WriteQueue q ? q.queued : 0;
+        WriteQueue q = c.writes;
+        return q == null ? 0 : q.queued();
+    }
+
+    /** Bytes queued on all connections (what tcp_wq_max bounds). */
+    public long queuedBytes() {
+        return writeLimits.queued();
     }
 
     /** Connections refused because tcp_max_connections was reached (accepted and outbound). */
@@ -488,7 +459,7 @@ public final class Transport implements AutoCloseable {
      * to {@code lateFailure} (may be null).
      */
     boolean connect(Destination d, byte[] message, SendListener lateFailure) {
-        if (table.size() >= tcp.maxConnections()) {
+        if (table.size() >= tcp.maxConnections() && !eviction.makeRoom(tcp.maxConnections())) {
             refusedConnections.incrementAndGet();
             LOG.warn("maximum number of connections exceeded ({}): not connecting to {}", tcp.maxConnections(), d);
             return false;
@@ -517,7 +488,8 @@ public final class Transport implements AutoCloseable {
                         }
                         configure(ch);
                         if (family == Protocol.TLS) {
-                            ch.pipeline().addLast(clientTls.newHandler(ch.alloc(), d.address().getHostString(), d.address().getPort()));
+                            TlsHandshake.connectOn(ch, clientTls.newHandler(ch.alloc(), d.address().getHostString(), d.address().getPort()),
+                                    tcp.connectTimeout() * 1000L, connectionStats);
                         }
                         ch.pipeline().addLast(new Registrar(family, message, d, lateFailure), new StreamHandler());
                     }
@@ -550,19 +522,11 @@ public final class Transport implements AutoCloseable {
      */
     boolean write(Connection c, byte[] message) {
         c.touch();
-        Channel ch = (Channel) c.handle;
-        if (ch.pipeline().get(WriteQueue.NAME) instanceof WriteQueue q && !q.fits(message.length)) {
-            q.overflow(ch, message.length);
-            return false;
-        }
-        if (c.protocol().isWebSocket()) {
-            // one message per frame; text when it is UTF-8, as Kamailio's websocket module does
-            ch.writeAndFlush(isUtf8(message) ? new TextWebSocketFrame(Unpooled.wrappedBuffer(message))
-                    : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message)));
-        } else {
-            ch.writeAndFlush(Unpooled.wrappedBuffer(message));
-        }
-        return true;
+        // one message per frame; text when it is UTF-8, as Kamailio's websocket module does
+        Object out = !c.protocol().isWebSocket() ? Unpooled.wrappedBuffer(message)
+                : isUtf8(message) ? new TextWebSocketFrame(Unpooled.wrappedBuffer(message))
+                : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message));
+        return c.writes.write(out, message.length);
     }
 
     /**
@@ -631,6 +595,9 @@ public final class Transport implements AutoCloseable {
 
     private void deliver(byte[] bytes, ReceiveInfo info) {
         traffic.received(info.protocol(), bytes);
+        if (info.protocol().isWebSocket()) { // TCP and TLS streams tell it themselves, with the connection at hand
+            eviction.carriedSip(table.byId(info.connectionId()));
+        }
         try {
             inbound.onMessage(bytes, info);
         } catch (RuntimeException e) { // no exception escapes a network handler
@@ -660,8 +627,12 @@ public final class Transport implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             connection = table.add(family, (InetSocketAddress) ctx.channel().remoteAddress(),
                     (InetSocketAddress) ctx.channel().localAddress());
-            connection.handle = ctx.channel();
+            connection.writes = new WriteQueue(ctx.channel(), connection, writeLimits);
+            connection.handle = ctx.channel(); // volatile: publishes the write queue with it
             ctx.channel().attr(CONNECTION).set(connection);
+            if (destination == null) { // accepted: evictable until it carries SIP
+                eviction.accepted(connection);
+            }
             if (firstMessage != null) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(firstMessage)).addListener(f -> {
                     if (!f.isSuccess()) { // e.g. the TLS handshake failed: the message never left
@@ -676,6 +647,7 @@ public final class Transport implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) {
             if (connection != null) {
                 table.remove(connection);
+                eviction.closed(connection);
                 java.util.function.Consumer<ReceiveInfo> closed = webSocketClosed;
                 Protocol p = connection.protocol();
                 if (closed != null && (p == Protocol.WS || p == Protocol.WSS)) {
@@ -796,9 +768,17 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /** No exception escapes a network handler: log it with the connection and close the connection. */
-    private static void closeOnError(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("closing {}: {}", ctx.channel().attr(CONNECTION).get(), cause.toString());
+    /** No exception escapes a network handler: log it with the connection (a reset is only counted) and close the connection. */
+    private void closeOnError(ChannelHandlerContext ctx, Throwable cause) {
+        Connection c = ctx.channel().attr(CONNECTION).get();
+        if (PeerReset.is(cause)) { // the peer went away: normal, counted
+            connectionStats.add(ConnectionStats.Event.PEER_RESET);
+            LOG.debug("closing {}: reset by the peer ({})", c, cause.getMessage());
+        } else if (TlsHandshake.hasFailed(ctx.channel())) { // TlsHandshake counted it and said what it needed to
+            LOG.debug("closing {}: {}", c, cause.toString());
+        } else {
+            LOG.warn("closing {}: {}", c, cause.toString());
+        }
         ctx.close();
     }
 
@@ -881,10 +861,12 @@ public final class Transport implements AutoCloseable {
         private final StreamFramer framer = new StreamFramer(streamConfig);
         private ByteBuf pending;
         private SendSocket localSocket;
+        private MessageReadDeadline readDeadline;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             pending = ctx.alloc().heapBuffer(1024);
+            readDeadline = new MessageReadDeadline(ctx.channel(), tcp.messageReadTimeout(), connectionStats);
         }
 
         @Override
@@ -913,6 +895,7 @@ public final class Transport implements AutoCloseable {
             } finally {
                 in.release();
             }
+            boolean completed = false;
             try {
                 while (pending.isReadable()) {
                     byte[] array = pending.array();
@@ -921,18 +904,21 @@ public final class Transport implements AutoCloseable {
                     if (n == 0) {
                         break;
                     }
+                    completed = true;
                     if (framer.kind() == StreamFramer.Kind.MESSAGE) {
+                        eviction.carriedSip(connection);
                         byte[] message = new byte[n];
                         pending.readBytes(message);
                         deliver(message, new ReceiveInfo(connection.protocol(), connection.remote(), localSocket, connection.id()));
                     } else {
                         pending.skipBytes(n);
                         if (framer.kind() == StreamFramer.Kind.PING && tcp.crlfPing()) { // tcp_crlf_ping=no: consumed silently
-                            ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'})); // RFC 5626 3.5.1 pong
+                            connection.writes.write(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'}), 2); // RFC 5626 3.5.1 pong
                         }
                     }
                 }
                 pending.discardReadBytes();
+                readDeadline.afterRead(pending, completed);
             } catch (SipParseException e) {
                 droppedFrames.incrementAndGet();
                 LOG.warn("closing {}: {} ({} bytes unread)", connection, e.getMessage(), pending.readableBytes());

@@ -57,6 +57,11 @@ class TcpSettingsTest {
         try (Socket a = new Socket("127.0.0.1", port); Socket b = new Socket("127.0.0.1", port)) {
             waitFor(() -> table.size() == 2);
             assertThat(table.size()).isEqualTo(2);
+            // both carry SIP: neither makes room for a newcomer (ConnectionEvictionTest: idle ones do)
+            a.getOutputStream().write(OPTIONS);
+            b.getOutputStream().write(OPTIONS);
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isNotNull();
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isNotNull();
             try (Socket c = new Socket("127.0.0.1", port)) {
                 c.setSoTimeout(5000);
                 assertThat(c.getInputStream().read()).as("the third connection is closed at once").isEqualTo(-1);

@@ -3,6 +3,7 @@ package io.sipway.proxy.ops;
 import io.sipway.proxy.Proxy;
 import io.sipway.tm.TransactionLayer;
 import io.sipway.transport.Connection;
+import io.sipway.transport.ConnectionStats;
 import io.sipway.transport.Protocol;
 import io.sipway.transport.TrafficStats;
 import java.net.Inet6Address;
@@ -12,7 +13,8 @@ import java.util.TreeMap;
 /**
  * The proxy's counters in Prometheus' text exposition format (version 0.0.4), read when scraped:
  * messages received and sent by method or reply class and protocol, transactions, connections by
- * family and protocol (ws and wss are the WebSocket ones), failed sends by reason, parse errors.
+ * family and protocol (ws and wss are the WebSocket ones), connections ended or refused to protect the
+ * proxy, failed sends by reason, parse errors.
  */
 public final class Metrics {
     private final Proxy proxy;
@@ -80,6 +82,15 @@ public final class Metrics {
                     .append("\",websocket=\"").append(k.startsWith("ws")).append("\"} ").append(n).append('\n');
         });
 
+        head(b, "sipway_connections_ended_total", "counter", "TCP, TLS, WS and WSS connections ended other than by a close, by"
+                + " reason (read_timeout: tcp_msg_read_timeout; evicted: made room at tcp_max_connections; peer_reset: the peer's reset).");
+        ConnectionStats ended = proxy.transport().connectionStats();
+        for (ConnectionStats.Event e : ConnectionStats.Event.values()) {
+            b.append("sipway_connections_ended_total{reason=\"").append(e.label()).append("\"} ").append(ended.count(e)).append('\n');
+        }
+        head(b, "sipway_connections_refused_total", "counter", "Connections refused at tcp_max_connections (none of the open ones could"
+                + " make room).");
+        b.append("sipway_connections_refused_total ").append(proxy.transport().refusedConnections()).append('\n');
         head(b, "sipway_send_failures_total", "counter", "Messages that could not be sent, by reason"
                 + " (connection_not_found: a WS/WSS destination whose connection is gone).");
         for (TrafficStats.SendFailure f : TrafficStats.SendFailure.values()) {

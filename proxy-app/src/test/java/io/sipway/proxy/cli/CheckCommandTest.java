@@ -1,14 +1,12 @@
 package io.sipway.proxy.cli;
 
+import static io.sipway.proxy.cli.CliRun.sipway;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code sipway -c -f FILE [-A NAME[=VALUE]]}: checks a script the way {@code kamailio -c} does. */
 class CheckCommandTest {
@@ -16,21 +14,9 @@ class CheckCommandTest {
     private static final Path RELAY = Path.of("src/test/resources/peers/relay.cfg");
     private static final Path DEBIAN = Path.of("src/test/resources/kamailio/debian-5.6.3/kamailio.cfg");
 
-    record Run(int exitCode, String err) {
-    }
-
-    private static Run sipway(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, err.toString());
-    }
-
     @Test
     void theSideBySideRelayScriptChecksOk() {
-        Run run = sipway("-c", "-f", RELAY.toString());
+        CliRun run = sipway("-c", "-f", RELAY.toString());
         assertThat(run.err()).isEqualTo("config file ok, exiting...\n");
         assertThat(run.exitCode()).isZero();
         // and with the define its mpath line needs
@@ -58,7 +44,7 @@ class CheckCommandTest {
                 .replace("record_route();", "record_rout();");
         Path broken = dir.resolve("relay.cfg");
         Files.writeString(broken, text);
-        Run run = sipway("-c", "-f", broken.toString());
+        CliRun run = sipway("-c", "-f", broken.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         String lineOfExit = broken + ":" + (lineOf(text, "\t\tsl_send_reply(\"483\"") + 1) + ":3: error: expected ';' after ')' before 'exit'";
         assertThat(run.err()).contains(lineOfExit)
@@ -72,7 +58,7 @@ class CheckCommandTest {
         String text = Files.readString(DEBIAN).replace("\tif (!mf_process_maxfwd_header(\"10\")) {", "\tif (!mf_process_maxfwd_header(\"10\") {");
         Path broken = dir.resolve("kamailio.cfg");
         Files.writeString(broken, text);
-        Run run = sipway("-c", "-f", broken.toString());
+        CliRun run = sipway("-c", "-f", broken.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         int line = lineOf(text, "\tif (!mf_process_maxfwd_header(\"10\") {");
         // warnings for parameters without effect come first (memdbg, log_facility...), then the one error
@@ -81,7 +67,7 @@ class CheckCommandTest {
 
     @Test
     void anUnreadableFileIsNamed() {
-        Run run = sipway("-c", "-f", "no/such/file.cfg");
+        CliRun run = sipway("-c", "-f", "no/such/file.cfg");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("sipway: cannot read no/such/file.cfg\n");
     }

@@ -226,11 +226,26 @@ class OpsServerTest {
                     "sipway_transactions_completed_total{class=\"4xx\"} 1",
                     "sipway_send_failures_total{reason=\"connection_not_found\"} 1",
                     "sipway_send_failures_total{reason=\"no_socket\"} 0",
+                    "sipway_send_failures_total{reason=\"write_queue_full\"} 0",
+                    "sipway_connections_ended_total{reason=\"read_timeout\"} 0",
+                    "sipway_connections_ended_total{reason=\"evicted\"} 0",
+                    "sipway_connections_ended_total{reason=\"peer_reset\"} 0",
+                    "sipway_connections_refused_total 0",
                     "sipway_connections{protocol=\"tcp\",family=\"ipv4\",websocket=\"false\"} 1",
                     "sipway_connections{protocol=\"wss\",family=\"ipv4\",websocket=\"true\"} 0",
                     "sipway_parse_errors_total{where=\"message\"} 1");
             // every line is a comment or a sample: name{labels} value
             assertThat(metrics.lines()).allSatisfy(l -> assertThat(l).matches("# (HELP|TYPE) .*|[a-z_]+(\\{[^}]*\\})? -?[0-9]+"));
+
+            tcp.setSoLinger(true, 0);
+            tcp.close(); // a reset: the connection ends, counted by its reason
+            String reset = "sipway_connections_ended_total{reason=\"peer_reset\"} 1";
+            deadline = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < deadline && !metrics.lines().toList().contains(reset)) {
+                metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.address().getPort() + "/metrics")).GET()
+                        .build(), HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertThat(metrics.lines()).contains(reset);
         }
     }
 }

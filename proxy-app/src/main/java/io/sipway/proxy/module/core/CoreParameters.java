@@ -41,11 +41,16 @@ final class CoreParameters {
         b.param("tcp_connection_match", INT, "0", "the connection table: 1 narrows a lookup by the forced socket's local side");
         b.param("tcp_reuse_port", ANY, "no", "outbound connections bind the forced socket's address and port (SO_REUSEPORT)");
         String tcp = "transport's TcpSettings";
-        b.param("tcp_max_connections", INT, "2048", tcp + ": the connection table refuses TCP/TLS connections beyond it");
+        b.param("tcp_max_connections", INT, "2048", tcp + ": TCP/TLS/WS/WSS connections; when reached, the oldest accepted one that"
+                + " carried no SIP message yet is closed for the new one, else the new one is refused");
         b.param("tcp_connection_lifetime", INT, "120", tcp + ": seconds an idle TCP/TLS connection is kept");
-        b.param("tcp_connect_timeout", INT, "10", tcp + ": seconds an outbound connect may take; then the branch gets 477");
-        b.param("tcp_send_timeout", INT, "10", tcp + ": seconds a write may stay queued; then the connection is closed");
+        b.param("tcp_connect_timeout", INT, "10", tcp + ": seconds an outbound connect may take (then the branch gets 477), and"
+                + " a TLS handshake, accepted or outbound");
+        b.param("tcp_send_timeout", INT, "10", tcp + ": seconds queued writes may go without progress; then the connection is closed");
         b.param("tcp_conn_wq_max", INT, "32768", tcp + ": bytes queued towards one connection; beyond it the connection is closed");
+        b.param("tcp_wq_max", INT, "10485760", tcp + ": bytes queued towards all connections; the one whose send passes it is closed");
+        b.param("tcp_msg_read_timeout", INT, "20", tcp + ": seconds a SIP message begun on a TCP/TLS stream may take to complete;"
+                + " then the connection is closed (0: no limit; Kamailio 5.8's, unknown to 5.6)");
         b.param("tcp_keepalive", ANY, "yes", tcp + ": SO_KEEPALIVE on TCP/TLS sockets");
         b.param("tcp_keepidle", INT, "0", tcp + ": TCP_KEEPIDLE seconds (0: the OS's)");
         b.param("tcp_keepintvl", INT, "0", tcp + ": TCP_KEEPINTVL seconds (0: the OS's)");

@@ -21,7 +21,10 @@ public final class TlsModule {
         b.param("ca_list", ParamExport.Type.STRING, "", s + ": the PEM CAs client certificates are verified against");
         b.param("verify_certificate", ParamExport.Type.ANY, "0", s + ": ask for a client certificate and verify it");
         b.param("require_certificate", ParamExport.Type.ANY, "0", s + ": refuse a client without a certificate");
-        b.param("tls_method", ParamExport.Type.STRING, "TLSv1.2+", s + ": TLSv1.2+, TLSv1.2 or TLSv1.3 (older ones are refused)");
+        b.param("tls_method", ParamExport.Type.STRING, "TLSv1.2+", s + ": TLSv1.2+ (or SSLv23, TLSv1+: TLS 1.2 and 1.3), TLSv1.2 or"
+                + " TLSv1.3 (older ones are refused); method in tls.cfg");
+        b.param("cipher_list", ParamExport.Type.STRING, "", s + ": the TLS 1.2 suites offered, in the server's order of preference"
+                + " (OpenSSL's format), among the profile's (ECDHE/DHE with AES-GCM or ChaCha20); empty: all of them");
         return b.build();
     }
 }
