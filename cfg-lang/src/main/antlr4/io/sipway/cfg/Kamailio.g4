@@ -103,6 +103,7 @@ primary
     | BOOL                                                                       # boolPrimary
     | string                                                                     # stringPrimary
     | PVAR                                                                       # pvarPrimary
+    | SELECT                                                                     # selectPrimary
     | MATCH_KW                                                                   # matchKeywordPrimary
     | MYSELF                                                                     # myselfPrimary
     | address=( IPV4 | IPV6 ) ( '/' mask=( NUMBER | IPV4 ) )?                    # addressPrimary
@@ -169,6 +170,9 @@ NOT_MATCH    : '!~' ;
 
 PVAR         : '$' ( PV_PARENS | [a-zA-Z_] [a-zA-Z0-9_.]* PV_PARENS? | '?' ) ;
 fragment PV_PARENS : '(' ( PV_PARENS | DQSTRING | ~[()"] )* ')' ;
+
+// A select, Kamailio's older way to read values: @cfg_get.group.var, @via[1].branch, @hf_value["X"]
+SELECT       : '@' [a-zA-Z_] [a-zA-Z0-9_]* ( '.' [a-zA-Z_] [a-zA-Z0-9_]* | '[' ~[\]\r\n]* ']' )* ;
 
 IPV4         : DEC_OCTET '.' DEC_OCTET '.' DEC_OCTET '.' DEC_OCTET ;
 fragment DEC_OCTET : [0-9] [0-9]? [0-9]? ;

@@ -139,7 +139,7 @@ public final class Ast {
 
     // ---- expressions ---------------------------------------------------------------------------
 
-    public sealed interface Expr permits Num, Str, Pvar, MatchKeyword, Myself, Address, Name, Call, Unary, Binary,
+    public sealed interface Expr permits Num, Str, Pvar, Select, MatchKeyword, Myself, Address, Name, Call, Unary, Binary,
             Cast, Defined, StrLen, StrEmpty, SelVal {
         At at();
     }
@@ -152,6 +152,10 @@ public final class Ast {
 
     /** A pseudo-variable as written, e.g. {@code $var(x)} or {@code $(ru{uri.user})}. */
     public record Pvar(At at, String text) implements Expr {
+    }
+
+    /** A select as written after its {@code @}: {@code cfg_get.pstn.gw_ip} for {@code @cfg_get.pstn.gw_ip}. */
+    public record Select(At at, String text) implements Expr {
     }
 
     /** {@code method}, {@code uri}, {@code src_ip}... the old-style match keywords. */

@@ -369,6 +369,9 @@ final class AstBuilder {
         if (p instanceof KamailioParser.PvarPrimaryContext c) {
             return new Ast.Pvar(at(c), c.PVAR().getText());
         }
+        if (p instanceof KamailioParser.SelectPrimaryContext c) {
+            return new Ast.Select(at(c), c.SELECT().getText().substring(1));
+        }
         if (p instanceof KamailioParser.MatchKeywordPrimaryContext c) {
             return new Ast.MatchKeyword(at(c), c.MATCH_KW().getText());
         }

@@ -16,14 +16,21 @@ public final class CompiledScript {
     private final List<Ast.ModParam> modParams;
     private final Set<String> modules;
     private final int varCount;
+    private final CfgVars cfgVars;
 
     CompiledScript(Map<Ast.RouteType, Map<String, Exec.RouteBody>> routes, List<Ast.GlobalParam> globals,
-                   List<Ast.ModParam> modParams, Set<String> modules, int varCount) {
+                   List<Ast.ModParam> modParams, Set<String> modules, int varCount, CfgVars cfgVars) {
         this.routes = new EnumMap<>(routes);
         this.globals = List.copyOf(globals);
         this.modParams = List.copyOf(modParams);
         this.modules = Collections.unmodifiableSet(modules);
         this.varCount = varCount;
+        this.cfgVars = cfgVars;
+    }
+
+    /** The script's own cfg variables ({@code group.var = value}), with their values of the moment. */
+    public CfgVars cfgVars() {
+        return cfgVars;
     }
 
     /** Global parameters in script order ({@code name = value}). */

@@ -36,6 +36,7 @@ final class Compiler {
     private final Map<RouteType, Set<String>> routeUsed = new EnumMap<>(RouteType.class);
     private final Map<String, Integer> varIndex = new HashMap<>();
     private final Map<String, Object[]> sharedVars = new ConcurrentHashMap<>();
+    private final CfgVars cfgVars = new CfgVars();
     private int maxWhileLoops = 100;
     private RouteType currentRoute;
 
@@ -93,7 +94,7 @@ final class Compiler {
             }
         }
         warnUnusedRoutes(blocks);
-        return new CompiledScript(routes, globals, modParams, modules, varIndex.size());
+        return new CompiledScript(routes, globals, modParams, modules, varIndex.size(), cfgVars);
     }
 
     // ---- top level -----------------------------------------------------------------------------
@@ -156,6 +157,9 @@ final class Compiler {
             error(g.at(), why != null ? "global parameter '" + g.name() + "' " + why : "unknown global parameter '" + g.name() + "'");
             return;
         }
+        if (g.name().contains(".") && !cfgVariable(g)) {
+            return;
+        }
         ScriptHost.ValueProblem problem = host.globalParameterProblem(g.name(), g.raw(), g.value());
         if (problem != null) {
             SourcePos v = g.valueAt().pos;
@@ -176,6 +180,32 @@ final class Compiler {
             maxWhileLoops = n.intValue();
         }
         globals.add(g);
+    }
+
+    /** {@code group.var = value [desc "text"]}: one of the script's cfg variables; false when refused. */
+    private boolean cfgVariable(Ast.GlobalParam g) {
+        String group = g.name().substring(0, g.name().indexOf('.'));
+        String problem = host.cfgGroupProblem(group);
+        if (problem == null) {
+            problem = cfgVars.declare(g.name(), g.value(), g.desc(), g.at().pos);
+        } else {
+            problem = g.name() + ": '" + group + "' " + problem;
+        }
+        if (problem != null) {
+            error(g.at(), problem);
+            return false;
+        }
+        return true;
+    }
+
+    /** A select ({@code @cfg_get.pstn.gw_ip}, {@code $sel(cfg_get.pstn.gw_ip)}), resolved now. */
+    private Pv select(Ast.At at, String written, String text) {
+        try {
+            return cfgVars.select(text, host::cfgGroupProblem);
+        } catch (IllegalArgumentException e) {
+            error(at, written + ": " + e.getMessage());
+            return null;
+        }
     }
 
     private void warnUnusedRoutes(Map<RouteType, Map<String, List<Ast.Route>>> blocks) {
@@ -538,6 +568,16 @@ final class Compiler {
                 Pv hosts = host.sharedVariable(name.inner());
                 return hosts != null ? hosts : new SharedPv(sharedVars.computeIfAbsent(name.inner(), k -> new Object[1]));
             }
+            case "sel" -> {
+                if (!languageFeature("$sel", p.at())) {
+                    return null;
+                }
+                if (name.inner() == null || name.inner().isBlank()) {
+                    error(p.at(), "$sel needs a select: $sel(cfg_get.group.var)");
+                    return null;
+                }
+                return select(p.at(), p.text(), name.inner().trim());
+            }
             case "rc", "retcode", "?" -> {
                 return ctx -> ctx.returnCode;
             }
@@ -628,6 +668,10 @@ final class Compiler {
         }
         if (e instanceof Ast.Pvar p) {
             return pvar(p);
+        }
+        if (e instanceof Ast.Select s) {
+            Pv pv = select(s.at(), "@" + s.text(), s.text());
+            return new Exec.Read(pos, pv == null ? c -> null : pv);
         }
         if (e instanceof Ast.MatchKeyword m) {
             return matchKeyword(m);

@@ -149,6 +149,9 @@ public final class Printer {
         if (e instanceof Ast.Pvar p) {
             return p.text();
         }
+        if (e instanceof Ast.Select s) {
+            return "@" + s.text();
+        }
         if (e instanceof Ast.MatchKeyword m) {
             return m.keyword();
         }

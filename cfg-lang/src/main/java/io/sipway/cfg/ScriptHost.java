@@ -104,7 +104,16 @@ public interface ScriptHost {
         return null;
     }
 
-    /** Whether {@code name = value} is a global parameter the host knows (custom {@code group.var} ones are always allowed). */
+    /**
+     * Why the script may not declare variables in this cfg group nor read them with {@code cfg_get}, when it
+     * is a group of Kamailio's core or of a module (Kamailio refuses a script variable in such a group), or
+     * null: said as the rest of a sentence about the group ("is the cfg group of Kamailio's tm module...").
+     */
+    default String cfgGroupProblem(String group) {
+        return null;
+    }
+
+    /** Whether {@code name = value} is a global parameter the host knows (custom {@code group.var} ones are {@link CfgVars}). */
     boolean globalParameter(String name);
 
     /**

@@ -10,7 +10,7 @@ import java.util.Set;
  * A small host for the language's own tests: a handful of Kamailio functions that record their
  * calls in the context and return what the test asks for, and pseudo-variables kept in a map.
  */
-final class TestHost implements ScriptHost {
+class TestHost implements ScriptHost {
     /** The context the tests run: what was called, in order, and the values of the host's pseudo-variables. */
     static final class Ctx extends ScriptContext {
         final List<String> calls = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.sipway.proxy.module.core.CoreModule;
 import io.sipway.proxy.module.corex.CorexModule;
 import io.sipway.proxy.module.counters.CountersModule;
 import io.sipway.proxy.module.ctl.CtlModule;
+import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
 import io.sipway.proxy.module.kex.KexModule;
 import io.sipway.proxy.module.maxfwd.MaxfwdModule;
@@ -28,6 +29,8 @@ import io.sipway.proxy.module.usrloc.UsrlocModule;
 import io.sipway.proxy.module.websocket.WebsocketModule;
 import io.sipway.proxy.module.xhttp.XhttpModule;
 import io.sipway.proxy.module.xlog.XlogModule;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -41,13 +44,15 @@ public final class Modules {
 
     /** The tables, the core's first, then the modules by name. */
     public static List<ModuleExports> tables(Core core) {
-        return List.of(new CoreModule(core).exports(),
+        List<ModuleExports> all = new ArrayList<>();
+        JsonRpcServer rpc = new JsonRpcServer(() -> all); // jsonrpc_dispatch() calls every table's RPC commands
+        all.addAll(List.of(new CoreModule(core).exports(),
                 AccModule.exports(core),
                 CfgRpcModule.exports(core),
                 CorexModule.exports(core),
                 CountersModule.exports(core),
                 CtlModule.exports(core),
-                JsonrpcsModule.exports(core),
+                JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),
                 NathelperModule.exports(core),
@@ -65,7 +70,8 @@ public final class Modules {
                 UsrlocModule.exports(core),
                 WebsocketModule.exports(core),
                 XhttpModule.exports(core),
-                XlogModule.exports(core));
+                XlogModule.exports(core)));
+        return Collections.unmodifiableList(all);
     }
 
     /** The script host over every table, for loading a script against this core. */

@@ -669,8 +669,9 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * The first bytes of an accepted connection decide: an HTTP {@code GET} is a WebSocket upgrade
-     * (RFC 6455, subprotocol {@code sip} of RFC 7118), anything else is SIP.
+     * The first bytes of an accepted connection decide: an HTTP {@code GET} (a WebSocket upgrade, RFC
+     * 6455 with subprotocol {@code sip} of RFC 7118, or a plain request) or {@code POST} (JSON-RPC
+     * through xhttp) is HTTP, anything else is SIP. No SIP method starts with these four bytes.
      */
     private final class Sniffer extends ChannelInboundHandlerAdapter {
         private ByteBuf first;
@@ -682,8 +683,8 @@ public final class Transport implements AutoCloseable {
             if (first.readableBytes() < 4) {
                 return;
             }
-            boolean http = first.getByte(first.readerIndex()) == 'G' && first.getByte(first.readerIndex() + 1) == 'E'
-                    && first.getByte(first.readerIndex() + 2) == 'T' && first.getByte(first.readerIndex() + 3) == ' ';
+            String start = first.toString(first.readerIndex(), 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            boolean http = start.equals("GET ") || start.equals("POST");
             if (http) {
                 int max = streamConfig.maxMessageSize(); // tcp_rd_buf_size: Kamailio reads WS into the same buffer
                 ctx.pipeline().addAfter(ctx.name(), "ws-frames", new WebSocketHandler());
@@ -726,8 +727,10 @@ public final class Transport implements AutoCloseable {
                     headers.computeIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
                 }
                 Connection c = ctx.channel().attr(CONNECTION).get();
+                byte[] body = new byte[req.content().readableBytes()];
+                req.content().getBytes(req.content().readerIndex(), body);
                 WebSocketUpgrade request = new WebSocketUpgrade(req.uri(), headers, c.remote(), c.local(), c.protocol().isSecure(),
-                        req.method().name(), c.id());
+                        req.method().name(), c.id(), body);
                 WebSocketUpgrade.Answer answer;
                 try {
                     answer = upgradePolicy.answer(request);

@@ -1,6 +1,6 @@
 package io.sipway.proxy.cli;
 
-import io.sipway.proxy.ops.JsonText;
+import io.sipway.proxy.module.jsonrpcs.JsonText;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.sipway.proxy.cli;
 
-import io.sipway.proxy.ops.JsonText;
+import io.sipway.proxy.module.jsonrpcs.JsonText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -361,14 +361,20 @@ public final class Core {
         StringBuilder text = new StringBuilder(256).append(req.method()).append(" sip:")
                 .append(req.local().getAddress().getHostAddress()).append(" SIP/2.0\r\n");
         for (Map.Entry<String, List<String>> h : req.headers().entrySet()) {
+            if (h.getKey().equals("content-length")) {
+                continue; // the body's own length follows ($rb is the request's body, as in Kamailio's faked message)
+            }
             for (String v : h.getValue()) {
                 text.append(h.getKey()).append(": ").append(v).append("\r\n");
             }
         }
-        text.append("\r\n");
+        text.append("Content-Length: ").append(req.body().length).append("\r\n\r\n");
+        byte[] head = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + req.body().length);
+        System.arraycopy(req.body(), 0, bytes, head.length, req.body().length);
         SipMessage m;
         try {
-            m = SipParser.parse(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            m = SipParser.parse(bytes);
         } catch (RuntimeException e) {
             return new io.sipway.transport.WebSocketUpgrade.Answer(400, "Bad Request", "", "");
         }

@@ -195,9 +195,24 @@ public final class ModuleHost implements ScriptHost {
     @Override
     public String moduleFor(String feature) {
         return switch (feature) {
-            case "$var", "$shv", "s." -> "pv";
+            case "$var", "$shv", "$sel", "s." -> "pv";
             default -> null;
         };
+    }
+
+    /** Kamailio's cfg groups of its core and of the modules Sipway has (Kamailio 5.6.3's cfg.list names them). */
+    private static final Set<String> CORE_CFG_GROUPS = Set.of("core", "tcp", "sctp");
+    private static final Set<String> MODULE_CFG_GROUPS = Set.of("tm", "registrar", "siputils", "maxfwd", "xlog", "tls");
+
+    @Override
+    public String cfgGroupProblem(String group) {
+        if (CORE_CFG_GROUPS.contains(group)) {
+            return "is a cfg group of Kamailio's core, which Sipway does not keep as cfg variables (set its values as global parameters)";
+        }
+        if (MODULE_CFG_GROUPS.contains(group)) {
+            return "is the cfg group of Kamailio's " + group + " module, which Sipway does not keep as cfg variables (set its values with modparam)";
+        }
+        return null;
     }
 
     @Override

@@ -27,9 +27,11 @@ class CheckCommandTest {
     void debiansDefaultScriptChecksOk() {
         assertThat(sipway("-c", "-f", DEBIAN.toString()).exitCode()).isZero();
         assertThat(sipway("-c", "-f", DEBIAN.toString(), "-A", "WITH_TLS").exitCode()).isZero();
+        assertThat(sipway("-c", "-f", DEBIAN.toString(), "-A", "WITH_JSONRPC", "-A", "WITH_PSTN", "-A", "WITH_VOICEMAIL").exitCode())
+                .isZero();
         // what Sipway does not run is refused, naming it
-        assertThat(sipway("-c", "-f", DEBIAN.toString(), "-A", "WITH_JSONRPC").err())
-                .contains("jsonrpc_dispatch: is a function of Kamailio's jsonrpcs module that Sipway does not implement");
+        assertThat(sipway("-c", "-f", DEBIAN.toString(), "-A", "WITH_NAT").err())
+                .contains("module 'rtpproxy' is not supported by Sipway");
     }
 
     @Test

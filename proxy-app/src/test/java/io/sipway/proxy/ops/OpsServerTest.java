@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipway.proxy.MovedPorts;
 import io.sipway.proxy.Proxy;
+import io.sipway.proxy.module.jsonrpcs.JsonText;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

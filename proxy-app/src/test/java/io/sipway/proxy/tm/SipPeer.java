@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A SIP user agent on a loopback UDP socket, for the tm tests: it plays the caller (UAC) or a
+ * A SIP user agent on a loopback UDP socket, for the tm tests (and the default script's): it plays the caller (UAC) or a
  * callee (UAS) of the proxy under test. It sends text, receives parsed messages, leaves out the
  * proxy's retransmissions of what it already saw, and writes the replies a UAS sends.
  */
-final class SipPeer implements AutoCloseable {
-    static final String HOST = "127.0.0.1";
+public final class SipPeer implements AutoCloseable {
+    public static final String HOST = "127.0.0.1";
 
-    final int port;
+    public final int port;
     private final int proxyPort;
     private final DatagramSocket socket;
     /** Requests (top Via branch + CSeq) and replies (branch + CSeq + code) already seen: their retransmissions are skipped. */
@@ -32,7 +32,7 @@ final class SipPeer implements AutoCloseable {
     private final String tag;
 
     /** A peer on {@code port} whose replies carry the To tag {@code tag}. */
-    SipPeer(int port, int proxyPort, String tag) {
+    public SipPeer(int port, int proxyPort, String tag) {
         this.port = port;
         this.proxyPort = proxyPort;
         this.tag = tag;
@@ -78,7 +78,7 @@ final class SipPeer implements AutoCloseable {
                 .replaceAll("To: [^\r]*\r\n", java.util.regex.Matcher.quoteReplacement("To: " + reply.header("To") + "\r\n"));
     }
 
-    void send(String text) {
+    public void send(String text) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         try {
             socket.send(new DatagramPacket(b, b.length, new InetSocketAddress(HOST, proxyPort)));
@@ -88,7 +88,7 @@ final class SipPeer implements AutoCloseable {
     }
 
     /** The next message that is not a retransmission of one already received; AssertionError when none comes in time. */
-    SipMessage next(Duration within) {
+    public SipMessage next(Duration within) {
         SipMessage m = poll(within);
         if (m == null) {
             throw new AssertionError("port " + port + ": nothing received within " + within.toMillis() + " ms");
@@ -97,7 +97,7 @@ final class SipPeer implements AutoCloseable {
     }
 
     /** The next new message, or null when none comes in time. */
-    SipMessage poll(Duration within) {
+    public SipMessage poll(Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         byte[] buf = new byte[65535];
         while (true) {
@@ -123,7 +123,7 @@ final class SipPeer implements AutoCloseable {
     }
 
     /** The next new request, which must have this method. */
-    SipMessage nextRequest(String method, Duration within) {
+    public SipMessage nextRequest(String method, Duration within) {
         SipMessage m = next(within);
         if (!m.isRequest() || !m.methodName().equals(method)) {
             throw new AssertionError("port " + port + ": expected a " + method + ", got\n" + m);
@@ -132,7 +132,7 @@ final class SipPeer implements AutoCloseable {
     }
 
     /** The next new final reply; provisional replies before it are passed over. */
-    SipMessage nextFinal(Duration within) {
+    public SipMessage nextFinal(Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             SipMessage m = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -143,7 +143,7 @@ final class SipPeer implements AutoCloseable {
     }
 
     /** Asserts that no new message arrives for a while. */
-    void silentFor(Duration d) {
+    public void silentFor(Duration d) {
         SipMessage m = poll(d);
         if (m != null) {
             throw new AssertionError("port " + port + ": expected nothing, got\n" + m);
@@ -151,7 +151,7 @@ final class SipPeer implements AutoCloseable {
     }
 
     /** A UAS reply to {@code req}: its Vias and Record-Routes, From, To with this peer's tag, Call-ID, CSeq. */
-    String replyTo(SipMessage req, int code, String reason, String... extraHeaders) {
+    public String replyTo(SipMessage req, int code, String reason, String... extraHeaders) {
         StringBuilder b = new StringBuilder("SIP/2.0 ").append(code).append(' ').append(reason).append("\r\n");
         for (String v : req.headers("Via")) {
             b.append("Via: ").append(v).append("\r\n");
@@ -170,7 +170,7 @@ final class SipPeer implements AutoCloseable {
     }
 
     /** Sends the reply {@link #replyTo} writes. */
-    void answer(SipMessage req, int code, String reason, String... extraHeaders) {
+    public void answer(SipMessage req, int code, String reason, String... extraHeaders) {
         send(replyTo(req, code, reason, extraHeaders));
     }
 

@@ -72,6 +72,7 @@ public final class CoreModule implements CoreLanguage {
                 };
             }).summary("forwards statelessly" + (proto == null ? "" : " over " + f[1]) + " to $du, the R-URI, or host[:port]");
         }
+        UriRewrites.declare(b);
         b.rpc("core.version", "the version line", params -> CoreRpc.version());
         b.rpc("core.uptime", "now, up_since and uptime in seconds", params -> CoreRpc.uptime(core));
         b.rpc("core.tcp_list", "every TCP/TLS/WS/WSS connection with its addresses and idle time", params -> CoreRpc.tcpList(core));

@@ -1,4 +1,4 @@
-package io.sipway.proxy.ops;
+package io.sipway.proxy.module.jsonrpcs;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -240,7 +240,7 @@ public final class JsonText {
         }
     }
 
-    private static void string(StringBuilder b, String s) {
+    static void string(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
