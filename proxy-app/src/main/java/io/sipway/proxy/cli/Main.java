@@ -49,17 +49,12 @@ public final class Main implements Runnable {
     @Option(names = {"-D", "-DD"}, description = "Stay in the foreground (Sipway always does; accepted for Kamailio's command lines).")
     boolean[] foreground = new boolean[0];
 
-    @Option(names = "-E", description = "Log to standard error (Sipway always does).")
+    @Option(names = "-E", description = "Log to standard error rather than to syslog, like kamailio -E (as log_stderror=yes does).")
     boolean stderr;
 
     @Option(names = {"-n", "-m", "-M", "-L"}, paramLabel = "VALUE",
             description = "Kamailio's process count, shared/private memory and module path: accepted and ignored (the JVM sizes its own heap; modules are built in).")
     List<String> ignored = new ArrayList<>();
-
-    static {
-        // Kamailio's log lines carry the process id: the logging pattern reads it from here
-        System.setProperty("sipway.pid", Long.toString(ProcessHandle.current().pid()));
-    }
 
     /** BouncyCastle's JSSE provider reports its settings through java.util.logging at INFO and WARNING: noise on every start. */
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("sipway");
@@ -149,6 +144,10 @@ public final class Main implements Runnable {
         }
         io.sipway.proxy.ops.OpsServer opsServer = ops;
         err.println("sipway " + new Version().getVersion()[0].substring(7) + " running " + file + " on " + String.join(", ", proxy.listeners()));
+        String logs = io.sipway.proxy.log.LogSinks.apply(proxy.logSettings(), stderr);
+        if (logs != null) {
+            err.println(logs);
+        }
         err.flush();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -160,6 +159,7 @@ public final class Main implements Runnable {
                 LOG.warn("stopped with {} transaction(s) still unanswered after {} s", unanswered, SHUTDOWN_BOUND.toSeconds());
             }
             LOG.info("Thank you for flying sipway!!!");
+            io.sipway.proxy.log.LogSinks.flush();
             stopped.countDown();
         }, "sipway-shutdown"));
         try {
