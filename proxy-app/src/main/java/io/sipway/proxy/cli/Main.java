@@ -149,8 +149,11 @@ public final class Main implements Runnable {
             err.println(logs);
         }
         err.flush();
-        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
             if (opsServer != null) {
                 opsServer.close();
             }
@@ -160,13 +163,21 @@ public final class Main implements Runnable {
             }
             LOG.info("Thank you for flying sipway!!!");
             io.sipway.proxy.log.LogSinks.flush();
-            stopped.countDown();
+        };
+        java.util.concurrent.CountDownLatch signalled = new java.util.concurrent.CountDownLatch(1);
+        // SIGTERM and SIGINT stop the proxy here and the process exits 0, as Kamailio's does; any other
+        // way the JVM goes down (SIGHUP, the handlers unavailable) still stops it cleanly, by the hook
+        TerminationSignals.handle(signalled::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            signalled.countDown();
         }, "sipway-shutdown"));
         try {
-            stopped.await();
+            signalled.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stop.run();
         return 0;
     }
 
