@@ -1,8 +1,6 @@
 package io.sipway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sipway.proxy.log.LogCapture;
 import io.sipway.sip.SipMessage;
@@ -52,13 +50,7 @@ class AccLogTest {
 
     @BeforeAll
     static void sippIsInstalled() {
-        sippPath = Sipp.find();
-        if (sippPath == null) {
-            if (System.getenv("CI") != null) {
-                fail("sipp is not on the PATH but CI is set: install the Debian package sip-tester");
-            }
-            assumeTrue(false, "sipp is not on the PATH (Debian package sip-tester): real-peer tests skipped");
-        }
+        sippPath = Sipp.requireInstalled();
     }
 
     @BeforeEach

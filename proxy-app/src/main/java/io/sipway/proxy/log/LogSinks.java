@@ -37,7 +37,13 @@ public final class LogSinks {
             return "sipway: no syslog on this platform (no unix datagram sockets): logging to standard error";
         }
         String ident = settings.name() != null ? settings.name() : PROGRAM;
-        SyslogAppender syslog = new SyslogAppender(UnixDatagramSender.open(path), ident, settings.facility(), Clock.systemDefaultZone());
+        UnixDatagramSender sender;
+        try {
+            sender = UnixDatagramSender.open(path);
+        } catch (RuntimeException e) {
+            return "sipway: cannot log to syslog (" + e.getMessage() + "): logging to standard error";
+        }
+        SyslogAppender syslog = new SyslogAppender(sender, ident, settings.facility(), Clock.systemDefaultZone());
         syslog.setContext(context);
         syslog.start();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
