@@ -86,7 +86,8 @@ public final class XlogModule {
         Arg levelArg = args.size() > 1 ? args.get(args.size() - 2) : null;
         KamailioLevel fixed = levelArg == null ? dflt : levelArg.isConstant() && !levelArg.constantString().startsWith("$")
                 ? KamailioLevel.ofXlogName(levelArg.constantString()) : null;
-        ValueSource dynamic = fixed != null ? null : levelArg.isConstant() ? levelArg.pseudoVariable(levelArg.constantString()) : levelArg;
+        ValueSource dynamic = fixed != null ? null : !levelArg.isConstant() ? levelArg
+                : levelArg.compilesPseudoVariables() ? levelArg.pseudoVariable(levelArg.constantString()) : null;
         io.sipway.cfg.SourcePos at = args.get(0).at();
         return ctx -> {
             KamailioLevel level = fixed != null ? fixed : levelOf(dynamic, ctx, core);
