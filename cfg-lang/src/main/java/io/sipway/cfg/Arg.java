@@ -12,21 +12,35 @@ public final class Arg implements ValueSource {
     private final String written;
     /** How the script compiles a pseudo-variable written inside this argument; null outside a script. */
     private final java.util.function.Function<String, ValueSource> pvCompiler;
+    /** Where the argument was written; null outside a script. */
+    private final SourcePos at;
 
-    private Arg(Object constant, ValueSource dynamic, String written, java.util.function.Function<String, ValueSource> pvCompiler) {
+    private Arg(Object constant, ValueSource dynamic, String written, java.util.function.Function<String, ValueSource> pvCompiler,
+                SourcePos at) {
         this.constant = constant;
         this.dynamic = dynamic;
         this.written = written;
         this.pvCompiler = pvCompiler;
+        this.at = at;
     }
 
     private Arg(Object constant, ValueSource dynamic, String written) {
-        this(constant, dynamic, written, null);
+        this(constant, dynamic, written, null, null);
     }
 
     /** The same argument, able to compile the pseudo-variables written inside it (see {@link #pseudoVariable}). */
     public Arg withPvCompiler(java.util.function.Function<String, ValueSource> compiler) {
-        return new Arg(constant, dynamic, written, compiler);
+        return new Arg(constant, dynamic, written, compiler, at);
+    }
+
+    /** The same argument, knowing where it was written. */
+    public Arg writtenAt(SourcePos pos) {
+        return new Arg(constant, dynamic, written, pvCompiler, pos);
+    }
+
+    /** Where the argument was written (xlogl prints the line), or null outside a script. */
+    public SourcePos at() {
+        return at;
     }
 
     /**

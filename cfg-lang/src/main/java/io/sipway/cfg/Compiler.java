@@ -428,6 +428,11 @@ final class Compiler {
     }
 
     private Arg argument(Ast.Expr a) {
+        Arg arg = unplacedArgument(a);
+        return a.at() == null ? arg : arg.writtenAt(a.at().pos);
+    }
+
+    private Arg unplacedArgument(Ast.Expr a) {
         java.util.function.Function<String, ValueSource> pvs = text -> pvar(new Ast.Pvar(a.at(), text));
         if (a instanceof Ast.Num n) {
             return Arg.constant(n.value(), Long.toString(n.value()));

@@ -33,7 +33,7 @@ import java.util.Locale;
  * zeroed date. Compared with glibc 2.36 on 3,000 random formats, times and zones, these were the
  * only differences.
  */
-final class Strftime {
+public final class Strftime {
 
     /** Literal text, or a {@link Conv}. */
     private final Object[] parts;
@@ -59,7 +59,7 @@ final class Strftime {
     private static final Strftime AM_PM = compile("%I:%M:%S %p");
 
     /** Compiles a format; never fails (what is not a conversion is text). */
-    static Strftime compile(String format) {
+    public static Strftime compile(String format) {
         List<Object> parts = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         int n = format.length();
@@ -124,7 +124,7 @@ final class Strftime {
     }
 
     /** The epoch second formatted in {@code zone}, or {@code null} when it is outside Java's time range. */
-    String format(long epochSecond, ZoneId zone) {
+    public String format(long epochSecond, ZoneId zone) {
         ZonedDateTime t;
         try {
             t = ZonedDateTime.ofInstant(Instant.ofEpochSecond(epochSecond), zone);

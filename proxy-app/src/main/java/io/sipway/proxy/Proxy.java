@@ -5,6 +5,8 @@ import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.ScriptLoader;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.FailureRoutes;
+import io.sipway.proxy.log.LogPrefix;
+import io.sipway.proxy.log.LogSettings;
 import io.sipway.sip.SipParserConfig;
 import io.sipway.tm.TmSettings;
 import io.sipway.tm.TransactionLayer;
@@ -37,9 +39,12 @@ public final class Proxy implements AutoCloseable {
     private final java.time.Instant startedAt = java.time.Instant.now();
 
     private final List<io.sipway.proxy.module.ModuleExports> tables;
+    private final LogSettings logSettings;
 
-    private Proxy(Transport transport, TransactionLayer tm, Core core, List<io.sipway.proxy.module.ModuleExports> tables) {
+    private Proxy(Transport transport, TransactionLayer tm, Core core, List<io.sipway.proxy.module.ModuleExports> tables,
+                  LogSettings logSettings) {
         this.tables = tables;
+        this.logSettings = logSettings;
         this.transport = transport;
         this.tm = tm;
         this.core = core;
@@ -61,6 +66,14 @@ public final class Proxy implements AutoCloseable {
         if (script.entry(Ast.RouteType.REQUEST, null) == null) {
             throw new ProxyStartException(cfg + ": no request_route");
         }
+        LogSettings logs;
+        try {
+            logs = LogSettings.of(script.globals());
+        } catch (IllegalArgumentException e) {
+            throw new ProxyStartException(e.getMessage(), e);
+        }
+        LogPrefix.Source prefix = logs.prefix() == null ? null : logPrefix(logs.prefix(), host);
+        core.logPrefix(prefix);
         List<ListenSpec> listens = new ArrayList<>();
         boolean match = false;
         boolean reusePort = false;
@@ -137,7 +150,14 @@ public final class Proxy implements AutoCloseable {
         Core[] late = {core};
         try {
             transport = Transport.start(listens, new ConnectionTable(match, reusePort), SipParserConfig.defaults(), tls, tcp,
-                    children, (bytes, from) -> late[0].receive(bytes, from));
+                    children, prefix == null ? (bytes, from) -> late[0].receive(bytes, from) : (bytes, from) -> {
+                        LogPrefix.enter(prefix, bytes, from); // log_prefix: the lines logged while it is processed
+                        try {
+                            late[0].receive(bytes, from);
+                        } finally {
+                            LogPrefix.exit();
+                        }
+                    });
         } catch (io.sipway.transport.ListenerBindException | io.sipway.transport.TlsContexts.TlsConfigException e) {
             throw new ProxyStartException(e.getMessage(), e); // names the listener, or the tls setting and its file
         } catch (Exception e) {
@@ -147,11 +167,21 @@ public final class Proxy implements AutoCloseable {
         if (autoAliases) {
             core.addAutoAliases(transport.sockets());
         }
-        TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes());
+        TransactionLayer tm = new TransactionLayer(transport, tmSettings, new FailureRoutes(core));
         // an overload must meet a bound, not the heap's end: half the heap for transactions by
         // default (-m sets it as Kamailio's shared memory size), the rest for everything else
         tm.limit(Math.max(1, Runtime.getRuntime().maxMemory() / 2));
         core.attach(transport, tm, script, transport.resolverBuilder().settings(dns).build());
+        for (io.sipway.proxy.module.ModuleExports t : tables) {
+            if (script.modules().contains(t.name())) {
+                try {
+                    t.start(script, host); // Kamailio's mod_init: acc hooks into tm here
+                } catch (IllegalArgumentException e) {
+                    new Proxy(transport, tm, core, tables, logs).close();
+                    throw new ProxyStartException(cfg + ": " + e.getMessage(), e);
+                }
+            }
+        }
         CompiledScript.Entry wsClosed = script.entry(Ast.RouteType.EVENT, "websocket:closed");
         if (wsClosed != null) {
             transport.onWebSocketClosed(connection -> core.webSocketClosed(wsClosed, connection));
@@ -171,7 +201,14 @@ public final class Proxy implements AutoCloseable {
             });
         }
         LOG.info("{} loaded: {} module(s), listening on {}", cfg, script.modules().size(), transport.sockets());
-        return new Proxy(transport, tm, core, tables);
+        return new Proxy(transport, tm, core, tables, logs);
+    }
+
+    /** log_prefix compiled once: its pseudo-variables read the message being processed, as received. */
+    private static LogPrefix.Source logPrefix(String text, io.sipway.proxy.module.ModuleHost host) {
+        io.sipway.proxy.core.Format f = io.sipway.proxy.core.Format.of(
+                io.sipway.cfg.Arg.constant(text, "\"" + text + "\"").withPvCompiler(host::pvFromText));
+        return (msg, from) -> f.apply(new io.sipway.proxy.core.MsgContext(msg, from));
     }
 
     private static boolean truth(Ast.GlobalParam g) {
@@ -380,6 +417,11 @@ public final class Proxy implements AutoCloseable {
 
     public Core core() {
         return core;
+    }
+
+    /** The script's logging parameters (where lines go: {@link io.sipway.proxy.log.LogSinks}). */
+    public LogSettings logSettings() {
+        return logSettings;
     }
 
     /** The script's {@code debug=} level (Kamailio's: -5 alert .. 0 warn, 1 notice, 2 info, 3 debug). */

@@ -1,8 +1,6 @@
 package io.sipway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -64,13 +62,7 @@ class RelayWithSippTest {
 
     @BeforeAll
     static void sippIsInstalled() {
-        sippPath = Sipp.find();
-        if (sippPath == null) {
-            if (System.getenv("CI") != null) {
-                fail("sipp is not on the PATH but CI is set: install the Debian package sip-tester (.ci/run does)");
-            }
-            assumeTrue(false, "sipp is not on the PATH (Debian package sip-tester): real-peer tests skipped");
-        }
+        sippPath = Sipp.requireInstalled();
         assertThat(UAC_RR).as("the project's SIPp scenarios").isRegularFile();
         assertThat(UAS_RR).as("the project's SIPp scenarios").isRegularFile();
     }

@@ -249,7 +249,7 @@ final class Branches {
             sendAck(b, reply); // hop by hop (17.1.1.3), once Completed
         }
         if (code < 300) {
-            upstream.sendUpstream(st, b.finalReply, code);
+            upstream.relay(st, b.finalReply, code, reply, b);
             cancelOtherBranches(st, b, CancelReasons.forFinal(code));
             upstream.putOnWait(st);
             return;
@@ -284,7 +284,7 @@ final class Branches {
             b.retransmitInterval = tm.settings().t2();
         }
         if (code > 100 && st.state().beforeFinal()) {
-            upstream.sendUpstream(st, withoutTopVia(reply), code);
+            upstream.relay(st, withoutTopVia(reply), code, reply, b);
         }
     }
 
@@ -309,6 +309,7 @@ final class Branches {
             return;
         }
         st.sixx = false; // the failure route may fork again
+        hooks.onNegativeLeg(st, best.finalCode, best.finalMessage, best.sent.requestUriString());
         if (st.failureRoute != null) {
             Object armed = st.failureRoute;
             st.failureRoute = null; // a failure route runs once per arming
@@ -340,26 +341,26 @@ final class Branches {
         int code = best.finalCode;
         if (best.finalMessage == null) {
             if (best.sendFailed && !(st.canceled && st.invite)) {
-                upstream.localReply(st, 477, TransactionLayer.SEND_FAILED_REASON, null);
+                upstream.localReply(st, 477, TransactionLayer.SEND_FAILED_REASON, null, best);
             } else if (st.canceled && st.invite) {
-                upstream.localReply(st, 487, "Request Terminated", null);
+                upstream.localReply(st, 487, "Request Terminated", null, best);
             } else {
-                upstream.localReply(st, 408, "Request Timeout", null);
+                upstream.localReply(st, 408, "Request Timeout", null, best);
             }
             return;
         }
         if (code == 503 && tm.settings().remap503To500()) {
-            upstream.localReply(st, 500, "Service Unavailable", null);
+            upstream.localReply(st, 500, "Service Unavailable", null, best);
             return;
         }
         if ((code == 401 || code == 407) && tm.settings().aggregateChallenges()) {
             String challenges = BestReply.challenges(st);
             if (challenges != null) {
-                upstream.localReply(st, code, code == 401 ? "Unauthorized" : "Proxy Authentication Required", challenges);
+                upstream.localReply(st, code, code == 401 ? "Unauthorized" : "Proxy Authentication Required", challenges, best);
                 return;
             }
         }
-        upstream.sendUpstream(st, best.finalReply, code);
+        upstream.relay(st, best.finalReply, code, best.finalMessage, best);
         upstream.completed(st, code);
     }
 

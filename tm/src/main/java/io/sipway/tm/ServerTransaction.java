@@ -127,6 +127,11 @@ public final class ServerTransaction {
         return replyTo;
     }
 
+    /** The To tag of the replies tm writes for this transaction (a local 408's, acc's missed call record). */
+    public String toTag() {
+        return toTag;
+    }
+
     public int lastCode() {
         return lastCode;
     }

@@ -76,6 +76,23 @@ public final class TransactionLayer implements AutoCloseable {
         default SipMessage onReply(ServerTransaction st, SipMessage reply, ReceiveInfo from) {
             return reply;
         }
+
+        /**
+         * A reply went upstream, a provisional or a final one, not a retransmission (Kamailio's
+         * TMCB_RESPONSE_OUT, acc's trigger): {@code reply} as received, or null when tm wrote it;
+         * {@code branchUri} the Request-URI of the branch it answers (for a local 408 or 487, the
+         * branch that ended), null when it answers none (the script's t_reply).
+         */
+        default void onResponseOut(ServerTransaction st, int code, SipMessage reply, String branchUri) {
+        }
+
+        /**
+         * The current leg ended with the negative best reply {@code code} (TMCB_ON_FAILURE): called
+         * before {@link #onFailure}, whether a failure route is armed or not; {@code reply} is null
+         * for a local one (timeout), {@code branchUri} the Request-URI of the branch that won.
+         */
+        default void onNegativeLeg(ServerTransaction st, int code, SipMessage reply, String branchUri) {
+        }
     }
 
     /** Kamailio's max_inv_lifetime and max_noninv_lifetime: a transaction that never completes still goes. */
@@ -129,7 +146,7 @@ public final class TransactionLayer implements AutoCloseable {
         this.hooks = hooks;
         this.branchCounter = new AtomicLong(timers.nanoTime() & 0xFFFFFFL);
         this.branches = new Branches(this, wire, timers, stats, clients, hooks);
-        this.upstream = new Upstream(this, wire, stats, servers, clients, branches);
+        this.upstream = new Upstream(this, wire, stats, servers, clients, branches, hooks);
         branches.upstream(upstream);
     }
 
@@ -494,7 +511,7 @@ public final class TransactionLayer implements AutoCloseable {
             loops.run(st.loop, () -> reply(st, code, reason));
             return;
         }
-        upstream.localReply(st, code, reason, null);
+        upstream.localReply(st, code, reason, null, null);
     }
 
     // ---- CANCEL and ACK ------------------------------------------------------------------------

@@ -16,15 +16,17 @@ final class Upstream {
     private final Map<String, ServerTransaction> servers;
     private final Map<String, ClientBranch> clients;
     private final Branches branches;
+    private final TransactionLayer.Hooks hooks;
 
     Upstream(TransactionLayer tm, Wire wire, TmStats stats, Map<String, ServerTransaction> servers, Map<String, ClientBranch> clients,
-             Branches branches) {
+             Branches branches, TransactionLayer.Hooks hooks) {
         this.tm = tm;
         this.wire = wire;
         this.stats = stats;
         this.servers = servers;
         this.clients = clients;
         this.branches = branches;
+        this.hooks = hooks;
     }
 
     /**
@@ -52,14 +54,23 @@ final class Upstream {
         wire.send(st.replyTo, reply);
     }
 
-    /** A reply tm writes from the request, with {@code extra} header lines (or null). */
-    void localReply(ServerTransaction st, int code, String reason, String extra) {
+    /**
+     * A reply that goes upstream for the first time (not a retransmission): sent, then told to the
+     * script's hooks with the reply as received (null: tm wrote it) and the branch it answers (or null).
+     */
+    void relay(ServerTransaction st, byte[] reply, int code, io.sipway.sip.SipMessage received, ClientBranch branch) {
+        sendUpstream(st, reply, code);
+        hooks.onResponseOut(st, code, received, branch == null ? null : branch.sent.requestUriString());
+    }
+
+    /** A reply tm writes from the request, with {@code extra} header lines (or null), for {@code branch} (or none). */
+    void localReply(ServerTransaction st, int code, String reason, String extra, ClientBranch branch) {
         if (!st.state().beforeFinal() && code >= 200 || st.terminated()) {
             return; // a final reply was already sent
         }
         byte[] bytes = Replies.build(st.request, st.from, st.forceRport, code, reason, st.toTag, tm.settings().server(), extra);
         stats.rplGenerated.increment();
-        sendUpstream(st, bytes, code);
+        relay(st, bytes, code, null, branch);
         if (code >= 200) {
             completed(st, code);
             branches.cancelOtherBranches(st, null, CancelReasons.forFinal(code));

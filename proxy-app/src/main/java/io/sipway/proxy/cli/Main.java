@@ -49,7 +49,7 @@ public final class Main implements Runnable {
     @Option(names = {"-D", "-DD"}, description = "Stay in the foreground (Sipway always does; accepted for Kamailio's command lines).")
     boolean[] foreground = new boolean[0];
 
-    @Option(names = "-E", description = "Log to standard error (Sipway always does).")
+    @Option(names = "-E", description = "Log to standard error rather than to syslog, like kamailio -E (as log_stderror=yes does).")
     boolean stderr;
 
     @Option(names = {"-n", "-M", "-L"}, paramLabel = "VALUE",
@@ -61,11 +61,6 @@ public final class Main implements Runnable {
                     + " the sipway launcher sizes the heap from it). At the bound new requests are refused, as Kamailio's are when"
                     + " shared memory runs out.")
     String sharedMemory;
-
-    static {
-        // Kamailio's log lines carry the process id: the logging pattern reads it from here
-        System.setProperty("sipway.pid", Long.toString(ProcessHandle.current().pid()));
-    }
 
     /** BouncyCastle's JSSE provider reports its settings through java.util.logging at INFO and WARNING: noise on every start. */
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("sipway");
@@ -173,9 +168,16 @@ public final class Main implements Runnable {
         }
         io.sipway.proxy.ops.OpsServer opsServer = ops;
         err.println("sipway " + new Version().getVersion()[0].substring(7) + " running " + file + " on " + String.join(", ", proxy.listeners()));
+        String logs = io.sipway.proxy.log.LogSinks.apply(proxy.logSettings(), stderr);
+        if (logs != null) {
+            err.println(logs);
+        }
         err.flush();
-        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
             if (opsServer != null) {
                 opsServer.close();
             }
@@ -184,13 +186,22 @@ public final class Main implements Runnable {
                 LOG.warn("stopped with {} transaction(s) still unanswered after {} s", unanswered, SHUTDOWN_BOUND.toSeconds());
             }
             LOG.info("Thank you for flying sipway!!!");
-            stopped.countDown();
+            io.sipway.proxy.log.LogSinks.flush();
+        };
+        java.util.concurrent.CountDownLatch signalled = new java.util.concurrent.CountDownLatch(1);
+        // SIGTERM and SIGINT stop the proxy here and the process exits 0, as Kamailio's does; any other
+        // way the JVM goes down (SIGHUP, the handlers unavailable) still stops it cleanly, by the hook
+        TerminationSignals.handle(signalled::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            signalled.countDown();
         }, "sipway-shutdown"));
         try {
-            stopped.await();
+            signalled.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stop.run();
         return 0;
     }
 

@@ -64,6 +64,10 @@ public final class Core {
     final NextHops hops = new NextHops(this);
     final BranchRequests branchRequests = new BranchRequests(this);
     private final Relay relay = new Relay(this);
+    /** The module that follows transactions (acc), or null: nothing is called per transaction then. */
+    private volatile TransactionObserver observer;
+    /** The compiled log_prefix, or null when the script sets none. */
+    private volatile io.sipway.proxy.log.LogPrefix.Source logPrefix;
 
     public void attach(Transport transport, TransactionLayer tm, CompiledScript script) {
         attach(transport, tm, script, null);
@@ -197,11 +201,7 @@ public final class Core {
 
     /** {@code debug=}: the highest Kamailio log level printed (xlog above it is silent). */
     public void debug(int level) {
-        this.debug = level;
-        // L_DBG lines go out as DEBUG events: at debug=3 the xlog logger must let them through
-        if (LoggerFactory.getLogger("xlog") instanceof ch.qos.logback.classic.Logger xlog) {
-            xlog.setLevel(level >= 3 ? ch.qos.logback.classic.Level.DEBUG : ch.qos.logback.classic.Level.INFO);
-        }
+        this.debug = level; // xlog and acc compare their lines' levels with it (io.sipway.proxy.log.ScriptLog)
     }
 
     /** The script's debug= level. */
@@ -211,6 +211,25 @@ public final class Core {
 
     public int debug() {
         return debug;
+    }
+
+    /** A module that follows every transaction from now on (Kamailio's tm callbacks: acc's). */
+    public void observeTransactions(TransactionObserver o) {
+        this.observer = o;
+    }
+
+    /** What follows the transactions, or null. */
+    public TransactionObserver transactionObserver() {
+        return observer;
+    }
+
+    /** {@code log_prefix} compiled (null: none): what lines logged while a message is processed start with. */
+    public void logPrefix(io.sipway.proxy.log.LogPrefix.Source prefix) {
+        this.logPrefix = prefix;
+    }
+
+    public io.sipway.proxy.log.LogPrefix.Source logPrefix() {
+        return logPrefix;
     }
 
     /** {@code sip_warning=1}: local replies carry a Warning header telling how the request was seen. */

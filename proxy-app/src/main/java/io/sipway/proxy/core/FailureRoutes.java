@@ -1,6 +1,7 @@
 package io.sipway.proxy.core;
 
 import io.sipway.cfg.CompiledScript;
+import io.sipway.proxy.log.LogPrefix;
 import io.sipway.sip.SipMessage;
 import io.sipway.tm.ServerTransaction;
 import io.sipway.tm.TransactionLayer;
@@ -8,10 +9,24 @@ import io.sipway.transport.ReceiveInfo;
 
 /**
  * tm's hooks into the script: failure_route[NAME] on a negative leg (serial forking with t_relay),
- * onreply_route[NAME] for the replies of a transaction that armed it ({@code drop} discards the reply).
- * The routes come as the {@link RouteRef}s the arming functions bound at load time.
+ * onreply_route[NAME] for the replies of a transaction that armed it ({@code drop} discards the reply),
+ * and the module that follows transactions ({@link TransactionObserver}: acc) told of the replies
+ * going upstream and of the failed legs. The routes come as the {@link RouteRef}s the arming
+ * functions bound at load time. Both routes see the transaction's flags and leave theirs to it,
+ * as Kamailio's do.
  */
 public final class FailureRoutes implements TransactionLayer.Hooks {
+    private final Core core;
+
+    /** Hooks without a core: no module follows the transactions. */
+    public FailureRoutes() {
+        this(null);
+    }
+
+    public FailureRoutes(Core core) {
+        this.core = core;
+    }
+
     @Override
     public boolean onFailure(ServerTransaction st, Object route, int code) {
         CompiledScript.Entry entry = ((RouteRef) route).entry();
@@ -19,7 +34,8 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
             return false;
         }
         MsgContext ctx = new MsgContext(st.request(), st.from());
-        if (st.scriptState instanceof MsgContext original) {
+        MsgContext original = st.scriptState instanceof MsgContext m ? m : null;
+        if (original != null) {
             ctx.inheritChanges(original); // Record-Route, Max-Forwards, $ru, headers: what request_route did
         }
         ctx.st = st;
@@ -27,6 +43,9 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
         ctx.branchTimedOut = st.pickedTimedOut();
         ctx.branchReplied = st.pickedReplied();
         entry.run(ctx);
+        if (original != null) {
+            original.flags = ctx.flags; // setflag/resetflag in failure_route are the transaction's
+        }
         return true;
     }
 
@@ -39,11 +58,50 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
         MsgContext ctx = new MsgContext(reply, from);
         ctx.reply = reply;
         ctx.st = st;
-        entry.run(ctx);
+        MsgContext original = st.scriptState instanceof MsgContext m ? m : null;
+        if (original != null) {
+            ctx.flags = original.flags; // the transaction's flags, and back
+        }
+        if (core == null) {
+            entry.run(ctx);
+        } else {
+            LogPrefix.around(core.logPrefix(), reply, from, () -> entry.run(ctx));
+        }
+        if (original != null) {
+            original.flags = ctx.flags;
+        }
         if (ctx.dropped()) {
             return null;
         }
         // a rewrite of the reply's text (nathelper's Contact alias) goes up with it
         return ctx.textEdits == null || ctx.textEdits.isEmpty() ? reply : ctx.textEdits.rewritten();
+    }
+
+    @Override
+    public void onResponseOut(ServerTransaction st, int code, SipMessage reply, String branchUri) {
+        TransactionObserver o = core == null ? null : core.transactionObserver();
+        if (o != null) {
+            withPrefixOf(st, reply, () -> o.replied(st, code, reply, branchUri));
+        }
+    }
+
+    @Override
+    public void onNegativeLeg(ServerTransaction st, int code, SipMessage reply, String branchUri) {
+        TransactionObserver o = core == null ? null : core.transactionObserver();
+        if (o != null) {
+            withPrefixOf(st, reply, () -> o.legFailed(st, code, reply, branchUri));
+        }
+    }
+
+    /**
+     * A reply read on another event loop than its transaction's comes here without the log_prefix
+     * of its processing: the observer's lines get the reply's (its source taken as the request's).
+     */
+    private void withPrefixOf(ServerTransaction st, SipMessage reply, Runnable r) {
+        if (reply == null) {
+            r.run();
+        } else {
+            LogPrefix.around(core.logPrefix(), reply, st.from(), r);
+        }
     }
 }

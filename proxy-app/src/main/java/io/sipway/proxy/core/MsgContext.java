@@ -84,6 +84,11 @@ public final class MsgContext extends ScriptContext {
      * hence Object. Not inherited by a failure route's context.
      */
     public Object sanityFailure;
+    /**
+     * acc: how the transaction of this request is followed, decided when it was created from the
+     * flags then (Kamailio's acc_onreq); the acc module's own type, null when it is not followed.
+     */
+    public Object accounting;
 
     public MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;

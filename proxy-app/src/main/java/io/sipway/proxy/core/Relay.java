@@ -133,11 +133,18 @@ final class Relay {
                 return null;
             }
             ctx.st = core.tm.create(ctx.msg, ctx.from, ctx.replyTo);
-            if (ctx.st != null) {
-                ctx.st.forceRport(ctx.forceRport);
+            if (ctx.st == null) {
+                return null;
             }
-            if (ctx.st != null && (ctx.frInvTimeout > 0 || ctx.frTimeout > 0)) {
+            ctx.st.forceRport(ctx.forceRport);
+            if (ctx.frInvTimeout > 0 || ctx.frTimeout > 0) {
                 core.tm.setFr(ctx.st, ctx.frInvTimeout, ctx.frTimeout);
+            }
+            // failure_route starts from the request as request_route left it; its flags are the transaction's (acc)
+            ctx.st.scriptState = ctx;
+            TransactionObserver o = core.transactionObserver();
+            if (o != null) {
+                o.created(ctx);
             }
         }
         return ctx.st;
@@ -204,9 +211,6 @@ final class Relay {
         }
         ctx.st.failureRoute = ctx.failureRoute;
         ctx.st.onReplyRoute = ctx.onReplyRoute;
-        if (ctx.st.scriptState == null) {
-            ctx.st.scriptState = ctx; // failure_route starts from the request as request_route left it
-        }
         core.tm.sendTrying(ctx.st); // before the branches are built: DNS or a branch_route may take a while
         // t_on_branch arms one t_relay: a failure_route that forks again arms it anew (Kamailio resets it)
         CompiledScript.Entry onBranch = ctx.branchRoute == null ? null : ctx.branchRoute.entry();

@@ -21,11 +21,6 @@ public final class Fixups {
             "NOTIFY", "MESSAGE", "OPTIONS", "PRACK", "UPDATE", "REFER", "PUBLISH", "KDMQ", "GET", "POST", "PUT",
             "DELETE");
 
-    /** syslog facilities xlog accepts as its first argument of three (str2facility). */
-    private static final Set<String> FACILITIES = Set.of("LOG_AUTH", "LOG_AUTHPRIV", "LOG_CRON", "LOG_DAEMON",
-            "LOG_FTP", "LOG_KERN", "LOG_LOCAL0", "LOG_LOCAL1", "LOG_LOCAL2", "LOG_LOCAL3", "LOG_LOCAL4", "LOG_LOCAL5",
-            "LOG_LOCAL6", "LOG_LOCAL7", "LOG_LPR", "LOG_MAIL", "LOG_NEWS", "LOG_SYSLOG", "LOG_USER", "LOG_UUCP");
-
 
     private Fixups() {
     }
@@ -98,9 +93,10 @@ public final class Fixups {
         if (a.size() == 2) {
             logLevel(a.get(0));
         } else if (a.size() == 3) {
-            String f = fixed(a.get(0));
-            if (f != null && !FACILITIES.contains(f)) {
-                throw new FunctionSpec.BadArgument(a.get(0), "unknown syslog facility " + a.get(0) + " (LOG_LOCAL0 ... LOG_LOCAL7, LOG_DAEMON, LOG_USER...)");
+            // xlog's fixup takes a facility name (str2facility), never a pseudo-variable
+            if (!a.get(0).isConstant() || io.sipway.proxy.log.SyslogFacility.of(a.get(0).constantString()) < 0) {
+                throw new FunctionSpec.BadArgument(a.get(0), "unknown syslog facility " + a.get(0) + " ("
+                        + io.sipway.proxy.log.SyslogFacility.names() + ")");
             }
             logLevel(a.get(1));
         }

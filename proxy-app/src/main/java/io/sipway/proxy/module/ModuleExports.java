@@ -32,6 +32,18 @@ public final class ModuleExports {
     private final Map<String, TransformationExport> transformations;
     private final Map<String, RpcExport> rpcs;
     private final List<String> eventRoutes;
+    private final Start start;
+
+    /**
+     * What a module does when a proxy starts with it loaded, after the script is attached
+     * (Kamailio's mod_init): reads its parameters, compiles their pseudo-variables with
+     * {@code host}, hooks itself into the core. A value it refuses is an IllegalArgumentException
+     * saying why; the proxy does not start.
+     */
+    @FunctionalInterface
+    public interface Start {
+        void start(io.sipway.cfg.CompiledScript script, ModuleHost host);
+    }
 
     private ModuleExports(Builder b) {
         this.name = b.name;
@@ -42,6 +54,7 @@ public final class ModuleExports {
         this.transformations = Collections.unmodifiableMap(new LinkedHashMap<>(b.transformations));
         this.rpcs = Collections.unmodifiableMap(new LinkedHashMap<>(b.rpcs));
         this.eventRoutes = List.copyOf(b.eventRoutes);
+        this.start = b.start;
     }
 
     /** A table for the module loadmodule names so ({@code "tm"}), documented at {@code doc} (Kamailio's page). */
@@ -87,6 +100,11 @@ public final class ModuleExports {
         return eventRoutes;
     }
 
+    /** Starts the module for a proxy that loaded it (see {@link Start}); most modules have nothing to do. */
+    public void start(io.sipway.cfg.CompiledScript script, ModuleHost host) {
+        start.start(script, host);
+    }
+
     /** Builds one table; every name once. */
     public static final class Builder {
         private final String name;
@@ -98,6 +116,7 @@ public final class ModuleExports {
         private final Map<String, TransformationExport> transformations = new LinkedHashMap<>();
         private final Map<String, RpcExport> rpcs = new LinkedHashMap<>();
         private final List<String> eventRoutes = new ArrayList<>();
+        private Start start = (script, host) -> { };
 
         private Builder(String name, String doc) {
             this.name = name;
@@ -172,6 +191,12 @@ public final class ModuleExports {
 
         public Builder eventRoute(String route) {
             eventRoutes.add(route);
+            return this;
+        }
+
+        /** What the module does when a proxy starts with it loaded ({@link Start}). */
+        public Builder onStart(Start s) {
+            start = s;
             return this;
         }
 

@@ -149,8 +149,12 @@ public final class ModuleHost implements ScriptHost {
         return d.factory().apply(name);
     }
 
-    /** A pseudo-variable written as text inside a parameter ({@code $name} or {@code $name(inner)}), or null. */
-    private ValueSource pvFromText(String text) {
+    /**
+     * A pseudo-variable written as text inside a parameter ({@code $name} or {@code $name(inner)}),
+     * of a module the script loaded, or null (a parameter's format: {@code log_prefix}, acc's
+     * {@code log_extra}).
+     */
+    public ValueSource pvFromText(String text) {
         if (text == null || !text.startsWith("$")) {
             return null;
         }

@@ -248,7 +248,7 @@ class WebRtcGatewayTest {
             xlog.detachAppender(log);
         }
         assertThat(log.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
-                .matches("WebSocket connection from 127\\.0\\.0\\.1:[0-9]+ closed"));
+                .matches("WebSocket connection from 127\\.0\\.0\\.1:[0-9]+ closed\n")); // xlog's text as written
     }
 
     @Test

@@ -1,30 +1,64 @@
 package io.sipway.proxy.module.acc;
 
+import static io.sipway.proxy.module.Routes.ANY;
+
+import io.sipway.cfg.FunctionSpec;
 import io.sipway.proxy.core.Core;
+import io.sipway.proxy.core.Format;
+import io.sipway.proxy.core.MsgContext;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
+import java.time.Clock;
 
 /**
- * acc (https://kamailio.org/docs/modules/5.6.x/modules/acc.html): accounting. Sipway writes no
- * accounting records yet; the parameters Kamailio's default script sets are accepted with a warning
- * saying so (`sipway -c` prints it), and the acc functions are refused at load.
+ * acc (https://kamailio.org/docs/modules/5.6.x/modules/acc.html): accounting to the log, as
+ * Kamailio's default script sets it up ({@link Accounting}: which transactions, when; {@link
+ * AccRecord}: the line). The database, RADIUS, Diameter and CDR backends are not here: their
+ * parameters are refused, naming them.
  */
 public final class AccModule {
+    private static final ParamExport.Type INT = ParamExport.Type.INT;
+    private static final ParamExport.Type STR = ParamExport.Type.STRING;
+
     private AccModule() {
     }
 
     public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("acc", "https://kamailio.org/docs/modules/5.6.x/modules/acc.html");
-        String none = "Sipway writes no accounting records yet";
-        for (String p : new String[] {"log_flag", "log_missed_flag", "failed_transaction_flag"}) {
-            b.paramWithoutEffect(p, ParamExport.Type.INT, "-1", none);
-        }
-        for (String p : new String[] {"report_ack", "report_cancels", "early_media", "detect_direction"}) {
-            b.paramWithoutEffect(p, ParamExport.Type.INT, "0", none);
-        }
-        b.paramWithoutEffect("log_extra", ParamExport.Type.STRING, "", none);
-        b.paramWithoutEffect("log_level", ParamExport.Type.INT, "1", none);
-        b.paramWithoutEffect("log_facility", ParamExport.Type.STRING, "LOG_DAEMON", none);
+        Accounting acc = new Accounting(core, Clock.systemUTC());
+        String flag = "a message flag (0..31; -1: off): ";
+        b.param("log_flag", INT, "-1", flag + "a transaction with it is logged when its final reply goes upstream (2xx; "
+                + "negative ones with failed_transaction_flag too)");
+        b.param("log_missed_flag", INT, "-1", flag + "an INVITE with it that fails is logged as a missed call, once per setting");
+        b.param("failed_transaction_flag", INT, "-1", flag + "negative final replies of log_flag transactions are logged too");
+        b.param("failed_filter", STR, "", "codes (\"404,486\") whose failed transactions are not logged");
+        b.param("acc_prepare_flag", INT, "-1", flag + "the transaction is followed though no accounting flag is set yet");
+        b.param("acc_prepare_always", INT, "0", "every transaction is followed, as with acc_prepare_flag");
+        b.param("early_media", INT, "0", "a provisional reply with a body is logged too");
+        b.param("reason_from_hf", INT, "0", "the reason logged is the reply's Reason header when it has one");
+        b.param("log_extra", STR, "", "name=$pv;... fields each record ends with");
+        b.param("log_level", INT, "1", "the level records are logged at (1: L_NOTICE); printed when debug= reaches it");
+        b.param("log_facility", STR, "LOG_DAEMON", "the syslog facility of the records");
+        b.param("time_mode", INT, "0", "1: time_exten=usec, 2: time_attr=s.ms, 3/4: time_attr=time_format (local/UTC) after the timestamp");
+        b.param("time_attr", STR, "time_attr", "the name of the time_mode 2..4 field");
+        b.param("time_exten", STR, "time_exten", "the name of the time_mode 1 field");
+        b.param("time_format", STR, "%Y-%m-%d %H:%M:%S", "the strftime format of time_mode 3 and 4");
+        b.paramOnly("report_ack", INT, "0", "ACKs are not accounted", "0");
+        b.paramOnly("report_cancels", INT, "0", "CANCELs are not accounted", "0");
+        b.paramOnly("detect_direction", INT, "0", "From and To are never swapped for requests going upstream", "0");
+        b.paramWithoutEffect("clone_msg", INT, "1", "the request is read where it is kept; nothing is cloned", "1");
+        b.fn("acc_log_request", 1, 1, ANY, args -> {
+            Format comment = Format.of(args.get(0));
+            return ctx -> acc.logRequest((MsgContext) ctx, comment.apply(ctx));
+        }).check(a -> {
+            if (a.get(0).isConstant() && a.get(0).constantString().isEmpty()) {
+                throw new FunctionSpec.BadArgument(a.get(0), "first parameter is empty");
+            }
+        }).summary("logs a \"request accounted\" record of the request: \"code reason\" or a reason alone");
+        b.onStart((script, host) -> {
+            acc.settings(AccSettings.of(script, host::pvFromText));
+            core.observeTransactions(acc);
+        });
         return b.build();
     }
 }

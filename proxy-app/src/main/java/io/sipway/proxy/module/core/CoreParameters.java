@@ -72,14 +72,17 @@ final class CoreParameters {
         b.param("dns_cache_max_ttl", INT, "-1", dns + ": the longest time an answer is kept");
         b.paramOnly("use_dns_cache", ANY, "on", dns + ": the cache is always on", "on", "yes", "1", "true");
         // the language
-        b.param("debug", INT, "0", "the log level: xlog lines above it are not printed (-1 ERR .. 3 DBG)");
+        b.param("debug", INT, "0", "the log level: lines above it are not printed (-5 ALERT .. -1 ERR, 0 WARN, 1 NOTICE, 2 INFO, 3 DBG)");
         b.param("max_while_loops", INT, "100", "the interpreter stops a while loop after this many turns");
+        // logging: io.sipway.proxy.log (LogSettings, LogSinks, LogPrefix)
+        b.param("log_stderror", ANY, "no", "log lines go to standard error (as with -E) rather than to syslog (/dev/log)");
+        b.paramOnly("log_facility", STR, "LOG_DAEMON", "the syslog facility of the log lines", "LOG_AUTH", "LOG_AUTHPRIV", "LOG_CRON",
+                "LOG_DAEMON", "LOG_FTP", "LOG_KERN", "LOG_LOCAL0", "LOG_LOCAL1", "LOG_LOCAL2", "LOG_LOCAL3", "LOG_LOCAL4", "LOG_LOCAL5",
+                "LOG_LOCAL6", "LOG_LOCAL7", "LOG_LPR", "LOG_MAIL", "LOG_NEWS", "LOG_SYSLOG", "LOG_USER", "LOG_UUCP");
+        b.param("log_name", STR, "sipway", "the syslog ident of the log lines");
+        b.param("log_prefix", STR, "", "what every line logged while a message is processed starts with, its pseudo-variables"
+                + " read from that message");
         // the JVM has no counterpart
-        String stderr = "Sipway always logs to standard error, in Kamailio's line shape";
-        b.paramWithoutEffect("log_stderror", ANY, "no", stderr, "yes", "1", "on", "true");
-        b.paramWithoutEffect("log_facility", STR, "LOG_DAEMON", stderr + " (no syslog)");
-        b.paramWithoutEffect("log_name", STR, "kamailio", stderr + " (no syslog)");
-        b.paramWithoutEffect("log_prefix", STR, "", "log lines carry no per-message prefix yet");
         b.paramWithoutEffect("log_color", ANY, "no", "log lines are not coloured");
         for (String p : new String[] {"memdbg", "mem_dbg", "memlog", "mem_log", "mem_summary"}) {
             b.paramWithoutEffect(p, INT, "", "the JVM manages memory; no Kamailio memory debugging");

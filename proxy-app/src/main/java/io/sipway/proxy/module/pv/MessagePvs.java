@@ -32,6 +32,8 @@ final class MessagePvs {
         b.pv("rp", PvExport.Inner.NONE, true, n -> writable(m -> uriPart(m.requestUri(), u -> u.port() > 0 ? (Object) (long) u.port() : (Object) 5060L),
                 (m, v) -> m.ruri = RequestUriParts.withHostPort(m.requestUri(), null, v == null ? "" : v)));
         ro(b, "ci", m -> m.msg.callId());
+        ro(b, "mt", m -> m.msg.isRequest() ? 1L : 2L); // the message type (Kamailio's default log_prefix shows it)
+        ro(b, "mf", m -> m.flags); // the message flags as a number (acc's records in tests show them)
         ro(b, "cs", m -> (long) m.msg.cseq().number());
         ro(b, "fu", m -> m.msg.from().uriString());
         ro(b, "fU", m -> m.msg.from().uri().user());
