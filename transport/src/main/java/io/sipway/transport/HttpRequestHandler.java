@@ -115,7 +115,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         for (Map.Entry<String, String> h : req.headers()) {
             headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
         }
-        return new WebSocketUpgrade(req.uri(), headers, c.remote(), c.local(), c.protocol().isSecure(), req.method().name(), c.id());
+        byte[] body = new byte[req.content().readableBytes()];
+        req.content().getBytes(req.content().readerIndex(), body);
+        return new WebSocketUpgrade(req.uri(), headers, c.remote(), c.local(), c.protocol().isSecure(), req.method().name(), c.id(),
+                body);
     }
 
     private static void respondAndClose(ChannelHandlerContext ctx, FullHttpRequest req, int status, String reason,

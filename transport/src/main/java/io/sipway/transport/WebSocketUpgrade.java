@@ -15,9 +15,15 @@ import java.util.Map;
  * @param secure   true on a tls: listener (the connection becomes WSS)
  * @param method   the HTTP method ({@code GET})
  * @param connectionId the connection it came on
+ * @param body     the request's body (dechunked), empty for none: the script's {@code $rb}
  */
 public record WebSocketUpgrade(String uri, Map<String, List<String>> headers, InetSocketAddress source,
-                               InetSocketAddress local, boolean secure, String method, int connectionId) {
+                               InetSocketAddress local, boolean secure, String method, int connectionId, byte[] body) {
+
+    public WebSocketUpgrade(String uri, Map<String, List<String>> headers, InetSocketAddress source, InetSocketAddress local,
+                            boolean secure, String method, int connectionId) {
+        this(uri, headers, source, local, secure, method, connectionId, new byte[0]);
+    }
 
     public WebSocketUpgrade(String uri, Map<String, List<String>> headers, InetSocketAddress source, InetSocketAddress local,
                             boolean secure) {

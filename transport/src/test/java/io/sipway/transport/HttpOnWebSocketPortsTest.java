@@ -66,6 +66,7 @@ class HttpOnWebSocketPortsTest {
             assertThat(seen.method()).isEqualTo("POST");
             assertThat(seen.uri()).isEqualTo("/x");
             assertThat(seen.secure()).isEqualTo(tls);
+            assertThat(new String(seen.body(), java.nio.charset.StandardCharsets.US_ASCII)).as("the body, for the script's $rb").isEqualTo("hello");
         }
     }
 
