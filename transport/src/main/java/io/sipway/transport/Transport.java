@@ -25,21 +25,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -83,12 +70,9 @@ public final class Transport implements AutoCloseable {
     private final SslContext serverTls;
     private final SslContext clientTls;
     private final TcpSettings tcp;
-    private volatile WebSocketUpgrade.Policy upgradePolicy = WebSocketUpgrade.Policy.ACCEPT_SIP;
     private volatile java.util.function.Consumer<ReceiveInfo> webSocketClosed;
-    /** The open WS/WSS connections, walked by the keepalive timer. */
-    private final java.util.Set<WebSocketHandler> webSockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile WebSocketKeepalive keepalive = WebSocketKeepalive.defaults();
-    private io.netty.util.concurrent.ScheduledFuture<?> keepaliveWalk;
+    /** HTTP requests and WS/WSS connections on the tcp:/tls: listeners. */
+    private final WebSocketServer webSockets;
     private final AtomicLong refusedConnections = new AtomicLong();
     static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("sipway.connection");
     /** The largest UDP payload (IPv4: 65,535 - 8 - 20); Kamailio's BUF_SIZE is the same order. */
@@ -116,6 +100,10 @@ public final class Transport implements AutoCloseable {
         this.sender = new Sender(this);
         this.serverTls = serverTls;
         this.clientTls = clientTls;
+        this.webSockets = new WebSocketServer(table, group, streamConfig.maxMessageSize(), this::deliver);
+        if (tcp.messageReadTimeout() > 0) { // 0 lifts the bound on SIP messages only: an HTTP request keeps the default
+            webSockets.readTimeout(java.time.Duration.ofSeconds(tcp.messageReadTimeout()));
+        }
     }
 
     /**
@@ -241,7 +229,8 @@ public final class Transport implements AutoCloseable {
                                 if (family == Protocol.TLS) {
                                     TlsHandshake.acceptOn(ch, () -> serverTls.newHandler(ch.alloc()), tcp.connectTimeout() * 1000L, connectionStats);
                                 }
-                                ch.pipeline().addLast(new Registrar(family, null, null, null), new Sniffer());
+                                ch.pipeline().addLast(new Registrar(family, null, null, null));
+                                webSockets.addSniffer(ch.pipeline(), StreamHandler::new);
                             }
                         });
                 Channel ch = bound(b, at, spec, written);
@@ -377,33 +366,31 @@ public final class Transport implements AutoCloseable {
      * The websocket module's keepalive for WS and WSS connections (Kamailio's defaults until this is
      * called): one timer walks them every {@code interval} seconds.
      */
-    public synchronized void webSocketKeepalive(WebSocketKeepalive settings) {
-        this.keepalive = java.util.Objects.requireNonNull(settings);
-        if (keepaliveWalk != null) {
-            keepaliveWalk.cancel(false);
-            keepaliveWalk = null;
-        }
-        if (settings.sends()) {
-            keepaliveWalk = group.next().scheduleAtFixedRate(this::walkWebSockets, settings.interval(), settings.interval(), TimeUnit.SECONDS);
-        }
-    }
-
-    /** One keepalive walk: each connection idle past the timeout is handled on its own event loop. */
-    private void walkWebSockets() {
-        long idleSince = System.nanoTime() - TimeUnit.SECONDS.toNanos(keepalive.timeout());
-        for (WebSocketHandler ws : webSockets) {
-            if (ws.lastActivity - idleSince < 0) {
-                ws.channel.eventLoop().execute(ws::keepalive);
-            }
-        }
+    public void webSocketKeepalive(WebSocketKeepalive settings) {
+        webSockets.keepalive(settings);
     }
 
     /**
-     * Who decides on WebSocket upgrades (the script's {@code ws_handle_handshake()}); the default
-     * accepts every well-formed upgrade that offers the {@code sip} subprotocol.
+     * Who decides on HTTP requests and WebSocket upgrades (the script's event_route[xhttp:request]
+     * and {@code ws_handle_handshake()}); the default asks for the upgrade of every request, which
+     * the websocket module's checks then accept or refuse.
      */
     public void upgradePolicy(WebSocketUpgrade.Policy policy) {
-        this.upgradePolicy = java.util.Objects.requireNonNull(policy);
+        webSockets.policy(policy);
+    }
+
+    /**
+     * How long an HTTP request on a tcp:/tls: listener (from its first byte) and a fragmented
+     * WebSocket message (from its first fragment) may take to arrive whole; a connection that is
+     * late is closed and counted. Kamailio's tcp_msg_read_timeout; 20 s until set.
+     */
+    public void webSocketReadTimeout(java.time.Duration timeout) {
+        webSockets.readTimeout(timeout);
+    }
+
+    /** Handshakes, and the HTTP/WebSocket connections closed for bad or slow input. */
+    public WebSocketCounters webSocketCounters() {
+        return webSockets.counters;
     }
 
     /**
@@ -668,109 +655,6 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    /**
-     * The first bytes of an accepted connection decide: an HTTP {@code GET} (a WebSocket upgrade, RFC
-     * 6455 with subprotocol {@code sip} of RFC 7118, or a plain request) or {@code POST} (JSON-RPC
-     * through xhttp) is HTTP, anything else is SIP. No SIP method starts with these four bytes.
-     */
-    private final class Sniffer extends ChannelInboundHandlerAdapter {
-        private ByteBuf first;
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf in = (ByteBuf) msg;
-            first = first == null ? in : Unpooled.wrappedBuffer(first, in);
-            if (first.readableBytes() < 4) {
-                return;
-            }
-            String start = first.toString(first.readerIndex(), 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            boolean http = start.equals("GET ") || start.equals("POST");
-            if (http) {
-                int max = streamConfig.maxMessageSize(); // tcp_rd_buf_size: Kamailio reads WS into the same buffer
-                ctx.pipeline().addAfter(ctx.name(), "ws-frames", new WebSocketHandler());
-                ctx.pipeline().addAfter(ctx.name(), "ws-aggregate", new WebSocketFrameAggregator(max));
-                // pongs pass through: they answer the keepalive's pings
-                ctx.pipeline().addAfter(ctx.name(), "ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                        .websocketPath("/").subprotocols("sip").checkStartsWith(true).maxFramePayloadLength(max)
-                        .dropPongFrames(false).build()));
-                ctx.pipeline().addAfter(ctx.name(), "ws-subprotocol", new SipSubprotocolCheck());
-                ctx.pipeline().addAfter(ctx.name(), "http-aggregate", new HttpObjectAggregator(max));
-                ctx.pipeline().addAfter(ctx.name(), "http", new HttpServerCodec());
-            } else {
-                ctx.pipeline().addAfter(ctx.name(), "sip", new StreamHandler());
-            }
-            ByteBuf data = first;
-            first = null;
-            ctx.pipeline().remove(this);
-            ctx.fireChannelRead(data);
-        }
-
-        @Override
-        public void handlerRemoved(ChannelHandlerContext ctx) {
-            if (first != null) {
-                first.release();
-                first = null;
-            }
-        }
-    }
-
-    /**
-     * RFC 7118 5: the handshake must offer the {@code sip} subprotocol, else 400 and close; then the
-     * upgrade policy (the script) may still refuse it with 403.
-     */
-    private final class SipSubprotocolCheck extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof FullHttpRequest req) {
-                java.util.Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
-                for (java.util.Map.Entry<String, String> h : req.headers()) {
-                    headers.computeIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
-                }
-                Connection c = ctx.channel().attr(CONNECTION).get();
-                byte[] body = new byte[req.content().readableBytes()];
-                req.content().getBytes(req.content().readerIndex(), body);
-                WebSocketUpgrade request = new WebSocketUpgrade(req.uri(), headers, c.remote(), c.local(), c.protocol().isSecure(),
-                        req.method().name(), c.id(), body);
-                WebSocketUpgrade.Answer answer;
-                try {
-                    answer = upgradePolicy.answer(request);
-                } catch (RuntimeException e) {
-                    LOG.error("WebSocket upgrade policy failed for {}: {}", c, e.toString(), e);
-                    answer = WebSocketUpgrade.Answer.FORBIDDEN;
-                }
-                if (!answer.upgrades()) {
-                    LOG.info("HTTP {} {} from {} answered {} {}", req.method(), req.uri(), c, answer.status(), answer.reason());
-                    refuse(ctx, req, answer);
-                    return;
-                }
-                String offered = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "");
-                boolean sip = false;
-                for (String p : offered.split(",")) {
-                    sip |= p.trim().equalsIgnoreCase("sip");
-                }
-                if (!sip) {
-                    LOG.warn("refusing WebSocket upgrade from {} without subprotocol sip (offered: '{}')",
-                            ctx.channel().remoteAddress(), offered);
-                    refuse(ctx, req, new WebSocketUpgrade.Answer(400, "Bad Request", "", ""));
-                    return;
-                }
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        private void refuse(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketUpgrade.Answer a) {
-            ReferenceCountUtil.release(req);
-            byte[] body = a.body() == null ? new byte[0] : a.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    new HttpResponseStatus(a.status(), a.reason()), Unpooled.wrappedBuffer(body));
-            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-            if (a.contentType() != null && !a.contentType().isEmpty()) {
-                response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
-            }
-            ctx.writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-        }
-    }
-
     /** No exception escapes a network handler: log it with the connection (a reset is only counted) and close the connection. */
     private void closeOnError(ChannelHandlerContext ctx, Throwable cause) {
         Connection c = ctx.channel().attr(CONNECTION).get();
@@ -783,77 +667,6 @@ public final class Transport implements AutoCloseable {
             LOG.warn("closing {}: {}", c, cause.toString());
         }
         ctx.close();
-    }
-
-    /**
-     * After the upgrade: each text or binary message (fragments reassembled) is one SIP message.
-     * Also the connection's keepalive state: when a frame last arrived, and whether a PING is unanswered.
-     */
-    private final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-        private SendSocket localSocket;
-        private Channel channel;
-        /** System.nanoTime() of the last frame received, or of the last keepalive sent. */
-        private volatile long lastActivity = System.nanoTime();
-        /** Touched only on the channel's event loop. */
-        private boolean awaitingPong;
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            closeOnError(ctx, cause);
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            // fired by the protocol handler before this one, so seen here (events travel towards the tail)
-            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                table.upgradeToWebSocket(ctx.channel().attr(CONNECTION).get()); // TCP -> WS, TLS -> WSS: same id
-                channel = ctx.channel();
-                lastActivity = System.nanoTime();
-                webSockets.add(this);
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            webSockets.remove(this);
-            ctx.fireChannelInactive();
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-            lastActivity = System.nanoTime();
-            ctx.channel().attr(CONNECTION).get().touch();
-            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-                Connection c = ctx.channel().attr(CONNECTION).get();
-                if (localSocket == null) { // the listener's socket, made once per connection
-                    localSocket = new SendSocket(c.protocol().isSecure() ? Protocol.TLS : Protocol.TCP, c.local());
-                }
-                ByteBuf content = frame.content();
-                byte[] message = new byte[content.readableBytes()];
-                content.getBytes(content.readerIndex(), message);
-                deliver(message, new ReceiveInfo(c.protocol(), c.remote(), localSocket, c.id()));
-            } else if (frame instanceof PongWebSocketFrame) {
-                awaitingPong = false;
-            }
-        }
-
-        /** Found idle by the keepalive walk (on this channel's loop): PING or PONG, or close when a PING went unanswered. */
-        void keepalive() {
-            WebSocketKeepalive k = keepalive;
-            if (!channel.isActive() || System.nanoTime() - lastActivity < TimeUnit.SECONDS.toNanos(k.timeout())) {
-                return; // closed, or a frame arrived since the walk looked
-            }
-            if (awaitingPong) {
-                LOG.warn("closing {}: no pong to the keepalive ping within keepalive_timeout={}s", channel.attr(CONNECTION).get(), k.timeout());
-                channel.close();
-                return;
-            }
-            ByteBuf data = Unpooled.copiedBuffer(k.data(), java.nio.charset.StandardCharsets.UTF_8);
-            channel.writeAndFlush(k.mechanism() == WebSocketKeepalive.PING ? new PingWebSocketFrame(data) : new PongWebSocketFrame(data));
-            awaitingPong = k.mechanism() == WebSocketKeepalive.PING;
-            lastActivity = System.nanoTime(); // the answer gets a whole timeout to arrive
-        }
     }
 
     /**
@@ -932,11 +745,7 @@ public final class Transport implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (keepaliveWalk != null) {
-                keepaliveWalk.cancel(false);
-            }
-        }
+        webSockets.stop();
         for (Channel ch : udpChannels) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }

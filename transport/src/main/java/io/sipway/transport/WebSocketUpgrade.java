@@ -15,19 +15,19 @@ import java.util.Map;
  * @param secure   true on a tls: listener (the connection becomes WSS)
  * @param method   the HTTP method ({@code GET})
  * @param connectionId the connection it came on
- * @param body     the request's body (a POST's JSON-RPC request; empty for a GET)
+ * @param body     the request's body (dechunked), empty for none: the script's {@code $rb}
  */
 public record WebSocketUpgrade(String uri, Map<String, List<String>> headers, InetSocketAddress source,
                                InetSocketAddress local, boolean secure, String method, int connectionId, byte[] body) {
 
     public WebSocketUpgrade(String uri, Map<String, List<String>> headers, InetSocketAddress source, InetSocketAddress local,
-                            boolean secure) {
-        this(uri, headers, source, local, secure, "GET", 0);
+                            boolean secure, String method, int connectionId) {
+        this(uri, headers, source, local, secure, method, connectionId, new byte[0]);
     }
 
     public WebSocketUpgrade(String uri, Map<String, List<String>> headers, InetSocketAddress source, InetSocketAddress local,
-                            boolean secure, String method, int connectionId) {
-        this(uri, headers, source, local, secure, method, connectionId, new byte[0]);
+                            boolean secure) {
+        this(uri, headers, source, local, secure, "GET", 0);
     }
 
     /** The first value of a header (name in any case), or null. */
@@ -41,9 +41,27 @@ public record WebSocketUpgrade(String uri, Map<String, List<String>> headers, In
      * event_route[xhttp:request]): upgrade it to a SIP WebSocket ({@link #UPGRADE}, still refused
      * with 400 when it does not offer subprotocol {@code sip}), or send this HTTP reply and close.
      */
-    public record Answer(int status, String reason, String contentType, String body) {
+    public record Answer(int status, String reason, String contentType, String body, List<Map.Entry<String, String>> headers) {
         public static final Answer UPGRADE = new Answer(101, "Switching Protocols", "", "");
         public static final Answer FORBIDDEN = new Answer(403, "Forbidden", "", "");
+
+        public Answer {
+            headers = List.copyOf(headers);
+        }
+
+        public Answer(int status, String reason, String contentType, String body) {
+            this(status, reason, contentType, body, List.of());
+        }
+
+        /**
+         * The same answer with one more header line (e.g. the core's {@code Server}); it is also
+         * written on the 101, 400 or 426 that an {@link #UPGRADE} turns into.
+         */
+        public Answer withHeader(String name, String value) {
+            List<Map.Entry<String, String>> more = new java.util.ArrayList<>(headers);
+            more.add(Map.entry(name, value));
+            return new Answer(status, reason, contentType, body, more);
+        }
 
         public boolean upgrades() {
             return status == 101;

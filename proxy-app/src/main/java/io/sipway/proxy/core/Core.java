@@ -410,11 +410,14 @@ public final class Core {
         MsgContext ctx = new MsgContext(m, new ReceiveInfo(p, req.source(), local, req.connectionId()));
         ctx.httpUri = req.uri();
         route.run(ctx);
-        if (ctx.httpAnswer == null) {
+        io.sipway.transport.WebSocketUpgrade.Answer answer = ctx.httpAnswer;
+        if (answer == null) {
             LOG.debug("event_route[xhttp:request] left {} {} unanswered: 404", req.method(), req.uri());
-            return new io.sipway.transport.WebSocketUpgrade.Answer(404, "Not Found", "", "");
+            answer = new io.sipway.transport.WebSocketUpgrade.Answer(404, "Not Found", "", "");
         }
-        return ctx.httpAnswer;
+        // the core's server_header, as on Kamailio's HTTP answers (also on the 101, 400 or 426 an upgrade gets)
+        String server = tm == null ? null : tm.settings().server();
+        return server == null ? answer : answer.withHeader("Server", server);
     }
 
     /**

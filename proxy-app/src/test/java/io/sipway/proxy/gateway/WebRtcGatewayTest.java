@@ -226,6 +226,28 @@ class WebRtcGatewayTest {
     }
 
     @Test
+    @DisplayName("HTTP on the WS port: the script's 404 and the websocket module's 426 carry the core's Server header, and close")
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void httpAnswersCarryTheServerHeader() throws Exception {
+        startGateway(1);
+        // Kamailio 5.6.3 (xhttp + websocket, this route): "HTTP/1.1 404 Not Found", then Server: kamailio (...), Content-Length: 0
+        assertThat(httpAnswer("POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello"))
+                .matches("HTTP/1\\.1 404 Not Found\r\nServer: [^\r\n]+\r\nContent-Length: 0\r\n\r\n");
+        assertThat(httpAnswer("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + wsPort + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Protocol: sip\r\n\r\n"))
+                .matches("HTTP/1\\.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nServer: [^\r\n]+\r\nContent-Length: 0\r\n\r\n");
+    }
+
+    /** Everything the gateway writes to {@code request} on its WS port until it closes (within 3 s, or the read fails the test). */
+    private String httpAnswer(String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", wsPort)) {
+            s.setSoTimeout(3000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
     @DisplayName("event_route[websocket:closed] runs when a browser's connection closes")
     void theClosedRouteRunsWhenABrowserLeaves() throws Exception {
         java.util.HashMap<String, String> defines = new java.util.HashMap<>();
