@@ -7,11 +7,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A reply a proxy writes itself to a request it received (RFC 3261 8.2.6, Kamailio's
  * build_res_buf_from_sip_req): the request's Vias, From, To (a tag added to every reply but 100 when
- * the To has none), Call-ID and CSeq copied in order, Record-Route for 101..299, then the Server
- * header, any header lines of the caller's and an empty body. With {@link #receivedFrom} the top Via
+ * the To has none), Call-ID and CSeq copied in order, Record-Route for 101..299, then any header
+ * lines of the caller's (a module's), the Server line (the core's server_header) and an empty body. With {@link #receivedFrom} the top Via
  * carries received and rport as Kamailio writes them ({@link ViaReceived}).
  *
- * <pre>{@code byte[] bytes = LocalReply.to(request).receivedFrom(ip, port, forceRport).server("Sipway").build(404, "Not Found");}</pre>
+ * <pre>{@code byte[] bytes = LocalReply.to(request).receivedFrom(ip, port, forceRport).server("Server: sipway").build(404, "Not Found");}</pre>
  */
 public final class LocalReply {
     private final SipMessage request;
@@ -48,9 +48,9 @@ public final class LocalReply {
         return this;
     }
 
-    /** The Server header's value; none by default. */
-    public LocalReply server(String value) {
-        this.server = value;
+    /** The Server header as a whole line without its CRLF ({@code "Server: sipway (...)"}: server_header); none by default. */
+    public LocalReply server(String line) {
+        this.server = line;
         return this;
     }
 
@@ -97,11 +97,11 @@ public final class LocalReply {
                 }
             }
         }
-        if (server != null) {
-            b.append("Server: ").append(server).append("\r\n");
-        }
         if (headers != null) {
             b.append(headers);
+        }
+        if (server != null) { // after the headers a module added, as Kamailio's build_res_buf_from_sip_req
+            b.append(server).append("\r\n");
         }
         b.append("Content-Length: 0\r\n\r\n");
         return b.toString().getBytes(StandardCharsets.UTF_8);

@@ -74,13 +74,13 @@ class ViaReceivedTest {
     @DisplayName("a local reply: the first Via field stamped, the other Vias, From, To with a tag, Call-ID, CSeq as received")
     void localReply() throws Exception {
         SipMessage m = request("v: SIP/2.0/UDP 127.0.0.1:5555;branch=z9hG4bKa;rport\r\nVia: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKb;rport");
-        String reply = new String(LocalReply.to(m).receivedFrom(ip("127.0.0.1"), PORT, false).toTag("t1").server("Sipway")
+        String reply = new String(LocalReply.to(m).receivedFrom(ip("127.0.0.1"), PORT, false).toTag("t1").server("Server: Sipway")
                 .headers("Warning: 399 x \"y\"\r\n").build(404, "Not Found"), StandardCharsets.UTF_8);
         assertThat(reply).isEqualTo("SIP/2.0 404 Not Found\r\n"
                 + "v: SIP/2.0/UDP 127.0.0.1:5555;branch=z9hG4bKa;rport=5555;received=127.0.0.1\r\n"
                 + "Via: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKb;rport\r\n"
                 + "From: <sip:alice@127.0.0.1>;tag=f1\r\nTo: <sip:bob@127.0.0.1>;tag=t1\r\nCall-ID: c1@t\r\nCSeq: 1 OPTIONS\r\n"
-                + "Server: Sipway\r\nWarning: 399 x \"y\"\r\nContent-Length: 0\r\n\r\n");
+                + "Warning: 399 x \"y\"\r\nServer: Sipway\r\nContent-Length: 0\r\n\r\n");
         String trying = new String(LocalReply.to(m).build(100, "Trying"), StandardCharsets.UTF_8);
         assertThat(trying).contains("v: SIP/2.0/UDP 127.0.0.1:5555;branch=z9hG4bKa;rport\r\n").contains("To: <sip:bob@127.0.0.1>\r\n");
         assertThat(SipParser.parse(reply.getBytes(StandardCharsets.UTF_8)).validate().topVia().rport()).isEqualTo(PORT);
