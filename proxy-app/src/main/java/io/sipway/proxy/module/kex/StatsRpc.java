@@ -5,6 +5,9 @@ import io.sipway.proxy.location.LocationStore;
 import io.sipway.proxy.module.RpcExport;
 import io.sipway.tm.TransactionLayer;
 import io.sipway.transport.Connection;
+import io.sipway.transport.ConnectionStats;
+import io.sipway.transport.TrafficStats;
+import io.sipway.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,7 @@ public final class StatsRpc {
         }
         all.put("tcp:current_opened_connections", (long) connections);
         all.put("websocket:ws_current_connections", (long) webSockets);
+        connectionCounters(core.transport(), all);
         long users = 0;
         long now = System.currentTimeMillis();
         for (Map.Entry<String, LocationStore> t : core.locationTables().entrySet()) {
@@ -49,6 +53,25 @@ public final class StatsRpc {
         }
         all.put("usrloc:registered_users", users);
         return all;
+    }
+
+    /**
+     * What bounded the connections, as Kamailio's tcp group names it where it has the counter
+     * (con_reset, send_timeout, sendq_full, local_reject, connect_failed), else in sipway's group.
+     */
+    private static void connectionCounters(Transport transport, Map<String, Long> all) {
+        ConnectionStats ended = transport.connectionStats();
+        TrafficStats traffic = transport.traffic();
+        all.put("tcp:con_reset", ended.count(ConnectionStats.Event.PEER_RESET));
+        all.put("tcp:send_timeout", traffic.failures(TrafficStats.SendFailure.SEND_TIMEOUT));
+        all.put("tcp:sendq_full", traffic.failures(TrafficStats.SendFailure.WRITE_QUEUE_FULL));
+        all.put("tcp:connect_failed", traffic.failures(TrafficStats.SendFailure.CONNECT_FAILED));
+        all.put("tcp:local_reject", transport.refusedConnections());
+        all.put("sipway:tcp_msg_read_timeout", ended.count(ConnectionStats.Event.READ_TIMEOUT));
+        all.put("sipway:tcp_evicted", ended.count(ConnectionStats.Event.EVICTED));
+        all.put("sipway:tls_handshake_failed", ended.count(ConnectionStats.Event.TLS_HANDSHAKE_FAILED));
+        all.put("sipway:tls_handshake_timeout", ended.count(ConnectionStats.Event.TLS_HANDSHAKE_TIMEOUT));
+        all.put("sipway:ws_connection_not_found", traffic.failures(TrafficStats.SendFailure.CONNECTION_NOT_FOUND));
     }
 
     /** {@code all}, a group ({@code tmx:}), or a statistic's name: "group:name = value" lines. */
