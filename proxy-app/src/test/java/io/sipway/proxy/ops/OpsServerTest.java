@@ -251,7 +251,9 @@ class OpsServerTest {
             assertThat((List<Object>) result("stats.get_statistics", "tcp:")).contains("tcp:con_reset = 1", "tcp:sendq_full = 0",
                     "tcp:send_timeout = 0", "tcp:local_reject = 0", "tcp:connect_failed = 0");
             assertThat((List<Object>) result("stats.get_statistics", "sipway:")).contains("sipway:ws_connection_not_found = 1",
-                    "sipway:tcp_msg_read_timeout = 0", "sipway:tcp_evicted = 0", "sipway:tls_handshake_failed = 0");
+                    "sipway:tcp_msg_read_timeout = 0", "sipway:tcp_evicted = 0", "sipway:tls_handshake_failed = 0",
+                    "sipway:http_request_timeouts = 0", "sipway:ws_pongs_skipped = 0");
+            assertThat((List<Object>) result("stats.get_statistics", "websocket:")).contains("websocket:ws_failed_handshakes = 0");
         }
     }
 }

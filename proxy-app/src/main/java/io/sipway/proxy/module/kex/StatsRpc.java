@@ -8,6 +8,7 @@ import io.sipway.transport.Connection;
 import io.sipway.transport.ConnectionStats;
 import io.sipway.transport.TrafficStats;
 import io.sipway.transport.Transport;
+import io.sipway.transport.WebSocketCounters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,14 @@ public final class StatsRpc {
         all.put("sipway:tls_handshake_failed", ended.count(ConnectionStats.Event.TLS_HANDSHAKE_FAILED));
         all.put("sipway:tls_handshake_timeout", ended.count(ConnectionStats.Event.TLS_HANDSHAKE_TIMEOUT));
         all.put("sipway:ws_connection_not_found", traffic.failures(TrafficStats.SendFailure.CONNECTION_NOT_FOUND));
+        WebSocketCounters ws = transport.webSocketCounters();
+        all.put("websocket:ws_successful_handshakes", ws.successfulHandshakes());
+        all.put("websocket:ws_failed_handshakes", ws.failedHandshakes());
+        all.put("sipway:http_request_timeouts", ws.httpRequestTimeouts());
+        all.put("sipway:http_requests_refused", ws.httpRequestsRefused());
+        all.put("sipway:ws_message_timeouts", ws.messageTimeouts());
+        all.put("sipway:ws_frame_errors", ws.frameErrors());
+        all.put("sipway:ws_pongs_skipped", ws.pongsSkipped());
     }
 
     /** {@code all}, a group ({@code tmx:}), or a statistic's name: "group:name = value" lines. */
