@@ -71,9 +71,13 @@ final class HttpRequestBounds extends ChannelInboundHandlerAdapter {
         if (ctx.isRemoved() || !ctx.channel().isActive()) {
             return;
         }
-        server.counters.httpRequestTimeouts.increment();
-        LOG.debug("closing {}: HTTP request not whole within {} ms ({} bytes read)", WebSocketServer.connection(ctx),
-                TimeUnit.NANOSECONDS.toMillis(server.readTimeoutNanos()), received);
+        if (http) {
+            server.counters.httpRequestTimeouts.increment();
+        } else {
+            server.undecidedTimedOut(); // its first line never came whole: SIP or HTTP, a message read timeout
+        }
+        LOG.debug("closing {}: {} not whole within {} ms ({} bytes read)", WebSocketServer.connection(ctx),
+                http ? "HTTP request" : "first line", TimeUnit.NANOSECONDS.toMillis(server.readTimeoutNanos()), received);
         ctx.close();
     }
 

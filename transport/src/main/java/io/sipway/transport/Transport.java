@@ -101,6 +101,7 @@ public final class Transport implements AutoCloseable {
         this.serverTls = serverTls;
         this.clientTls = clientTls;
         this.webSockets = new WebSocketServer(table, group, streamConfig.maxMessageSize(), this::deliver);
+        webSockets.connectionStats(connectionStats);
         if (tcp.messageReadTimeout() > 0) { // 0 lifts the bound on SIP messages only: an HTTP request keeps the default
             webSockets.readTimeout(java.time.Duration.ofSeconds(tcp.messageReadTimeout()));
         }

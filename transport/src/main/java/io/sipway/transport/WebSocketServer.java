@@ -57,6 +57,8 @@ final class WebSocketServer {
     private volatile WebSocketKeepalive keepalive = WebSocketKeepalive.defaults();
     private volatile long readTimeoutNanos = DEFAULT_READ_TIMEOUT.toNanos();
     private ScheduledFuture<?> keepaliveWalk;
+    /** The transport's: a first line that never completes is a SIP stream's read timeout as much as an HTTP one. */
+    private volatile ConnectionStats connectionStats;
 
     /**
      * @param maxMessage tcp_rd_buf_size: the longest HTTP request and WebSocket frame (Kamailio reads both into that buffer)
@@ -67,6 +69,18 @@ final class WebSocketServer {
         this.group = group;
         this.maxMessage = maxMessage;
         this.deliver = deliver;
+    }
+
+    void connectionStats(ConnectionStats stats) {
+        this.connectionStats = stats;
+    }
+
+    /** A connection whose first line was not whole within the read timeout: not known to be HTTP, counted as tcp_msg_read_timeout's. */
+    void undecidedTimedOut() {
+        ConnectionStats stats = connectionStats;
+        if (stats != null) {
+            stats.add(ConnectionStats.Event.READ_TIMEOUT);
+        }
     }
 
     static Connection connection(ChannelHandlerContext ctx) {

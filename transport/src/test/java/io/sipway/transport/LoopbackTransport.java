@@ -24,13 +24,23 @@ final class LoopbackTransport implements AutoCloseable {
     final Transport transport;
 
     private LoopbackTransport(List<String> protocols, TcpSettings tcp, TlsProfile profile, Inbound inbound) throws Exception {
-        List<ListenSpec> listens = new ArrayList<>();
-        for (String p : protocols) {
-            listens.add(ListenSpec.parse(p + ":127.0.0.1:" + freePort()));
-        }
         TlsSettings tls = protocols.contains("tls")
                 ? TlsSettings.server(certificates().serverCert, certificates().serverKey).withProfile(profile) : null;
-        transport = Transport.start(listens, table, SipParserConfig.defaults(), tls, tcp, 2, inbound);
+        Transport started = null;
+        for (int attempt = 1; started == null; attempt++) {
+            List<ListenSpec> listens = new ArrayList<>();
+            for (String p : protocols) {
+                listens.add(ListenSpec.parse(p + ":127.0.0.1:" + freePort()));
+            }
+            try {
+                started = Transport.start(listens, table, SipParserConfig.defaults(), tls, tcp, 2, inbound);
+            } catch (ListenerBindException taken) {
+                if (attempt == 5) {
+                    throw taken; // a port found free was taken before the bind, five times over
+                }
+            }
+        }
+        transport = started;
     }
 
     /** A tcp: listener. */

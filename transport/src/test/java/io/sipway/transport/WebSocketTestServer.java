@@ -40,17 +40,32 @@ final class WebSocketTestServer implements AutoCloseable {
     final int wssPort;
 
     private WebSocketTestServer(TcpSettings tcp) throws Exception {
-        wsPort = freePort();
-        wssPort = freePort();
         Path dir = Files.createTempDirectory("sipway-ws");
         TestCertificates certs = TestCertificates.create(dir);
         Transport[] self = new Transport[1];
-        transport = Transport.start(List.of(ListenSpec.parse("tcp:127.0.0.1:" + wsPort), ListenSpec.parse("tls:127.0.0.1:" + wssPort)),
-                table, SipParserConfig.defaults(), TlsSettings.server(certs.serverCert, certs.serverKey), tcp, 2,
-                (message, from) -> {
-                    received.add(message);
-                    self[0].sender().send(Destination.to(from.protocol(), from.source()).withConnectionId(from.connectionId()), message);
-                });
+        Transport started = null;
+        int ws = 0;
+        int wss = 0;
+        for (int attempt = 1; started == null; attempt++) {
+            ws = freePort();
+            wss = freePort();
+            try {
+                started = Transport.start(List.of(ListenSpec.parse("tcp:127.0.0.1:" + ws), ListenSpec.parse("tls:127.0.0.1:" + wss)),
+                        table, SipParserConfig.defaults(), TlsSettings.server(certs.serverCert, certs.serverKey), tcp, 2,
+                        (message, from) -> {
+                            received.add(message);
+                            self[0].sender().send(Destination.to(from.protocol(), from.source()).withConnectionId(from.connectionId()),
+                                    message);
+                        });
+            } catch (ListenerBindException taken) {
+                if (attempt == 5) {
+                    throw taken; // a port found free was taken before the bind, five times over
+                }
+            }
+        }
+        wsPort = ws;
+        wssPort = wss;
+        transport = started;
         self[0] = transport;
     }
 
