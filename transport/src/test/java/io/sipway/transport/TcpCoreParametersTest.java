@@ -211,7 +211,8 @@ class TcpCoreParametersTest {
     private Connection connectToStalledPeer(ServerSocket peer) throws Exception {
         Destination d = Destination.to(Protocol.TCP, (InetSocketAddress) peer.getLocalSocketAddress());
         assertThat(transport.sender().send(d, OPTIONS)).isEqualTo(SendStatus.CONNECTING);
-        assertThat(waitFor(() -> table.find(d) != null, 5)).isTrue();
+        // in the table first, its channel set a moment later (on the connecting loop)
+        assertThat(waitFor(() -> table.find(d) != null && table.find(d).handle != null, 5)).isTrue();
         Connection c = table.find(d);
         // a fixed send buffer: Linux would otherwise grow it (up to tcp_wmem's 4 MiB) and take in
         // what was queued a moment ago, long after the peer stopped reading
