@@ -74,9 +74,9 @@
 #   cpu: RATE=1000  DURATION=30  WARMUP=10  SETTLE=5  RUNS=1  PROXIES="sipway kamailio"
 #     RELAY_CFG=benchmarks/peers/relay.cfg (its 127.0.0.1:5060 and :5070 are moved to the ports above)
 #     SIPP_SCENARIOS=examples/sipp (uac_rr.xml, uas_rr.xml)  SIPWAY_JAVA_OPTS (the JVM's options)
-#   soak: SOAK_MINUTES=30  RATE_UDP, RATE_TCP, RATE_WSS (calls/s; 40%, 30% and 10% of that path's Sipway top
-#     rate in benchmarks/results/load.md, 2000 when it has none: the shares add up to 80% of the machine)
-#     BROWSERS=200  CHURN_SECONDS=5  SAMPLE_SECONDS=10  SETTLE_MAX=60  (--smoke: 30 s at 30/20/10 calls/s,
+#   soak: SOAK_MINUTES=30  RATE_UDP=1100 RATE_TCP=850 RATE_WSS=300 (calls/s: 80% of a 2-core machine's CPU with
+#     SIPp and the browsers on it; soak.md says the share the load took)  WARMUP_SECONDS=30 (a quarter of the
+#     rates first, not counted)  BROWSERS=200  CHURN_SECONDS=5  SAMPLE_SECONDS=10  SETTLE_MAX=60  (--smoke: 30 s at 30/20/10 calls/s,
 #     10 browsers, one reloading every 2 s, a row every 5 s; it fails only when something did not run)
 #   overload: OVERLOAD_FACTOR=3 (RATE: that times udp's Sipway top rate in load.md, 4000 when it has none)
 #     OVERLOAD_SECONDS=30  WARMUP=10  WARMUP_RATE=(a quarter of the top rate)  REST=40  RECOVER_SECONDS=60
