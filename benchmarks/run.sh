@@ -60,8 +60,9 @@
 # offers RATE calls/s for OVERLOAD_SECONDS, a row of overload.csv every SAMPLE_SECONDS (VmRSS,
 # tmx:inuse_transactions, core:transactions_refused), RECOVER_SECONDS of rest, and 200 calls at 50/s.
 # Verdicts: peak RSS within the launcher's 1 GiB heap + 512 MiB; RSS after the rest within the idle
-# footprint + 25%; every transaction the proxy accepted ended 2xx (the UAS answers only 200) and none
-# is held; every call of the check run completed.
+# footprint + 25%; every transaction the proxy accepted ended with a final reply (relayed, or tm's own
+# 408/5xx when the UAS on the same cores falls behind) and none is held; every call of the check run
+# completed.
 #
 # --smoke: seconds, not minutes; a check that everything runs (CI), written to benchmarks/target/smoke.
 #
