@@ -124,10 +124,6 @@ row checked
 
 # ---- verdicts -------------------------------------------------------------------------------------
 VERDICTS=(); FAILED_VERDICTS=0
-verdict() {   # NAME OK(0|1) TEXT
-  local v=pass; [ "$2" = 1 ] || { v=FAIL; FAILED_VERDICTS=$((FAILED_VERDICTS + 1)); }
-  VERDICTS+=("| $1 | $v | $3 |"); echo "overload verdict $1: $v ($3)"
-}
 mib() { echo $(( $1 / 1024 )); }
 bound_kib=$(( (HEAP_MB + NON_HEAP_MB) * 1024 ))
 verdict "memory bounded" "$([ "$PEAK_KIB" -le "$bound_kib" ] && echo 1)" \

@@ -153,6 +153,12 @@ wait_free() {
   done
 }
 
+# verdict NAME OK(0|1) TEXT (soak, overload): printed, and a row of VERDICTS for the results' table
+verdict() {
+  local v=pass; [ "$2" = 1 ] || { v=FAIL; FAILED_VERDICTS=$((FAILED_VERDICTS + 1)); }
+  VERDICTS+=("| $1 | $v | $3 |"); echo "$MODE verdict $1: $v ($3)"
+}
+
 # ---- overload: its own file, on the helpers above ---------------------------------------------------
 if [ "$MODE" = overload ]; then
   # shellcheck source=benchmarks/overload.sh

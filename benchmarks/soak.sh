@@ -156,6 +156,14 @@ if ! grep -q "^registered $BROWSERS\$" "$WORK/browsers.out"; then
   echo "run.sh soak: the browsers did not register:" >&2; tail -n 5 "$WORK/browsers.out" >&2; exit 1
 fi
 
+# caller_args PATH: SIPp's scenario, callee and transport of that path's caller, in args
+caller_args() {
+  case "$1" in
+    udp) args=(-sf "$SCENARIOS/uac_rr.xml" -s service -t u1) ;;
+    tcp) args=(-sf "$SCENARIOS/uac_rr.xml" -s service -t t1) ;;
+    wss) args=(-sf "$HERE/tools/uac_users.xml" -inf "$WORK/users.csv" -t u1) ;;
+  esac
+}
 # A warm-up, not counted: each path at a quarter of its rate for WARMUP_SECONDS, so that the load
 # meets a proxy whose code is compiled (its first seconds under full load are the JIT's, not the
 # steady state a soak is about). Its calls are reported on their own.
@@ -164,11 +172,7 @@ if [ "$WARMUP_SECONDS" -gt 0 ]; then
   declare -A WPID=()
   for p in $PATHS3; do
     mkdir -p "$WORK/warmup-$p"
-    case "$p" in
-      udp) args=(-sf "$SCENARIOS/uac_rr.xml" -s service -t u1) ;;
-      tcp) args=(-sf "$SCENARIOS/uac_rr.xml" -s service -t t1) ;;
-      wss) args=(-sf "$HERE/tools/uac_users.xml" -inf "$WORK/users.csv" -t u1) ;;
-    esac
+    caller_args "$p"
     wrate=$(( (RATE[$p] + 3) / 4 ))
     (cd "$WORK/warmup-$p" && exec timeout $((WARMUP_SECONDS + 120)) sipp "${args[@]}" "127.0.0.1:$P_SIP" -i 127.0.0.1 \
        -p "${P_UAC[$p]}" -r "$wrate" -m $((wrate * WARMUP_SECONDS)) -l 20000 -d 0 -nostdin -timeout $((WARMUP_SECONDS + 90)) \
@@ -197,11 +201,7 @@ sample before
 # the three callers, each a bounded number of calls (-m) within SIPp's own time limit and timeout's
 for p in $PATHS3; do
   mkdir -p "$WORK/$p"
-  case "$p" in
-    udp) args=(-sf "$SCENARIOS/uac_rr.xml" -s service -t u1) ;;
-    tcp) args=(-sf "$SCENARIOS/uac_rr.xml" -s service -t t1) ;;
-    wss) args=(-sf "$HERE/tools/uac_users.xml" -inf "$WORK/users.csv" -t u1) ;;
-  esac
+  caller_args "$p"
   (cd "$WORK/$p" && exec timeout $((DURATION + 180)) sipp "${args[@]}" "127.0.0.1:$P_SIP" -i 127.0.0.1 -p "${P_UAC[$p]}" \
      -r "${RATE[$p]}" -m "${CALLS[$p]}" -l 20000 -d 0 -nostdin -timeout $((DURATION + 120)) -timeout_error \
      -max_socket 2000 -buff_size "$SIPP_BUFFER" -trace_stat -fd 1 -trace_err > uac.out 2>&1) &
@@ -247,10 +247,6 @@ java -cp "$BENCH_JAR" io.sipway.bench.SoakChart "$CSV" > /dev/null
 browsers_said() { awk -v k="$1" '/^answered / {for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1)} END {print (v == "" ? "?" : v)}' "$WORK/browsers.out"; }
 reconnects=$(browsers_said reconnects); busy=$(browsers_said busy_closes); failed_reconnects=$(browsers_said failed_reconnects)
 VERDICTS=(); FAILED_VERDICTS=0
-verdict() {   # NAME OK(0|1) TEXT
-  local v=pass; [ "$2" = 1 ] || { v=FAIL; FAILED_VERDICTS=$((FAILED_VERDICTS + 1)); }
-  VERDICTS+=("| $1 | $v | $3 |"); echo "soak verdict $1: $v ($3)"
-}
 lost=""; calls_text=""
 for p in $PATHS3; do
   ok=${AFTER[${p}_ok]}; fl=${AFTER[${p}_failed]}
