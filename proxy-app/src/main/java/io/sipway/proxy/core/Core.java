@@ -277,6 +277,7 @@ public final class Core {
 
     /** Releases what the core holds beyond the transport (the resolver's sockets). */
     public void close() {
+        databases.close();
         SipResolver r = resolver;
         if (r != null) {
             r.close();
@@ -287,6 +288,15 @@ public final class Core {
     SipResolver resolver() {
         return resolver;
     }
+
+    /** The databases the modules' db_url parameters name: one pool per URL, closed with the core. */
+    public io.sipway.proxy.db.Databases databases() {
+        return databases;
+    }
+
+    private final io.sipway.proxy.db.Databases databases = new io.sipway.proxy.db.Databases(DB_POOL_SIZE);
+    /** Connections per SQL database: the workers that may wait on one (docs/ARCHITECTURE.md). */
+    private static final int DB_POOL_SIZE = 8;
 
     /** usrloc's table of that name ("location"), made on first use. */
     public io.sipway.proxy.location.LocationStore locationTable(String name) {
