@@ -16,9 +16,9 @@ import java.util.Map;
 /**
  * Kamailio 5.6's tables, module by module, as {@code kamdbctl create} makes them: the "standard"
  * group (utils/kamctl/kamdbctl.base STANDARD_MODULES) and the extra groups Sipway's modules read
- * (htable, uac, rtpengine, secfilter). Sizes follow src/lib/srdb1/schema/entities.xml (user 64,
- * domain 64, ha1 128, uri 128, contact 512, callid 255, tag 128); versions are those the modules
- * check at start.
+ * (htable, uac, rtpengine, secfilter). Checked column by column against the scripts Kamailio 5.6.3
+ * installs (/usr/share/kamailio/{mysql,postgres}/*-create.sql, Debian's kamailio package); the
+ * versions are those the modules check at start.
  */
 final class KamailioTables {
     static final String DATETIME = "2000-01-01 00:00:01";
@@ -48,10 +48,10 @@ final class KamailioTables {
                 .index("callid_idx", "callid");
     }
 
-    /** location and aliases (registrar's alias table) have the same columns. */
-    private static SchemaTable.Builder locationLike(String name, int version) {
+    /** location and aliases (registrar's alias table) have the same columns, but for two sizes. */
+    private static SchemaTable.Builder locationLike(String name, int version, int contact, int received) {
         return t(name, version).str("ruid", 64, "").str("username", 64, "").strNull("domain", 64)
-                .str("contact", 512, "").strNull("received", 128).strNull("path", 512)
+                .str("contact", contact, "").strNull("received", received).strNull("path", 512)
                 .datetime("expires", EXPIRES).floating("q", "10,2", "1.0").str("callid", 255, "Default-Call-ID")
                 .num("cseq", INT, 1).datetime("last_modified", DATETIME).num("flags", INT, 0).num("cflags", INT, 0)
                 .str("user_agent", 255, "").strNull("socket", 64).numNull("methods", INT).strNull("instance", 255)
@@ -96,9 +96,9 @@ final class KamailioTables {
                         .index("peer_idx", "src_ip"),
                 t("address", 6).num("grp", UINT, 1).str("ip_addr", 50, null).num("mask", INT, 32)
                         .num("port", USMALLINT, 0).strNull("tag", 64));
-        module("registrar", locationLike("aliases", 8));
+        module("registrar", locationLike("aliases", 8, 255, 255));
         module("usrloc",
-                locationLike("location", 9).index("connection_idx", "server_id", "connection_id"),
+                locationLike("location", 9, 512, 128).index("tcpcon_idx", "connection_id").index("connection_idx", "server_id", "connection_id"),
                 t("location_attrs", 1).str("ruid", 64, "").str("username", 64, "").strNull("domain", 64)
                         .str("aname", 64, "").num("atype", INT, 0).str("avalue", 512, "")
                         .datetime("last_modified", DATETIME)
@@ -106,7 +106,7 @@ final class KamailioTables {
                         .index("last_modified_idx", "last_modified"));
         module("msilo", t("silo", 8).str("src_addr", 255, "").str("dst_addr", 255, "").str("username", 64, "")
                 .str("domain", 64, "").num("inc_time", INT, 0).num("exp_time", INT, 0).num("snd_time", INT, 0)
-                .str("ctype", 255, "text/plain").large("body", SchemaTable.Type.BLOB).large("extra_hdrs", TEXT)
+                .str("ctype", 32, "text/plain").large("body", SchemaTable.Type.BLOB).large("extra_hdrs", TEXT)
                 .str("callid", 128, "").num("status", INT, 0).index("account_idx", "username", "domain"));
         module("alias_db", t("dbaliases", 1).str("alias_username", 64, "").str("alias_domain", 64, "")
                 .str("username", 64, "").str("domain", 64, "").index("alias_user_idx", "alias_username")
@@ -137,13 +137,13 @@ final class KamailioTables {
                         .num("iflags", UINT, 0).strNull("toroute_name", 32).str("req_uri", 255, null)
                         .strNull("xdata", 512).index("hash_idx", "hash_entry", "hash_id"),
                 t("dialog_vars", 1).num("hash_entry", UINT, null).num("hash_id", UINT, null)
-                        .str("dialog_key", 255, null).str("dialog_value", 512, null)
+                        .str("dialog_key", 128, null).str("dialog_value", 512, null)
                         .index("hash_idx", "hash_entry", "hash_id"));
         module("dispatcher", t("dispatcher", 4).num("setid", INT, 0).str("destination", 192, "")
-                .num("flags", INT, 0).num("priority", INT, 0).str("attrs", 198, "").str("description", 64, ""));
+                .num("flags", INT, 0).num("priority", INT, 0).str("attrs", 128, "").str("description", 64, ""));
         module("dialplan", t("dialplan", 2).num("dpid", INT, null).num("pr", INT, null).num("match_op", INT, null)
                 .str("match_exp", 64, null).num("match_len", INT, null).str("subst_exp", 64, null)
-                .str("repl_exp", 256, null).str("attrs", 255, null));
+                .str("repl_exp", 256, null).str("attrs", 64, null));
         module("topos",
                 t("topos_d", 2).datetime("rectime", null).str("x_context", 64, "").str("s_method", 64, "")
                         .str("s_cseq", 64, "").str("a_callid", 255, "").str("a_uuid", 255, "").str("b_uuid", 255, "")
@@ -176,6 +176,6 @@ final class KamailioTables {
                 .num("disabled", INT, 0).datetime("stamp", "1900-01-01 00:00:01")
                 .unique("rtpengine_nodes", "setid", "url"));
         module("secfilter", t("secfilter", 1).num("action", SMALLINT, 0).num("type", SMALLINT, 0)
-                .str("data", 64, "").index("secfilter_idx", "action", "type"));
+                .str("data", 64, "").index("secfilter_idx", "action", "type", "data"));
     }
 }
