@@ -101,6 +101,23 @@ class JdbcDatabaseTest {
         }
     }
 
+    /** db_mysql's update_affected_found: an UPDATE that changes nothing counts 0 rows (libmysqlclient's default) or 1. */
+    @Test
+    void dbMysqlUpdateAffectedFound() throws Exception {
+        String url = TestDatabases.mysql();
+        for (String found : List.of("0", "1")) {
+            try (Databases dbs = new Databases(1)) {
+                dbs.configure(java.util.Set.of("db_mysql"), (m, p, d) -> m.equals("db_mysql") && p.equals("update_affected_found") ? found : d);
+                Database db = dbs.get(url);
+                Schema.create(db, "htable");
+                db.delete("htable", Where.ALL);
+                db.insert("htable", Map.of("key_name", "k", "key_value", "v"));
+                assertThat(db.update("htable", Where.eq("key_name", "k"), Map.of("key_value", "v"))).as(found)
+                        .isEqualTo(Integer.parseInt(found));
+            }
+        }
+    }
+
     static Stream<Arguments> servers() {
         return Stream.of(Arguments.of("mysql", (Supplier<String>) TestDatabases::mysql),
                 Arguments.of("postgres", (Supplier<String>) TestDatabases::postgres));
