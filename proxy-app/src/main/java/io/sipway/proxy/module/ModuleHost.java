@@ -78,6 +78,9 @@ public final class ModuleHost implements ScriptHost {
         if (f.armsRoute() != null) {
             s = s.armsRoute(f.armsRoute());
         }
+        if (f.mayWait()) {
+            s = s.thatMayWait(); // the script's routes that reach it run on a worker
+        }
         return f.expressions() ? s.acceptingExpressions() : s;
     }
 
