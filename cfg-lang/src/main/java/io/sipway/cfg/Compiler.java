@@ -99,6 +99,16 @@ final class Compiler {
         }
         currentBody = null;
         waits.resolve(routes.values());
+        for (Map.Entry<RouteType, Map<String, List<Ast.Route>>> byType : blocks.entrySet()) {
+            for (Map.Entry<String, List<Ast.Route>> named : byType.getValue().entrySet()) {
+                String waitsOn = routes.get(byType.getKey()).get(named.getKey()).waitsOn;
+                Ast.Route r = named.getValue().get(0);
+                String cannot = waitsOn == null ? null : host.waitProblem(r.type(), r.name(), waitsOn);
+                if (cannot != null) {
+                    error(r.nameAt(), cannot);
+                }
+            }
+        }
         warnUnusedRoutes(blocks);
         return new CompiledScript(routes, globals, modParams, modules, varIndex.size(), cfgVars);
     }

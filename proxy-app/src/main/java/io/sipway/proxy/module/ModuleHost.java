@@ -194,6 +194,22 @@ public final class ModuleHost implements ScriptHost {
                 modules.values().stream().flatMap(t -> t.eventRoutes().stream()).sorted().toList()) + ")";
     }
 
+    /**
+     * The event routes whose event is answered when the route ends, on the event loop that read it
+     * (xhttp's HTTP request: the transport takes the answer, or the WebSocket upgrade, there and
+     * then): they cannot be run on a worker, so they may not reach a function that may wait.
+     */
+    private static final Set<String> ANSWERED_AT_ONCE = Set.of("xhttp:request");
+
+    @Override
+    public String waitProblem(Ast.RouteType type, String name, String function) {
+        if (type == Ast.RouteType.EVENT && ANSWERED_AT_ONCE.contains(name)) {
+            return "event_route[" + name + "] is answered at once, on the event loop that read the request, and cannot"
+                    + " wait: it reaches " + function + "(), a function that may wait (a database or network query)";
+        }
+        return null;
+    }
+
     @Override
     public Pv sharedVariable(String name) {
         return language.sharedVariable(name);
