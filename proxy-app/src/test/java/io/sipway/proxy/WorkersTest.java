@@ -205,6 +205,21 @@ class WorkersTest {
     }
 
     @Test
+    void aReplyRouteThatMayWaitRunsOnAWorkerAndTheReplyGoesOnThroughItsTransaction() throws Exception {
+        start("""
+                request_route { where("request"); $du = "sip:127.0.0.1:{UAS}"; t_relay(); }
+                reply_route { sleep_ms("1"); where("reply_route"); }
+                """);
+        SipPeer caller = peer(ports[1], "c");
+        SipPeer callee = peer(ports[2], "callee");
+        caller.send(options(caller, "callee", "z9hG4bKreply"));
+        callee.answer(callee.nextRequest("OPTIONS", WITHIN), 200, "OK");
+        assertThat(caller.nextFinal(WITHIN).statusCode()).isEqualTo(200);
+        assertThat(ran("request")).singleElement().satisfies(s -> assertThat(s).doesNotContain(WORKER));
+        assertThat(ran("reply_route")).singleElement().satisfies(s -> assertThat(s).contains("200 " + WORKER));
+    }
+
+    @Test
     void aFullQueueAnswers503AndCountsIt() throws Exception {
         Proxy proxy = start("""
                 request_route { sleep_ms("800"); sl_send_reply("200", "OK"); }
