@@ -74,6 +74,21 @@ public final class CompiledScript {
             this.varCount = varCount;
         }
 
+        /**
+         * Whether running this route can reach a function that may wait ({@link
+         * FunctionSpec#thatMayWait()}): directly, through {@code route(X)} (transitively), or
+         * through the branch_route it arms. A failure_route or onreply_route it arms is not
+         * counted: that route runs later as its own entry, which tells for itself.
+         */
+        public boolean mayWait() {
+            return body.waitsOn != null;
+        }
+
+        /** The waiting function {@link #mayWait()} found (for messages), or null. */
+        public String waitingFunction() {
+            return body.waitsOn;
+        }
+
         /** Runs the route on {@code ctx}; afterwards {@code ctx} tells the return code and whether it was dropped. */
         public void run(ScriptContext ctx) {
             ctx.resetScriptState();

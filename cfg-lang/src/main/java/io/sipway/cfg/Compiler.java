@@ -39,6 +39,9 @@ final class Compiler {
     private final CfgVars cfgVars = new CfgVars();
     private int maxWhileLoops = 100;
     private RouteType currentRoute;
+    /** The route being compiled, and what its run can reach that may wait. */
+    private Exec.RouteBody currentBody;
+    private final Waits waits = new Waits();
 
     Compiler(ScriptHost host, Diagnostics diagnostics, ScriptMode mode) {
         this.host = host;
@@ -86,11 +89,24 @@ final class Compiler {
             currentRoute = byType.getKey();
             for (Map.Entry<String, List<Ast.Route>> named : byType.getValue().entrySet()) {
                 List<Node> body = new ArrayList<>();
+                currentBody = routes.get(byType.getKey()).get(named.getKey());
                 SourcePos pos = named.getValue().get(0).at().pos;
                 for (Ast.Route r : named.getValue()) {
                     body.addAll(statements(r.body()));
                 }
                 routes.get(byType.getKey()).get(named.getKey()).body = new Exec.Seq(pos, body.toArray(new Node[0]));
+            }
+        }
+        currentBody = null;
+        waits.resolve(routes.values());
+        for (Map.Entry<RouteType, Map<String, List<Ast.Route>>> byType : blocks.entrySet()) {
+            for (Map.Entry<String, List<Ast.Route>> named : byType.getValue().entrySet()) {
+                String waitsOn = routes.get(byType.getKey()).get(named.getKey()).waitsOn;
+                Ast.Route r = named.getValue().get(0);
+                String cannot = waitsOn == null ? null : host.waitProblem(r.type(), r.name(), waitsOn);
+                if (cannot != null) {
+                    error(r.nameAt(), cannot);
+                }
             }
         }
         warnUnusedRoutes(blocks);
@@ -361,6 +377,7 @@ final class Compiler {
                 : arg instanceof Ast.Num num ? Long.toString(num.value()) : null;
         Map<String, Exec.RouteBody> named = routes.computeIfAbsent(RouteType.ROUTE, t -> new HashMap<>());
         if (name == null) {
+            waits.entersAny(currentBody, named.values()); // any route[...] it may name
             return new Exec.DynamicRouteCall(call.at().pos, expr(arg), named);
         }
         Exec.RouteBody target = named.get(name);
@@ -369,6 +386,7 @@ final class Compiler {
             return null;
         }
         routeUsed.computeIfAbsent(RouteType.ROUTE, t -> new HashSet<>()).add(name);
+        waits.enters(currentBody, target);
         return new Exec.RouteCall(call.at().pos, target);
     }
 
@@ -414,6 +432,16 @@ final class Compiler {
                 error(call.args().get(0).at(), "unknown " + spec.armedRoute().keyword + " '" + target + "'");
             }
             routeUsed.computeIfAbsent(spec.armedRoute(), t -> new HashSet<>()).add(target);
+        }
+        waits.calls(currentBody, spec);
+        if (spec.armedRoute() == RouteType.BRANCH && n > 0) {
+            // a branch_route runs inside the next t_relay of this run: what it reaches, this run does
+            Map<String, Exec.RouteBody> branchRoutes = routes.getOrDefault(RouteType.BRANCH, Map.of());
+            if (args.get(0).isConstant()) {
+                waits.enters(currentBody, branchRoutes.get(args.get(0).constantString()));
+            } else {
+                waits.entersAny(currentBody, branchRoutes.values());
+            }
         }
         try {
             return spec.bind(args);

@@ -255,6 +255,11 @@ final class Exec {
     static final class RouteBody {
         final String name;
         Node body;
+        /**
+         * A function that may wait which running this route can reach (directly, through route(X)
+         * or a branch_route it arms), or null: set once after the script is compiled ({@link Waits}).
+         */
+        String waitsOn;
 
         RouteBody(String name) {
             this.name = name;

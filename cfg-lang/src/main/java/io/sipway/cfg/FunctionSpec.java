@@ -40,9 +40,10 @@ public final class FunctionSpec {
     private final Ast.RouteType armsRoute;
     private final Binder binder;
     private final boolean expressions;
+    private final boolean mayWait;
 
     private FunctionSpec(String module, String name, int minArgs, int maxArgs, Set<Ast.RouteType> routes,
-                         Ast.RouteType armsRoute, Binder binder, boolean expressions) {
+                         Ast.RouteType armsRoute, Binder binder, boolean expressions, boolean mayWait) {
         this.module = module;
         this.name = Objects.requireNonNull(name);
         this.minArgs = minArgs;
@@ -51,6 +52,7 @@ public final class FunctionSpec {
         this.armsRoute = armsRoute;
         this.binder = Objects.requireNonNull(binder);
         this.expressions = expressions;
+        this.mayWait = mayWait;
     }
 
     /** A function usable in every route kind. */
@@ -58,17 +60,17 @@ public final class FunctionSpec {
         if (minArgs < 0 || maxArgs < minArgs) {
             throw new IllegalArgumentException(name + ": bad arity " + minArgs + ".." + maxArgs);
         }
-        return new FunctionSpec(module, name, minArgs, maxArgs, EnumSet.allOf(Ast.RouteType.class), null, binder, false);
+        return new FunctionSpec(module, name, minArgs, maxArgs, EnumSet.allOf(Ast.RouteType.class), null, binder, false, false);
     }
 
     /** The same function, usable only in these route kinds (Kamailio's REQUEST_ROUTE | FAILURE_ROUTE ... flags). */
     public FunctionSpec onlyIn(Ast.RouteType first, Ast.RouteType... more) {
-        return new FunctionSpec(module, name, minArgs, maxArgs, EnumSet.of(first, more), armsRoute, binder, expressions);
+        return new FunctionSpec(module, name, minArgs, maxArgs, EnumSet.of(first, more), armsRoute, binder, expressions, mayWait);
     }
 
     /** The function's first argument names a route of this kind ({@code t_on_failure("X")}): checked at load time. */
     public FunctionSpec armsRoute(Ast.RouteType type) {
-        return new FunctionSpec(module, name, minArgs, maxArgs, routes, type, binder, expressions);
+        return new FunctionSpec(module, name, minArgs, maxArgs, routes, type, binder, expressions, mayWait);
     }
 
     /**
@@ -77,7 +79,21 @@ public final class FunctionSpec {
      * {@code $pv}s for the function to format): Kamailio refuses "parameter N is not constant".
      */
     public FunctionSpec acceptingExpressions() {
-        return new FunctionSpec(module, name, minArgs, maxArgs, routes, armsRoute, binder, true);
+        return new FunctionSpec(module, name, minArgs, maxArgs, routes, armsRoute, binder, true, mayWait);
+    }
+
+    /**
+     * The same function, which may wait (a database query, an HTTP request): a route that can reach
+     * it is told by {@link CompiledScript.Entry#mayWait()}, so the host runs it where waiting blocks
+     * no event loop.
+     */
+    public FunctionSpec thatMayWait() {
+        return new FunctionSpec(module, name, minArgs, maxArgs, routes, armsRoute, binder, expressions, true);
+    }
+
+    /** Whether a call may wait (see {@link #thatMayWait()}). */
+    public boolean mayWait() {
+        return mayWait;
     }
 
     public boolean acceptsExpressions() {

@@ -79,6 +79,15 @@ public interface ScriptHost {
     }
 
     /**
+     * Why this route may not reach {@code function}, a function that may wait ({@link
+     * FunctionSpec#thatMayWait()}), or null when it may: a route whose event must be answered at
+     * once, on the event loop that read it, cannot wait.
+     */
+    default String waitProblem(Ast.RouteType type, String name, String function) {
+        return null;
+    }
+
+    /**
      * Why a route block cannot be run by this host ({@code onsend_route}, an {@code event_route}
      * whose event never happens here), or null when it can; {@code name} is null for unnamed kinds.
      */

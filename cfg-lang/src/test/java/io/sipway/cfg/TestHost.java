@@ -37,6 +37,12 @@ class TestHost implements ScriptHost {
         recorder("tm", "t_check_trans", 0, 0);
         functions.put("t_on_failure", FunctionSpec.of("tm", "t_on_failure", 1, 1, args -> record("t_on_failure", args))
                 .armsRoute(Ast.RouteType.FAILURE));
+        functions.put("t_on_branch", FunctionSpec.of("tm", "t_on_branch", 1, 1, args -> record("t_on_branch", args))
+                .armsRoute(Ast.RouteType.BRANCH).acceptingExpressions());
+        functions.put("t_on_reply", FunctionSpec.of("tm", "t_on_reply", 1, 1, args -> record("t_on_reply", args))
+                .armsRoute(Ast.RouteType.ONREPLY));
+        // a function that may wait, as a database query does (no module: always there)
+        functions.put("wait_for_db", FunctionSpec.of(null, "wait_for_db", 0, 1, args -> record("wait_for_db", args)).thatMayWait());
         recorder("rr", "record_route", 0, 1);
         recorder("rr", "loose_route", 0, 0);
         recorder("maxfwd", "mf_process_maxfwd_header", 1, 2);

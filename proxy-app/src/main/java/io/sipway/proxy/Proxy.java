@@ -55,8 +55,14 @@ public final class Proxy implements AutoCloseable {
      * plus {@code extraListens} (Kamailio's {@code -l}), and starts processing.
      */
     public static Proxy start(Path cfg, Map<String, String> defines, List<String> extraListens) throws ProxyStartException {
+        return start(cfg, defines, extraListens, Modules::host);
+    }
+
+    /** The same over the module tables {@code hostFor} makes for the core (tests add a table of their own). */
+    static Proxy start(Path cfg, Map<String, String> defines, List<String> extraListens,
+                       java.util.function.Function<Core, io.sipway.proxy.module.ModuleHost> hostFor) throws ProxyStartException {
         Core core = new Core();
-        io.sipway.proxy.module.ModuleHost host = Modules.host(core);
+        io.sipway.proxy.module.ModuleHost host = hostFor.apply(core);
         List<io.sipway.proxy.module.ModuleExports> tables = host.tables();
         ScriptLoader.Result r = ScriptLoader.load(cfg, cfg.toString(), defines, host);
         if (!r.ok()) {
@@ -92,7 +98,10 @@ public final class Proxy implements AutoCloseable {
                     case "listen" -> listens.add(ListenSpec.parse(g.raw()));
                     case "alias" -> core.addAlias(g.value() instanceof String s ? s : g.raw());
                     case "auto_aliases" -> autoAliases = truth(g);
-                    case "children" -> children = (int) Math.max(1, number(g));
+                    case "children" -> {
+                        children = (int) Math.max(1, number(g));
+                        core.workers(children); // Kamailio's worker processes: the routes that may wait run on as many threads
+                    }
                     case "enable_tls", "tls_enable" -> enableTls = truth(g);
                     case "disable_tls" -> enableTls = !truth(g);
                     case "sip_warning" -> core.sipWarning(truth(g));
@@ -429,6 +438,11 @@ public final class Proxy implements AutoCloseable {
     /** The script's {@code debug=} level (Kamailio's: -5 alert .. 0 warn, 1 notice, 2 info, 3 debug). */
     public int debugLevel() {
         return core.debugLevel();
+    }
+
+    /** The threads running the routes that may wait ({@code children}, 8 when not set, as Kamailio's). */
+    int workers() {
+        return core.workerCount();
     }
 
     /** The event loops receiving and routing ({@code children}). */

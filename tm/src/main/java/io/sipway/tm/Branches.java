@@ -192,6 +192,11 @@ final class Branches {
      * take the transaction's REPLY_LOCK instead).
      */
     boolean onReply(SipMessage reply, ReceiveInfo from) {
+        return onReply(reply, from, true);
+    }
+
+    /** The same; {@code hook} false: the onreply_route already ran (on a worker), the reply goes on from there. */
+    boolean onReply(SipMessage reply, ReceiveInfo from, boolean hook) {
         Via v = reply.topVia();
         if (v == null || v.branch() == null || reply.cseq() == null) {
             return false;
@@ -200,17 +205,19 @@ final class Branches {
         if (b == null) {
             return false;
         }
-        stats.rplReceived.increment();
+        if (hook) {
+            stats.rplReceived.increment();
+        }
         if (b.server.loop.inEventLoop()) {
-            onReply(b, reply, from);
+            onReply(b, reply, from, hook);
         } else {
-            tm.loops().run(b.server.loop, () -> onReply(b, reply, from));
+            tm.loops().run(b.server.loop, () -> onReply(b, reply, from, hook));
         }
         return true;
     }
 
     /** A reply of branch {@code b}, on its transaction's loop. */
-    private void onReply(ClientBranch b, SipMessage reply, ReceiveInfo from) {
+    private void onReply(ClientBranch b, SipMessage reply, ReceiveInfo from, boolean hook) {
         ServerTransaction st = b.server;
         int code = reply.statusCode();
         if (st.terminated()) {
@@ -220,7 +227,7 @@ final class Branches {
             onCancelReply(b, code);
             return;
         }
-        if (st.onReplyRoute != null) {
+        if (hook && st.onReplyRoute != null) {
             reply = hooks.onReply(st, reply, from);
             if (reply == null || st.terminated()) {
                 return;
@@ -319,12 +326,40 @@ final class Branches {
             try {
                 forked = hooks.onFailure(st, armed, best.finalCode) && st.branches.size() > before;
             } finally {
-                st.picked = null;
+                if (!st.failureDeferred) {
+                    st.picked = null;
+                }
+            }
+            if (st.failureDeferred) { // the route runs on a worker: failureRouteEnded goes on from here
+                st.failureDeferred = false;
+                st.deferredBest = best;
+                st.deferredBefore = before;
+                return;
             }
             if (forked || !st.state().beforeFinal()) {
                 return; // a new leg runs, or the failure route replied itself
             }
             LOG.trace("failure route {} opened no branch", armed);
+        }
+        relayBest(st, best);
+    }
+
+    /**
+     * A failure route run elsewhere ({@link ServerTransaction#failureRouteElsewhere()}) ended, on
+     * the transaction's loop: the leg's best reply goes up as it would have after the route, unless
+     * the route opened a new leg or replied itself.
+     */
+    void failureRouteEnded(ServerTransaction st) {
+        ClientBranch best = st.deferredBest;
+        if (best == null) {
+            return;
+        }
+        st.deferredBest = null;
+        if (st.picked == best) {
+            st.picked = null;
+        }
+        if (st.branches.size() > st.deferredBefore || !st.state().beforeFinal() || st.terminated()) {
+            return;
         }
         relayBest(st, best);
     }

@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,13 +50,26 @@ final class Loops {
         return new Loops(new EventExecutor[0]);
     }
 
-    /** The loop of a transaction created now: the caller's when it is one of ours, else the next in turn. */
+    /**
+     * The loop of a transaction created now: the caller's when it is one of ours; for a thread that
+     * works on behalf of one of ours (a proxy worker running a message that loop read: Netty's
+     * {@link ThreadExecutorMap} names the loop), that one; else the next in turn.
+     */
     EventExecutor forNew() {
         if (loops.length == 0) {
             return ImmediateEventExecutor.INSTANCE;
         }
         EventExecutor current = current();
-        return current != null ? current : loops[Math.floorMod(turn.getAndIncrement(), loops.length)];
+        if (current != null) {
+            return current;
+        }
+        EventExecutor home = ThreadExecutorMap.currentExecutor();
+        for (EventExecutor e : loops) {
+            if (e == home) {
+                return e;
+            }
+        }
+        return loops[Math.floorMod(turn.getAndIncrement(), loops.length)];
     }
 
     /** The loop the caller runs on, or null when it is none of ours (a plain loop over a small array: no allocation). */

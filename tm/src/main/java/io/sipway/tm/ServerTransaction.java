@@ -58,6 +58,13 @@ public final class ServerTransaction {
     boolean sixx;
     /** The branch the failure route runs for (the leg's best reply); null outside a failure route. */
     ClientBranch picked;
+    /**
+     * The failure route runs on another thread ({@link #failureRouteElsewhere()}): the leg's best
+     * branch and how many branches there were, for {@link TransactionLayer#failureRouteEnded}.
+     */
+    boolean failureDeferred;
+    ClientBranch deferredBest;
+    int deferredBefore;
     /** Counted once as gone to the wait state (tm's "waiting" statistic). */
     boolean waited;
     /** What this transaction counts against tm's memory budget while held. */
@@ -153,6 +160,16 @@ public final class ServerTransaction {
             }
         }
         return best;
+    }
+
+    /**
+     * Said by {@link TransactionLayer.Hooks#onFailure} when it runs the failure route on another
+     * thread (a route that may wait runs on a worker): tm then sends the leg's best reply up when
+     * {@link TransactionLayer#failureRouteEnded} is called, unless the route forked or replied
+     * meanwhile. Until then the route reads the picked branch as if it ran on the loop.
+     */
+    public void failureRouteElsewhere() {
+        failureDeferred = true;
     }
 
     /** In failure_route: whether the failed branch ended by its final-response timer ({@code t_branch_timeout()}). */

@@ -63,7 +63,8 @@ public final class TransactionLayer implements AutoCloseable {
          * The current leg ended with a negative best reply on a transaction armed with a failure
          * route: run it; true when it opened new branches (the reply is then not sent upstream).
          * {@link ServerTransaction#pickedTimedOut()} and {@link ServerTransaction#pickedReplied()}
-         * tell how the failed branch ended.
+         * tell how the failed branch ended. A hook that runs the route on another thread says
+         * {@link ServerTransaction#failureRouteElsewhere()} and calls {@link #failureRouteEnded} after it.
          */
         default boolean onFailure(ServerTransaction st, Object route, int code) {
             return false;
@@ -71,7 +72,8 @@ public final class TransactionLayer implements AutoCloseable {
 
         /**
          * A reply of an armed transaction (onreply_route[NAME]): the reply to go on with (the same,
-         * or as the route rewrote it, e.g. nathelper's Contact alias), or null to drop it.
+         * or as the route rewrote it, e.g. nathelper's Contact alias), or null to drop it (or to hold
+         * it while the route runs on another thread, which then goes on with {@link #onReplyRouted}).
          */
         default SipMessage onReply(ServerTransaction st, SipMessage reply, ReceiveInfo from) {
             return reply;
@@ -492,6 +494,28 @@ public final class TransactionLayer implements AutoCloseable {
      */
     public boolean onReply(SipMessage reply, ReceiveInfo from) {
         return branches.onReply(reply, from);
+    }
+
+    /**
+     * A reply whose onreply_route ran on another thread (a route that may wait: the hook answered
+     * null, dropping it for now, and handed it to a worker) goes on as if the hook had returned
+     * {@code reply}: matched to its branch again and handled on its transaction's loop.
+     */
+    public boolean onReplyRouted(SipMessage reply, ReceiveInfo from) {
+        return branches.onReply(reply, from, false);
+    }
+
+    /**
+     * The failure route that {@link ServerTransaction#failureRouteElsewhere()} sent to another
+     * thread has ended: on the transaction's loop (the caller waits for it when it may), the leg's
+     * best reply goes up unless the route opened a new leg or replied itself.
+     */
+    public void failureRouteEnded(ServerTransaction st) {
+        if (!st.loop.inEventLoop()) {
+            loops.run(st.loop, () -> failureRouteEnded(st));
+            return;
+        }
+        branches.failureRouteEnded(st);
     }
 
     /** Kamailio's reply priority (see {@link BestReply#prio(int)}). */

@@ -40,6 +40,13 @@ public final class Core {
     final LongAdder transactionsRefused = counter("core:transactions_refused");
     /** Kamailio's E_OUT_OF_MEM (error.h): what a function fails with when memory is exhausted. */
     public static final int E_OUT_OF_MEM = -2;
+    /** Messages a route that may wait could not be queued for: the workers' queue was full (an overload). */
+    final LongAdder workerQueueFull = counter("sipway:worker_queue_full");
+    /** Where the routes that may wait run ({@code children} threads); made at attach when not set before. */
+    private volatile Workers workers;
+    /** Whether request_route / reply_route can reach a function that may wait: decided once, at attach. */
+    private boolean requestWaits;
+    private boolean replyWaits;
     volatile Transport transport;
     volatile TransactionLayer tm;
     /** Set last by {@link #attach}: until then there is no script to run a message through. */
@@ -85,12 +92,81 @@ public final class Core {
         this.listeners = transport.sockets();
         this.requestRoute = script.entry(Ast.RouteType.REQUEST, null);
         this.replyRoute = script.entry(Ast.RouteType.REPLY, null);
+        this.requestWaits = requestRoute != null && requestRoute.mayWait();
+        this.replyWaits = replyRoute != null && replyRoute.mayWait();
+        if (workers == null) {
+            workers = new Workers(Workers.DEFAULT_CHILDREN);
+        }
         branchRequests.recordRouteSettings((int) modparam(script, "rr", "enable_double_rr", 1),
                 modparam(script, "rr", "append_fromtag", 1) != 0, modparam(script, "rr", "enable_full_lr", 0) != 0);
         for (RouteRef r : armedRoutes.values()) {
             r.resolve(script);
         }
         attached = true; // volatile: the loops see everything above once they see this
+    }
+
+    /**
+     * Kamailio's {@code children}: how many workers run the routes that may wait (docs/ARCHITECTURE.md,
+     * "Functions that may wait"); before {@link #attach}. Without it, Kamailio's default, 8.
+     */
+    public void workers(int children) {
+        workers(children, children * Workers.QUEUE_PER_WORKER);
+    }
+
+    /** The same with {@code queue} messages waiting at most beyond the ones running (a test's small bound). */
+    public void workers(int children, int queue) {
+        if (children < 1 || queue < 1) {
+            throw new IllegalArgumentException("children and the workers' queue must be at least 1, not " + children + " and " + queue);
+        }
+        Workers old = workers;
+        workers = new Workers(children, queue);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** How many workers run the routes that may wait. */
+    public int workerCount() {
+        Workers w = workers;
+        return w == null ? Workers.DEFAULT_CHILDREN : w.threads();
+    }
+
+    private volatile long lastQueueFullLog;
+
+    /** One line per 10 s at most while the workers' queue is full, not one per message. */
+    void queueFull(String what) {
+        long now = System.nanoTime();
+        long last = lastQueueFullLog;
+        if (last == 0 || now - last > 10_000_000_000L) {
+            lastQueueFullLog = now;
+            LOG.warn("the workers' queue is full (the routes that may wait fall behind): {} ({} so far, statistic"
+                    + " sipway:worker_queue_full)", what, workerQueueFull.sum());
+        }
+    }
+
+    /**
+     * Runs {@code work} (a route that may wait, and what follows it) on a worker, at home on the
+     * caller's event loop ({@link Workers}); false when their queue is full (counted as
+     * sipway:worker_queue_full): the caller answers or drops. An error in it is counted and logged
+     * as one on a loop is.
+     */
+    boolean onWorker(io.sipway.sip.SipMessage m, ReceiveInfo from, Runnable work) {
+        io.sipway.proxy.log.LogPrefix.Source prefix = logPrefix;
+        if (workers.submit(() -> {
+            try {
+                io.sipway.proxy.log.LogPrefix.around(prefix, m, from, work);
+            } catch (SipParseException e) {
+                count("sipway:errors");
+                drops.dropped(from, "while routing: " + e.getMessage());
+            } catch (RuntimeException e) {
+                count("sipway:errors");
+                LOG.error("error handling a message from {} on a worker: {}", from.source(), e.toString(), e);
+            }
+        })) {
+            return true;
+        }
+        workerQueueFull.increment();
+        return false;
     }
 
     /**
@@ -277,6 +353,10 @@ public final class Core {
 
     /** Releases what the core holds beyond the transport (the resolver's sockets). */
     public void close() {
+        Workers w = workers;
+        if (w != null) {
+            w.close(); // what is queued runs first (for up to 2 s): the database pools close after
+        }
         databases.close();
         SipResolver r = resolver;
         if (r != null) {
@@ -374,10 +454,34 @@ public final class Core {
         }
         MsgContext ctx = new MsgContext(m, from);
         ctx.replyTo = replyDestination(m, from);
+        if (requestWaits) {
+            requestOnWorker(ctx);
+            return;
+        }
+        runRequest(ctx);
+    }
+
+    private void runRequest(MsgContext ctx) {
         requestRoute.run(ctx);
         if (ctx.delayedError != 0 && ctx.st != null) {
             tm.reply(ctx.st, ctx.delayedError, ctx.delayedReason);
         }
+    }
+
+    /**
+     * request_route can reach a function that may wait: the request runs on a worker. When their
+     * queue is full it is answered {@code 503 Service Unavailable} statelessly (RFC 3261 21.5.4: the
+     * server is overloaded; the client may try another), as Kamailio's sl_send_reply would, an ACK
+     * dropped: nothing is held without a bound.
+     */
+    private void requestOnWorker(MsgContext ctx) {
+        if (onWorker(ctx.msg, ctx.from, () -> runRequest(ctx))) {
+            return;
+        }
+        if (!ctx.msg.methodName().equals("ACK")) {
+            relay.statelessReply(ctx, 503, "Service Unavailable", null);
+        }
+        queueFull(ctx.msg.methodName().equals("ACK") ? "an ACK dropped" : "a request answered 503");
     }
 
     /**
@@ -438,7 +542,12 @@ public final class Core {
     public void webSocketClosed(CompiledScript.Entry route, ReceiveInfo connection) {
         SipMessage m = SipParser.parse(("OPTIONS sip:" + connection.localSocket().local().getAddress().getHostAddress()
                 + " SIP/2.0\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        route.run(new MsgContext(m, connection));
+        MsgContext ctx = new MsgContext(m, connection);
+        if (!route.mayWait()) {
+            route.run(ctx);
+        } else if (!onWorker(m, connection, () -> route.run(ctx))) {
+            queueFull("event_route[websocket:closed] not run");
+        }
     }
 
     /** A request outside any dialog or transaction of ours: what a proxy shutting down no longer takes. */
@@ -456,6 +565,19 @@ public final class Core {
     }
 
     private void reply(SipMessage m, ReceiveInfo from) {
+        if (replyWaits) {
+            // reply_route can reach a function that may wait: the reply goes on from a worker (tm
+            // hands it to its transaction's loop there); with the queue full it is dropped, as a
+            // lost UDP reply: the next hop retransmits a final one
+            if (!onWorker(m, from, () -> routeReply(m, from))) {
+                queueFull("a reply dropped");
+            }
+            return;
+        }
+        routeReply(m, from);
+    }
+
+    private void routeReply(SipMessage m, ReceiveInfo from) {
         if (replyRoute != null) {
             MsgContext ctx = new MsgContext(m, from);
             ctx.reply = m;

@@ -42,11 +42,32 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
         ctx.replyTo = st.replyTo();
         ctx.branchTimedOut = st.pickedTimedOut();
         ctx.branchReplied = st.pickedReplied();
+        if (core != null && entry.mayWait()) {
+            // the route may wait: it runs on a worker, and tm sends the leg's best reply when it has
+            // ended, unless it forked or replied; with the workers' queue full the route does not run
+            // and the best reply goes up now, as when no failure route is armed
+            if (!core.onWorker(st.request(), st.from(), () -> {
+                try {
+                    runFailure(entry, ctx, original);
+                } finally {
+                    core.tm.failureRouteEnded(st);
+                }
+            })) {
+                core.queueFull("failure_route not run, the best reply goes up");
+                return false;
+            }
+            st.failureRouteElsewhere();
+            return true;
+        }
+        runFailure(entry, ctx, original);
+        return true;
+    }
+
+    private static void runFailure(CompiledScript.Entry entry, MsgContext ctx, MsgContext original) {
         entry.run(ctx);
         if (original != null) {
             original.flags = ctx.flags; // setflag/resetflag in failure_route are the transaction's
         }
-        return true;
     }
 
     @Override
@@ -64,9 +85,28 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
         }
         if (core == null) {
             entry.run(ctx);
+        } else if (entry.mayWait()) {
+            // the route may wait: it runs on a worker, and the reply goes on from there (tm matches it
+            // again and handles it on the transaction's loop); here it is held back. With the
+            // workers' queue full it is dropped, as a lost UDP reply: a final one is retransmitted
+            if (!core.onWorker(reply, from, () -> {
+                entry.run(ctx);
+                SipMessage out = routed(ctx, original, reply);
+                if (out != null) {
+                    core.tm.onReplyRouted(out, from);
+                }
+            })) {
+                core.queueFull("onreply_route not run, a reply dropped");
+            }
+            return null;
         } else {
             LogPrefix.around(core.logPrefix(), reply, from, () -> entry.run(ctx));
         }
+        return routed(ctx, original, reply);
+    }
+
+    /** After onreply_route: the flags back to the transaction, and the reply to go on with (null: dropped). */
+    private static SipMessage routed(MsgContext ctx, MsgContext original, SipMessage reply) {
         if (original != null) {
             original.flags = ctx.flags;
         }

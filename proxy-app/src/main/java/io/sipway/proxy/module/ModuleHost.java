@@ -78,6 +78,9 @@ public final class ModuleHost implements ScriptHost {
         if (f.armsRoute() != null) {
             s = s.armsRoute(f.armsRoute());
         }
+        if (f.mayWait()) {
+            s = s.thatMayWait(); // the script's routes that reach it run on a worker
+        }
         return f.expressions() ? s.acceptingExpressions() : s;
     }
 
@@ -189,6 +192,22 @@ public final class ModuleHost implements ScriptHost {
         }
         return "event_route[" + name + "] is not run by Sipway (the events it has: " + String.join(", ",
                 modules.values().stream().flatMap(t -> t.eventRoutes().stream()).sorted().toList()) + ")";
+    }
+
+    /**
+     * The event routes whose event is answered when the route ends, on the event loop that read it
+     * (xhttp's HTTP request: the transport takes the answer, or the WebSocket upgrade, there and
+     * then): they cannot be run on a worker, so they may not reach a function that may wait.
+     */
+    private static final Set<String> ANSWERED_AT_ONCE = Set.of("xhttp:request");
+
+    @Override
+    public String waitProblem(Ast.RouteType type, String name, String function) {
+        if (type == Ast.RouteType.EVENT && ANSWERED_AT_ONCE.contains(name)) {
+            return "event_route[" + name + "] is answered at once, on the event loop that read the request, and cannot"
+                    + " wait: it reaches " + function + "(), a function that may wait (a database or network query)";
+        }
+        return null;
     }
 
     @Override

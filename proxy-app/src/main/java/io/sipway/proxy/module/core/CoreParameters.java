@@ -29,8 +29,9 @@ final class CoreParameters {
                 "the whole header line local replies (sl, tm, registrar, sanity) carry, after the module headers");
         b.param("user_agent_header", STR, "User-Agent: " + signature,
                 "the whole header line of tm's CANCEL and ACK with reparse_invite=0 (with 1, the default, they carry none)");
-        // processes: the event loops
-        b.param("children", INT, "8", "the number of event loops (Kamailio's UDP worker processes)");
+        // processes: the event loops, and the workers running the routes that may wait
+        b.param("children", INT, "8", "the number of event loops (Kamailio's UDP worker processes; not set: one per CPU)"
+                + " and of workers running the routes that can reach a function that may wait (not set: 8)");
         // tls
         b.param("enable_tls", ANY, "no", "tls: listeners need it, with the tls module's certificate and key");
         b.param("tls_enable", ANY, "no", "the same as enable_tls");
