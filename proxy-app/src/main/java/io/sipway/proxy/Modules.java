@@ -4,16 +4,20 @@ import io.sipway.proxy.core.Core;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ModuleHost;
 import io.sipway.proxy.module.acc.AccModule;
+import io.sipway.proxy.module.alias_db.AliasDbModule;
 import io.sipway.proxy.module.cfg_rpc.CfgRpcModule;
 import io.sipway.proxy.module.core.CoreModule;
 import io.sipway.proxy.module.corex.CorexModule;
 import io.sipway.proxy.module.counters.CountersModule;
 import io.sipway.proxy.module.ctl.CtlModule;
+import io.sipway.proxy.module.domain.DomainModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
 import io.sipway.proxy.module.kex.KexModule;
 import io.sipway.proxy.module.maxfwd.MaxfwdModule;
 import io.sipway.proxy.module.nathelper.NathelperModule;
+import io.sipway.proxy.module.permissions.PermissionsModule;
+import io.sipway.proxy.module.pike.PikeModule;
 import io.sipway.proxy.module.pv.PvModule;
 import io.sipway.proxy.module.registrar.RegistrarModule;
 import io.sipway.proxy.module.rr.RrModule;
@@ -48,14 +52,18 @@ public final class Modules {
         JsonRpcServer rpc = new JsonRpcServer(() -> all); // jsonrpc_dispatch() calls every table's RPC commands
         all.addAll(List.of(new CoreModule(core).exports(),
                 AccModule.exports(core),
+                AliasDbModule.exports(core),
                 CfgRpcModule.exports(core),
                 CorexModule.exports(core),
                 CountersModule.exports(core),
                 CtlModule.exports(core),
+                DomainModule.exports(core),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),
                 NathelperModule.exports(core),
+                PermissionsModule.exports(core),
+                PikeModule.exports(core),
                 PvModule.exports(core),
                 RegistrarModule.exports(core),
                 RrModule.exports(core),
