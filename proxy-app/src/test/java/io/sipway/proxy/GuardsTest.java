@@ -200,6 +200,8 @@ class GuardsTest {
                 .isEqualTo("200 alias sip:alice@example.net");
         assertThat(ask(s, "sip:support@example.org", "sip:c@" + LOOPBACK, "sip:support@example.org"))
                 .as("use_domain=1: the host must match too").isEqualTo("404 no alias sip:support@example.org");
+        assertThat(ask(s, "sip:find@example.com", "sip:c@" + LOOPBACK, "sip:support@example.com"))
+                .as("alias_db_find writes the canonical URI of the To URI's alias").isEqualTo("200 found sip:alice@example.net");
     }
 
     @Test

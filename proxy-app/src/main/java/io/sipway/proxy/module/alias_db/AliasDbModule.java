@@ -3,7 +3,10 @@ package io.sipway.proxy.module.alias_db;
 import static io.sipway.proxy.module.Routes.F;
 import static io.sipway.proxy.module.Routes.R;
 
+import io.sipway.cfg.Arg;
 import io.sipway.cfg.FunctionSpec;
+import io.sipway.cfg.Pv;
+import io.sipway.cfg.ValueSource;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
 import io.sipway.proxy.core.MsgContext;
@@ -12,6 +15,7 @@ import io.sipway.proxy.db.DbException;
 import io.sipway.proxy.db.DbResult;
 import io.sipway.proxy.db.Where;
 import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ModuleHost;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.sip.SipUri;
 import java.util.List;
@@ -61,17 +65,40 @@ public final class AliasDbModule {
     public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("alias_db", "https://kamailio.org/docs/modules/5.6.x/modules/alias_db.html");
         Settings[] settings = new Settings[1];
+        java.util.concurrent.atomic.AtomicReference<ModuleHost> hostRef = new java.util.concurrent.atomic.AtomicReference<>();
+        List<String> outputs = new java.util.concurrent.CopyOnWriteArrayList<>();
         b.fn("alias_db_lookup", 1, 2, R | F, args -> {
             Format table = Format.of(args.get(0));
-            Flags flags;
-            try {
-                flags = args.size() > 1 ? Flags.parse(args.get(1).constantString()) : new Flags(null, false);
-            } catch (IllegalArgumentException e) {
-                throw new FunctionSpec.BadArgument(args.get(1), e.getMessage());
-            }
-            return ctx -> lookup(settings[0], (MsgContext) ctx, table.apply(ctx), flags);
+            Flags flags = args.size() > 1 ? flags(args.get(1)) : new Flags(null, false);
+            return ctx -> {
+                MsgContext m = (MsgContext) ctx;
+                return query(settings[0], table.apply(ctx), m.requestUri(), flags, (i, uri) -> {
+                    if (i == 0) {
+                        m.ruri = uri;
+                    } else if (settings[0].appendBranches()) {
+                        m.branches.add(new String[] {uri, null});
+                    }
+                });
+            };
         }).x().mayWait().summary("rewrites the R-URI to the user of the alias it names (first row; others as branches with "
                 + "append_branches=1); 1, or -1 when none (or the query failed)");
+        b.fn("alias_db_find", 3, 4, R | F, args -> {
+            Format table = Format.of(args.get(0));
+            Format in = Format.of(args.get(1));
+            String out = output(args.get(2));
+            outputs.add(out);
+            Pv[] pv = new Pv[1]; // resolved on first use with the script's modules (a fixup sees no host)
+            Flags flags = args.size() > 3 ? flags(args.get(3)) : new Flags(null, false);
+            return ctx -> query(settings[0], table.apply(ctx), in.apply(ctx), flags, (i, uri) -> {
+                if (i == 0 || settings[0].appendBranches()) {
+                    if (pv[0] == null) {
+                        pv[0] = writable(hostRef.get(), out);
+                    }
+                    pv[0].set(ctx, uri); // an AVP keeps each value, as Kamailio's EQ_T after the first ASSIGN_T
+                }
+            });
+        }).x().mayWait().summary("looks the URI of the second argument up as alias_db_lookup() does and writes the result "
+                + "(all rows with append_branches=1) to the pseudo-variable of the third; 1, or -1");
         b.param("db_url", STR, DEFAULT_DB_URL, "the database of the alias tables");
         b.param("user_column", STR, "username", "the canonical user column");
         b.param("domain_column", STR, "domain", "the canonical domain column");
@@ -81,6 +108,14 @@ public final class AliasDbModule {
         b.param("domain_prefix", STR, "", "a host prefix left out of the match (\"sip.\")");
         b.param("append_branches", INT, "0", "1: the rows after the first become branches");
         b.onStart((script, host) -> {
+            hostRef.set(host);
+            for (String out : outputs) {
+                try {
+                    writable(host, out);
+                } catch (IllegalStateException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
             String url = core.modparam("alias_db", "db_url", DEFAULT_DB_URL);
             Database db = core.databases().get(url);
             // Kamailio connects in child_init and does not start when it cannot
@@ -102,13 +137,47 @@ public final class AliasDbModule {
         return b.build();
     }
 
-    static long lookup(Settings s, MsgContext m, String table, Flags flags) {
+    private static Flags flags(Arg a) {
+        if (!a.isConstant()) {
+            throw new FunctionSpec.BadArgument(a, "the flags must be written as text (d, u, r)");
+        }
+        try {
+            return Flags.parse(a.constantString());
+        } catch (IllegalArgumentException e) {
+            throw new FunctionSpec.BadArgument(a, e.getMessage());
+        }
+    }
+
+    /** The text of the pseudo-variable an argument names ("$avp(alias)"). */
+    private static String output(Arg a) {
+        String text = a.isConstant() ? a.constantString().trim() : a.toString().replace("\"", "").trim();
+        if (!text.matches("\\$[A-Za-z_][A-Za-z0-9_.]*(\\(.*\\))?")) {
+            throw new FunctionSpec.BadArgument(a, "needs a pseudo-variable to write to");
+        }
+        return text;
+    }
+
+    private static Pv writable(ModuleHost host, String text) {
+        ValueSource v = host == null ? null : host.pvFromText(text);
+        if (!(v instanceof Pv p) || !p.writable()) {
+            throw new IllegalStateException("alias_db_find: " + text + " is no writable pseudo-variable");
+        }
+        return p;
+    }
+
+    /** Where each row's {@code sip:user@domain} goes: row 0 first. */
+    interface Target {
+        void accept(int row, String uri);
+    }
+
+    /** alookup.c's alias_db_query over {@code uriText}: 1 when rows were found (each given to {@code target}), else -1. */
+    static long query(Settings s, String table, String uriText, Flags flags, Target target) {
         if (s == null) {
             return -1;
         }
         SipUri uri;
         try {
-            uri = SipUri.parse(m.requestUri());
+            uri = SipUri.parse(uriText);
         } catch (RuntimeException e) {
             return -1;
         }
@@ -137,12 +206,7 @@ public final class AliasDbModule {
             return -1;
         }
         for (int i = 0; i < r.size(); i++) {
-            String target = "sip:" + nz(r.text(i, outUser)) + "@" + nz(r.text(i, outDomain));
-            if (i == 0) {
-                m.ruri = target;
-            } else if (s.appendBranches()) {
-                m.branches.add(new String[] {target, null});
-            }
+            target.accept(i, "sip:" + nz(r.text(i, outUser)) + "@" + nz(r.text(i, outDomain)));
         }
         return 1;
     }

@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,15 +79,12 @@ public final class DomainModule {
         b.param("type_col", STR, "type", "domain_attrs: the type column (0 integer, 2 string)");
         b.param("value_col", STR, "value", "domain_attrs: the value column");
         b.param("register_myself", ParamExport.Type.INT, "0", "1: the local domains are also myself");
-        b.rpc("domain.reload", "reloads the domain tables", params -> {
-            try {
-                st.table.set(DomainTable.load(st.db, st.columns));
-                return null;
-            } catch (DbException | RuntimeException e) {
-                LOG.error("domain: reload failed: {}", e.getMessage());
-                throw new RpcExport.RpcException(400, "Reload of domain tables failed");
-            }
+        ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sipway-domain-reload");
+            t.setDaemon(true);
+            return t;
         });
+        b.rpc("domain.reload", "reloads the domain tables", params -> reload(reloads, st));
         b.rpc("domain.dump", "the cached domains and attributes", params -> dump(st.table.get()));
         b.onStart((script, host) -> {
             String url = core.modparam("domain", "db_url", DEFAULT_DB_URL);
@@ -104,6 +105,32 @@ public final class DomainModule {
             }
         });
         return b.build();
+    }
+
+    /**
+     * Reads the tables on the module's reload thread, never on an event loop (jsonrpc_dispatch() in
+     * event_route[xhttp:request] runs on one, and does not wait: the new table is swapped in when
+     * read); the operations endpoint's thread waits and answers as Kamailio does (nothing, or 400).
+     */
+    private static Object reload(ExecutorService reloads, State st) throws RpcExport.RpcException {
+        Future<DomainTable> f = reloads.submit(() -> {
+            DomainTable t = DomainTable.load(st.db, st.columns);
+            st.table.set(t);
+            return t;
+        });
+        if (Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread) {
+            return null;
+        }
+        try {
+            f.get();
+            return null;
+        } catch (ExecutionException e) {
+            LOG.error("domain: reload failed: {}", e.getCause().getMessage());
+            throw new RpcExport.RpcException(400, "Reload of domain tables failed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcExport.RpcException(400, "Reload of domain tables failed");
+        }
     }
 
     private static void version(Database db, String table, int expected) throws DbException {
