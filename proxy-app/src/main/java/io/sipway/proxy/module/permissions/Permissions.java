@@ -55,11 +55,9 @@ final class Permissions {
                 checkVersion(database, s.addressTable());
                 address.set(loadAddress());
             }
-            if (s.loadTrusted()) {
+            if (s.loadTrusted() && s.dbMode() == 1) { // Kamailio's init_trusted checks and loads only the cache
                 checkVersion(database, s.trustedTable());
-                if (s.dbMode() == 1) {
-                    trusted.set(loadTrusted());
-                }
+                trusted.set(loadTrusted());
             }
         } catch (DbException e) {
             throw new IllegalArgumentException("permissions: cannot load from " + database.url() + ": " + e.getMessage(), e);
