@@ -27,6 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The modules that guard a registrar, on a real proxy on loopback over a real SQLite database made
@@ -220,6 +222,30 @@ class GuardsTest {
 
         Thread.sleep(3_200); // two quiet sampling units of 1 s (and the timer's phase)
         assertThat(ask(s, "flood")).isEqualTo("200 pike 1");
+    }
+
+    /** The same tables on the SQL servers Kamailio's users run (skipped when the server is not there, unless CI requires it). */
+    @ParameterizedTest
+    @ValueSource(strings = {"mysql", "postgres"})
+    void theSameTablesServeFromMariaDbAndPostgres(String server) throws Exception {
+        databases.close();
+        url = server.equals("mysql") ? TestDatabases.mysql() : TestDatabases.postgres();
+        databases = new Databases(2);
+        db = databases.get(url);
+        Schema.create(db, "address", "trusted", "domain", "domain_attrs", "dbaliases");
+        DatagramSocket gateway = socket();
+        // Kamailio's port column is a SMALLINT: an ephemeral port does not fit in PostgreSQL's, so any port here
+        row("address", "grp", 1, "ip_addr", LOOPBACK, "mask", 32, "port", 0, "tag", "gw-a");
+        row("address", "grp", 2, "ip_addr", "127.0.0.0", "mask", 8, "port", 0, "tag", "office");
+        row("domain", "domain", "example.com");
+        row("dbaliases", "alias_username", "support", "alias_domain", "example.com", "username", "alice", "domain", "example.net");
+        start();
+        assertThat(ask(gateway, "source")).isEqualTo("200 allowed gw-a");
+        assertThat(ask(socket(), "office")).isEqualTo("200 allowed office");
+        assertThat(ask(gateway, "sip:local@example.com", "sip:a@example.com", "sip:b@foreign.org"))
+                .isEqualTo("200 from-local uri-local myself to-foreign");
+        assertThat(ask(gateway, "sip:support@example.com", "sip:c@" + LOOPBACK, "sip:support@example.com"))
+                .isEqualTo("200 alias sip:alice@example.net");
     }
 
     @Test
