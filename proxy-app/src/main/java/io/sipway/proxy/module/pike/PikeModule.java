@@ -36,8 +36,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PikeModule {
     private static final ParamExport.Type INT = ParamExport.Type.INT;
     private static final ScriptLog LOG = new ScriptLog("pike");
-    /** The most nodes the tree holds (about 100 bytes each): see PikeTree on spoofed floods. */
-    static final int MAX_NODES = 500_000;
+    /**
+     * The most nodes the tree holds (some 60 to 100 bytes each: 20 MB at most). A node is made only
+     * for a prefix already hot, so a real flood needs few; a spoofed one is what meets the bound
+     * (see PikeTree).
+     */
+    static final int MAX_NODES = 200_000;
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sipway-pike");
         t.setDaemon(true);
