@@ -4,6 +4,7 @@ import io.sipway.proxy.core.Core;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ModuleHost;
 import io.sipway.proxy.module.acc.AccModule;
+import io.sipway.proxy.module.alias_db.AliasDbModule;
 import io.sipway.proxy.module.cfg_rpc.CfgRpcModule;
 import io.sipway.proxy.module.core.CoreModule;
 import io.sipway.proxy.module.corex.CorexModule;
@@ -13,11 +14,14 @@ import io.sipway.proxy.module.db_mysql.DbMysqlModule;
 import io.sipway.proxy.module.db_postgres.DbPostgresModule;
 import io.sipway.proxy.module.db_sqlite.DbSqliteModule;
 import io.sipway.proxy.module.db_text.DbTextModule;
+import io.sipway.proxy.module.domain.DomainModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
 import io.sipway.proxy.module.kex.KexModule;
 import io.sipway.proxy.module.maxfwd.MaxfwdModule;
 import io.sipway.proxy.module.nathelper.NathelperModule;
+import io.sipway.proxy.module.permissions.PermissionsModule;
+import io.sipway.proxy.module.pike.PikeModule;
 import io.sipway.proxy.module.pv.PvModule;
 import io.sipway.proxy.module.registrar.RegistrarModule;
 import io.sipway.proxy.module.rr.RrModule;
@@ -52,6 +56,7 @@ public final class Modules {
         JsonRpcServer rpc = new JsonRpcServer(() -> all); // jsonrpc_dispatch() calls every table's RPC commands
         all.addAll(List.of(new CoreModule(core).exports(),
                 AccModule.exports(core),
+                AliasDbModule.exports(core),
                 CfgRpcModule.exports(core),
                 CorexModule.exports(core),
                 CountersModule.exports(core),
@@ -60,10 +65,13 @@ public final class Modules {
                 DbPostgresModule.exports(core),
                 DbSqliteModule.exports(core),
                 DbTextModule.exports(core),
+                DomainModule.exports(core),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),
                 NathelperModule.exports(core),
+                PermissionsModule.exports(core),
+                PikeModule.exports(core),
                 PvModule.exports(core),
                 RegistrarModule.exports(core),
                 RrModule.exports(core),

@@ -608,6 +608,14 @@ public final class Core {
         myself.addAutoAliases(sockets);
     }
 
+    /**
+     * Adds a module's test of a host to {@code myself} (Kamailio's register_check_self_func: domain's
+     * register_myself), asked when the host is none of the listeners and aliases.
+     */
+    public void addMyselfCheck(java.util.function.Predicate<String> hostCheck) {
+        myself.addCheck(hostCheck);
+    }
+
     /** The aliases, as the start-up banner lists them. */
     public List<Alias> aliases() {
         return myself.aliases();

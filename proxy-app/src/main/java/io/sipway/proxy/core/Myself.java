@@ -15,6 +15,8 @@ import java.util.List;
 final class Myself {
     private final Core core;
     private final List<Core.Alias> aliases = new ArrayList<>();
+    /** Modules' checks of a host (domain's register_myself): Kamailio's register_check_self_func. */
+    private final List<java.util.function.Predicate<String>> checks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Myself(Core core) {
         this.core = core;
@@ -61,6 +63,11 @@ final class Myself {
                 }
             }
         }
+    }
+
+    /** A module's check, asked when a host is none of ours (Kamailio's register_check_self_func). */
+    void addCheck(java.util.function.Predicate<String> hostCheck) {
+        checks.add(hostCheck);
     }
 
     /** The aliases, newest first as Kamailio's banner lists them. */
@@ -113,6 +120,11 @@ final class Myself {
                 return true;
             }
             if (addr == null && s.local().getHostString().equalsIgnoreCase(h)) {
+                return true;
+            }
+        }
+        for (java.util.function.Predicate<String> c : checks) {
+            if (c.test(h)) {
                 return true;
             }
         }
