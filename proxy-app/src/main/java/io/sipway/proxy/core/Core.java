@@ -277,6 +277,8 @@ public final class Core {
 
     /** Releases what the core holds beyond the transport (the resolver's sockets). */
     public void close() {
+        closing.forEach(Runnable::run);
+        closing.clear();
         databases.close();
         SipResolver r = resolver;
         if (r != null) {
@@ -300,8 +302,24 @@ public final class Core {
 
     /** usrloc's table of that name ("location"), made on first use. */
     public io.sipway.proxy.location.LocationStore locationTable(String name) {
-        return locationTables.computeIfAbsent(name, k -> new io.sipway.proxy.location.CaffeineLocationStore());
+        return locationTables.computeIfAbsent(name, k -> locationFactory.apply(k));
     }
+
+    /** How usrloc's tables are made from now on (its db_mode, at start); the tables made before are made again. */
+    public void locationStores(java.util.function.Function<String, io.sipway.proxy.location.LocationStore> factory) {
+        locationFactory = factory;
+        locationTables.replaceAll((name, old) -> factory.apply(name));
+    }
+
+    private volatile java.util.function.Function<String, io.sipway.proxy.location.LocationStore> locationFactory =
+            k -> new io.sipway.proxy.location.CaffeineLocationStore();
+
+    /** Runs {@code r} when the core closes, before the databases do (usrloc's last write-back, Kamailio's mod destroy). */
+    public void atClose(Runnable r) {
+        closing.add(r);
+    }
+
+    private final List<Runnable> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Map<String, io.sipway.proxy.location.LocationStore> locationTables = new ConcurrentHashMap<>();
 

@@ -56,7 +56,7 @@ final class UlDump {
         c.put("Received", b.received() == null ? NOT_SET : b.received());
         c.put("Path", b.path() == null ? NOT_SET : b.path());
         c.put("State", "CS_NEW");
-        c.put("Flags", 0);
+        c.put("Flags", b.flags());
         c.put("CFlags", b.branchFlags());
         c.put("Socket", b.socket() == null ? NOT_SET : b.socket().toString());
         c.put("Methods", 4294967295L);
