@@ -47,6 +47,17 @@ class AccDbTest {
     private SipPeer callee;
     private Proxy proxy;
 
+    /**
+     * The first SQLite connection of a JVM unpacks and loads its native library, which can take longer
+     * than the pool's 1 s connection timeout on a loaded machine: done once here, before any pool.
+     */
+    @org.junit.jupiter.api.BeforeAll
+    static void loadSqlite() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            c.isValid(1);
+        }
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         databases = new Databases(2);
