@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A usrloc table kept in a database's {@code location} table (usrloc's db_mode 1 to 3):
  * <ul>
- *   <li>{@link Mode#WRITE_THROUGH} (1): bindings in memory; every change is written to the table at
- *       once, by the writer ({@code writer}, one thread: the loop that ran save() never waits on the
- *       database). What a write missed (the database was down) stays marked and is written again by
- *       the timer ({@link #flush}), as usrloc's mode 1 timer retries.</li>
+ *   <li>{@link Mode#WRITE_THROUGH} (1): bindings in memory; every change is written to the table
+ *       before {@link #put} returns, so the table is up to date when save()'s 200 leaves, as in
+ *       Kamailio (save() is declared to wait in this mode). What a write missed (the database was
+ *       down) stays marked and is written again by the timer ({@link #flush}), as usrloc's mode 1
+ *       timer retries; save() itself succeeds, as usrloc's insert_ucontact does.</li>
  *   <li>{@link Mode#WRITE_BACK} (2): bindings in memory; the AoRs changed are marked and written by
  *       the timer every timer_interval, and once more when the proxy stops.</li>
  *   <li>{@link Mode#DB_ONLY} (3): nothing in memory; every read and change is a query, so save() and
@@ -34,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Modes 1 and 2 read the whole table into memory at start ({@link #load}), so registrations survive
  * a restart. An AoR is written as a whole (its rows by ruid: the ones gone deleted, the others
- * inserted or replaced), so writing the latest state of an AoR twice is harmless and the order of the
- * changes of one AoR is kept whichever thread writes. The timer also deletes the rows that expired
- * ({@link #deleteExpired}).
+ * inserted or replaced), from its state in memory at the time and under the AoR's lock (Kamailio locks
+ * the AoR's slot around the write too), so two threads changing one AoR leave the table with the last
+ * state, whichever writes first. The timer also deletes the rows that expired ({@link #deleteExpired}).
  */
 public final class DbLocationStore implements LocationStore {
     private static final Logger LOG = LoggerFactory.getLogger(DbLocationStore.class);
@@ -60,27 +59,27 @@ public final class DbLocationStore implements LocationStore {
     private final boolean useDomain;
     private final boolean textTimes;
     private final Function<String, SendSocket> sockets;
-    private final Executor writer;
     private final CaffeineLocationStore memory;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean writeQueued = new AtomicBoolean();
+    /** The AoRs' write locks, striped. */
+    private final Object[] locks = new Object[64];
     /** Whether the last write failed: a failure is logged once per outage. */
     private volatile boolean failing;
 
     /**
      * @param table   the table's name ("location")
      * @param sockets the proxy's socket named by a row's {@code socket} text, or null
-     * @param writer  where mode 1 writes run (one thread); unused in the other modes
      */
-    public DbLocationStore(String table, Database db, Mode mode, boolean useDomain, Function<String, SendSocket> sockets,
-                           Executor writer) {
+    public DbLocationStore(String table, Database db, Mode mode, boolean useDomain, Function<String, SendSocket> sockets) {
         this.table = table;
         this.db = db;
         this.mode = mode;
         this.useDomain = useDomain;
         this.textTimes = db.url().scheme().equals("sqlite");
         this.sockets = sockets;
-        this.writer = writer;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
         this.memory = mode == Mode.DB_ONLY ? null : new CaffeineLocationStore();
     }
 
@@ -113,15 +112,8 @@ public final class DbLocationStore implements LocationStore {
         }
         memory.put(aor, bindings);
         dirty.add(aor);
-        if (mode == Mode.WRITE_THROUGH && writeQueued.compareAndSet(false, true)) {
-            try {
-                writer.execute(() -> {
-                    writeQueued.set(false);
-                    flush(System.currentTimeMillis());
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                writeQueued.set(false); // stopping: the last flush writes it
-            }
+        if (mode == Mode.WRITE_THROUGH) {
+            writeFromMemory(aor, System.currentTimeMillis());
         }
     }
 
@@ -168,21 +160,33 @@ public final class DbLocationStore implements LocationStore {
      * Writes the AoRs changed since the last flush (modes 1 and 2); an AoR whose write fails stays
      * marked for the next one. Runs on the writer or the timer, never on an event loop.
      */
-    public synchronized void flush(long now) {
+    public void flush(long now) {
         if (memory == null) {
             return;
         }
         for (String aor : new ArrayList<>(dirty)) {
-            dirty.remove(aor);
-            try {
-                write(aor, memory.bindings(aor, now));
-            } catch (DbException e) {
-                dirty.add(aor);
-                failed("writing " + aor, e);
+            if (!writeFromMemory(aor, now)) {
                 return; // the database is down: the rest waits for the next timer
             }
         }
-        recovered();
+    }
+
+    /** Writes {@code aor} as memory has it now, if it is still marked; false when the write failed (it stays marked). */
+    private boolean writeFromMemory(String aor, long now) {
+        synchronized (locks[(aor.hashCode() & 0x7fffffff) % locks.length]) {
+            if (!dirty.remove(aor)) {
+                return true; // another thread wrote it since
+            }
+            try {
+                write(aor, memory.bindings(aor, now));
+                recovered();
+                return true;
+            } catch (DbException e) {
+                dirty.add(aor);
+                failed("writing " + aor, e);
+                return false;
+            }
+        }
     }
 
     /** Deletes the rows that expired before {@code now} (the timer's cleanup, every mode). */

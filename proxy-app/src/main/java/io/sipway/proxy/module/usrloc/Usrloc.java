@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * usrloc's tables over a database (db_mode 1..3), for one running proxy: made at start (Kamailio's
  * mod_init and child_init), each loaded from its table in modes 1 and 2; one thread, the timer,
- * writes them (mode 1: each change at once; mode 2: every {@code timer_interval} seconds), deletes
- * the rows that expired, and writes what is left when the proxy stops (usrloc's destroy).
+ * writes the changes of mode 2 every {@code timer_interval} seconds (and those mode 1 could not write
+ * when they happened), deletes the rows that expired, and writes what is left when the proxy stops
+ * (usrloc's destroy).
  */
 final class Usrloc {
     private static final Logger LOG = LoggerFactory.getLogger(Usrloc.class);
@@ -67,20 +68,20 @@ final class Usrloc {
         });
         core.atClose(() -> stop(timer));
         DbLocationStore.Mode m = DbLocationStore.Mode.of(mode);
-        core.locationStores(name -> stores.computeIfAbsent(name, n -> open(n, db, m, useDomain, timer)));
+        core.locationStores(name -> stores.computeIfAbsent(name, n -> open(n, db, m, useDomain)));
         core.locationTable("location"); // the default table is loaded now, whatever the script names later
         timer.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.SECONDS);
     }
 
     /** A table, checked and (modes 1, 2) loaded: a missing table or a version other than 9 refuses the start, as usrloc's. */
-    private DbLocationStore open(String name, Database db, DbLocationStore.Mode mode, boolean useDomain, ScheduledExecutorService timer) {
+    private DbLocationStore open(String name, Database db, DbLocationStore.Mode mode, boolean useDomain) {
         try {
             int version = db.tableVersion(name);
             if (version != TABLE_VERSION) {
                 throw new IllegalArgumentException("usrloc: table " + name + " in " + db.url() + " has version " + version
                         + ", usrloc needs " + TABLE_VERSION + " (sipway db create)");
             }
-            DbLocationStore s = new DbLocationStore(name, db, mode, useDomain, this::socket, timer);
+            DbLocationStore s = new DbLocationStore(name, db, mode, useDomain, this::socket);
             int n = s.load(System.currentTimeMillis());
             LOG.info("usrloc: table {} in db_mode {}: {} bindings loaded", name, mode.ordinal() + 1, n);
             return s;

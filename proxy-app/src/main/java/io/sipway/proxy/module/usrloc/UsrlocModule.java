@@ -20,8 +20,8 @@ public final class UsrlocModule {
         Usrloc usrloc = new Usrloc(core);
         b.param("use_domain", ParamExport.Type.INT, "0", "registrar: 1 keys the location table by user@domain, 0 by user");
         b.param("db_url", ParamExport.Type.STRING, Usrloc.DEFAULT_DB_URL, "db_mode 1..3: the database of the location table");
-        b.param("db_mode", ParamExport.Type.INT, "0", "0: memory only; 1: each change written to the table at once (by the "
-                + "usrloc thread, after the 200); 2: changes written every timer_interval and at stop; 3: no memory, every "
+        b.param("db_mode", ParamExport.Type.INT, "0", "0: memory only; 1: each change written to the table before save() "
+                + "returns (save() and unregister() then wait); 2: changes written every timer_interval and at stop; 3: no memory, every "
                 + "save/lookup is a query (registrar's functions then wait); 1 and 2 load the table at start");
         b.param("timer_interval", ParamExport.Type.INT, "60", "db_mode 1..3: seconds between the writes of mode 2, the retries of "
                 + "mode 1 and the deletion of expired rows (memory expires bindings by itself)");
@@ -32,14 +32,18 @@ public final class UsrlocModule {
         return b.build();
     }
 
-    /** Whether usrloc keeps no memory (db_mode 3), so that registrar's functions query the database and wait. */
-    public static boolean dbOnly(CompiledScript script) {
+    /** usrloc's db_mode in {@code script} (0 when not set): 1 and 3 make registrar's functions wait on the database. */
+    public static long dbMode(CompiledScript script) {
         String mode = "0";
         for (Ast.ModParam p : script.modParams()) {
             if (p.module().equals("usrloc") && p.param().equals("db_mode")) {
                 mode = String.valueOf(p.value()).trim();
             }
         }
-        return mode.equals("3");
+        try {
+            return Long.parseLong(mode);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }
