@@ -68,8 +68,8 @@ final class Usrloc {
         });
         core.atClose(() -> stop(timer));
         DbLocationStore.Mode m = DbLocationStore.Mode.of(mode);
+        // the tables registrar's save()/lookup() named at load are opened and loaded now; others on first use
         core.locationStores(name -> stores.computeIfAbsent(name, n -> open(n, db, m, useDomain)));
-        core.locationTable("location"); // the default table is loaded now, whatever the script names later
         timer.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.SECONDS);
     }
 
