@@ -48,7 +48,7 @@ final class UlDump {
     private static Map<String, Object> contact(Binding b, long now) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("Address", b.contact());
-        c.put("Expires", b.expiresIn(now));
+        c.put("Expires", b.expiresAt() >= io.sipway.proxy.location.LocationRows.PERMANENT ? "permanent" : b.expiresIn(now));
         c.put("Q", b.q() < 0 ? -1 : (double) b.q());
         c.put("Call-ID", b.callId());
         c.put("CSeq", b.cseq());
