@@ -20,9 +20,9 @@ public final class UsrlocModule {
         Usrloc usrloc = new Usrloc(core);
         b.param("use_domain", ParamExport.Type.INT, "0", "registrar: 1 keys the location table by user@domain, 0 by user");
         b.param("db_url", ParamExport.Type.STRING, Usrloc.DEFAULT_DB_URL, "db_mode 1..3: the database of the location table");
-        b.param("db_mode", ParamExport.Type.INT, "0", "0: memory only; 1: each change written to the table before save() "
+        b.paramOnly("db_mode", ParamExport.Type.INT, "0", "0: memory only; 1: each change written to the table before save() "
                 + "returns (save() and unregister() then wait); 2: changes written every timer_interval and at stop; 3: no memory, every "
-                + "save/lookup is a query (registrar's functions then wait); 1 and 2 load the table at start");
+                + "save/lookup is a query (registrar's functions then wait); 1 and 2 load the table at start (4, read-only, is not implemented)", "0", "1", "2", "3");
         b.param("timer_interval", ParamExport.Type.INT, "60", "db_mode 1..3: seconds between the writes of mode 2, the retries of "
                 + "mode 1 and the deletion of expired rows (memory expires bindings by itself)");
         b.paramWithoutEffect("timer_procs", ParamExport.Type.INT, "0", "one usrloc thread does the timer's work");
