@@ -61,6 +61,13 @@ public final class DbLocationStore implements LocationStore {
     private final Function<String, SendSocket> sockets;
     private final CaffeineLocationStore memory;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    /**
+     * Modes 1 and 2: the ruids of each AoR's rows as this store last wrote or loaded them, so a write
+     * deletes the rows of the bindings gone without reading the table first (usrloc deletes by ruid
+     * what its memory knows). An AoR missing here is read first; entries of AoRs that left memory
+     * are dropped by the timer.
+     */
+    private final Map<String, Set<String>> written = new ConcurrentHashMap<>();
     /** The AoRs' write locks, striped. */
     private final Object[] locks = new Object[64];
     /** Whether the last write failed: a failure is logged once per outage. */
@@ -151,6 +158,9 @@ public final class DbLocationStore implements LocationStore {
         int n = 0;
         for (Map.Entry<String, List<Binding>> e : byAor.entrySet()) {
             memory.put(e.getKey(), usrlocOrder(e.getValue()));
+            Set<String> ruids = ConcurrentHashMap.newKeySet();
+            e.getValue().forEach(b -> ruids.add(b.ruid()));
+            written.put(e.getKey(), ruids);
             n += e.getValue().size();
         }
         return n;
@@ -191,6 +201,10 @@ public final class DbLocationStore implements LocationStore {
 
     /** Deletes the rows that expired before {@code now} (the timer's cleanup, every mode). */
     public void deleteExpired(long now) {
+        if (memory != null) {
+            // what left memory by expiry: its rows go below; a late write of it would read the table first
+            written.keySet().removeIf(aor -> !dirty.contains(aor) && memory.bindings(aor, now).isEmpty());
+        }
         try {
             db.delete(table, LocationRows.expiredBefore(now, textTimes));
             recovered();
@@ -222,9 +236,15 @@ public final class DbLocationStore implements LocationStore {
                 keep.add(b.ruid());
             }
         }
-        DbResult r = db.query(table, List.of("ruid"), LocationRows.whereAor(aor, useDomain), null);
-        for (int i = 0; i < r.size(); i++) {
-            String ruid = r.text(i, "ruid");
+        Set<String> before = memory == null ? null : written.remove(aor); // removed until the write is done
+        if (before == null) {
+            before = new HashSet<>();
+            DbResult r = db.query(table, List.of("ruid"), LocationRows.whereAor(aor, useDomain), null);
+            for (int i = 0; i < r.size(); i++) {
+                before.add(r.text(i, "ruid"));
+            }
+        }
+        for (String ruid : before) {
             if (!keep.contains(ruid)) {
                 db.delete(table, Where.eq("ruid", ruid));
             }
@@ -234,6 +254,9 @@ public final class DbLocationStore implements LocationStore {
                 continue; // save() with flag 0x01
             }
             db.replace(table, LocationRows.row(aor, b, useDomain, textTimes), List.of("ruid"));
+        }
+        if (memory != null && !keep.isEmpty()) {
+            written.put(aor, keep);
         }
     }
 
