@@ -47,7 +47,7 @@ public final class ModuleTables {
             b.append("| function | arguments | route kinds | what it does |\n|---|---|---|---|\n");
             for (FunctionExport f : t.functions().values()) {
                 b.append("| `").append(f.name()).append("` | ").append(f.arity()).append(f.expressions() ? " (expressions)" : "")
-                        .append(" | ").append(kinds(f.routes())).append(f.mayWait() ? ", may wait" : "").append(" | ")
+                        .append(" | ").append(kinds(f.routes())).append(f.mayWait() ? ", may wait" : f.mayWaitWith() != null ? ", may wait (by its module parameters)" : "").append(" | ")
                         .append(f.summary() == null ? "" : f.summary()).append(" |\n");
             }
             b.append('\n');

@@ -357,6 +357,8 @@ public final class Core {
         if (w != null) {
             w.close(); // what is queued runs first (for up to 2 s): the database pools close after
         }
+        closing.forEach(Runnable::run); // the modules' last writes (usrloc db_mode 2), before the pools close
+        closing.clear();
         databases.close();
         SipResolver r = resolver;
         if (r != null) {
@@ -380,8 +382,24 @@ public final class Core {
 
     /** usrloc's table of that name ("location"), made on first use. */
     public io.sipway.proxy.location.LocationStore locationTable(String name) {
-        return locationTables.computeIfAbsent(name, k -> new io.sipway.proxy.location.CaffeineLocationStore());
+        return locationTables.computeIfAbsent(name, k -> locationFactory.apply(k));
     }
+
+    /** How usrloc's tables are made from now on (its db_mode, at start); the tables made before are made again. */
+    public void locationStores(java.util.function.Function<String, io.sipway.proxy.location.LocationStore> factory) {
+        locationFactory = factory;
+        locationTables.replaceAll((name, old) -> factory.apply(name));
+    }
+
+    private volatile java.util.function.Function<String, io.sipway.proxy.location.LocationStore> locationFactory =
+            k -> new io.sipway.proxy.location.CaffeineLocationStore();
+
+    /** Runs {@code r} when the core closes, before the databases do (usrloc's last write-back, Kamailio's mod destroy). */
+    public void atClose(Runnable r) {
+        closing.add(r);
+    }
+
+    private final List<Runnable> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Map<String, io.sipway.proxy.location.LocationStore> locationTables = new ConcurrentHashMap<>();
 

@@ -24,10 +24,17 @@ import io.sipway.transport.SendSocket;
  * @param lastModified when it was last saved, epoch milliseconds
  * @param instance     the Contact's +sip.instance (RFC 5626), without its quotes, or null
  * @param regId        the Contact's reg-id (RFC 5626), 0 when none
+ * @param flags        usrloc's contact flags: {@link #MEMORY_ONLY} when save() had flag 0x01 (never written to a database)
  */
 public record Binding(String contact, String received, String path, long expiresAt, float q, String callId, long cseq,
                       long branchFlags, String userAgent, SendSocket socket, Protocol protocol, int connectionId, String ruid,
-                      long lastModified, String instance, int regId) {
+                      long lastModified, String instance, int regId, int flags) {
+    /** usrloc's FL_MEM: the binding stays in memory, whatever db_mode says. */
+    public static final int MEMORY_ONLY = 1;
+
+    public boolean memoryOnly() {
+        return (flags & MEMORY_ONLY) != 0;
+    }
 
     /** The q as usrloc keeps it: thousandths, -1 when the Contact gave none (Kamailio's Q_UNSPECIFIED). */
     public int qThousandths() {

@@ -218,6 +218,7 @@ public final class ModuleExports {
             private Ast.RouteType arms;
             private boolean expressions;
             private boolean mayWait;
+            private java.util.function.Predicate<io.sipway.cfg.CompiledScript> mayWaitWith;
             private String summary;
 
             private Fn(String fname, int min, int max, int routeFlags, FunctionSpec.Binder fixup) {
@@ -252,6 +253,12 @@ public final class ModuleExports {
                 return this;
             }
 
+            /** It may wait when the script's parameters make it (usrloc's db_mode 3: registrar's functions query the database). */
+            public Fn mayWaitWhen(java.util.function.Predicate<io.sipway.cfg.CompiledScript> when) {
+                mayWaitWith = when;
+                return this;
+            }
+
             /** A check of the arguments that runs before the fixup (Kamailio's fixup errors: a reply code out of range...). */
             public Fn check(Consumer<List<Arg>> check) {
                 FunctionSpec.Binder inner = fixup;
@@ -269,7 +276,7 @@ public final class ModuleExports {
 
             private FunctionExport export() {
                 return new FunctionExport(fname, min, max, exact, Routes.kinds(routeFlags), arms, expressions, mayWait,
-                        fixup, summary);
+                        fixup, summary, mayWaitWith);
             }
         }
     }

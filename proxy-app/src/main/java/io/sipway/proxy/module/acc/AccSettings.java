@@ -110,6 +110,11 @@ record AccSettings(int logFlag, int missedFlag, int failedFlag, int prepareFlag,
 
     /** log_extra as parse_acc_extra reads it: {@code name=$pv} items separated by ';', spaces around them allowed. */
     static List<Extra> extras(String text, Function<String, ValueSource> pvs) {
+        return extras("log_extra", text, pvs);
+    }
+
+    /** An extra list of parameter {@code param} (log_extra, db_extra). */
+    static List<Extra> extras(String param, String text, Function<String, ValueSource> pvs) {
         List<Extra> out = new ArrayList<>();
         int i = 0;
         int n = text.length();
@@ -122,18 +127,18 @@ record AccSettings(int logFlag, int missedFlag, int failedFlag, int prepareFlag,
             String name = text.substring(nameStart, i);
             i = skipSpaces(text, i);
             if (name.isEmpty() || i >= n || text.charAt(i) != '=') {
-                throw extraError(text, i);
+                throw extraError(param, text, i);
             }
             i = skipSpaces(text, i + 1);
             int end = i < n && text.charAt(i) == '$' ? Format.pvEnd(text, i) : i;
             ValueSource pv = end > i + 1 ? pvs.apply(text.substring(i, end)) : null;
             if (pv == null) {
-                throw extraError(text, i);
+                throw extraError(param, text, i);
             }
             out.add(new Extra(name, pv));
             i = skipSpaces(text, end);
             if (i < n && (text.charAt(i) != ';' || i + 1 >= n)) {
-                throw extraError(text, i);
+                throw extraError(param, text, i);
             }
             i++;
         }
@@ -147,8 +152,8 @@ record AccSettings(int logFlag, int missedFlag, int failedFlag, int prepareFlag,
         return i;
     }
 
-    private static IllegalArgumentException extraError(String text, int at) {
-        return new IllegalArgumentException("modparam(\"acc\", \"log_extra\"): parse failed in <" + text + "> around position " + at
+    private static IllegalArgumentException extraError(String param, String text, int at) {
+        return new IllegalArgumentException("modparam(\"acc\", \"" + param + "\"): parse failed in <" + text + "> around position " + at
                 + " (name=$pseudo_variable items separated by ';', of modules the script loads)");
     }
 }

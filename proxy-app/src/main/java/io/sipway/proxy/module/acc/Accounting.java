@@ -42,6 +42,8 @@ final class Accounting implements TransactionObserver {
     private final Core core;
     private final Clock clock;
     private volatile AccSettings settings = AccSettings.DEFAULTS;
+    /** The database backend, null without db_url. */
+    private volatile AccDb db;
 
     Accounting(Core core, Clock clock) {
         this.core = core;
@@ -56,6 +58,24 @@ final class Accounting implements TransactionObserver {
         return settings;
     }
 
+    void db(AccDb db) {
+        this.db = db;
+    }
+
+    AccDb db() {
+        return db;
+    }
+
+    private int dbFlag() {
+        AccDb d = db;
+        return d == null ? -1 : d.settings().flag();
+    }
+
+    private int dbMissedFlag() {
+        AccDb d = db;
+        return d == null ? -1 : d.settings().missedFlag();
+    }
+
     @Override
     public void created(MsgContext ctx) {
         AccSettings s = settings;
@@ -63,9 +83,9 @@ final class Accounting implements TransactionObserver {
         if (ctx.msg.methodName().equals("CANCEL")) {
             return;
         }
-        boolean missed = on(f, s.missedFlag());
+        boolean missed = on(f, s.missedFlag()) || on(f, dbMissedFlag());
         boolean prepared = s.prepareAlways() || on(f, s.prepareFlag());
-        if (on(f, s.logFlag()) || missed || prepared) {
+        if (on(f, s.logFlag()) || on(f, dbFlag()) || missed || prepared) {
             ctx.accounting = ctx.msg.methodName().equals("INVITE") && (missed || prepared) ? Tracking.REPLIES_AND_FAILED_LEGS
                     : Tracking.REPLIES;
         }
@@ -78,11 +98,19 @@ final class Accounting implements TransactionObserver {
             return;
         }
         AccSettings s = settings;
-        if (code >= 300 && isInvite(st) && on(t.flags, s.missedFlag())) {
+        if (code >= 300 && isInvite(st) && (on(t.flags, s.missedFlag()) || on(t.flags, dbMissedFlag()))) {
             missed(st, t, code, reply, branchUri);
         }
-        if (accounts(s, t.flags, reply, code) && on(t.flags, s.logFlag())) {
+        if (!accounts(s, t.flags, reply, code)) {
+            return;
+        }
+        if (on(t.flags, s.logFlag())) {
             print(s, AccRecord.ANSWERED, request(st, t, branchUri), toTag(st, reply, false), code, reason(s, reply, code));
+        }
+        AccDb d = db;
+        if (d != null && on(t.flags, d.settings().flag())) {
+            d.queue(d.settings().accTable(), d.row(s, request(st, t, branchUri), toTag(st, reply, false), Integer.toString(code),
+                    reason(s, reply, code), clock.instant()));
         }
     }
 
@@ -96,18 +124,37 @@ final class Accounting implements TransactionObserver {
 
     /** acc_log_request(comment): a "request accounted" record of the request being processed, with the comment's code and reason. */
     int logRequest(MsgContext ctx, String comment) {
-        String code = null;
-        String reason = comment;
-        if (comment.length() >= 3 && Character.isDigit(comment.charAt(0)) && Character.isDigit(comment.charAt(1))
-                && Character.isDigit(comment.charAt(2))) {
-            code = comment.substring(0, 3);
-            reason = comment.substring(3).stripLeading();
-        }
+        String[] cr = codeAndReason(comment);
+        String code = cr[0];
+        String reason = cr[1];
         AccSettings s = settings;
         if (s.level().number() <= core.debug()) {
             LOG.print(s.level(), s.facility(), COMPONENT, AccRecord.line(s, AccRecord.REQUEST, ctx, ctx.msg.toTag(), code, reason, clock.instant()));
         }
         return 1;
+    }
+
+    /**
+     * acc_db_request(comment, table): a row of the request being processed in {@code table}, with the
+     * comment's code and reason; inserted at once (the function is declared to wait): 1, -1 when the
+     * insert failed or acc has no db_url.
+     */
+    int dbRequest(MsgContext ctx, String comment, String table) {
+        AccDb d = db;
+        if (d == null) {
+            return -1;
+        }
+        String[] cr = codeAndReason(comment);
+        return d.insert(table, d.row(settings, ctx, ctx.msg.toTag(), cr[0], cr[1], clock.instant()));
+    }
+
+    /** acc's comment: "404 Not here" is code 404, reason "Not here"; text without three digits first is a reason alone. */
+    private static String[] codeAndReason(String comment) {
+        if (comment.length() >= 3 && Character.isDigit(comment.charAt(0)) && Character.isDigit(comment.charAt(1))
+                && Character.isDigit(comment.charAt(2))) {
+            return new String[] {comment.substring(0, 3), comment.substring(3).stripLeading()};
+        }
+        return new String[] {null, comment};
     }
 
     private static MsgContext followed(ServerTransaction st) {
@@ -119,24 +166,31 @@ final class Accounting implements TransactionObserver {
     }
 
     /** should_acc_reply: failed transactions only with failed_transaction_flag; provisionals only with early media. */
-    private static boolean accounts(AccSettings s, long flags, SipMessage reply, int code) {
+    private boolean accounts(AccSettings s, long flags, SipMessage reply, int code) {
         if (code >= 300) {
             return on(flags, s.failedFlag()) && !s.failedFilter().contains(code);
         }
-        if (!on(flags, s.logFlag())) {
+        if (!on(flags, s.logFlag()) && !on(flags, dbFlag())) {
             return false;
         }
         return code >= 200 || s.earlyMedia() && reply != null && reply.contentLength() > 0;
     }
 
-    /** on_missed: the record, then the missed flag is reset in the transaction's flags. */
+    /** on_missed: the records (log, database), then the missed flags that made them are reset in the transaction's flags. */
     private void missed(ServerTransaction st, MsgContext t, int code, SipMessage reply, String branchUri) {
         AccSettings s = settings;
-        if (!on(t.flags, s.missedFlag())) {
-            return;
+        long reset = 0;
+        if (on(t.flags, s.missedFlag())) {
+            print(s, AccRecord.MISSED, request(st, t, branchUri), toTag(st, reply, true), code, reason(s, reply, code));
+            reset |= 1L << s.missedFlag();
         }
-        print(s, AccRecord.MISSED, request(st, t, branchUri), toTag(st, reply, true), code, reason(s, reply, code));
-        t.flags &= ~(1L << s.missedFlag());
+        AccDb d = db;
+        if (d != null && on(t.flags, d.settings().missedFlag())) {
+            d.queue(d.settings().missedTable(), d.row(s, request(st, t, branchUri), toTag(st, reply, true), Integer.toString(code),
+                    reason(s, reply, code), clock.instant()));
+            reset |= 1L << d.settings().missedFlag();
+        }
+        t.flags &= ~reset;
     }
 
     private void print(AccSettings s, String text, MsgContext req, String toTag, int code, String reason) {

@@ -14,6 +14,7 @@ import io.sipway.proxy.location.LocationStore;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.module.registrar.RegistrarReplies.Error;
+import io.sipway.proxy.module.usrloc.UsrlocModule;
 import io.sipway.sip.Address;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipUri;
@@ -95,6 +96,7 @@ public final class RegistrarModule {
     static void register(ModuleExports.Builder r, Core core) {
         r.fn("save", 1, 3, R | F | O, args -> {
             String tableName = args.get(0).constantString();
+            table(core, tableName); // usrloc's register_udomain: the table exists (and is loaded) from the start
             long flags = args.size() > 1 ? Format.num(args.get(1).constantString()) : 0;
             Format aorUri = args.size() > 2 ? Format.of(args.get(2)) : null;
             if ((flags & ~0x0F) != 0) {
@@ -105,6 +107,7 @@ public final class RegistrarModule {
         });
         r.fn("lookup", 1, 2, R | F, args -> {
             String tableName = args.get(0).constantString();
+            table(core, tableName);
             Format uri = args.size() > 1 ? Format.of(args.get(1)) : null;
             return ctx -> lookup(core, c(ctx), table(core, tableName), uri == null ? null : uri.apply(ctx));
         });
@@ -220,7 +223,8 @@ public final class RegistrarModule {
                 }
                 Binding b = new Binding(uri, received, path, now + expires * 1000, a.q(), msg.callId(), msg.cseq().number(),
                         m.bflags, ua, m.from.localSocket(), m.from.protocol(), m.from.connectionId(),
-                        old != null ? old.ruid() : UUID.randomUUID().toString(), now, instance(a), regId(a));
+                        old != null ? old.ruid() : UUID.randomUUID().toString(), now, instance(a), regId(a),
+                        (flags & 0x01) != 0 ? Binding.MEMORY_ONLY : 0);
                 if (old != null) {
                     current.set(at, b); // an update keeps its place, as usrloc's
                 } else {
@@ -396,6 +400,11 @@ public final class RegistrarModule {
         r.paramOnly("gruu_enabled", ParamExport.Type.INT, "1", "GRUUs (RFC 5627) are not implemented", "0");
         r.paramWithoutEffect("method_filtering", ParamExport.Type.INT, "0",
                 "Sipway keeps no Allow per binding, so lookup() never filters bindings by method");
+        // usrloc db_mode 3: each one is a query; db_mode 1: save() and unregister() write the table before they return
+        r.declared("save").mayWaitWhen(script -> UsrlocModule.dbMode(script) == 1 || UsrlocModule.dbMode(script) == 3);
+        r.declared("unregister").mayWaitWhen(script -> UsrlocModule.dbMode(script) == 1 || UsrlocModule.dbMode(script) == 3);
+        r.declared("lookup").mayWaitWhen(script -> UsrlocModule.dbMode(script) == 3);
+        r.declared("registered").mayWaitWhen(script -> UsrlocModule.dbMode(script) == 3);
         r.declared("save").summary("stores the REGISTER's Contacts for its AoR and answers 200 with the current bindings");
         r.declared("lookup").summary("the R-URI becomes the AoR's best binding, the others become branches; -1 none");
         r.declared("registered").summary("the AoR has a current binding");

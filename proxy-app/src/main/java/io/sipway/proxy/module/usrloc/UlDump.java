@@ -48,7 +48,7 @@ final class UlDump {
     private static Map<String, Object> contact(Binding b, long now) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("Address", b.contact());
-        c.put("Expires", b.expiresIn(now));
+        c.put("Expires", b.expiresAt() >= io.sipway.proxy.location.LocationRows.PERMANENT ? "permanent" : b.expiresIn(now));
         c.put("Q", b.q() < 0 ? -1 : (double) b.q());
         c.put("Call-ID", b.callId());
         c.put("CSeq", b.cseq());
@@ -56,7 +56,7 @@ final class UlDump {
         c.put("Received", b.received() == null ? NOT_SET : b.received());
         c.put("Path", b.path() == null ? NOT_SET : b.path());
         c.put("State", "CS_NEW");
-        c.put("Flags", 0);
+        c.put("Flags", b.flags());
         c.put("CFlags", b.branchFlags());
         c.put("Socket", b.socket() == null ? NOT_SET : b.socket().toString());
         c.put("Methods", 4294967295L);

@@ -1,12 +1,15 @@
 package io.sipway.proxy.module.usrloc;
 
+import io.sipway.cfg.Ast;
+import io.sipway.cfg.CompiledScript;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
 
 /**
  * usrloc (https://kamailio.org/docs/modules/5.6.x/modules/usrloc.html): the location tables
- * registrar writes and reads ({@code io.sipway.proxy.location}); no script functions.
+ * registrar writes and reads ({@code io.sipway.proxy.location}); no script functions. With
+ * {@code db_mode} 1 to 3 the tables are kept in the database of {@code db_url} ({@link Usrloc}).
  */
 public final class UsrlocModule {
     private UsrlocModule() {
@@ -14,13 +17,33 @@ public final class UsrlocModule {
 
     public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("usrloc", "https://kamailio.org/docs/modules/5.6.x/modules/usrloc.html");
+        Usrloc usrloc = new Usrloc(core);
         b.param("use_domain", ParamExport.Type.INT, "0", "registrar: 1 keys the location table by user@domain, 0 by user");
-        b.paramWithoutEffect("timer_interval", ParamExport.Type.INT, "60",
-                "expired bindings leave the in-memory table by themselves (per-entry expiry), no timer walks it");
-        b.paramWithoutEffect("timer_procs", ParamExport.Type.INT, "0", "no timer processes: see timer_interval");
+        b.param("db_url", ParamExport.Type.STRING, Usrloc.DEFAULT_DB_URL, "db_mode 1..3: the database of the location table");
+        b.paramOnly("db_mode", ParamExport.Type.INT, "0", "0: memory only; 1: each change written to the table before save() "
+                + "returns (save() and unregister() then wait); 2: changes written every timer_interval and at stop; 3: no memory, every "
+                + "save/lookup is a query (registrar's functions then wait); 1 and 2 load the table at start (4, read-only, is not implemented)", "0", "1", "2", "3");
+        b.param("timer_interval", ParamExport.Type.INT, "60", "db_mode 1..3: seconds between the writes of mode 2, the retries of "
+                + "mode 1 and the deletion of expired rows (memory expires bindings by itself)");
+        b.paramWithoutEffect("timer_procs", ParamExport.Type.INT, "0", "one usrloc thread does the timer's work");
         b.paramWithoutEffect("nat_bflag", ParamExport.Type.INT, "-1", "Sipway keeps no NAT flag per binding (nathelper pings are not implemented)");
-        b.paramOnly("db_mode", ParamExport.Type.INT, "0", "registrations are kept in memory (the database modes come with the database layer)", "0");
         b.rpc("ul.dump", "the registrations of every location table", params -> UlDump.dump(core));
+        b.onStart((script, host) -> usrloc.start());
         return b.build();
+    }
+
+    /** usrloc's db_mode in {@code script} (0 when not set): 1 and 3 make registrar's functions wait on the database. */
+    public static long dbMode(CompiledScript script) {
+        String mode = "0";
+        for (Ast.ModParam p : script.modParams()) {
+            if (p.module().equals("usrloc") && p.param().equals("db_mode")) {
+                mode = String.valueOf(p.value()).trim();
+            }
+        }
+        try {
+            return Long.parseLong(mode);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }
