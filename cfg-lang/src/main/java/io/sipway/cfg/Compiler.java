@@ -77,6 +77,7 @@ final class Compiler {
             }
         }
         host.modulesLoaded(java.util.Collections.unmodifiableSet(modules));
+        host.modParamsRead(java.util.Collections.unmodifiableList(modParams));
         for (Map<String, List<Ast.Route>> named : blocks.values()) {
             for (List<Ast.Route> rs : named.values()) {
                 String cannot = host.routeProblem(rs.get(0).type(), rs.get(0).name());

@@ -46,6 +46,14 @@ public interface ScriptHost {
     }
 
     /**
+     * Called with the script's {@code modparam} lines, after {@link #modulesLoaded} and before any route
+     * is compiled: whether a function may wait can depend on its module's parameters (registrar's
+     * {@code save()} waits on the database with usrloc's {@code db_mode} 1 or 3).
+     */
+    default void modParamsRead(java.util.List<Ast.ModParam> modParams) {
+    }
+
+    /**
      * The module a feature of the language itself belongs to, or null when it is always there. In
      * Kamailio {@code $var}, {@code $shv} and the {@code s.} transformations are the pv module's;
      * the features asked about are {@code "$var"}, {@code "$shv"} and {@code "s."}.

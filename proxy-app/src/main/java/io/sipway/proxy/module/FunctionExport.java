@@ -17,14 +17,14 @@ import java.util.Set;
  */
 public record FunctionExport(String name, int minArgs, int maxArgs, int[] exactArgCounts, Set<Ast.RouteType> routes,
                              Ast.RouteType armsRoute, boolean expressions, boolean mayWait, FunctionSpec.Binder fixup,
-                             String summary, java.util.function.Predicate<io.sipway.cfg.CompiledScript> mayWaitWith) {
+                             String summary, java.util.function.Predicate<java.util.List<Ast.ModParam>> mayWaitWith) {
 
     /**
      * Whether the function may wait when {@code script} runs: always when declared {@code mayWait()},
      * else as its module's parameters make it (usrloc's db_mode 3 makes registrar's functions queries).
      */
     public boolean mayWait(io.sipway.cfg.CompiledScript script) {
-        return mayWait || mayWaitWith != null && script != null && mayWaitWith.test(script);
+        return mayWait || mayWaitWith != null && script != null && mayWaitWith.test(script.modParams());
     }
 
     public FunctionExport {

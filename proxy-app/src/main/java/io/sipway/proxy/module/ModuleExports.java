@@ -218,7 +218,7 @@ public final class ModuleExports {
             private Ast.RouteType arms;
             private boolean expressions;
             private boolean mayWait;
-            private java.util.function.Predicate<io.sipway.cfg.CompiledScript> mayWaitWith;
+            private java.util.function.Predicate<List<Ast.ModParam>> mayWaitWith;
             private String summary;
 
             private Fn(String fname, int min, int max, int routeFlags, FunctionSpec.Binder fixup) {
@@ -254,7 +254,7 @@ public final class ModuleExports {
             }
 
             /** It may wait when the script's parameters make it (usrloc's db_mode 3: registrar's functions query the database). */
-            public Fn mayWaitWhen(java.util.function.Predicate<io.sipway.cfg.CompiledScript> when) {
+            public Fn mayWaitWhen(java.util.function.Predicate<List<Ast.ModParam>> when) {
                 mayWaitWith = when;
                 return this;
             }

@@ -31,6 +31,9 @@ public final class ModuleHost implements ScriptHost {
     private final Map<String, ModuleExports> pvOwner = new LinkedHashMap<>();
     private final Map<String, ModuleExports> transformationOwner = new LinkedHashMap<>();
     private Set<String> loaded = Set.of();
+    /** The functions whose waiting depends on the script's module parameters, and those parameters. */
+    private final Map<String, FunctionExport> waitingByParams = new LinkedHashMap<>();
+    private List<Ast.ModParam> modParams = List.of();
 
     /** @param tables every module's table, the core's ({@link ModuleExports#CORE}) among them */
     public ModuleHost(List<ModuleExports> tables, CoreLanguage language) {
@@ -43,6 +46,9 @@ public final class ModuleHost implements ScriptHost {
                 c = t;
             }
             for (FunctionExport f : t.functions().values()) {
+                if (f.mayWaitWith() != null) {
+                    waitingByParams.put(f.name(), f);
+                }
                 if (functions.put(f.name(), spec(t, f)) != null) {
                     throw new IllegalStateException("function " + f.name() + " exported twice");
                 }
@@ -101,6 +107,11 @@ public final class ModuleHost implements ScriptHost {
         this.loaded = Set.copyOf(names);
     }
 
+    @Override
+    public void modParamsRead(List<Ast.ModParam> params) {
+        this.modParams = List.copyOf(params);
+    }
+
     private boolean available(ModuleExports t) {
         return t.isCore() || loaded.contains(t.name());
     }
@@ -109,7 +120,8 @@ public final class ModuleHost implements ScriptHost {
     public FunctionSpec function(String name) {
         FunctionSpec s = functions.get(name);
         if (s != null) {
-            return s;
+            FunctionExport byParams = waitingByParams.get(name);
+            return byParams != null && !s.mayWait() && byParams.mayWaitWith().test(modParams) ? s.thatMayWait() : s;
         }
         String module = KamailioReference.moduleOfFunction(name);
         if (module == null) {

@@ -401,10 +401,10 @@ public final class RegistrarModule {
         r.paramWithoutEffect("method_filtering", ParamExport.Type.INT, "0",
                 "Sipway keeps no Allow per binding, so lookup() never filters bindings by method");
         // usrloc db_mode 3: each one is a query; db_mode 1: save() and unregister() write the table before they return
-        r.declared("save").mayWaitWhen(script -> UsrlocModule.dbMode(script) == 1 || UsrlocModule.dbMode(script) == 3);
-        r.declared("unregister").mayWaitWhen(script -> UsrlocModule.dbMode(script) == 1 || UsrlocModule.dbMode(script) == 3);
-        r.declared("lookup").mayWaitWhen(script -> UsrlocModule.dbMode(script) == 3);
-        r.declared("registered").mayWaitWhen(script -> UsrlocModule.dbMode(script) == 3);
+        r.declared("save").mayWaitWhen(params -> UsrlocModule.dbMode(params) == 1 || UsrlocModule.dbMode(params) == 3);
+        r.declared("unregister").mayWaitWhen(params -> UsrlocModule.dbMode(params) == 1 || UsrlocModule.dbMode(params) == 3);
+        r.declared("lookup").mayWaitWhen(params -> UsrlocModule.dbMode(params) == 3);
+        r.declared("registered").mayWaitWhen(params -> UsrlocModule.dbMode(params) == 3);
         r.declared("save").summary("stores the REGISTER's Contacts for its AoR and answers 200 with the current bindings");
         r.declared("lookup").summary("the R-URI becomes the AoR's best binding, the others become branches; -1 none");
         r.declared("registered").summary("the AoR has a current binding");

@@ -34,8 +34,13 @@ public final class UsrlocModule {
 
     /** usrloc's db_mode in {@code script} (0 when not set): 1 and 3 make registrar's functions wait on the database. */
     public static long dbMode(CompiledScript script) {
+        return dbMode(script.modParams());
+    }
+
+    /** usrloc's db_mode in these modparam lines (0 when not set). */
+    public static long dbMode(java.util.List<Ast.ModParam> modParams) {
         String mode = "0";
-        for (Ast.ModParam p : script.modParams()) {
+        for (Ast.ModParam p : modParams) {
             if (p.module().equals("usrloc") && p.param().equals("db_mode")) {
                 mode = String.valueOf(p.value()).trim();
             }
