@@ -323,4 +323,42 @@ class ModuleHostTest {
                 .contains("onsend_route is not run by Sipway");
         assertThat(b.diagnostics().errorCount()).isEqualTo(3);
     }
+
+    @Test
+    void registrarWaitsOnTheDatabaseOnlyInTheUsrlocModesThatQueryIt() {
+        for (String mode : List.of("0", "1", "2", "3")) {
+            String cfg = """
+                    #!KAMAILIO
+                    loadmodule "sl.so"
+                    loadmodule "textops.so"
+                    loadmodule "usrloc.so"
+                    loadmodule "registrar.so"
+                    modparam("usrloc", "db_mode", MODE)
+                    request_route {
+                        if (is_method("REGISTER")) {
+                            route(REGISTRAR);
+                        }
+                        route(LOCATION);
+                    }
+                    route[REGISTRAR] {
+                        save("location");
+                        exit;
+                    }
+                    route[LOCATION] {
+                        if (!lookup("location")) {
+                            sl_send_reply("404", "Not Found");
+                        }
+                    }
+                    """.replace("MODE", mode);
+            ScriptLoader.Result r = ScriptLoader.loadText(cfg, "registrar.cfg", Path.of("."), Map.of(), n -> null,
+                    io.sipway.proxy.Modules.host(new io.sipway.proxy.core.Core()));
+            assertThat(r.diagnostics().errorCount()).as(r.diagnostics().render()).isZero();
+            io.sipway.cfg.CompiledScript script = r.script();
+            // save() writes through in mode 1 and queries in mode 3; lookup() queries only in mode 3
+            assertThat(script.entry(RouteType.REQUEST, null).mayWait()).as("request_route, db_mode " + mode)
+                    .isEqualTo(mode.equals("1") || mode.equals("3"));
+            assertThat(script.entry(RouteType.ROUTE, "LOCATION").mayWait()).as("route[LOCATION], db_mode " + mode)
+                    .isEqualTo(mode.equals("3"));
+        }
+    }
 }

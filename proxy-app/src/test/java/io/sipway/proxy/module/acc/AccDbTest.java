@@ -82,6 +82,7 @@ class AccDbTest {
         Files.writeString(cfg, String.join("\n",
                 "listen=udp:127.0.0.1:" + proxyPort,
                 "loadmodule \"tm.so\"",
+                "loadmodule \"" + io.sipway.proxy.db.DbUrl.parse(url).module() + ".so\"",
                 "loadmodule \"sl.so\"",
                 "loadmodule \"pv.so\"",
                 "loadmodule \"acc.so\"",

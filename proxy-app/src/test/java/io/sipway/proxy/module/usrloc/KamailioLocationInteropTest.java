@@ -62,7 +62,7 @@ class KamailioLocationInteropTest {
         return String.join("\n",
                 "#!KAMAILIO",
                 kamailio ? "mpath=\"" + MODULES + "/\"" : "",
-                kamailio ? "loadmodule \"db_mysql.so\"" : "",
+                "loadmodule \"db_mysql.so\"",
                 "listen=udp:127.0.0.1:" + port,
                 "loadmodule \"tm.so\"",
                 "loadmodule \"sl.so\"",

@@ -106,6 +106,7 @@ class UsrlocDbTest {
         Files.writeString(cfg, String.join("\n",
                 "listen=udp:127.0.0.1:" + proxyPort,
                 "loadmodule \"tm.so\"",
+                "loadmodule \"" + io.sipway.proxy.db.DbUrl.parse(url).module() + ".so\"",
                 "loadmodule \"sl.so\"",
                 "loadmodule \"pv.so\"",
                 "loadmodule \"usrloc.so\"",
