@@ -9,6 +9,7 @@ import io.sipway.proxy.module.core.CoreModule;
 import io.sipway.proxy.module.corex.CorexModule;
 import io.sipway.proxy.module.counters.CountersModule;
 import io.sipway.proxy.module.ctl.CtlModule;
+import io.sipway.proxy.module.htable.HtableModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
 import io.sipway.proxy.module.kex.KexModule;
@@ -19,6 +20,7 @@ import io.sipway.proxy.module.registrar.RegistrarModule;
 import io.sipway.proxy.module.rr.RrModule;
 import io.sipway.proxy.module.sanity.SanityModule;
 import io.sipway.proxy.module.siputils.SiputilsModule;
+import io.sipway.proxy.module.sqlops.SqlopsModule;
 import io.sipway.proxy.module.sl.SlModule;
 import io.sipway.proxy.module.textops.TextopsModule;
 import io.sipway.proxy.module.textopsx.TextopsxModule;
@@ -52,6 +54,7 @@ public final class Modules {
                 CorexModule.exports(core),
                 CountersModule.exports(core),
                 CtlModule.exports(core),
+                HtableModule.exports(core),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),
@@ -61,6 +64,7 @@ public final class Modules {
                 RrModule.exports(core),
                 SanityModule.exports(core),
                 SiputilsModule.exports(core),
+                SqlopsModule.exports(core),
                 SlModule.exports(core),
                 TextopsModule.exports(core),
                 TextopsxModule.exports(core),

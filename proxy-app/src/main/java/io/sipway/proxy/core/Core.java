@@ -277,12 +277,36 @@ public final class Core {
 
     /** Releases what the core holds beyond the transport (the resolver's sockets). */
     public void close() {
+        List<Runnable> hooks;
+        synchronized (closeHooks) {
+            hooks = new java.util.ArrayList<>(closeHooks);
+            closeHooks.clear();
+        }
+        for (int i = hooks.size() - 1; i >= 0; i--) { // the last registered first, before the databases close
+            try {
+                hooks.get(i).run();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Core.class).error("at shutdown: {}", e.toString());
+            }
+        }
         databases.close();
         SipResolver r = resolver;
         if (r != null) {
             r.close();
         }
     }
+
+    /**
+     * Runs {@code hook} when the core closes, before the databases do (Kamailio's module destroy:
+     * htable writes its dbmode=1 tables back, timers stop).
+     */
+    public void onClose(Runnable hook) {
+        synchronized (closeHooks) {
+            closeHooks.add(hook);
+        }
+    }
+
+    private final List<Runnable> closeHooks = new java.util.ArrayList<>();
 
     /** Names to addresses (RFC 3263), never waiting on a loop. */
     SipResolver resolver() {

@@ -121,6 +121,11 @@ public final class ModuleHost implements ScriptHost {
 
     @Override
     public Pv pseudoVariable(PvName name) {
+        return pseudoVariable(name, null);
+    }
+
+    @Override
+    public Pv pseudoVariable(PvName name, java.util.function.Function<String, ValueSource> innerPvs) {
         ModuleExports t = pvOwner.get(name.name());
         if (t == null) {
             String module = KamailioReference.moduleOfPv(name.name());
@@ -146,7 +151,7 @@ public final class ModuleHost implements ScriptHost {
             throw new IllegalArgumentException("unknown name '" + inner + "' for $" + d.name() + "(...): one of "
                     + String.join(", ", new TreeSet<>(d.keys())));
         }
-        return d.factory().apply(name);
+        return d.compiling() != null ? d.compiling().make(name, innerPvs) : d.factory().apply(name);
     }
 
     /**

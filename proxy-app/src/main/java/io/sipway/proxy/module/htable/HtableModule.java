@@ -1,0 +1,372 @@
+package io.sipway.proxy.module.htable;
+
+import static io.sipway.proxy.module.Routes.ANY;
+import static io.sipway.proxy.module.Routes.B;
+import static io.sipway.proxy.module.Routes.F;
+import static io.sipway.proxy.module.Routes.O;
+import static io.sipway.proxy.module.Routes.R;
+
+import io.sipway.cfg.Arg;
+import io.sipway.cfg.Ast;
+import io.sipway.cfg.CompiledScript;
+import io.sipway.cfg.Pv;
+import io.sipway.cfg.PvName;
+import io.sipway.cfg.ScriptContext;
+import io.sipway.cfg.ValueSource;
+import io.sipway.proxy.core.Core;
+import io.sipway.proxy.core.Format;
+import io.sipway.proxy.db.Database;
+import io.sipway.proxy.db.DbException;
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ModuleHost;
+import io.sipway.proxy.module.ParamExport;
+import io.sipway.proxy.module.PvExport;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * htable (https://kamailio.org/docs/modules/5.6.x/modules/htable.html): named hash tables shared by
+ * every route, {@code $sht(t=>k)} and friends, loaded from Kamailio's {@code htable} table at start and
+ * written back at shutdown ({@code dbmode=1}), expiring items ({@code autoexpire}; {@link HashTable}).
+ * Not here, so refused where written: DMQ replication, the {@code cols} attribute, iterators, the
+ * event routes (htable:mod-init, htable:expired:*) and the KEMI callback.
+ */
+public final class HtableModule {
+    private static final Logger LOG = LoggerFactory.getLogger("htable");
+    private static final ParamExport.Type STR = ParamExport.Type.STRING;
+    private static final ParamExport.Type INT = ParamExport.Type.INT;
+
+    private final Core core;
+    private final Clock clock;
+    /** The tables, made when the proxy starts (pseudo-variables find theirs by name then). */
+    volatile Map<String, HashTable> tables = Map.of();
+    /** Compiles the pseudo-variables inside a key once the proxy starts: $sht(t=>$si). */
+    private volatile Function<String, ValueSource> pvCompiler;
+    HtableDb.Settings dbSettings;
+    private String dbUrl;
+
+    HtableModule(Core core, Clock clock) {
+        this.core = core;
+        this.clock = clock;
+    }
+
+    public static ModuleExports exports(Core core) {
+        return new HtableModule(core, Clock.systemUTC()).table();
+    }
+
+    ModuleExports table() {
+        ModuleExports.Builder b = ModuleExports.module("htable", "https://kamailio.org/docs/modules/5.6.x/modules/htable.html");
+        b.paramChecked("htable", STR, "", "a table: name=>size=N;autoexpire=S;dbtable=T;dbmode=0|1;initval=N;updateexpire=0|1 (may be set several times)",
+                v -> {
+                    try {
+                        TableSpec.parse(v);
+                        return null;
+                    } catch (IllegalArgumentException e) {
+                        return e.getMessage();
+                    }
+                });
+        b.param("db_url", STR, "", "the database the dbtable of a table is loaded from at start (and written to with dbmode=1)");
+        b.param("key_name_column", STR, "key_name", "column of the item name");
+        b.param("key_type_column", STR, "key_type", "column of the key type (0: plain, 1: array)");
+        b.param("value_type_column", STR, "value_type", "column of the value type (0: string, 1: integer)");
+        b.param("key_value_column", STR, "key_value", "column of the value");
+        b.param("expires_column", STR, "expires", "column of the expiry (epoch seconds), with db_expires=1");
+        b.param("array_size_suffix", STR, "::size", "suffix of the item counting an array's values");
+        b.param("db_expires", INT, "0", "1: the expiry of autoexpire tables' items is loaded from and saved to the database");
+        b.param("timer_interval", INT, "20", "seconds between sweeps of expired items (they read as missing at once anyway)");
+        b.paramWithoutEffect("fetch_rows", INT, "100", "the rows of a table are read in one query");
+        b.paramWithoutEffect("timer_procs", INT, "0", "one background thread sweeps every table", "0", "1");
+        b.paramOnly("enable_dmq", INT, "0", "no DMQ replication (Kamailio's dmq module is not implemented)", "0");
+        b.paramOnly("dmq_init_sync", INT, "0", "no DMQ replication", "0");
+
+        b.pvCompiling("sht", PvExport.Inner.REQUIRED, true, (n, pvs) -> itemPv(n, pvs, (t, k) -> t.get(k), HashTable::set, true));
+        b.pvCompiling("shtex", PvExport.Inner.REQUIRED, true, (n, pvs) -> itemPv(n, pvs, (t, k) -> t.expiresIn(k), HashTable::expireIn));
+        b.pvCompiling("shtinc", PvExport.Inner.REQUIRED, false, (n, pvs) -> itemPv(n, pvs, (t, k) -> t.add(k, 1), null));
+        b.pvCompiling("shtdec", PvExport.Inner.REQUIRED, false, (n, pvs) -> itemPv(n, pvs, (t, k) -> t.add(k, -1), null));
+        b.pvCompiling("shtcn", PvExport.Inner.REQUIRED, false, (n, pvs) -> itemPv(n, pvs, (t, k) -> Matches.count(t, k, false), null));
+        b.pvCompiling("shtcv", PvExport.Inner.REQUIRED, false, (n, pvs) -> itemPv(n, pvs, (t, k) -> Matches.count(t, k, true), null));
+
+        b.fn("sht_print", 0, 0, R | F | O | B, args -> ctx -> {
+            tables.values().forEach(t -> t.bySlot().forEach((slot, items) -> items.forEach(e ->
+                    LOG.error("htable[{}] slot {}: {} = {}", t.name(), slot, e.getKey(), e.getValue().value()))));
+            return 1;
+        }).summary("logs every item of every table at ERROR (for debugging)");
+        b.fn("sht_rm", 2, 2, ANY, args -> {
+            Format table = Format.of(args.get(0));
+            Format key = Format.of(args.get(1));
+            return ctx -> {
+                HashTable t = tables.get(table.apply(ctx));
+                if (t == null) {
+                    return -1;
+                }
+                t.delete(key.apply(ctx));
+                return 1;
+            };
+        }).x().summary("deletes one item, as $sht(t=>k) = $null");
+        b.fn("sht_rm_name_re", 1, 1, R | F | O | B, args -> removeRe(args.get(0), false))
+                .summary("deletes the items whose name matches the regular expression: \"t=>re\"");
+        b.fn("sht_rm_value_re", 1, 1, R | F | O | B, args -> removeRe(args.get(0), true))
+                .summary("deletes the items whose string value matches the regular expression: \"t=>re\"");
+        b.fn("sht_rm_name", 3, 3, ANY, args -> removeOp(args, false)).x()
+                .summary("deletes the items whose name matches: op re (regular expression) or sw (starts with)");
+        b.fn("sht_rm_value", 3, 3, ANY, args -> removeOp(args, true)).x()
+                .summary("deletes the items whose string value matches: op re or sw");
+        b.fn("sht_has_name", 3, 3, ANY, args -> has(args, false)).x()
+                .summary("true when an item's name matches: op eq, ne, re or sw");
+        b.fn("sht_has_str_value", 3, 3, ANY, args -> has(args, true)).x()
+                .summary("true when an item's string value matches: op eq, ne, re or sw");
+        b.fn("sht_reset", 1, 1, ANY, args -> {
+            Format table = Format.of(args.get(0));
+            return ctx -> {
+                HashTable t = tables.get(table.apply(ctx));
+                if (t == null) {
+                    return -1;
+                }
+                t.reset();
+                return 1;
+            };
+        }).x().summary("deletes every item of a table");
+        b.fn("sht_lock", 1, 1, ANY, args -> lockFn(args.get(0), true))
+                .summary("takes the lock of the item's slot (\"t=>k\"), reentrant, until sht_unlock in the same route");
+        b.fn("sht_unlock", 1, 1, ANY, args -> lockFn(args.get(0), false))
+                .summary("releases the lock sht_lock took");
+        HtableRpc.register(b, this);
+        b.onStart(this::start);
+        return b.build();
+    }
+
+    // ---- start and stop -----------------------------------------------------------------------------
+
+    private void start(CompiledScript script, ModuleHost host) {
+        pvCompiler = host::pvFromText;
+        Map<String, HashTable> made = new LinkedHashMap<>();
+        for (Ast.ModParam p : script.modParams()) {
+            if (p.module().equals("htable") && p.param().equals("htable")) {
+                TableSpec spec = TableSpec.parse(String.valueOf(p.value()));
+                if (made.put(spec.name(), new HashTable(spec, clock)) != null) {
+                    throw new IllegalArgumentException("htable " + spec.name() + " is defined twice (Kamailio refuses it too)");
+                }
+            }
+        }
+        tables = Collections.unmodifiableMap(made);
+        dbUrl = core.modparam("htable", "db_url", "");
+        dbSettings = new HtableDb.Settings(core.modparam("htable", "key_name_column", "key_name"),
+                core.modparam("htable", "key_type_column", "key_type"),
+                core.modparam("htable", "value_type_column", "value_type"),
+                core.modparam("htable", "key_value_column", "key_value"),
+                core.modparam("htable", "expires_column", "expires"),
+                core.modparam("htable", "array_size_suffix", "::size"),
+                !core.modparam("htable", "db_expires", "0").trim().equals("0"));
+        for (HashTable t : made.values()) {
+            if (t.spec.dbtable() == null) {
+                continue;
+            }
+            if (dbUrl.isEmpty()) {
+                throw new IllegalArgumentException("htable " + t.name() + " has dbtable=" + t.spec.dbtable() + " but no db_url is set");
+            }
+            try {
+                int n = HtableDb.load(core.databases().get(dbUrl), t, dbSettings);
+                LOG.info("htable {}: {} item(s) loaded from {}", t.name(), n, t.spec.dbtable());
+            } catch (DbException e) {
+                // Kamailio's mod_init fails when the load does: the proxy does not start
+                throw new IllegalArgumentException("htable " + t.name() + ": cannot load " + t.spec.dbtable() + ": " + e.getMessage(), e);
+            }
+        }
+        ScheduledExecutorService timer = null;
+        if (made.values().stream().anyMatch(t -> t.spec.autoexpire() > 0)) {
+            long every = Math.max(1, Long.parseLong(core.modparam("htable", "timer_interval", "20").trim()));
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread th = new Thread(r, "htable-timer");
+                th.setDaemon(true);
+                return th;
+            });
+            timer.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.SECONDS);
+        }
+        ScheduledExecutorService stop = timer;
+        core.onClose(() -> {
+            if (stop != null) {
+                stop.shutdownNow();
+            }
+            writeBack();
+        });
+    }
+
+    /** The periodic sweep (Kamailio's ht_timer), on its own thread. */
+    void sweep() {
+        for (HashTable t : tables.values()) {
+            try {
+                t.sweep();
+            } catch (RuntimeException e) {
+                LOG.error("htable {}: sweep failed: {}", t.name(), e.toString());
+            }
+        }
+    }
+
+    /** dbmode=1: the tables loaded from their dbtable are written back at shutdown (ht_db_sync_tables). */
+    void writeBack() {
+        for (HashTable t : tables.values()) {
+            if (t.spec.dbtable() == null || t.spec.dbmode() == 0 || !t.loadedFromDb) {
+                continue;
+            }
+            try {
+                int n = HtableDb.save(core.databases().get(dbUrl), t, dbSettings);
+                LOG.info("htable {}: {} item(s) written to {}", t.name(), n, t.spec.dbtable());
+            } catch (DbException | RuntimeException e) {
+                LOG.error("htable {}: failed syncing to {}: {}", t.name(), t.spec.dbtable(), e.getMessage());
+            }
+        }
+    }
+
+    /** htable.reload: the table's items are replaced by its dbtable's rows. */
+    int reload(HashTable t) throws DbException {
+        Database db = core.databases().get(dbUrl);
+        HashTable fresh = new HashTable(t.spec, clock);
+        int n = HtableDb.load(db, fresh, dbSettings);
+        t.reset();
+        for (Map.Entry<String, HashTable.Cell> e : fresh.items()) {
+            t.put(e.getKey(), e.getValue().value(), e.getValue().expire());
+        }
+        return n;
+    }
+
+    // ---- pseudo-variables and functions ------------------------------------------------------------
+
+    /** What an item pseudo-variable reads, given its table and key. */
+    @FunctionalInterface
+    private interface Read {
+        Object read(HashTable t, String key);
+    }
+
+    @FunctionalInterface
+    private interface Write {
+        void write(HashTable t, String key, Object value);
+    }
+
+    /** "table=>key format", split where Kamailio splits it (pv_parse_ht_name): the key may hold pseudo-variables. */
+    private record Ref(String table, KeyFormat key) {
+    }
+
+    private Ref ref(String inner, String what, Function<String, ValueSource> pvs) {
+        int arrow = inner.indexOf("=>");
+        String table = arrow < 0 ? "" : inner.substring(0, arrow).trim();
+        if (arrow < 0 || table.isEmpty() || table.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException(what + " needs table=>key, not '" + inner + "'");
+        }
+        return new Ref(table, new KeyFormat(inner.substring(arrow + 2), pvs, () -> pvCompiler));
+    }
+
+    private Pv itemPv(PvName n, Function<String, ValueSource> pvs, Read read, Write write) {
+        return itemPv(n, pvs, read, write, false);
+    }
+
+    private Pv itemPv(PvName n, Function<String, ValueSource> pvs, Read read, Write write, boolean deletesOnNull) {
+        Ref r = ref(n.inner(), "$" + n.name() + "(...)", pvs);
+        return new Pv() {
+            @Override
+            public Object get(ScriptContext ctx) {
+                HashTable t = tables.get(r.table);
+                return t == null ? null : read.read(t, r.key.apply(ctx)); // an unknown table reads $null, as in Kamailio
+            }
+
+            @Override
+            public boolean writable() {
+                return write != null;
+            }
+
+            @Override
+            public void set(ScriptContext ctx, Object value) {
+                HashTable t = tables.get(r.table);
+                if (t == null) {
+                    LOG.error("cannot set $sht({}=>...): no such htable", r.table);
+                    return;
+                }
+                String key = r.key.apply(ctx);
+                if (value == null && deletesOnNull) {
+                    t.delete(key);
+                } else {
+                    write.write(t, key, value);
+                }
+            }
+        };
+    }
+
+    private io.sipway.cfg.ScriptFunction removeRe(Arg arg, boolean values) {
+        Ref r = ref(constant(arg), "the argument", arg.compilesPseudoVariables() ? arg::pseudoVariable : null);
+        return ctx -> {
+            HashTable t = tables.get(r.table);
+            java.util.regex.Pattern p = Matches.regex(r.key.apply(ctx));
+            if (t == null || p == null) {
+                return -1;
+            }
+            t.removeIf((k, c) -> values ? c.value() instanceof String s && p.matcher(s).find() : p.matcher(k).find());
+            return 1;
+        };
+    }
+
+    private io.sipway.cfg.ScriptFunction removeOp(java.util.List<Arg> args, boolean values) {
+        Format table = Format.of(args.get(0));
+        Format op = Format.of(args.get(1));
+        Format val = Format.of(args.get(2));
+        return ctx -> {
+            HashTable t = tables.get(table.apply(ctx));
+            String o = op.apply(ctx);
+            Predicate<String> test = o.equals("re") || o.equals("sw") ? Matches.op(o, val.apply(ctx)) : null;
+            if (t == null || test == null) {
+                return -1;
+            }
+            t.removeIf((k, c) -> values ? c.value() instanceof String s && test.test(s) : test.test(k));
+            return 1;
+        };
+    }
+
+    private io.sipway.cfg.ScriptFunction has(java.util.List<Arg> args, boolean values) {
+        Format table = Format.of(args.get(0));
+        Format op = Format.of(args.get(1));
+        Format val = Format.of(args.get(2));
+        return ctx -> {
+            HashTable t = tables.get(table.apply(ctx));
+            Predicate<String> test = Matches.op(op.apply(ctx), val.apply(ctx));
+            if (t == null || test == null) {
+                return -1;
+            }
+            for (Map.Entry<String, HashTable.Cell> e : t.items()) {
+                if (values ? e.getValue().value() instanceof String s && test.test(s) : test.test(e.getKey())) {
+                    return 1;
+                }
+            }
+            return -1;
+        };
+    }
+
+    private io.sipway.cfg.ScriptFunction lockFn(Arg arg, boolean lock) {
+        Ref r = ref(constant(arg), "the argument", arg.compilesPseudoVariables() ? arg::pseudoVariable : null);
+        return ctx -> {
+            HashTable t = tables.get(r.table);
+            if (t == null) {
+                return -1;
+            }
+            if (lock) {
+                t.lock(r.key.apply(ctx));
+            } else if (!t.unlock(r.key.apply(ctx))) {
+                LOG.error("sht_unlock(\"{}=>...\"): the lock is not held by this route", r.table);
+            }
+            return 1;
+        };
+    }
+
+    private static String constant(Arg a) {
+        if (!a.isConstant()) {
+            throw new io.sipway.cfg.FunctionSpec.BadArgument(a, "needs \"table=>key\" written as a string");
+        }
+        return a.constantString();
+    }
+}
