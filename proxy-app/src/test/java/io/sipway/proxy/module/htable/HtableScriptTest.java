@@ -1,0 +1,169 @@
+package io.sipway.proxy.module.htable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sipway.proxy.ProxyStartException;
+import io.sipway.proxy.db.Database;
+import io.sipway.proxy.db.DbResult;
+import io.sipway.proxy.db.Databases;
+import io.sipway.proxy.module.RpcExport;
+import io.sipway.proxy.module.ScriptOnLoopback;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** htable in a running proxy: scripts on loopback set and read items, the RPCs see them, the database keeps them. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HtableScriptTest {
+    private static final String MODULES = """
+            loadmodule "pv.so"
+            loadmodule "sl.so"
+            loadmodule "htable.so"
+            """;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theDefaultScriptsIpbanPatternDropsABannedSourceUntilTheItemGoes() throws Exception {
+        // kamailio.cfg (WITH_ANTIFLOOD): modparam ipban, "$sht(ipban=>$si) = 1" when pike blocks, then a silent exit
+        try (ScriptOnLoopback p = ScriptOnLoopback.start(work, MODULES + """
+                modparam("htable", "htable", "ipban=>size=8;autoexpire=300;")
+                request_route {
+                    if($sht(ipban=>$si)!=$null) {
+                        exit;
+                    }
+                    if ($hdr(X-Flood) == "yes") {
+                        $sht(ipban=>$si) = 1;
+                        exit;
+                    }
+                    sl_send_reply("200", "welcome");
+                }
+                """)) {
+            assertThat(p.reason("alice")).isEqualTo("welcome");
+            assertThat(p.request("alice", "X-Flood: yes")).isNull();
+            assertThat(p.request("alice")).as("banned: no answer").isNull();
+            assertThat(p.rpc("htable.get", "ipban", "127.0.0.1")).isEqualTo(Map.of("item", Map.of("name", "127.0.0.1", "value", 1L)));
+            p.rpc("htable.delete", "ipban", "127.0.0.1");
+            assertThat(p.reason("alice")).isEqualTo("welcome");
+        }
+    }
+
+    @Test
+    void itemsKeepTheirTypeAndAreSetReadCountedAndDeletedFromTheScript() throws Exception {
+        try (ScriptOnLoopback p = ScriptOnLoopback.start(work, MODULES + """
+                modparam("htable", "htable", "t=>size=4;")
+                modparam("htable", "htable", "c=>initval=0;")
+                request_route {
+                    if ($rU == "set") {
+                        $sht(t=>n) = 5;
+                        $sht(t=>s) = "five";
+                        $var(k) = "dyn";
+                        $sht(t=>key-$var(k)) = $hdr(X-Value);
+                        sl_send_reply("200", "ok");
+                        exit;
+                    }
+                    if ($rU == "get") {
+                        sl_send_reply("200", "n=$sht(t=>n) s=$sht(t=>s) dyn=$sht(t=>key-dyn) none=$sht(t=>none) inc=$shtinc(t=>n) c=$shtinc(c=>x) cn=$shtcn(t=>^key-) cv=$shtcv(t=>==five)");
+                        exit;
+                    }
+                    if ($rU == "sum") {
+                        $var(x) = $sht(t=>n) + 1;
+                        sl_send_reply("200", "$var(x)");
+                        exit;
+                    }
+                    if ($rU == "del") {
+                        $sht(t=>s) = $null;
+                        sht_rm("t", "key-dyn");
+                        sl_send_reply("200", "s=$sht(t=>s) dyn=$sht(t=>key-dyn) n=$sht(t=>n)");
+                        exit;
+                    }
+                    if ($rU == "lock") {
+                        sht_lock("t=>n");
+                        $sht(t=>n) = $sht(t=>n) + 10;
+                        sht_unlock("t=>n");
+                        sht_rm_name_re("c=>^x$");
+                        sl_send_reply("200", "n=$sht(t=>n) c=$sht(c=>x)");
+                        exit;
+                    }
+                    sl_send_reply("404", "unknown");
+                }
+                """)) {
+            assertThat(p.reason("set", "X-Value: hello")).isEqualTo("ok");
+            assertThat(p.reason("get")).isEqualTo("n=5 s=five dyn=hello none=<null> inc=6 c=1 cn=1 cv=1");
+            assertThat(p.reason("sum")).as("an integer item adds").isEqualTo("7");
+            assertThat(p.reason("del")).isEqualTo("s=<null> dyn=<null> n=6");
+            assertThat(p.reason("lock")).as("initval reads for a missing item").isEqualTo("n=16 c=0");
+
+            p.rpc("htable.sets", "t", "x", "abc");
+            p.rpc("htable.seti", "t", "y", "42");
+            assertThat(p.rpc("htable.get", "t", "y")).isEqualTo(Map.of("item", Map.of("name", "y", "value", 42L)));
+            assertThatThrownBy(() -> p.rpc("htable.get", "t", "nope")).isInstanceOf(RpcExport.RpcException.class)
+                    .hasMessage("Key name doesn't exist in htable.");
+            assertThatThrownBy(() -> p.rpc("htable.dump", "nope")).hasMessage("No such htable");
+            assertThat(p.rpc("htable.dump", "t").toString()).contains("name=x, value=abc").contains("name=y, value=42");
+            assertThat(p.rpc("htable.listTables").toString()).contains("name=t").contains("name=c");
+            assertThat(p.rpc("htable.stats").toString()).contains("name=t, slots=16, all=3");
+            p.rpc("htable.reset", "t");
+            assertThat(p.rpc("htable.dump", "t")).isEqualTo(List.of());
+        }
+    }
+
+    @Test
+    void aTableIsLoadedFromTheHtableTableAndWrittenBackAtShutdownWithDbmode1() throws Exception {
+        String url = "sqlite://" + work.resolve("ht.db").toAbsolutePath();
+        try (Databases dbs = new Databases(1)) {
+            Database db = dbs.get(url);
+            // Kamailio's htable table (utils/kamctl htable-create.sql)
+            ScriptOnLoopback.prepare(db, "CREATE TABLE htable (id INTEGER PRIMARY KEY NOT NULL, key_name VARCHAR(64) DEFAULT '' NOT NULL, "
+                    + "key_type INTEGER DEFAULT 0 NOT NULL, value_type INTEGER DEFAULT 0 NOT NULL, "
+                    + "key_value VARCHAR(128) DEFAULT '' NOT NULL, expires INTEGER DEFAULT 0 NOT NULL)");
+            ScriptOnLoopback.prepare(db, "INSERT INTO htable (key_name, key_type, value_type, key_value) VALUES ('greeting', 0, 0, 'hello'), "
+                    + "('limit', 0, 1, '25'), ('route', 1, 0, 'a'), ('route', 1, 0, 'b')");
+        }
+        try (ScriptOnLoopback p = ScriptOnLoopback.start(work, MODULES + """
+                modparam("htable", "db_url", "%s")
+                modparam("htable", "htable", "h=>size=4;dbtable=htable;dbmode=1")
+                request_route {
+                    $var(sum) = $sht(h=>limit) + 1;
+                    sl_send_reply("200", "$sht(h=>greeting) $var(sum) $sht(h=>route[0]) $sht(h=>route[1]) $sht(h=>route::size)");
+                }
+                """.formatted(url))) {
+            assertThat(p.reason("alice")).isEqualTo("hello 26 a b 2");
+            p.rpc("htable.sets", "h", "added", "at runtime");
+            p.rpc("htable.delete", "h", "greeting");
+        }
+        try (Databases dbs = new Databases(1)) {
+            DbResult r = ScriptOnLoopback.prepare(dbs.get(url), "SELECT key_name, value_type, key_value FROM htable ORDER BY key_name");
+            assertThat(r.rows().stream().map(row -> row[0] + "=" + row[2] + "/" + row[1]).toList())
+                    .containsExactly("added=at runtime/0", "limit=25/1", "route::size=2/1", "route[0]=a/0", "route[1]=b/0");
+        }
+    }
+
+    @Test
+    void aTableThatCannotBeLoadedStopsTheStartAsKamailiosModInitDoes() {
+        String url = "postgres://kamailio:kamailio@127.0.0.1:1/kamailio";
+        assertThatThrownBy(() -> ScriptOnLoopback.start(work, MODULES + """
+                modparam("htable", "db_url", "%s")
+                modparam("htable", "htable", "h=>dbtable=htable;")
+                request_route {
+                    sl_send_reply("200", "$sht(h=>x)");
+                }
+                """.formatted(url))).isInstanceOf(ProxyStartException.class).hasMessageContaining("cannot load htable");
+    }
+
+    @Test
+    void attributesSipwayLacksAreRefusedWhenTheScriptIsLoaded() {
+        assertThatThrownBy(() -> ScriptOnLoopback.start(work, MODULES + """
+                modparam("htable", "htable", "h=>dbtable=x;cols=\\"a,b\\"")
+                request_route {
+                    exit;
+                }
+                """)).isInstanceOf(ProxyStartException.class).hasMessageContaining("cols");
+    }
+}
