@@ -9,6 +9,10 @@ import io.sipway.proxy.module.core.CoreModule;
 import io.sipway.proxy.module.corex.CorexModule;
 import io.sipway.proxy.module.counters.CountersModule;
 import io.sipway.proxy.module.ctl.CtlModule;
+import io.sipway.proxy.module.db_mysql.DbMysqlModule;
+import io.sipway.proxy.module.db_postgres.DbPostgresModule;
+import io.sipway.proxy.module.db_sqlite.DbSqliteModule;
+import io.sipway.proxy.module.db_text.DbTextModule;
 import io.sipway.proxy.module.htable.HtableModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
@@ -54,6 +58,10 @@ public final class Modules {
                 CorexModule.exports(core),
                 CountersModule.exports(core),
                 CtlModule.exports(core),
+                DbMysqlModule.exports(core),
+                DbPostgresModule.exports(core),
+                DbSqliteModule.exports(core),
+                DbTextModule.exports(core),
                 HtableModule.exports(core),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
