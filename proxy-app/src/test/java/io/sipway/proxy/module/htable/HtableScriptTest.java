@@ -7,6 +7,8 @@ import io.sipway.proxy.ProxyStartException;
 import io.sipway.proxy.db.Database;
 import io.sipway.proxy.db.DbResult;
 import io.sipway.proxy.db.Databases;
+import io.sipway.proxy.db.Schema;
+import io.sipway.proxy.db.TestDatabases;
 import io.sipway.proxy.module.RpcExport;
 import io.sipway.proxy.module.ScriptOnLoopback;
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** htable in a running proxy: scripts on loopback set and read items, the RPCs see them, the database keeps them. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -114,26 +118,34 @@ class HtableScriptTest {
         }
     }
 
-    @Test
-    void aTableIsLoadedFromTheHtableTableAndWrittenBackAtShutdownWithDbmode1() throws Exception {
-        String url = "sqlite://" + work.resolve("ht.db").toAbsolutePath();
+    /** A fresh database of that kind (MariaDB and PostgreSQL when their servers answer, see TestDatabases). */
+    static String database(String kind) {
+        return switch (kind) {
+            case "mysql" -> TestDatabases.mysql();
+            case "postgres" -> TestDatabases.postgres();
+            default -> TestDatabases.sqlite();
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "mysql", "postgres"})
+    void aTableIsLoadedFromTheHtableTableAndWrittenBackAtShutdownWithDbmode1(String kind) throws Exception {
+        String url = database(kind);
         try (Databases dbs = new Databases(1)) {
             Database db = dbs.get(url);
-            // Kamailio's htable table (utils/kamctl htable-create.sql)
-            ScriptOnLoopback.prepare(db, "CREATE TABLE htable (id INTEGER PRIMARY KEY NOT NULL, key_name VARCHAR(64) DEFAULT '' NOT NULL, "
-                    + "key_type INTEGER DEFAULT 0 NOT NULL, value_type INTEGER DEFAULT 0 NOT NULL, "
-                    + "key_value VARCHAR(128) DEFAULT '' NOT NULL, expires INTEGER DEFAULT 0 NOT NULL)");
+            Schema.create(db, "htable"); // Kamailio's htable table, as kamdbctl makes it
             ScriptOnLoopback.prepare(db, "INSERT INTO htable (key_name, key_type, value_type, key_value) VALUES ('greeting', 0, 0, 'hello'), "
                     + "('limit', 0, 1, '25'), ('route', 1, 0, 'a'), ('route', 1, 0, 'b')");
         }
         try (ScriptOnLoopback p = ScriptOnLoopback.start(work, MODULES + """
+                loadmodule "db_%s.so"
                 modparam("htable", "db_url", "%s")
                 modparam("htable", "htable", "h=>size=4;dbtable=htable;dbmode=1")
                 request_route {
                     $var(sum) = $sht(h=>limit) + 1;
                     sl_send_reply("200", "$sht(h=>greeting) $var(sum) $sht(h=>route[0]) $sht(h=>route[1]) $sht(h=>route::size)");
                 }
-                """.formatted(url))) {
+                """.formatted(kind, url))) {
             assertThat(p.reason("alice")).isEqualTo("hello 26 a b 2");
             p.rpc("htable.sets", "h", "added", "at runtime");
             p.rpc("htable.delete", "h", "greeting");
@@ -149,6 +161,7 @@ class HtableScriptTest {
     void aTableThatCannotBeLoadedStopsTheStartAsKamailiosModInitDoes() {
         String url = "postgres://kamailio:kamailio@127.0.0.1:1/kamailio";
         assertThatThrownBy(() -> ScriptOnLoopback.start(work, MODULES + """
+                loadmodule "db_postgres.so"
                 modparam("htable", "db_url", "%s")
                 modparam("htable", "htable", "h=>dbtable=htable;")
                 request_route {

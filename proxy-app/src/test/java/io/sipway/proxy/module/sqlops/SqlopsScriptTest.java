@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sipway.proxy.ProxyStartException;
 import io.sipway.proxy.db.Database;
 import io.sipway.proxy.db.Databases;
+import io.sipway.proxy.db.TestDatabases;
 import io.sipway.proxy.module.ScriptOnLoopback;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** sqlops in a running proxy over an SQLite file: queries from the script, their results in $dbr and $xavp. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -29,16 +32,27 @@ class SqlopsScriptTest {
 
     @BeforeEach
     void aDomainTable() throws Exception {
-        url = "sqlite://" + work.resolve("sql.db").toAbsolutePath();
+        url = domainTable("sqlite");
+    }
+
+    /** A fresh database of that kind with a small table of domains. */
+    private static String domainTable(String kind) throws Exception {
+        String url = switch (kind) {
+            case "mysql" -> TestDatabases.mysql();
+            case "postgres" -> TestDatabases.postgres();
+            default -> TestDatabases.sqlite();
+        };
         try (Databases dbs = new Databases(1)) {
             Database db = dbs.get(url);
             ScriptOnLoopback.prepare(db, "CREATE TABLE dom (id INTEGER PRIMARY KEY, domain VARCHAR(64) NOT NULL, note VARCHAR(64))");
             ScriptOnLoopback.prepare(db, "INSERT INTO dom (id, domain, note) VALUES (1, 'a.example', NULL), (2, 'b.example', 'second'), (3, 'other.org', 'x')");
         }
+        return url;
     }
 
     private ScriptOnLoopback proxy(String connectMode, String conUrl) throws Exception {
         return ScriptOnLoopback.start(work, MODULES + """
+                loadmodule "db_%s.so"
                 modparam("sqlops", "sqlcon", "ca=>%s")
                 modparam("sqlops", "connect_mode", %s)
                 request_route {
@@ -86,12 +100,13 @@ class SqlopsScriptTest {
                     }
                     sl_send_reply("404", "unknown");
                 }
-                """.formatted(conUrl, connectMode));
+                """.formatted(io.sipway.proxy.db.DbUrl.parse(conUrl).module().substring(3), conUrl, connectMode));
     }
 
-    @Test
-    void aQuerysRowsAreReadWithDbr() throws Exception {
-        try (ScriptOnLoopback p = proxy("0", url)) {
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "mysql", "postgres"})
+    void aQuerysRowsAreReadWithDbr(String kind) throws Exception {
+        try (ScriptOnLoopback p = proxy("0", domainTable(kind))) {
             assertThat(p.reason("rows", "X-Like: %.example"))
                     .isEqualTo("rc=1 rows=2 cols=3 all=a.example;b.example; id=2 null=<null> col=domain out=<null>");
             assertThat(p.reason("rows", "X-Like: nothing")).as("no rows: 2, and the result is emptied")
@@ -139,6 +154,7 @@ class SqlopsScriptTest {
     @Test
     void anUnknownConnectionIsRefused() {
         assertThatThrownBy(() -> ScriptOnLoopback.start(work, MODULES + """
+                loadmodule "db_sqlite.so"
                 modparam("sqlops", "sqlcon", "ca=>%s")
                 request_route {
                     sql_query("cb", "select 1", "ra");
