@@ -21,6 +21,14 @@ import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ModuleHost;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.module.PvExport;
+import io.sipway.proxy.core.MsgContext;
+import io.sipway.sip.SipMessage;
+import io.sipway.sip.SipParser;
+import io.sipway.transport.Protocol;
+import io.sipway.transport.ReceiveInfo;
+import io.sipway.transport.SendSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * htable (https://kamailio.org/docs/modules/5.6.x/modules/htable.html): named hash tables shared by
  * every route, {@code $sht(t=>k)} and friends, loaded from Kamailio's {@code htable} table at start and
  * written back at shutdown ({@code dbmode=1}), expiring items ({@code autoexpire}; {@link HashTable}).
- * Not here, so refused where written: DMQ replication, the {@code cols} attribute, iterators, the
- * event routes (htable:mod-init, htable:expired:*) and the KEMI callback.
+ * event_route[htable:mod-init] runs once at start. Not here, so refused where written: DMQ
+ * replication, the {@code cols} attribute, iterators, event_route[htable:expired:*] and the KEMI
+ * callback.
  */
 public final class HtableModule {
     private static final Logger LOG = LoggerFactory.getLogger("htable");
@@ -140,6 +149,7 @@ public final class HtableModule {
         b.fn("sht_unlock", 1, 1, ANY, args -> lockFn(args.get(0), false))
                 .summary("releases the lock sht_lock took");
         HtableRpc.register(b, this);
+        b.eventRoute("htable:mod-init");
         b.onStart(this::start);
         return b.build();
     }
@@ -181,6 +191,7 @@ public final class HtableModule {
                 throw new IllegalArgumentException("htable " + t.name() + ": cannot load " + t.spec.dbtable() + ": " + e.getMessage(), e);
             }
         }
+        modInit(script);
         ScheduledExecutorService timer = null;
         if (made.values().stream().anyMatch(t -> t.spec.autoexpire() > 0)) {
             long every = Math.max(1, Long.parseLong(core.modparam("htable", "timer_interval", "20").trim()));
@@ -198,6 +209,25 @@ public final class HtableModule {
             }
             writeBack();
         });
+    }
+
+    /**
+     * event_route[htable:mod-init], once the tables are made and loaded and before any message is
+     * taken (Kamailio runs it after every module's mod_init, before forking), on Kamailio's faked
+     * message (core/fmsg.c): a typical use is to give items their first values.
+     */
+    private void modInit(CompiledScript script) {
+        CompiledScript.Entry route = script.entry(Ast.RouteType.EVENT, "htable:mod-init");
+        if (route == null) {
+            return;
+        }
+        SipMessage faked = SipParser.parse(("OPTIONS sip:you@kamailio.org SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1\r\n"
+                + "From: <sip:you@kamailio.org>;tag=notag\r\nTo: <sip:you@kamailio.org>;tag=notag\r\nCall-ID: 0\r\n"
+                + "Max-Forwards: 0\r\nCSeq: 0 OPTIONS\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        java.util.List<SendSocket> sockets = core.transport().sockets();
+        ReceiveInfo from = new ReceiveInfo(Protocol.UDP, new InetSocketAddress("127.0.0.1", 5060),
+                sockets.isEmpty() ? null : sockets.get(0), 0);
+        route.run(new MsgContext(faked, from));
     }
 
     /** The periodic sweep (Kamailio's ht_timer), on its own thread. */

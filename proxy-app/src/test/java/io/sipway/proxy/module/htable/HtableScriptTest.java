@@ -63,7 +63,14 @@ class HtableScriptTest {
         try (ScriptOnLoopback p = ScriptOnLoopback.start(work, MODULES + """
                 modparam("htable", "htable", "t=>size=4;")
                 modparam("htable", "htable", "c=>initval=0;")
+                event_route[htable:mod-init] {
+                    $sht(t=>boot) = "set at start by " + $rm;
+                }
                 request_route {
+                    if ($rU == "boot") {
+                        sl_send_reply("200", "$sht(t=>boot)");
+                        exit;
+                    }
                     if ($rU == "set") {
                         $sht(t=>n) = 5;
                         $sht(t=>s) = "five";
@@ -98,6 +105,8 @@ class HtableScriptTest {
                     sl_send_reply("404", "unknown");
                 }
                 """)) {
+            assertThat(p.reason("boot")).as("event_route[htable:mod-init] on Kamailio's faked OPTIONS").isEqualTo("set at start by OPTIONS");
+            p.rpc("htable.delete", "t", "boot");
             assertThat(p.reason("set", "X-Value: hello")).isEqualTo("ok");
             assertThat(p.reason("get")).isEqualTo("n=5 s=five dyn=hello none=<null> inc=6 c=1 cn=1 cv=1");
             assertThat(p.reason("sum")).as("an integer item adds").isEqualTo("7");
