@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * every route, {@code $sht(t=>k)} and friends, loaded from Kamailio's {@code htable} table at start and
  * written back at shutdown ({@code dbmode=1}), expiring items ({@code autoexpire}; {@link HashTable}).
  * event_route[htable:mod-init] runs once at start. Not here, so refused where written: DMQ
- * replication, the {@code cols} attribute, iterators, event_route[htable:expired:*] and the KEMI
- * callback.
+ * replication, the {@code cols} attribute, sht_iterator_rm/sets/seti/setex, $shtrecord with
+ * event_route[htable:expired:*], and the KEMI callback.
  */
 public final class HtableModule {
     private static final Logger LOG = LoggerFactory.getLogger("htable");
@@ -60,6 +60,7 @@ public final class HtableModule {
     volatile Map<String, HashTable> tables = Map.of();
     /** Compiles the pseudo-variables inside a key once the proxy starts: $sht(t=>$si). */
     private volatile Function<String, ValueSource> pvCompiler;
+    private final Iterators iterators = new Iterators();
     HtableDb.Settings dbSettings;
     private String dbUrl;
 
@@ -148,6 +149,30 @@ public final class HtableModule {
                 .summary("takes the lock of the item's slot (\"t=>k\"), reentrant, until sht_unlock in the same route");
         b.fn("sht_unlock", 1, 1, ANY, args -> lockFn(args.get(0), false))
                 .summary("releases the lock sht_lock took");
+        b.fn("sht_iterator_start", 2, 2, ANY, args -> {
+            Format it = Format.of(args.get(0));
+            Format table = Format.of(args.get(1));
+            return ctx -> {
+                HashTable t = tables.get(table.apply(ctx));
+                return t != null && iterators.start(it.apply(ctx), t) ? 1 : -1;
+            };
+        }).x().summary("starts iterator 1 (up to 4 per worker) over the items of table 2");
+        b.fn("sht_iterator_next", 1, 1, ANY, args -> {
+            Format it = Format.of(args.get(0));
+            return ctx -> iterators.next(it.apply(ctx)) ? 1 : -1;
+        }).x().summary("moves the iterator to the next item: false when there is none");
+        b.fn("sht_iterator_end", 1, 1, ANY, args -> {
+            Format it = Format.of(args.get(0));
+            return ctx -> iterators.end(it.apply(ctx)) ? 1 : -1;
+        }).x().summary("closes the iterator");
+        b.pv("shtitkey", PvExport.Inner.REQUIRED, false, n -> ctx -> {
+            Map.Entry<String, HashTable.Cell> e = iterators.current(n.inner());
+            return e == null ? null : e.getKey();
+        });
+        b.pv("shtitval", PvExport.Inner.REQUIRED, false, n -> ctx -> {
+            Map.Entry<String, HashTable.Cell> e = iterators.current(n.inner());
+            return e == null ? null : e.getValue().value();
+        });
         HtableRpc.register(b, this);
         b.eventRoute("htable:mod-init");
         b.onStart(this::start);

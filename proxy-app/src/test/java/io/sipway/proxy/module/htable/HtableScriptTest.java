@@ -67,6 +67,16 @@ class HtableScriptTest {
                     $sht(t=>boot) = "set at start by " + $rm;
                 }
                 request_route {
+                    if ($rU == "walk") {
+                        $var(keys) = "";
+                        sht_iterator_start("i1", "t");
+                        while (sht_iterator_next("i1")) {
+                            $var(keys) = $var(keys) + $shtitkey(i1) + "=" + $shtitval(i1) + ";";
+                        }
+                        sht_iterator_end("i1");
+                        sl_send_reply("200", "$var(keys)");
+                        exit;
+                    }
                     if ($rU == "boot") {
                         sl_send_reply("200", "$sht(t=>boot)");
                         exit;
@@ -112,6 +122,7 @@ class HtableScriptTest {
             assertThat(p.reason("sum")).as("an integer item adds").isEqualTo("7");
             assertThat(p.reason("del")).isEqualTo("s=<null> dyn=<null> n=6");
             assertThat(p.reason("lock")).as("initval reads for a missing item").isEqualTo("n=16 c=0");
+            assertThat(p.reason("walk")).isEqualTo("n=16;");
 
             p.rpc("htable.sets", "t", "x", "abc");
             p.rpc("htable.seti", "t", "y", "42");
