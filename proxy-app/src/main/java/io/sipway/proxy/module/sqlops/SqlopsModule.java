@@ -152,6 +152,13 @@ public final class SqlopsModule {
         boolean mustConnect = core.modparam("sqlops", "connect_mode", "0").trim().equals("0");
         // Kamailio connects each connection when its workers start (child_init)
         for (Map.Entry<String, String> c : cons.entrySet()) {
+            String scheme = DbUrl.parse(c.getValue()).scheme();
+            if (!scheme.equals("mysql") && !scheme.equals("postgres") && !scheme.equals("sqlite")) {
+                // Kamailio's sql_connect wants DB_CAP_RAW_QUERY; Sipway's db_text (Kamailio's takes simple
+                // statements) and db_redis run no raw SQL
+                throw new IllegalArgumentException("sqlops: connection [" + c.getKey() + "]: Sipway's db_" + scheme
+                        + " backend runs no raw SQL queries");
+            }
             Database db = core.databases().get(c.getValue());
             try {
                 db.raw("SELECT 1");
