@@ -187,7 +187,9 @@ public final class ModuleHost implements ScriptHost {
             return null;
         }
         for (ModuleExports t : modules.values()) {
-            if (t.eventRoutes().contains(name)) {
+            // a name ending in * stands for a family the module runs (htable:expired:<table>)
+            if (t.eventRoutes().contains(name) || t.eventRoutes().stream().anyMatch(r -> r.endsWith("*")
+                    && name.startsWith(r.substring(0, r.length() - 1)) && name.length() >= r.length())) {
                 return t.isCore() || loaded.contains(t.name()) ? null
                         : "event_route[" + name + "] is run by module '" + t.name() + "': add loadmodule \"" + t.name() + ".so\"";
             }

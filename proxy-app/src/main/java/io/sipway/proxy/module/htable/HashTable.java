@@ -202,11 +202,42 @@ final class HashTable {
 
     /** Frees the expired items (Kamailio's ht_timer); returns how many. */
     int sweep() {
+        return sweep(null);
+    }
+
+    /**
+     * Frees the expired items, first handing each to {@code onExpired} (event_route[htable:expired:t])
+     * under its slot's lock, as ht_timer does: an item the handler gave a new life stays.
+     */
+    int sweep(java.util.function.BiConsumer<String, Cell> onExpired) {
         if (spec.autoexpire() == 0) {
             return 0;
         }
         long now = now();
-        return removeIf((k, c) -> expired(c, now));
+        int n = 0;
+        for (Map.Entry<String, Cell> e : cells.entrySet()) {
+            if (!expired(e.getValue(), now)) {
+                continue;
+            }
+            ReentrantLock l = lockOf(e.getKey());
+            l.lock();
+            try {
+                Cell c = cells.get(e.getKey());
+                if (c == null || !expired(c, now)) {
+                    continue;
+                }
+                if (onExpired != null) {
+                    onExpired.accept(e.getKey(), c);
+                    c = cells.get(e.getKey());
+                }
+                if (c != null && expired(c, now) && cells.remove(e.getKey(), c)) {
+                    n++;
+                }
+            } finally {
+                l.unlock();
+            }
+        }
+        return n;
     }
 
     /** The live items, for counting, dumping and writing back. */

@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * htable (https://kamailio.org/docs/modules/5.6.x/modules/htable.html): named hash tables shared by
  * every route, {@code $sht(t=>k)} and friends, loaded from Kamailio's {@code htable} table at start and
  * written back at shutdown ({@code dbmode=1}), expiring items ({@code autoexpire}; {@link HashTable}).
- * event_route[htable:mod-init] runs once at start. Not here, so refused where written: DMQ
- * replication, the {@code cols} attribute, sht_iterator_rm/sets/seti/setex, $shtrecord with
- * event_route[htable:expired:*], and the KEMI callback.
+ * event_route[htable:mod-init] runs once at start, event_route[htable:expired:t] for each item the
+ * sweep frees ($shtrecord(key), $shtrecord(value)). Not here, so refused where written: DMQ
+ * replication, the {@code cols} attribute, sht_iterator_rm/sets/seti/setex, and the KEMI callback.
  */
 public final class HtableModule {
     private static final Logger LOG = LoggerFactory.getLogger("htable");
@@ -61,6 +61,10 @@ public final class HtableModule {
     /** Compiles the pseudo-variables inside a key once the proxy starts: $sht(t=>$si). */
     private volatile Function<String, ValueSource> pvCompiler;
     private final Iterators iterators = new Iterators();
+    /** The item event_route[htable:expired:t] runs for ($shtrecord), on the sweeper thread. */
+    private final ThreadLocal<Map.Entry<String, HashTable.Cell>> expiring = new ThreadLocal<>();
+    /** event_route[htable:expired:t] of the tables that have one. */
+    private volatile Map<String, CompiledScript.Entry> expiredRoutes = Map.of();
     HtableDb.Settings dbSettings;
     private String dbUrl;
 
@@ -175,6 +179,14 @@ public final class HtableModule {
         });
         HtableRpc.register(b, this);
         b.eventRoute("htable:mod-init");
+        b.eventRoute("htable:expired:*");
+        b.pv("shtrecord", PvExport.Inner.REQUIRED, false, n -> {
+            boolean key = n.inner().equals("key");
+            return ctx -> {
+                Map.Entry<String, HashTable.Cell> e = expiring.get();
+                return e == null ? null : key ? e.getKey() : e.getValue().value();
+            };
+        }, "key", "value");
         b.onStart(this::start);
         return b.build();
     }
@@ -216,6 +228,14 @@ public final class HtableModule {
                 throw new IllegalArgumentException("htable " + t.name() + ": cannot load " + t.spec.dbtable() + ": " + e.getMessage(), e);
             }
         }
+        Map<String, CompiledScript.Entry> routes = new LinkedHashMap<>();
+        for (String name : made.keySet()) {
+            CompiledScript.Entry r = script.entry(Ast.RouteType.EVENT, "htable:expired:" + name);
+            if (r != null) {
+                routes.put(name, r);
+            }
+        }
+        expiredRoutes = Collections.unmodifiableMap(routes);
         modInit(script);
         ScheduledExecutorService timer = null;
         if (made.values().stream().anyMatch(t -> t.spec.autoexpire() > 0)) {
@@ -246,20 +266,33 @@ public final class HtableModule {
         if (route == null) {
             return;
         }
+        route.run(faked());
+    }
+
+    /** Kamailio's faked message (core/fmsg.c), for the event routes that have no message of their own. */
+    private MsgContext faked() {
         SipMessage faked = SipParser.parse(("OPTIONS sip:you@kamailio.org SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1\r\n"
                 + "From: <sip:you@kamailio.org>;tag=notag\r\nTo: <sip:you@kamailio.org>;tag=notag\r\nCall-ID: 0\r\n"
                 + "Max-Forwards: 0\r\nCSeq: 0 OPTIONS\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         java.util.List<SendSocket> sockets = core.transport().sockets();
         ReceiveInfo from = new ReceiveInfo(Protocol.UDP, new InetSocketAddress("127.0.0.1", 5060),
                 sockets.isEmpty() ? null : sockets.get(0), 0);
-        route.run(new MsgContext(faked, from));
+        return new MsgContext(faked, from);
     }
 
     /** The periodic sweep (Kamailio's ht_timer), on its own thread. */
     void sweep() {
         for (HashTable t : tables.values()) {
+            CompiledScript.Entry route = expiredRoutes.get(t.name());
             try {
-                t.sweep();
+                t.sweep(route == null ? null : (key, cell) -> {
+                    expiring.set(Map.entry(key, cell));
+                    try {
+                        route.run(faked());
+                    } finally {
+                        expiring.remove();
+                    }
+                });
             } catch (RuntimeException e) {
                 LOG.error("htable {}: sweep failed: {}", t.name(), e.toString());
             }

@@ -138,6 +138,35 @@ class HtableScriptTest {
         }
     }
 
+    @Test
+    void theSweepRunsTheTablesExpiredEventRouteForEachItemItFrees() throws Exception {
+        try (ScriptOnLoopback p = ScriptOnLoopback.start(work, MODULES + """
+                modparam("htable", "timer_interval", 1)
+                modparam("htable", "htable", "s=>autoexpire=1;")
+                modparam("htable", "htable", "log=>size=4;")
+                event_route[htable:expired:s] {
+                    $sht(log=>$shtrecord(key)) = "expired " + $shtrecord(value);
+                }
+                request_route {
+                    if ($rU == "put") {
+                        $sht(s=>k1) = "v1";
+                        sl_send_reply("200", "ok");
+                        exit;
+                    }
+                    sl_send_reply("200", "log=$sht(log=>k1) s=$sht(s=>k1)");
+                }
+                """)) {
+            assertThat(p.reason("put")).isEqualTo("ok");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+            String seen = p.reason("look");
+            while (!seen.startsWith("log=expired") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                seen = p.reason("look");
+            }
+            assertThat(seen).isEqualTo("log=expired v1 s=<null>");
+        }
+    }
+
     /** A fresh database of that kind (MariaDB and PostgreSQL when their servers answer, see TestDatabases). */
     static String database(String kind) {
         return switch (kind) {
