@@ -138,6 +138,10 @@ public final class HtableModule {
                 .summary("true when an item's name matches: op eq, ne, re or sw");
         b.fn("sht_has_str_value", 3, 3, ANY, args -> has(args, true)).x()
                 .summary("true when an item's string value matches: op eq, ne, re or sw");
+        b.fn("sht_match_name", 3, 3, ANY, args -> has(args, false)).x()
+                .summary("sht_has_name by its other name");
+        b.fn("sht_match_str_value", 3, 3, ANY, args -> has(args, true)).x()
+                .summary("sht_has_str_value by its other name");
         b.fn("sht_reset", 1, 1, ANY, args -> {
             Format table = Format.of(args.get(0));
             return ctx -> {
