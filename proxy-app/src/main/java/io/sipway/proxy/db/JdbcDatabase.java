@@ -78,6 +78,10 @@ final class JdbcDatabase implements Database {
                 if (timeout > 0) { // db_postgres: a connection attempt or a query longer than this fails
                     c.addDataSourceProperty("connectTimeout", String.valueOf(timeout));
                     c.addDataSourceProperty("socketTimeout", String.valueOf(timeout));
+                } else {
+                    // libpq would wait for the kernel's TCP timeout (minutes) on a server that does not
+                    // answer; a call must not hang, so a connection attempt gives up after 2 s
+                    c.addDataSourceProperty("connectTimeout", "2");
                 }
                 if (num(params.get("db_postgres", "tcp_keepalive", "0"), 0) > 0) {
                     c.addDataSourceProperty("tcpKeepAlive", "true");

@@ -87,6 +87,22 @@ class DbCommandTest {
         assertThat(rmAgain.err()).contains("non-existent user 'alice@example.com'");
     }
 
+    /** README's "Databases" commands, as written but for the file, moved to a directory of the test's. */
+    @Test
+    void readmesCommandsWork(@TempDir Path dir) throws Exception {
+        String readme = java.nio.file.Files.readString(Path.of("../README.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^    \\./sipway (db .*)$").matcher(readme);
+        List<String> commands = new java.util.ArrayList<>();
+        while (m.find()) {
+            commands.add(m.group(1).replace("/tmp/kamailio.db", dir.resolve("kamailio.db").toString()));
+        }
+        assertThat(commands).hasSize(3);
+        for (String c : commands) {
+            Run r = sipway(c.split(" "));
+            assertThat(r.code()).as(c + ": " + r.err()).isZero();
+        }
+    }
+
     @Test
     void refusesAUserWithoutDomainAndABadUrl(@TempDir Path dir) {
         String url = "sqlite://" + dir.resolve("k.db");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipway.proxy.log.LogCapture;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -98,5 +99,75 @@ class JdbcDatabaseTest {
             assertThat(db.up()).isFalse();
             assertThat(log.lines()).filteredOn(l -> l.contains("cannot be reached")).hasSize(1);
         }
+    }
+
+    /** db_mysql's update_affected_found: an UPDATE that changes nothing counts 0 rows (libmysqlclient's default) or 1. */
+    @Test
+    void dbMysqlUpdateAffectedFound() throws Exception {
+        String url = TestDatabases.mysql();
+        for (String found : List.of("0", "1")) {
+            try (Databases dbs = new Databases(1)) {
+                dbs.configure(java.util.Set.of("db_mysql"), (m, p, d) -> m.equals("db_mysql") && p.equals("update_affected_found") ? found : d);
+                Database db = dbs.get(url);
+                Schema.create(db, "htable");
+                db.delete("htable", Where.ALL);
+                db.insert("htable", Map.of("key_name", "k", "key_value", "v"));
+                assertThat(db.update("htable", Where.eq("key_name", "k"), Map.of("key_value", "v"))).as(found)
+                        .isEqualTo(Integer.parseInt(found));
+            }
+        }
+    }
+
+    static Stream<Arguments> servers() {
+        return Stream.of(Arguments.of("mysql", (Supplier<String>) TestDatabases::mysql),
+                Arguments.of("postgres", (Supplier<String>) TestDatabases::postgres));
+    }
+
+    /** The server goes away (a relay in front of it stops) and comes back. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void anOutageFailsCallsAtOnceIsLoggedOnceAndEnds(String name, Supplier<String> server) throws Exception {
+        DbUrl real = DbUrl.parse(server.get());
+        int realPort = real.port() != 0 ? real.port() : name.equals("mysql") ? 3306 : 5432;
+        try (TcpRelay relay = new TcpRelay(io.sipway.proxy.FreePorts.udpAndTcp(), new InetSocketAddress(real.host(), realPort));
+             Databases dbs = new Databases(2);
+             LogCapture log = new LogCapture(JdbcDatabase.class.getName())) {
+            relay.start();
+            Database db = dbs.get(name + "://" + real.user() + ":" + real.password() + "@127.0.0.1:" + relay.port() + "/" + real.database());
+            Schema.create(db, "version");
+            assertThat(db.tableVersion("version")).isEqualTo(1);
+
+            relay.stop();
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> db.tableVersion("version")).isInstanceOf(DbException.class);
+            // the pool's broken connection is dropped and a new one refused: HikariCP's 1 s at most
+            assertThat(ms(t0)).isLessThan(1500);
+            for (int i = 0; i < 20; i++) { // then at once, the attempts a second included
+                long t = System.nanoTime();
+                assertThatThrownBy(() -> db.tableVersion("version")).isInstanceOf(DbException.class);
+                assertThat(ms(t)).isLessThan(300);
+                Thread.sleep(100);
+            }
+            assertThat(db.up()).isFalse();
+
+            relay.start();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            int version = -2;
+            while (version != 1 && System.nanoTime() < deadline) {
+                try {
+                    version = db.tableVersion("version");
+                } catch (DbException e) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(version).isEqualTo(1);
+            assertThat(db.up()).isTrue();
+            assertThat(log.lines()).filteredOn(l -> l.contains("cannot be reached")).hasSize(1);
+            assertThat(log.lines()).filteredOn(l -> l.contains("is back")).hasSize(1);
+        }
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 }

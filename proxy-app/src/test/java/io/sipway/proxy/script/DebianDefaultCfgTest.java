@@ -169,10 +169,11 @@ class DebianDefaultCfgTest {
                 .contains("module 'pike' is not supported by Sipway")
                 .as("htable, its ipban table and $sht(ipban=>$si) are Sipway's").doesNotContain("module 'htable'").doesNotContain("$sht").doesNotContain("modparam(\"htable\"");
         assertThat(check(List.of("WITH_DEBUG")).diagnostics().render()).contains("module 'debugger' is not supported by Sipway");
+        // db_mysql is there (issue 15); what the database features load beside it is named
         for (String db : List.of("WITH_AUTH", "WITH_USRLOCDB", "WITH_ACCDB", "WITH_ALIASDB", "WITH_SPEEDDIAL", "WITH_MULTIDOMAIN",
                 "WITH_PRESENCE")) {
             assertThat(check(List.of("WITH_MYSQL", db)).diagnostics().render()).as(db)
-                    .contains("module 'db_mysql' is not supported by Sipway");
+                    .doesNotContain("module 'db_mysql' is not supported by Sipway");
         }
     }
 

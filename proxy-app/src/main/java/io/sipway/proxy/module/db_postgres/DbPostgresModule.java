@@ -17,7 +17,8 @@ public final class DbPostgresModule {
     public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("db_postgres", "https://kamailio.org/docs/modules/5.6.x/modules/db_postgres.html");
         b.param("timeout", ParamExport.Type.INT, "0",
-                "above 0: a connection attempt or a statement longer than this many seconds fails");
+                "above 0: a connection attempt or a statement longer than this many seconds fails"
+                        + " (0: statements wait, a connection attempt gives up after 2 s rather than the kernel's TCP timeout)");
         b.param("tcp_keepalive", ParamExport.Type.INT, "0", "above 0: TCP keepalives on the connections");
         b.paramWithoutEffect("retries", ParamExport.Type.INT, "2",
                 "a failed statement is not sent again; the next call takes a new connection from the pool");
