@@ -1,12 +1,5 @@
 package io.sipway.proxy.module.htable;
 
-import static io.sipway.proxy.module.Routes.ANY;
-import static io.sipway.proxy.module.Routes.B;
-import static io.sipway.proxy.module.Routes.F;
-import static io.sipway.proxy.module.Routes.O;
-import static io.sipway.proxy.module.Routes.R;
-
-import io.sipway.cfg.Arg;
 import io.sipway.cfg.Ast;
 import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.Pv;
@@ -14,14 +7,13 @@ import io.sipway.cfg.PvName;
 import io.sipway.cfg.ScriptContext;
 import io.sipway.cfg.ValueSource;
 import io.sipway.proxy.core.Core;
-import io.sipway.proxy.core.Format;
+import io.sipway.proxy.core.MsgContext;
 import io.sipway.proxy.db.Database;
 import io.sipway.proxy.db.DbException;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ModuleHost;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.module.PvExport;
-import io.sipway.proxy.core.MsgContext;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipParser;
 import io.sipway.transport.Protocol;
@@ -37,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +51,7 @@ public final class HtableModule {
     volatile Map<String, HashTable> tables = Map.of();
     /** Compiles the pseudo-variables inside a key once the proxy starts: $sht(t=>$si). */
     private volatile Function<String, ValueSource> pvCompiler;
-    private final Iterators iterators = new Iterators();
+    final Iterators iterators = new Iterators();
     /** The item event_route[htable:expired:t] runs for ($shtrecord), on the sweeper thread. */
     private final ThreadLocal<Map.Entry<String, HashTable.Cell>> expiring = new ThreadLocal<>();
     /** event_route[htable:expired:t] of the tables that have one. */
@@ -109,78 +100,7 @@ public final class HtableModule {
         b.pvCompiling("shtcn", PvExport.Inner.REQUIRED, false, (n, pvs) -> itemPv(n, pvs, (t, k) -> Matches.count(t, k, false), null));
         b.pvCompiling("shtcv", PvExport.Inner.REQUIRED, false, (n, pvs) -> itemPv(n, pvs, (t, k) -> Matches.count(t, k, true), null));
 
-        b.fn("sht_print", 0, 0, R | F | O | B, args -> ctx -> {
-            tables.values().forEach(t -> t.bySlot().forEach((slot, items) -> items.forEach(e ->
-                    LOG.error("htable[{}] slot {}: {} = {}", t.name(), slot, e.getKey(), e.getValue().value()))));
-            return 1;
-        }).summary("logs every item of every table at ERROR (for debugging)");
-        b.fn("sht_rm", 2, 2, ANY, args -> {
-            Format table = Format.of(args.get(0));
-            Format key = Format.of(args.get(1));
-            return ctx -> {
-                HashTable t = tables.get(table.apply(ctx));
-                if (t == null) {
-                    return -1;
-                }
-                t.delete(key.apply(ctx));
-                return 1;
-            };
-        }).x().summary("deletes one item, as $sht(t=>k) = $null");
-        b.fn("sht_rm_name_re", 1, 1, R | F | O | B, args -> removeRe(args.get(0), false))
-                .summary("deletes the items whose name matches the regular expression: \"t=>re\"");
-        b.fn("sht_rm_value_re", 1, 1, R | F | O | B, args -> removeRe(args.get(0), true))
-                .summary("deletes the items whose string value matches the regular expression: \"t=>re\"");
-        b.fn("sht_rm_name", 3, 3, ANY, args -> removeOp(args, false)).x()
-                .summary("deletes the items whose name matches: op re (regular expression) or sw (starts with)");
-        b.fn("sht_rm_value", 3, 3, ANY, args -> removeOp(args, true)).x()
-                .summary("deletes the items whose string value matches: op re or sw");
-        b.fn("sht_has_name", 3, 3, ANY, args -> has(args, false)).x()
-                .summary("true when an item's name matches: op eq, ne, re or sw");
-        b.fn("sht_has_str_value", 3, 3, ANY, args -> has(args, true)).x()
-                .summary("true when an item's string value matches: op eq, ne, re or sw");
-        b.fn("sht_match_name", 3, 3, ANY, args -> has(args, false)).x()
-                .summary("sht_has_name by its other name");
-        b.fn("sht_match_str_value", 3, 3, ANY, args -> has(args, true)).x()
-                .summary("sht_has_str_value by its other name");
-        b.fn("sht_reset", 1, 1, ANY, args -> {
-            Format table = Format.of(args.get(0));
-            return ctx -> {
-                HashTable t = tables.get(table.apply(ctx));
-                if (t == null) {
-                    return -1;
-                }
-                t.reset();
-                return 1;
-            };
-        }).x().summary("deletes every item of a table");
-        b.fn("sht_lock", 1, 1, ANY, args -> lockFn(args.get(0), true))
-                .summary("takes the lock of the item's slot (\"t=>k\"), reentrant, until sht_unlock in the same route");
-        b.fn("sht_unlock", 1, 1, ANY, args -> lockFn(args.get(0), false))
-                .summary("releases the lock sht_lock took");
-        b.fn("sht_iterator_start", 2, 2, ANY, args -> {
-            Format it = Format.of(args.get(0));
-            Format table = Format.of(args.get(1));
-            return ctx -> {
-                HashTable t = tables.get(table.apply(ctx));
-                return t != null && iterators.start(it.apply(ctx), t) ? 1 : -1;
-            };
-        }).x().summary("starts iterator 1 (up to 4 per worker) over the items of table 2");
-        b.fn("sht_iterator_next", 1, 1, ANY, args -> {
-            Format it = Format.of(args.get(0));
-            return ctx -> iterators.next(it.apply(ctx)) ? 1 : -1;
-        }).x().summary("moves the iterator to the next item: false when there is none");
-        b.fn("sht_iterator_end", 1, 1, ANY, args -> {
-            Format it = Format.of(args.get(0));
-            return ctx -> iterators.end(it.apply(ctx)) ? 1 : -1;
-        }).x().summary("closes the iterator");
-        b.pv("shtitkey", PvExport.Inner.REQUIRED, false, n -> ctx -> {
-            Map.Entry<String, HashTable.Cell> e = iterators.current(n.inner());
-            return e == null ? null : e.getKey();
-        });
-        b.pv("shtitval", PvExport.Inner.REQUIRED, false, n -> ctx -> {
-            Map.Entry<String, HashTable.Cell> e = iterators.current(n.inner());
-            return e == null ? null : e.getValue().value();
-        });
+        HtableFunctions.register(b, this);
         HtableRpc.register(b, this);
         b.eventRoute("htable:mod-init");
         b.eventRoute("htable:expired:*");
@@ -344,10 +264,10 @@ public final class HtableModule {
     }
 
     /** "table=>key format", split where Kamailio splits it (pv_parse_ht_name): the key may hold pseudo-variables. */
-    private record Ref(String table, KeyFormat key) {
+    record Ref(String table, KeyFormat key) {
     }
 
-    private Ref ref(String inner, String what, Function<String, ValueSource> pvs) {
+    Ref ref(String inner, String what, Function<String, ValueSource> pvs) {
         int arrow = inner.indexOf("=>");
         String table = arrow < 0 ? "" : inner.substring(0, arrow).trim();
         if (arrow < 0 || table.isEmpty() || table.chars().anyMatch(Character::isWhitespace)) {
@@ -391,74 +311,4 @@ public final class HtableModule {
         };
     }
 
-    private io.sipway.cfg.ScriptFunction removeRe(Arg arg, boolean values) {
-        Ref r = ref(constant(arg), "the argument", arg.compilesPseudoVariables() ? arg::pseudoVariable : null);
-        return ctx -> {
-            HashTable t = tables.get(r.table);
-            java.util.regex.Pattern p = Matches.regex(r.key.apply(ctx));
-            if (t == null || p == null) {
-                return -1;
-            }
-            t.removeIf((k, c) -> values ? c.value() instanceof String s && p.matcher(s).find() : p.matcher(k).find());
-            return 1;
-        };
-    }
-
-    private io.sipway.cfg.ScriptFunction removeOp(java.util.List<Arg> args, boolean values) {
-        Format table = Format.of(args.get(0));
-        Format op = Format.of(args.get(1));
-        Format val = Format.of(args.get(2));
-        return ctx -> {
-            HashTable t = tables.get(table.apply(ctx));
-            String o = op.apply(ctx);
-            Predicate<String> test = o.equals("re") || o.equals("sw") ? Matches.op(o, val.apply(ctx)) : null;
-            if (t == null || test == null) {
-                return -1;
-            }
-            t.removeIf((k, c) -> values ? c.value() instanceof String s && test.test(s) : test.test(k));
-            return 1;
-        };
-    }
-
-    private io.sipway.cfg.ScriptFunction has(java.util.List<Arg> args, boolean values) {
-        Format table = Format.of(args.get(0));
-        Format op = Format.of(args.get(1));
-        Format val = Format.of(args.get(2));
-        return ctx -> {
-            HashTable t = tables.get(table.apply(ctx));
-            Predicate<String> test = Matches.op(op.apply(ctx), val.apply(ctx));
-            if (t == null || test == null) {
-                return -1;
-            }
-            for (Map.Entry<String, HashTable.Cell> e : t.items()) {
-                if (values ? e.getValue().value() instanceof String s && test.test(s) : test.test(e.getKey())) {
-                    return 1;
-                }
-            }
-            return -1;
-        };
-    }
-
-    private io.sipway.cfg.ScriptFunction lockFn(Arg arg, boolean lock) {
-        Ref r = ref(constant(arg), "the argument", arg.compilesPseudoVariables() ? arg::pseudoVariable : null);
-        return ctx -> {
-            HashTable t = tables.get(r.table);
-            if (t == null) {
-                return -1;
-            }
-            if (lock) {
-                t.lock(r.key.apply(ctx));
-            } else if (!t.unlock(r.key.apply(ctx))) {
-                LOG.error("sht_unlock(\"{}=>...\"): the lock is not held by this route", r.table);
-            }
-            return 1;
-        };
-    }
-
-    private static String constant(Arg a) {
-        if (!a.isConstant()) {
-            throw new io.sipway.cfg.FunctionSpec.BadArgument(a, "needs \"table=>key\" written as a string");
-        }
-        return a.constantString();
-    }
 }
