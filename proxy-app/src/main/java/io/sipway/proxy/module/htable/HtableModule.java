@@ -243,10 +243,13 @@ public final class HtableModule {
         Database db = core.databases().get(dbUrl);
         HashTable fresh = new HashTable(t.spec, clock);
         int n = HtableDb.load(db, fresh, dbSettings);
-        t.reset();
+        // the new items in first, then the old ones go: a reader never sees the table empty
+        java.util.Set<String> keep = new java.util.HashSet<>();
         for (Map.Entry<String, HashTable.Cell> e : fresh.items()) {
             t.put(e.getKey(), e.getValue().value(), e.getValue().expire());
+            keep.add(e.getKey());
         }
+        t.removeIf((k, c) -> !keep.contains(k));
         return n;
     }
 

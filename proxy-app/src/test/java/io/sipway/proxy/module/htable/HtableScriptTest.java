@@ -198,13 +198,20 @@ class HtableScriptTest {
                 }
                 """.formatted(kind, url))) {
             assertThat(p.reason("alice")).isEqualTo("hello 26 a b 2");
+            p.rpc("htable.sets", "h", "gone", "not in the database");
+            try (Databases dbs = new Databases(1)) {
+                ScriptOnLoopback.prepare(dbs.get(url), "INSERT INTO htable (key_name, key_type, value_type, key_value) VALUES ('fresh', 0, 0, 'new')");
+            }
+            p.rpc("htable.reload", "h");
+            assertThat(p.rpc("htable.get", "h", "fresh")).isEqualTo(Map.of("item", Map.of("name", "fresh", "value", "new")));
+            assertThatThrownBy(() -> p.rpc("htable.get", "h", "gone")).as("the table is what the database holds").isInstanceOf(RpcExport.RpcException.class);
             p.rpc("htable.sets", "h", "added", "at runtime");
             p.rpc("htable.delete", "h", "greeting");
         }
         try (Databases dbs = new Databases(1)) {
             DbResult r = ScriptOnLoopback.prepare(dbs.get(url), "SELECT key_name, value_type, key_value FROM htable ORDER BY key_name");
             assertThat(r.rows().stream().map(row -> row[0] + "=" + row[2] + "/" + row[1]).toList())
-                    .containsExactly("added=at runtime/0", "limit=25/1", "route::size=2/1", "route[0]=a/0", "route[1]=b/0");
+                    .containsExactly("added=at runtime/0", "fresh=new/0", "limit=25/1", "route::size=2/1", "route[0]=a/0", "route[1]=b/0");
         }
     }
 
