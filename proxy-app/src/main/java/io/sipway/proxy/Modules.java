@@ -24,8 +24,8 @@ import io.sipway.proxy.module.registrar.RegistrarModule;
 import io.sipway.proxy.module.rr.RrModule;
 import io.sipway.proxy.module.sanity.SanityModule;
 import io.sipway.proxy.module.siputils.SiputilsModule;
-import io.sipway.proxy.module.sqlops.SqlopsModule;
 import io.sipway.proxy.module.sl.SlModule;
+import io.sipway.proxy.module.sqlops.SqlopsModule;
 import io.sipway.proxy.module.textops.TextopsModule;
 import io.sipway.proxy.module.textopsx.TextopsxModule;
 import io.sipway.proxy.module.tls.TlsModule;
@@ -72,8 +72,8 @@ public final class Modules {
                 RrModule.exports(core),
                 SanityModule.exports(core),
                 SiputilsModule.exports(core),
-                SqlopsModule.exports(core),
                 SlModule.exports(core),
+                SqlopsModule.exports(core),
                 TextopsModule.exports(core),
                 TextopsxModule.exports(core),
                 TlsModule.exports(core),
