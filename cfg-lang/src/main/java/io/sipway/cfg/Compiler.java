@@ -623,7 +623,7 @@ final class Compiler {
         }
         Pv pv;
         try {
-            pv = host.pseudoVariable(name);
+            pv = host.pseudoVariable(name, text -> pvar(new Ast.Pvar(p.at(), text)));
             if (pv == null && mode == ScriptMode.MAXCOMPAT && name.inner() == null && name.index() == null) {
                 pv = host.pseudoVariable(new PvName("avp", name.name(), null)); // max-compat: $name is an AVP
             }

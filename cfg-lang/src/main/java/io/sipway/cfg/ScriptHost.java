@@ -25,6 +25,15 @@ public interface ScriptHost {
     Pv pseudoVariable(PvName name);
 
     /**
+     * The same, with {@code inner}, which compiles a pseudo-variable written inside the name as the
+     * script's own ({@code $sht(t=>$var(k))}, {@code $dbr(r=>[$var(i),0])}); only while the script is
+     * being loaded.
+     */
+    default Pv pseudoVariable(PvName name, java.util.function.Function<String, ValueSource> inner) {
+        return pseudoVariable(name);
+    }
+
+    /**
      * The host's store for {@code $shv(name)} (a running proxy keeps it with its module state, so
      * {@code modparam("pv", "shvset", ...)} can give it a start value), or null to let the language
      * keep the value itself. Asked once per name when the script is loaded.

@@ -15,6 +15,7 @@ import io.sipway.proxy.module.db_postgres.DbPostgresModule;
 import io.sipway.proxy.module.db_sqlite.DbSqliteModule;
 import io.sipway.proxy.module.db_text.DbTextModule;
 import io.sipway.proxy.module.domain.DomainModule;
+import io.sipway.proxy.module.htable.HtableModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
 import io.sipway.proxy.module.kex.KexModule;
@@ -28,6 +29,7 @@ import io.sipway.proxy.module.rr.RrModule;
 import io.sipway.proxy.module.sanity.SanityModule;
 import io.sipway.proxy.module.siputils.SiputilsModule;
 import io.sipway.proxy.module.sl.SlModule;
+import io.sipway.proxy.module.sqlops.SqlopsModule;
 import io.sipway.proxy.module.textops.TextopsModule;
 import io.sipway.proxy.module.textopsx.TextopsxModule;
 import io.sipway.proxy.module.tls.TlsModule;
@@ -66,6 +68,7 @@ public final class Modules {
                 DbSqliteModule.exports(core),
                 DbTextModule.exports(core),
                 DomainModule.exports(core),
+                HtableModule.exports(core),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),
@@ -78,6 +81,7 @@ public final class Modules {
                 SanityModule.exports(core),
                 SiputilsModule.exports(core),
                 SlModule.exports(core),
+                SqlopsModule.exports(core),
                 TextopsModule.exports(core),
                 TextopsxModule.exports(core),
                 TlsModule.exports(core),

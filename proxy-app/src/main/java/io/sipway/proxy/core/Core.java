@@ -355,16 +355,39 @@ public final class Core {
     public void close() {
         Workers w = workers;
         if (w != null) {
-            w.close(); // what is queued runs first (for up to 2 s): the database pools close after
+            w.close(); // what is queued runs first (for up to 2 s): the hooks and the database pools after
         }
-        closing.forEach(Runnable::run); // the modules' last writes (usrloc db_mode 2), before the pools close
-        closing.clear();
+        List<Runnable> hooks;
+        synchronized (closeHooks) {
+            hooks = new java.util.ArrayList<>(closeHooks);
+            closeHooks.clear();
+        }
+        for (int i = hooks.size() - 1; i >= 0; i--) { // the last registered first, before the databases close
+            try {
+                hooks.get(i).run();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Core.class).error("at shutdown: {}", e.toString());
+            }
+        }
         databases.close();
         SipResolver r = resolver;
         if (r != null) {
             r.close();
         }
     }
+
+    /**
+     * Runs {@code hook} when the core closes, before the databases do (Kamailio's module destroy:
+     * htable writes its dbmode=1 tables back, usrloc its db_mode 2 changes, timers stop); the last
+     * registered runs first.
+     */
+    public void onClose(Runnable hook) {
+        synchronized (closeHooks) {
+            closeHooks.add(hook);
+        }
+    }
+
+    private final List<Runnable> closeHooks = new java.util.ArrayList<>();
 
     /** Names to addresses (RFC 3263), never waiting on a loop. */
     SipResolver resolver() {
@@ -394,12 +417,6 @@ public final class Core {
     private volatile java.util.function.Function<String, io.sipway.proxy.location.LocationStore> locationFactory =
             k -> new io.sipway.proxy.location.CaffeineLocationStore();
 
-    /** Runs {@code r} when the core closes, before the databases do (usrloc's last write-back, Kamailio's mod destroy). */
-    public void atClose(Runnable r) {
-        closing.add(r);
-    }
-
-    private final List<Runnable> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Map<String, io.sipway.proxy.location.LocationStore> locationTables = new ConcurrentHashMap<>();
 

@@ -146,6 +146,12 @@ public final class ModuleExports {
             return add(new ParamExport(pname, type, dflt, ParamExport.Kind.APPLIED, appliedBy, null));
         }
 
+        /** A parameter whose every value is checked when the script is loaded: {@code check} says what is wrong, or null. */
+        public Builder paramChecked(String pname, ParamExport.Type type, String dflt, String appliedBy,
+                                    java.util.function.Function<String, String> check) {
+            return add(new ParamExport(pname, type, dflt, ParamExport.Kind.APPLIED, appliedBy, null, check));
+        }
+
         /** A parameter of which Sipway implements only these values (others are refused at load). */
         public Builder paramOnly(String pname, ParamExport.Type type, String dflt, String appliedBy, String... values) {
             return add(new ParamExport(pname, type, dflt, ParamExport.Kind.APPLIED, appliedBy, java.util.List.of(values)));
@@ -169,6 +175,15 @@ public final class ModuleExports {
 
         public Builder pv(String pvName, PvExport.Inner inner, boolean writable, Function<PvName, Pv> factory, String... keys) {
             PvExport p = new PvExport(pvName, inner, writable, keys.length == 0 ? null : Set.of(keys), factory, null);
+            if (pvs.put(pvName, p) != null) {
+                throw new IllegalStateException(name + ": pseudo-variable $" + pvName + " declared twice");
+            }
+            return this;
+        }
+
+        /** A pseudo-variable whose name may hold pseudo-variables, compiled with the script's own ({@link PvExport.Compiling}). */
+        public Builder pvCompiling(String pvName, PvExport.Inner inner, boolean writable, PvExport.Compiling factory) {
+            PvExport p = new PvExport(pvName, inner, writable, null, n -> factory.make(n, null), null, factory);
             if (pvs.put(pvName, p) != null) {
                 throw new IllegalStateException(name + ": pseudo-variable $" + pvName + " declared twice");
             }

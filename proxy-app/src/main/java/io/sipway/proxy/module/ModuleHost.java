@@ -136,6 +136,11 @@ public final class ModuleHost implements ScriptHost {
 
     @Override
     public Pv pseudoVariable(PvName name) {
+        return pseudoVariable(name, null);
+    }
+
+    @Override
+    public Pv pseudoVariable(PvName name, java.util.function.Function<String, ValueSource> innerPvs) {
         ModuleExports t = pvOwner.get(name.name());
         if (t == null) {
             String module = KamailioReference.moduleOfPv(name.name());
@@ -161,7 +166,7 @@ public final class ModuleHost implements ScriptHost {
             throw new IllegalArgumentException("unknown name '" + inner + "' for $" + d.name() + "(...): one of "
                     + String.join(", ", new TreeSet<>(d.keys())));
         }
-        return d.factory().apply(name);
+        return d.compiling() != null ? d.compiling().make(name, innerPvs) : d.factory().apply(name);
     }
 
     /**
@@ -197,7 +202,9 @@ public final class ModuleHost implements ScriptHost {
             return null;
         }
         for (ModuleExports t : modules.values()) {
-            if (t.eventRoutes().contains(name)) {
+            // a name ending in * stands for a family the module runs (htable:expired:<table>)
+            if (t.eventRoutes().contains(name) || t.eventRoutes().stream().anyMatch(r -> r.endsWith("*")
+                    && name.startsWith(r.substring(0, r.length() - 1)) && name.length() >= r.length())) {
                 return t.isCore() || loaded.contains(t.name()) ? null
                         : "event_route[" + name + "] is run by module '" + t.name() + "': add loadmodule \"" + t.name() + ".so\"";
             }

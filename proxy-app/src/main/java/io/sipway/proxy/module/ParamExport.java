@@ -8,8 +8,15 @@ package io.sipway.proxy.module;
  * check prints that as a warning: never silence.
  *
  * @param effect  what setting it does: where it is applied, or why it changes nothing here
+ * @param check   what is wrong with a value (null when fine), checked when the script is loaded, so
+ *                that {@code sipway -c} refuses it (htable's table definitions); null: no such check
  */
-public record ParamExport(String name, Type type, String defaultValue, Kind kind, String effect, java.util.List<String> only) {
+public record ParamExport(String name, Type type, String defaultValue, Kind kind, String effect, java.util.List<String> only,
+                          java.util.function.Function<String, String> check) {
+
+    public ParamExport(String name, Type type, String defaultValue, Kind kind, String effect, java.util.List<String> only) {
+        this(name, type, defaultValue, kind, effect, only, null);
+    }
 
     /** Kamailio's PARAM_INT, PARAM_STRING (and both, for parameters that take either). */
     public enum Type { INT, STRING, ANY }
@@ -33,6 +40,6 @@ public record ParamExport(String name, Type type, String defaultValue, Kind kind
         if (kind == Kind.APPLIED && only != null && !only.contains(String.valueOf(value).trim())) {
             return "Sipway implements only " + String.join(", ", only) + " (" + effect + ")";
         }
-        return null;
+        return check == null ? null : check.apply(String.valueOf(value));
     }
 }

@@ -12,7 +12,20 @@ import java.util.function.Function;
  * ({@code $hdr(Via)}) once, when the script is loaded.
  */
 public record PvExport(String name, Inner inner, boolean writable, Set<String> keys, Function<PvName, Pv> factory,
-                       String summary) {
+                       String summary, Compiling compiling) {
+
+    public PvExport(String name, Inner inner, boolean writable, Set<String> keys, Function<PvName, Pv> factory, String summary) {
+        this(name, inner, writable, keys, factory, summary, null);
+    }
+
+    /**
+     * A factory for a name that may hold pseudo-variables ({@code $sht(t=>$var(k))}): {@code inner}
+     * compiles one as the script's own, or is null outside a script (a parameter's format).
+     */
+    @FunctionalInterface
+    public interface Compiling {
+        Pv make(PvName name, Function<String, io.sipway.cfg.ValueSource> inner);
+    }
 
     /** Whether the pseudo-variable takes a name in parentheses ({@code $hdr(Via)}). */
     public enum Inner { NONE, REQUIRED, OPTIONAL }

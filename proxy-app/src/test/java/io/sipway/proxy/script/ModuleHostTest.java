@@ -218,9 +218,9 @@ class ModuleHostTest {
         assertThatThrownBy(() -> host.pseudoVariable(new PvName("rm", "x", null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("$rm takes no name in parentheses");
         // Kamailio has it, Sipway does not: said so, not "unknown"
-        assertThatThrownBy(() -> host.pseudoVariable(new PvName("sht", "ipban=>$si", null)))
+        assertThatThrownBy(() -> host.pseudoVariable(new PvName("sqlrows", "ca", null)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("is a pseudo-variable of Kamailio's htable module that Sipway does not implement");
+                .hasMessage("is a pseudo-variable of Kamailio's sqlops module that Sipway does not implement");
         assertThat(host.pseudoVariable(new PvName("no_such_pv", null, null))).isNull();
         assertThat(host.pseudoVariable(new PvName("caller_user", null, null))).isNull();
     }

@@ -86,7 +86,7 @@ public final class AccModule {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("modparam(\"acc\", \"db_url\"): " + e.getMessage(), e);
                 }
-                core.atClose(accDb::close);
+                core.onClose(accDb::close);
                 acc.db(accDb);
             }
             core.observeTransactions(acc);

@@ -66,7 +66,7 @@ final class Usrloc {
             t.setDaemon(true);
             return t;
         });
-        core.atClose(() -> stop(timer));
+        core.onClose(() -> stop(timer));
         DbLocationStore.Mode m = DbLocationStore.Mode.of(mode);
         // the tables registrar's save()/lookup() named at load are opened and loaded now; others on first use
         core.locationStores(name -> stores.computeIfAbsent(name, n -> open(n, db, m, useDomain)));
