@@ -4,6 +4,8 @@ import io.sipway.proxy.core.Core;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ModuleHost;
 import io.sipway.proxy.module.acc.AccModule;
+import io.sipway.proxy.module.auth.AuthModule;
+import io.sipway.proxy.module.auth_db.AuthDbModule;
 import io.sipway.proxy.module.cfg_rpc.CfgRpcModule;
 import io.sipway.proxy.module.core.CoreModule;
 import io.sipway.proxy.module.corex.CorexModule;
@@ -48,6 +50,8 @@ public final class Modules {
         JsonRpcServer rpc = new JsonRpcServer(() -> all); // jsonrpc_dispatch() calls every table's RPC commands
         all.addAll(List.of(new CoreModule(core).exports(),
                 AccModule.exports(core),
+                AuthModule.exports(core),
+                AuthDbModule.exports(core),
                 CfgRpcModule.exports(core),
                 CorexModule.exports(core),
                 CountersModule.exports(core),
