@@ -1,6 +1,7 @@
 package io.sipway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sipway.proxy.db.Database;
 import io.sipway.proxy.db.Databases;
@@ -45,8 +46,10 @@ class AuthTest {
     private DatagramSocket bob;
     private int cseq = 1;
 
+    private String url;
+
     private void start(String... defines) throws Exception {
-        String url = TestDatabases.sqlite();
+        url = TestDatabases.sqlite();
         try (Databases dbs = new Databases(1)) {
             Database db = dbs.get(url);
             createSchema(db);
@@ -56,12 +59,7 @@ class AuthTest {
             db.insert("subscriber", Map.of("username", "bob", "domain", "127.0.0.1", "password", "builder",
                     "ha1", md5("bob:127.0.0.1:builder"), "ha1b", md5("bob@127.0.0.1:127.0.0.1:builder")));
         }
-        Map<String, String> d = new HashMap<>();
-        d.put("DBURL", "\"" + url + "\"");
-        for (String name : defines) {
-            d.put(name, null);
-        }
-        proxy = Proxy.start(ports.script(Path.of("src/test/resources/proxy/auth-5450.cfg"), work), d, List.of());
+        proxy = Proxy.start(ports.script(Path.of("src/test/resources/proxy/auth-5450.cfg"), work), defines(url, defines), List.of());
         alice = socket(5451);
         bob = socket(5452);
     }
@@ -77,6 +75,15 @@ class AuthTest {
             Thread.sleep(1100); // the pool probes a database it found down at most once a second
             Schema.create(db, "subscriber");
         }
+    }
+
+    private static Map<String, String> defines(String url, String... names) {
+        Map<String, String> d = new HashMap<>();
+        d.put("DBURL", "\"" + url + "\"");
+        for (String name : names) {
+            d.put(name, null);
+        }
+        return d;
     }
 
     private DatagramSocket socket(int port) throws Exception {
@@ -119,15 +126,20 @@ class AuthTest {
     /** Digest credentials for a challenge: with qop=auth when the challenge offers it (nc as given). */
     static String credentials(String user, String password, String realm, String nonce, String method, String uri, String qop,
                               String nc) {
-        String ha1 = md5(user + ":" + realm + ":" + password);
-        String ha2 = md5(method + ":" + uri);
+        return credentials("MD5", user, password, realm, nonce, method, uri, qop, nc);
+    }
+
+    static String credentials(String alg, String user, String password, String realm, String nonce, String method, String uri,
+                              String qop, String nc) {
+        String ha1 = hash(alg, user + ":" + realm + ":" + password);
+        String ha2 = hash(alg, method + ":" + uri);
         String cnonce = "c0ffee";
         if (qop != null) {
-            String response = md5(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
+            String response = hash(alg, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
             return "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri
-                    + "\", response=\"" + response + "\", algorithm=MD5, cnonce=\"" + cnonce + "\", qop=" + qop + ", nc=" + nc;
+                    + "\", response=\"" + response + "\", algorithm=" + alg + ", cnonce=\"" + cnonce + "\", qop=" + qop + ", nc=" + nc;
         }
-        String response = md5(ha1 + ":" + nonce + ":" + ha2);
+        String response = hash(alg, ha1 + ":" + nonce + ":" + ha2);
         return "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri
                 + "\", response=\"" + response + "\"";
     }
@@ -314,5 +326,53 @@ class AuthTest {
                 + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=o1\r\nTo: <sip:carol@127.0.0.1>\r\n"
                 + "Call-ID: opt-carol@auth\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
         assertThat(receive(alice).reasonPhrase()).isEqualTo("Not Found -2");
+    }
+
+    @Test
+    void withSha256TheChallengeNamesItAndTheResponseIsSha256() throws Exception {
+        start("SHA256");
+        String www = register(null).header("WWW-Authenticate");
+        assertThat(www).endsWith(", qop=\"auth\", algorithm=SHA-256");
+        String nonce = param(www, "nonce");
+        assertThat(register(credentials("SHA-256", "alice", "wonderland", "127.0.0.1", nonce, "REGISTER", "sip:127.0.0.1", "auth",
+                "00000001")).statusCode()).isEqualTo(200);
+        assertThat(register(credentials("alice", "wonderland", "127.0.0.1", nonce, "REGISTER", "sip:127.0.0.1", "auth", "00000001"))
+                .reasonPhrase()).as("an MD5 response is not as long as a SHA-256 one: malformed").isEqualTo("Forbidden -1");
+    }
+
+    @Test
+    void withStoredHa1AUsernameWithADomainIsCheckedAgainstHa1b() throws Exception {
+        start("STORED_HA1");
+        String nonce = param(register(null).header("WWW-Authenticate"), "nonce");
+        assertThat(register(credentials("alice", "wonderland", "127.0.0.1", nonce, "REGISTER", "sip:127.0.0.1", "auth", "00000001"))
+                .statusCode()).as("ha1").isEqualTo(200);
+        assertThat(register(credentials("alice@127.0.0.1", "wonderland", "127.0.0.1", nonce, "REGISTER", "sip:127.0.0.1", "auth",
+                "00000002")).statusCode()).as("ha1b, for user@domain").isEqualTo(200);
+    }
+
+    @Test
+    void aFailingQueryIsAnError() throws Exception {
+        start();
+        String nonce = param(register(null).header("WWW-Authenticate"), "nonce");
+        try (Databases dbs = new Databases(1)) {
+            dbs.get(url).raw("DROP TABLE subscriber");
+        }
+        assertThat(register(credentials("alice", "wonderland", "127.0.0.1", nonce, "REGISTER", "sip:127.0.0.1", "auth", "00000001"))
+                .reasonPhrase()).isEqualTo("Forbidden -1");
+    }
+
+    @Test
+    void theProxyDoesNotStartWithASubscriberTableOfAnotherVersionOrWithoutItsDatabase() throws Exception {
+        String other = TestDatabases.sqlite();
+        try (Databases dbs = new Databases(1)) {
+            Database db = dbs.get(other);
+            createSchema(db);
+            db.update("version", io.sipway.proxy.db.Where.eq("table_name", "subscriber"), Map.of("table_version", 6));
+        }
+        Path cfg = ports.script(Path.of("src/test/resources/proxy/auth-5450.cfg"), work);
+        assertThatThrownBy(() -> Proxy.start(cfg, defines(other), List.of()))
+                .hasMessageContaining("table 'subscriber' has version 6").hasMessageContaining("expected 7");
+        assertThatThrownBy(() -> Proxy.start(cfg, defines("mysql://kamailio:kamailiorw@127.0.0.1:1/kamailio"), List.of()))
+                .hasMessageContaining("auth_db: cannot use the database mysql://kamailio:***@127.0.0.1:1/kamailio");
     }
 }
