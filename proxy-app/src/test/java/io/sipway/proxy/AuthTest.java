@@ -375,4 +375,21 @@ class AuthTest {
         assertThatThrownBy(() -> Proxy.start(cfg, defines("mysql://kamailio:kamailiorw@127.0.0.1:1/kamailio"), List.of()))
                 .hasMessageContaining("auth_db: cannot use the database mysql://kamailio:***@127.0.0.1:1/kamailio");
     }
+
+    @Test
+    void withATransactionTheChallengeIsSentThroughItAndRetransmittedForARetransmission() throws Exception {
+        start();
+        String subscribe = "SUBSCRIBE sip:bob@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5451;branch=z9hG4bK-sub1\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=s1\r\nTo: <sip:bob@127.0.0.1>\r\n"
+                + "Call-ID: sub1@auth\r\nCSeq: 1 SUBSCRIBE\r\nEvent: presence\r\nContact: <sip:alice@127.0.0.1:5451>\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        send(alice, subscribe);
+        SipMessage first = receive(alice);
+        assertThat(first.statusCode()).isEqualTo(407);
+        send(alice, subscribe);
+        SipMessage again = receive(alice);
+        assertThat(again.statusCode()).isEqualTo(407);
+        assertThat(again.header("Proxy-Authenticate")).as("tm's copy, not a new challenge").isEqualTo(first.header("Proxy-Authenticate"));
+        assertThat(again.toTag()).isEqualTo(first.toTag());
+    }
 }

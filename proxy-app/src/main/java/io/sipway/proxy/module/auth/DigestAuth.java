@@ -279,6 +279,9 @@ public final class DigestAuth {
     /** auth_send_reply: through the transaction when there is one (sl's freply), unless force_stateless_reply. */
     void reply(MsgContext m, int code, String reason, String headers) {
         if (m.st != null && !settings().forceStateless()) {
+            if (m.forceRport) {
+                m.st.forceRport(true); // as t_reply: force_rport() after t_newtran() still counts
+            }
             core.tm().reply(m.st, code, reason, headers);
         } else {
             core.statelessReply(m, code, reason, headers);
