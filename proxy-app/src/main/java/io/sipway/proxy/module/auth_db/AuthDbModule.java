@@ -182,7 +182,7 @@ public final class AuthDbModule {
         if (row == null) {
             return DigestAuth.AUTH_USER_UNKNOWN;
         }
-        boolean force = Format.num(core.modparam("auth_db", "force_generate_avps", "0")) != 0;
+        boolean force = subs.forceGenerateAvps();
         if (force) {
             subs.load(m, row.result());
         }
@@ -233,7 +233,8 @@ public final class AuthDbModule {
                 core.modparam("auth_db", "domain_column", "domain"), core.modparam("auth_db", "password_column", "ha1"),
                 core.modparam("auth_db", "password_column_2", "ha1b"),
                 Format.num(core.modparam("auth_db", "calculate_ha1", "0")) != 0,
-                Format.num(core.modparam("auth_db", "use_domain", "0")) != 0, credentials);
+                Format.num(core.modparam("auth_db", "use_domain", "0")) != 0, credentials,
+                Format.num(core.modparam("auth_db", "force_generate_avps", "0")) != 0);
     }
 
     /**

@@ -13,10 +13,11 @@ import java.util.List;
  * auth_db's view of the subscriber table (authorize.c get_ha1, fetch_credentials): the password
  * (or HA1) of a user, and the load_credentials columns put into pseudo-variables.
  *
- * @param credentials the load_credentials columns and where each goes
+ * @param credentials       the load_credentials columns and where each goes
+ * @param forceGenerateAvps load them whenever the row exists, also when the password is wrong
  */
 record Subscribers(Database db, String userColumn, String domainColumn, String passwordColumn, String passwordColumn2,
-                   boolean calculateHa1, boolean useDomain, List<Credential> credentials) {
+                   boolean calculateHa1, boolean useDomain, List<Credential> credentials, boolean forceGenerateAvps) {
 
     /** One load_credentials item: a column and the (writable) pseudo-variable it is loaded into. */
     record Credential(String column, Pv target) {
