@@ -243,7 +243,8 @@ public final class DigestAuth {
      */
     String challengeHeader(MsgContext m, String realm, String qop, boolean stale, boolean proxy) {
         Settings s = settings();
-        String nonce = s.nonces().create(extraChecks(m, checksFor(m.msg)));
+        // without a message (auth_get_www_authenticate) the nonce is bound to nothing, as get_auth_checks(NULL) says
+        String nonce = s.nonces().create(m == null ? null : extraChecks(m, checksFor(m.msg)));
         StringBuilder h = new StringBuilder(proxy ? s.proxyHeader() : s.wwwHeader())
                 .append(": Digest realm=\"").append(stripRealm(realm)).append("\", nonce=\"").append(nonce).append('"');
         if (qop != null) {
