@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * auth and auth_db on the wire, over a SQLite subscriber table made by {@link Schema}
@@ -49,7 +51,11 @@ class AuthTest {
     private String url;
 
     private void start(String... defines) throws Exception {
-        url = TestDatabases.sqlite();
+        startOn(TestDatabases.sqlite(), defines);
+    }
+
+    private void startOn(String database, String... defines) throws Exception {
+        url = database;
         try (Databases dbs = new Databases(1)) {
             Database db = dbs.get(url);
             createSchema(db);
@@ -406,5 +412,30 @@ class AuthTest {
         } finally {
             sipp.stopAll();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "mysql", "postgres"})
+    void registerAndCallOnEachDatabase(String backend) throws Exception {
+        startOn(switch (backend) {
+            case "mysql" -> TestDatabases.mysql();
+            case "postgres" -> TestDatabases.postgres();
+            default -> TestDatabases.sqlite();
+        });
+        String nonce = param(register(null).header("WWW-Authenticate"), "nonce");
+        assertThat(register(credentials("alice", "rabbit", "127.0.0.1", nonce, "REGISTER", "sip:127.0.0.1", "auth", "00000001"))
+                .reasonPhrase()).isEqualTo("Forbidden -2");
+        assertThat(register(credentials("carol", "x", "127.0.0.1", nonce, "REGISTER", "sip:127.0.0.1", "auth", "00000001"))
+                .reasonPhrase()).isEqualTo("Forbidden -3");
+        assertThat(register(credentials("alice", "wonderland", "127.0.0.1", nonce, "REGISTER", "sip:127.0.0.1", "auth", "00000001"))
+                .statusCode()).isEqualTo(200);
+        String pa = request("INVITE", "alice", null, null).header("Proxy-Authenticate");
+        send(alice, "INVITE sip:bob@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5451;branch=z9hG4bK-db-" + backend + "\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=d1\r\nTo: <sip:bob@127.0.0.1>\r\n"
+                + "Call-ID: db-" + backend + "@auth\r\nCSeq: 1 INVITE\r\n"
+                + "Proxy-Authorization: " + credentials("alice", "wonderland", "127.0.0.1", param(pa, "nonce"), "INVITE",
+                        "sip:bob@127.0.0.1", null, null) + "\r\n"
+                + "Content-Length: 0\r\n\r\n");
+        assertThat(receive(bob).headers("Proxy-Authorization")).isEmpty();
     }
 }

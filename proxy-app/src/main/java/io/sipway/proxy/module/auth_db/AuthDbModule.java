@@ -176,7 +176,7 @@ public final class AuthDbModule {
         try {
             row = subs.passwordOf(table, cred.user(), cred.domain(), stripped);
         } catch (DbException e) {
-            LOG.error("auth_db: failed to query database: {}", e.getMessage());
+            failed(subs.db(), e);
             return DigestAuth.AUTH_ERROR;
         }
         if (row == null) {
@@ -212,8 +212,15 @@ public final class AuthDbModule {
                     (flags & 1) != 0 ? u.host() : null, (flags & 2) != 0);
             return found ? 1 : -2;
         } catch (DbException e) {
-            LOG.error("auth_db: failed to query database: {}", e.getMessage());
+            failed(subscribers(core, state).db(), e);
             return -1;
+        }
+    }
+
+    /** A failed query: logged, except during an outage, which the database logs once (and its end). */
+    private static void failed(Database db, DbException e) {
+        if (db.up()) {
+            LOG.error("auth_db: failed to query database: {}", e.getMessage());
         }
     }
 
