@@ -47,9 +47,9 @@ public final class AuthModule {
     public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("auth", "https://kamailio.org/docs/modules/5.6.x/modules/auth.html");
         DigestAuth api = DigestAuth.of(core);
-        challenge(b, api, "www_challenge", Boolean.FALSE, "answers 401 with a WWW-Authenticate challenge (flags 1 qop=auth, 2 qop=auth-int, 16 stale=true)");
-        challenge(b, api, "proxy_challenge", Boolean.TRUE, "answers 407 with a Proxy-Authenticate challenge (flags as www_challenge)");
-        challenge(b, api, "auth_challenge", null, "www_challenge for a REGISTER, proxy_challenge for anything else; ACK and CANCEL pass");
+        challenge(b, core, api, "www_challenge", Boolean.FALSE, "answers 401 with a WWW-Authenticate challenge (flags 1 qop=auth, 2 qop=auth-int, 16 stale=true)");
+        challenge(b, core, api, "proxy_challenge", Boolean.TRUE, "answers 407 with a Proxy-Authenticate challenge (flags as www_challenge)");
+        challenge(b, core, api, "auth_challenge", null, "www_challenge for a REGISTER, proxy_challenge for anything else; ACK and CANCEL pass");
         b.fn("consume_credentials", 0, 0, R, args -> ctx -> api.consume(c(ctx)))
                 .summary("removes the credentials header an authorize function checked from the request that goes on");
         b.fn("has_credentials", 1, 1, R, args -> {
@@ -106,7 +106,7 @@ public final class AuthModule {
     }
 
     /** www_challenge, proxy_challenge, auth_challenge ({@code proxy} null: by the method). */
-    private static void challenge(ModuleExports.Builder b, DigestAuth api, String name, Boolean proxy, String summary) {
+    private static void challenge(ModuleExports.Builder b, Core core, DigestAuth api, String name, Boolean proxy, String summary) {
         b.fn(name, 2, 2, R | F | O, args -> {
             Format realm = Format.of(args.get(0));
             Format flags = Format.of(args.get(1));
@@ -120,12 +120,12 @@ public final class AuthModule {
                     // the realm is read before the flags: its error path has no flags, so 500 always
                     LOG.error("auth: {}: invalid realm value - empty content", name);
                     if (m.msg.isRequest()) {
-                        api.reply(m, 500, "Internal Server Error", null);
+                        api.reply(core, m, 500, "Internal Server Error", null);
                     }
                     return -1;
                 }
                 boolean asProxy = proxy != null ? proxy : !m.msg.isRequest() || !m.msg.methodName().equals("REGISTER");
-                return api.challenge(m, r, Format.num(flags.apply(ctx)), asProxy);
+                return api.challenge(core, m, r, Format.num(flags.apply(ctx)), asProxy);
             };
         }).x().check(a -> checkFlags(a.get(1))).summary(summary);
     }

@@ -63,17 +63,18 @@ public final class DigestAuth {
 
     private static final Map<Core, DigestAuth> BY_CORE = new WeakHashMap<>();
 
-    private final Core core;
     private volatile Settings settings;
 
-    private DigestAuth(Core core) {
-        this.core = core;
+    private DigestAuth() {
     }
 
-    /** The auth API of a core (auth_db's bind_auth_s). */
+    /**
+     * The auth API of a core (auth_db's bind_auth_s). It holds nothing of the core (the map's
+     * keys are weak), so a core no longer used goes with its entry.
+     */
     public static DigestAuth of(Core core) {
         synchronized (BY_CORE) {
-            return BY_CORE.computeIfAbsent(core, DigestAuth::new);
+            return BY_CORE.computeIfAbsent(core, c -> new DigestAuth());
         }
     }
 
@@ -263,22 +264,22 @@ public final class DigestAuth {
      * auth_challenge_helper: 401 with WWW-Authenticate, or 407 with Proxy-Authenticate; flags 1
      * qop=auth, 2 qop=auth-int, 16 stale=true (4: no 500 on an internal error). 1 sent, -3 not.
      */
-    public long challenge(MsgContext m, String realm, long flags, boolean proxy) {
+    public long challenge(Core core, MsgContext m, String realm, long flags, boolean proxy) {
         if (!m.msg.isRequest()) {
             return -3; // sl: no reply to a reply
         }
         String qop = (flags & 2) != 0 ? "auth-int" : (flags & 1) != 0 ? "auth" : null;
         String hf = challengeHeader(m, realm, qop, (flags & 16) != 0, proxy);
         if (proxy) {
-            reply(m, 407, "Proxy Authentication Required", hf);
+            reply(core, m, 407, "Proxy Authentication Required", hf);
         } else {
-            reply(m, 401, "Unauthorized", hf);
+            reply(core, m, 401, "Unauthorized", hf);
         }
         return 1;
     }
 
     /** auth_send_reply: through the transaction when there is one (sl's freply), unless force_stateless_reply. */
-    void reply(MsgContext m, int code, String reason, String headers) {
+    void reply(Core core, MsgContext m, int code, String reason, String headers) {
         if (m.st != null && !settings().forceStateless()) {
             if (m.forceRport) {
                 m.st.forceRport(true); // as t_reply: force_rport() after t_newtran() still counts

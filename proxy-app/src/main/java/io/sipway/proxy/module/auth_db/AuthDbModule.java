@@ -14,7 +14,6 @@ import io.sipway.proxy.core.Format;
 import io.sipway.proxy.core.MsgContext;
 import io.sipway.proxy.db.Database;
 import io.sipway.proxy.db.DbException;
-import io.sipway.proxy.module.Fixups;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ModuleHost;
 import io.sipway.proxy.module.ParamExport;
