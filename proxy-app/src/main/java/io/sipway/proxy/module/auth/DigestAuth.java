@@ -265,8 +265,8 @@ public final class DigestAuth {
      * qop=auth, 2 qop=auth-int, 16 stale=true (4: no 500 on an internal error). 1 sent, -3 not.
      */
     public long challenge(Core core, MsgContext m, String realm, long flags, boolean proxy) {
-        if (!m.msg.isRequest()) {
-            return -3; // sl: no reply to a reply
+        if (!m.msg.isRequest() || m.msg.methodName().equals("ACK")) {
+            return -3; // sl sends no reply to a reply or to an ACK: auth_send_reply fails
         }
         String qop = (flags & 2) != 0 ? "auth-int" : (flags & 1) != 0 ? "auth" : null;
         String hf = challengeHeader(m, realm, qop, (flags & 16) != 0, proxy);
