@@ -119,7 +119,7 @@ public final class AuthModule {
                 if (r.isEmpty()) {
                     // the realm is read before the flags: its error path has no flags, so 500 always
                     LOG.error("auth: {}: invalid realm value - empty content", name);
-                    if (m.msg.isRequest()) {
+                    if (m.msg.isRequest() && !m.msg.methodName().equals("ACK")) {
                         api.reply(core, m, 500, "Internal Server Error", null);
                     }
                     return -1;
