@@ -438,4 +438,17 @@ class AuthTest {
                 + "Content-Length: 0\r\n\r\n");
         assertThat(receive(bob).headers("Proxy-Authorization")).isEmpty();
     }
+
+    @Test
+    void hasCredentialsTheCredentialVariablesAndPvProxyAuthorize() throws Exception {
+        start();
+        assertThat(request("NOTIFY", "alice", null, null).reasonPhrase()).isEqualTo("no credentials");
+        String nonce = param(request("INVITE", "alice", null, null).header("Proxy-Authenticate"), "nonce");
+        assertThat(request("NOTIFY", "alice", "Proxy-Authorization",
+                credentials("alice", "wonderland", "127.0.0.1", nonce, "NOTIFY", "sip:bob@127.0.0.1", null, null)).reasonPhrase())
+                .as("pv_proxy_authorize against the script's password").isEqualTo("alice||alice|127.0.0.1|sip:bob@127.0.0.1|1");
+        assertThat(request("NOTIFY", "alice", "Proxy-Authorization",
+                credentials("bob@example.com", "builder", "127.0.0.1", nonce, "NOTIFY", "sip:bob@127.0.0.1", null, null))
+                .reasonPhrase()).isEqualTo("bob|example.com|bob@example.com|127.0.0.1|sip:bob@127.0.0.1|-2");
+    }
 }
