@@ -11,6 +11,10 @@ import io.sipway.proxy.module.core.CoreModule;
 import io.sipway.proxy.module.corex.CorexModule;
 import io.sipway.proxy.module.counters.CountersModule;
 import io.sipway.proxy.module.ctl.CtlModule;
+import io.sipway.proxy.module.db_mysql.DbMysqlModule;
+import io.sipway.proxy.module.db_postgres.DbPostgresModule;
+import io.sipway.proxy.module.db_sqlite.DbSqliteModule;
+import io.sipway.proxy.module.db_text.DbTextModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
 import io.sipway.proxy.module.kex.KexModule;
@@ -56,6 +60,10 @@ public final class Modules {
                 CorexModule.exports(core),
                 CountersModule.exports(core),
                 CtlModule.exports(core),
+                DbMysqlModule.exports(core),
+                DbPostgresModule.exports(core),
+                DbSqliteModule.exports(core),
+                DbTextModule.exports(core),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),

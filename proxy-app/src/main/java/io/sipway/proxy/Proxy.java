@@ -172,6 +172,8 @@ public final class Proxy implements AutoCloseable {
         // default (-m sets it as Kamailio's shared memory size), the rest for everything else
         tm.limit(Math.max(1, Runtime.getRuntime().maxMemory() / 2));
         core.attach(transport, tm, script, transport.resolverBuilder().settings(dns).build());
+        // a db_url needs its db_* module loaded, as Kamailio's db_bind_mod() does; db_mysql's modparams set its pools
+        core.databases().configure(script.modules(), core::modparam);
         for (io.sipway.proxy.module.ModuleExports t : tables) {
             if (script.modules().contains(t.name())) {
                 try {

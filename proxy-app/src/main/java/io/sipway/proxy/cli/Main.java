@@ -21,7 +21,7 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A Kamailio-compatible SIP proxy.",
-        subcommands = {ParseCommand.class, RpcCommand.class, ModulesCommand.class})
+        subcommands = {ParseCommand.class, RpcCommand.class, ModulesCommand.class, DbCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,22 +1,48 @@
 package io.sipway.proxy.db;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
  * The databases of a running proxy: one {@link Database} (one pool) per db_url, however many modules
- * name it, made on first use and closed with the proxy.
+ * name it, made on first use and closed with the proxy. Backends: MySQL/MariaDB, PostgreSQL and
+ * SQLite over JDBC ({@link JdbcDatabase}), db_text's directories ({@link TextDatabase}); Sipway has
+ * no db_redis backend.
+ *
+ * <p>Once the proxy tells it which modules the script loaded ({@link #loadedModules}), a URL whose
+ * db_* module is not among them is refused, as Kamailio's db_bind_mod() refuses it (the module that
+ * names it fails to start). Tools ({@code sipway db}) and tests use every backend.
  */
 public final class Databases implements AutoCloseable {
     private final Map<String, Database> open = new ConcurrentHashMap<>();
     private final Map<String, Function<DbUrl, Database>> backends = new ConcurrentHashMap<>();
+    private volatile Set<String> loadedModules;
+    private volatile ModParams params = (module, param, def) -> def;
+
+    /** The script's modparam values, as {@code Core.modparam} reads them. */
+    @FunctionalInterface
+    public interface ModParams {
+        String get(String module, String param, String def);
+    }
 
     /** @param poolSize connections per SQL database (the workers that may wait on it) */
     public Databases(int poolSize) {
         for (String scheme : new String[] {"mysql", "postgres", "sqlite"}) {
-            backends.put(scheme, url -> new JdbcDatabase(url, poolSize));
+            backends.put(scheme, url -> new JdbcDatabase(url, poolSize, params));
         }
+        backends.put("text", TextDatabase::new);
+    }
+
+    /**
+     * The script's modules and modparams, before its modules start: from now on a db_url needs its
+     * db_* module loaded, and a database opened takes that module's parameters (db_mysql's
+     * timeout_interval...).
+     */
+    public void configure(Set<String> modules, ModParams params) {
+        this.params = params;
+        this.loadedModules = Set.copyOf(modules);
     }
 
     /** Serves URLs of {@code scheme} with {@code backend} (text, redis). */
@@ -28,6 +54,12 @@ public final class Databases implements AutoCloseable {
     public Database get(String url) {
         return open.computeIfAbsent(url, u -> {
             DbUrl parsed = DbUrl.parse(u);
+            Set<String> loaded = loadedModules;
+            if (loaded != null && !loaded.contains(parsed.module())) {
+                // Kamailio: "db_bind_mod(): Module db_mysql not found. Missing loadmodule?"
+                throw new IllegalArgumentException("db_url '" + parsed + "' needs module " + parsed.module()
+                        + ": add loadmodule \"" + parsed.module() + ".so\"");
+            }
             Function<DbUrl, Database> b = backends.get(parsed.scheme());
             if (b == null) {
                 throw new IllegalArgumentException("db_url '" + parsed + "': Sipway has no " + parsed.module() + " backend");

@@ -3,6 +3,7 @@ package io.sipway.proxy.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -16,6 +17,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +32,25 @@ import org.slf4j.LoggerFactory;
 final class JdbcDatabase implements Database {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcDatabase.class);
     private static final long PROBE_INTERVAL_MS = 1000;
+    private static final java.time.format.DateTimeFormatter SQLITE_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final DbUrl url;
     private final HikariDataSource pool;
     private final char quote;
+    private final boolean sqlite;
+    private final String jdbcUrl;
+    private final Properties probeProps = new Properties();
     private volatile boolean down;
+    /** A connection reached the server since the last failure: calls go straight to the pool. */
+    private volatile boolean reached;
     private volatile long nextProbe;
 
     JdbcDatabase(DbUrl url, int poolSize) {
+        this(url, poolSize, (module, param, def) -> def);
+    }
+
+    /** @param params the script's modparams: db_mysql's and db_postgres' that Sipway applies (see their modules) */
+    JdbcDatabase(DbUrl url, int poolSize, Databases.ModParams params) {
         this.url = url;
         HikariConfig c = new HikariConfig();
         c.setPoolName("db " + url);
@@ -45,10 +58,34 @@ final class JdbcDatabase implements Database {
             case "mysql" -> {
                 c.setJdbcUrl("jdbc:mariadb://" + hostPort(url, 3306) + "/" + url.database());
                 quote = '`';
+                // timeout_interval: connect, read and write each give up after it; Kamailio's client
+                // library tries a read three times, so a statement waits up to three intervals
+                long timeout = num(params.get("db_mysql", "timeout_interval", "2"), 2);
+                c.addDataSourceProperty("connectTimeout", String.valueOf(timeout * 1000));
+                c.addDataSourceProperty("socketTimeout", String.valueOf(3 * timeout * 1000));
+                // update_affected_found=0: an UPDATE counts the rows it changed, as libmysqlclient's default
+                c.addDataSourceProperty("useAffectedRows",
+                        String.valueOf(num(params.get("db_mysql", "update_affected_found", "0"), 0) == 0));
+                if (num(params.get("db_mysql", "opt_ssl_mode", "0"), 0) == 1) {
+                    c.addDataSourceProperty("sslMode", "disable");
+                }
+                keepalive(c, num(params.get("db_mysql", "ping_interval", "300"), 300));
             }
             case "postgres" -> {
                 c.setJdbcUrl("jdbc:postgresql://" + hostPort(url, 5432) + "/" + url.database());
                 quote = '"';
+                long timeout = num(params.get("db_postgres", "timeout", "0"), 0);
+                if (timeout > 0) { // db_postgres: a connection attempt or a query longer than this fails
+                    c.addDataSourceProperty("connectTimeout", String.valueOf(timeout));
+                    c.addDataSourceProperty("socketTimeout", String.valueOf(timeout));
+                } else {
+                    // libpq would wait for the kernel's TCP timeout (minutes) on a server that does not
+                    // answer; a call must not hang, so a connection attempt gives up after 2 s
+                    c.addDataSourceProperty("connectTimeout", "2");
+                }
+                if (num(params.get("db_postgres", "tcp_keepalive", "0"), 0) > 0) {
+                    c.addDataSourceProperty("tcpKeepAlive", "true");
+                }
             }
             case "sqlite" -> {
                 c.setJdbcUrl("jdbc:sqlite:" + url.database());
@@ -67,10 +104,37 @@ final class JdbcDatabase implements Database {
         }
         c.setMaximumPoolSize(Math.max(1, poolSize));
         c.setMinimumIdle(0);
-        c.setConnectionTimeout(1000);
+        // a server that is down is found by reach(), at once; the pool's timeout only bounds the wait for a
+        // busy pool (SQLite: a file, whose first opening loads the driver's native library)
+        c.setConnectionTimeout(url.scheme().equals("sqlite") ? 5000 : 1000);
         c.setValidationTimeout(500);
         c.setInitializationFailTimeout(-1); // a server down at start is an outage like any other
+        this.jdbcUrl = c.getJdbcUrl();
+        probeProps.putAll(c.getDataSourceProperties());
+        if (url.user() != null) {
+            probeProps.setProperty("user", url.user());
+        }
+        if (url.password() != null) {
+            probeProps.setProperty("password", url.password());
+        }
+        this.sqlite = url.scheme().equals("sqlite");
+        this.reached = sqlite; // a file: nothing to reach
         this.pool = new HikariDataSource(c);
+    }
+
+    private static long num(String v, long def) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (RuntimeException e) {
+            return def;
+        }
+    }
+
+    /** db_mysql's ping_interval: an idle pooled connection is checked that often (HikariCP's floor is 30 s). */
+    private static void keepalive(HikariConfig c, long seconds) {
+        if (seconds > 0) {
+            c.setKeepaliveTime(Math.max(30, seconds) * 1000);
+        }
     }
 
     private static String hostPort(DbUrl url, int def) {
@@ -213,30 +277,57 @@ final class JdbcDatabase implements Database {
 
     /** Runs one statement on a pooled connection, keeping the outage state (see the class comment). */
     private <T> T call(String sql, List<Object> args, Statement<T> body) throws DbException {
+        reach();
+        try (Connection conn = pool.getConnection(); PreparedStatement st = conn.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                st.setObject(i + 1, jdbcValue(args.get(i)));
+            }
+            return body.run(st);
+        } catch (SQLException e) {
+            if (unreachable(e)) {
+                wentDown(e);
+                throw new DbException("database " + url + " is down: " + e.getMessage(), e);
+            }
+            throw new DbException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Before a call while the server is not known to answer (the first call, or during an outage):
+     * one plain connection attempt a second, outside the pool. A refused connection fails at once
+     * there, where HikariCP would keep retrying until its connection timeout; the calls between two
+     * attempts fail without trying.
+     */
+    private void reach() throws DbException {
+        if (reached) {
+            return;
+        }
         long now = System.currentTimeMillis();
         if (down && now < nextProbe) {
             throw new DbException("database " + url + " is down");
         }
         nextProbe = now + PROBE_INTERVAL_MS;
-        try (Connection conn = pool.getConnection(); PreparedStatement st = conn.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                st.setObject(i + 1, jdbcValue(args.get(i)));
-            }
-            T result = body.run(st);
+        try (Connection c = DriverManager.getConnection(jdbcUrl, probeProps)) {
+            reached = true;
             if (down) {
                 down = false;
                 LOG.info("database {} is back", url);
             }
-            return result;
         } catch (SQLException e) {
             if (unreachable(e)) {
-                if (!down) {
-                    down = true;
-                    LOG.error("database {} cannot be reached: {}", url, e.getMessage());
-                }
+                wentDown(e);
                 throw new DbException("database " + url + " is down: " + e.getMessage(), e);
             }
-            throw new DbException(e.getMessage(), e);
+            throw new DbException("database " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void wentDown(SQLException e) {
+        reached = false;
+        nextProbe = System.currentTimeMillis() + PROBE_INTERVAL_MS;
+        if (!down) {
+            down = true;
+            LOG.error("database {} cannot be reached: {}", url, e.getMessage());
         }
     }
 
@@ -246,29 +337,51 @@ final class JdbcDatabase implements Database {
                 || (state != null && state.startsWith("08"));
     }
 
-    private static Object jdbcValue(Object v) {
+    /**
+     * An Instant is a DATETIME in the machine's local time, as Kamailio writes it; SQLite keeps it as
+     * the text Kamailio's db_sqlite writes ('2026-12-07 15:00:00'), not sqlite-jdbc's milliseconds.
+     */
+    private Object jdbcValue(Object v) {
         if (v instanceof Instant i) {
-            return java.sql.Timestamp.from(i);
+            return sqlite ? SQLITE_TIME.format(LocalDateTime.ofInstant(i, ZoneId.systemDefault())) : java.sql.Timestamp.from(i);
         }
         return v;
     }
 
-    private static DbResult rows(ResultSet rs) throws SQLException {
+    private DbResult rows(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         List<String> cols = new ArrayList<>(n);
+        boolean[] datetime = new boolean[n];
         for (int i = 1; i <= n; i++) {
             cols.add(md.getColumnLabel(i));
+            String type = sqlite ? String.valueOf(md.getColumnTypeName(i)).toUpperCase(java.util.Locale.ROOT) : "";
+            datetime[i - 1] = type.contains("TIMESTAMP") || type.contains("DATETIME");
         }
         List<Object[]> rows = new ArrayList<>();
         while (rs.next()) {
             Object[] row = new Object[n];
             for (int i = 1; i <= n; i++) {
-                row[i - 1] = value(rs.getObject(i));
+                row[i - 1] = sqlite && datetime[i - 1] ? sqliteTime(rs.getObject(i)) : value(rs.getObject(i));
             }
             rows.add(row);
         }
         return new DbResult(List.copyOf(cols), rows);
+    }
+
+    /** A SQLite DATETIME: Kamailio's text, or sqlite-jdbc's milliseconds (a Timestamp bound by someone else). */
+    private static Object sqliteTime(Object v) {
+        if (v instanceof String t) {
+            try {
+                return LocalDateTime.parse(t.trim().replace('T', ' '), SQLITE_TIME).atZone(ZoneId.systemDefault()).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                return t;
+            }
+        }
+        if (v instanceof Number ms) {
+            return Instant.ofEpochMilli(ms.longValue());
+        }
+        return value(v);
     }
 
     /** JDBC's many types to the few of {@link DbResult}. */

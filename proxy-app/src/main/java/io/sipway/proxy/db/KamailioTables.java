@@ -94,7 +94,7 @@ final class KamailioTables {
                 t("trusted", 6).str("src_ip", 50, null).str("proto", 4, null).strNull("from_pattern", 64)
                         .strNull("ruri_pattern", 64).strNull("tag", 64).num("priority", INT, 0)
                         .index("peer_idx", "src_ip"),
-                t("address", 6).num("grp", UINT, 1).str("ip_addr", 50, null).num("mask", INT, 32)
+                t("address", 6).num("grp", UINT, 11, 1).str("ip_addr", 50, null).num("mask", INT, 32)
                         .num("port", USMALLINT, 0).strNull("tag", 64));
         module("registrar", locationLike("aliases", 8, 255, 255));
         module("usrloc",
@@ -173,7 +173,7 @@ final class KamailioTables {
                 .num("expires", INT, 0).num("flags", INT, 0).num("reg_delay", INT, 0).str("contact_addr", 255, "")
                 .str("socket", 128, "").unique("l_uuid_idx", "l_uuid"));
         module("rtpengine", t("rtpengine", 1).num("setid", UINT, 0).str("url", 64, null).num("weight", UINT, 1)
-                .num("disabled", INT, 0).datetime("stamp", "1900-01-01 00:00:01")
+                .num("disabled", INT, 1, 0).datetime("stamp", "1900-01-01 00:00:01")
                 .unique("rtpengine_nodes", "setid", "url"));
         module("secfilter", t("secfilter", 1).num("action", SMALLINT, 0).num("type", SMALLINT, 0)
                 .str("data", 64, "").index("secfilter_idx", "action", "type", "data"));

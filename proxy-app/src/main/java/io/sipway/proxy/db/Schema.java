@@ -141,8 +141,8 @@ public final class Schema {
         boolean mysql = scheme.equals("mysql");
         boolean pg = scheme.equals("postgres");
         return switch (c.type()) {
-            case INT -> mysql ? "INT(11)" : "INTEGER";
-            case UINT -> mysql ? "INT(10) UNSIGNED" : "INTEGER";
+            case INT -> mysql ? "INT(" + (c.size() == null ? "11" : c.size()) + ")" : "INTEGER";
+            case UINT -> mysql ? "INT(" + (c.size() == null ? "10" : c.size()) + ") UNSIGNED" : "INTEGER";
             case USMALLINT -> mysql ? "SMALLINT(5) UNSIGNED" : "SMALLINT";
             case SMALLINT -> "SMALLINT";
             case UTINYINT -> mysql ? "TINYINT(3) UNSIGNED" : "SMALLINT";

@@ -87,6 +87,11 @@ public record SchemaTable(String name, int version, List<Column> columns, List<I
             return add(col, type, null, false, def == null ? null : def.toString());
         }
 
+        /** An integer column with MySQL's display width ({@code INT(11) UNSIGNED}), DEFAULT def NOT NULL. */
+        Builder num(String col, Type type, int width, Integer def) {
+            return add(col, type, String.valueOf(width), false, def == null ? null : def.toString());
+        }
+
         Builder numNull(String col, Type type) {
             return add(col, type, null, true, null);
         }

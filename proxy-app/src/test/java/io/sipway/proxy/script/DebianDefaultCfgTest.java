@@ -168,10 +168,11 @@ class DebianDefaultCfgTest {
         assertThat(check(List.of("WITH_ANTIFLOOD")).diagnostics().render())
                 .contains("module 'htable' is not supported by Sipway").contains("module 'pike' is not supported by Sipway");
         assertThat(check(List.of("WITH_DEBUG")).diagnostics().render()).contains("module 'debugger' is not supported by Sipway");
+        // db_mysql is there (issue 15); what the database features load beside it is named
         for (String db : List.of("WITH_AUTH", "WITH_USRLOCDB", "WITH_ACCDB", "WITH_ALIASDB", "WITH_SPEEDDIAL", "WITH_MULTIDOMAIN",
                 "WITH_PRESENCE")) {
             assertThat(check(List.of("WITH_MYSQL", db)).diagnostics().render()).as(db)
-                    .contains("module 'db_mysql' is not supported by Sipway");
+                    .doesNotContain("module 'db_mysql' is not supported by Sipway");
         }
     }
 
