@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Kamailio's default script (Debian's kamailio 5.6.3 kamailio.cfg, unchanged) with WITH_AUTH and a
- * DBURL naming a SQLite subscriber table: route[AUTH]'s auth_check("$fd", "subscriber", "1"),
+ * Kamailio's default script (Debian's kamailio 5.6.3 kamailio.cfg, unchanged) with WITH_MYSQL,
+ * WITH_AUTH and a DBURL naming a fresh MariaDB database (skipped when there is no server, see
+ * {@link TestDatabases}): route[AUTH]'s auth_check("$fd", "subscriber", "1"),
  * auth_challenge("$fd", "0") and consume_credentials() as a phone meets them.
  */
 @Timeout(30)
@@ -40,15 +41,10 @@ class DefaultCfgAuthTest {
 
     @BeforeEach
     void start() throws Exception {
-        String url = TestDatabases.sqlite();
+        String url = TestDatabases.mysql();
         try (Databases dbs = new Databases(1)) {
             Database db = dbs.get(url);
-            try {
-                Schema.create(db, "subscriber");
-            } catch (io.sipway.proxy.db.DbException e) {
-                Thread.sleep(1100); // a cold SQLite driver on a busy machine: see AuthTest
-                Schema.create(db, "subscriber");
-            }
+            Schema.create(db, "subscriber");
             // kamctl add alice wonderland / bob builder, with calculate_ha1 as the script sets it: the password column
             db.insert("subscriber", Map.of("username", "alice", "domain", "127.0.0.1", "password", "wonderland",
                     "ha1", AuthTest.md5("alice:127.0.0.1:wonderland"), "ha1b", AuthTest.md5("alice@127.0.0.1:127.0.0.1:wonderland")));
@@ -56,6 +52,7 @@ class DefaultCfgAuthTest {
                     "ha1", AuthTest.md5("bob:127.0.0.1:builder"), "ha1b", AuthTest.md5("bob@127.0.0.1:127.0.0.1:builder")));
         }
         Map<String, String> defines = new LinkedHashMap<>();
+        defines.put("WITH_MYSQL", null);
         defines.put("WITH_AUTH", null);
         defines.put("DBURL", "\"" + url + "\"");
         proxy = Proxy.start(CFG, defines, List.of("udp:127.0.0.1:" + port));
@@ -67,9 +64,11 @@ class DefaultCfgAuthTest {
 
     @AfterEach
     void stop() {
-        proxy.close();
-        alice.close();
-        bob.close();
+        if (proxy != null) {
+            proxy.close();
+            alice.close();
+            bob.close();
+        }
     }
 
     private void send(DatagramSocket s, String text) throws Exception {
