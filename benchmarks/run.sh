@@ -19,6 +19,11 @@
 #                                      ./sipway (benchmarks/overload.sh): memory bounded, back to the idle
 #                                      footprint after, no accepted call lost, still serving;
 #                                      benchmarks/results/overload.csv and overload.md; exits 1 when a verdict fails
+#   benchmarks/run.sh register [--smoke] REGISTER with digest authentication against MariaDB, Sipway then
+#                                      Kamailio 5.6.3 when installed with db_mysql (Debian's kamailio.cfg,
+#                                      WITH_MYSQL WITH_AUTH WITH_USRLOCDB; benchmarks/register.sh): the top
+#                                      rate at <0.1% failed and the CPU per registration;
+#                                      benchmarks/results/register.csv and register.md
 #
 # load: each proxy gets the same ramp of offered rates, STEP_SECONDS each. A step records the
 # completed rate (successful calls per second of the time SIPp really took when that is over
@@ -82,6 +87,10 @@
 #   overload: OVERLOAD_FACTOR=3 (RATE: that times udp's Sipway top rate in load.md, 4000 when it has none)
 #     OVERLOAD_SECONDS=30  WARMUP=10  WARMUP_RATE=(a quarter of the top rate)  REST=40  RECOVER_SECONDS=60
 #     SAMPLE_SECONDS=2  (--smoke: 300 calls/s for 5 s; it fails only when something did not run)
+#   register: USERS=1000  RATES="100 200 400 600 800 1000 1200 1500 2000 2500 3000"  STEP_SECONDS=5  CPU_RATE=300
+#     CPU_SECONDS=20  WARMUP_SECONDS=10  REG_DB_HOST=127.0.0.1 REG_DB_PORT=3306 REG_DB_USER=sipway REG_DB_PASSWORD=sipway
+#     (a MariaDB user that may create databases) REG_DB_NAME=sipway_bench (dropped and made again)
+#     (--smoke: 20 users, 20 and 50/s for 2 s, Sipway alone)
 # What the machine lacks (Java 17, Maven, SIPp, ss, openssl, bc) is installed from Debian's archive
 # when run as root; Kamailio is never installed: without it, Sipway is measured alone.
 set -euo pipefail
@@ -95,8 +104,8 @@ MODE=${1:-}
 SMOKE=""
 [ "${2:-}" = "--smoke" ] && SMOKE=1
 case "$MODE" in
-  jmh|load|cpu|soak|overload) ;;
-  *) echo "usage: benchmarks/run.sh jmh|load|cpu|soak|overload [--smoke]" >&2; exit 2 ;;
+  jmh|load|cpu|soak|overload|register) ;;
+  *) echo "usage: benchmarks/run.sh jmh|load|cpu|soak|overload|register [--smoke]" >&2; exit 2 ;;
 esac
 # SIPWAY_JAR given (an older build, for a before/after): measured as it is, from wherever it was named
 OWN_JAR=""
@@ -164,6 +173,13 @@ if [ "$MODE" = overload ]; then
   # shellcheck source=benchmarks/overload.sh
   . "$HERE/overload.sh"
   exit 0   # overload.sh has exited with 1 when a verdict failed
+fi
+
+# ---- register: its own file, on the helpers above -----------------------------------------------------
+if [ "$MODE" = register ]; then
+  # shellcheck source=benchmarks/register.sh
+  . "$HERE/register.sh"
+  exit 0
 fi
 
 # ---- soak: its own file, on the helpers above -------------------------------------------------------
