@@ -399,21 +399,6 @@ class AuthTest {
         assertThat(again.toTag()).isEqualTo(first.toTag());
     }
 
-    @Test
-    void sippRegistersWithDigestAuthentication() throws Exception {
-        String executable = Sipp.requireInstalled();
-        start();
-        Sipp sipp = new Sipp(executable, work);
-        try {
-            Sipp.SippResult r = sipp.call("register-auth", Path.of("src/test/resources/sipp/register_auth.xml").toAbsolutePath(), "alice", "u1",
-                    FreePorts.udpAndTcp(), ports.get(5450), 20, 10, java.time.Duration.ofSeconds(20));
-            assertThat(r.successful()).as(r.describe()).isEqualTo(20);
-            assertThat(r.failed()).as(r.describe()).isZero();
-        } finally {
-            sipp.stopAll();
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "mysql", "postgres"})
     void registerAndCallOnEachDatabase(String backend) throws Exception {

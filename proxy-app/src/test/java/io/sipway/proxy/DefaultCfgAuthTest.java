@@ -14,6 +14,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -151,5 +152,26 @@ class DefaultCfgAuthTest {
         assertThat(atBob.methodName()).isEqualTo("INVITE");
         assertThat(atBob.requestUriString()).isEqualTo("sip:bob@127.0.0.1:" + bob.getLocalPort());
         assertThat(atBob.headers("Proxy-Authorization")).as("consume_credentials()").isEmpty();
+    }
+
+    /** SIPp's sipp/register_auth.xml as {@code user} with {@code password}: {@code count} registrations at 10/s. */
+    private Sipp.SippResult sippRegister(Sipp sipp, String name, String user, String password, int count) throws Exception {
+        int local = FreePorts.udpAndTcp();
+        Process p = sipp.start(name, Path.of("src/test/resources/sipp/register_auth.xml").toAbsolutePath(), "u1", local,
+                "127.0.0.1:" + port, List.of("-s", user, "-au", user, "-ap", password,
+                        "-m", Integer.toString(count), "-r", "10", "-rp", "1000", "-l", "10", "-timeout", "20", "-timeout_error"));
+        return sipp.finish(name, p, java.time.Duration.ofSeconds(25));
+    }
+
+    @Test
+    void sippRegistersWithDigestAuthentication() throws Exception {
+        Sipp sipp = new Sipp(Sipp.requireInstalled(), Files.createTempDirectory("sipp-auth"));
+        try {
+            Sipp.SippResult ok = sippRegister(sipp, "register", "alice", "wonderland", 20);
+            assertThat(ok.successful()).as(ok.describe()).isEqualTo(20);
+            assertThat(ok.failed()).as(ok.describe()).isZero();
+        } finally {
+            sipp.stopAll();
+        }
     }
 }
