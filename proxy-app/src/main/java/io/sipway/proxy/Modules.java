@@ -5,6 +5,8 @@ import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ModuleHost;
 import io.sipway.proxy.module.acc.AccModule;
 import io.sipway.proxy.module.alias_db.AliasDbModule;
+import io.sipway.proxy.module.auth.AuthModule;
+import io.sipway.proxy.module.auth_db.AuthDbModule;
 import io.sipway.proxy.module.cfg_rpc.CfgRpcModule;
 import io.sipway.proxy.module.core.CoreModule;
 import io.sipway.proxy.module.corex.CorexModule;
@@ -59,6 +61,8 @@ public final class Modules {
         all.addAll(List.of(new CoreModule(core).exports(),
                 AccModule.exports(core),
                 AliasDbModule.exports(core),
+                AuthModule.exports(core),
+                AuthDbModule.exports(core),
                 CfgRpcModule.exports(core),
                 CorexModule.exports(core),
                 CountersModule.exports(core),

@@ -531,11 +531,16 @@ public final class TransactionLayer implements AutoCloseable {
 
     /** {@code t_reply()} and tm's own replies (100, 408, 487, 477...). */
     public void reply(ServerTransaction st, int code, String reason) {
+        reply(st, code, reason, null);
+    }
+
+    /** The same with header lines of its own ({@code "Name: value\r\n"} each; auth's challenge), or null. */
+    public void reply(ServerTransaction st, int code, String reason, String headers) {
         if (!st.loop.inEventLoop()) {
-            loops.run(st.loop, () -> reply(st, code, reason));
+            loops.run(st.loop, () -> reply(st, code, reason, headers));
             return;
         }
-        upstream.localReply(st, code, reason, null, null);
+        upstream.localReply(st, code, reason, headers, null);
     }
 
     // ---- CANCEL and ACK ------------------------------------------------------------------------

@@ -89,6 +89,11 @@ public final class MsgContext extends ScriptContext {
      * flags then (Kamailio's acc_onreq); the acc module's own type, null when it is not followed.
      */
     public Object accounting;
+    /**
+     * auth: the credentials header an authorize function looked at (Kamailio marks it for
+     * consume_credentials); the auth module's own type, null when none. Not inherited.
+     */
+    public Object authorized;
 
     public MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;

@@ -87,6 +87,7 @@ public final class PvModule {
             String name = n.inner();
             return ctx -> (long) count(c(ctx).msg, name);
         });
+        AuthPvs.register(r);
     }
 
     private static MsgContext c(ScriptContext ctx) {
