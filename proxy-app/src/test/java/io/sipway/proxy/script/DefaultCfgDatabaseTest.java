@@ -107,7 +107,63 @@ class DefaultCfgDatabaseTest {
             try (Server k = kamailio(cfg, url)) {
                 kamailio = flows(k.port(), "kamailio");
             }
+            System.out.println("DefaultCfgDatabaseTest " + kind + ": Sipway " + sipway.flows() + "; Kamailio 5.6.3 " + kamailio.flows());
             assertThat(kamailio).as("Kamailio 5.6.3 with the same script and database").isEqualTo(sipway);
+        }
+    }
+
+    /**
+     * The default script's other database features, checked the same way on MariaDB: WITH_MULTIDOMAIN (usrloc and
+     * auth_db keyed by domain, the domain module), WITH_ALIASDB (alias_db_lookup before the location lookup) and
+     * WITH_ACCDB (acc rows written to the acc table for the calls).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"WITH_MULTIDOMAIN", "WITH_ALIASDB", "WITH_ACCDB"})
+    void theDatabaseVariantsOfTheDefaultScriptRunTheSameFlows(String feature) throws Exception {
+        String url = TestDatabases.mysql();
+        provision(url);
+        if (feature.equals("WITH_ACCDB")) {
+            addAccExtraColumns(url);
+        }
+        Outcome sipway;
+        try (Server s = sipway(CFG, url, feature)) {
+            sipway = flows(s.port(), "sipway");
+        }
+        long accRows = accRowsThenClear(url);
+        assertThat(sipway.flows().values()).as(sipway.toString()).containsOnly("ok", "blocked");
+        if (feature.equals("WITH_ACCDB")) {
+            assertThat(accRows).as("acc rows of the answered calls").isGreaterThanOrEqualTo(2);
+        }
+        if (kamailioRuns("mysql")) {
+            Outcome kamailio;
+            try (Server k = kamailio(CFG, url, feature)) {
+                kamailio = flows(k.port(), "kamailio");
+            }
+            System.out.println("DefaultCfgDatabaseTest " + feature + ": Sipway " + sipway.flows() + " (acc rows " + accRows
+                    + "); Kamailio 5.6.3 " + kamailio.flows() + " (acc rows " + accRowsThenClear(url) + ")");
+            assertThat(kamailio).as("Kamailio 5.6.3 with the same script and database").isEqualTo(sipway);
+        }
+    }
+
+    /** What the script's comment asks of an operator who defines WITH_ACCDB: its db_extra columns in acc and missed_calls. */
+    private static void addAccExtraColumns(String url) throws Exception {
+        try (Databases dbs = new Databases(1)) {
+            Database db = dbs.get(url);
+            for (String table : List.of("acc", "missed_calls")) {
+                for (String column : List.of("src_user VARCHAR(64)", "src_domain VARCHAR(128)", "src_ip VARCHAR(64)",
+                        "dst_ouser VARCHAR(64)", "dst_user VARCHAR(64)", "dst_domain VARCHAR(128)")) {
+                    db.raw("ALTER TABLE " + table + " ADD COLUMN " + column + " NOT NULL DEFAULT ''");
+                }
+            }
+        }
+    }
+
+    private static long accRowsThenClear(String url) throws Exception {
+        try (Databases dbs = new Databases(1)) {
+            Database db = dbs.get(url);
+            long n = db.query("acc", List.of("id"), io.sipway.proxy.db.Where.ALL, null).size();
+            db.delete("acc", io.sipway.proxy.db.Where.ALL);
+            return n;
         }
     }
 
@@ -123,8 +179,7 @@ class DefaultCfgDatabaseTest {
         }
         try (Server again = sipway(CFG, url, port)) {
             Process uas = sipp.uas("bob", sippScenario("../examples/sipp/uas_rr.xml"), bobPort);
-            Sipp.SippResult call = sipp.call("alice-calls-bob", sippScenario("sipp/auth/uac_auth.xml"), "bob", "u1", FreePorts.udpAndTcp(),
-                    port, 1, 1, Duration.ofSeconds(20));
+            Sipp.SippResult call = aliceCallsBob("restarted", port);
             assertThat(call.successful()).as(call.describe()).isEqualTo(1);
             uas.destroy();
         }
@@ -141,8 +196,7 @@ class DefaultCfgDatabaseTest {
         out.put("register alice with a wrong password (401, then 401)", ok(register("alice", "wrong", alicePort, port, "register_wrong.xml")));
 
         Process uas = sipp.uas(who + "-bob", sippScenario("../examples/sipp/uas_rr.xml"), bobPort, "-m", "2");
-        Sipp.SippResult call = sipp.call(who + "-alice-calls-bob", sippScenario("sipp/auth/uac_auth.xml"), "bob", "u1",
-                FreePorts.udpAndTcp(), port, 1, 1, Duration.ofSeconds(20));
+        Sipp.SippResult call = aliceCallsBob(who, port);
         out.put("alice calls bob (407, then 200, ACK, BYE)", ok(call));
         Sipp.SippResult trusted = trustedCall(who, port);
         out.put("a caller from the address table calls bob (200 without a challenge)", ok(trusted));
@@ -159,9 +213,18 @@ class DefaultCfgDatabaseTest {
     private Sipp.SippResult register(String user, String password, int contactPort, int proxyPort, String scenario) throws Exception {
         String name = "register-" + user + "-" + password + "-" + proxyPort;
         Process p = sipp.start(name, sippScenario("sipp/auth/" + scenario), "u1", FreePorts.udpAndTcp(), LOOPBACK + ":" + proxyPort,
-                List.of("-s", user, "-key", "password", password, "-key", "contact_port", Integer.toString(contactPort),
+                List.of("-s", user, "-au", user, "-ap", password, "-key", "contact_port", Integer.toString(contactPort),
                         "-m", "1", "-timeout", "10", "-timeout_error"));
         return sipp.finish(name, p, Duration.ofSeconds(15));
+    }
+
+    /** alice, a subscriber, calls bob: 407, then the INVITE with her credentials. */
+    private Sipp.SippResult aliceCallsBob(String who, int proxyPort) throws Exception {
+        String name = who + "-alice-calls-bob";
+        Process p = sipp.start(name, sippScenario("sipp/auth/uac_auth.xml"), "u1", FreePorts.udpAndTcp(), LOOPBACK + ":" + proxyPort,
+                List.of("-s", "bob", "-key", "caller", "alice", "-au", "alice", "-ap", "alice-secret", "-m", "1", "-timeout", "20",
+                        "-timeout_error"));
+        return sipp.finish(name, p, Duration.ofSeconds(25));
     }
 
     /** uac_rr.xml from the trusted address: no credentials at all. */
@@ -280,19 +343,22 @@ class DefaultCfgDatabaseTest {
         void close() throws Exception;
     }
 
-    private static Map<String, String> defines(String url) {
+    private static Map<String, String> defines(String url, String... extra) {
         Map<String, String> d = new LinkedHashMap<>();
         FEATURES.forEach(f -> d.put(f, null));
+        for (String f : extra) {
+            d.put(f, null);
+        }
         d.put("DBURL", "\"" + url + "\"");
         return d;
     }
 
-    private Server sipway(Path cfg, String url) throws Exception {
-        return sipway(cfg, url, FreePorts.udpAndTcp());
+    private Server sipway(Path cfg, String url, String... extra) throws Exception {
+        return sipway(cfg, url, FreePorts.udpAndTcp(), extra);
     }
 
-    private Server sipway(Path cfg, String url, int port) throws Exception {
-        Proxy p = Proxy.start(cfg, defines(url), List.of("udp:" + LOOPBACK + ":" + port));
+    private Server sipway(Path cfg, String url, int port, String... extra) throws Exception {
+        Proxy p = Proxy.start(cfg, defines(url, extra), List.of("udp:" + LOOPBACK + ":" + port));
         return new Server() {
             @Override
             public int port() {
@@ -311,12 +377,12 @@ class DefaultCfgDatabaseTest {
         return Files.isExecutable(KAMAILIO) && Files.exists(KAMAILIO_MODULES.resolve(kind.equals("mysql") ? "db_mysql.so" : "db_postgres.so"));
     }
 
-    private Server kamailio(Path cfg, String url) throws Exception {
+    private Server kamailio(Path cfg, String url, String... extra) throws Exception {
         int port = FreePorts.udpAndTcp();
         Path run = Files.createDirectories(work.resolve("kamailio-run-" + port));
         List<String> cmd = new ArrayList<>(List.of(KAMAILIO.toString(), "-DD", "-E", "-m", "256", "-n", "2", "-f", cfg.toString(),
                 "-Y", run.toString(), "-L", KAMAILIO_MODULES.toString(), "-l", "udp:" + LOOPBACK + ":" + port));
-        for (Map.Entry<String, String> d : defines(url).entrySet()) {
+        for (Map.Entry<String, String> d : defines(url, extra).entrySet()) {
             cmd.addAll(List.of("-A", d.getValue() == null ? d.getKey() : d.getKey() + "=" + d.getValue()));
         }
         Process p = new ProcessBuilder(cmd).directory(run.toFile()).redirectErrorStream(true)
