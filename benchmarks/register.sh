@@ -56,7 +56,8 @@ java -jar "$JAR" db create "$DBURL" > "$WORK/db-create.log" 2>&1 || { cat "$WORK
   echo ";"
 } > "$WORK/users.sql"
 sql "$REG_DB_NAME" < "$WORK/users.sql"
-{ echo SEQUENTIAL; for i in $(seq 0 $((USERS - 1))); do printf 'user%05d;pw%d;\n' "$i" "$i"; done; } > "$WORK/users.csv"
+{ echo SEQUENTIAL; for i in $(seq 0 $((USERS - 1))); do
+    printf 'user%05d;pw%d;[authentication username=user%05d password=pw%d];\n' "$i" "$i" "$i" "$i"; done; } > "$WORK/users.csv"
 
 DEFINES=(-A WITH_MYSQL -A WITH_AUTH -A WITH_USRLOCDB -A "DBURL=\"$DBURL\"")
 reg_start_proxy() {
