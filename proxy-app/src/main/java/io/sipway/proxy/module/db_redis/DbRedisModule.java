@@ -22,7 +22,7 @@ public final class DbRedisModule {
 
     public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("db_redis", "https://kamailio.org/docs/modules/5.6.x/modules/db_redis.html");
-        b.param("schema_path", ParamExport.Type.STRING, "",
+        b.param("schema_path", ParamExport.Type.STRING, "/usr/share/kamailio/db_redis/kamailio",
                 "the directory of db_redis' table files (one per table: col/type,... then the version);"
                         + " unset: Sipway's copy of Kamailio 5.6's standard tables");
         b.paramChecked("keys", ParamExport.Type.STRING, "",
