@@ -87,7 +87,7 @@
 #   overload: OVERLOAD_FACTOR=3 (RATE: that times udp's Sipway top rate in load.md, 4000 when it has none)
 #     OVERLOAD_SECONDS=30  WARMUP=10  WARMUP_RATE=(a quarter of the top rate)  REST=40  RECOVER_SECONDS=60
 #     SAMPLE_SECONDS=2  (--smoke: 300 calls/s for 5 s; it fails only when something did not run)
-#   register: USERS=1000  RATES="100 200 400 600 800 1000 1200 1500 2000 2500 3000"  STEP_SECONDS=5  CPU_RATE=300
+#   register: USERS=1000  RATES="200 500 1000 1500 2000 3000 4000 5000 6000 7000 8000 10000"  STEP_SECONDS=5  CPU_RATE=300
 #     CPU_SECONDS=20  WARMUP_SECONDS=10  REG_DB_HOST=127.0.0.1 REG_DB_PORT=3306 REG_DB_USER=sipway REG_DB_PASSWORD=sipway
 #     (a MariaDB user that may create databases) REG_DB_NAME=sipway_bench (dropped and made again)
 #     (--smoke: 20 users, 20 and 50/s for 2 s, Sipway alone)
