@@ -14,6 +14,7 @@ import io.sipway.proxy.module.counters.CountersModule;
 import io.sipway.proxy.module.ctl.CtlModule;
 import io.sipway.proxy.module.db_mysql.DbMysqlModule;
 import io.sipway.proxy.module.db_postgres.DbPostgresModule;
+import io.sipway.proxy.module.db_redis.DbRedisModule;
 import io.sipway.proxy.module.db_sqlite.DbSqliteModule;
 import io.sipway.proxy.module.db_text.DbTextModule;
 import io.sipway.proxy.module.domain.DomainModule;
@@ -69,6 +70,7 @@ public final class Modules {
                 CtlModule.exports(core),
                 DbMysqlModule.exports(core),
                 DbPostgresModule.exports(core),
+                DbRedisModule.exports(core),
                 DbSqliteModule.exports(core),
                 DbTextModule.exports(core),
                 DomainModule.exports(core),

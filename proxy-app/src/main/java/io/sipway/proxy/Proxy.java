@@ -182,7 +182,17 @@ public final class Proxy implements AutoCloseable {
         tm.limit(Math.max(1, Runtime.getRuntime().maxMemory() / 2));
         core.attach(transport, tm, script, transport.resolverBuilder().settings(dns).build());
         // a db_url needs its db_* module loaded, as Kamailio's db_bind_mod() does; db_mysql's modparams set its pools
-        core.databases().configure(script.modules(), core::modparam);
+        core.databases().configure(script.modules(), new io.sipway.proxy.db.Databases.ModParams() {
+            @Override
+            public String get(String module, String param, String def) {
+                return core.modparam(module, param, def);
+            }
+
+            @Override
+            public List<String> all(String module, String param) {
+                return core.modparams(module, param);
+            }
+        });
         for (io.sipway.proxy.module.ModuleExports t : tables) {
             if (script.modules().contains(t.name())) {
                 try {

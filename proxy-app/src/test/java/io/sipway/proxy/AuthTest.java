@@ -400,11 +400,12 @@ class AuthTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sqlite", "mysql", "postgres"})
+    @ValueSource(strings = {"sqlite", "mysql", "postgres", "redis"})
     void registerAndCallOnEachDatabase(String backend) throws Exception {
         startOn(switch (backend) {
             case "mysql" -> TestDatabases.mysql();
             case "postgres" -> TestDatabases.postgres();
+            case "redis" -> TestDatabases.redis();
             default -> TestDatabases.sqlite();
         });
         String nonce = param(register(null).header("WWW-Authenticate"), "nonce");

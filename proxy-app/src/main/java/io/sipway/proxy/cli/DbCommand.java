@@ -44,7 +44,8 @@ final class DbCommand implements Runnable {
         CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "URL", description = "The db_url, e.g. mysql://kamailio:kamailiorw@localhost/kamailio,"
-                + " postgres://..., sqlite:///var/lib/kamailio/kamailio.db, text:///var/lib/kamailio/db.")
+                + " postgres://..., sqlite:///var/lib/kamailio/kamailio.db, text:///var/lib/kamailio/db, redis://127.0.0.1:6379/1"
+                + " (db_redis with its documented keys for version, location and subscriber, and Sipway's copy of the tables).")
         String url;
 
         @Override
@@ -76,7 +77,9 @@ final class DbCommand implements Runnable {
         int run(DbUrl url, Database db, PrintWriter out, PrintWriter err) throws DbException {
             out.println(DbAdmin.createDatabase(url));
             Schema.create(db);
-            out.println("Kamailio's standard tables are in " + url);
+            out.println(url.scheme().equals("redis")
+                    ? "db_redis stores no tables: its schema gives their columns and versions (" + url + ")"
+                    : "Kamailio's standard tables are in " + url);
             return 0;
         }
     }

@@ -200,6 +200,20 @@ public final class Core {
         return v;
     }
 
+    /** Every value written for a modparam, in the script's order (db_redis' keys adds up its values). */
+    public List<String> modparams(String module, String param) {
+        CompiledScript s = script;
+        List<String> out = new java.util.ArrayList<>();
+        if (s != null) {
+            for (Ast.ModParam p : s.modParams()) {
+                if (p.param().equals(param) && (p.module().equals(module) || List.of(p.module().split("\\|")).contains(module))) {
+                    out.add(String.valueOf(p.value()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** An integer modparam's value (the last one written wins), or the module's default. */
     private static long modparam(CompiledScript script, String module, String param, long dflt) {
         long v = dflt;

@@ -1,5 +1,6 @@
 package io.sipway.proxy.db;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,8 +9,9 @@ import java.util.function.Function;
 /**
  * The databases of a running proxy: one {@link Database} (one pool) per db_url, however many modules
  * name it, made on first use and closed with the proxy. Backends: MySQL/MariaDB, PostgreSQL and
- * SQLite over JDBC ({@link JdbcDatabase}), db_text's directories ({@link TextDatabase}); Sipway has
- * no db_redis backend.
+ * SQLite over JDBC ({@link JdbcDatabase}), db_text's directories ({@link TextDatabase}), db_redis'
+ * rows on a Redis server ({@link RedisDatabase}, with db_redis' schema_path and keys modparams; tools
+ * and tests without a script get Sipway's schema and {@link RedisTables#DEFAULT_KEYS}).
  *
  * <p>Once the proxy tells it which modules the script loaded ({@link #loadedModules}), a URL whose
  * db_* module is not among them is refused, as Kamailio's db_bind_mod() refuses it (the module that
@@ -25,6 +27,12 @@ public final class Databases implements AutoCloseable {
     @FunctionalInterface
     public interface ModParams {
         String get(String module, String param, String def);
+
+        /** Every value written for a parameter that may be given several times (db_redis' keys), in order. */
+        default List<String> all(String module, String param) {
+            String v = get(module, param, null);
+            return v == null ? List.of() : List.of(v);
+        }
     }
 
     /** @param poolSize connections per SQL database (the workers that may wait on it) */
@@ -33,6 +41,13 @@ public final class Databases implements AutoCloseable {
             backends.put(scheme, url -> new JdbcDatabase(url, poolSize, params));
         }
         backends.put("text", TextDatabase::new);
+        backends.put("redis", url -> {
+            List<String> keys = params.all("db_redis", "keys");
+            if (keys.isEmpty() && loadedModules == null) {
+                keys = List.of(RedisTables.DEFAULT_KEYS); // a tool or a test: no script to give them
+            }
+            return new RedisDatabase(url, RedisTables.load(params.get("db_redis", "schema_path", ""), keys));
+        });
     }
 
     /**
@@ -43,6 +58,15 @@ public final class Databases implements AutoCloseable {
     public void configure(Set<String> modules, ModParams params) {
         this.params = params;
         this.loadedModules = Set.copyOf(modules);
+    }
+
+    /**
+     * Checks db_redis' table definitions as its connection would read them: the schema files of
+     * {@code schemaPath} (Sipway's schema when empty) and the {@code keys} values; what db_redis
+     * would refuse is an IllegalArgumentException saying why.
+     */
+    public static void checkRedisTables(String schemaPath, List<String> keys) {
+        RedisTables.load(schemaPath, keys);
     }
 
     /** Serves URLs of {@code scheme} with {@code backend} (text, redis). */

@@ -87,6 +87,31 @@ class DbCommandTest {
         assertThat(rmAgain.err()).contains("non-existent user 'alice@example.com'");
     }
 
+    /** On Redis: nothing to create (db_redis' schema gives the tables), the subscriber a hash under its entry key. */
+    @Test
+    void onRedisAUserIsAddedAndRemovedAsKamctlDoes() throws Exception {
+        String url = TestDatabases.redis();
+        Run create = sipway("db", "create", url);
+        assertThat(create.code()).as(create.err()).isZero();
+        assertThat(create.out()).contains("needs no creating").contains("db_redis stores no tables");
+        Run add = sipway("db", "add-user", url, "alice@example.com", "secret");
+        assertThat(add.code()).as(add.err()).isZero();
+        try (Databases dbs = new Databases(1)) {
+            Database db = dbs.get(url);
+            assertThat(db.tableVersion("subscriber")).isEqualTo(7);
+            DbResult r = db.query("subscriber", List.of("username", "domain", "password", "ha1"),
+                    Where.eq("username", "alice").andEq("domain", "example.com"), null);
+            assertThat(r.rows()).hasSize(1);
+            assertThat(r.rows().get(0)).containsExactly("alice", "example.com", "secret", "b1726872c344b6dc8365b774f8fd6412");
+        }
+        assertThat(sipway("db", "add-user", url, "alice@example.com", "other").err()).contains("already exists");
+        Run rm = sipway("db", "rm-user", url, "alice@example.com");
+        assertThat(rm.code()).as(rm.err()).isZero();
+        try (Databases dbs = new Databases(1)) {
+            assertThat(dbs.get(url).query("subscriber", null, Where.ALL, null).size()).isZero();
+        }
+    }
+
     /** README's "Databases" commands, as written but for the file, moved to a directory of the test's. */
     @Test
     void readmesCommandsWork(@TempDir Path dir) throws Exception {

@@ -20,6 +20,9 @@ class DbModulesCheckTest {
             loadmodule "db_postgres.so"
             loadmodule "db_sqlite.so"
             loadmodule "db_text.so"
+            loadmodule "db_redis.so"
+            modparam("db_redis", "keys", "version=entry:table_name")
+            modparam("db_redis", "keys", "location=entry:ruid&usrdom:username,domain&timer:partition,keepalive")
             modparam("db_mysql", "timeout_interval", 3)
             modparam("db_mysql", "ping_interval", 60)
             modparam("db_mysql", "auto_reconnect", 1)
@@ -44,6 +47,15 @@ class DbModulesCheckTest {
         CliRun run = sipway("-c", "-f", cfg.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("db_delim");
+    }
+
+    @Test
+    void dbRedisKeysThatAreNotTableDefinitionsAreRefused(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("db.cfg");
+        Files.writeString(cfg, HEAD + "modparam(\"db_redis\", \"keys\", \"subscriber:username,domain\")\n" + ROUTE);
+        CliRun run = sipway("-c", "-f", cfg.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("keys").contains("<table>=");
     }
 
     @Test

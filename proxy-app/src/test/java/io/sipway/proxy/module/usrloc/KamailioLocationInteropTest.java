@@ -24,16 +24,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kamailio 5.6 and Sipway share one location table on MariaDB: what Kamailio registered (usrloc
- * db_mode 1) Sipway routes to after it loads the table (db_mode 2), and what Sipway registered
- * Kamailio routes to. Runs when Kamailio (with db_mysql) is installed and the MariaDB server of
- * {@link TestDatabases} answers.
+ * Kamailio 5.6 and Sipway share one location table on MariaDB, and on Redis in db_redis' layout:
+ * what Kamailio registered (usrloc db_mode 1) Sipway routes to after it loads the table (db_mode 2),
+ * and what Sipway registered Kamailio routes to. Runs when Kamailio (with db_mysql, db_redis) is
+ * installed and the server of {@link TestDatabases} answers.
  */
 @Timeout(90)
 class KamailioLocationInteropTest {
     private static final Path KAMAILIO = Path.of("/usr/sbin/kamailio");
     private static final Path MODULES = Path.of("/usr/lib/x86_64-linux-gnu/kamailio/modules");
     private static final Duration WAIT = Duration.ofSeconds(5);
+    /** Debian's kamailio-redis-modules: db_redis' table files. */
+    private static final Path REDIS_SCHEMA = Path.of("/usr/share/kamailio/db_redis/kamailio");
 
     @TempDir
     Path work;
@@ -62,7 +64,11 @@ class KamailioLocationInteropTest {
         return String.join("\n",
                 "#!KAMAILIO",
                 kamailio ? "mpath=\"" + MODULES + "/\"" : "",
-                "loadmodule \"db_mysql.so\"",
+                "loadmodule \"" + io.sipway.proxy.db.DbUrl.parse(url).module() + ".so\"",
+                url.startsWith("redis") ? "modparam(\"db_redis\", \"schema_path\", \"" + REDIS_SCHEMA + "\")" : "",
+                url.startsWith("redis") ? "modparam(\"db_redis\", \"keys\", \"version=entry:table_name\")" : "",
+                url.startsWith("redis")
+                        ? "modparam(\"db_redis\", \"keys\", \"location=entry:ruid&usrdom:username,domain&timer:partition,keepalive\")" : "",
                 "listen=udp:127.0.0.1:" + port,
                 "loadmodule \"tm.so\"",
                 "loadmodule \"sl.so\"",
@@ -155,7 +161,18 @@ class KamailioLocationInteropTest {
     @Test
     void kamailioAndSipwayReadEachOthersRegistrations() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(KAMAILIO) && Files.exists(MODULES.resolve("db_mysql.so")), "Kamailio with db_mysql");
-        String url = TestDatabases.mysql();
+        shareTheLocationTable(TestDatabases.mysql());
+    }
+
+    /** Kamailio's db_redis and Sipway's read each other's rows: hashes, mapping sets and values as text. */
+    @Test
+    void kamailioAndSipwayReadEachOthersRegistrationsOnRedis() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(KAMAILIO) && Files.exists(MODULES.resolve("db_redis.so"))
+                && Files.isDirectory(REDIS_SCHEMA), "Kamailio with db_redis");
+        shareTheLocationTable(TestDatabases.redis());
+    }
+
+    private void shareTheLocationTable(String url) throws Exception {
         databases = new Databases(2);
         Database db = databases.get(url);
         Schema.create(db, "location");

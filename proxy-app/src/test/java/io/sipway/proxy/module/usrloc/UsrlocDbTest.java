@@ -27,8 +27,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * usrloc's db_mode 1..3 on a real proxy over a database made by {@link Schema} (SQLite; MariaDB and
- * PostgreSQL when their servers are there): a registration
+ * usrloc's db_mode 1..3 on a real proxy over a database made by {@link Schema} (SQLite; MariaDB,
+ * PostgreSQL and Redis (db_redis' layout) when their servers are there): a registration
  * survives a restart of the proxy on the same file, rows are written as Kamailio writes them and
  * Kamailio's rows are read, expired rows leave the table, and ul.dump shows what was loaded.
  */
@@ -64,6 +64,7 @@ class UsrlocDbTest {
         url = switch (kind) {
             case "mysql" -> TestDatabases.mysql();
             case "postgres" -> TestDatabases.postgres();
+            case "redis" -> TestDatabases.redis();
             default -> TestDatabases.sqlite();
         };
         databases = new Databases(2);
@@ -112,6 +113,8 @@ class UsrlocDbTest {
                 "loadmodule \"usrloc.so\"",
                 "loadmodule \"registrar.so\"",
                 "modparam(\"usrloc\", \"db_url\", \"" + url + "\")",
+                // db_redis' keys for location as its documentation gives them (the test's own Databases uses the same)
+                url.startsWith("redis") ? "modparam(\"db_redis\", \"keys\", \"location=entry:ruid&usrdom:username,domain&timer:partition,keepalive\")" : "",
                 "modparam(\"usrloc\", \"db_mode\", " + dbMode + ")",
                 "modparam(\"usrloc\", \"timer_interval\", " + timerInterval + ")",
                 "modparam(\"registrar\", \"min_expires\", 1)",
@@ -186,7 +189,7 @@ class UsrlocDbTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sqlite", "mysql", "postgres"})
+    @ValueSource(strings = {"sqlite", "mysql", "postgres", "redis"})
     void writeBackKeepsTheRegistrationAcrossARestart(String kind) throws Exception {
         open(kind);
         start(2, 60);
@@ -211,7 +214,7 @@ class UsrlocDbTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sqlite", "mysql", "postgres"})
+    @ValueSource(strings = {"sqlite", "mysql", "postgres", "redis"})
     void writeThroughWritesEachChangeAtOnceAndKeepsItAcrossARestart(String kind) throws Exception {
         open(kind);
         start(1, 60);
@@ -227,7 +230,7 @@ class UsrlocDbTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sqlite", "mysql", "postgres"})
+    @ValueSource(strings = {"sqlite", "mysql", "postgres", "redis"})
     void dbOnlyReadsAndWritesTheTableForEachRequest(String kind) throws Exception {
         open(kind);
         start(3, 60);
@@ -243,7 +246,7 @@ class UsrlocDbTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sqlite", "mysql", "postgres"})
+    @ValueSource(strings = {"sqlite", "mysql", "postgres", "redis"})
     void theTimerDeletesExpiredRows(String kind) throws Exception {
         open(kind);
         start(1, 1);
@@ -253,7 +256,7 @@ class UsrlocDbTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sqlite", "mysql", "postgres"})
+    @ValueSource(strings = {"sqlite", "mysql", "postgres", "redis"})
     void rowsKamailioWroteAreRoutedTo(String kind) throws Exception {
         open(kind);
         // as Kamailio 5.6's db_sqlite writes a contact (use_domain 0): local DATETIME text, q a float
