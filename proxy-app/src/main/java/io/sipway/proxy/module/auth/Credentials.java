@@ -1,6 +1,7 @@
 package io.sipway.proxy.module.auth;
 
-import java.util.Locale;
+import io.sipway.sip.DigestParams;
+import java.util.Map;
 
 /**
  * Digest credentials of one Authorization or Proxy-Authorization header field, as Kamailio's
@@ -24,87 +25,15 @@ public record Credentials(String username, String user, String domain, String re
      * when looking for a realm, as Kamailio's find_credentials does), null when they do not parse.
      */
     public static Credentials parse(String value) {
-        String v = value.trim();
-        int sp = 0;
-        while (sp < v.length() && !Character.isWhitespace(v.charAt(sp))) {
-            sp++;
-        }
-        if (!v.substring(0, sp).equalsIgnoreCase("Digest")) {
+        if (!DigestParams.isDigest(value)) {
             return OTHER_SCHEME;
         }
-        String[] p = new String[11];
-        int i = sp;
-        int n = v.length();
-        while (true) {
-            while (i < n && (Character.isWhitespace(v.charAt(i)) || v.charAt(i) == ',')) {
-                i++;
-            }
-            if (i >= n) {
-                break;
-            }
-            int ns = i;
-            while (i < n && (Character.isLetterOrDigit(v.charAt(i)) || v.charAt(i) == '-' || v.charAt(i) == '_')) {
-                i++;
-            }
-            if (i == ns) {
-                return null;
-            }
-            String name = v.substring(ns, i).toLowerCase(Locale.ROOT);
-            while (i < n && Character.isWhitespace(v.charAt(i))) {
-                i++;
-            }
-            if (i >= n || v.charAt(i) != '=') {
-                return null;
-            }
-            i++;
-            while (i < n && Character.isWhitespace(v.charAt(i))) {
-                i++;
-            }
-            StringBuilder val = new StringBuilder();
-            if (i < n && v.charAt(i) == '"') {
-                i++;
-                boolean closed = false;
-                for (; i < n; i++) {
-                    char ch = v.charAt(i);
-                    if (ch == '\\' && i + 1 < n) {
-                        val.append(v.charAt(++i));
-                    } else if (ch == '"') {
-                        closed = true;
-                        i++;
-                        break;
-                    } else {
-                        val.append(ch);
-                    }
-                }
-                if (!closed) {
-                    return null;
-                }
-            } else {
-                while (i < n && v.charAt(i) != ',' && !Character.isWhitespace(v.charAt(i))) {
-                    val.append(v.charAt(i++));
-                }
-            }
-            int slot = switch (name) {
-                case "username" -> 0;
-                case "realm" -> 1;
-                case "nonce" -> 2;
-                case "uri" -> 3;
-                case "response" -> 4;
-                case "algorithm" -> 5;
-                case "cnonce" -> 6;
-                case "opaque" -> 7;
-                case "qop" -> 8;
-                case "nc" -> 9;
-                default -> 10; // other parameters are allowed and ignored
-            };
-            p[slot] = val.toString();
-            while (i < n && Character.isWhitespace(v.charAt(i))) {
-                i++;
-            }
-            if (i < n && v.charAt(i) != ',') {
-                return null;
-            }
+        Map<String, String> m = DigestParams.parse(value);
+        if (m == null) {
+            return null;
         }
+        String[] p = {m.get("username"), m.get("realm"), m.get("nonce"), m.get("uri"), m.get("response"), m.get("algorithm"),
+            m.get("cnonce"), m.get("opaque"), m.get("qop"), m.get("nc")};
         String username = p[0];
         String user = username;
         String domain = null;

@@ -1,9 +1,8 @@
 package io.sipway.proxy.module.sanity;
 
 import io.sipway.proxy.module.sanity.SanityChecks.Failure;
+import io.sipway.sip.DigestParams;
 import io.sipway.sip.SipMessage;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** sanity_check()'s digest credentials (2048) and Authorization (8192) checks: sanity.c check_digest_only and digest.c. */
@@ -63,74 +62,6 @@ final class CredentialChecks {
      * another scheme; null when they do not parse.
      */
     static Map<String, String> credentials(String value) {
-        String v = value.trim();
-        int sp = 0;
-        while (sp < v.length() && !Character.isWhitespace(v.charAt(sp))) {
-            sp++;
-        }
-        if (!v.substring(0, sp).equalsIgnoreCase("Digest")) {
-            return Map.of();
-        }
-        Map<String, String> out = new HashMap<>();
-        int i = sp;
-        int n = v.length();
-        while (true) {
-            while (i < n && (Character.isWhitespace(v.charAt(i)) || v.charAt(i) == ',')) {
-                i++;
-            }
-            if (i >= n) {
-                break;
-            }
-            int ns = i;
-            while (i < n && (Character.isLetterOrDigit(v.charAt(i)) || v.charAt(i) == '-' || v.charAt(i) == '_')) {
-                i++;
-            }
-            if (i == ns) {
-                return null;
-            }
-            String name = v.substring(ns, i).toLowerCase(Locale.ROOT);
-            while (i < n && Character.isWhitespace(v.charAt(i))) {
-                i++;
-            }
-            if (i >= n || v.charAt(i) != '=') {
-                return null;
-            }
-            i++;
-            while (i < n && Character.isWhitespace(v.charAt(i))) {
-                i++;
-            }
-            StringBuilder val = new StringBuilder();
-            if (i < n && v.charAt(i) == '"') {
-                i++;
-                boolean closed = false;
-                for (; i < n; i++) {
-                    char ch = v.charAt(i);
-                    if (ch == '\\' && i + 1 < n) {
-                        val.append(v.charAt(++i));
-                    } else if (ch == '"') {
-                        closed = true;
-                        i++;
-                        break;
-                    } else {
-                        val.append(ch);
-                    }
-                }
-                if (!closed) {
-                    return null;
-                }
-            } else {
-                while (i < n && v.charAt(i) != ',' && !Character.isWhitespace(v.charAt(i))) {
-                    val.append(v.charAt(i++));
-                }
-            }
-            out.put(name, val.toString());
-            while (i < n && Character.isWhitespace(v.charAt(i))) {
-                i++;
-            }
-            if (i < n && v.charAt(i) != ',') {
-                return null;
-            }
-        }
-        return out;
+        return DigestParams.isDigest(value) ? DigestParams.parse(value) : Map.of();
     }
 }
