@@ -174,7 +174,7 @@ public final class ModuleHost implements ScriptHost {
      * of a module the script loaded, or null (a parameter's format: {@code log_prefix}, acc's
      * {@code log_extra}).
      */
-    public ValueSource pvFromText(String text) {
+    public Pv pvFromText(String text) {
         if (text == null || !text.startsWith("$")) {
             return null;
         }

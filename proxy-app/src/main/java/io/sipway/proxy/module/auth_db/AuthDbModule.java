@@ -7,7 +7,6 @@ import io.sipway.cfg.Arg;
 import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.FunctionSpec;
 import io.sipway.cfg.Pv;
-import io.sipway.cfg.PvName;
 import io.sipway.cfg.ScriptContext;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
@@ -293,32 +292,13 @@ public final class AuthDbModule {
             if (column.isEmpty() || pv.isEmpty()) {
                 throw new IllegalArgumentException("auth_db: load_credentials \"" + definition + "\": bad item '" + item + "'");
             }
-            Pv target = pv(pv, host);
+            Pv target = host.pvFromText(pv);
             if (target == null || !target.writable()) {
                 throw new IllegalArgumentException("auth_db: load_credentials \"" + definition + "\": " + pv + " is not writable");
             }
             out.add(new Subscribers.Credential(column, target));
         }
         return out;
-    }
-
-    private static Pv pv(String text, ModuleHost host) {
-        if (!text.startsWith("$")) {
-            return null;
-        }
-        String body = text.substring(1);
-        String name = body;
-        String inner = null;
-        int paren = body.indexOf('(');
-        if (paren > 0 && body.endsWith(")")) {
-            name = body.substring(0, paren);
-            inner = body.substring(paren + 1, body.length() - 1);
-        }
-        try {
-            return host.pseudoVariable(new PvName(name, inner, null));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static void params(ModuleExports.Builder b) {
