@@ -89,7 +89,7 @@ public final class Transport implements AutoCloseable {
     private Transport(ConnectionTable table, SipParserConfig parserConfig, Inbound inbound, int threads,
                       SslContext serverTls, SslContext clientTls, TcpSettings tcp) {
         this.tcp = tcp;
-        this.writeLimits = new WriteQueue.Limits(tcp, traffic);
+        this.writeLimits = new WriteQueue.Limits(tcp, traffic, connectionStats);
         this.group = new MultiThreadIoEventLoopGroup(threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.threads = threads;
         this.table = table;

@@ -30,11 +30,13 @@ final class WriteQueue {
     static final class Limits {
         private final TcpSettings tcp;
         private final TrafficStats traffic;
+        private final ConnectionStats ended;
         private final AtomicLong total = new AtomicLong();
 
-        Limits(TcpSettings tcp, TrafficStats traffic) {
+        Limits(TcpSettings tcp, TrafficStats traffic, ConnectionStats ended) {
             this.tcp = tcp;
             this.traffic = traffic;
+            this.ended = ended;
         }
 
         /** Bytes waiting for all connections. */
@@ -150,6 +152,12 @@ final class WriteQueue {
         public void operationComplete(ChannelFuture f) {
             if (f.isSuccess()) {
                 lastProgress = System.nanoTime();
+            } else if (PeerReset.is(f.cause()) && failed.compareAndSet(false, true)) {
+                // The reset reached the write before any read: the kernel hands its error to the write
+                // only, and Netty closes without an exceptionCaught. Counted here, once for all the
+                // writes it fails, as Kamailio counts a send's ECONNRESET/EPIPE in tcp:con_reset.
+                limits.ended.add(ConnectionStats.Event.PEER_RESET);
+                LOG.debug("closing {}: reset by the peer ({})", connection, f.cause().getMessage());
             }
             queued.addAndGet(-size);
             limits.total.addAndGet(-size);

@@ -54,4 +54,27 @@ class PeerResetTest {
         assertThat(log.lines(Level.ERROR, "")).as("errors").isEmpty();
         assertThat(log.lines(Level.DEBUG, "reset by the peer")).hasSize(1);
     }
+
+    /**
+     * A CRLF ping and at once a reset: the proxy's pong runs into the reset (the write fails) or the
+     * read does, whichever comes first. Kamailio counts either as tcp:con_reset; so does Sipway, once.
+     */
+    @org.junit.jupiter.api.RepeatedTest(5) // the race goes either way: several tries see both
+    void aResetThatAReplyRunsIntoIsCountedOnce() throws Exception {
+        loopback = LoopbackTransport.tcpAndTls(TcpSettings.defaults(), (m, from) -> received.add(from));
+        Transport transport = loopback.transport;
+        RawStreamClient client = RawStreamClient.connect(Protocol.TCP, loopback.listener(Protocol.TCP), 0);
+        client.sendRaw("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        client.reset();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && (loopback.table.size() > 0
+                || transport.connectionStats().count(ConnectionStats.Event.PEER_RESET) == 0)) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(50); // a second count, if there were one, would come within this
+        assertThat(transport.connectionStats().count(ConnectionStats.Event.PEER_RESET)).isEqualTo(1);
+        assertThat(loopback.table.size()).isZero();
+        assertThat(log.lines(Level.WARN, "")).as("warnings").isEmpty();
+    }
 }
