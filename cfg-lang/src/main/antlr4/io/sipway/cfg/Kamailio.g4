@@ -17,6 +17,7 @@ topItem
     | FLAGS flagDecl (',' flagDecl)* ';'?                                        # flagsDecl
     | routeKind ( '[' routeName ']' | bracketed=IPV6 )? '{' stmt* '}'            # routeBlock
     | paramName '=' paramValue ( DESC string )? ';'?                             # globalParam
+    | CFGENGINE string ';'?                                                      # cfgEngine
     | ';'                                                                        # emptyTop
     ;
 
@@ -37,7 +38,7 @@ paramName : ID | DOTTED | LISTEN | ALIAS | PROTO_KW | MATCH_KW ;
 // as 'udp:10.0.0.1:5060 advertise 1.2.3.4:5060 name "pub"' (whose text the host parses).
 paramValue : paramAtom+ ;
 paramAtom
-    : '-'? NUMBER | string | BOOL | ID | DOTTED | IPV4 | IPV6 | PROTO_KW | ADVERTISE | ':' | '*'
+    : '-'? NUMBER | string | BOOL | ID | DOTTED | HOST_NAME | IPV4 | IPV6 | PROTO_KW | ADVERTISE | ':' | '*'
     | '/' | ',' | '(' ')' | '(' | ')' | PVAR | MATCH_KW
     ;
 
@@ -45,14 +46,14 @@ block : '{' stmt* '}' ;
 
 stmt
     : block                                                                      # blockStmt
-    | IF '(' expr ')' stmt ( ELSE stmt )?                                        # ifStmt
+    | IF expr stmt ( ELSE stmt )?                                                # ifStmt
     | SWITCH '(' expr ')' '{' caseClause* '}'                                     # switchStmt
-    | WHILE '(' expr ')' stmt                                                    # whileStmt
+    | WHILE expr stmt                                                            # whileStmt
     | PVAR '=' expr ';'                                                          # assignStmt
     | PVAR op=( PLUS_ASSIGN | COLON_ASSIGN ) expr ';'                            # badAssignStmt
-    | RETURN expr? ';'                                                           # returnStmt
-    | EXIT expr? ';'                                                             # exitStmt
-    | DROP expr? ';'                                                             # dropStmt
+    | RETURN ( '(' ')' | expr )? ';'                                             # returnStmt
+    | EXIT ( '(' ')' | expr )? ';'                                               # exitStmt
+    | DROP ( '(' ')' | expr )? ';'                                               # dropStmt
     | BREAK ';'                                                                  # breakStmt
     | call ';'                                                                   # callStmt
     | routeKind ( '[' routeName ']' | bracketed=IPV6 )? '{' stmt* '}'            # nestedRoute
@@ -71,10 +72,11 @@ arg : sockSpec | expr ;
 
 // force_send_socket(udp:127.0.0.1:5060), forward(tcp:host:5060): a socket written bare
 sockSpec
-    : PROTO_KW ':' ( IPV4 | IPV6 | ID | DOTTED | '*' ) ( ':' NUMBER )?
-    | ( IPV4 | IPV6 | DOTTED ) ':' NUMBER
+    : PROTO_KW ':' ( IPV4 | IPV6 | ID | DOTTED | HOST_NAME | '*' ) ( ':' NUMBER )?
+    | ( IPV4 | IPV6 | DOTTED | HOST_NAME ) ':' NUMBER
     ;
 
+// Kamailio's if and while take an expression, parenthesised or not: if !($rU =~ "^1") { ... }.
 // Highest precedence first (ANTLR's left-recursion rule); KAMAILIO.md 2.6 gives the table.
 expr
     : primary                                                                    # primaryExpr
@@ -118,6 +120,7 @@ string : ( DQSTRING | SQSTRING )+ ;
 // ---- lexer -----------------------------------------------------------------------------------
 
 LOADMODULE   : 'loadmodule' | 'loadmodulex' ;
+CFGENGINE    : 'cfgengine' ;
 LOADPATH     : 'loadpath' | 'mpath' ;
 MODPARAM     : 'modparam' | 'modparamx' ;
 FLAGS        : 'flags' | 'avpflags' ;
@@ -169,7 +172,9 @@ COLON_ASSIGN : ':=' ;
 NOT_MATCH    : '!~' ;
 
 PVAR         : '$' ( PV_PARENS | [a-zA-Z_] [a-zA-Z0-9_.]* PV_PARENS? | '?' ) ;
-fragment PV_PARENS : '(' ( PV_PARENS | DQSTRING | ~[()"] )* ')' ;
+// Parentheses nest; quotes mean nothing here, as in Kamailio's lexer (its PVAR_P state), so a
+// transformation's regex may hold one: $(hdr(Allow){re.subst,/(methods="[^"]*")//})
+fragment PV_PARENS : '(' ( PV_PARENS | ~[()] )* ')' ;
 
 // A select, Kamailio's older way to read values: @cfg_get.group.var, @via[1].branch, @hf_value["X"]
 SELECT       : '@' [a-zA-Z_] [a-zA-Z0-9_]* ( '.' [a-zA-Z_] [a-zA-Z0-9_]* | '[' ~[\]\r\n]* ']' )* ;
@@ -183,6 +188,12 @@ fragment HEX4 : [0-9a-fA-F] [0-9a-fA-F]? [0-9a-fA-F]? [0-9a-fA-F]? ;
 NUMBER       : '0' [xX] [0-9a-fA-F]+ | [01]+ 'b' | [0-9]+ ;
 DOTTED       : [a-zA-Z_] [a-zA-Z0-9_]* ( '.' [a-zA-Z0-9_]+ )+ ;
 ID           : [a-zA-Z_] [a-zA-Z0-9_]* ;
+// A host name with a '-' or a label that starts with a digit (alias=sip-proxy.service.consul,
+// edge-1.example.com, sip-proxy): a name, an address or a cfg variable of the same length lexes as
+// those, and no expression is one (10-2 stays a subtraction: a name starts with a letter)
+HOST_NAME    : [a-zA-Z_] [a-zA-Z0-9_]* ( '-' [a-zA-Z0-9_]+ )+ ( '.' HOST_LABEL )*
+             | [a-zA-Z0-9_]+ ( '-' [a-zA-Z0-9_-]* )? ( '.' HOST_LABEL )+ ;
+fragment HOST_LABEL : [a-zA-Z0-9_] [a-zA-Z0-9_-]* ;
 
 DQSTRING     : '"' ( '\\' . | ~["\\] )* '"' ;
 SQSTRING     : '\'' ~[']* '\'' ;

@@ -1,11 +1,13 @@
 package io.sipway.cfg;
 
 import io.sipway.cfg.Ast.At;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import org.antlr.v4.runtime.BaseErrorListener;
-import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CodePointBuffer;
+import org.antlr.v4.runtime.CodePointCharStream;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.ParserRuleContext;
@@ -40,7 +42,11 @@ final class AstBuilder {
     }
 
     private Ast.Script run() {
-        KamailioLexer lexer = new KamailioLexer(CharStreams.fromString(source.text()));
+        // One symbol per UTF-16 unit, not per code point: token offsets are then offsets in the text
+        // and its source map, and an emoji (two units) shifts neither positions nor names after it
+        String text = source.text();
+        KamailioLexer lexer = new KamailioLexer(CodePointCharStream.fromBuffer(
+                CodePointBuffer.withInts(IntBuffer.wrap(text.chars().toArray())), "kamailio.cfg"));
         lexer.removeErrorListeners();
         CommonTokenStream tokens = new CommonTokenStream(lexer);
         KamailioParser parser = new KamailioParser(tokens);
@@ -121,7 +127,14 @@ final class AstBuilder {
         if (item instanceof KamailioParser.GlobalParamContext c) {
             return globalParam(c);
         }
-        return null; // a lone ';'
+        if (item instanceof KamailioParser.CfgEngineContext c) {
+            String engine = string(c.string());
+            if (!engine.equals("native") && !engine.equals("kamailio")) { // Kamailio's names for the cfg language itself
+                diagnostics.error(at(c).pos, "cfgengine \"" + engine + "\": Sipway runs routing written in kamailio.cfg only;"
+                        + " KEMI scripts (app_lua, app_python3, app_jsdt, app_ruby, app_sqlang) are not supported");
+            }
+        }
+        return null; // a lone ';', cfgengine "native"
     }
 
     private Object modparamValue(KamailioParser.ModparamValueContext c) {
@@ -151,7 +164,7 @@ final class AstBuilder {
                 value = bool(first.BOOL().getText());
             } else if (first.string() != null) {
                 value = string(first.string());
-            } else if (first.ID() != null || first.DOTTED() != null || first.PROTO_KW() != null) {
+            } else if (first.ID() != null || first.DOTTED() != null || first.HOST_NAME() != null || first.PROTO_KW() != null) {
                 value = first.getText();
             }
         }
@@ -341,7 +354,28 @@ final class AstBuilder {
             default -> {
             }
         }
+        if (negatedMatchKeyword(c.expr(0)) instanceof KamailioParser.PrimaryExprContext keyword && isComparison(op)) {
+            // !proto == WSS: Kamailio's grammar has no value for a bare 'proto', so the '!' negates
+            // the comparison: !(proto == WSS)
+            return new Ast.Unary(at(c), "!", new Ast.Binary(at(c.op), op, expr(keyword), expr(c.expr(1))));
+        }
         return new Ast.Binary(at(c.op), op, expr(c.expr(0)), expr(c.expr(1)));
+    }
+
+    /** The operand of {@code !method} or {@code not proto} (a match keyword under a '!'), or null. */
+    private static KamailioParser.ExprContext negatedMatchKeyword(KamailioParser.ExprContext e) {
+        if (e instanceof KamailioParser.UnaryExprContext u && (u.op.getText().equals("!") || u.op.getText().equals("not"))
+                && u.expr() instanceof KamailioParser.PrimaryExprContext p && p.primary() instanceof KamailioParser.MatchKeywordPrimaryContext) {
+            return u.expr();
+        }
+        return null;
+    }
+
+    private static boolean isComparison(String op) {
+        return switch (op) {
+            case "==", "!=", "=~", "eq", "ne", "ieq", "ine", ">", "<", ">=", "<=" -> true;
+            default -> false;
+        };
     }
 
     private Ast.Expr primary(KamailioParser.PrimaryContext p) {
@@ -395,6 +429,9 @@ final class AstBuilder {
     // ---- literals ------------------------------------------------------------------------------
 
     private long number(Token t) {
+        if (t.getStartIndex() < 0) { // conjured by the parser's recovery: the syntax error is reported already
+            return 0;
+        }
         String s = t.getText();
         try {
             if (s.startsWith("0x") || s.startsWith("0X")) {
@@ -517,7 +554,17 @@ final class AstBuilder {
             } else {
                 message = "syntax error at " + describe(t) + expecting(parser, expected);
             }
-            diagnostics.error(pos, message);
+            diagnostics.error(pos, message + fromDefine(t));
+        }
+
+        /** " (in the text of #!define X)" when the token, or the one before it, came from a define's expansion. */
+        private String fromDefine(Token t) {
+            String define = t.getStartIndex() >= 0 && t.getType() != Token.EOF ? source.defineAt(t.getStartIndex()) : null;
+            Token previous = define == null ? previousToken(t) : null;
+            if (previous != null && previous.getStartIndex() >= 0) {
+                define = source.defineAt(previous.getStartIndex());
+            }
+            return define == null ? "" : " (in the text of #!define " + define + ")";
         }
 
         private Token previousToken(Token t) {

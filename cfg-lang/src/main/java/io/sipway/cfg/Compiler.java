@@ -382,9 +382,11 @@ final class Compiler {
             return new Exec.DynamicRouteCall(call.at().pos, expr(arg), named);
         }
         Exec.RouteBody target = named.get(name);
-        if (target == null) {
-            error(arg.at(), "unknown route '" + name + "': no route[" + name + "] block");
-            return null;
+        if (target == null) { // Kamailio accepts it and runs an empty route (which returns 1): said, not refused
+            diagnostics.warning(arg.at().pos, "unknown route '" + name + "': no route[" + name + "] block; it runs as an empty route");
+            Exec.RouteBody empty = new Exec.RouteBody(name);
+            empty.body = new Exec.Seq(call.at().pos, new Node[0]);
+            return new Exec.RouteCall(call.at().pos, empty);
         }
         routeUsed.computeIfAbsent(RouteType.ROUTE, t -> new HashSet<>()).add(name);
         waits.enters(currentBody, target);
@@ -430,7 +432,9 @@ final class Compiler {
             String target = args.get(0).constantString();
             Map<String, SourcePos> defined = routeDefined.getOrDefault(spec.armedRoute(), Map.of());
             if (!defined.containsKey(target) && !target.equals("0")) { // "0" disarms, as in Kamailio
-                error(call.args().get(0).at(), "unknown " + spec.armedRoute().keyword + " '" + target + "'");
+                // Kamailio accepts it: the armed route is empty, so it is as if none were armed
+                diagnostics.warning(call.args().get(0).at().pos, "unknown " + spec.armedRoute().keyword + " '" + target
+                        + "': no " + spec.armedRoute().keyword + "[" + target + "] block; arming it does nothing");
             }
             routeUsed.computeIfAbsent(spec.armedRoute(), t -> new HashSet<>()).add(target);
         }
@@ -538,7 +542,10 @@ final class Compiler {
         for (PvSyntax.Tr tr : parsed.transformations()) {
             List<ValueSource> params = new ArrayList<>();
             for (String param : tr.params()) {
-                if (param.startsWith("$")) {
+                if (param.startsWith("$$")) { // an escaped '$': {s.replace,$$,} removes the dollars
+                    String literal = param.replace("$$", "$");
+                    params.add(Arg.constant(literal, literal));
+                } else if (param.startsWith("$")) {
                     params.add(pvar(new Ast.Pvar(p.at(), param.trim())));
                 } else {
                     params.add(Arg.constant(param, param));

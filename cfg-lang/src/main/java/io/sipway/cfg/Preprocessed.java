@@ -19,10 +19,17 @@ public final class Preprocessed {
     private final int[] offsetOf;
     private final List<Source> sources;
     private final Set<String> defines;
+    private final Expansions expansions;
+
+    /** The text define expansions produced, in order: [starts[i], ends[i]) of the code came from the define names[i]. */
+    record Expansions(int[] starts, int[] ends, String[] names) {
+        static final Expansions NONE = new Expansions(new int[0], new int[0], new String[0]);
+    }
 
     Preprocessed(String text, ScriptMode mode, int[] sourceOf, int[] offsetOf, List<Source> sources,
-            Set<String> defines) {
+            Set<String> defines, Expansions expansions) {
         this.text = text;
+        this.expansions = expansions;
         this.mode = mode;
         this.sourceOf = sourceOf;
         this.offsetOf = offsetOf;
@@ -54,6 +61,15 @@ public final class Preprocessed {
             return main.pos(main.text.length());
         }
         return sources.get(sourceOf[offset]).pos(offsetOf[offset]);
+    }
+
+    /** The define whose expansion produced the character at {@code offset} of {@link #text()}, or null. */
+    public String defineAt(int offset) {
+        int i = Arrays.binarySearch(expansions.starts(), offset);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        return i >= 0 && offset < expansions.ends()[i] ? expansions.names()[i] : null;
     }
 
     /** The names defined when the main file ended (command-line defines included). */

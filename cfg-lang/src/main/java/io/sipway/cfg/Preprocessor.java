@@ -557,6 +557,10 @@ public final class Preprocessor {
         private final StringBuilder out = new StringBuilder();
         private final IntBuf outSrc = new IntBuf();
         private final IntBuf outOff = new IntBuf();
+        /** The text each top-level define expansion produced: start and end offsets in {@link #out}, and the name. */
+        private final IntBuf expansionStarts = new IntBuf();
+        private final IntBuf expansionEnds = new IntBuf();
+        private final List<String> expansionNames = new ArrayList<>();
         private final LinkedHashMap<String, Def> defines = new LinkedHashMap<>();
         private final List<SubstRule> substs = new ArrayList<>();
         private final List<Cond> conds = new ArrayList<>();
@@ -594,7 +598,8 @@ public final class Preprocessor {
 
         private Preprocessed finish() {
             return new Preprocessed(out.toString(), mode, outSrc.toArray(), outOff.toArray(), sources,
-                    defines.keySet());
+                    defines.keySet(), new Preprocessed.Expansions(expansionStarts.toArray(), expansionEnds.toArray(),
+                            expansionNames.toArray(new String[0])));
         }
 
         // ------------------------------------------------------------ output
@@ -839,8 +844,11 @@ public final class Preprocessor {
             boolean ok = checkName(src, name.isEmpty() ? j : w[0], name, shown);
             boolean defined = ok && defines.containsKey(name);
             conds.add(new Cond(true, ok && (ifdef == defined), pos(src, j), shown + (name.isEmpty() ? "" : " " + name)));
-            if (ok) {
-                nothingMore(src, w[1], eol, shown + " " + name);
+            if (ok) { // Kamailio reads the name and ignores what follows it on the line: said, not refused
+                int k = skipBlanks(s, w[1], eol);
+                if (k < eol && s.charAt(k) != '#' && !s.startsWith("//", k)) {
+                    diagnostics.warning(pos(src, k), "text after " + shown + " " + name + " ignored: " + s.substring(k, eol).strip());
+                }
             }
         }
 
@@ -916,6 +924,27 @@ public final class Preprocessor {
             define(name, quoted ? quote(value) : (value.isEmpty() ? null : value), DefKind.DEFINE, pos(src, w[0]));
         }
 
+        /** {@code $env(NAME)} in a substdef replaced by the variable's value (empty when it is not set). */
+        private String expandEnv(String text) {
+            int at = text.indexOf("$env(");
+            if (at < 0) {
+                return text;
+            }
+            StringBuilder out = new StringBuilder();
+            int from = 0;
+            while (at >= 0) {
+                int close = text.indexOf(')', at);
+                if (close < 0) {
+                    break;
+                }
+                String value = env.apply(text.substring(at + 5, close));
+                out.append(text, from, at).append(value == null ? "" : value);
+                from = close + 1;
+                at = text.indexOf("$env(", from);
+            }
+            return out.append(text, from, text.length()).toString();
+        }
+
         /**
          * Reads the quoted argument of a directive at {@code from}: returns {start, end} of the literal
          * (end after the closing quote) or null after reporting.
@@ -951,6 +980,9 @@ public final class Preprocessor {
             if (s.charAt(q[0]) == '"') {
                 content = unescape(content);
             }
+            if (!word.equals("subst")) {
+                content = expandEnv(content); // Kamailio evaluates a substdef's value once, when it is defined
+            }
             SubstRule rule;
             try {
                 rule = SubstRule.parse(content);
@@ -958,14 +990,28 @@ public final class Preprocessor {
                 error(src, q[0], "bad " + shown + " expression " + s.substring(q[0], q[1]) + ": " + e.getMessage());
                 return;
             }
-            substs.add(rule);
-            if (!word.equals("subst")) {
-                String value = rule.rawReplacement;
-                if (word.equals("substdefs")) {
-                    value = quote(value);
-                }
-                define(rule.rawRegex, value.isEmpty() ? null : value, DefKind.DEFINE, pos(src, q[0]));
+            if (word.equals("subst")) {
+                substs.add(rule);
+                return;
             }
+            // A substdef may define its name again (Kamailio 5.6 accepts it): the later one wins, in
+            // strings and as a define
+            int earlier = -1;
+            for (int i = 0; i < substs.size() && earlier < 0; i++) {
+                if (substs.get(i).rawRegex.equals(rule.rawRegex)) {
+                    earlier = i;
+                }
+            }
+            if (earlier >= 0) {
+                substs.set(earlier, rule);
+            } else {
+                substs.add(rule);
+            }
+            String value = rule.rawReplacement;
+            if (word.equals("substdefs")) {
+                value = quote(value);
+            }
+            define(rule.rawRegex, value.isEmpty() ? null : value, earlier >= 0 ? DefKind.RE : DefKind.DEFINE, pos(src, q[0]));
         }
 
         /**
@@ -1255,10 +1301,16 @@ public final class Preprocessor {
             }
             String v = def.value();
             if (v != null) {
+                int from = out.length();
                 Ctx inner = new Ctx(ctx.src(), use);
                 int j = 0;
                 while (j < v.length()) {
                     j = scanToken(v, j, v.length(), inner, depth + 1);
+                }
+                if (depth == 0 && out.length() > from) {
+                    expansionStarts.add(from);
+                    expansionEnds.add(out.length());
+                    expansionNames.add(word);
                 }
             }
             return k;

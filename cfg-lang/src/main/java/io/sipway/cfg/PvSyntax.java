@@ -78,16 +78,14 @@ final class PvSyntax {
         return new PvName(name, s.substring(paren + 1, s.length() - 1), null);
     }
 
+    /** The bracket closing the one at {@code open}; quotes mean nothing, as in Kamailio ({re.subst,/(a="[^"]*")//}). */
     private static int closing(String s, int open, char o, char c, String text) {
         int depth = 0;
-        boolean quoted = false;
         for (int i = open; i < s.length(); i++) {
             char ch = s.charAt(i);
-            if (ch == '"') {
-                quoted = !quoted;
-            } else if (!quoted && ch == o) {
+            if (ch == o) {
                 depth++;
-            } else if (!quoted && ch == c && --depth == 0) {
+            } else if (ch == c && --depth == 0) {
                 return i;
             }
         }
