@@ -217,6 +217,14 @@ final class Compiler {
 
     /** A select ({@code @cfg_get.pstn.gw_ip}, {@code $sel(cfg_get.pstn.gw_ip)}), resolved now. */
     private Pv select(Ast.At at, String written, String text) {
+        if (!text.startsWith("cfg_get.") && !text.equals("cfg_get")) {
+            Pv pv = host.select(text);
+            if (pv == null) {
+                error(at, written + ": Sipway does not implement this select (it has the message's ruri, from, to, via[n],"
+                        + " cseq, call_id, method, contact, user_agent, src, dst, msg.body, hf_value, and cfg_get.<group>.<var>)");
+            }
+            return pv;
+        }
         try {
             return cfgVars.select(text, host::cfgGroupProblem);
         } catch (IllegalArgumentException e) {

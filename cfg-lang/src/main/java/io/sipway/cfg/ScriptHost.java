@@ -148,6 +148,15 @@ public interface ScriptHost {
      */
     ValueSource matchKeyword(String keyword);
 
+    /**
+     * A select of the message ({@code via[1].branch}, {@code from.uri.user}; the path after '@' or inside
+     * {@code $sel(...)}), resolved once at load; null when the host does not implement it.
+     * ({@code cfg_get.group.var} is the language's own.)
+     */
+    default Pv select(String path) {
+        return null;
+    }
+
     /** Kamailio's {@code myself} test of a URI or host[:port] ({@code uri == myself}, {@code src_ip == myself}). */
     boolean isMyself(ScriptContext ctx, String keyword, Object value);
 }

@@ -97,14 +97,15 @@ class CfgVarsTest {
                 request_route {
                     $var(a) = $sel(cfg_get.pstn.nope);
                     $var(b) = @cfg_get.tm.fr_timer;
-                    $var(c) = @via[1].branch;
+                    $var(c) = @nope.branch;
                     $var(d) = $sel(cfg_get.pstn);
                     $var(e) = $sel();
                 }
                 """)).containsExactly(
                 "5:15: $sel(cfg_get.pstn.nope): no cfg variable pstn.nope (declare it: pstn.nope = value)",
                 "6:15: @cfg_get.tm.fr_timer: 'tm' is the cfg group of Kamailio's tm module",
-                "7:15: @via[1].branch: Sipway does not implement the select 'via[1]' (only cfg_get.<group>.<var>)",
+                "7:15: @nope.branch: Sipway does not implement this select (it has the message's ruri, from, to, via[n],"
+                        + " cseq, call_id, method, contact, user_agent, src, dst, msg.body, hf_value, and cfg_get.<group>.<var>)",
                 "8:15: $sel(cfg_get.pstn): cfg_get reads a cfg variable: cfg_get.<group>.<var>",
                 "9:15: $sel needs a select: $sel(cfg_get.group.var)");
     }

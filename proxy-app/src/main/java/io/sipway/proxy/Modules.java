@@ -19,6 +19,7 @@ import io.sipway.proxy.module.db_sqlite.DbSqliteModule;
 import io.sipway.proxy.module.db_text.DbTextModule;
 import io.sipway.proxy.module.domain.DomainModule;
 import io.sipway.proxy.module.htable.HtableModule;
+import io.sipway.proxy.module.ipops.IpopsModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
 import io.sipway.proxy.module.kex.KexModule;
@@ -33,6 +34,7 @@ import io.sipway.proxy.module.sanity.SanityModule;
 import io.sipway.proxy.module.siputils.SiputilsModule;
 import io.sipway.proxy.module.sl.SlModule;
 import io.sipway.proxy.module.sqlops.SqlopsModule;
+import io.sipway.proxy.module.statistics.StatisticsModule;
 import io.sipway.proxy.module.textops.TextopsModule;
 import io.sipway.proxy.module.textopsx.TextopsxModule;
 import io.sipway.proxy.module.tls.TlsModule;
@@ -75,6 +77,7 @@ public final class Modules {
                 DbTextModule.exports(core),
                 DomainModule.exports(core),
                 HtableModule.exports(core),
+                IpopsModule.exports(),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),
@@ -88,6 +91,7 @@ public final class Modules {
                 SiputilsModule.exports(core),
                 SlModule.exports(core),
                 SqlopsModule.exports(core),
+                StatisticsModule.exports(core),
                 TextopsModule.exports(core),
                 TextopsxModule.exports(core),
                 TlsModule.exports(core),

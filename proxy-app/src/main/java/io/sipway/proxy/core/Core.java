@@ -348,6 +348,30 @@ public final class Core {
         counter(name).increment();
     }
 
+    /** The counter "group:name", made on first use (the statistics module adds, subtracts and resets it). */
+    public LongAdder statistic(String name) {
+        return counter(name);
+    }
+
+    /**
+     * The counter a script names without its group ({@code $stat(rcv_requests)}, {@code $stat(my_counter)}):
+     * the first kept whose name after the group is {@code name}, or null.
+     */
+    public LongAdder statisticNamed(String name) {
+        LongAdder exact = stats.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (Map.Entry<String, LongAdder> e : stats.entrySet()) {
+            String k = e.getKey();
+            int colon = k.indexOf(':');
+            if (colon >= 0 && k.substring(colon + 1).equals(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
     /** Every counter the core and its modules keep, by Kamailio's "group:name", sorted (for the RPC and metrics). */
     public java.util.SortedMap<String, Long> stats() {
         java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();

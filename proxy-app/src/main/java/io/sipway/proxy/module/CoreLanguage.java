@@ -15,6 +15,9 @@ public interface CoreLanguage {
     /** Kamailio's {@code myself} test of a URI or host[:port]. */
     boolean isMyself(ScriptContext ctx, String keyword, Object value);
 
+    /** A select of the message ({@code via[1].branch}), resolved at load; null when not implemented. */
+    Pv select(String path);
+
     /** {@code $shv(name)}'s holder, one per name, found at load. */
     Pv sharedVariable(String name);
 }

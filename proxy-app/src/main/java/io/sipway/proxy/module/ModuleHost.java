@@ -326,4 +326,9 @@ public final class ModuleHost implements ScriptHost {
     public boolean isMyself(ScriptContext ctx, String keyword, Object value) {
         return language.isMyself(ctx, keyword, value);
     }
+
+    @Override
+    public Pv select(String path) {
+        return language.select(path);
+    }
 }

@@ -47,6 +47,9 @@ class KamailioCheckVerdictsTest {
                         + "request_route { route(RELAY); }"),
                 accepted("t_on_failure naming no failure_route", "request_route { t_on_failure(\"NOPE\"); t_relay(); }"),
                 accepted("cfgengine native", "cfgengine \"native\"\nrequest_route { drop; }"),
+                accepted("the select framework", "pstn.gw_ip = \"10.0.0.1\" desc \"PSTN gateway\"\nrequest_route {\n"
+                        + " $var(b) = @via[1].branch; $var(u) = @hf_value.route.uri; $var(g) = @cfg_get.pstn.gw_ip;\n"
+                        + " $var(f) = @from.uri.user + $sel(cseq.num);\n}"),
                 refused("a #!define defined twice", "#!define X 1\n#!define X 2\nrequest_route { $var(x) = X; }", 7),
                 refused("a define whose text is no number where a number is needed",
                         "#!define DBG -\ndebug=DBG\nrequest_route { drop; }", 8),

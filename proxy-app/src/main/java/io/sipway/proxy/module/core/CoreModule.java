@@ -123,6 +123,11 @@ public final class CoreModule implements CoreLanguage {
     }
 
     @Override
+    public Pv select(String path) {
+        return Selects.resolve(path);
+    }
+
+    @Override
     public Pv sharedVariable(String name) {
         return core.sharedVariable(name);
     }

@@ -73,6 +73,18 @@ public final class PvModule {
             };
             return ctx -> get.apply(c(ctx));
         }, "s", "u", "sn", "un", "Sn");
+        r.pv("stat", PvExport.Inner.REQUIRED, false, n -> { // a statistic by its name without the group
+            String name = n.inner().trim();
+            java.util.concurrent.atomic.LongAdder[] found = new java.util.concurrent.atomic.LongAdder[1]; // found once
+            return ctx -> {
+                java.util.concurrent.atomic.LongAdder a = found[0];
+                if (a == null) { // not kept yet (counted at its first event): asked again next time
+                    a = core.statisticNamed(name);
+                    found[0] = a;
+                }
+                return a == null ? null : (Object) a.sum();
+            };
+        });
         r.pv("af", PvExport.Inner.REQUIRED, false, n -> {
             boolean name = "name".equals(n.inner());
             if (!name && !"id".equals(n.inner())) {
