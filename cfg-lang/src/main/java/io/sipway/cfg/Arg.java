@@ -12,30 +12,38 @@ public final class Arg implements ValueSource {
     private final String written;
     /** How the script compiles a pseudo-variable written inside this argument; null outside a script. */
     private final java.util.function.Function<String, ValueSource> pvCompiler;
+    /** How the script compiles a pseudo-variable to be written (a function's destination); null outside a script. */
+    private final java.util.function.Function<String, Pv> pvAssigner;
     /** Where the argument was written; null outside a script. */
     private final SourcePos at;
 
     private Arg(Object constant, ValueSource dynamic, String written, java.util.function.Function<String, ValueSource> pvCompiler,
-                SourcePos at) {
+                java.util.function.Function<String, Pv> pvAssigner, SourcePos at) {
         this.constant = constant;
         this.dynamic = dynamic;
         this.written = written;
         this.pvCompiler = pvCompiler;
+        this.pvAssigner = pvAssigner;
         this.at = at;
     }
 
     private Arg(Object constant, ValueSource dynamic, String written) {
-        this(constant, dynamic, written, null, null);
+        this(constant, dynamic, written, null, null, null);
     }
 
     /** The same argument, able to compile the pseudo-variables written inside it (see {@link #pseudoVariable}). */
     public Arg withPvCompiler(java.util.function.Function<String, ValueSource> compiler) {
-        return new Arg(constant, dynamic, written, compiler, at);
+        return new Arg(constant, dynamic, written, compiler, pvAssigner, at);
+    }
+
+    /** The same argument, able to compile pseudo-variables to read and to write (see {@link #assignablePseudoVariable}). */
+    public Arg withPvCompilers(java.util.function.Function<String, ValueSource> compiler, java.util.function.Function<String, Pv> assigner) {
+        return new Arg(constant, dynamic, written, compiler, assigner, at);
     }
 
     /** The same argument, knowing where it was written. */
     public Arg writtenAt(SourcePos pos) {
-        return new Arg(constant, dynamic, written, pvCompiler, pos);
+        return new Arg(constant, dynamic, written, pvCompiler, pvAssigner, pos);
     }
 
     /** Where the argument was written (xlogl prints the line), or null outside a script. */
@@ -57,6 +65,20 @@ public final class Arg implements ValueSource {
             throw new IllegalStateException(written + ": not an argument of a script");
         }
         return pvCompiler.apply(text);
+    }
+
+    /**
+     * The pseudo-variable this constant names, to be written by the function ({@code jansson_get(key,
+     * json, "$var(v)")}), compiled as the left side of an assignment is; null (reported at the
+     * argument) when it is not one that can be written.
+     *
+     * @throws IllegalStateException for an argument made outside a script
+     */
+    public Pv assignablePseudoVariable(String text) {
+        if (pvAssigner == null) {
+            throw new IllegalStateException(written + ": not an argument of a script");
+        }
+        return pvAssigner.apply(text);
     }
 
     /** Whether {@link #pseudoVariable} can compile (the argument comes from a script). */

@@ -475,20 +475,21 @@ final class Compiler {
 
     private Arg unplacedArgument(Ast.Expr a) {
         java.util.function.Function<String, ValueSource> pvs = text -> pvar(new Ast.Pvar(a.at(), text));
+        java.util.function.Function<String, Pv> assign = text -> assignable(new Ast.Pvar(a.at(), text));
         if (a instanceof Ast.Num n) {
             return Arg.constant(n.value(), Long.toString(n.value()));
         }
         if (a instanceof Ast.Str s) {
-            return Arg.constant(s.value(), "\"" + s.value() + "\"").withPvCompiler(pvs);
+            return Arg.constant(s.value(), "\"" + s.value() + "\"").withPvCompilers(pvs, assign);
         }
         if (a instanceof Ast.Name n) {
-            return Arg.constant(n.name(), n.name()).withPvCompiler(pvs); // Kamailio takes a bare word as a string parameter
+            return Arg.constant(n.name(), n.name()).withPvCompilers(pvs, assign); // Kamailio takes a bare word as a string parameter
         }
         Ex compiled = expr(a);
         if (foldable(a)) {
             Object value = compiled.get(null); // constants only: nothing reads the context
             if (value instanceof String || value instanceof Long) {
-                return Arg.constant(value, Printer.expr(a)).withPvCompiler(pvs);
+                return Arg.constant(value, Printer.expr(a)).withPvCompilers(pvs, assign);
             }
         }
         return Arg.dynamic(compiled, Printer.expr(a));

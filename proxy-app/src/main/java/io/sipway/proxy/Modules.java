@@ -20,6 +20,7 @@ import io.sipway.proxy.module.db_text.DbTextModule;
 import io.sipway.proxy.module.domain.DomainModule;
 import io.sipway.proxy.module.htable.HtableModule;
 import io.sipway.proxy.module.ipops.IpopsModule;
+import io.sipway.proxy.module.jansson.JanssonModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
 import io.sipway.proxy.module.kex.KexModule;
@@ -78,6 +79,7 @@ public final class Modules {
                 DomainModule.exports(core),
                 HtableModule.exports(core),
                 IpopsModule.exports(),
+                JanssonModule.exports(),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),
