@@ -31,6 +31,7 @@ import io.sipway.proxy.module.pike.PikeModule;
 import io.sipway.proxy.module.pv.PvModule;
 import io.sipway.proxy.module.registrar.RegistrarModule;
 import io.sipway.proxy.module.rr.RrModule;
+import io.sipway.proxy.module.rtimer.RtimerModule;
 import io.sipway.proxy.module.sanity.SanityModule;
 import io.sipway.proxy.module.siputils.SiputilsModule;
 import io.sipway.proxy.module.sl.SlModule;
@@ -89,6 +90,7 @@ public final class Modules {
                 PvModule.exports(core),
                 RegistrarModule.exports(core),
                 RrModule.exports(core),
+                RtimerModule.exports(core),
                 SanityModule.exports(core),
                 SiputilsModule.exports(core),
                 SlModule.exports(core),

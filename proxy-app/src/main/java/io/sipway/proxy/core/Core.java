@@ -247,7 +247,8 @@ public final class Core {
         return new io.sipway.cfg.Pv() {
             @Override
             public Object get(io.sipway.cfg.ScriptContext ctx) {
-                return holder.get();
+                Object v = holder.get(); // Kamailio's shared variables start as the integer 0 (shvar.c), as $null sets them
+                return v == null ? 0L : v;
             }
 
             @Override

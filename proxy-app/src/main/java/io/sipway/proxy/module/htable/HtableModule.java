@@ -7,20 +7,13 @@ import io.sipway.cfg.PvName;
 import io.sipway.cfg.ScriptContext;
 import io.sipway.cfg.ValueSource;
 import io.sipway.proxy.core.Core;
-import io.sipway.proxy.core.MsgContext;
+import io.sipway.proxy.core.FakedMessage;
 import io.sipway.proxy.db.Database;
 import io.sipway.proxy.db.DbException;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ModuleHost;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.module.PvExport;
-import io.sipway.sip.SipMessage;
-import io.sipway.sip.SipParser;
-import io.sipway.transport.Protocol;
-import io.sipway.transport.ReceiveInfo;
-import io.sipway.transport.SendSocket;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -190,18 +183,7 @@ public final class HtableModule {
         if (route == null) {
             return;
         }
-        route.run(faked());
-    }
-
-    /** Kamailio's faked message (core/fmsg.c), for the event routes that have no message of their own. */
-    private MsgContext faked() {
-        SipMessage faked = SipParser.parse(("OPTIONS sip:you@kamailio.org SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1\r\n"
-                + "From: <sip:you@kamailio.org>;tag=notag\r\nTo: <sip:you@kamailio.org>;tag=notag\r\nCall-ID: 0\r\n"
-                + "Max-Forwards: 0\r\nCSeq: 0 OPTIONS\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        java.util.List<SendSocket> sockets = core.transport().sockets();
-        ReceiveInfo from = new ReceiveInfo(Protocol.UDP, new InetSocketAddress("127.0.0.1", 5060),
-                sockets.isEmpty() ? null : sockets.get(0), 0);
-        return new MsgContext(faked, from);
+        route.run(FakedMessage.of(core));
     }
 
     /** The periodic sweep (Kamailio's ht_timer), on its own thread. */
@@ -212,7 +194,7 @@ public final class HtableModule {
                 t.sweep(route == null ? null : (key, cell) -> {
                     expiring.set(Map.entry(key, cell));
                     try {
-                        route.run(faked());
+                        route.run(FakedMessage.of(core));
                     } finally {
                         expiring.remove();
                     }
