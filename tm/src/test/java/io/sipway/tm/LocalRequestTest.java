@@ -121,6 +121,26 @@ class LocalRequestTest {
     }
 
     @Test
+    @DisplayName("an INVITE that rang and gets no final reply ends at fr_inv_timer with a local 408, and is canceled")
+    void inviteTimerCAfterRinging() {
+        f.tm.request(target("INVITE", Protocol.UDP), callback);
+        f.advanceTo(1_000);
+        answer("INVITE", 180);
+        f.advanceTo(1_000 + 119_999);
+        assertThat(heard).extracting(Heard::code).containsExactly(180);
+        f.advanceTo(1_000 + 120_000);
+        assertThat(heard).extracting(Heard::code, Heard::local)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(180, false), org.assertj.core.groups.Tuple.tuple(408, true));
+        List<FakeWire.Sent> cancels = f.wire.to(CALLEE, "CANCEL");
+        assertThat(cancels).hasSize(1);
+        assertThat(cancels.get(0).text()).startsWith("CANCEL sip:gw@192.0.2.20 SIP/2.0\r\n").contains("CSeq: 10 CANCEL");
+        answer("CANCEL", 200);
+        answer("INVITE", 487);
+        assertThat(f.wire.to(CALLEE, "ACK")).as("the late 487 is ACKed").hasSize(1);
+        assertThat(heard).as("nothing after the final reply").hasSize(2);
+    }
+
+    @Test
     @DisplayName("every 2xx to an INVITE goes to the callback, for the caller to ACK (RFC 6026)")
     void every2xx() {
         f.tm.request(target("INVITE", Protocol.UDP), callback);

@@ -129,6 +129,7 @@ public final class UacModule {
         event.evcode = code;
         event.evtype = reply == null ? 2 : 1;
         MsgContext ctx = new MsgContext(reply != null ? reply : faked(), from());
+        ctx.reply = reply; // the message the route runs on is the reply, as Kamailio's run_top_route on ps->rpl
         core.runEventRoute(route, ctx, "event_route[uac:reply]", run -> {
             UacReq before = current.get();
             current.set(event);

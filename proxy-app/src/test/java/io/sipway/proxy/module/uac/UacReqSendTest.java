@@ -117,6 +117,7 @@ class UacReqSendTest {
         assertThat(done.header("X-Type")).as("a reply received").isEqualTo("1");
         assertThat(done.header("X-Sent")).isEqualTo("OPTIONS");
         assertThat(done.header("X-Param")).isEqualTo("uac-1");
+        assertThat(done.header("X-Reason")).as("the route runs on the reply: $rr").isEqualTo("OK");
         assertThat(proxy.stat("tmx:UAC_transactions")).isEqualTo(2);
     }
 
@@ -144,6 +145,7 @@ class UacReqSendTest {
         assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(1400);
         assertThat(done.header("X-Code")).isEqualTo("408");
         assertThat(done.header("X-Type")).as("tm's own reply").isEqualTo("2");
+        assertThat(done.header("X-Reason")).isEqualTo("none");
     }
 
     @Test
