@@ -42,6 +42,7 @@ import io.sipway.proxy.module.textopsx.TextopsxModule;
 import io.sipway.proxy.module.tls.TlsModule;
 import io.sipway.proxy.module.tm.TmModule;
 import io.sipway.proxy.module.tmx.TmxModule;
+import io.sipway.proxy.module.uac.UacModule;
 import io.sipway.proxy.module.usrloc.UsrlocModule;
 import io.sipway.proxy.module.websocket.WebsocketModule;
 import io.sipway.proxy.module.xhttp.XhttpModule;
@@ -101,6 +102,7 @@ public final class Modules {
                 TlsModule.exports(core),
                 TmModule.exports(core),
                 TmxModule.exports(core),
+                UacModule.exports(core),
                 UsrlocModule.exports(core),
                 WebsocketModule.exports(core),
                 XhttpModule.exports(core),

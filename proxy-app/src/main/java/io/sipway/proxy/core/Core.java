@@ -71,6 +71,7 @@ public final class Core {
     final NextHops hops = new NextHops(this);
     final BranchRequests branchRequests = new BranchRequests(this);
     private final Relay relay = new Relay(this);
+    private final UacRequests uac = new UacRequests(this);
     /** The module that follows transactions (acc), or null: nothing is called per transaction then. */
     private volatile TransactionObserver observer;
     /** The compiled log_prefix, or null when the script sets none. */
@@ -757,5 +758,37 @@ public final class Core {
     /** t_relay(). */
     public long relay(MsgContext ctx) {
         return relay.relay(ctx);
+    }
+
+    /**
+     * Kamailio's t_request / t_uac for modules (uac_req_send, dispatcher's probes, dialog's BYEs):
+     * sends {@code r} through tm as a client transaction of its own (Timers A/B or E/F, a local 408 on
+     * timeout, the ACK of a negative INVITE reply) to the outbound URI or else the Request-URI,
+     * resolved as t_relay resolves without waiting. Callable from any thread, never waits.
+     *
+     * <p>{@code replies} runs on an event loop, must not block (see {@link io.sipway.tm.LocalReplies}),
+     * and hears the provisional replies, then exactly one final one: the reply received, or one of tm's
+     * with a null reply (408 timeout, 477 not sent, and, when the name resolved only after this
+     * returned, 478 it did not resolve or 500 tm refused it for memory, with a null request too).
+     * Returns false when nothing was sent and nothing will be heard: no proxy running, a URI that
+     * does not parse or resolve, tm's memory budget full.
+     */
+    public boolean request(LocalRequest r, io.sipway.tm.LocalReplies replies) {
+        return uac.send(r, replies);
+    }
+
+    /**
+     * Runs an event route a module raises ({@code event_route[uac:reply]}) for {@code ctx}: here when
+     * it cannot reach a function that may wait, else on a worker (counted and logged when their queue
+     * is full: {@code what} says what was not run). {@code around} wraps the run on the thread that
+     * runs it (a module's per-thread state for the route), or is null.
+     */
+    public void runEventRoute(CompiledScript.Entry route, MsgContext ctx, String what, java.util.function.Consumer<Runnable> around) {
+        Runnable run = around == null ? () -> route.run(ctx) : () -> around.accept(() -> route.run(ctx));
+        if (!route.mayWait()) {
+            run.run();
+        } else if (!onWorker(ctx.msg, ctx.from, run)) {
+            queueFull(what + " not run");
+        }
     }
 }
