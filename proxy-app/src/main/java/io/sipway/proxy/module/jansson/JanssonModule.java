@@ -30,29 +30,24 @@ public final class JanssonModule {
 
     public static ModuleExports exports() {
         ModuleExports.Builder b = ModuleExports.module("jansson", "https://kamailio.org/docs/modules/5.6.x/modules/jansson.html");
-        b.fn("jansson_get", 3, 3, ANY, args -> {
-            Format path = Format.of(args.get(0));
-            Format json = Format.of(args.get(1));
-            Pv dst = destination(args.get(2));
-            return ctx -> get(ctx, path.apply(ctx), json.apply(ctx), dst, false);
-        }).summary("copies the value at a path (a.b[0].c) of a JSON text into a pseudo-variable");
-        b.fn("jansson_get_field", 3, 3, ANY, args -> {
-            Format json = Format.of(args.get(0));
-            Format field = Format.of(args.get(1));
-            Pv dst = destination(args.get(2));
-            return ctx -> get(ctx, field.apply(ctx), json.apply(ctx), dst, false);
-        }).summary("jansson_get with the JSON text first (the json module's json_get_field, for old scripts)");
-        b.fn("jansson_array_size", 3, 3, ANY, args -> {
-            Format path = Format.of(args.get(0));
-            Format json = Format.of(args.get(1));
-            Pv dst = destination(args.get(2));
-            return ctx -> get(ctx, path.apply(ctx), json.apply(ctx), dst, true);
-        }).summary("the number of elements of the array at a path of a JSON text");
+        reader(b, "jansson_get", 0, 1, false, "copies the value at a path (a.b[0].c) of a JSON text into a pseudo-variable");
+        reader(b, "jansson_get_field", 1, 0, false, "jansson_get with the JSON text first (the json module's json_get_field, for old scripts)");
+        reader(b, "jansson_array_size", 0, 1, true, "the number of elements of the array at a path of a JSON text");
         b.fn("jansson_set", 4, 4, ANY, args -> setter(args, false))
                 .summary("sets the path of the JSON in a pseudo-variable to a value of a type (string, integer, real, true, false, null, obj, array)");
         b.fn("jansson_append", 4, 4, ANY, args -> setter(args, true))
                 .summary("appends a value of a type to the array at the path of the JSON in a pseudo-variable");
         return b.build();
+    }
+
+    /** A function reading JSON: its path and JSON text at these argument positions, the destination third. */
+    private static void reader(ModuleExports.Builder b, String name, int pathAt, int jsonAt, boolean size, String summary) {
+        b.fn(name, 3, 3, ANY, args -> {
+            Format path = Format.of(args.get(pathAt));
+            Format json = Format.of(args.get(jsonAt));
+            Pv dst = destination(args.get(2));
+            return ctx -> get(ctx, path.apply(ctx), json.apply(ctx), dst, size);
+        }).summary(summary);
     }
 
     /** The pseudo-variable a function writes: a constant naming one, checked at load. */
