@@ -292,6 +292,11 @@ final class Compiler {
         if (s instanceof Ast.Assign a) {
             Pv target = assignable(a.target());
             Ex value = expr(a.value());
+            if (value instanceof Exec.CallEx call) { // $var(x) = f(); takes f's return code itself
+                value = call.asAssigned();
+            } else if (value instanceof Exec.RouteEx route) {
+                value = route.asAssigned();
+            }
             return target == null ? null : new Exec.Assign(a.at().pos, target, value);
         }
         if (s instanceof Ast.Return r) {

@@ -440,12 +440,28 @@ final class Exec {
         abstract long asInt(ScriptContext c);
     }
 
+    /**
+     * A function call as a value. Inside an expression it is 1 when the function returned more than 0,
+     * else 0 (Kamailio's rvalue.c); assigned alone ({@code $var(x) = f();}) it is the return code itself
+     * (lvalue.c). $rc keeps the code either way.
+     */
     static final class CallEx extends IntEx {
         final ScriptFunction function;
+        final boolean code;
 
         CallEx(SourcePos pos, ScriptFunction function) {
+            this(pos, function, false);
+        }
+
+        private CallEx(SourcePos pos, ScriptFunction function, boolean code) {
             super(pos);
             this.function = function;
+            this.code = code;
+        }
+
+        /** The same call giving its return code: the whole right side of an assignment. */
+        CallEx asAssigned() {
+            return new CallEx(pos, function, true);
         }
 
         @Override
@@ -455,23 +471,33 @@ final class Exec {
             if (rc == 0) {
                 c.exited = true;
             }
-            return rc;
+            return code ? rc : rc > 0 ? 1 : 0;
         }
     }
 
-    /** route(X) used as a value: its return code. */
+    /** route(X) used as a value: as a function call's ({@link CallEx}), 1 or 0 in an expression, its code when assigned alone. */
     static final class RouteEx extends IntEx {
         final Node call;
+        final boolean code;
 
         RouteEx(SourcePos pos, Node call) {
+            this(pos, call, false);
+        }
+
+        private RouteEx(SourcePos pos, Node call, boolean code) {
             super(pos);
             this.call = call;
+            this.code = code;
+        }
+
+        RouteEx asAssigned() {
+            return new RouteEx(pos, call, true);
         }
 
         @Override
         long asInt(ScriptContext c) {
             call.run(c);
-            return c.returnCode;
+            return code ? c.returnCode : c.returnCode > 0 ? 1 : 0;
         }
     }
 

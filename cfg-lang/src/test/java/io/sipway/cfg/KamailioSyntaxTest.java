@@ -141,6 +141,27 @@ class KamailioSyntaxTest {
     }
 
     @Test
+    void aCallIsItsCodeWhenAssignedAloneAndOneOrZeroInAnExpression() {
+        // Kamailio 5.6.3: $var(a) = is_method("FOO") gives -1; is_method("FOO") == -1 is false and == 0 true;
+        // "" + mq_size(q) of two items gives "1" (lvalue.c takes the code, rvalue.c takes code > 0)
+        CompiledScript s = compile("""
+                request_route {
+                    $avp(a) = t_relay();
+                    $avp(b) = "" + t_relay();
+                    $avp(c) = t_relay() + 0;
+                    if (t_relay() == -2) { xlog("code"); }
+                    if (t_relay() == 0) { xlog("zero"); }
+                    $avp(rc) = $rc;
+                }
+                """);
+        TestHost.Ctx ctx = run(s, new TestHost.Ctx().returns("t_relay", -2));
+        assertThat(ctx.pvs).containsEntry("avp(a)", -2L).containsEntry("avp(b)", "0").containsEntry("avp(c)", 0L);
+        assertThat(ctx.calls).contains("xlog(zero)").doesNotContain("xlog(code)");
+        TestHost.Ctx two = run(s, new TestHost.Ctx().returns("t_relay", 2));
+        assertThat(two.pvs).containsEntry("avp(a)", 2L).containsEntry("avp(b)", "1").containsEntry("avp(c)", 1L);
+    }
+
+    @Test
     void aKemiEngineIsRefusedWithOneClearError() {
         String out = load("cfgengine \"lua\"\nrequest_route { drop; }\n", Map.of()).diagnostics().render();
         assertThat(out).contains("t.cfg:6:1: error: cfgengine \"lua\": Sipway runs routing written in kamailio.cfg only");

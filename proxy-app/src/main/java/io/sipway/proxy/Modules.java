@@ -25,6 +25,7 @@ import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
 import io.sipway.proxy.module.jsonrpcs.JsonrpcsModule;
 import io.sipway.proxy.module.kex.KexModule;
 import io.sipway.proxy.module.maxfwd.MaxfwdModule;
+import io.sipway.proxy.module.mqueue.MqueueModule;
 import io.sipway.proxy.module.nathelper.NathelperModule;
 import io.sipway.proxy.module.permissions.PermissionsModule;
 import io.sipway.proxy.module.pike.PikeModule;
@@ -85,6 +86,7 @@ public final class Modules {
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),
+                MqueueModule.exports(core),
                 NathelperModule.exports(core),
                 PermissionsModule.exports(core),
                 PikeModule.exports(core),

@@ -109,7 +109,7 @@ class HtableScriptTest {
                         $sht(t=>n) = $sht(t=>n) + 10;
                         sht_unlock("t=>n");
                         sht_rm_name_re("c=>^x$");
-                        if (sht_has_name("t", "eq", "n") && sht_match_str_value("t", "sw", "fi") == -1 && !sht_has_name("t", "re", "^zz")) {
+                        if (sht_has_name("t", "eq", "n") && !sht_match_str_value("t", "sw", "fi") && !sht_has_name("t", "re", "^zz")) {
                             sl_send_reply("200", "n=$sht(t=>n) c=$sht(c=>x)");
                         }
                         exit;
