@@ -48,7 +48,7 @@ public final class DispatcherModule {
         Selection sel = new Selection(ds);
         functions(b, ds, sel);
         params(b);
-        b.pv("dsv", PvExport.Inner.REQUIRED, false, n -> dsv(n.inner()), "code", "reason", "flags", "uri", "setid", "group");
+        b.pv("dsv", PvExport.Inner.REQUIRED, false, n -> dsv(n.inner()), "code", "reason", "flags");
         b.eventRoute("dispatcher:dst-down");
         b.eventRoute("dispatcher:dst-up");
         ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
@@ -274,7 +274,7 @@ public final class DispatcherModule {
         return -1;
     }
 
-    /** $dsv(code|reason|flags|uri|setid|group): the event being routed in event_route[dispatcher:dst-*]; $null elsewhere. */
+    /** $dsv(code|reason|flags) (Kamailio 5.6's keys): the event being routed in event_route[dispatcher:dst-*]; $null elsewhere. */
     private static Pv dsv(String key) {
         return ctx -> {
             Dispatcher.Event e = Dispatcher.event();
@@ -284,9 +284,7 @@ public final class DispatcherModule {
             return switch (key) {
                 case "code" -> (Object) (long) e.code();
                 case "reason" -> e.reason() == null || e.reason().isEmpty() ? null : e.reason();
-                case "flags" -> (long) e.flags();
-                case "uri" -> e.uri();
-                default -> (long) e.setid();
+                default -> (long) e.flags();
             };
         };
     }
