@@ -32,6 +32,7 @@ final class Branches {
     private final Map<String, ClientBranch> clients;
     private final TransactionLayer.Hooks hooks;
     private Upstream upstream;
+    private LocalRequests local;
 
     Branches(TransactionLayer tm, Wire wire, Timers timers, TmStats stats, Map<String, ClientBranch> clients, TransactionLayer.Hooks hooks) {
         this.tm = tm;
@@ -46,6 +47,10 @@ final class Branches {
         this.upstream = u;
     }
 
+    void local(LocalRequests l) {
+        this.local = l;
+    }
+
     /** Sends one branch of {@code st} (a client transaction in Calling or Trying); false when it could not leave. */
     boolean openBranch(ServerTransaction st, TransactionLayer.Target t) {
         String branch = tm.newBranchId();
@@ -57,17 +62,26 @@ final class Branches {
             LOG.error("branch request for {} could not be read back: {}", t.to(), e.toString());
             return false;
         }
-        ClientBranch b = new ClientBranch(st, branch, st.request.methodName(), t.to(), bytes, sent);
+        return open(st, branch, t.to(), bytes, sent);
+    }
+
+    /**
+     * Sends the client transaction {@code branch} of {@code st}: {@code bytes} to {@code to}, read
+     * back as {@code sent}; false when it could not leave. A forwarded request's branch and a
+     * request tm originates ({@link LocalRequests}) alike.
+     */
+    boolean open(ServerTransaction st, String branch, io.sipway.transport.Destination to, byte[] bytes, SipMessage sent) {
+        ClientBranch b = new ClientBranch(st, branch, st.request.methodName(), to, bytes, sent);
         // known before it leaves: a reply can come back on another event loop before send() returns
         // (it is then handed over to this loop, and runs after this branch is set up)
         clients.put(b.key(), b);
         // only a connection-oriented send can fail after it returned; UDP allocates no listener
-        SendListener lateFailure = t.to().protocol() == Protocol.UDP ? null : (d, reason) -> onSendFailed(b, reason);
-        SendStatus status = wire.send(t.to(), bytes, lateFailure);
+        SendListener lateFailure = to.protocol() == Protocol.UDP ? null : (d, reason) -> onSendFailed(b, reason);
+        SendStatus status = wire.send(to, bytes, lateFailure);
         // sendFailed already: the connect failed before send() returned (the listener ran on this thread)
         if (status != SendStatus.SENT && status != SendStatus.CONNECTING || b.sendFailed) {
             clients.remove(b.key(), b);
-            LOG.warn("branch to {} not sent: {}", t.to(), b.sendFailed ? "connect failed" : status);
+            LOG.warn("branch to {} not sent: {}", to, b.sendFailed ? "connect failed" : status);
             return false;
         }
         st.branches.add(b);
@@ -242,7 +256,11 @@ final class Branches {
             if (b.invite && code >= 300) {
                 sendAck(b, reply); // hop by hop (17.1.1.3): a retransmitted final reply is ACKed again
             } else if (b.invite && code < 300) {
-                upstream.sendUpstream(st, withoutTopVia(reply), code); // RFC 6026: every 2xx goes up
+                if (st.local != null) {
+                    local.another2xx(st, code, reply); // the caller ACKs it, as it did the first
+                } else {
+                    upstream.sendUpstream(st, withoutTopVia(reply), code); // RFC 6026: every 2xx goes up
+                }
             }
             return;
         }
@@ -254,6 +272,10 @@ final class Branches {
         tm.cancelTimer(b.finalResponseTimer);
         if (b.invite && code >= 300) {
             sendAck(b, reply); // hop by hop (17.1.1.3), once Completed
+        }
+        if (st.local != null) { // tm's own request: one branch, its final reply is the transaction's
+            local.completed(st, code, reply);
+            return;
         }
         if (code < 300) {
             upstream.relay(st, b.finalReply, code, reply, b);
@@ -290,6 +312,10 @@ final class Branches {
         } else {
             b.retransmitInterval = tm.settings().t2();
         }
+        if (st.local != null) {
+            local.provisional(st, code, reply); // 100 included: the caller may want to know it is heard
+            return;
+        }
         if (code > 100 && st.state().beforeFinal()) {
             upstream.relay(st, withoutTopVia(reply), code, reply, b);
         }
@@ -313,6 +339,10 @@ final class Branches {
         }
         ClientBranch best = BestReply.pick(st, tm.settings().fakedReplyPrio());
         if (best == null) {
+            return;
+        }
+        if (st.local != null) { // no script routes for tm's own request: its caller hears the end
+            local.completed(st, best.finalMessage != null ? best.finalCode : best.sendFailed ? 477 : 408, best.finalMessage);
             return;
         }
         st.sixx = false; // the failure route may fork again

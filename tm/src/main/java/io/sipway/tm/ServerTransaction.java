@@ -77,6 +77,11 @@ public final class ServerTransaction {
     Timers.Task cleanup;
     /** The negative INVITE reply's next retransmission interval (ms). */
     long replyInterval;
+    /**
+     * Who hears the replies when tm itself originated the request (Kamailio's t_uac, a "local"
+     * transaction: {@link LocalRequests}); null for a request received and forwarded.
+     */
+    final LocalReplies local;
 
     ServerTransaction(String key, EventExecutor loop, SipMessage request, ReceiveInfo from, Destination replyTo) {
         this.key = key;
@@ -86,6 +91,22 @@ public final class ServerTransaction {
         this.replyTo = replyTo;
         this.invite = "INVITE".equals(request.methodName());
         this.state = ServerState.initial(invite);
+        this.local = null;
+    }
+
+    /**
+     * A transaction tm originates: {@code request} is the request as sent (our Via on top); it has
+     * no caller upstream (no source, nothing to reply to), its replies go to {@code local}.
+     */
+    ServerTransaction(String key, EventExecutor loop, SipMessage request, LocalReplies local) {
+        this.key = key;
+        this.loop = loop;
+        this.request = request;
+        this.from = null;
+        this.replyTo = null;
+        this.invite = "INVITE".equals(request.methodName());
+        this.state = ServerState.initial(invite);
+        this.local = local;
     }
 
     /** The RFC 3261 state this transaction is in (from any thread). */

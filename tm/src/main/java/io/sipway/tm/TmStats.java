@@ -12,7 +12,7 @@ final class TmStats {
     private final Map<String, LongAdder> byName = new ConcurrentHashMap<>();
     /** Transactions created (tm.stats "total"/"created", tmx UAS_transactions). */
     final LongAdder created = counter("tm:UAS_transactions");
-    /** Transactions tm itself originated (tmx UAC_transactions, tm.stats "total_local"): Sipway has no t_uac, so none. */
+    /** Transactions tm itself originated (tmx UAC_transactions, tm.stats "total_local": TransactionLayer.request). */
     final LongAdder local = counter("tm:UAC_transactions");
     final LongAdder freed = counter("tm:freed");
     /** Transactions gone to the wait state (or ended without it): "waiting" and "active" derive from it. */
@@ -38,10 +38,10 @@ final class TmStats {
         long sent = rplSent.sum();
         long generated = rplGenerated.sum();
         return switch (n) {
-            case "total", "created" -> created.sum();
+            case "total", "created" -> created.sum() + local.sum();
             case "total_local" -> local.sum();
-            case "inuse_transactions", "current" -> created.sum() - freed.sum();
-            case "active_transactions" -> created.sum() - waiting.sum();
+            case "inuse_transactions", "current" -> created.sum() + local.sum() - freed.sum();
+            case "active_transactions" -> created.sum() + local.sum() - waiting.sum();
             case "waiting" -> waiting.sum() - freed.sum();
             case "delayed_free" -> 0;
             case "rpl_relayed", "relayed_replies" -> sent - generated;

@@ -111,11 +111,14 @@ public final class TransactionLayer implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder heldBytes = new java.util.concurrent.atomic.LongAdder();
     private volatile long budget = Long.MAX_VALUE;
     private final Map<String, ClientBranch> clients = new ConcurrentHashMap<>();
+    /** The transactions of requests tm originated ({@link #request}): held, but matched by no received request. */
+    private final Map<String, ServerTransaction> locals = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter;
     private final TmStats stats = new TmStats();
     private volatile boolean closed;
     private final Branches branches;
     private final Upstream upstream;
+    private final LocalRequests local;
 
     /**
      * @param wire     where every message leaves
@@ -150,6 +153,8 @@ public final class TransactionLayer implements AutoCloseable {
         this.branches = new Branches(this, wire, timers, stats, clients, hooks);
         this.upstream = new Upstream(this, wire, stats, servers, clients, branches, hooks);
         branches.upstream(upstream);
+        this.local = new LocalRequests(this, branches, upstream, stats, locals);
+        branches.local(local);
     }
 
     /**
@@ -182,9 +187,9 @@ public final class TransactionLayer implements AutoCloseable {
         return stats.stat(name);
     }
 
-    /** Transactions in memory now (tm:inuse_transactions). */
+    /** Transactions in memory now (tm:inuse_transactions), the ones tm originated included. */
     public int inUse() {
-        return servers.size();
+        return servers.size() + locals.size();
     }
 
     /**
@@ -217,6 +222,16 @@ public final class TransactionLayer implements AutoCloseable {
     /** A freed transaction gives back its estimate. */
     void released(ServerTransaction st) {
         heldBytes.add(-st.estimatedBytes);
+    }
+
+    /** A transaction made now takes its estimate. */
+    void held(ServerTransaction st) {
+        heldBytes.add(st.estimatedBytes);
+    }
+
+    /** A transaction tm originated is freed: false when it was already. */
+    boolean forgetLocal(ServerTransaction st) {
+        return locals.remove(st.key, st);
     }
 
     /** Transactions that have not sent a final reply yet (what a clean shutdown waits for). */
@@ -485,6 +500,33 @@ public final class TransactionLayer implements AutoCloseable {
         return status == SendStatus.SENT || status == SendStatus.CONNECTING;
     }
 
+    // ---- requests tm originates ----------------------------------------------------------------
+
+    /**
+     * Sends a request the proxy originates as a client transaction of its own (Kamailio's t_uac,
+     * RFC 3261 17.1): over UDP it is retransmitted (Timer A for an INVITE until a provisional, Timer E
+     * for anything else: T1 doubling to T2, at T2 after a provisional); without a final reply within
+     * fr_timer (fr_inv_timer once an INVITE had a provisional) it ends with a local 408 (Timers B and
+     * F; an INVITE that rang is canceled); a negative final reply to an INVITE is ACKed by the
+     * transaction. Replies are matched by the branch of the Via tm puts on top, and given to
+     * {@code replies} on the transaction's event loop (see {@link LocalReplies}).
+     *
+     * <p>{@code target.request()} is given our Via value ({@code SIP/2.0/<PROTO> <our socket for the
+     * destination>;branch=z9hG4bK...}) and writes the whole request with it on top; it runs on the
+     * calling thread. The transaction counts against the memory budget like a received one
+     * ({@link #limit(long)}) and in {@link #inUse()}, tmx's {@code UAC_transactions} and tm.stats'
+     * {@code total_local}; it is never matched by a received request.
+     *
+     * <p>Callable from any thread and never waits: on an event loop the transaction is that loop's
+     * and the request leaves before this returns; elsewhere (a timer thread, a worker) it is handed
+     * to a loop. Returns false when nothing was sent and {@code replies} will hear nothing: the
+     * budget is full, the layer closed, or the request written does not read back as a request.
+     * Once true, {@code replies} hears exactly one final reply (477 when the send fails).
+     */
+    public boolean request(Target target, LocalReplies replies) {
+        return local.request(target, replies);
+    }
+
     // ---- replies from downstream ---------------------------------------------------------------
 
     /**
@@ -612,6 +654,7 @@ public final class TransactionLayer implements AutoCloseable {
         closed = true;
         timers.close();
         servers.clear();
+        locals.clear();
         clients.clear();
     }
 

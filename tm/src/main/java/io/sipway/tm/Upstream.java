@@ -151,7 +151,7 @@ final class Upstream {
                 terminate(c);
             }
         }
-        if (servers.remove(st.key, st)) {
+        if (st.local != null ? tm.forgetLocal(st) : servers.remove(st.key, st)) {
             tm.released(st);
         }
     }
