@@ -23,6 +23,8 @@ final class Dispatcher {
     private volatile Database db;
     private volatile CompiledScript.Entry dstDown;
     private volatile CompiledScript.Entry dstUp;
+    /** Kamailio's faked message with the destination as R-URI, for the event routes probing runs. */
+    private volatile java.util.function.Function<String, MsgContext> faked = uri -> null;
     /** When the last reload started (ms); 0 before the first: reloads closer than reload_delta are refused. */
     private long reloadTime;
 
@@ -37,7 +39,9 @@ final class Dispatcher {
     }
 
     /** mod_init: the settings, the first load (the proxy does not start when it fails), the event routes. */
-    void start(DsSettings s, DsLoader l, Database database, CompiledScript script) throws DsLoader.LoadException {
+    void start(DsSettings s, DsLoader l, Database database, CompiledScript script,
+               java.util.function.Function<String, MsgContext> fakedMessage) throws DsLoader.LoadException {
+        faked = fakedMessage;
         settings = s;
         loader = l;
         db = database;
@@ -148,9 +152,16 @@ final class Dispatcher {
             if (d.attrs.rweight() > 0) {
                 set.initRelativeWeights();
             }
-            runEvent(down ? dstDown : dstUp, msg, event);
+            runEvent(down ? dstDown : dstUp, msg != null ? msg : faked.apply(uri), event);
         }
         return true;
+    }
+
+    /** ds_get_state: the flags of the destination {@code uri} of set {@code group}; 0 when there is none. */
+    int state(int group, String uri) {
+        DsSet set = lists.get().set(group);
+        int i = set == null ? -1 : indexOf(set, uri);
+        return i < 0 ? 0 : set.flags(i);
     }
 
     /** ds_reinit_state (dispatcher.set_state): sets the state bits as given, no counting and no event route. */
@@ -167,7 +178,7 @@ final class Dispatcher {
 
     private static void runEvent(CompiledScript.Entry route, MsgContext msg, Event event) {
         if (route == null || msg == null) {
-            return; // without a message the probing timer runs it on a faked one (not yet in Sipway: no probing)
+            return;
         }
         // Kamailio runs it on the message being handled; here on a copy of its state, since running a
         // route resets the language state of the context, and the route that called ds_mark_dst goes on

@@ -29,15 +29,14 @@ import org.slf4j.LoggerFactory;
  * from a list file or the {@code dispatcher} table, picked by hash (Call-ID, From, To, R-URI, auth
  * user, a format), round robin, random, priority, weight or relative weight, with fail-over through
  * the {@code _dsdst_} XAVPs in failure_route, state marking with its event routes, and the RPC
- * commands. Not yet: probing with OPTIONS (the ds_ping_* parameters are refused but for their "off"
- * value), call-load (10, needs dialog), latency (13) and overload (64) selection.
+ * commands, probing with OPTIONS that marks destinations inactive and active again. Not yet: call load
+ * (10, needs dialog), latency (13) and overload (64) selection.
  */
 public final class DispatcherModule {
     private static final Logger LOG = LoggerFactory.getLogger("io.sipway.dispatcher");
     private static final ParamExport.Type INT = ParamExport.Type.INT;
     private static final ParamExport.Type STR = ParamExport.Type.STRING;
-    private static final String NO_PROBING = "probing (OPTIONS pings) is not implemented yet; this parameter only"
-            + " serves it";
+    private static final String NO_PROBING = "latency statistics are not kept by Sipway";
 
     private DispatcherModule() {
     }
@@ -61,6 +60,25 @@ public final class DispatcherModule {
         b.rpc("dispatcher.reload", "reads the list file or the table again", params -> DispatcherRpc.reload(ds, reloads));
         b.rpc("dispatcher.set_state", "sets the state of a destination (state group address|all)",
                 params -> DispatcherRpc.setState(ds, params));
+        java.util.function.Function<String, MsgContext> faked = uri -> faked(core, uri);
+        Prober prober = new Prober(ds, new Pings(core, faked));
+        b.rpc("dispatcher.ping_active", "probing on (1) or off (0); without a parameter the state", params -> {
+            int v = -1;
+            if (!params.isEmpty()) {
+                try {
+                    v = Integer.parseInt(String.valueOf(params.get(0)).trim());
+                } catch (NumberFormatException e) {
+                    v = -1;
+                }
+            }
+            int old = prober.active(v);
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            if (v != -1) {
+                out.put("NewPingState", (long) v);
+            }
+            out.put("OldPingState", (long) old);
+            return out;
+        });
         b.onStart((script, host) -> {
             DsSettings s = DsSettings.of(core, host::pvFromText);
             DsLoader loader = new DsLoader(s, () -> core.transport().sockets(), new SecureRandom());
@@ -68,10 +86,14 @@ public final class DispatcherModule {
                 throw new IllegalArgumentException("dispatcher: non-local socket <" + s.defaultSocket() + "> (ds_default_socket)");
             }
             try {
-                ds.start(s, loader, s.dbUrl() == null ? null : core.databases().get(s.dbUrl()), script);
+                ds.start(s, loader, s.dbUrl() == null ? null : core.databases().get(s.dbUrl()), script, faked);
             } catch (DsLoader.LoadException e) {
                 throw new IllegalArgumentException("dispatcher: " + (s.dbUrl() == null
                         ? "no dispatching list loaded from file: " : "could not load from the database: ") + e.getMessage(), e);
+            }
+            if (s.pingInterval() > 0) {
+                prober.start(s.pingInterval());
+                core.onClose(prober::close);
             }
         });
         return b.build();
@@ -185,6 +207,20 @@ public final class DispatcherModule {
             throw new FunctionSpec.BadArgument(a, why);
         }
         return Format.of(a);
+    }
+
+    /** Kamailio's faked message (core/fmsg.c) with the destination as R-URI: the event routes of probing run on it. */
+    static MsgContext faked(Core core, String uri) {
+        io.sipway.sip.SipMessage m = io.sipway.sip.SipParser.parse(("OPTIONS sip:you@kamailio.org SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1\r\nFrom: <sip:you@kamailio.org>;tag=notag\r\n"
+                + "To: <sip:you@kamailio.org>;tag=notag\r\nCall-ID: 0\r\nMax-Forwards: 0\r\nCSeq: 0 OPTIONS\r\n"
+                + "Content-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        List<io.sipway.transport.SendSocket> sockets = core.transport() == null ? List.of() : core.transport().sockets();
+        io.sipway.transport.ReceiveInfo from = new io.sipway.transport.ReceiveInfo(io.sipway.transport.Protocol.UDP,
+                new java.net.InetSocketAddress("127.0.0.1", 5060), sockets.isEmpty() ? null : sockets.get(0), 0);
+        MsgContext ctx = new MsgContext(m, from);
+        ctx.ruri = uri; // rewrite_uri(fmsg, uri)
+        return ctx;
     }
 
     private static Format literal(String s) {
@@ -318,16 +354,18 @@ public final class DispatcherModule {
         b.paramOnly("ds_dns_mode", INT, "1", "host names are resolved once, when the list is loaded (1), or never (0)", "0", "1");
         b.paramWithoutEffect("ds_dns_interval", INT, "600", "host names are resolved when the list is loaded only (ds_dns_mode 1)");
         b.paramWithoutEffect("ds_dns_ttl", INT, "0", "host names are resolved when the list is loaded only (ds_dns_mode 1)");
-        // probing: refused but for the values that leave it off, until Sipway sends OPTIONS of its own
-        b.paramOnly("ds_ping_interval", INT, "0", "probing (OPTIONS pings) is not implemented yet: 0 leaves it off", "0");
-        b.paramOnly("ds_probing_mode", INT, "0", "probing (OPTIONS pings) is not implemented yet: 0 leaves it off", "0");
-        b.paramOnly("ds_ping_latency_stats", INT, "0", "latency statistics come from probing, not implemented yet", "0");
-        b.paramWithoutEffect("ds_probing_threshold", INT, "1", NO_PROBING);
-        b.paramWithoutEffect("ds_inactive_threshold", INT, "1", NO_PROBING);
-        b.paramWithoutEffect("ds_ping_method", STR, "OPTIONS", NO_PROBING);
-        b.paramWithoutEffect("ds_ping_from", STR, "sip:dispatcher@localhost", NO_PROBING);
-        b.paramWithoutEffect("ds_ping_reply_codes", STR, "", NO_PROBING);
-        b.paramWithoutEffect("outbound_proxy", STR, "", NO_PROBING);
+        b.paramChecked("ds_ping_interval", INT, "0", "seconds between two rounds of pings (0: no probing)",
+                v -> v.trim().matches("\\d+") ? null : "needs a number of seconds");
+        b.paramChecked("ds_probing_mode", INT, "0", "who is pinged: 0 destinations with the probing flag (8), 1 all,"
+                + " 2 flagged ones while inactive, 3 flagged ones only (replies for others ignored)",
+                v -> v.trim().matches("[0-3]") ? null : "must be 0, 1, 2 or 3");
+        b.param("ds_probing_threshold", INT, "1", "failed pings before a destination is inactive");
+        b.param("ds_inactive_threshold", INT, "1", "good replies before an inactive destination is active again");
+        b.param("ds_ping_method", STR, "OPTIONS", "the method of the pings");
+        b.param("ds_ping_from", STR, "sip:dispatcher@localhost", "the From URI of the pings (the ping_from attribute overrides it)");
+        b.param("ds_ping_reply_codes", STR, "", "replies that count as up besides 2xx: \"class=3;code=403;code=488\"");
+        b.param("outbound_proxy", STR, "", "where the pings are sent (the obproxy attribute overrides it)");
+        b.paramOnly("ds_ping_latency_stats", INT, "0", "latency statistics are not kept by Sipway", "0");
         b.paramWithoutEffect("ds_latency_estimator_alpha", INT, "900", NO_PROBING);
         b.paramWithoutEffect("ds_timer_mode", INT, "0", "Sipway's timers never block the proxy's processing");
         b.paramOnly("ds_hash_size", INT, "0", "call load (algorithm 10) needs the dialog module, which Sipway does not have yet", "0");

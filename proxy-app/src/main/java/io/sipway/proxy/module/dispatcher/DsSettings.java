@@ -15,7 +15,8 @@ record DsSettings(Path listFile, String dbUrl, String table, String setidCol, St
                   String priorityCol, String attrsCol, boolean forceDst, int flags, boolean useDefault, String xavpDst,
                   int xavpDstMode, String xavpCtx, int xavpCtxMode, Format hashPvar, Pv setidPv, Pv attrsPv,
                   int probingThreshold, int inactiveThreshold, int probingMode, boolean attrsNone,
-                  List<String[]> dbExtraAttrs, int loadMode, int reloadDelta, int dnsMode, String defaultSocket) {
+                  List<String[]> dbExtraAttrs, int loadMode, int reloadDelta, int dnsMode, String defaultSocket,
+                  int pingInterval, String pingMethod, String pingFrom, String outboundProxy, Prober.ReplyCodes pingReplyCodes) {
 
     static final String M = "dispatcher";
     /** flags bit 2: the selected destination and the others are kept in the XAVPs for ds_next_dst(). */
@@ -53,7 +54,9 @@ record DsSettings(Path listFile, String dbUrl, String table, String setidCol, St
                 num(core, "ds_probing_threshold", 1), num(core, "ds_inactive_threshold", 1), num(core, "ds_probing_mode", 0),
                 num(core, "ds_attrs_none", 0) != 0, extraAttrs(core.modparam(M, "ds_db_extra_attrs", "")),
                 num(core, "ds_load_mode", 0), num(core, "reload_delta", 5), num(core, "ds_dns_mode", DNS_MODE_INIT),
-                core.modparam(M, "ds_default_socket", ""));
+                core.modparam(M, "ds_default_socket", ""), num(core, "ds_ping_interval", 0),
+                core.modparam(M, "ds_ping_method", "OPTIONS"), core.modparam(M, "ds_ping_from", "sip:dispatcher@localhost"),
+                core.modparam(M, "outbound_proxy", ""), Prober.ReplyCodes.parse(core.modparam(M, "ds_ping_reply_codes", "")));
     }
 
     private static Pv writablePv(Core core, String param, Function<String, ValueSource> pvs) {

@@ -31,6 +31,7 @@ class DispatcherScriptCheckTest {
         return Stream.of(
                 Arguments.of("the algorithms", DispatcherAlgorithmsTest.SCRIPT),
                 Arguments.of("fail-over with ds_next_dst and the dst-down event", DispatcherFailoverTest.SCRIPT),
+                Arguments.of("probing with its event routes", DispatcherProbingTest.SCRIPT),
                 Arguments.of("the list file", DispatcherLoadTest.script(
                         "loadmodule \"dispatcher.so\"\nmodparam(\"dispatcher\", \"list_file\", \"gateways.list\")")),
                 Arguments.of("the table (Kamailio's MySQL driver)", DispatcherLoadTest.script("loadmodule \"db_mysql.so\"\n"
@@ -97,8 +98,10 @@ class DispatcherScriptCheckTest {
         String base = "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"dispatcher.so\"\n";
         assertThat(sipwayCheck(base + "request_route { ds_select_dst(\"1\", \"10\"); }\n").diagnostics().render())
                 .contains("algorithm 10 (call load) needs the dialog module");
-        assertThat(sipwayCheck(base + "modparam(\"dispatcher\", \"ds_ping_interval\", 10)\nrequest_route { drop; }\n")
-                .diagnostics().render()).contains("ds_ping_interval").contains("0 leaves it off");
+        assertThat(sipwayCheck(base + "modparam(\"dispatcher\", \"ds_ping_latency_stats\", 1)\nrequest_route { drop; }\n")
+                .diagnostics().render()).contains("ds_ping_latency_stats").contains("latency statistics are not kept");
+        assertThat(sipwayCheck(base + "modparam(\"dispatcher\", \"ds_probing_mode\", 4)\nrequest_route { drop; }\n")
+                .diagnostics().render()).contains("must be 0, 1, 2 or 3");
         assertThat(sipwayCheck(base + "modparam(\"dispatcher\", \"ds_hash_size\", 9)\nrequest_route { drop; }\n")
                 .diagnostics().render()).contains("needs the dialog module");
         assertThat(sipwayCheck(base + "request_route { ds_load_update(); }\n").diagnostics().render())
