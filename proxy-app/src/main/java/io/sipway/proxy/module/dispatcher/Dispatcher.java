@@ -25,6 +25,8 @@ final class Dispatcher {
     private volatile CompiledScript.Entry dstUp;
     /** Kamailio's faked message with the destination as R-URI, for the event routes probing runs. */
     private volatile java.util.function.Function<String, MsgContext> faked = uri -> null;
+    /** Where an event route that may wait runs when the state changed on an event loop (which must not wait). */
+    private volatile java.util.concurrent.Executor offLoop = Runnable::run;
     /** When the last reload started (ms); 0 before the first: reloads closer than reload_delta are refused. */
     private long reloadTime;
 
@@ -40,8 +42,10 @@ final class Dispatcher {
 
     /** mod_init: the settings, the first load (the proxy does not start when it fails), the event routes. */
     void start(DsSettings s, DsLoader l, Database database, CompiledScript script,
-               java.util.function.Function<String, MsgContext> fakedMessage) throws DsLoader.LoadException {
+               java.util.function.Function<String, MsgContext> fakedMessage, java.util.concurrent.Executor waiting)
+            throws DsLoader.LoadException {
         faked = fakedMessage;
+        offLoop = waiting;
         settings = s;
         loader = l;
         db = database;
@@ -176,7 +180,7 @@ final class Dispatcher {
         }
     }
 
-    private static void runEvent(CompiledScript.Entry route, MsgContext msg, Event event) {
+    private void runEvent(CompiledScript.Entry route, MsgContext msg, Event event) {
         if (route == null || msg == null) {
             return;
         }
@@ -188,12 +192,19 @@ final class Dispatcher {
         ev.st = msg.st;
         ev.reply = msg.reply;
         ev.shareVarsWith(msg);
-        Event before = EVENT.get();
-        EVENT.set(event);
-        try {
-            route.run(ev);
-        } finally {
-            EVENT.set(before);
+        Runnable run = () -> {
+            Event before = EVENT.get();
+            EVENT.set(event);
+            try {
+                route.run(ev);
+            } finally {
+                EVENT.set(before);
+            }
+        };
+        if (route.mayWait() && Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread) {
+            offLoop.execute(run); // Kamailio runs it before ds_mark_dst returns; here it must not hold up the loop
+        } else {
+            run.run();
         }
     }
 

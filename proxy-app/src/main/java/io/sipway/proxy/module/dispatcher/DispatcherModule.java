@@ -51,7 +51,7 @@ public final class DispatcherModule {
         b.eventRoute("dispatcher:dst-down");
         b.eventRoute("dispatcher:dst-up");
         ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sipway-dispatcher-reload");
+            Thread t = new Thread(r, "sipway-dispatcher");
             t.setDaemon(true);
             return t;
         });
@@ -86,7 +86,7 @@ public final class DispatcherModule {
                 throw new IllegalArgumentException("dispatcher: non-local socket <" + s.defaultSocket() + "> (ds_default_socket)");
             }
             try {
-                ds.start(s, loader, s.dbUrl() == null ? null : core.databases().get(s.dbUrl()), script, faked);
+                ds.start(s, loader, s.dbUrl() == null ? null : core.databases().get(s.dbUrl()), script, faked, reloads);
             } catch (DsLoader.LoadException e) {
                 throw new IllegalArgumentException("dispatcher: " + (s.dbUrl() == null
                         ? "no dispatching list loaded from file: " : "could not load from the database: ") + e.getMessage(), e);
