@@ -53,6 +53,7 @@ class DispatcherAlgorithmsTest {
             "loadmodule \"pv.so\"",
             "loadmodule \"dispatcher.so\"",
             "modparam(\"dispatcher\", \"flags\", 2)",
+            "modparam(\"dispatcher\", \"hash_pvar\", \"$fU@$ci\")",
             "modparam(\"dispatcher\", \"setid_pvname\", \"$avp(dsset)\")",
             "modparam(\"dispatcher\", \"attrs_pvname\", \"$avp(dsattrs)\")",
             "request_route {",
@@ -155,6 +156,28 @@ class DispatcherAlgorithmsTest {
             assertThat(pick(1, 1, "from-" + i + "@test")).as("one From (the caller's), one gateway").isEqualTo("gw2");
             assertThat(pick(1, 2, "to-" + i + "@test")).isEqualTo("gw3");
         }
+    }
+
+    @Test
+    void hashOfHashPvarPicksAsKamailio() {
+        // Kamailio 5.6.3 with hash_pvar "$fU@$ci", Call-IDs pv0@test to pv7@test
+        String[] kamailio = {"gw2", "gw2", "gw2", "gw2", "gw3", "gw3", "gw3", "gw3"};
+        for (int i = 0; i < kamailio.length; i++) {
+            assertThat(pick(1, 7, "pv" + i + "@test")).as("pv" + i + "@test").isEqualTo(kamailio[i]);
+        }
+    }
+
+    @Test
+    void hashOfTheAuthUserPicksAsKamailioAndRoundRobinWithoutCredentials() {
+        // Kamailio 5.6.3: the user part of the digest username
+        Map<String, String> kamailio = Map.of("alice", "gw1", "bob", "gw1", "carol", "gw2", "dave@example.com", "gw3");
+        kamailio.forEach((user, gw) -> assertThat(pick(1, 5, "a-" + user.hashCode() + "@test", "Authorization: Digest username=\"" + user
+                + "\", realm=\"example.com\", nonce=\"n\", uri=\"sip:x\", response=\"r\"")).as(user).isEqualTo(gw));
+        List<String> rr = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            rr.add(pick(1, 5, "no-auth" + i + "@test"));
+        }
+        assertThat(rr).containsExactlyInAnyOrder("gw1", "gw2", "gw3");
     }
 
     @Test
