@@ -43,6 +43,12 @@ class DispatcherFailoverTest {
             "        if (t_check_trans()) { t_relay(); }",
             "        exit;",
             "    }",
+            "    if ($hdr(X-Domain) == \"yes\") {",
+            "        if (!ds_select_domain(\"1\", \"8\")) { sl_send_reply(\"503\", \"No gateway\"); exit; }",
+            "        t_on_failure(\"NEXT_DOMAIN\");",
+            "        t_relay();",
+            "        exit;",
+            "    }",
             "    if (!ds_select_dst(\"1\", \"8\")) {",
             "        sl_send_reply(\"503\", \"No gateway\");",
             "        exit;",
@@ -59,6 +65,12 @@ class DispatcherFailoverTest {
             "            t_relay();",
             "            exit;",
             "        }",
+            "    }",
+            "}",
+            "failure_route[NEXT_DOMAIN] {",
+            "    if (t_check_status(\"503\") && ds_next_domain()) {",
+            "        t_on_failure(\"NEXT_DOMAIN\");",
+            "        t_relay();",
             "    }",
             "}",
             "event_route[dispatcher:dst-down] {",
@@ -109,6 +121,18 @@ class DispatcherFailoverTest {
         SipMessage fin = gws.caller.nextFinal(WAIT);
         assertThat(fin.statusCode()).isEqualTo(200);
         assertThat(fin.header("To")).contains("tag=gw2");
+    }
+
+    @Test
+    void selectDomainAndNextDomainRewriteTheRequestUri() {
+        invite("domain@test", "X-Domain: yes");
+        SipMessage first = gws.gw(1).nextRequest("INVITE", WAIT);
+        assertThat(first.requestUriString()).isEqualTo("sip:bob@127.0.0.1:" + gws.gw(1).port);
+        gws.gw(1).answer(first, 503, "Service Unavailable");
+        SipMessage second = gws.gw(2).nextRequest("INVITE", WAIT);
+        assertThat(second.requestUriString()).isEqualTo("sip:bob@127.0.0.1:" + gws.gw(2).port);
+        gws.gw(2).answer(second, 200, "OK");
+        assertThat(gws.caller.nextFinal(WAIT).statusCode()).isEqualTo(200);
     }
 
     @Test
