@@ -136,6 +136,29 @@ class DispatcherLoadTest {
     }
 
     @Test
+    void useDefaultKeepsTheLastDestinationForWhenNoOtherIsUsable() throws Exception {
+        gws = new Gateways(dir, 3);
+        // Kamailio's order: gw3, gw2, gw1 (equal priorities, last written first): gw1 is the default
+        gws.list("1 {gw1}\n1 {gw2}\n1 {gw3}\n");
+        gws.start(String.join("\n", "loadmodule \"sl.so\"", "loadmodule \"pv.so\"", "loadmodule \"dispatcher.so\"",
+                "modparam(\"dispatcher\", \"use_default\", 1)", "modparam(\"dispatcher\", \"flags\", 2)",
+                "request_route {",
+                "    if (!ds_select_dst(\"1\", \"4\")) { sl_send_reply(\"404\", \"none\"); exit; }",
+                "    sl_send_reply(\"200\", \"$du $xavp(_dsdst_[1]=>uri) $xavp(_dsdst_[2]=>uri)\");",
+                "}", ""));
+        List<String> picks = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            picks.add(gws.name(gws.ask("x", "ud" + i + "@test").substring(4).split(" ")[0]));
+        }
+        assertThat(picks).as("round robin over all but the default").containsExactly("gw3", "gw2", "gw3", "gw2");
+        assertThat(gws.ask("x", "ud-list@test")).as("the default last in the fail-over list")
+                .isEqualTo("200 " + gws.uri(3) + " " + gws.uri(2) + " " + gws.uri(1));
+        gws.rpc("dispatcher.set_state", "i", 1, gws.uri(2));
+        gws.rpc("dispatcher.set_state", "i", 1, gws.uri(3));
+        assertThat(gws.ask("x", "ud-default@test")).startsWith("200 " + gws.uri(1) + " ");
+    }
+
+    @Test
     void aMalformedLineOrAMissingFileStopsTheStart() throws Exception {
         gws = new Gateways(dir, 1);
         gws.list("1\n");
