@@ -43,6 +43,11 @@ class DispatcherFailoverTest {
             "        if (t_check_trans()) { t_relay(); }",
             "        exit;",
             "    }",
+            "    if ($hdr(X-Parallel) == \"yes\") {",
+            "        ds_select_dst(\"1\", \"12\");",
+            "        t_relay();",
+            "        exit;",
+            "    }",
             "    if ($hdr(X-Domain) == \"yes\") {",
             "        if (!ds_select_domain(\"1\", \"8\")) { sl_send_reply(\"503\", \"No gateway\"); exit; }",
             "        t_on_failure(\"NEXT_DOMAIN\");",
@@ -121,6 +126,14 @@ class DispatcherFailoverTest {
         SipMessage fin = gws.caller.nextFinal(WAIT);
         assertThat(fin.statusCode()).isEqualTo(200);
         assertThat(fin.header("To")).contains("tag=gw2");
+    }
+
+    @Test
+    void algorithmTwelveCallsEveryGatewayAtOnce() {
+        invite("parallel@test", "X-Parallel: yes");
+        for (int n = 1; n <= 3; n++) {
+            assertThat(gws.gw(n).nextRequest("INVITE", WAIT).callId()).isEqualTo("parallel@test");
+        }
     }
 
     @Test
