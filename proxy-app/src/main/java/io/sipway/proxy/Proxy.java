@@ -62,6 +62,7 @@ public final class Proxy implements AutoCloseable {
     static Proxy start(Path cfg, Map<String, String> defines, List<String> extraListens,
                        java.util.function.Function<Core, io.sipway.proxy.module.ModuleHost> hostFor) throws ProxyStartException {
         Core core = new Core();
+        core.configFile(cfg);
         io.sipway.proxy.module.ModuleHost host = hostFor.apply(core);
         List<io.sipway.proxy.module.ModuleExports> tables = host.tables();
         ScriptLoader.Result r = ScriptLoader.load(cfg, cfg.toString(), defines, host);

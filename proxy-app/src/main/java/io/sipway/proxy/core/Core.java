@@ -74,6 +74,7 @@ public final class Core {
     private final UacRequests uac = new UacRequests(this);
     /** The module that follows transactions (acc), or null: nothing is called per transaction then. */
     private volatile TransactionObserver observer;
+    private volatile java.nio.file.Path configFile;
     /** The compiled log_prefix, or null when the script sets none. */
     private volatile io.sipway.proxy.log.LogPrefix.Source logPrefix;
 
@@ -322,6 +323,16 @@ public final class Core {
 
     public io.sipway.proxy.log.LogPrefix.Source logPrefix() {
         return logPrefix;
+    }
+
+    /** The script file the proxy runs: modules find their files beside it (dispatcher's dispatcher.list). */
+    public void configFile(java.nio.file.Path file) {
+        configFile = file;
+    }
+
+    /** The script file the proxy runs, or null (a core without one: tests of the core alone). */
+    public java.nio.file.Path configFile() {
+        return configFile;
     }
 
     /** {@code sip_warning=1}: local replies carry a Warning header telling how the request was seen. */

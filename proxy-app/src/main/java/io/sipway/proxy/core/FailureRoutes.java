@@ -67,6 +67,7 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
         entry.run(ctx);
         if (original != null) {
             original.flags = ctx.flags; // setflag/resetflag in failure_route are the transaction's
+            original.keepValuesOf(ctx); // and so are its $avp/$xavp values, for the next failure_route
         }
     }
 

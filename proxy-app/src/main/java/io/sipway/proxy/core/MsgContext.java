@@ -119,6 +119,15 @@ public final class MsgContext extends ScriptContext {
     }
 
     /**
+     * After a failure route: its $avp and $xavp values are the transaction's from now on, as Kamailio
+     * keeps one list per transaction (dispatcher's ds_next_dst() consumes _dsdst_ one failure at a time).
+     */
+    public void keepValuesOf(MsgContext failureRoute) {
+        avps = failureRoute.avps;
+        xavps = failureRoute.xavps;
+    }
+
+    /**
      * A failure route works on the request as request_route left it (Kamailio keeps the
      * transaction's copy with its lumps): everything but the next hop ($du), which it sets anew.
      */
