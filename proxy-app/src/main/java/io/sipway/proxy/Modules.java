@@ -28,6 +28,7 @@ import io.sipway.proxy.module.kex.KexModule;
 import io.sipway.proxy.module.maxfwd.MaxfwdModule;
 import io.sipway.proxy.module.mqueue.MqueueModule;
 import io.sipway.proxy.module.nathelper.NathelperModule;
+import io.sipway.proxy.module.path.PathModule;
 import io.sipway.proxy.module.permissions.PermissionsModule;
 import io.sipway.proxy.module.pike.PikeModule;
 import io.sipway.proxy.module.pv.PvModule;
@@ -90,6 +91,7 @@ public final class Modules {
                 MaxfwdModule.exports(core),
                 MqueueModule.exports(core),
                 NathelperModule.exports(core),
+                PathModule.exports(),
                 PermissionsModule.exports(core),
                 PikeModule.exports(core),
                 PvModule.exports(core),

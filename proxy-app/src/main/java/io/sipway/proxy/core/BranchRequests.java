@@ -50,8 +50,26 @@ final class BranchRequests {
      * connection (WS or WSS) lives on a tcp or tls listener, and its Record-Route says transport=ws.
      */
     String recordRouteFor(SendSocket s, Protocol proto, boolean r2, MsgContext ctx) {
-        InetSocketAddress a = s.local();
+        StringBuilder b = address(new StringBuilder(64).append("<sip:"), s, proto);
+        if (r2) {
+            b.append(";r2=on");
+        }
+        b.append(fullLr ? ";lr=on" : ";lr");
+        return fromTagAndParams(b, ctx).append('>').toString();
+    }
+
+    /** add_path's value: {@code <sip:[user@]ip[:port][;transport=x];lr[;received=...][;params]>}, as Kamailio 5.6.3 writes it. */
+    String pathFor(SendSocket s, Protocol proto, MsgContext ctx) {
         StringBuilder b = new StringBuilder(64).append("<sip:");
+        if (ctx.pathUser != null) {
+            b.append(ctx.pathUser).append('@');
+        }
+        return address(b, s, proto).append(ctx.pathTail).toString();
+    }
+
+    /** A socket's address in a URI: {@code ip[:port][;transport=x]}, no port for 5060, no transport for UDP, ws for WS and WSS. */
+    private static StringBuilder address(StringBuilder b, SendSocket s, Protocol proto) {
+        InetSocketAddress a = s.local();
         if (a.getAddress() instanceof java.net.Inet6Address) {
             b.append('[').append(a.getAddress().getHostAddress()).append(']');
         } else {
@@ -64,11 +82,7 @@ final class BranchRequests {
         if (p != Protocol.UDP) {
             b.append(";transport=").append(p == Protocol.WSS ? "ws" : p.text());
         }
-        if (r2) {
-            b.append(";r2=on");
-        }
-        b.append(fullLr ? ";lr=on" : ";lr");
-        return fromTagAndParams(b, ctx).append('>').toString();
+        return b;
     }
 
     /** record_route_preset's URI: {@code <sip:preset[;ftag=tag][params];lr>}. */
@@ -137,6 +151,10 @@ final class BranchRequests {
                         e.addRecordRoute(recordRouteFor(in, ctx.from.protocol(), false, ctx));
                     }
                 }
+            }
+            if (ctx.pathTail != null) { // add_path(): first of the Path values (RFC 3327), our outgoing address
+                SendSocket out = core.transport.sendSocketFor(to);
+                e.addFirst("Path", pathFor(out != null ? out : ctx.from.localSocket(), to.protocol(), ctx));
             }
             for (String name : ctx.removed) {
                 e.remove(name);

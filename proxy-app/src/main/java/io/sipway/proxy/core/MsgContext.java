@@ -35,6 +35,13 @@ public final class MsgContext extends ScriptContext {
     /** record_route_preset's one or two URIs (null: record_route() builds them from the sockets). */
     public String[] recordRoutePreset;
     public int routesToRemove;
+    /**
+     * The path module's Path header for this request's branches: the text after the address
+     * ({@code ;lr[;received=...][;params]>}) and the user before it (null: none); the address is the
+     * outgoing socket's, filled in per branch as Record-Route's.
+     */
+    public String pathUser;
+    public String pathTail;
     public final List<String[]> appended = new ArrayList<>();
     public final List<String> removed = new ArrayList<>();
     /** textops' rewrites of the received text (replace, subst, insert_hf...): null until a rewrite function runs. */
@@ -143,6 +150,8 @@ public final class MsgContext extends ScriptContext {
         recordRouteParams = o.recordRouteParams;
         recordRoutePreset = o.recordRoutePreset;
         routesToRemove = o.routesToRemove;
+        pathUser = o.pathUser;
+        pathTail = o.pathTail;
         appended.addAll(o.appended);
         removed.addAll(o.removed);
         avps = o.avps == null ? null : o.avps.copy();

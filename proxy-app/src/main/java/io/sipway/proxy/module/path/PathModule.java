@@ -1,0 +1,66 @@
+package io.sipway.proxy.module.path;
+
+import static io.sipway.proxy.module.Routes.R;
+
+import io.sipway.cfg.Arg;
+import io.sipway.proxy.core.Format;
+import io.sipway.proxy.core.MsgContext;
+import io.sipway.proxy.module.ModuleExports;
+import io.sipway.proxy.module.ParamExport;
+import io.sipway.transport.Protocol;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * path (https://kamailio.org/docs/modules/5.6.x/modules/path.html): an edge proxy inserts a Path
+ * header (RFC 3327) in the REGISTERs it relays, so that the registrar sends the calls for that
+ * contact back through it. The header is the first Path value and names the socket the request
+ * leaves from, filled in per branch as Record-Route is: {@code Path: <sip:[user@]ip[:port];lr>},
+ * add_path_received() adds {@code ;received=sip:SOURCE} (the source of the REGISTER, the transport
+ * escaped into it when not UDP), a second argument appends its parameters (Kamailio 5.6.3 writes
+ * {@code <sip:edge2@127.0.0.1:5099;lr;received=sip:127.0.0.1:36627;ob>}). The registrar's side is
+ * registrar's {@code use_path}.
+ */
+public final class PathModule {
+    private PathModule() {
+    }
+
+    public static ModuleExports exports() {
+        ModuleExports.Builder b = ModuleExports.module("path", "https://kamailio.org/docs/modules/5.6.x/modules/path.html");
+        b.fn("add_path", 0, 2, R, args -> adder(args, false))
+                .summary("inserts a Path header naming this proxy ([user], [parameters])");
+        b.fn("add_path_received", 0, 2, R, args -> adder(args, true))
+                .summary("add_path() with the request's source as a received parameter");
+        b.paramOnly("use_received", ParamExport.Type.INT, "0", "a Path's received parameter is written, not followed back by this proxy", "0");
+        b.paramOnly("enable_r2", ParamExport.Type.INT, "0", "one Path header per request", "0");
+        b.paramOnly("received_format", ParamExport.Type.INT, "0", "received=sip:ip:port, as written by default", "0");
+        b.paramOnly("sockname_mode", ParamExport.Type.INT, "0", "no socket name in the Path (Sipway's listeners have none)", "0");
+        return b.build();
+    }
+
+    private static io.sipway.cfg.ScriptFunction adder(List<Arg> args, boolean received) {
+        Format user = args.isEmpty() ? null : Format.of(args.get(0));
+        Format params = args.size() < 2 ? null : Format.of(args.get(1));
+        return ctx -> {
+            MsgContext m = (MsgContext) ctx;
+            String u = user == null ? null : user.apply(ctx);
+            StringBuilder tail = new StringBuilder(";lr");
+            if (received) {
+                InetSocketAddress src = m.from.source();
+                String host = src.getAddress() instanceof java.net.Inet6Address ? "[" + src.getAddress().getHostAddress() + "]"
+                        : src.getAddress().getHostAddress();
+                tail.append(";received=sip:").append(host).append(':').append(src.getPort());
+                if (m.from.protocol() != Protocol.UDP) { // escaped: it is one parameter's value
+                    tail.append("%3Btransport%3D").append(m.from.protocol().text());
+                }
+            }
+            String p = params == null ? null : params.apply(ctx);
+            if (p != null && !p.isEmpty()) {
+                tail.append(';').append(p);
+            }
+            m.pathUser = u == null || u.isEmpty() ? null : u;
+            m.pathTail = tail.append('>').toString();
+            return 1;
+        };
+    }
+}
