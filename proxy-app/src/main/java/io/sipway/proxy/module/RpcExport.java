@@ -28,4 +28,26 @@ public record RpcExport(String name, String summary, Handler handler) {
             return code;
         }
     }
+
+    /**
+     * The answer of a command's work started on another thread (a reload that reads files or a
+     * database): waited for, unless the caller is an event loop (jsonrpc_dispatch() in
+     * event_route[xhttp:request]), which must not wait and answers "Reload started".
+     */
+    public static Object awaitUnlessOnLoop(java.util.concurrent.Future<Object> work, String failure) throws RpcException {
+        if (Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread) {
+            return "Reload started";
+        }
+        try {
+            return work.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RpcException re) {
+                throw re;
+            }
+            throw new RpcException(500, failure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(500, failure);
+        }
+    }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -98,20 +97,7 @@ final class DispatcherRpc {
             }
             return "Ok. Dispatcher successfully reloaded.";
         });
-        if (Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread) {
-            return "Reload started";
-        }
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RpcExport.RpcException re) {
-                throw re;
-            }
-            throw new RpcExport.RpcException(500, "Reload Failed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcExport.RpcException(500, "Reload Failed");
-        }
+        return RpcExport.awaitUnlessOnLoop(f, "Reload Failed");
     }
 
     /**

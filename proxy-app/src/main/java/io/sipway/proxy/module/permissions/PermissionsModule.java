@@ -17,10 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * permissions (https://kamailio.org/docs/modules/5.6.x/modules/permissions.html): IP access lists
@@ -150,21 +148,7 @@ public final class PermissionsModule {
      * read). The operations endpoint's thread waits and answers as Kamailio does.
      */
     private static Object reload(ExecutorService reloads, Permissions p, boolean address) throws RpcExport.RpcException {
-        Future<Object> f = reloads.submit(() -> p.reload(address));
-        if (Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread) {
-            return "Reload started";
-        }
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RpcExport.RpcException re) {
-                throw re;
-            }
-            throw new RpcExport.RpcException(500, "Reload failed.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcExport.RpcException(500, "Reload failed.");
-        }
+        return RpcExport.awaitUnlessOnLoop(reloads.submit(() -> p.reload(address)), "Reload failed.");
     }
 
     private static Object addressDump(Permissions p) throws RpcExport.RpcException {
