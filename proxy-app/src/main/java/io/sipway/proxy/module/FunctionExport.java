@@ -17,7 +17,8 @@ import java.util.Set;
  */
 public record FunctionExport(String name, int minArgs, int maxArgs, int[] exactArgCounts, Set<Ast.RouteType> routes,
                              Ast.RouteType armsRoute, boolean expressions, boolean mayWait, FunctionSpec.Binder fixup,
-                             String summary, java.util.function.Predicate<java.util.List<Ast.ModParam>> mayWaitWith) {
+                             String summary, java.util.function.Predicate<java.util.List<Ast.ModParam>> mayWaitWith,
+                             java.util.function.BiConsumer<java.util.List<io.sipway.cfg.Arg>, java.util.List<Ast.ModParam>> paramsCheck) {
 
     /**
      * Whether the function may wait when {@code script} runs: always when declared {@code mayWait()},

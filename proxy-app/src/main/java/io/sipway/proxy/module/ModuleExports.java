@@ -234,6 +234,7 @@ public final class ModuleExports {
             private boolean expressions;
             private boolean mayWait;
             private java.util.function.Predicate<List<Ast.ModParam>> mayWaitWith;
+            private java.util.function.BiConsumer<List<Arg>, List<Ast.ModParam>> paramsCheck;
             private String summary;
 
             private Fn(String fname, int min, int max, int routeFlags, FunctionSpec.Binder fixup) {
@@ -284,6 +285,15 @@ public final class ModuleExports {
                 return this;
             }
 
+            /**
+             * A check of the arguments against the script's module parameters, at load in check mode and
+             * at start alike (statistics: a constant name must be a declared variable).
+             */
+            public Fn checkWithParams(java.util.function.BiConsumer<List<Arg>, List<Ast.ModParam>> check) {
+                paramsCheck = check;
+                return this;
+            }
+
             public Fn summary(String text) {
                 summary = text;
                 return this;
@@ -291,7 +301,7 @@ public final class ModuleExports {
 
             private FunctionExport export() {
                 return new FunctionExport(fname, min, max, exact, Routes.kinds(routeFlags), arms, expressions, mayWait,
-                        fixup, summary, mayWaitWith);
+                        fixup, summary, mayWaitWith, paramsCheck);
             }
         }
     }

@@ -69,10 +69,13 @@ public final class ModuleHost implements ScriptHost {
         }
     }
 
-    private static FunctionSpec spec(ModuleExports t, FunctionExport f) {
+    private FunctionSpec spec(ModuleExports t, FunctionExport f) {
         FunctionSpec.Binder binder = args -> {
             if (!f.takes(args.size())) {
                 throw new IllegalArgumentException(f.arityProblem(args.size()));
+            }
+            if (f.paramsCheck() != null) { // the script's modparams are read before its routes are compiled
+                f.paramsCheck().accept(args, modParams);
             }
             return f.fixup().bind(args);
         };

@@ -84,4 +84,15 @@ class CheckCommandTest {
         }
         throw new AssertionError("no line with " + needle);
     }
+
+    @Test
+    void aStatisticNotDeclaredIsRefusedByTheCheckAsTheStartRefusesIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // kamailio -c accepts this script and Kamailio then refuses to start it; what sipway -c accepts must run
+        Path cfg = dir.resolve("stats.cfg");
+        java.nio.file.Files.writeString(cfg, "loadmodule \"statistics.so\"\nmodparam(\"statistics\", \"variable\", \"grp:active_calls\")\n"
+                + "request_route {\n\tupdate_stat(\"active_calls\", \"-2\");\n}\n");
+        CliRun run = sipway("-c", "-f", cfg.toString());
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("stats.cfg:4:").contains("variable <active_calls> is not declared");
+    }
 }

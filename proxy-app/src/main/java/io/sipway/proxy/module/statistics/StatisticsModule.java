@@ -3,6 +3,7 @@ package io.sipway.proxy.module.statistics;
 import static io.sipway.proxy.module.Routes.ANY;
 
 import io.sipway.cfg.Arg;
+import io.sipway.cfg.Ast;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
 import io.sipway.proxy.log.KamailioLevel;
@@ -10,8 +11,8 @@ import io.sipway.proxy.log.ScriptLog;
 import io.sipway.proxy.log.SyslogFacility;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,8 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  * so {@code stats.get_statistics} shows {@code script:name}) and changes with {@code update_stat(name,
  * "+1")} / {@code reset_stat(name)}; {@code $stat(name)} (the pv module's) reads them. As in Kamailio 5.6.3: a constant name not declared stops the start ({@code kamailio -c} lets it
  * through; {@code sipway -c} says so), a name from a pseudo-variable not declared makes the function
- * return -1 with an error line; reset_stat leaves a {@code no_reset} variable as it is. (Like
- * {@code kamailio -c}, {@code sipway -c} does not see an undeclared constant name: the start refuses it.)
+ * return -1 with an error line; reset_stat leaves a {@code no_reset} variable as it is. Where Kamailio
+ * refuses an undeclared constant name only when it starts, {@code sipway -c} refuses it too.
  */
 public final class StatisticsModule {
     private static final ScriptLog LOG = new ScriptLog("statistics");
@@ -34,8 +35,6 @@ public final class StatisticsModule {
     /** The declared variables: name to whether reset_stat may reset it; filled when the script's modparams are read. */
     private static final class Declared {
         final Map<String, Boolean> resettable = new ConcurrentHashMap<>();
-        /** The constant names the script's calls use: each must be declared when the module starts. */
-        final Set<String> usedConstant = ConcurrentHashMap.newKeySet();
     }
 
     public static ModuleExports exports(Core core) {
@@ -66,7 +65,7 @@ public final class StatisticsModule {
                 }
                 return 1;
             };
-        }).check(a -> used(declared, a.get(0))).summary("adds a value (\"+1\", \"-2\") to a declared statistic; -1 when it is not declared");
+        }).checkWithParams((a, params) -> declaredIn(a.get(0), params)).summary("adds a value (\"+1\", \"-2\") to a declared statistic; -1 when it is not declared");
         b.fn("reset_stat", 1, 1, ANY, args -> {
             Format name = Format.of(args.get(0));
             return ctx -> {
@@ -80,21 +79,12 @@ public final class StatisticsModule {
                 }
                 return 1;
             };
-        }).check(a -> used(declared, a.get(0))).summary("sets a declared statistic back to 0 (not one declared no_reset)");
+        }).checkWithParams((a, params) -> declaredIn(a.get(0), params)).summary("sets a declared statistic back to 0 (not one declared no_reset)");
         b.onStart((script, host) -> {
             declared.resettable.clear();
             for (String v : core.modparams("statistics", "variable")) {
-                String spec = v.trim();
-                boolean noReset = spec.endsWith("/no_reset");
-                String n = noReset ? spec.substring(0, spec.length() - "/no_reset".length()) : spec;
-                declared.resettable.put(n, !noReset);
-                core.statistic(GROUP + n); // listed (at 0) from the start, as Kamailio registers it
-            }
-            for (String n : declared.usedConstant) { // Kamailio's fixup stops the start the same way
-                if (!declared.resettable.containsKey(n)) {
-                    throw new IllegalArgumentException("statistics: variable <" + n + "> is not declared: add modparam(\"statistics\","
-                            + " \"variable\", \"" + n + "\")");
-                }
+                declared.resettable.put(variableName(v), !v.trim().endsWith("/no_reset"));
+                core.statistic(GROUP + variableName(v)); // listed (at 0) from the start, as Kamailio registers it
             }
         });
         return b.build();
@@ -108,11 +98,25 @@ public final class StatisticsModule {
         return core.statistic(GROUP + name);
     }
 
-    /** Notes a constant name, checked when the module starts (the script's modparams are read then). */
-    private static void used(Declared declared, Arg name) {
-        if (fixed(name)) {
-            declared.usedConstant.add(name.constantString());
+    /** A name written as it is must be declared by the script's modparams: Kamailio's fixup stops its start otherwise. */
+    private static void declaredIn(Arg name, List<Ast.ModParam> params) {
+        if (!fixed(name)) {
+            return;
         }
+        String n = name.constantString();
+        for (Ast.ModParam p : params) {
+            if (List.of(p.module().split("\\|")).contains("statistics") && p.param().equals("variable")
+                    && variableName(String.valueOf(p.value())).equals(n)) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("variable <" + n + "> is not declared: add modparam(\"statistics\", \"variable\", \"" + n + "\")");
+    }
+
+    /** The name in a "name" or "name/no_reset" declaration. */
+    private static String variableName(String spec) {
+        String s = spec.trim();
+        return s.endsWith("/no_reset") ? s.substring(0, s.length() - "/no_reset".length()) : s;
     }
 
     /** A name written as it is, no pseudo-variable in it ("$var(n)" is read per call). */

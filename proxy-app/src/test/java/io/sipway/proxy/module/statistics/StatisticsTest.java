@@ -58,7 +58,8 @@ class StatisticsTest {
 
     @Test
     void aConstantNameThatIsNotDeclaredStopsTheStartAsInKamailio() {
-        assertThatThrownBy(() -> start("request_route {\n\tupdate_stat(\"active_calls\", \"-2\");\n}\n"))
-                .hasMessageContaining("variable <active_calls> is not declared");
+        // declared in a group, named without it: Kamailio 5.6.3 stops at the fixup ("variable <active_calls> not defined")
+        assertThatThrownBy(() -> start("modparam(\"statistics\", \"variable\", \"grp:active_calls\")\n"
+                + "request_route {\n\tupdate_stat(\"active_calls\", \"-2\");\n}\n")).hasMessageContaining("variable <active_calls> is not declared");
     }
 }
