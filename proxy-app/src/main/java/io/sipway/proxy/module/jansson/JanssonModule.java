@@ -43,10 +43,10 @@ public final class JanssonModule {
     /** A function reading JSON: its path and JSON text at these argument positions, the destination third. */
     private static void reader(ModuleExports.Builder b, String name, int pathAt, int jsonAt, boolean size, String summary) {
         b.fn(name, 3, 3, ANY, args -> {
-            Format path = Format.of(args.get(pathAt));
+            PathSource path = path(args.get(pathAt));
             Format json = Format.of(args.get(jsonAt));
             Pv dst = destination(args.get(2));
-            return ctx -> get(ctx, path.apply(ctx), json.apply(ctx), dst, size);
+            return ctx -> get(ctx, path.get(ctx), json.apply(ctx), dst, size);
         }).summary(summary);
     }
 
@@ -62,16 +62,31 @@ public final class JanssonModule {
         return pv;
     }
 
-    private static long get(ScriptContext ctx, String path, String json, Pv dst, boolean size) {
-        Object root = parse(json);
-        if (root == null) {
-            return -1;
+    /** Where a path comes from: parsed once at load when written as it is, else per call (null, logged, when bad). */
+    private interface PathSource {
+        JsonPath get(ScriptContext ctx);
+    }
+
+    private static PathSource path(Arg a) {
+        if (a.isConstant() && a.constantString().indexOf('$') < 0) {
+            JsonPath fixed = JsonPath.parse(a.constantString()); // a bad one is refused at load
+            return ctx -> fixed;
         }
-        JsonPath p;
-        try {
-            p = JsonPath.parse(path);
-        } catch (IllegalArgumentException e) {
-            error("invalid path <" + path + ">: " + e.getMessage());
+        Format text = Format.of(a);
+        return ctx -> {
+            String t = text.apply(ctx);
+            try {
+                return JsonPath.parse(t);
+            } catch (IllegalArgumentException e) {
+                error("invalid path <" + t + ">: " + e.getMessage());
+                return null;
+            }
+        };
+    }
+
+    private static long get(ScriptContext ctx, JsonPath p, String json, Pv dst, boolean size) {
+        Object root = parse(json);
+        if (root == null || p == null) {
             return -1;
         }
         Object v = p.get(root);
@@ -105,7 +120,7 @@ public final class JanssonModule {
 
     private static io.sipway.cfg.ScriptFunction setter(List<Arg> args, boolean append) {
         Format type = Format.of(args.get(0));
-        Format path = Format.of(args.get(1));
+        PathSource path = path(args.get(1));
         Format value = Format.of(args.get(2));
         Pv target = destination(args.get(3));
         return ctx -> {
@@ -119,14 +134,8 @@ public final class JanssonModule {
             if (v == BAD) {
                 return -1;
             }
-            JsonPath p;
-            try {
-                p = JsonPath.parse(path.apply(ctx));
-            } catch (IllegalArgumentException e) {
-                error("invalid path: " + e.getMessage());
-                return -1;
-            }
-            if (!p.set(root, v, append)) {
+            JsonPath p = path.get(ctx);
+            if (p == null || !p.set(root, v, append)) {
                 return -1;
             }
             target.set(ctx, JsonText.write(root));

@@ -1,8 +1,10 @@
 package io.sipway.proxy.module.mqueue;
 
+import io.sipway.proxy.module.AttributeList;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.Map;
 
 /** One mqueue queue: key/value pairs in the order added, bounded by its size (0: unbounded). */
 final class KeyValueQueue {
@@ -22,17 +24,9 @@ final class KeyValueQueue {
         String name = null;
         int size = 0;
         int addMode = 0;
-        for (String part : spec.split(";")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("'" + p + "' is not name=value");
-            }
-            String k = p.substring(0, eq).trim();
-            String v = p.substring(eq + 1).trim();
+        for (Map.Entry<String, String> e : AttributeList.parse(spec).entrySet()) {
+            String k = e.getKey();
+            String v = e.getValue();
             switch (k) {
                 case "name" -> name = v;
                 case "size" -> size = number(k, v, 0, Integer.MAX_VALUE);

@@ -4,6 +4,7 @@ import io.sipway.cfg.Ast;
 import io.sipway.cfg.CompiledScript;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.FakedMessage;
+import io.sipway.proxy.module.AttributeList;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
 import java.util.ArrayList;
@@ -57,25 +58,8 @@ public final class RtimerModule {
         }
     }
 
-    /** Kamailio's "name=value;name=value;" lists. */
-    private static Map<String, String> pairs(String spec) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String part : spec.split(";")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("'" + p + "' is not name=value");
-            }
-            out.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
-        }
-        return out;
-    }
-
     static Timer timer(String spec) {
-        Map<String, String> p = pairs(spec);
+        Map<String, String> p = AttributeList.parse(spec);
         String name = p.get("name");
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a timer needs a name: name=NAME;interval=SECONDS;");
@@ -99,7 +83,7 @@ public final class RtimerModule {
     }
 
     static Exec exec(String spec) {
-        Map<String, String> p = pairs(spec);
+        Map<String, String> p = AttributeList.parse(spec);
         String timer = p.get("timer");
         String route = p.get("route");
         if (timer == null || route == null || timer.isEmpty() || route.isEmpty()) {
