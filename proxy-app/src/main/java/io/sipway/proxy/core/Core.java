@@ -306,9 +306,13 @@ public final class Core {
         return debug;
     }
 
-    /** A module that follows every transaction from now on (Kamailio's tm callbacks: acc's). */
-    public void observeTransactions(TransactionObserver o) {
-        this.observer = o;
+    /**
+     * A module that follows every transaction from now on (Kamailio's tm callbacks: acc's, dialog's).
+     * Several modules may: they are told in the order they registered, as tm runs its callback list.
+     */
+    public synchronized void observeTransactions(TransactionObserver o) {
+        TransactionObserver before = this.observer;
+        this.observer = before == null ? o : TransactionObserver.both(before, o);
     }
 
     /** What follows the transactions, or null. */

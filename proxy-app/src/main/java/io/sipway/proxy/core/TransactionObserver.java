@@ -24,4 +24,27 @@ public interface TransactionObserver {
 
     /** The current leg ended with a negative best reply (code, reply or null, branch URI), before failure_route runs. */
     void legFailed(ServerTransaction st, int code, SipMessage reply, String branchUri);
+
+    /** Two observers told in turn, first {@code a} then {@code b} (tm's callback list, in registration order). */
+    static TransactionObserver both(TransactionObserver a, TransactionObserver b) {
+        return new TransactionObserver() {
+            @Override
+            public void created(MsgContext ctx) {
+                a.created(ctx);
+                b.created(ctx);
+            }
+
+            @Override
+            public void replied(ServerTransaction st, int code, SipMessage reply, String branchUri) {
+                a.replied(st, code, reply, branchUri);
+                b.replied(st, code, reply, branchUri);
+            }
+
+            @Override
+            public void legFailed(ServerTransaction st, int code, SipMessage reply, String branchUri) {
+                a.legFailed(st, code, reply, branchUri);
+                b.legFailed(st, code, reply, branchUri);
+            }
+        };
+    }
 }
