@@ -71,6 +71,7 @@ public final class Modules {
                 AccModule.exports(core),
                 AliasDbModule.exports(core),
                 AuthModule.exports(core),
+                io.sipway.proxy.module.avpops.AvpopsModule.exports(core),
                 AuthDbModule.exports(core),
                 CfgRpcModule.exports(core),
                 CorexModule.exports(core),
