@@ -82,6 +82,7 @@ public final class Modules {
                 DbRedisModule.exports(core),
                 DbSqliteModule.exports(core),
                 DbTextModule.exports(core),
+                io.sipway.proxy.module.dialplan.DialplanModule.exports(core),
                 DispatcherModule.exports(core),
                 DomainModule.exports(core),
                 HtableModule.exports(core),
