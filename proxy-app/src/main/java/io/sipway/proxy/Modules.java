@@ -85,6 +85,7 @@ public final class Modules {
                 io.sipway.proxy.module.dialplan.DialplanModule.exports(core),
                 DispatcherModule.exports(core),
                 DomainModule.exports(core),
+                io.sipway.proxy.module.enum_.EnumModule.exports(core),
                 io.sipway.proxy.module.exec.ExecModule.exports(core),
                 HtableModule.exports(core),
                 IpopsModule.exports(),

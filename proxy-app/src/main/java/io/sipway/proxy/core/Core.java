@@ -449,6 +449,11 @@ public final class Core {
         return resolver;
     }
 
+    /** The proxy's resolver, for the modules that ask the DNS themselves (enum's NAPTR lookups). */
+    public SipResolver sipResolver() {
+        return resolver;
+    }
+
     /** The databases the modules' db_url parameters name: one pool per URL, closed with the core. */
     public io.sipway.proxy.db.Databases databases() {
         return databases;
