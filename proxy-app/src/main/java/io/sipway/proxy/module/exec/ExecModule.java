@@ -29,7 +29,9 @@ import java.util.Map;
  * <li>{@code exec_avp(cmd[, "$avp(a);$avp(b)"])}: each line of the output into an AVP as a string (the
  * ones named, then integer names counting lines from 1). -1 when it exits with a status other than 0
  * (the AVPs are set all the same).</li>
- * <li>{@code exec_cmd(cmd)}: runs it, its output thrown away: 1, or -1 for a status other than 0.</li>
+ * <li>{@code exec_cmd(cmd)}: runs it with its output pipe closed unread, as pclose() right after popen()
+ * does: 1, or -1 for a status other than 0 and for a command that writes to it (SIGPIPE), as
+ * {@code exec_cmd("echo hi")} under Kamailio 5.6.3.</li>
  * </ul>
  * Lines are read as fgets reads them into Kamailio's 1 KiB buffer (at most 1023 characters each, a
  * longer line making several), trailing blanks and line ends cut, empty lines skipped. The first three
@@ -37,8 +39,8 @@ import java.util.Map;
  * {@code setvars=0}.
  *
  * <p>Bounds Kamailio does not have, so that a command cannot hold a worker or the heap: output beyond
- * 64 KiB ends the command (killed, -1, as a command killed by SIGPIPE in Kamailio); {@code time_to_kill}
- * seconds (0: no limit, Kamailio's default) end a command that runs longer (-1).
+ * 64 KiB ends the command (killed, -1); {@code time_to_kill} seconds (0: no limit, Kamailio's default;
+ * Kamailio 5.6 documents it but does not apply it to popen'ed commands) end a command that runs longer (-1).
  */
 public final class ExecModule {
     private static final String M = "exec";
@@ -96,7 +98,7 @@ public final class ExecModule {
         b.fn("exec_cmd", 1, 1, ANY, args -> {
             Format cmd = Format.of(args.get(0));
             return ctx -> ShellCommand.run(cmd.apply(ctx), null, null, false, s.timeoutMs()).ok() ? 1 : -1;
-        }).x().mayWait().summary("runs the command, its output thrown away: 1 when it exits with 0");
+        }).x().mayWait().summary("runs the command, its output unread: 1 when it exits with 0 (a command writing output dies of SIGPIPE: -1)");
         return b.build();
     }
 

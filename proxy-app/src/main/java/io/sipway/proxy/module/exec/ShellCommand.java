@@ -45,7 +45,7 @@ final class ShellCommand {
     /**
      * @param env      variables added to the proxy's environment, or null
      * @param stdin    what the command reads, or null (nothing)
-     * @param lines    whether its output is read as lines (false: read and thrown away, or the proxy's own
+     * @param lines    whether its output is read as lines (false: the pipe closed unread, or the proxy's own
      *                 standard output when it is given {@code stdin})
      * @param killAfterMs 0 for no limit
      */
@@ -81,7 +81,17 @@ final class ShellCommand {
                     written = false;
                 }
             }
-            byte[] out = stdin != null && !lines ? new byte[0] : read(p, killed, command);
+            byte[] out;
+            if (stdin != null && !lines) {
+                out = new byte[0]; // exec_msg: its output is the proxy's
+            } else if (!lines) {
+                // exec_cmd: Kamailio's pclose() closes the pipe at once, unread; a command that then writes
+                // to it dies of SIGPIPE (-1), as "echo hi" does under Kamailio 5.6.3
+                closeQuietly(p.getInputStream());
+                out = new byte[0];
+            } else {
+                out = read(p, killed, command);
+            }
             int status = p.waitFor();
             boolean ok = written && !killed.get() && status == 0;
             if (status != 0 && !killed.get() && status > 128) {
@@ -96,6 +106,14 @@ final class ShellCommand {
             if (timer != null) {
                 timer.cancel(false);
             }
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // nothing to read anyway
         }
     }
 

@@ -143,9 +143,30 @@ class EnumTest {
 
     @Test
     void isFromUserEnumComparesTheRecordsHostWithTheSource() throws Exception {
-        // the From user of ScriptOnLoopback's requests is alice: no E.164 number
+        dns.naptr("3.2.1.0.3.9.4.e164.arpa", 10, 10, "u", "E2U+sip", "!^.*$!sip:gw@gw.example!")
+                .a("gw.example", "127.0.0.1")
+                .naptr("9.9.9.0.3.9.4.e164.arpa", 10, 10, "u", "E2U+sip", "!^.*$!sip:gw@elsewhere.example!")
+                .a("elsewhere.example", "192.0.2.1");
         try (ScriptOnLoopback p = ScriptOnLoopback.start(work, SCRIPT)) {
+            // ScriptOnLoopback's From user is alice: no E.164 number
             assertThat(call(p, "x", "X-Do: from")).isEqualTo("rc=-1");
+            assertThat(fromUser(p, "+4930123")).as("the record's host is the source").isEqualTo("rc=1");
+            assertThat(fromUser(p, "+4930999")).as("it is another address").isEqualTo("rc=-8");
+            assertThat(fromUser(p, "+4930555")).as("no records").isEqualTo("rc=-3");
+        }
+    }
+
+    /** The reason of the reply to an OPTIONS from {@code user} (is_from_user_enum reads the From user). */
+    private static String fromUser(ScriptOnLoopback p, String user) throws Exception {
+        try (DatagramSocket s = receiver()) {
+            String msg = "OPTIONS sip:x@127.0.0.1:" + port(p) + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + s.getLocalPort() + ";branch=z9hG4bK-f" + user.substring(1) + ";rport\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:" + user + "@127.0.0.1>;tag=f1\r\nTo: <sip:x@127.0.0.1>\r\n"
+                    + "Call-ID: f" + user.substring(1) + "@test\r\nCSeq: 1 OPTIONS\r\nX-Do: from\r\nContent-Length: 0\r\n\r\n";
+            byte[] b = msg.getBytes(StandardCharsets.UTF_8);
+            s.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", Integer.parseInt(port(p)))));
+            String line = requestLine(s);
+            return line == null ? null : line.substring("SIP/2.0 200 ".length());
         }
     }
 
