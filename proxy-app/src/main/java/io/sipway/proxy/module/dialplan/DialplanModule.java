@@ -342,7 +342,7 @@ public final class DialplanModule {
             if (!reload()) {
                 throw new RpcExport.RpcException(500, "Dialplan Reload Failed");
             }
-            return null;
+            return new LinkedHashMap<String, Object>(); // Kamailio answers an empty struct
         }), "Dialplan Reload Failed");
     }
 
@@ -385,6 +385,11 @@ public final class DialplanModule {
         return out;
     }
 
+    /** An empty column is no string in Kamailio's rule (a NULL str): the RPC answers null. */
+    private static String orNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
     private Object rpcDump(List<Object> params) throws RpcExport.RpcException {
         Integer dpid = intParam(params, 0);
         if (dpid == null) {
@@ -400,12 +405,14 @@ public final class DialplanModule {
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("PRIO", rule.pr());
                 e.put("MATCHOP", rule.matchOp());
-                e.put("MATCHEXP", rule.matchExp());
+                e.put("MATCHEXP", orNull(rule.matchExp()));
                 e.put("MATCHLEN", rule.matchLen());
-                e.put("SUBSTEXP", rule.substExp());
-                e.put("REPLEXP", rule.replExp());
-                e.put("ATTRS", rule.attrs());
-                entries.add(e);
+                e.put("SUBSTEXP", orNull(rule.substExp()));
+                e.put("REPLEXP", orNull(rule.replExp()));
+                e.put("ATTRS", orNull(rule.attrs()));
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("ENTRY", e); // struct_add(ih, "{", "ENTRY", ...) into the array, as Kamailio answers it
+                entries.add(entry);
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();

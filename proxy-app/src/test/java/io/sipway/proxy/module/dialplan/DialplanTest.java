@@ -157,12 +157,17 @@ class DialplanTest {
             assertThat(dump.get("DPID")).isEqualTo(1);
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> entries = (List<Map<String, Object>>) dump.get("ENTRIES");
-            assertThat(entries).extracting(e -> e.get("ATTRS"))
+            // as Kamailio 5.6.3 answers it: {"DPID": 1, "ENTRIES": [{"ENTRY": {"PRIO": ..., "ATTRS": ...}}, ...]}
+            assertThat(entries).extracting(e -> (Object) ((Map<?, ?>) e.get("ENTRY")).get("ATTRS"))
                     .containsExactly("emergency", "de", "xyz", "fn", "matchonly", "nosubst", "unreached");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> sos = (Map<String, Object>) entries.get(0).get("ENTRY");
+            assertThat(sos).containsEntry("PRIO", 1).containsEntry("MATCHOP", 0).containsEntry("MATCHEXP", "112")
+                    .containsEntry("MATCHLEN", 3).containsEntry("SUBSTEXP", null).containsEntry("REPLEXP", "sos");
             try (Databases dbs = new Databases(1)) {
                 rule(dbs.get(url), 4, 1, 0, "a", 0, "", "b", "new");
             }
-            assertThat(p.rpc("dialplan.reload")).isNull();
+            assertThat(p.rpc("dialplan.reload")).isEqualTo(Map.of());
             assertThat(p.rpc("dialplan.translate", 4L, "a")).isEqualTo(Map.of("Output", "b", "Attributes", "new"));
             assertThatThrownBy(() -> p.rpc("dialplan.reload")).as("reload_delta").isInstanceOf(RpcExport.RpcException.class)
                     .hasMessage("ongoing reload");
