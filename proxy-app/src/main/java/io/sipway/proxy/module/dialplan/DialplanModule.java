@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>Return codes: 1 translated or matched; -1 no rule matched, the input is empty, the id is not an
  * integer, or the matched rule's output failed; -2 no rule of that dialplan id.
  *
- * <p>Not here: {@code match_dynamic=1} (pseudo-variables in match_exp and subst_exp, refused at load).
+ * <p>Not here: with {@code match_dynamic=1}, Kamailio's iteration over every value of an
+ * {@code $(avp(x)[+])} in a match_exp (each value printed in turn): a row using it fails the load.
  * In a failure_route a rewritten R-URI is the branch t_relay sends (Sipway's t_relay always sends the
  * R-URI), so {@code append_branch} changes nothing.
  */
@@ -58,6 +59,7 @@ public final class DialplanModule {
     private volatile DpTable.Columns columns;
     private volatile Function<String, ValueSource> replPvs;
     private volatile Pv attrsPv;
+    private volatile boolean dynamic;
     private volatile long lastRpcReload;
     private volatile int reloadDelta = 5;
     private final ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
@@ -90,7 +92,7 @@ public final class DialplanModule {
                 v -> v.isEmpty() || v.startsWith("$avp(") || v.startsWith("$xavp(") || v.startsWith("$var(") ? null
                         : "invalid pvar name " + v + ": an $avp, $xavp or $var");
         b.paramWithoutEffect("fetch_rows", INT, "1000", "the rules are read in one query");
-        b.paramOnly("match_dynamic", INT, "0", "pseudo-variables in match_exp and subst_exp are not evaluated", "0");
+        b.param("match_dynamic", INT, "0", "1: a match_exp or subst_exp with pseudo-variables is printed and compiled per message");
         b.paramWithoutEffect("append_branch", INT, "1",
                 "in a failure_route the rewritten R-URI is the branch t_relay sends (Sipway's t_relay always sends the R-URI)", "1");
         b.param("reload_delta", INT, "5", "seconds between two dialplan.reload RPCs (one sooner is refused \"ongoing reload\")");
@@ -298,6 +300,7 @@ public final class DialplanModule {
             }
             return host.pvFromText(text);
         };
+        dynamic = !core.modparam(M, "match_dynamic", "0").trim().equals("0");
         reloadDelta = (int) Math.max(0, Long.parseLong(core.modparam(M, "reload_delta", "5").trim()));
         table = core.modparam(M, "table_name", "dialplan");
         columns = new DpTable.Columns(core.modparam(M, "dpid_col", "dpid"), core.modparam(M, "pr_col", "pr"),
@@ -311,7 +314,7 @@ public final class DialplanModule {
                 throw new IllegalArgumentException("dialplan: invalid table version " + v + " of " + table + " (expected "
                         + TABLE_VERSION + ": use kamdbctl reinit)");
             }
-            rules = DpTable.load(db, table, columns, replPvs);
+            rules = DpTable.load(db, table, columns, replPvs, dynamic);
         } catch (DbException | IllegalArgumentException e) {
             throw new IllegalArgumentException("dialplan: could not load the rules from " + table + ": " + e.getMessage(), e);
         }
@@ -324,7 +327,7 @@ public final class DialplanModule {
             return false;
         }
         try {
-            rules = DpTable.load(db, table, columns, replPvs);
+            rules = DpTable.load(db, table, columns, replPvs, dynamic);
             return true;
         } catch (DbException | IllegalArgumentException e) {
             LOG.error("failed to reload rules from database: {}", e.getMessage());

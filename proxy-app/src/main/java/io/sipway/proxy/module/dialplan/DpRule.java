@@ -17,7 +17,9 @@ import java.util.regex.PatternSyntaxException;
  * (0 the string itself, 1 a PCRE searched in the input, 2 an fnmatch pattern), the subst_exp (a PCRE)
  * and the repl_exp, whose {@code \0..\9} are the subst_exp's groups, {@code \n \r \t} those characters,
  * <code>&#92;u</code> the Request-URI, a pseudo-variable its value and a backslash before any other character
- * that character. A row that does not compile fails the whole load, as in Kamailio.
+ * that character. A row that does not compile fails the whole load, as in Kamailio. With
+ * {@code match_dynamic=1} a match_exp or subst_exp holding pseudo-variables is printed and compiled per
+ * message ({@link DpDynamic}).
  *
  * <p><b>The output</b> (dp_repl.c's rule_translate) is the replacement alone, not the input with the
  * match replaced: {@code ^0([1-9]+)$} and {@code 0049\1} make {@code 0049...}. Without a subst_exp the
@@ -26,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
  * does an output of 127 characters or more (Kamailio's buffer).
  */
 record DpRule(int dpid, int pr, int matchOp, String matchExp, int matchLen, String substExp, String replExp, String attrs,
-              Pattern match, Pattern subst, Object[] replacement) {
+              Pattern match, Pattern subst, Object[] replacement, DpDynamic dynamicMatch, DpDynamic dynamicSubst) {
     static final int EQUAL = 0;
     static final int REGEX = 1;
     static final int FNMATCH = 2;
@@ -36,25 +38,27 @@ record DpRule(int dpid, int pr, int matchOp, String matchExp, int matchLen, Stri
 
     /** build_rule: throws IllegalArgumentException saying what is wrong with the row. */
     static DpRule build(int dpid, int pr, int matchOp, String matchExp, int matchLen, String substExp, String replExp,
-                        String attrs, Function<String, ValueSource> pvs) {
+                        String attrs, Function<String, ValueSource> pvs, boolean dynamic) {
         if (matchOp != EQUAL && matchOp != REGEX && matchOp != FNMATCH) {
             throw new IllegalArgumentException("invalid value for match operator: " + matchOp);
         }
         Pattern match = null;
-        if (matchOp == REGEX) {
+        DpDynamic dynMatch = dynamic && matchOp == REGEX ? DpDynamic.of(matchExp, pvs) : null;
+        if (matchOp == REGEX && dynMatch == null) {
             match = pcre(matchExp, "match");
         } else if (matchOp == FNMATCH) {
             match = Fnmatch.compile(matchExp, false);
         }
         Object[] repl = replExp.isEmpty() ? null : replacement(replExp, pvs);
-        Pattern subst = substExp.isEmpty() ? null : pcre(substExp, "subst");
+        DpDynamic dynSubst = dynamic && !substExp.isEmpty() ? DpDynamic.of(substExp, pvs) : null;
+        Pattern subst = substExp.isEmpty() || dynSubst != null ? null : pcre(substExp, "subst");
         int maxGroup = repl == null ? 0 : maxGroup(repl);
         int groups = subst == null ? 0 : subst.matcher("").groupCount();
-        if (repl != null && maxGroup != 0 && groups < maxGroup) {
+        if (dynMatch == null && dynSubst == null && repl != null && maxGroup != 0 && groups < maxGroup) {
             throw new IllegalArgumentException("repl_exp " + replExp + " refers to " + maxGroup + " sub-expressions, but subst_exp "
                     + substExp + " has only " + groups);
         }
-        return new DpRule(dpid, pr, matchOp, matchExp, matchLen, substExp, replExp, attrs, match, subst, repl);
+        return new DpRule(dpid, pr, matchOp, matchExp, matchLen, substExp, replExp, attrs, match, subst, repl, dynMatch, dynSubst);
     }
 
     private static Pattern pcre(String exp, String what) {
@@ -128,11 +132,14 @@ record DpRule(int dpid, int pr, int matchOp, String matchExp, int matchLen, Stri
         return max;
     }
 
-    /** Whether the input matches the rule's match_exp. */
-    boolean matches(String input) {
+    /** Whether the input matches the rule's match_exp (a dynamic one printed for {@code ctx}, none without a message). */
+    boolean matches(String input, ScriptContext ctx) {
         return switch (matchOp) {
             case EQUAL -> matchExp.equals(input);
-            case REGEX -> match.matcher(input).find();
+            case REGEX -> {
+                Pattern p = dynamicMatch == null ? match : dynamicMatch.pattern(ctx);
+                yield p != null && p.matcher(input).find();
+            }
             default -> match.matcher(input).matches();
         };
     }
@@ -143,8 +150,12 @@ record DpRule(int dpid, int pr, int matchOp, String matchExp, int matchLen, Stri
             return "";
         }
         Matcher m = null;
-        if (subst != null) {
-            m = subst.matcher(input);
+        Pattern sp = dynamicSubst == null ? subst : dynamicSubst.pattern(ctx);
+        if (dynamicSubst != null && (sp == null || sp.matcher("").groupCount() < maxGroup(replacement))) {
+            return null; // did not compile, or "illegal access to the n-th subexpr"
+        }
+        if (sp != null) {
+            m = sp.matcher(input);
             if (!m.find()) {
                 return null; // matched the match_exp but not the subst_exp
             }

@@ -61,12 +61,12 @@ final class DpTable {
     }
 
     /** Reads the table (dp_load_db); throws DbException or IllegalArgumentException (a row that does not compile). */
-    static DpTable load(Database db, String table, Columns c, Function<String, ValueSource> pvs) throws DbException {
+    static DpTable load(Database db, String table, Columns c, Function<String, ValueSource> pvs, boolean dynamic) throws DbException {
         DbResult r = db.query(table, c.list(), Where.ALL, c.pr());
         Map<Integer, List<Index>> ids = new LinkedHashMap<>();
         for (Object[] row : r.rows()) {
             DpRule rule = DpRule.build(num(row[0]), num(row[1]), num(row[2]), text(row[3]), num(row[4]), text(row[5]),
-                    text(row[6]), text(row[7]), pvs);
+                    text(row[6]), text(row[7]), pvs, dynamic);
             add(ids.computeIfAbsent(rule.dpid(), k -> new ArrayList<>()), rule);
         }
         Map<Integer, List<Index>> frozen = new LinkedHashMap<>();
@@ -135,7 +135,7 @@ final class DpTable {
                 continue; // after the length's group, only the any-length one
             }
             for (DpRule rule : index.rules()) {
-                if (rule.matches(input)) {
+                if (rule.matches(input, ctx)) {
                     if (rule.attrs().length() >= MAX_ATTRS) {
                         return null; // "out of memory for attributes"
                     }

@@ -220,9 +220,17 @@ class DialplanTest {
     }
 
     @Test
-    void matchDynamicIsRefused() throws Exception {
-        String script = "loadmodule \"pv.so\"\nloadmodule \"db_mysql.so\"\nloadmodule \"dialplan.so\"\n"
-                + "modparam(\"dialplan\", \"match_dynamic\", 1)\nrequest_route { dp_match(\"1\", \"$rU\"); }\n";
-        assertThat(KamailioCheck.sipway(work, script).diagnostics().render()).contains("match_dynamic");
+    void withMatchDynamicTheExpressionsArePrintedPerMessage() throws Exception {
+        String url = rules("sqlite");
+        try (Databases dbs = new Databases(1)) {
+            rule(dbs.get(url), 7, 1, 1, "^$var(prefix)[0-9]+$", 0, "^$var(prefix)(.*)$", "\\1", "dyn");
+        }
+        String script = SCRIPT.formatted("sqlite", url).replace("modparam(\"dialplan\", \"attrs_pvar\"",
+                "modparam(\"dialplan\", \"match_dynamic\", 1)\nmodparam(\"dialplan\", \"attrs_pvar\"");
+        try (ScriptOnLoopback p = ScriptOnLoopback.start(work, script)) {
+            assertThat(replace(p, 7, "pfx123")).isEqualTo("rc=1 out=123 attrs=dyn");
+            assertThat(replace(p, 7, "abc123")).isEqualTo("rc=-1 out=none attrs=<null>");
+            assertThat(replace(p, 1, "0301234")).as("the static rules as before").isEqualTo("rc=1 out=0049301234 attrs=de");
+        }
     }
 }
