@@ -141,6 +141,20 @@ public final class SipResolver implements AutoCloseable {
         return on(requester, records);
     }
 
+    /** The TXT records of a name, each as its character-strings (enum's i_enum_query with bl_algorithm "txt"). */
+    public Future<List<List<String>>> txt(String name, EventExecutor requester) {
+        CompletableFuture<List<List<String>>> records = cache.get(DnsRdata.normalize(name), DnsRecordType.TXT).thenApply(a -> {
+            List<List<String>> out = new java.util.ArrayList<>();
+            for (Object o : a.records()) {
+                @SuppressWarnings("unchecked")
+                List<String> strings = (List<String>) o;
+                out.add(strings);
+            }
+            return List.copyOf(out);
+        });
+        return on(requester, records);
+    }
+
     public DnsSettings settings() {
         return settings;
     }

@@ -211,10 +211,12 @@ public final class AvpopsModule {
                     + " backend does not run");
         }
         try {
-            d.query(table, List.of(core.modparam(M, "value_column", "value")), io.sipway.proxy.db.Where.ALL, null);
+            d.tableVersion(table); // a light question, only to reach the server
         } catch (DbException e) {
-            // avpops_db_init: the workers cannot use the table, Kamailio does not start
-            throw new IllegalArgumentException("avpops: cannot select table \"" + table + "\": " + e.getMessage(), e);
+            if (!d.up()) {
+                // avpops_db_init connects in every worker: Kamailio does not start without its database
+                throw new IllegalArgumentException("avpops: cannot initialize database connection " + d.url() + ": " + e.getMessage(), e);
+            }
         }
         settings = new AvpDb.Settings(d, table, !core.modparam(M, "use_domain", "0").trim().equals("0"),
                 core.modparam(M, "uuid_column", "uuid"), core.modparam(M, "username_column", "username"),

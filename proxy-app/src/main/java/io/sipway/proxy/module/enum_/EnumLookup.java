@@ -47,11 +47,11 @@ final class EnumLookup {
     }
 
     /**
-     * i_enum_query's name with the "cc" algorithm: the branch label inserted after the country code's
-     * digits (counted from the end of the reversed name), the suffix last.
+     * i_enum_query's name: the branch label inserted after the first {@code position} digits (the country
+     * code's with the "cc" algorithm, a TXT record's number with "txt"), the suffix last.
      */
-    static String infrastructureDomain(String number, String suffix, String label) {
-        int sdl = countryCodeLength(number.substring(1)) + 1;
+    static String infrastructureDomain(String number, String suffix, String label, int position) {
+        int sdl = position + 1;
         StringBuilder b = new StringBuilder();
         for (int i = number.length() - 1; i > 0; i--) {
             b.append(number.charAt(i)).append('.');
@@ -125,6 +125,31 @@ final class EnumLookup {
             }
         }
         return 3;
+    }
+
+    /** Where the "txt" algorithm asks for the position: {@code label.<country code reversed>.suffix}. */
+    static String positionDomain(String number, String suffix, String label) {
+        StringBuilder b = new StringBuilder(label).append('.');
+        for (int i = countryCodeLength(number.substring(1)); i > 0; i--) {
+            b.append(number.charAt(i)).append('.');
+        }
+        return b.append(suffix).toString();
+    }
+
+    /** atoi over a TXT record's first string; out of 0..10 (or none) the country code's length. */
+    static int position(String txt, int ccLen) {
+        int i = 0;
+        String t = txt == null ? "" : txt.trim();
+        boolean neg = t.startsWith("-");
+        if (neg || t.startsWith("+")) {
+            i = 1;
+        }
+        long v = 0;
+        for (; i < t.length() && Character.isDigit(t.charAt(i)) && v < 1000; i++) {
+            v = v * 10 + (t.charAt(i) - '0');
+        }
+        long sdl = neg ? -v : v;
+        return sdl < 0 || sdl > 10 ? ccLen : (int) sdl;
     }
 
     /** sip_match: flag "u" and services e2u+sip (or sip+e2u), e2u+SERVICE:sip, or one of "+a+b" compound ones. */

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * the request's source address; -3 without records, -8 when none does, -1 for a From user that is no
  * E.164 number.
  *
- * <p>Not here: {@code bl_algorithm} "txt" and "ebl" (TXT and EBL records), refused at load; branches
+ * <p>Not here: {@code bl_algorithm} "ebl" (EBL records, a draft's type 65300), refused at load; branches
  * carry no q value (Kamailio lowers it per NAPTR priority; it only orders serial forking).
  */
 public final class EnumModule {
@@ -63,7 +63,8 @@ public final class EnumModule {
         b.param("tel_uri_params", STR, "", "appended to every URI the lookups make (\";npdi\")");
         b.param("i_enum_suffix", STR, "e164.arpa.", "the tree of i_enum_query()");
         b.param("branchlabel", STR, "i", "the label i_enum_query inserts to branch off to the infrastructure tree");
-        b.paramOnly("bl_algorithm", STR, "cc", "the label is inserted after the country code (TXT and EBL records are not read)", "cc");
+        b.paramOnly("bl_algorithm", STR, "cc", "cc: the label goes after the country code; txt: after as many digits as the TXT record of "
+                + "branchlabel.<country code>.suffix says (EBL records are not read)", "cc", "txt");
 
         b.fn("enum_query", 0, 2, R, args -> {
             Format suffix = args.size() > 0 ? Format.of(args.get(0)) : null;
@@ -111,7 +112,19 @@ public final class EnumModule {
                     return -1;
                 }
                 String sfx = suffix == null ? param("i_enum_suffix", "e164.arpa.") : suffix.apply(ctx);
-                return query(m, user, EnumLookup.infrastructureDomain(user, sfx, param("branchlabel", "i")), svc);
+                String label = param("branchlabel", "i");
+                if (label.length() > 2 * EnumLookup.MAX_NUM_LEN || sfx.length() > 2 * EnumLookup.MAX_NUM_LEN) {
+                    LOG.error("i_branchlabel or suffix too long");
+                    return -1;
+                }
+                int position = EnumLookup.countryCodeLength(user.substring(1));
+                if (param("bl_algorithm", "cc").equalsIgnoreCase("txt")) {
+                    List<List<String>> txt = txt(EnumLookup.positionDomain(user, sfx, label));
+                    if (txt != null && !txt.isEmpty() && !txt.get(0).isEmpty()) {
+                        position = EnumLookup.position(txt.get(0).get(0), position);
+                    }
+                }
+                return query(m, user, EnumLookup.infrastructureDomain(user, sfx, label, position), svc);
             };
         }).x().mayWait().summary("enum_query in the infrastructure ENUM tree (branchlabel after the country code)");
         b.fn("is_from_user_enum", 0, 2, R, args -> {
@@ -150,6 +163,19 @@ public final class EnumModule {
             return r.isEmpty() ? null : r;
         } catch (ExecutionException | TimeoutException e) {
             LOG.debug("No NAPTR record found for {}: {}", name, e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The TXT records of a name, or null (none, or no answer). */
+    private List<List<String>> txt(String name) {
+        try {
+            List<List<String>> r = core.sipResolver().txt(name, GlobalEventExecutor.INSTANCE).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return r.isEmpty() ? null : r;
+        } catch (ExecutionException | TimeoutException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

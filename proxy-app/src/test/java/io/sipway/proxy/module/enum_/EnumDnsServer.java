@@ -73,6 +73,10 @@ final class EnumDnsServer implements AutoCloseable {
         }));
     }
 
+    EnumDnsServer txt(String name, String text) {
+        return add(new Rr(name, DnsRecordType.TXT, buf -> string(buf, text)));
+    }
+
     EnumDnsServer a(String name, String address) {
         byte[] b = NetUtil.createByteArrayFromIpAddressString(address);
         return add(new Rr(name, DnsRecordType.A, buf -> buf.writeBytes(b)));

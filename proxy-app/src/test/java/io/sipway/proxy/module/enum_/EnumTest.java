@@ -123,6 +123,17 @@ class EnumTest {
     }
 
     @Test
+    void withTheTxtAlgorithmATxtRecordSaysWhereTheLabelGoes() throws Exception {
+        dns.txt("i.9.4.e164.arpa", "4")
+                .naptr("3.2.1.i.0.3.9.4.e164.arpa", 10, 10, "u", "E2U+sip", "!^.*$!sip:txt@example.com!");
+        try (ScriptOnLoopback p = ScriptOnLoopback.start(work, SCRIPT.replace("modparam(\"enum\", \"tel_uri_params\", \";npdi\")",
+                "modparam(\"enum\", \"bl_algorithm\", \"txt\")"))) {
+            assertThat(call(p, "+4930123", "X-Do: i")).isEqualTo("rc=1 ru=sip:txt@example.com");
+            assertThat(dns.questions).contains("i.9.4.e164.arpa TXT");
+        }
+    }
+
+    @Test
     void theOtherRecordsBecomeBranches() throws Exception {
         try (DatagramSocket a = receiver(); DatagramSocket b = receiver()) {
             dns.naptr("3.2.1.0.3.9.4.e164.arpa", 10, 10, "u", "E2U+sip", "!^.*$!sip:a@127.0.0.1:" + a.getLocalPort() + "!")
@@ -181,7 +192,10 @@ class EnumTest {
         assertThat(EnumLookup.countryCodeLength("4930123")).isEqualTo(2);
         assertThat(EnumLookup.countryCodeLength("35831234567")).isEqualTo(2);
         assertThat(EnumLookup.countryCodeLength("42012345")).isEqualTo(3);
-        assertThat(EnumLookup.infrastructureDomain("+12345", "e164.arpa.", "i")).isEqualTo("5.4.3.2.i.1.e164.arpa.");
+        assertThat(EnumLookup.infrastructureDomain("+12345", "e164.arpa.", "i", 1)).isEqualTo("5.4.3.2.i.1.e164.arpa.");
+        assertThat(EnumLookup.positionDomain("+4930123", "e164.arpa.", "i")).isEqualTo("i.9.4.e164.arpa.");
+        assertThat(EnumLookup.position("4", 2)).isEqualTo(4);
+        assertThat(EnumLookup.position("11", 2)).as("out of 0..10").isEqualTo(2);
         NaptrRecord compound = new NaptrRecord(1, 1, "u", "E2U+voice:sip+video:sip", "!^.*$!sip:x@y!", "");
         assertThat(EnumLookup.sipMatch(compound, "+video:sip")).isTrue();
         assertThat(EnumLookup.sipMatch(compound, "+sip")).isFalse();
@@ -199,8 +213,8 @@ class EnumTest {
         if (k != null) {
             assertThat(k.ok()).as(k.output()).isTrue();
         }
-        String txt = "loadmodule \"enum.so\"\nmodparam(\"enum\", \"bl_algorithm\", \"txt\")\nrequest_route { i_enum_query(); }\n";
-        assertThat(KamailioCheck.sipway(work, txt).diagnostics().render()).contains("bl_algorithm");
+        String ebl = "loadmodule \"enum.so\"\nmodparam(\"enum\", \"bl_algorithm\", \"ebl\")\nrequest_route { i_enum_query(); }\n";
+        assertThat(KamailioCheck.sipway(work, ebl).diagnostics().render()).contains("bl_algorithm");
     }
 
     private static String port(ScriptOnLoopback p) {
