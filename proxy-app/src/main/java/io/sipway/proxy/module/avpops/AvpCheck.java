@@ -84,13 +84,13 @@ final class AvpCheck {
             if (AvpName.isAvp(value)) {
                 avp = AvpName.parse(value);
             } else {
-                pv = AvpopsModule.pv(a, value);
+                pv = AvpArgs.pv(a, value);
             }
         } else {
             int end = rest.indexOf('/');
             value = end < 0 ? rest : rest.substring(0, end);
             flags = end < 0 ? "" : rest.substring(end);
-            constant = AvpopsModule.intStr(value);
+            constant = AvpArgs.intStr(value);
         }
         boolean all = false;
         boolean ci = false;
