@@ -7,7 +7,6 @@ import io.sipway.cfg.CompiledScript;
 import io.sipway.cfg.FunctionSpec;
 import io.sipway.cfg.Pv;
 import io.sipway.cfg.ScriptContext;
-import io.sipway.cfg.ScriptFunction;
 import io.sipway.cfg.ValueSource;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
