@@ -40,6 +40,7 @@ import io.sipway.proxy.module.siputils.SiputilsModule;
 import io.sipway.proxy.module.sl.SlModule;
 import io.sipway.proxy.module.sqlops.SqlopsModule;
 import io.sipway.proxy.module.statistics.StatisticsModule;
+import io.sipway.proxy.module.stun.StunModule;
 import io.sipway.proxy.module.textops.TextopsModule;
 import io.sipway.proxy.module.textopsx.TextopsxModule;
 import io.sipway.proxy.module.tls.TlsModule;
@@ -103,6 +104,7 @@ public final class Modules {
                 SlModule.exports(core),
                 SqlopsModule.exports(core),
                 StatisticsModule.exports(core),
+                StunModule.exports(core),
                 TextopsModule.exports(core),
                 TextopsxModule.exports(core),
                 TlsModule.exports(core),
