@@ -28,6 +28,7 @@ import io.sipway.proxy.module.kex.KexModule;
 import io.sipway.proxy.module.maxfwd.MaxfwdModule;
 import io.sipway.proxy.module.mqueue.MqueueModule;
 import io.sipway.proxy.module.nathelper.NathelperModule;
+import io.sipway.proxy.module.outbound.OutboundModule;
 import io.sipway.proxy.module.path.PathModule;
 import io.sipway.proxy.module.permissions.PermissionsModule;
 import io.sipway.proxy.module.pike.PikeModule;
@@ -92,7 +93,8 @@ public final class Modules {
                 MaxfwdModule.exports(core),
                 MqueueModule.exports(core),
                 NathelperModule.exports(core),
-                PathModule.exports(),
+                OutboundModule.exports(core),
+                PathModule.exports(core),
                 PermissionsModule.exports(core),
                 PikeModule.exports(core),
                 PvModule.exports(core),

@@ -210,7 +210,12 @@ public final class RegistrarModule {
                 if (s.maxExpires() > 0 && expires > s.maxExpires()) {
                     expires = s.maxExpires();
                 }
-                int at = indexOf(current, uri);
+                // RFC 5626 flows: a Contact with +sip.instance and reg-id is the same binding as the one with
+                // both equal, whatever its URI (usrloc's get_ucontact_by_instance): a UA that comes back over
+                // a new flow replaces its binding instead of adding one
+                String instance = instance(a);
+                int regId = regId(a);
+                int at = instance != null && regId > 0 ? flowIndex(current, instance, regId) : indexOf(current, uri);
                 Binding old = at < 0 ? null : current.get(at);
                 if (old != null && old.callId().equals(msg.callId()) && old.cseq() >= msg.cseq().number()) {
                     continue; // an older or repeated REGISTER of the same registration changes nothing
@@ -223,7 +228,7 @@ public final class RegistrarModule {
                 }
                 Binding b = new Binding(uri, received, path, now + expires * 1000, a.q(), msg.callId(), msg.cseq().number(),
                         m.bflags, ua, m.from.localSocket(), m.from.protocol(), m.from.connectionId(),
-                        old != null ? old.ruid() : UUID.randomUUID().toString(), now, instance(a), regId(a),
+                        old != null ? old.ruid() : UUID.randomUUID().toString(), now, instance, regId,
                         (flags & 0x01) != 0 ? Binding.MEMORY_ONLY : 0);
                 if (old != null) {
                     current.set(at, b); // an update keeps its place, as usrloc's
@@ -294,6 +299,15 @@ public final class RegistrarModule {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    private static int flowIndex(List<Binding> bindings, String instance, int regId) {
+        for (int i = 0; i < bindings.size(); i++) {
+            if (instance.equals(bindings.get(i).instance()) && bindings.get(i).regId() == regId) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int indexOf(List<Binding> bindings, String uri) {
