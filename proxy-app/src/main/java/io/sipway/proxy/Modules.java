@@ -46,6 +46,7 @@ import io.sipway.proxy.module.textops.TextopsModule;
 import io.sipway.proxy.module.textopsx.TextopsxModule;
 import io.sipway.proxy.module.tls.TlsModule;
 import io.sipway.proxy.module.tm.TmModule;
+import io.sipway.proxy.module.topoh.TopohModule;
 import io.sipway.proxy.module.tmx.TmxModule;
 import io.sipway.proxy.module.uac.UacModule;
 import io.sipway.proxy.module.usrloc.UsrlocModule;
@@ -111,6 +112,7 @@ public final class Modules {
                 TextopsxModule.exports(core),
                 TlsModule.exports(core),
                 TmModule.exports(core),
+                TopohModule.exports(core),
                 TmxModule.exports(core),
                 UacModule.exports(core),
                 UsrlocModule.exports(core),

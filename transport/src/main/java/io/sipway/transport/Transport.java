@@ -71,6 +71,8 @@ public final class Transport implements AutoCloseable {
     private final SslContext clientTls;
     private final TcpSettings tcp;
     private volatile java.util.function.Consumer<ReceiveInfo> webSocketClosed;
+    /** What rewrites messages on their way in and out (the topoh module); null: nothing does. */
+    private volatile NetData netData;
     /** Who answers STUN on the SIP listeners (the stun module); null: everything is SIP. */
     private volatile StunResponder stun;
     /** HTTP requests and WS/WSS connections on the tcp:/tls: listeners. */
@@ -369,6 +371,16 @@ public final class Transport implements AutoCloseable {
         this.stun = responder;
     }
 
+    /** Rewrites every message received and sent from now on (Kamailio's net data events); null: none. */
+    public void netData(NetData rewrite) {
+        this.netData = rewrite;
+    }
+
+    /** The rewrite of messages in and out, or null. */
+    NetData netData() {
+        return netData;
+    }
+
     /** Who hears that a WS or WSS connection closed (Kamailio's event_route[websocket:closed]); called on its event loop. */
     public void onWebSocketClosed(java.util.function.Consumer<ReceiveInfo> listener) {
         this.webSocketClosed = listener;
@@ -618,6 +630,10 @@ public final class Transport implements AutoCloseable {
             eviction.carriedSip(table.byId(info.connectionId()));
         }
         try {
+            NetData rewrite = netData;
+            if (rewrite != null) {
+                bytes = rewrite.received(bytes, info);
+            }
             inbound.onMessage(bytes, info);
         } catch (RuntimeException e) { // no exception escapes a network handler
             LOG.error("message from {} {} failed in the layer above: {}", info.protocol().text(), info.source(), e.toString(), e);
