@@ -47,6 +47,7 @@ import io.sipway.proxy.module.textopsx.TextopsxModule;
 import io.sipway.proxy.module.tls.TlsModule;
 import io.sipway.proxy.module.tm.TmModule;
 import io.sipway.proxy.module.topoh.TopohModule;
+import io.sipway.proxy.module.tsilo.TsiloModule;
 import io.sipway.proxy.module.tmx.TmxModule;
 import io.sipway.proxy.module.uac.UacModule;
 import io.sipway.proxy.module.usrloc.UsrlocModule;
@@ -113,6 +114,7 @@ public final class Modules {
                 TlsModule.exports(core),
                 TmModule.exports(core),
                 TopohModule.exports(core),
+                TsiloModule.exports(core),
                 TmxModule.exports(core),
                 UacModule.exports(core),
                 UsrlocModule.exports(core),

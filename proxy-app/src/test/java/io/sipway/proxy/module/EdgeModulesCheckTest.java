@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The stun, topoh and outbound scripts of the tests check under Sipway and under {@code kamailio -c}
+ * The stun, topoh, outbound and tsilo scripts of the tests check under Sipway and under {@code kamailio -c}
  * 5.6.3 alike (Kamailio's check when it is installed with the module); what Sipway does not run is
  * refused by its check, saying what.
  */
@@ -80,6 +80,33 @@ class EdgeModulesCheckTest {
             "    $du = \"sip:127.0.0.1:5080\";",
             "    t_relay();",
             "}", "");
+    static final String TSILO = String.join("\n",
+            "loadmodule \"tm.so\"", "loadmodule \"sl.so\"", "loadmodule \"pv.so\"", "loadmodule \"usrloc.so\"",
+            "loadmodule \"registrar.so\"", "loadmodule \"textops.so\"", "loadmodule \"tsilo.so\"",
+            "modparam(\"tsilo\", \"hash_size\", 1024)", "modparam(\"tsilo\", \"use_domain\", 0)",
+            "request_route {",
+            "    if (is_method(\"REGISTER\")) {",
+            "        save(\"location\");",
+            "        ts_append(\"location\", \"$tu\");",
+            "        ts_append_by_contact(\"location\", \"$tu\");",
+            "        ts_append_by_contact(\"location\", \"$tu\", \"$ct\");",
+            "        ts_append_to(\"1\", \"2\", \"location\");",
+            "        ts_append_to(\"$var(i)\", \"$var(l)\", \"location\", \"$tu\");",
+            "        exit;",
+            "    }",
+            "    if (is_method(\"INVITE\")) {",
+            "        if (!lookup(\"location\")) {",
+            "            sl_send_reply(\"404\", \"Not Found\");",
+            "            exit;",
+            "        }",
+            "        t_newtran();",
+            "        ts_store();",
+            "        ts_store(\"sip:bob@$td\");",
+            "        t_relay();",
+            "        exit;",
+            "    }",
+            "    t_relay();",
+            "}", "");
     @TempDir
     Path dir;
 
@@ -88,7 +115,8 @@ class EdgeModulesCheckTest {
                 Arguments.of("stun", "stun.so", STUN),
                 Arguments.of("topoh on a call", "topoh.so", TOPOH_CALL),
                 Arguments.of("topoh's parameters", "topoh.so", TOPOH_ALL),
-                Arguments.of("outbound with rr and path", "outbound.so", OUTBOUND));
+                Arguments.of("outbound with rr and path", "outbound.so", OUTBOUND),
+                Arguments.of("tsilo's functions", "tsilo.so", TSILO));
     }
 
     private Path write(String script) throws Exception {

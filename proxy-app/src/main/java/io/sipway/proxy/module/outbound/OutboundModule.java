@@ -49,6 +49,7 @@ public final class OutboundModule {
                 "a request with this message flag set does not use outbound", OutboundModule::flagProblem);
         b.param("flow_token_secret", ParamExport.Type.STRING, "",
                 "the flow tokens' HMAC key is its SHA-1 (tokens survive a restart); unset: 20 random bytes per start");
+        b.loaded("rr's record_route() and loose_route() and path's add_path() use RFC 5626 flow tokens: requests back to an outbound UA go over its flow.");
         b.onStart((script, host) -> {
             int force = Integer.parseInt(core.modparam("outbound", "force_outbound_flag", "-1").trim());
             int forceNo = Integer.parseInt(core.modparam("outbound", "force_no_outbound_flag", "-1").trim());

@@ -365,6 +365,15 @@ public final class RegistrarModule {
     // ---- lookup -----------------------------------------------------------------------------------
 
     /**
+     * registrar's lookup_to_dset for another module (tsilo): the current bindings of {@code uri}'s AoR
+     * in table {@code tableName}, best first as lookup() orders them; empty when none or the URI does not parse.
+     */
+    public static List<Binding> bindings(Core core, String tableName, String uri) {
+        String aor = aor(settings(core), uri);
+        return aor == null ? List.of() : table(core, tableName).bindings(aor, System.currentTimeMillis());
+    }
+
+    /**
      * The R-URI becomes the best binding's Contact (highest q, then the oldest of that q, as usrloc
      * keeps them), {@code $du} its received URI (or the first Path entry), the send socket the one
      * it registered on; the other bindings become branches (append_branches). 1 found, -1 not found.

@@ -23,6 +23,7 @@ public final class StunModule {
         ModuleExports.Builder b = ModuleExports.module("stun", "https://kamailio.org/docs/modules/5.6.x/modules/stun.html");
         // Kamailio's SOFTWARE attribute is its Server header line (SERVER_HDR), whatever server_signature says
         StunAnswers answers = new StunAnswers(Signature.serverHeader());
+        b.loaded("STUN Binding requests (RFC 5389, and RFC 3489's) on the SIP UDP ports are answered with the address and port they came from; nothing reaches the script.");
         b.onStart((script, host) -> core.transport().stunResponder(answers::answer));
         return b.build();
     }

@@ -38,6 +38,7 @@ public final class TopohModule {
         b.paramOnly("event_callback", str, "", "KEMI callbacks are not run", "");
         b.paramWithoutEffect("event_mode", num, "3",
                 "Sipway runs neither event_route[topoh:msg-outgoing] nor [topoh:msg-sending] (refused at load)");
+        b.loaded("every message in and out is masked and unmasked as Kamailio's topoh does (Via, Contact, Record-Route, Route, Call-ID), so each side of a call sees only mask_ip of the other.");
         b.onStart((script, host) -> {
             Topoh.Settings s = new Topoh.Settings(
                     core.modparam("topoh", "mask_key", "aL9.n8~Hm]Z"),
