@@ -143,6 +143,31 @@ class TopohCallTest {
         assertThat(infoOk.headers("Via")).containsExactly("SIP/2.0/UDP 127.0.0.1:" + b + ";received=127.0.0.1;branch=z9hG4bK-th3;rport=" + b);
     }
 
+    @Test
+    void theCancelTmSendsCarriesTheMaskedCallIdTheCalleeKnows() throws Exception {
+        int a = caller.getLocalPort();
+        String invite = "INVITE sip:bob@127.0.0.1:" + at.getPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + a + ";branch=z9hG4bK-th9;rport\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:alice@example.com>;tag=a9\r\nTo: <sip:bob@example.com>\r\n"
+                + "Call-ID: cancel-me@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: <sip:alice@127.0.0.1:" + a + ">\r\nContent-Length: 0\r\n\r\n";
+        send(caller, invite);
+        SipMessage inv = SipParser.parse(receive(callee, "INVITE ").getBytes(StandardCharsets.ISO_8859_1));
+        send(callee, "SIP/2.0 180 Ringing\r\n" + headers(inv, "Via") + headers(inv, "Record-Route")
+                + "From: <sip:alice@example.com>;tag=a9\r\nTo: <sip:bob@example.com>;tag=b9\r\n"
+                + "Call-ID: " + inv.callId() + "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
+        SipMessage ringing = SipParser.parse(receive(caller, "SIP/2.0 180").getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(ringing.callId()).isEqualTo("cancel-me@127.0.0.1");
+
+        send(caller, "CANCEL sip:bob@127.0.0.1:" + at.getPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + a + ";branch=z9hG4bK-th9;rport\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:alice@example.com>;tag=a9\r\nTo: <sip:bob@example.com>\r\n"
+                + "Call-ID: cancel-me@127.0.0.1\r\nCSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n");
+        SipMessage cancel = SipParser.parse(receive(callee, "CANCEL ").getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(cancel.callId()).as("the Call-ID the callee knows the call by").isEqualTo(inv.callId()).startsWith("!!:");
+        assertThat(cancel.topVia().branch()).isEqualTo(inv.topVia().branch());
+        assertThat(cancel.headers("Via")).hasSize(1);
+    }
+
     private static String headers(SipMessage m, String name) {
         StringBuilder b = new StringBuilder();
         for (String v : m.headers(name)) {
