@@ -116,7 +116,11 @@ class EdgeModulesCheckTest {
                 Arguments.of("topoh on a call", "topoh.so", TOPOH_CALL),
                 Arguments.of("topoh's parameters", "topoh.so", TOPOH_ALL),
                 Arguments.of("outbound with rr and path", "outbound.so", OUTBOUND),
-                Arguments.of("tsilo's functions", "tsilo.so", TSILO));
+                Arguments.of("tsilo's functions", "tsilo.so", TSILO),
+                Arguments.of("registrar's outbound parameters", "registrar.so", String.join("\n",
+                        "loadmodule \"sl.so\"", "loadmodule \"usrloc.so\"", "loadmodule \"registrar.so\"",
+                        "modparam(\"registrar\", \"outbound_mode\", 2)", "modparam(\"registrar\", \"regid_mode\", 1)",
+                        "modparam(\"registrar\", \"flow_timer\", 25)", "request_route { save(\"location\"); }", "")));
     }
 
     private Path write(String script) throws Exception {
