@@ -41,6 +41,8 @@ final class Topoh implements NetData {
     private final BiPredicate<String, Integer> myself;
     /** mask_ip is one of our own addresses (th_mask_addr_myself). */
     private final boolean maskIsMyself;
+    /** sanity_checks: whether a received request passes sanity's default checks; null when not asked for. */
+    private final BiPredicate<byte[], ReceiveInfo> sane;
 
     /** topoh's parameters. */
     record Settings(String key, String ip, boolean maskCallid, String uparamName, String uparamPrefix,
@@ -48,6 +50,11 @@ final class Topoh implements NetData {
     }
 
     Topoh(Settings s, BiPredicate<String, Integer> myself) {
+        this(s, myself, null);
+    }
+
+    Topoh(Settings s, BiPredicate<String, Integer> myself, BiPredicate<byte[], ReceiveInfo> sane) {
+        this.sane = sane;
         this.s = s;
         this.mask = new ThMask(s.key());
         this.viaPrefix = "SIP/2.0/UDP " + s.ip() + ";" + s.vparamName() + "=" + s.vparamPrefix();
@@ -67,6 +74,9 @@ final class Topoh implements NetData {
             }
             String cookie;
             if (t.isRequest()) {
+                if (sane != null && !sane.test(message, from)) {
+                    return message; // th_msg_received: "sanity checks failed", the request goes on as it came
+                }
                 String toTag = SipText.tag(t.first("to").value);
                 boolean dialog = toTag != null && !toTag.isEmpty();
                 if (dialog) {

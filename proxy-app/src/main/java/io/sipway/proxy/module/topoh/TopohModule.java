@@ -1,6 +1,11 @@
 package io.sipway.proxy.module.topoh;
 
 import io.sipway.proxy.core.Core;
+import io.sipway.proxy.core.MsgContext;
+import io.sipway.proxy.module.sanity.SanityModule;
+import io.sipway.sip.SipParser;
+import io.sipway.transport.ReceiveInfo;
+import java.util.function.BiPredicate;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
 
@@ -12,7 +17,7 @@ import io.sipway.proxy.module.ParamExport;
  * script sees them unmasked. No functions.
  *
  * <p>Not run: {@code event_route[topoh:msg-outgoing]} and {@code [topoh:msg-sending]} (refused at
- * load), {@code sanity_checks} (only 0) and {@code event_callback} (KEMI).
+ * load) and {@code event_callback} (KEMI).
  */
 public final class TopohModule {
     private static final String DOC = "https://kamailio.org/docs/modules/5.6.x/modules/topoh.html";
@@ -34,7 +39,7 @@ public final class TopohModule {
         b.param("vparam_prefix", str, "z9hG4bKsr-", "what a masked Via's parameter value starts with");
         b.param("callid_prefix", str, "!!:", "what a masked Call-ID starts with");
         b.param("uri_prefix_checks", num, "0", "1: only values that start with the mask prefixes are unmasked");
-        b.paramOnly("sanity_checks", num, "0", "topoh does not run sanity's checks on received requests", "0");
+        b.param("sanity_checks", num, "0", "1: a received request failing sanity's default checks is left masked (needs the sanity module)");
         b.paramOnly("event_callback", str, "", "KEMI callbacks are not run", "");
         b.paramWithoutEffect("event_mode", num, "3",
                 "Sipway runs neither event_route[topoh:msg-outgoing] nor [topoh:msg-sending] (refused at load)");
@@ -50,7 +55,20 @@ public final class TopohModule {
                     core.modparam("topoh", "vparam_prefix", "z9hG4bKsr-"),
                     core.modparam("topoh", "callid_prefix", "!!:"),
                     number(core, "uri_prefix_checks", 0) != 0);
-            core.transport().netData(new Topoh(s, (h, port) -> h != null && core.isMyself(h, port, null)));
+            BiPredicate<byte[], ReceiveInfo> sane = null;
+            if (number(core, "sanity_checks", 0) != 0) {
+                if (!script.modules().contains("sanity")) {
+                    throw new IllegalArgumentException("topoh: sanity_checks needs the sanity module: cannot bind to sanity module");
+                }
+                sane = (bytes, from) -> {
+                    try {
+                        return SanityModule.passesDefaults(core, new MsgContext(SipParser.parse(bytes), from));
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                };
+            }
+            core.transport().netData(new Topoh(s, (h, port) -> h != null && core.isMyself(h, port, null), sane));
         });
         return b.build();
     }
