@@ -72,6 +72,7 @@ public final class Core {
     final BranchRequests branchRequests = new BranchRequests(this);
     private final Relay relay = new Relay(this);
     private final UacRequests uac = new UacRequests(this);
+    private final WithinRequests within = new WithinRequests(this);
     /** The module that follows transactions (acc), or null: nothing is called per transaction then. */
     private volatile TransactionObserver observer;
     private volatile java.nio.file.Path configFile;
@@ -790,6 +791,16 @@ public final class Core {
      */
     public boolean request(LocalRequest r, io.sipway.tm.LocalReplies replies) {
         return uac.send(r, replies);
+    }
+
+    /**
+     * Kamailio's t_request_within for modules (dialog's BYEs): sends {@code r} inside its dialog
+     * through tm as {@link #request} sends a new one (same timers, same replies heard), to the first
+     * route when it is a loose router, else to the remote target. Callable from any thread, never waits;
+     * false when nothing was sent.
+     */
+    public boolean requestWithin(WithinRequest r, io.sipway.tm.LocalReplies replies) {
+        return within.send(r, replies);
     }
 
     /**

@@ -53,6 +53,7 @@ final class LooseRoute {
         if (removed < routes.size()) {
             m.du = routes.get(removed).uriString();
         }
+        RrCallbacks.run(core, m, io.sipway.proxy.module.siputils.SiputilsModule.paramsOf(routes.get(0).uriString()));
         return 1;
     }
 
