@@ -227,10 +227,25 @@ public final class DialogModule {
 
     // ---- timeouts, bye, flags ------------------------------------------------------------------
 
+    /** fixup_igp: a number, or a pseudo-variable (written bare or quoted) read when the function runs. */
+    private static io.sipway.cfg.ValueSource intOrPv(Arg a) {
+        if (a.isConstant() && a.constant() instanceof String s && s.trim().startsWith("$") && a.compilesPseudoVariables()) {
+            io.sipway.cfg.ValueSource pv = a.pseudoVariable(s.trim());
+            if (pv == null) {
+                throw new FunctionSpec.BadArgument(a, "not a pseudo-variable: " + s);
+            }
+            return pv;
+        }
+        if (a.isConstant() && number(a.constant()) < 0) {
+            throw new FunctionSpec.BadArgument(a, "not a number: " + a.constant());
+        }
+        return a;
+    }
+
     private io.sipway.cfg.ScriptFunction setTimeoutFn(List<Arg> args) {
-        Arg t = args.get(0);
-        Arg he = args.size() == 3 ? args.get(1) : null;
-        Arg hi = args.size() == 3 ? args.get(2) : null;
+        io.sipway.cfg.ValueSource t = intOrPv(args.get(0));
+        io.sipway.cfg.ValueSource he = args.size() == 3 ? intOrPv(args.get(1)) : null;
+        io.sipway.cfg.ValueSource hi = args.size() == 3 ? intOrPv(args.get(2)) : null;
         return ctx -> {
             long timeout = number(t.get(ctx));
             Dialog d = he == null ? tracker.dialogOf(m(ctx)) : tracker.table.lookup(number(he.get(ctx)), number(hi.get(ctx)));
@@ -275,9 +290,10 @@ public final class DialogModule {
     }
 
     /** dlg_setflag (0), dlg_resetflag (1), dlg_isflagset (2): the dialog's sflags, or the context's before it exists. */
-    private io.sipway.cfg.ScriptFunction flagFn(Arg a, int op) {
-        if (a.isConstant()) {
-            Fixups.range(a, "the flag", 0, 31);
+    private io.sipway.cfg.ScriptFunction flagFn(Arg arg, int op) {
+        io.sipway.cfg.ValueSource a = intOrPv(arg);
+        if (a == arg) {
+            Fixups.range(arg, "the flag", 0, 31);
         }
         return ctx -> {
             long f = number(a.get(ctx));
