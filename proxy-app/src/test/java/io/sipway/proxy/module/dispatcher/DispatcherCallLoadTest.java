@@ -21,12 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DispatcherCallLoadTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    static final String LIST = String.join("\n", "1 {gw1} 0 0 duid=gw1", "1 {gw2} 0 0 duid=gw2;maxload=2", "");
+    static final String LIST = String.join("\n", "1 {gw1} 0 10 duid=gw1", "1 {gw2} 0 5 duid=gw2;maxload=2", "");
 
     static final String SCRIPT = String.join("\n",
             "loadmodule \"tm.so\"",
             "loadmodule \"sl.so\"",
             "loadmodule \"pv.so\"",
+            "loadmodule \"textops.so\"",
             "loadmodule \"dispatcher.so\"",
             "modparam(\"dispatcher\", \"list_file\", \"{list}\")",
             "modparam(\"dispatcher\", \"flags\", 2)",
