@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipway.proxy.MovedPorts;
 import io.sipway.proxy.Proxy;
+import io.sipway.proxy.log.LogCapture;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.RpcExport;
 import io.sipway.sip.SipMessage;
@@ -38,9 +39,11 @@ class DialogCallTest {
     private int proxyPort;
     private Ua alice;
     private Ua bob;
+    private LogCapture xlog;
 
     @BeforeEach
     void start() throws Exception {
+        xlog = new LogCapture("xlog");
         MovedPorts ports = MovedPorts.of(5096);
         proxy = Proxy.start(ports.script(Path.of("src/test/resources/dialog/calls.cfg").toAbsolutePath(), work), Map.of(), List.of());
         proxyPort = ports.get(5096);
@@ -50,6 +53,7 @@ class DialogCallTest {
 
     @AfterEach
     void stop() {
+        xlog.close();
         alice.close();
         bob.close();
         proxy.close();
@@ -137,6 +141,26 @@ class DialogCallTest {
         assertThat(b.group(1) + ":" + b.group(2)).isEqualTo(ack.group(1) + ":" + ack.group(2));
         bob.answer(bye, 200, "OK", null, proxyPort);
         assertThat(alice.finalReply(WAIT).statusCode()).isEqualTo(200);
+        assertThat(countsOnceSettled("calls=0 mine=0")).isEqualTo("calls=0 mine=0");
+        assertThat((List<?>) rpc("dlg.list")).isEmpty();
+        // the event routes ran on the 200 (confirmed, ACK pending: 3) and on the BYE (deleted: 5)
+        assertThat(xlog.lines()).containsExactly("INFO: <script>: dialog:start call-1@test state=3\n",
+                "INFO: <script>: dialog:end call-1@test state=5\n");
+    }
+
+    @Test
+    void aRejectedCallFailsAndLeavesItsProfiles() throws Exception {
+        Ua.Call call = new Ua.Call(alice, proxyPort, "bob", bob.port, "call-5@test");
+        call.start();
+        SipMessage invite = bob.request("INVITE", WAIT);
+        bob.answer(invite, 180, "Ringing", "busy-tag", proxyPort);
+        assertThat(counts()).isEqualTo("calls=1 mine=1");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> early = (List<Map<String, Object>>) rpc("dlg.list");
+        assertThat(early).singleElement().satisfies(d -> assertThat(d).containsEntry("state", 2L));
+        bob.answer(invite, 486, "Busy Here", "busy-tag", proxyPort);
+        assertThat(alice.finalReply(WAIT).statusCode()).isEqualTo(486);
+        assertThat(xlog.await(l -> l.contains("dialog:failed"), WAIT)).isEqualTo("INFO: <script>: dialog:failed call-5@test state=5\n");
         assertThat(countsOnceSettled("calls=0 mine=0")).isEqualTo("calls=0 mine=0");
         assertThat((List<?>) rpc("dlg.list")).isEmpty();
     }
