@@ -87,6 +87,11 @@ public final class DialogModule {
         b.pv("dlg", PvExport.Inner.REQUIRED, false, pvs.dlg(), DialogPvs.DLG_KEYS);
         b.pv("dlg_var", PvExport.Inner.REQUIRED, true, pvs::dlgVar);
         b.pv("dlg_ctx", PvExport.Inner.REQUIRED, true, pvs::dlgCtx, DialogPvs.CTX_KEYS);
+        b.pv("DLG_count", PvExport.Inner.NONE, false, n -> ctx -> tracker.active());
+        b.pv("DLG_status", PvExport.Inner.NONE, false, n -> ctx -> m(ctx).dialog instanceof DlgCtx c && c.routedState >= 0
+                ? (Object) (long) c.routedState : null);
+        b.pv("DLG_lifetime", PvExport.Inner.NONE, false, n -> ctx -> m(ctx).dialog instanceof DlgCtx c && c.routedState >= 0
+                ? (Object) c.routedLifetime : null);
         b.rpc("dlg.list", "the dialogs in memory", rpc::list);
         b.rpc("dlg.terminate_dlg", "ends the dialog of a Call-ID, From tag and To tag with a BYE to each side", rpc::terminate);
         b.rpc("dlg.end_dlg", "ends the dialog of a hash entry and id with a BYE to each side", rpc::end);

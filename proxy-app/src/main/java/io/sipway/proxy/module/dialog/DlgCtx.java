@@ -29,6 +29,9 @@ final class DlgCtx {
     long timeoutBye;
     String timeoutRoute = "";
     int dir = DIR_NONE;
+    /** The state and the seconds since the start when this request was matched to its dialog (-1: it was not). */
+    int routedState = -1;
+    long routedLifetime;
     /** set_dlg_profile before the dialog exists: {profile, value}. */
     final List<Object[]> pendingProfiles = new ArrayList<>(0);
     /** $dlg_var set before the dialog exists. */

@@ -53,16 +53,34 @@ final class Tracker implements TransactionObserver {
         settings = s;
         profiles = p;
         events.attach(script);
+        if (s.stats()) {
+            java.util.Map<String, java.util.concurrent.atomic.LongAdder> m = new java.util.HashMap<>();
+            for (String name : STATS) {
+                m.put(name, core.statistic("dialog:" + name));
+            }
+            stats = m;
+        }
     }
 
     long now() {
         return clock.millis() / 1000;
     }
 
+    /** The module's statistics (enable_stats), resolved when it starts; null when off. */
+    private volatile java.util.Map<String, java.util.concurrent.atomic.LongAdder> stats;
+    static final String[] STATS = {"active_dialogs", "early_dialogs", "processed_dialogs", "expired_dialogs", "failed_dialogs"};
+
     void count(String stat, long by) {
-        if (settings.stats()) {
-            core.statistic("dialog:" + stat).add(by);
+        java.util.Map<String, java.util.concurrent.atomic.LongAdder> m = stats;
+        if (m != null) {
+            m.get(stat).add(by);
         }
+    }
+
+    /** $DLG_count: the dialogs confirmed and not ended (active_dialogs), 0 without statistics. */
+    long active() {
+        java.util.Map<String, java.util.concurrent.atomic.LongAdder> m = stats;
+        return m == null ? 0 : m.get("active_dialogs").sum();
     }
 
     // ---- creation ------------------------------------------------------------------------------
@@ -359,6 +377,10 @@ final class Tracker implements TransactionObserver {
         c.dir = dir;
         c.routed = true;
         sequential(m, c, d, dir);
+        synchronized (d) {
+            c.routedState = d.state; // $DLG_status, $DLG_lifetime: this request's
+            c.routedLifetime = now() - d.startTs;
+        }
     }
 
     private void sequential(MsgContext m, DlgCtx c, Dialog d, int dir) {

@@ -116,6 +116,7 @@ class DialogCallTest {
         assertThat(ack.group(6)).isEqualTo("bob-tag");
         assertThat(ack.group(7)).isEqualTo("alice");
         assertThat(ack.group(8)).isEqualTo("60");
+        assertThat(setup[1].header("X-Dlg-Status")).isEqualTo("4 active=1");
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> dialogs = (List<Map<String, Object>>) rpc("dlg.list");
@@ -139,6 +140,7 @@ class DialogCallTest {
         assertThat(b.matches()).as(bye.toString()).isTrue();
         assertThat(b.group(3)).isEqualTo("5");
         assertThat(b.group(1) + ":" + b.group(2)).isEqualTo(ack.group(1) + ":" + ack.group(2));
+        assertThat(bye.header("X-Dlg-Status")).isEqualTo("5 active=0");
         bob.answer(bye, 200, "OK", null, proxyPort);
         assertThat(alice.finalReply(WAIT).statusCode()).isEqualTo(200);
         assertThat(countsOnceSettled("calls=0 mine=0")).isEqualTo("calls=0 mine=0");
