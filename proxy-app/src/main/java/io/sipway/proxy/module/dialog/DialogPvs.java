@@ -62,7 +62,7 @@ final class DialogPvs {
             case "to_tag" -> text(d.tag[Dialog.CALLEE]);
             case "from_tag" -> text(d.tag[Dialog.CALLER]);
             case "toroute" -> 0L;
-            case "to_cseq" -> d.tag[Dialog.CALLEE] == null ? null : Long.toString(d.cseq[Dialog.CALLEE]);
+            case "to_cseq" -> Long.toString(d.cseq[Dialog.CALLEE]);
             case "from_cseq" -> Long.toString(d.cseq[Dialog.CALLER]);
             case "lifetime" -> d.lifetime;
             case "start_ts" -> d.startTs;

@@ -70,7 +70,7 @@ final class DialogRpc {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tag", nonNull(d.tag[leg]));
         m.put("contact", nonNull(d.contact[leg]));
-        m.put("cseq", leg == Dialog.CALLEE && d.tag[leg] == null ? "" : Long.toString(d.cseq[leg]));
+        m.put("cseq", Long.toString(d.cseq[leg]));
         m.put("route_set", Dialog.routeText(d.routeSet[leg]));
         m.put("socket", d.socket[leg] == null ? "" : socketText(d.socket[leg]));
         return m;

@@ -134,7 +134,7 @@ final class Tracker implements TransactionObserver {
         synchronized (d) {
             d.tag[Dialog.CALLER] = fromTag;
             d.cseq[Dialog.CALLER] = m.msg.cseq().number();
-            d.cseq[Dialog.CALLEE] = d.cseq[Dialog.CALLER];
+            d.cseq[Dialog.CALLEE] = 0; // the callee has sent nothing yet: a BYE of ours to the caller gets CSeq 1, as Kamailio's
             List<Address> contacts = m.msg.contacts();
             d.contact[Dialog.CALLER] = contacts.isEmpty() ? null : contacts.get(0).uriString();
             List<String> rs = new ArrayList<>();
@@ -272,12 +272,11 @@ final class Tracker implements TransactionObserver {
         events.stateChanged(d, reply, st.from(), states[0], states[1]);
     }
 
-    /** populate_leg_info for the callee: its tag, contact, CSeq (the caller's), route set (reversed, ours and the caller's side skipped). */
+    /** populate_leg_info for the callee: its tag, contact, route set (reversed, ours and the caller's side skipped); its CSeq stays 0. */
     private void calleeLeg(Dialog d, SipMessage reply) {
         d.tag[Dialog.CALLEE] = reply.toTag();
         List<Address> contacts = reply.contacts();
         d.contact[Dialog.CALLEE] = contacts.isEmpty() ? null : contacts.get(0).uriString();
-        d.cseq[Dialog.CALLEE] = d.cseq[Dialog.CALLER];
         List<String> rr = new ArrayList<>();
         for (Address a : reply.recordRoutes()) {
             rr.add(a.toString());
@@ -508,6 +507,12 @@ final class Tracker implements TransactionObserver {
         }
         if (confirmed && bye) {
             byes.all(d, null);
+            int now;
+            synchronized (d) {
+                now = d.state;
+            }
+            // Kamailio runs dialog:end as the BYEs leave, the dialog still confirmed until their replies
+            events.stateChanged(d, null, null, now, Dialog.DELETED);
             count("expired_dialogs", 1);
             return;
         }

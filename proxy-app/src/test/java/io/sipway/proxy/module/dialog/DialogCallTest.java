@@ -183,7 +183,8 @@ class DialogCallTest {
         assertThat(toCaller.toTag()).isEqualTo(call.fromTag);
         assertThat(toCaller.from().uriString()).isEqualTo("sip:short@127.0.0.1");
         assertThat(toCaller.to().uriString()).isEqualTo("sip:alice@127.0.0.1");
-        assertThat(toCaller.header("CSeq")).isEqualTo("11 BYE");
+        // the callee sent no request yet: its CSeq is 0 and the BYE in its name is 1 (Kamailio 5.6.3 sends the same)
+        assertThat(toCaller.header("CSeq")).isEqualTo("1 BYE");
         assertThat(toCaller.header("Max-Forwards")).isEqualTo("70");
         assertThat(toCaller.header("X-Reason")).isEqualTo("dialog timeout");
 
@@ -198,6 +199,9 @@ class DialogCallTest {
         bob.answer(toCallee, 200, "OK", null, proxyPort);
         assertThat(countsOnceSettled("calls=0 mine=0")).isEqualTo("calls=0 mine=0");
         assertThat((List<?>) rpc("dlg.list")).isEmpty();
+        // dialog:end ran as the BYEs left, the dialog confirmed until their replies (as Kamailio 5.6.3)
+        assertThat(xlog.lines()).containsExactly("INFO: <script>: dialog:start call-2@test state=3\n",
+                "INFO: <script>: dialog:end call-2@test state=4\n");
     }
 
     @Test
