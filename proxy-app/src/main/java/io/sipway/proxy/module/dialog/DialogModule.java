@@ -77,7 +77,7 @@ public final class DialogModule {
         b.fn("dlg_set_timeout", 1, 3, ANY, this::setTimeoutFn).arities(1, 3).x()
                 .summary("the dialog's lifetime in seconds (restarted now when it runs), the current one or [h_entry, h_id]'s");
         b.fn("dlg_bye", 1, 1, ANY, args -> {
-            String side = args.get(0).constantString();
+            String side = text(args.get(0), "the side");
             return ctx -> bye(m(ctx), side);
         }).check(a -> Fixups.oneOf(a.get(0), "the side", false, "all", "caller", "callee"))
                 .summary("ends the dialog: BYE to the caller, the callee or both");
@@ -157,8 +157,16 @@ public final class DialogModule {
         return ctx -> op.run(m(ctx), ref.profile, value == null ? null : value.apply(ctx), value != null);
     }
 
+    /** A constant argument's text; what Kamailio's fixup takes as written cannot be computed per message. */
+    private static String text(Arg a, String what) {
+        if (!a.isConstant()) {
+            throw new FunctionSpec.BadArgument(a, what + " must be written as text, not computed");
+        }
+        return a.constantString();
+    }
+
     private Profiles.Ref ref(Arg a) {
-        String name = a.constantString();
+        String name = text(a, "the profile name");
         if (name.isEmpty()) {
             throw new FunctionSpec.BadArgument(a, "param 1 is empty string!");
         }
@@ -169,7 +177,7 @@ public final class DialogModule {
 
     /** fixup_profile: the profile must be declared by the script's profiles_* parameters. */
     private static void profileDeclared(List<Arg> args, List<Ast.ModParam> params) {
-        String name = args.get(0).constantString();
+        String name = text(args.get(0), "the profile name");
         for (Ast.ModParam p : params) {
             boolean dialog = p.module().equals("dialog") || List.of(p.module().split("\\|")).contains("dialog");
             if (dialog && (p.param().equals("profiles_no_value") || p.param().equals("profiles_with_value"))
@@ -214,7 +222,7 @@ public final class DialogModule {
         Profiles.Ref ref = ref(args.get(0));
         Format value = args.size() == 3 ? Format.of(args.get(1)) : null;
         Arg out = args.get(args.size() - 1);
-        String text = out.constantString().trim();
+        String text = text(out, "the result variable").trim();
         if (!text.startsWith("$var(") && !text.startsWith("$avp(") && !text.startsWith("$(avp(")) {
             throw new FunctionSpec.BadArgument(out, "return must be an AVP or SCRIPT VAR!");
         }
