@@ -205,6 +205,24 @@ class DialogCallTest {
     }
 
     @Test
+    void endDlgEndsACallByItsHashEntryAndId() throws Exception {
+        Ua.Call call = new Ua.Call(alice, proxyPort, "bob", bob.port, "call-6@test");
+        connect(call, "t6");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> d = ((List<Map<String, Object>>) rpc("dlg.list")).get(0);
+        assertThat(rpc("dlg.end_dlg", d.get("h_entry"), d.get("h_id"), "X-Why: operator")).isNull();
+        SipMessage toCaller = alice.request("BYE", WAIT);
+        SipMessage toCallee = bob.request("BYE", WAIT);
+        assertThat(toCaller.header("X-Why")).isEqualTo("operator");
+        assertThat(toCallee.header("X-Why")).isEqualTo("operator");
+        assertThat(toCallee.header("X-Reason")).as("dlg_extra_hdrs first").isEqualTo("dialog timeout");
+        alice.answer(toCaller, 200, "OK", null, proxyPort);
+        bob.answer(toCallee, 200, "OK", null, proxyPort);
+        assertThat(countsOnceSettled("calls=0 mine=0")).isEqualTo("calls=0 mine=0");
+        org.junit.jupiter.api.Assertions.assertThrows(RpcExport.RpcException.class, () -> rpc("dlg.end_dlg", 1L, 99999L));
+    }
+
+    @Test
     void profilesCountTheCallsAndTerminateDlgEndsOne() throws Exception {
         // "flagged": the dialog is made by dlg_flag when t_relay creates the transaction
         Ua.Call first = new Ua.Call(alice, proxyPort, "flagged", bob.port, "call-3@test");
