@@ -205,6 +205,37 @@ class DialogCallTest {
     }
 
     @Test
+    void theByesOfATimeoutFollowEachLegsRouteSet() throws Exception {
+        try (Ua upstream = new Ua("p1"); Ua downstream = new Ua("p2")) {
+            String p1 = "<sip:127.0.0.1:" + upstream.port + ";lr>";
+            String p2 = "<sip:127.0.0.1:" + downstream.port + ";lr>";
+            // alice behind proxy p1, bob behind proxy p2: the INVITE carries p1's Record-Route, the 200 p2's on top
+            Ua.Call call = new Ua.Call(alice, proxyPort, "short", bob.port, "call-7@test");
+            alice.send(call.invite.replace("Contact: ", "Record-Route: " + p1 + "\r\nContact: "), proxyPort);
+            SipMessage invite = bob.request("INVITE", WAIT);
+            assertThat(invite.headers("Record-Route")).hasSize(2);
+            bob.answerWithRecordRoute(invite, 200, "OK", "t7", p2, proxyPort);
+            SipMessage ok = alice.finalReply(WAIT);
+            call.answered(ok);
+            assertThat(call.routes).hasSize(3);
+            // p1 took its own Route off: the ACK reaches us with ours and p2's, and goes on to p2
+            call.routes = call.routes.subList(1, 3);
+            call.ack();
+            assertThat(downstream.request("ACK", WAIT).callId()).isEqualTo("call-7@test");
+
+            SipMessage toCaller = upstream.request("BYE", Duration.ofSeconds(6));
+            SipMessage toCallee = downstream.request("BYE", Duration.ofSeconds(6));
+            assertThat(toCaller.requestUriString()).isEqualTo("sip:alice@127.0.0.1:" + alice.port);
+            assertThat(toCaller.header("Route")).isEqualTo(p1);
+            assertThat(toCallee.requestUriString()).isEqualTo("sip:bob@127.0.0.1:" + bob.port);
+            assertThat(toCallee.header("Route")).as("ours skipped, p2's left").isEqualTo(p2);
+            upstream.answer(toCaller, 200, "OK", null, proxyPort);
+            downstream.answer(toCallee, 200, "OK", null, proxyPort);
+            assertThat(countsOnceSettled("calls=0 mine=0")).isEqualTo("calls=0 mine=0");
+        }
+    }
+
+    @Test
     void endDlgEndsACallByItsHashEntryAndId() throws Exception {
         Ua.Call call = new Ua.Call(alice, proxyPort, "bob", bob.port, "call-6@test");
         connect(call, "t6");

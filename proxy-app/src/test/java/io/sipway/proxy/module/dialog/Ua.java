@@ -119,6 +119,23 @@ final class Ua implements AutoCloseable {
         send(b.append("Content-Length: 0\r\n\r\n").toString(), toPort);
     }
 
+    /** A reply as {@link #answer} writes it, with a Record-Route of a proxy behind us on top (RFC 3261 16.6 step 4 order). */
+    void answerWithRecordRoute(SipMessage req, int code, String reason, String tag, String recordRoute, int toPort) {
+        StringBuilder b = new StringBuilder("SIP/2.0 ").append(code).append(' ').append(reason).append("\r\n");
+        for (String v : req.headers("Via")) {
+            b.append("Via: ").append(v).append("\r\n");
+        }
+        b.append("Record-Route: ").append(recordRoute).append("\r\n");
+        for (String rr : req.headers("Record-Route")) {
+            b.append("Record-Route: ").append(rr).append("\r\n");
+        }
+        b.append("From: ").append(req.header("From")).append("\r\n");
+        b.append("To: ").append(req.header("To")).append(";tag=").append(tag).append("\r\n");
+        b.append("Call-ID: ").append(req.callId()).append("\r\nCSeq: ").append(req.header("CSeq")).append("\r\n");
+        b.append("Contact: ").append(contact()).append("\r\n");
+        send(b.append("Content-Length: 0\r\n\r\n").toString(), toPort);
+    }
+
     /** The caller's side of one call: its INVITE, then what the 200 told it. */
     static final class Call {
         final Ua caller;
