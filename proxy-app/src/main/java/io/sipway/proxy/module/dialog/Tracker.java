@@ -19,10 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Dialog tracking (dlg_handlers.c): dialogs are created by dlg_manage() or by the {@code dlg_flag}
  * on an initial INVITE's transaction (dlg_new_dialog), driven by that transaction's replies
- * (dlg_onreply: 1xx early, 2xx confirmed, 3xx-6xx deleted) and by the requests inside them, matched
- * when loose_route() routes through our Record-Route (its {@code did} parameter, rr's callback) or
- * when dlg_manage() sees a To tag (Call-ID and tags): ACK confirms, BYE deletes, others refresh
- * the timeout, the contact and the CSeq (dlg_onroute). A confirmed dialog whose timeout fires is
+ * (dlg_onreply: 1xx early, 2xx confirmed, 3xx-6xx deleted) and by the requests inside them
+ * ({@link Sequential}: matched when loose_route() routes through our Record-Route, its {@code did}
+ * parameter, or when dlg_manage() sees a To tag, Call-ID and tags). A confirmed dialog whose timeout fires is
  * ended: with {@code send_bye} (or {@code $dlg_ctx(timeout_bye)}) by a BYE to each side
  * ({@link Byes}), else only removed (dlg_ontimeout). A dialog that ended is freed (its profiles
  * left) after tm's wt_timer, as Kamailio frees it when the last transaction holding it dies.
@@ -39,12 +38,14 @@ final class Tracker implements TransactionObserver {
     volatile Profiles profiles = Profiles.NONE;
     final Byes byes;
     final DialogEvents events;
+    final Sequential sequential;
 
     Tracker(Core core, DialogTable table, Clock clock) {
         this.core = core;
         this.table = table;
         this.clock = clock;
         this.byes = new Byes(this);
+        this.sequential = new Sequential(this);
         this.events = new DialogEvents(core);
     }
 
@@ -89,7 +90,7 @@ final class Tracker implements TransactionObserver {
     long manage(MsgContext m) {
         String toTag = m.msg.toTag();
         if (toTag != null && !toTag.isEmpty()) {
-            onRoute(m, null, DialogSettings.MATCH_NO_ID);
+            sequential.onRoute(m, null, DialogSettings.MATCH_NO_ID);
             return 1;
         }
         if (newDialog(m) != 0) {
@@ -178,7 +179,7 @@ final class Tracker implements TransactionObserver {
     }
 
     /** get_dlg_timeout: timeout_avp's positive number, else $dlg_ctx(timeout) when set, else default_timeout. */
-    private long timeoutFor(MsgContext m, DlgCtx c) {
+    long timeoutFor(MsgContext m, DlgCtx c) {
         DialogSettings s = settings;
         if (s.timeoutAvp() != null) {
             Object v = s.timeoutAvp().get(m);
@@ -305,151 +306,11 @@ final class Tracker implements TransactionObserver {
         // TMCB_ON_FAILURE only sets the dialog context in Kamailio: the failure route finds it through its transaction
     }
 
-    // ---- requests inside a dialog ----------------------------------------------------------------
+    // ---- requests inside a dialog (Sequential) ----------------------------------------------------
 
     /** rr's callback: loose_route() routed the request through a Route of ours with these parameters. */
     void routed(MsgContext m, String routeParams) {
-        onRoute(m, routeParams, settings.matchMode());
-    }
-
-    /**
-     * dlg_onroute: the request inside a dialog, found by the did parameter of our Route (matchMode
-     * 0 and 1) or by Call-ID and tags (1 as fallback, 2); the state machine runs, the timeout is
-     * refreshed, the contact and CSeq of the side that sent it are kept.
-     */
-    void onRoute(MsgContext m, String routeParams, int matchMode) {
-        DlgCtx c = DlgCtx.of(m);
-        if (c.dlg != null || c.routed || !m.msg.isRequest()) {
-            return;
-        }
-        String toTag = m.msg.toTag();
-        if (toTag == null || toTag.isEmpty()) {
-            return; // an initial request with a preloaded Route
-        }
-        String fromTag = m.msg.fromTag();
-        String callId = m.msg.callId().trim();
-        Dialog d = null;
-        int dir = DlgCtx.DIR_NONE;
-        if (matchMode != DialogSettings.MATCH_NO_ID) {
-            String did = routeParams == null ? null : param(routeParams, settings.rrParam());
-            if (did == null) {
-                if (matchMode == DialogSettings.MATCH_STRICT_ID) {
-                    return;
-                }
-            } else {
-                int dot = did.indexOf('.');
-                long entry = dot < 0 ? -1 : Dialog.fromReverseHex(did.substring(0, dot));
-                long id = dot < 0 ? -1 : Dialog.fromReverseHex(did.substring(dot + 1));
-                if (entry < 0 || id < 0) {
-                    LOG.error("malformed rr param '{}'", did);
-                    return;
-                }
-                d = table.lookup(entry, id);
-                if (d == null) {
-                    LOG.warn("unable to find dialog for {} with route param '{}' [{}:{}]", m.msg.methodName(), did, entry, id);
-                    if (matchMode == DialogSettings.MATCH_STRICT_ID) {
-                        return;
-                    }
-                } else if (fromTag == null || !d.callId.equals(callId)
-                        || (dir = DialogTable.match(d, fromTag, toTag)) == DlgCtx.DIR_NONE) {
-                    LOG.warn("tight matching failed for {} with callid='{}', ftag='{}', ttag='{}'", m.msg.methodName(), callId,
-                            fromTag, toTag);
-                    d = null;
-                    if (matchMode == DialogSettings.MATCH_STRICT_ID) {
-                        return;
-                    }
-                }
-            }
-        }
-        if (d == null) {
-            if (fromTag == null || fromTag.isEmpty()) {
-                return;
-            }
-            int[] found = new int[1];
-            d = table.find(callId, fromTag, toTag, found);
-            if (d == null) {
-                return;
-            }
-            dir = found[0];
-        }
-        c.dlg = d;
-        c.dir = dir;
-        c.routed = true;
-        sequential(m, c, d, dir);
-        synchronized (d) {
-            c.routedState = d.state; // $DLG_status, $DLG_lifetime: this request's
-            c.routedLifetime = now() - d.startTs;
-        }
-    }
-
-    private void sequential(MsgContext m, DlgCtx c, Dialog d, int dir) {
-        String method = m.msg.methodName();
-        Dialog.Event e = switch (method) {
-            case "ACK" -> Dialog.Event.REQACK;
-            case "BYE" -> Dialog.Event.REQBYE;
-            case "PRACK" -> Dialog.Event.REQPRACK;
-            default -> Dialog.Event.REQ;
-        };
-        int[] states;
-        long lifetime = 0;
-        boolean rearm = false;
-        synchronized (d) {
-            if (d.freed) {
-                return;
-            }
-            states = d.next(e);
-            if (states[1] == Dialog.DELETED && states[0] != Dialog.DELETED) {
-                d.endTs = now();
-            }
-            if ((e == Dialog.Event.REQ || e == Dialog.Event.REQACK)
-                    && (states[1] == Dialog.CONFIRMED || states[1] == Dialog.CONFIRMED_NA || states[1] == Dialog.EARLY)) {
-                long t = timeoutFor(m, c);
-                if (t != settings.defaultTimeout()) {
-                    d.lifetime = t;
-                }
-                boolean reset = !settings.timeoutNoreset();
-                rearm = states[1] != Dialog.EARLY && (states[0] != Dialog.CONFIRMED || reset);
-                lifetime = d.lifetime;
-                if (e == Dialog.Event.REQ) {
-                    int leg = dir == DlgCtx.DIR_UPSTREAM ? Dialog.CALLEE : Dialog.CALLER;
-                    if (method.equals("INVITE")) {
-                        List<Address> contacts = m.msg.contacts();
-                        if (contacts.size() == 1) {
-                            d.contact[leg] = contacts.get(0).uriString();
-                        }
-                    }
-                    d.cseq[leg] = m.msg.cseq().number();
-                    d.dflags |= Dialog.FLAG_CHANGED;
-                }
-            }
-        }
-        if (rearm) {
-            arm(d, lifetime);
-        }
-        if (e == Dialog.Event.REQ && states[1] != Dialog.DELETED && settings.matchMode() != DialogSettings.MATCH_NO_ID) {
-            m.recordRouteParams = m.recordRouteParams + ";" + settings.rrParam() + "=" + d.did();
-        }
-        if (states[0] != states[1]) {
-            events.stateChanged(d, m.msg, m.from, states[0], states[1]);
-        }
-        if (e == Dialog.Event.REQBYE && states[1] == Dialog.DELETED && states[0] != Dialog.DELETED) {
-            disarm(d);
-            count("active_dialogs", -1);
-            later(d); // kept while the BYE's transaction dies off
-        }
-    }
-
-    /** The value of a Route parameter ({@code did=...}), or null. */
-    static String param(String params, String name) {
-        for (String p : params.split(";")) {
-            String t = p.trim();
-            int eq = t.indexOf('=');
-            String n = (eq < 0 ? t : t.substring(0, eq)).trim();
-            if (n.equals(name)) {
-                return eq < 0 ? "" : t.substring(eq + 1).trim();
-            }
-        }
-        return null;
+        sequential.onRoute(m, routeParams, settings.matchMode());
     }
 
     /** dlg_lookup_msg_dialog: the current dialog, else the one the message's Call-ID and tags name. */
@@ -545,15 +406,13 @@ final class Tracker implements TransactionObserver {
             if (d.freed) {
                 return;
             }
+            d.freed = true; // from now on no profile link is added (Profiles.link checks it under the monitor)
             if (d.timer != null) {
                 d.timer.cancel(false);
                 d.timer = null;
             }
         }
         Profiles.unlinkAll(d);
-        synchronized (d) {
-            d.freed = true;
-        }
         table.remove(d);
     }
 }

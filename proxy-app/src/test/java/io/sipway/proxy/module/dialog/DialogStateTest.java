@@ -42,8 +42,8 @@ class DialogStateTest {
         assertThat(Dialog.reverseHex(0)).isEqualTo("0");
         assertThat(Dialog.fromReverseHex("3a1")).isEqualTo(0x1a3);
         assertThat(Dialog.fromReverseHex("zz")).isEqualTo(-1);
-        assertThat(Tracker.param("lr;ftag=abc;did=3a1.02", "did")).isEqualTo("3a1.02");
-        assertThat(Tracker.param("lr;ftag=abc", "did")).isNull();
+        assertThat(Sequential.param("lr;ftag=abc;did=3a1.02", "did")).isEqualTo("3a1.02");
+        assertThat(Sequential.param("lr;ftag=abc", "did")).isNull();
     }
 
     @Test
