@@ -23,8 +23,19 @@ final class Byes {
         this.tracker = tracker;
     }
 
-    /** dlg_bye_all: 0 when both went, -1 when one could not. */
+    /**
+     * dlg_bye_all: 0 when both went, -1 when one could not. A dialog not confirmed yet is ended as
+     * Kamailio ends it (t_reply to the caller, cancel_all_uacs to the callee): the caller gets
+     * {@code bye_early_code}, and tm cancels the callee's branches as that final reply goes up.
+     */
     int all(Dialog d, String hdrs) {
+        int state;
+        synchronized (d) {
+            state = d.state;
+        }
+        if (state == Dialog.UNCONFIRMED || state == Dialog.EARLY) {
+            return one(d, Dialog.CALLER, hdrs);
+        }
         int a = one(d, Dialog.CALLER, hdrs);
         int b = one(d, Dialog.CALLEE, hdrs);
         return a < 0 || b < 0 ? -1 : 0;
@@ -33,8 +44,8 @@ final class Byes {
     /**
      * send_bye to one leg: 0 sent (or nothing to do for a dialog already deleted), -1 not. A dialog
      * not confirmed yet has no BYE: the caller is answered {@code bye_early_code} through the
-     * INVITE's transaction. Kamailio cancels the callee's branches (cancel_all_uacs); tm offers no
-     * such call to modules, so that side fails with -1.
+     * INVITE's transaction. The callee alone (Kamailio's cancel_all_uacs without a reply upstream)
+     * is not offered by tm to modules: that side fails with -1.
      */
     int one(Dialog d, int leg, String hdrs) {
         WithinRequest r;

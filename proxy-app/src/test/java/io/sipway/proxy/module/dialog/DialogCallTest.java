@@ -168,6 +168,23 @@ class DialogCallTest {
     }
 
     @Test
+    void terminatingAnEarlyDialogAnswersTheCallerAndCancelsTheCallee() throws Exception {
+        Ua.Call call = new Ua.Call(alice, proxyPort, "bob", bob.port, "call-8@test");
+        call.start();
+        SipMessage invite = bob.request("INVITE", WAIT);
+        bob.answer(invite, 180, "Ringing", "t8", proxyPort);
+        assertThat(alice.next(WAIT).statusCode()).as("the caller hears the ringing").isBetween(100, 199);
+        assertThat(rpc("dlg.terminate_dlg", "call-8@test", call.fromTag, "t8")).isNull();
+        SipMessage fin = alice.finalReply(WAIT);
+        assertThat(fin.statusCode() + " " + fin.reasonPhrase()).isEqualTo("480 Temporarily Unavailable");
+        SipMessage cancel = bob.request("CANCEL", WAIT);
+        assertThat(cancel.callId()).isEqualTo("call-8@test");
+        bob.answer(cancel, 200, "OK", null, proxyPort);
+        bob.answer(invite, 487, "Request Terminated", "t8", proxyPort);
+        assertThat(countsOnceSettled("calls=0 mine=0")).isEqualTo("calls=0 mine=0");
+    }
+
+    @Test
     void aTimeoutEndsTheCallWithAByeToEachSide() throws Exception {
         Ua.Call call = new Ua.Call(alice, proxyPort, "short", bob.port, "call-2@test");
         connect(call, "short-tag");
