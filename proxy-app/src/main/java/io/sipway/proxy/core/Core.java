@@ -74,6 +74,7 @@ public final class Core {
     private final UacRequests uac = new UacRequests(this);
     /** The outbound module's flow tokens (RFC 5626), or null when it is not loaded. */
     private volatile Outbound outbound;
+    private final WithinRequests within = new WithinRequests(this);
     /** The module that follows transactions (acc), or null: nothing is called per transaction then. */
     private volatile TransactionObserver observer;
     private volatile java.nio.file.Path configFile;
@@ -802,6 +803,16 @@ public final class Core {
      */
     public boolean request(LocalRequest r, io.sipway.tm.LocalReplies replies) {
         return uac.send(r, replies);
+    }
+
+    /**
+     * Kamailio's t_request_within for modules (dialog's BYEs): sends {@code r} inside its dialog
+     * through tm as {@link #request} sends a new one (same timers, same replies heard), to the first
+     * route when it is a loose router, else to the remote target. Callable from any thread, never waits;
+     * false when nothing was sent.
+     */
+    public boolean requestWithin(WithinRequest r, io.sipway.tm.LocalReplies replies) {
+        return within.send(r, replies);
     }
 
     /**

@@ -104,6 +104,13 @@ public final class MsgContext extends ScriptContext {
      */
     public Object authorized;
 
+    /**
+     * dialog: the dialog context of this message (Kamailio's _dlg_ctx: the current dialog, and
+     * $dlg_ctx's values before one exists); the dialog module's own type, null until it is used.
+     * Not inherited: a failure or branch route finds it through its transaction's request state.
+     */
+    public Object dialog;
+
     public MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;
         this.from = from;

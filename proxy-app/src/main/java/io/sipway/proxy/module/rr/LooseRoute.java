@@ -61,6 +61,7 @@ final class LooseRoute {
         if (removed < routes.size() && useOb != 1) {
             m.du = routes.get(removed).uriString();
         }
+        RrCallbacks.run(core, m, io.sipway.proxy.module.siputils.SiputilsModule.paramsOf(routes.get(0).uriString()));
         return useOb == 1 ? 2 : 1;
     }
 
