@@ -36,6 +36,7 @@ import io.sipway.proxy.module.registrar.RegistrarModule;
 import io.sipway.proxy.module.rr.RrModule;
 import io.sipway.proxy.module.rtimer.RtimerModule;
 import io.sipway.proxy.module.sanity.SanityModule;
+import io.sipway.proxy.module.siptrace.SiptraceModule;
 import io.sipway.proxy.module.siputils.SiputilsModule;
 import io.sipway.proxy.module.sl.SlModule;
 import io.sipway.proxy.module.sqlops.SqlopsModule;
@@ -99,6 +100,7 @@ public final class Modules {
                 RrModule.exports(core),
                 RtimerModule.exports(core),
                 SanityModule.exports(core),
+                SiptraceModule.exports(core),
                 SiputilsModule.exports(core),
                 SlModule.exports(core),
                 SqlopsModule.exports(core),

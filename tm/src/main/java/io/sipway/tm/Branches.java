@@ -87,6 +87,10 @@ final class Branches {
         st.branches.add(b);
         startTimers(b, frTimer(st));
         b.opened = true;
+        Tap tap = st.tap;
+        if (tap != null) {
+            tap.requestSent(st, to, wire.socketFor(to), bytes);
+        }
         return true;
     }
 
@@ -236,6 +240,10 @@ final class Branches {
         int code = reply.statusCode();
         if (st.terminated()) {
             return;
+        }
+        Tap tap = st.tap;
+        if (tap != null && hook) {
+            tap.replyReceived(st, reply, from);
         }
         if (b.method.equals("CANCEL")) {
             onCancelReply(b, code);
@@ -465,6 +473,10 @@ final class Branches {
         b.server.cancels.add(c);
         startTimers(c, frTimer(b.server));
         wire.send(b.to, bytes);
+        Tap tap = b.server.tap;
+        if (tap != null) {
+            tap.requestSent(b.server, b.to, wire.socketFor(b.to), bytes);
+        }
     }
 
     /** A reply to a CANCEL of ours ends it there (it is not relayed); the INVITE's own reply (487) follows. */

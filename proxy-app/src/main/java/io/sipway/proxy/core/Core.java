@@ -481,6 +481,14 @@ public final class Core {
 
     // ---- receiving -----------------------------------------------------------------------------
 
+    /** Who sees every message received, before it is parsed (Kamailio's SREV_NET_DATA_RECV), or null. */
+    private volatile java.util.function.BiConsumer<byte[], ReceiveInfo> receiveTap;
+
+    /** Shows every message received from now on to {@code tap} (siptrace's trace_mode 1), on the loop that read it. */
+    public void tapReceived(java.util.function.BiConsumer<byte[], ReceiveInfo> tap) {
+        receiveTap = tap;
+    }
+
     /** Transport's Inbound: one message and where it came from. Nothing escapes to the I/O thread. */
     public void receive(byte[] bytes, ReceiveInfo from) {
         if (!attached) {
@@ -488,6 +496,10 @@ public final class Core {
             // for long (a UDP peer retransmits, a stream peer waits for its reply's timer)
             count("sipway:dropped_before_start");
             return;
+        }
+        java.util.function.BiConsumer<byte[], ReceiveInfo> tap = receiveTap;
+        if (tap != null) {
+            tap.accept(bytes, from);
         }
         SipMessage m;
         try {

@@ -102,6 +102,13 @@ public final class MsgContext extends ScriptContext {
      */
     public Object authorized;
 
+    /**
+     * Who follows the traffic of this request's transaction (siptrace's sip_trace("t")), or null;
+     * put on the transaction when it is created (Kamailio keeps tm callbacks registered before
+     * t_newtran on the message and moves them onto the transaction).
+     */
+    public io.sipway.tm.Tap tmTap;
+
     public MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;
         this.from = from;

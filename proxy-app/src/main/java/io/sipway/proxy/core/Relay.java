@@ -142,6 +142,7 @@ final class Relay {
             }
             // failure_route starts from the request as request_route left it; its flags are the transaction's (acc)
             ctx.st.scriptState = ctx;
+            ctx.st.tap = ctx.tmTap;
             TransactionObserver o = core.transactionObserver();
             if (o != null) {
                 o.created(ctx);
