@@ -61,17 +61,19 @@ public final class CompiledScript {
     public Entry entry(Ast.RouteType type, String name) {
         Map<String, Exec.RouteBody> byName = routes.get(type);
         Exec.RouteBody body = byName == null ? null : byName.get(name == null ? "" : name);
-        return body == null ? null : new Entry(body, varCount);
+        return body == null ? null : new Entry(body, varCount, type);
     }
 
     /** A route the host runs: {@link #run(ScriptContext)} starts from a clean language state. */
     public static final class Entry {
         private final Exec.RouteBody body;
         private final int varCount;
+        private final Ast.RouteType type;
 
-        Entry(Exec.RouteBody body, int varCount) {
+        Entry(Exec.RouteBody body, int varCount, Ast.RouteType type) {
             this.body = body;
             this.varCount = varCount;
+            this.type = type;
         }
 
         /**
@@ -92,6 +94,7 @@ public final class CompiledScript {
         /** Runs the route on {@code ctx}; afterwards {@code ctx} tells the return code and whether it was dropped. */
         public void run(ScriptContext ctx) {
             ctx.resetScriptState();
+            ctx.entryType = type;
             if (ctx.vars.length < varCount) {
                 ctx.vars = java.util.Arrays.copyOf(ctx.vars, varCount); // once per context: $var values persist
             }

@@ -50,6 +50,14 @@ public abstract class ScriptContext {
     }
 
     /** Clears the language state before the context is reused for another run. */
+    /** The kind of route this run started in (request_route, failure_route...), set by the entry that runs it. */
+    Ast.RouteType entryType;
+
+    /** The kind of route the current run started in; null before any. */
+    public final Ast.RouteType entryType() {
+        return entryType;
+    }
+
     protected void resetScriptState() {
         returnCode = 1;
         exited = false;

@@ -17,6 +17,7 @@ import io.sipway.proxy.module.db_postgres.DbPostgresModule;
 import io.sipway.proxy.module.db_redis.DbRedisModule;
 import io.sipway.proxy.module.db_sqlite.DbSqliteModule;
 import io.sipway.proxy.module.db_text.DbTextModule;
+import io.sipway.proxy.module.debugger.DebuggerModule;
 import io.sipway.proxy.module.dispatcher.DispatcherModule;
 import io.sipway.proxy.module.domain.DomainModule;
 import io.sipway.proxy.module.htable.HtableModule;
@@ -82,6 +83,7 @@ public final class Modules {
                 DbRedisModule.exports(core),
                 DbSqliteModule.exports(core),
                 DbTextModule.exports(core),
+                DebuggerModule.exports(core),
                 DispatcherModule.exports(core),
                 DomainModule.exports(core),
                 HtableModule.exports(core),

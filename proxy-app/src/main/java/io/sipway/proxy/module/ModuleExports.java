@@ -33,6 +33,7 @@ public final class ModuleExports {
     private final Map<String, RpcExport> rpcs;
     private final List<String> eventRoutes;
     private final Start start;
+    private final io.sipway.cfg.ActionTrace actionTrace;
 
     /**
      * What a module does when a proxy starts with it loaded, after the script is attached
@@ -55,6 +56,12 @@ public final class ModuleExports {
         this.rpcs = Collections.unmodifiableMap(new LinkedHashMap<>(b.rpcs));
         this.eventRoutes = List.copyOf(b.eventRoutes);
         this.start = b.start;
+        this.actionTrace = b.actionTrace;
+    }
+
+    /** What the module is told of each statement the script runs (debugger's cfgtrace), or null. */
+    public io.sipway.cfg.ActionTrace actionTrace() {
+        return actionTrace;
     }
 
     /** A table for the module loadmodule names so ({@code "tm"}), documented at {@code doc} (Kamailio's page). */
@@ -117,6 +124,7 @@ public final class ModuleExports {
         private final Map<String, RpcExport> rpcs = new LinkedHashMap<>();
         private final List<String> eventRoutes = new ArrayList<>();
         private Start start = (script, host) -> { };
+        private io.sipway.cfg.ActionTrace actionTrace;
 
         private Builder(String name, String doc) {
             this.name = name;
@@ -212,6 +220,12 @@ public final class ModuleExports {
         /** What the module does when a proxy starts with it loaded ({@link Start}). */
         public Builder onStart(Start s) {
             start = s;
+            return this;
+        }
+
+        /** The module follows every statement of a script that loads it: compiled in only then (debugger). */
+        public Builder actionTrace(io.sipway.cfg.ActionTrace t) {
+            actionTrace = t;
             return this;
         }
 
