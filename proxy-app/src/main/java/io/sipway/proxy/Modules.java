@@ -21,6 +21,7 @@ import io.sipway.proxy.module.debugger.DebuggerModule;
 import io.sipway.proxy.module.dispatcher.DispatcherModule;
 import io.sipway.proxy.module.domain.DomainModule;
 import io.sipway.proxy.module.htable.HtableModule;
+import io.sipway.proxy.module.http_client.HttpClientModule;
 import io.sipway.proxy.module.ipops.IpopsModule;
 import io.sipway.proxy.module.jansson.JanssonModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
@@ -87,6 +88,7 @@ public final class Modules {
                 DispatcherModule.exports(core),
                 DomainModule.exports(core),
                 HtableModule.exports(core),
+                HttpClientModule.exports(core),
                 IpopsModule.exports(),
                 JanssonModule.exports(),
                 JsonrpcsModule.exports(core, rpc),
