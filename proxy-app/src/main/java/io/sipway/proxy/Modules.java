@@ -53,6 +53,7 @@ import io.sipway.proxy.module.usrloc.UsrlocModule;
 import io.sipway.proxy.module.websocket.WebsocketModule;
 import io.sipway.proxy.module.xhttp.XhttpModule;
 import io.sipway.proxy.module.xlog.XlogModule;
+import io.sipway.proxy.module.xmlrpc.XmlrpcModule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -118,7 +119,8 @@ public final class Modules {
                 UsrlocModule.exports(core),
                 WebsocketModule.exports(core),
                 XhttpModule.exports(core),
-                XlogModule.exports(core)));
+                XlogModule.exports(core),
+                XmlrpcModule.exports(core, rpc)));
         return Collections.unmodifiableList(all);
     }
 

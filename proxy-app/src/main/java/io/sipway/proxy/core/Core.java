@@ -586,6 +586,22 @@ public final class Core {
         queueFull(ctx.msg.methodName().equals("ACK") ? "an ACK dropped" : "a request answered 503");
     }
 
+    /** A module's own answer to HTTP requests, asked before event_route[xhttp:request] (xmlrpc's), or null. */
+    private volatile java.util.function.Function<io.sipway.transport.WebSocketUpgrade, io.sipway.transport.WebSocketUpgrade.Answer> httpFront;
+
+    /**
+     * Sets a module's handler of HTTP requests on the tcp:/tls: listeners (Kamailio's non-SIP message
+     * hooks, as xmlrpc registers one), before {@link #attach} has the listeners answer: it answers a
+     * request, or null to leave it to event_route[xhttp:request]. Runs on the event loop that read it.
+     */
+    public void httpFront(java.util.function.Function<io.sipway.transport.WebSocketUpgrade, io.sipway.transport.WebSocketUpgrade.Answer> f) {
+        httpFront = f;
+    }
+
+    public java.util.function.Function<io.sipway.transport.WebSocketUpgrade, io.sipway.transport.WebSocketUpgrade.Answer> httpFront() {
+        return httpFront;
+    }
+
     /**
      * Kamailio's xhttp: an HTTP request on a tcp:/tls: listener runs {@code event_route[xhttp:request]}
      * ({@code $rm}, {@code $hu}, {@code $hdr(...)}, {@code $si}...), which answers it with
