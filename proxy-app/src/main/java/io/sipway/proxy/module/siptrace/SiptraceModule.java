@@ -3,7 +3,6 @@ package io.sipway.proxy.module.siptrace;
 import static io.sipway.proxy.module.Routes.ANY;
 
 import io.sipway.cfg.Arg;
-import io.sipway.cfg.Ast;
 import io.sipway.cfg.FunctionSpec;
 import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
@@ -25,16 +24,16 @@ import org.slf4j.LoggerFactory;
  * to a capture server, as HEP (versions 1, 2 and 3, {@code hep_mode_on=1}) or as the plain message,
  * over UDP ({@link Tracer}, {@link Hep3}). {@code sip_trace([uri[, correlation_id[, mode]]])} traces
  * the current message ("m") or the transaction ("t"); {@code sip_trace_mode("m"|"t")} the same
- * without a destination; {@code trace_mode=1} traces everything received and sent. Storing traces
- * in the database ({@code trace_to_database}, on by default in Kamailio) and dialog tracing ("d")
- * are not implemented: a script must set {@code trace_to_database} to 0, and "d" is refused.
+ * without a destination; {@code trace_mode=1} traces everything received and sent. With
+ * {@code trace_to_database} (Kamailio's default, 1) traced messages are also rows of the
+ * {@code sip_trace} table ({@link TraceDb}). Dialog tracing ("d") is not implemented: refused.
  */
 public final class SiptraceModule {
     private static final ParamExport.Type INT = ParamExport.Type.INT;
     private static final ParamExport.Type STR = ParamExport.Type.STRING;
     private static final Logger LOG = LoggerFactory.getLogger("io.sipway.siptrace");
-    private static final String NO_DB = "siptrace: storing traces in a database is not implemented: "
-            + "set modparam(\"siptrace\", \"trace_to_database\", 0) and trace to a capture server (duplicate_uri)";
+    /** Kamailio's DEFAULT_DB_URL. */
+    static final String DEFAULT_DB_URL = "mysql://kamailio:kamailiorw@localhost/kamailio";
 
     private SiptraceModule() {
     }
@@ -54,13 +53,12 @@ public final class SiptraceModule {
         b.param("trace_on", INT, "0", "1: tracing is on (sip_trace() of the current message; RPC siptrace.status changes it)");
         b.paramChecked("trace_flag", INT, "-1", "a message flag: sip_trace() on a request carrying it traces the transaction, "
                 + "and a traced transaction's messages need it", v -> v.trim().matches("-1|[0-9]|[12][0-9]|3[01]") ? null : "must be -1 or 0..31");
-        b.paramOnly("trace_to_database", INT, "1", "traces are never stored in a database (only sent to the capture server)", "0");
+        b.param("trace_to_database", INT, "1", "1: while trace_on is set each traced message is a row of the table (db_url)");
         b.paramOnly("trace_mode", INT, "0", "1: every message received and sent is traced as HEP, without script calls", "0", "1");
-        b.paramWithoutEffect("db_url", STR, "", "traces are not stored in a database (trace_to_database must be 0)");
-        b.paramWithoutEffect("table", STR, "sip_trace", "traces are not stored in a database (trace_to_database must be 0)");
+        b.param("db_url", STR, DEFAULT_DB_URL, "the database of trace_to_database");
+        b.param("table", STR, "sip_trace", "the table of trace_to_database (version 4, Kamailio's columns)");
         b.fn("sip_trace", 0, 3, ANY, args -> bind(tracer, args))
                 .check(SiptraceModule::checkArgs)
-                .checkWithParams((a, params) -> requireNoDatabase(params))
                 .x().summary("traces the message (or with \"t\" or trace_flag the transaction) to the capture server: "
                         + "uri, correlation id, mode m/t; -1 while trace_on is 0");
         b.fn("sip_trace_mode", 1, 1, ANY, args -> {
@@ -78,8 +76,7 @@ public final class SiptraceModule {
             if (a.get(0).isConstant() && a.get(0).constantString().trim().toLowerCase(Locale.ROOT).startsWith("d")) {
                 throw new FunctionSpec.BadArgument(a.get(0), "dialog tracing (\"d\") is not implemented");
             }
-        }).checkWithParams((a, params) -> requireNoDatabase(params))
-                .x().summary("traces the message (\"m\") or the transaction (\"t\") to duplicate_uri");
+        }).x().summary("traces the message (\"m\") or the transaction (\"t\") to duplicate_uri");
         b.rpc("siptrace.status", "turns tracing on or off, or tells whether it is: on, off or check", params -> {
             if (params.isEmpty()) {
                 throw new RpcExport.RpcException(500, "Not enough parameters (on, off or check)");
@@ -100,7 +97,19 @@ public final class SiptraceModule {
         });
         b.onStart((script, host) -> {
             if (num(core, "trace_to_database", 1) != 0) {
-                throw new IllegalArgumentException(NO_DB);
+                String url = core.modparam("siptrace", "db_url", DEFAULT_DB_URL).trim();
+                TraceDb db;
+                try {
+                    db = new TraceDb(core, core.databases().get(url), core.modparam("siptrace", "table", "sip_trace").trim());
+                } catch (io.sipway.proxy.db.DbException e) {
+                    throw new IllegalArgumentException("siptrace: unable to connect to database " + url + ": " + e.getMessage(), e);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("modparam(\"siptrace\", \"db_url\"): " + e.getMessage(), e);
+                }
+                core.onClose(db::close);
+                tracer.db(db);
+            } else {
+                tracer.db(null);
             }
             String dup = core.modparam("siptrace", "duplicate_uri", "").trim();
             long flag = num(core, "trace_flag", -1);
@@ -117,18 +126,6 @@ public final class SiptraceModule {
 
     private static long num(Core core, String name, long def) {
         return Long.parseLong(core.modparam("siptrace", name, Long.toString(def)).trim());
-    }
-
-    private static void requireNoDatabase(List<Ast.ModParam> params) {
-        long v = 1;
-        for (Ast.ModParam p : params) {
-            if (p.module().equals("siptrace") && p.param().equals("trace_to_database")) {
-                v = p.value() instanceof Long n ? n : Long.parseLong(String.valueOf(p.value()).trim());
-            }
-        }
-        if (v != 0) {
-            throw new IllegalArgumentException(NO_DB);
-        }
     }
 
     private static void checkArgs(List<Arg> a) {
@@ -195,9 +192,13 @@ public final class SiptraceModule {
                     }
                 }
             }
-            if (dst == null && tracer.settings().duplicate() == null) {
-                LOG.error("siptrace: no duplicate_uri modparam nor duplicate uri sip_trace() argument provided!");
-                return -1;
+            // with a destination argument, or without a database, a capture address is needed (w_sip_trace3)
+            if ((uri != null || !tracer.toDatabase()) && dst == null) {
+                dst = tracer.settings().duplicate();
+                if (dst == null) {
+                    LOG.error("siptrace: no duplicate_uri modparam nor duplicate uri sip_trace() argument provided!");
+                    return -1;
+                }
             }
             // without a mode: the transaction when the request carries trace_flag, else the message
             long mask = tracer.settings().traceFlagMask();

@@ -46,6 +46,8 @@ final class Tracer {
     private final Clock clock;
     final AtomicBoolean on = new AtomicBoolean();
     private volatile Settings settings = new Settings(false, 3, 1, "", null, 0);
+    /** trace_to_database's rows, or null when it is 0. */
+    private volatile TraceDb db;
 
     Tracer(Core core, Clock clock) {
         this.core = core;
@@ -61,6 +63,15 @@ final class Tracer {
         return settings;
     }
 
+    void db(TraceDb d) {
+        db = d;
+    }
+
+    /** Whether traces go to the database (trace_to_database): then sip_trace() needs no capture address. */
+    boolean toDatabase() {
+        return db != null;
+    }
+
     /**
      * Kamailio's sip_trace() on the current message: a received request or reply, "in", from its
      * source to the socket that read it; -1 while tracing is off, 1 otherwise.
@@ -74,20 +85,27 @@ final class Tracer {
         ReceiveInfo r = ctx.from;
         Hep3.End from = r.source() == null ? ANY : new Hep3.End(r.protocol(), r.source());
         Hep3.End to = r.localSocket() == null ? ANY : new Hep3.End(r.protocol(), r.localSocket().local());
-        store(from, to, ctx.msg.toBytes(), dst, correlationId);
+        store(from, to, ctx.msg.toBytes(), ctx.msg, "in", dst, correlationId);
         return 1;
     }
 
     /**
-     * Kamailio's sip_trace_store: a HEP packet with hep_mode_on (to {@code dst} or duplicate_uri),
-     * else the message itself to {@code dst} or duplicate_uri (the database is not written:
-     * trace_to_database=0 is required at load).
+     * Kamailio's sip_trace_store: a row of the database while tracing is on (trace_to_database),
+     * then a HEP packet with hep_mode_on (to {@code dst} or duplicate_uri), else the message itself
+     * to {@code dst}, or to duplicate_uri when there is no database.
+     *
+     * @param parsed the message when it is at hand (null: read from {@code message} for a row)
      */
-    void store(Hep3.End from, Hep3.End to, byte[] message, InetSocketAddress dst, String correlationId) {
+    void store(Hep3.End from, Hep3.End to, byte[] message, SipMessage parsed, String direction, InetSocketAddress dst,
+               String correlationId) {
         Settings s = settings;
+        TraceDb d = db;
+        if (d != null && on.get()) {
+            d.store(from, to, message, parsed, direction, clock.instant());
+        }
         if (s.hep()) {
             hep(s, from, to, message, dst, correlationId);
-        } else {
+        } else if (dst != null || d == null) {
             InetSocketAddress target = dst != null ? dst : s.duplicate();
             if (target != null) {
                 send(target, message);
@@ -169,7 +187,7 @@ final class Tracer {
             Hep3.End src = from != null ? new Hep3.End(from.protocol(), from.local())
                     : r.localSocket() == null ? ANY : new Hep3.End(r.protocol(), r.localSocket().local());
             Hep3.End dstEnd = to.address() == null || to.address().isUnresolved() ? ANY : new Hep3.End(to.protocol(), to.address());
-            store(src, dstEnd, bytes, dst, null);
+            store(src, dstEnd, bytes, null, "out", dst, null);
         }
 
         @Override
@@ -179,7 +197,7 @@ final class Tracer {
             }
             Hep3.End src = from.source() == null ? ANY : new Hep3.End(from.protocol(), from.source());
             Hep3.End to = from.localSocket() == null ? ANY : new Hep3.End(from.protocol(), from.localSocket().local());
-            store(src, to, reply.toBytes(), dst, null);
+            store(src, to, reply.toBytes(), reply, "in", dst, null);
         }
 
         @Override
@@ -191,7 +209,7 @@ final class Tracer {
             Hep3.End src = r.localSocket() == null ? ANY : new Hep3.End(r.protocol(), r.localSocket().local());
             Hep3.End dstEnd = to == null || to.address() == null || to.address().isUnresolved() ? ANY
                     : new Hep3.End(to.protocol(), to.address());
-            store(src, dstEnd, bytes, dst, null);
+            store(src, dstEnd, bytes, null, "out", dst, null);
         }
     }
 }
