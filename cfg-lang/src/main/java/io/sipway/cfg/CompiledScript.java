@@ -16,6 +16,8 @@ public final class CompiledScript {
     private final List<Ast.ModParam> modParams;
     private final Set<String> modules;
     private final int varCount;
+    /** The script's $var names by slot, set by the compiler. */
+    private java.util.List<String> varNames = java.util.List.of();
     private final CfgVars cfgVars;
 
     CompiledScript(Map<Ast.RouteType, Map<String, Exec.RouteBody>> routes, List<Ast.GlobalParam> globals,
@@ -62,6 +64,15 @@ public final class CompiledScript {
         Map<String, Exec.RouteBody> byName = routes.get(type);
         Exec.RouteBody body = byName == null ? null : byName.get(name == null ? "" : name);
         return body == null ? null : new Entry(body, varCount, type);
+    }
+
+    /** The names of the script's {@code $var}s, in the order of their slots ({@link ScriptContext#var(int)}). */
+    public java.util.List<String> varNames() {
+        return varNames;
+    }
+
+    void varNames(java.util.List<String> names) {
+        varNames = java.util.List.copyOf(names);
     }
 
     /** A route the host runs: {@link #run(ScriptContext)} starts from a clean language state. */

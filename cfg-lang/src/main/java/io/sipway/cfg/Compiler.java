@@ -114,7 +114,11 @@ final class Compiler {
             }
         }
         warnUnusedRoutes(blocks);
-        return new CompiledScript(routes, globals, modParams, modules, varIndex.size(), cfgVars);
+        CompiledScript compiled = new CompiledScript(routes, globals, modParams, modules, varIndex.size(), cfgVars);
+        String[] names = new String[varIndex.size()];
+        varIndex.forEach((n, i) -> names[i] = n);
+        compiled.varNames(java.util.Arrays.asList(names));
+        return compiled;
     }
 
     // ---- top level -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import io.sipway.proxy.log.SyslogFacility;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.module.RpcExport;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -110,6 +111,26 @@ public final class DebuggerModule {
                 throw new FunctionSpec.BadArgument(a.get(1), "unknown facility (" + SyslogFacility.names() + ")");
             }
         }).summary("logs the message as it would be forwarded now (the script's changes applied), and the headers it added");
+        java.util.concurrent.atomic.AtomicReference<List<String>> varNames = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+        b.fn("dbg_pv_dump", 0, 2, ANY, args -> {
+            long mask = args.isEmpty() ? 31 : Long.parseLong(args.get(0).constantString().trim());
+            KamailioLevel level = args.size() < 2 ? KamailioLevel.DBG : level(args.get(1));
+            return ctx -> {
+                if (level.number() > core.debug()) {
+                    return 1;
+                }
+                String json = PvDump.json((MsgContext) ctx, mask, varNames.get());
+                LOG.print(level, SyslogFacility.DEFAULT, "debugger [debugger_json.c:415]: dbg_dump_json(): ", json + "\n");
+                return 1;
+            };
+        }).check(a -> {
+            if (!a.isEmpty() && (!a.get(0).isConstant() || !a.get(0).constantString().trim().matches("\\d+"))) {
+                throw new FunctionSpec.BadArgument(a.get(0), "the mask is a number (1 null values, 2 $avp, 4 $var, 8 $xavp)");
+            }
+            if (a.size() == 2 && (!a.get(1).isConstant() || level(a.get(1)) == null)) {
+                throw new FunctionSpec.BadArgument(a.get(1), "unknown log level (L_ALERT .. L_DBG or a number)");
+            }
+        }).summary("logs the values of the script's $avp, $var and $xavp as JSON (mask: 2 $avp, 4 $var, 8 $xavp; level, L_DBG)");
         b.rpc("dbg.trace", "turns cfgtrace on or off: on, off", params -> {
             String s = params.isEmpty() ? "" : String.valueOf(params.get(0)).toLowerCase(Locale.ROOT);
             if (s.equals("on")) {
@@ -122,6 +143,7 @@ public final class DebuggerModule {
             return null;
         });
         b.onStart((script, host) -> {
+            varNames.set(script.varNames());
             trace.on = !core.modparam("debugger", "cfgtrace", "0").trim().equals("0");
             trace.level = KamailioLevel.of(Long.parseLong(core.modparam("debugger", "log_level", "-1").trim()));
             String f = core.modparam("debugger", "log_facility", "").trim();

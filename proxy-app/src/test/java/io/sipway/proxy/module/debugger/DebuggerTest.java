@@ -99,10 +99,22 @@ class DebuggerTest {
     }
 
     @Test
+    void dbgPvDumpPrintsTheScriptsValuesAsKamailiosJson() throws Exception {
+        String script = String.join("\n", "debug=2", "loadmodule \"sl.so\"", "loadmodule \"pv.so\"", "loadmodule \"debugger.so\"",
+                "request_route {", "    $var(x) = 1;", "    $avp(a) = \"v\";", "    dbg_pv_dump(31, \"L_ERR\");",
+                "    dbg_pv_dump();", "    sl_send_reply(\"200\", \"OK\");", "}", "");
+        try (LogCapture log = new LogCapture("debugger"); ScriptOnLoopback p = ScriptOnLoopback.start(dir, script)) {
+            assertThat(p.reason("bob")).isEqualTo("OK");
+            // Kamailio 5.6.3 prints this line for the same script; the second call is at L_DBG, below debug=2
+            assertThat(log.lines()).containsExactly("ERROR: debugger [debugger_json.c:415]: dbg_dump_json(): {\"$avp(a)\":[\"v\"],\"$var(x)\":1}\n");
+        }
+    }
+
+    @Test
     void theScriptChecksUnderSipwayAndKamailioAlike() throws Exception {
         Path cfg = dir.resolve("debugger.cfg");
         Files.writeString(cfg, "#!KAMAILIO\nlisten=udp:127.0.0.1:5060\n" + SCRIPT.replace("dbg_sip_msg(\"L_ERR\");",
-                "dbg_sip_msg(\"L_ERR\"); dbg_sip_msg(); dbg_sip_msg(\"L_INFO\", \"LOG_LOCAL0\"); dbg_breakpoint(\"1\");"));
+                "dbg_sip_msg(\"L_ERR\"); dbg_sip_msg(); dbg_sip_msg(\"L_INFO\", \"LOG_LOCAL0\"); dbg_breakpoint(\"1\"); dbg_pv_dump(); dbg_pv_dump(6); dbg_pv_dump(31, \"L_INFO\");"));
         var sipway = KamailioCheck.sipway(cfg);
         assertThat(sipway.ok()).as(sipway.diagnostics().render()).isTrue();
         KamailioCheck.Verdict k = KamailioCheck.kamailio(cfg);
