@@ -340,6 +340,11 @@ class SiptraceTest {
         Files.writeString(bad, s.replace("\"m\");", "\"x\");"));
         // Kamailio's -c runs no fixups: it refuses this one when it starts ("Failed to parse trace type!")
         assertThat(KamailioCheck.sipway(bad).diagnostics().render()).contains("Failed to parse trace type");
+        Path others = dir.resolve("others.cfg");
+        Files.writeString(others, s.replace("    t_relay();", "    hlog(\"$ci\", \"text\");\n    t_relay();")
+                .replace("request_route {", "modparam(\"siptrace\", \"traced_user_avp\", \"$avp(u)\")\nrequest_route {"));
+        assertThat(KamailioCheck.sipway(others).diagnostics().render())
+                .contains("siptrace module that Sipway does not implement").contains("traced_user_avp");
     }
 
     private void assertNothingMore() throws IOException {
