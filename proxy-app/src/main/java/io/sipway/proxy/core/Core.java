@@ -484,6 +484,18 @@ public final class Core {
     /** Who sees every message received, before it is parsed (Kamailio's SREV_NET_DATA_RECV), or null. */
     private volatile java.util.function.BiConsumer<byte[], ReceiveInfo> receiveTap;
 
+    /** Who sees each stateless reply sent (Kamailio's sl callback SLCB_REPLY_READY, siptrace's), or null. */
+    private volatile java.util.function.BiConsumer<MsgContext, byte[]> statelessReplyTap;
+
+    /** Shows each stateless reply (sl_send_reply and the like) to {@code tap}, with its request, after it left. */
+    public void tapStatelessReplies(java.util.function.BiConsumer<MsgContext, byte[]> tap) {
+        statelessReplyTap = tap;
+    }
+
+    java.util.function.BiConsumer<MsgContext, byte[]> statelessReplyTap() {
+        return statelessReplyTap;
+    }
+
     /** Shows every message received from now on to {@code tap} (siptrace's trace_mode 1), on the loop that read it. */
     public void tapReceived(java.util.function.BiConsumer<byte[], ReceiveInfo> tap) {
         receiveTap = tap;

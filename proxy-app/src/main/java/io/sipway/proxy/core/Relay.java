@@ -43,6 +43,10 @@ final class Relay {
         core.transport.sender().send(ctx.replyTo, bytes);
         ctx.replied = true;
         core.count("sl:" + code / 100 + "xx_replies");
+        java.util.function.BiConsumer<MsgContext, byte[]> tap = core.statelessReplyTap();
+        if (tap != null) {
+            tap.accept(ctx, bytes);
+        }
     }
 
     /**

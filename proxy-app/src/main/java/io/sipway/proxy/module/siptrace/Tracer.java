@@ -133,6 +133,26 @@ final class Tracer {
         core.transport().sender().mirror(Destination.to(Protocol.UDP, target), bytes);
     }
 
+    /**
+     * siptrace's trace_sl_onreply_out: a stateless reply to a request whose transaction is traced
+     * (the request has the trace, Kamailio's FL_SIPTRACE, and trace_flag when one is set) goes out,
+     * from the socket that read the request to where the reply went, to duplicate_uri.
+     */
+    void statelessReply(MsgContext ctx, byte[] bytes) {
+        if (!(ctx.tmTap instanceof TransactionTrace)) {
+            return;
+        }
+        long mask = settings.traceFlagMask();
+        if (mask != 0 && (ctx.flags & mask) == 0) {
+            return;
+        }
+        ReceiveInfo r = ctx.from;
+        Hep3.End from = r.localSocket() == null ? ANY : new Hep3.End(r.protocol(), r.localSocket().local());
+        Destination d = ctx.replyTo;
+        Hep3.End to = d == null || d.address() == null || d.address().isUnresolved() ? ANY : new Hep3.End(r.protocol(), d.address());
+        store(from, to, bytes, null, "out", null, null);
+    }
+
     /** trace_mode=1: a message the transport delivered, before any parsing. */
     void received(byte[] bytes, ReceiveInfo r) {
         Hep3.End from = r.source() == null ? ANY : new Hep3.End(r.protocol(), r.source());

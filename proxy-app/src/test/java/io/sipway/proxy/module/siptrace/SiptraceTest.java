@@ -261,6 +261,29 @@ class SiptraceTest {
     }
 
     @Test
+    void aStatelessReplyToATracedRequestIsTracedToo() throws Exception {
+        String s = script(
+                "modparam(\"siptrace\", \"hep_mode_on\", 1)",
+                "modparam(\"siptrace\", \"hep_version\", 3)",
+                "modparam(\"siptrace\", \"trace_on\", 1)",
+                "request_route {",
+                "    if ($rU == \"traced\") { sip_trace_mode(\"t\"); }",
+                "    sl_send_reply(\"404\", \"Nope\");",
+                "}");
+        try (ScriptOnLoopback p = ScriptOnLoopback.start(dir, s)) {
+            assertThat(p.request("traced").statusCode()).isEqualTo(404);
+            Hep in = receiveHep();
+            assertThat(in.sip().methodName()).isEqualTo("OPTIONS");
+            Hep out = receiveHep();
+            assertThat(out.sip().statusCode()).isEqualTo(404);
+            assertThat(out.u16(7)).isEqualTo(in.u16(8));
+            assertThat(out.u16(8)).isEqualTo(in.u16(7));
+            assertThat(p.request("untraced").statusCode()).isEqualTo(404);
+            assertNothingMore();
+        }
+    }
+
+    @Test
     void withoutHepTheMessageItselfIsCopied() throws Exception {
         String s = script(
                 "modparam(\"siptrace\", \"trace_on\", 1)",
