@@ -30,7 +30,6 @@ import org.w3c.dom.NodeList;
 class XmlrpcTest {
     @TempDir
     Path dir;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     private static final String MODE0 = String.join("\n",
             "loadmodule \"sl.so\"",
@@ -78,7 +77,8 @@ class XmlrpcTest {
 
     private HttpResponse<String> call(int port, String path, String method, String params) throws Exception {
         String body = "<?xml version=\"1.0\"?><methodCall><methodName>" + method + "</methodName>" + params + "</methodCall>";
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        // a client per call: the proxy may close a connection after its answer, and a pooled one would race it
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "text/xml").build(),
                 HttpResponse.BodyHandlers.ofString());
     }
