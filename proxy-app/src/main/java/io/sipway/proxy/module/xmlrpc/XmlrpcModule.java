@@ -63,7 +63,7 @@ public final class XmlrpcModule {
                 }
             } catch (IllegalArgumentException e) {
                 LOG.error("xmlrpc: {}", e.getMessage());
-                body = XmlRpcCodec.fault(400, "Invalid XML-RPC document", escapeCr[0]);
+                body = XmlRpcCodec.fault(400, "Invalid XML-RPC Document", escapeCr[0]);
             }
             m.httpAnswer = new WebSocketUpgrade.Answer(200, "OK", "", body);
             return 1;

@@ -121,6 +121,10 @@ class XmlrpcTest {
                     + "<value><string>tmx:").contains("<value><string>tmx:2xx_transactions = 0</string></value>\n")
                     .endsWith("</data></array></value>\n</param>\n</params>\n</methodResponse>");
 
+            HttpResponse<String> garbage = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port()
+                    + "/RPC2")).POST(HttpRequest.BodyPublishers.ofString("garbage")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(garbage.body()).isEqualTo(METHOD_NOT_FOUND.replace("500", "400").replace("Method Not Found", "Invalid XML-RPC Document"));
+
             HttpResponse<String> other = call(r.port(), "/other", "core.version", "");
             assertThat(other.statusCode()).as("url_match: not XML-RPC, and no xhttp route").isEqualTo(404);
         }
