@@ -6,6 +6,7 @@ import io.sipway.proxy.core.Core;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -22,10 +23,14 @@ public final class KamailioCheck {
         return ScriptLoader.load(cfg, cfg.toString(), Map.of(), Modules.host(new Core()));
     }
 
-    /** Kamailio's exit status and output for {@code kamailio -c -f cfg}, or null when Kamailio is not installed. */
+    /**
+     * Kamailio's exit status and output for {@code kamailio -c -f cfg}, or null when Kamailio is not
+     * installed, or a module the script loads is not (Debian packs http_client in
+     * kamailio-utils-modules, xmlrpc in kamailio-xml-modules).
+     */
     public static Verdict kamailio(Path cfg) throws Exception {
         String kamailio = path();
-        if (kamailio == null) {
+        if (kamailio == null || !modulesInstalled(Files.readString(cfg))) {
             return null;
         }
         Path output = cfg.resolveSibling(cfg.getFileName() + ".kamailio.out");
@@ -40,6 +45,26 @@ public final class KamailioCheck {
 
     /** Kamailio's verdict: 0 when the script is accepted. */
     public record Verdict(int status, String output) {
+    }
+
+    private static final List<Path> MODULE_DIRS = List.of(Path.of("/usr/lib/x86_64-linux-gnu/kamailio/modules"),
+            Path.of("/usr/lib64/kamailio/modules"), Path.of("/usr/lib/kamailio/modules"), Path.of("/usr/local/lib64/kamailio/modules"),
+            Path.of("/usr/local/lib/kamailio/modules"));
+
+    /** Whether every {@code loadmodule "x.so"} of the script is installed (true when no module directory is known). */
+    private static boolean modulesInstalled(String script) {
+        List<Path> dirs = MODULE_DIRS.stream().filter(Files::isDirectory).toList();
+        if (dirs.isEmpty()) {
+            return true;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("loadmodule\\s+\"([^\"/]+)\"").matcher(script);
+        while (m.find()) {
+            String so = m.group(1).endsWith(".so") ? m.group(1) : m.group(1) + ".so";
+            if (dirs.stream().noneMatch(d -> Files.exists(d.resolve(so)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Kamailio from the PATH (Debian installs it in /usr/sbin), or null. */
