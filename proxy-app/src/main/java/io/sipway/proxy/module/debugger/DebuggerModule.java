@@ -132,15 +132,28 @@ public final class DebuggerModule {
             }
         }).summary("logs the values of the script's $avp, $var and $xavp as JSON (mask: 2 $avp, 4 $var, 8 $xavp; level, L_DBG)");
         b.rpc("dbg.trace", "turns cfgtrace on or off: on, off", params -> {
-            String s = params.isEmpty() ? "" : String.valueOf(params.get(0)).toLowerCase(Locale.ROOT);
+            if (params.isEmpty()) {
+                throw new RpcExport.RpcException(500, "Config trace command missing");
+            }
+            String s = String.valueOf(params.get(0)).toLowerCase(Locale.ROOT);
             if (s.equals("on")) {
                 trace.on = true;
             } else if (s.equals("off")) {
                 trace.on = false;
             } else {
-                throw new RpcExport.RpcException(500, "Invalid parameters");
+                throw new RpcExport.RpcException(500, "Unknown trace command");
             }
-            return null;
+            return "200 ok";
+        });
+        b.rpc("dbg.ls", "the debugger's state: one entry, the proxy's process (set: 1 while cfgtrace is on)", params -> {
+            java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>();
+            entry.put("entry", 0);
+            entry.put("pid", ProcessHandle.current().pid());
+            entry.put("set", trace.on ? 1 : 0);
+            entry.put("state", 0);
+            entry.put("in.pid", 0);
+            entry.put("in.cmd", 0);
+            return List.of(entry);
         });
         b.onStart((script, host) -> {
             varNames.set(script.varNames());

@@ -90,7 +90,8 @@ class DebuggerTest {
                     t + "[DEFAULT_ROUTE] " + c + " l=24 a=26 n=sl_send_reply\n",
                     t + "[DEFAULT_ROUTE] " + c + " l=25 a=2 n=exit\n");
 
-            p.rpc("dbg.trace", "off");
+            assertThat(p.rpc("dbg.trace", "off")).isEqualTo("200 ok");
+            assertThat(p.rpc("dbg.ls").toString()).contains("set=0");
             int before = log.lines().size();
             assertThat(p.reason("bob")).isEqualTo("OK");
             Thread.sleep(200);
