@@ -57,10 +57,14 @@ public final class Sender {
      * @param lateFailure told of a failure after the send returned CONNECTING; null when nobody cares
      */
     public SendStatus send(Destination d, byte[] message, SendListener lateFailure) {
+        NetData rewrite = transport.netData();
+        if (rewrite != null) {
+            message = rewrite.sending(message, d);
+        }
         SendStatus status = sendUntapped(d, message, lateFailure);
         Tap t = tap;
         if (t != null && (status == SendStatus.SENT || status == SendStatus.CONNECTING)) {
-            t.sent(d, message);
+            t.sent(d, message); // as it went out, after any rewrite (topoh)
         }
         return status;
     }

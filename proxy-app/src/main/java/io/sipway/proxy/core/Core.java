@@ -72,6 +72,9 @@ public final class Core {
     final BranchRequests branchRequests = new BranchRequests(this);
     private final Relay relay = new Relay(this);
     private final UacRequests uac = new UacRequests(this);
+    /** The outbound module's flow tokens (RFC 5626), or null when it is not loaded. */
+    private volatile Outbound outbound;
+    private final WithinRequests within = new WithinRequests(this);
     /** The module that follows transactions (acc), or null: nothing is called per transaction then. */
     private volatile TransactionObserver observer;
     private volatile java.nio.file.Path configFile;
@@ -313,6 +316,16 @@ public final class Core {
     public synchronized void observeTransactions(TransactionObserver o) {
         TransactionObserver before = this.observer;
         this.observer = before == null ? o : TransactionObserver.both(before, o);
+    }
+
+    /** The outbound module's flow tokens, or null when it is not loaded. */
+    public Outbound outbound() {
+        return outbound;
+    }
+
+    /** The outbound module, when it starts: rr's record_route/loose_route and path's add_path use its flow tokens. */
+    public void outbound(Outbound o) {
+        outbound = o;
     }
 
     /** What follows the transactions, or null. */
@@ -830,6 +843,16 @@ public final class Core {
      */
     public boolean request(LocalRequest r, io.sipway.tm.LocalReplies replies) {
         return uac.send(r, replies);
+    }
+
+    /**
+     * Kamailio's t_request_within for modules (dialog's BYEs): sends {@code r} inside its dialog
+     * through tm as {@link #request} sends a new one (same timers, same replies heard), to the first
+     * route when it is a loose router, else to the remote target. Callable from any thread, never waits;
+     * false when nothing was sent.
+     */
+    public boolean requestWithin(WithinRequest r, io.sipway.tm.LocalReplies replies) {
+        return within.send(r, replies);
     }
 
     /**

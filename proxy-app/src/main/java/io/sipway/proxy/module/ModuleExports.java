@@ -34,6 +34,7 @@ public final class ModuleExports {
     private final List<String> eventRoutes;
     private final Start start;
     private final io.sipway.cfg.ActionTrace actionTrace;
+    private final String loaded;
 
     /**
      * What a module does when a proxy starts with it loaded, after the script is attached
@@ -57,6 +58,7 @@ public final class ModuleExports {
         this.eventRoutes = List.copyOf(b.eventRoutes);
         this.start = b.start;
         this.actionTrace = b.actionTrace;
+        this.loaded = b.loaded;
     }
 
     /** What the module is told of each statement the script runs (debugger's cfgtrace), or null. */
@@ -107,6 +109,14 @@ public final class ModuleExports {
         return eventRoutes;
     }
 
+    /**
+     * What loading the module does by itself, for a module whose work needs no function (stun answers
+     * STUN, topoh masks every message); null when it does nothing unless its functions are called.
+     */
+    public String loaded() {
+        return loaded;
+    }
+
     /** Starts the module for a proxy that loaded it (see {@link Start}); most modules have nothing to do. */
     public void start(io.sipway.cfg.CompiledScript script, ModuleHost host) {
         start.start(script, host);
@@ -125,6 +135,7 @@ public final class ModuleExports {
         private final List<String> eventRoutes = new ArrayList<>();
         private Start start = (script, host) -> { };
         private io.sipway.cfg.ActionTrace actionTrace;
+        private String loaded;
 
         private Builder(String name, String doc) {
             this.name = name;
@@ -214,6 +225,12 @@ public final class ModuleExports {
 
         public Builder eventRoute(String route) {
             eventRoutes.add(route);
+            return this;
+        }
+
+        /** What loading the module does by itself ({@link ModuleExports#loaded()}), one sentence. */
+        public Builder loaded(String text) {
+            loaded = text;
             return this;
         }
 
