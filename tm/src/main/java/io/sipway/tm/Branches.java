@@ -241,13 +241,13 @@ final class Branches {
         if (st.terminated()) {
             return;
         }
+        if (b.method.equals("CANCEL")) {
+            onCancelReply(b, code);
+            return; // a reply to tm's own CANCEL is no reply of the transaction (Kamailio handles it before TMCB_RESPONSE_IN)
+        }
         Tap tap = st.tap;
         if (tap != null && hook) {
             tap.replyReceived(st, reply, from);
-        }
-        if (b.method.equals("CANCEL")) {
-            onCancelReply(b, code);
-            return;
         }
         if (hook && st.onReplyRoute != null) {
             reply = hooks.onReply(st, reply, from);

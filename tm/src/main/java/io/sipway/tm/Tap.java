@@ -21,4 +21,11 @@ public interface Tap {
 
     /** A reply went upstream for the first time: a relayed one or tm's own. */
     void replySent(ServerTransaction st, Destination to, byte[] bytes, int code);
+
+    /**
+     * A CANCEL of the transaction arrived from {@code from} and tm answered it {@code ok} (Kamailio's
+     * TMCB_E2ECANCEL_IN, and the CANCEL's own reply); on the loop that read the CANCEL.
+     */
+    default void cancelReceived(ServerTransaction st, SipMessage cancel, ReceiveInfo from, byte[] ok, Destination replyTo) {
+    }
 }

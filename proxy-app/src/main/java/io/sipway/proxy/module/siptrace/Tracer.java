@@ -220,6 +220,23 @@ final class Tracer {
             store(src, to, reply.toBytes(), reply, "in", dst, null);
         }
 
+        /**
+         * trace_onreq_out called for TMCB_E2ECANCEL_IN: the CANCEL "in", which Kamailio writes from the
+         * socket that read it to "any:255.255.255.255:5060" (the callback has no destination), then
+         * trace_onreply_out for the CANCEL's 200, from that socket to where it went.
+         */
+        @Override
+        public void cancelReceived(ServerTransaction st, SipMessage cancel, ReceiveInfo from, byte[] ok, Destination replyTo) {
+            if (off(st)) {
+                return;
+            }
+            Hep3.End local = from.localSocket() == null ? ANY : new Hep3.End(from.protocol(), from.localSocket().local());
+            store(local, ANY, cancel.toBytes(), cancel, "in", dst, null);
+            Hep3.End to = replyTo == null || replyTo.address() == null || replyTo.address().isUnresolved() ? ANY
+                    : new Hep3.End(replyTo.protocol(), replyTo.address());
+            store(local, to, ok, null, "out", dst, null);
+        }
+
         @Override
         public void replySent(ServerTransaction st, Destination to, byte[] bytes, int code) {
             if (off(st)) {

@@ -265,6 +265,114 @@ class SiptraceTest {
         }
     }
 
+    /** A callee that rings and waits: 180 to an INVITE, then 200 to its CANCEL and 487 to the INVITE. */
+    private void ringUntilCanceled(DatagramSocket ringing) {
+        byte[] buf = new byte[65535];
+        SipMessage invite = null;
+        java.net.SocketAddress proxy = null;
+        while (!ringing.isClosed()) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                ringing.receive(p);
+                SipMessage req = SipParser.parse(Arrays.copyOf(buf, p.getLength()));
+                if (req.methodName().equals("INVITE")) {
+                    invite = req;
+                    proxy = p.getSocketAddress();
+                    send(ringing, reply(req, 180, "Ringing"), proxy);
+                } else if (req.methodName().equals("CANCEL") && invite != null) {
+                    send(ringing, reply(req, 200, "OK"), p.getSocketAddress());
+                    send(ringing, reply(invite, 487, "Request Terminated"), proxy);
+                }
+            } catch (IOException | RuntimeException e) {
+                return;
+            }
+        }
+    }
+
+    private static String reply(SipMessage req, int code, String reason) {
+        StringBuilder b = new StringBuilder("SIP/2.0 " + code + " " + reason + "\r\n");
+        for (String v : req.headers("Via")) {
+            b.append("Via: ").append(v).append("\r\n");
+        }
+        return b.append("From: ").append(req.header("From")).append("\r\n")
+                .append("To: ").append(req.header("To")).append(";tag=callee\r\n")
+                .append("Call-ID: ").append(req.callId()).append("\r\n")
+                .append("CSeq: ").append(req.header("CSeq")).append("\r\n")
+                .append("Content-Length: 0\r\n\r\n").toString();
+    }
+
+    private static void send(DatagramSocket from, String text, java.net.SocketAddress to) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        from.send(new DatagramPacket(b, b.length, to));
+    }
+
+    @Test
+    void aCancelOfATracedInviteIsTracedInAndItsReplyOut() throws Exception {
+        try (DatagramSocket ringing = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+             DatagramSocket caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            Thread t = new Thread(() -> ringUntilCanceled(ringing), "ringing");
+            t.setDaemon(true);
+            t.start();
+            String s = script(
+                    "modparam(\"siptrace\", \"hep_mode_on\", 1)",
+                    "modparam(\"siptrace\", \"hep_version\", 3)",
+                    "modparam(\"siptrace\", \"trace_on\", 1)",
+                    "request_route {",
+                    "    if ($rm == \"CANCEL\") { if (t_check_trans()) { t_relay(); } exit; }",
+                    "    if ($rm == \"INVITE\") { sip_trace_mode(\"t\"); }",
+                    "    $du = \"sip:127.0.0.1:" + ringing.getLocalPort() + "\";",
+                    "    t_relay();",
+                    "}");
+            try (ScriptOnLoopback p = ScriptOnLoopback.start(dir, s)) {
+                int proxyPort = p.proxy().transport().sockets().get(0).local().getPort();
+                java.net.SocketAddress proxyAt = new InetSocketAddress("127.0.0.1", proxyPort);
+                String common = "Via: SIP/2.0/UDP 127.0.0.1:" + caller.getLocalPort() + ";branch=z9hG4bK-inv1;rport\r\n"
+                        + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\nTo: <sip:bob@127.0.0.1>\r\n"
+                        + "Call-ID: cancel-1@test\r\n";
+                send(caller, "INVITE sip:bob@127.0.0.1:" + proxyPort + " SIP/2.0\r\n" + common
+                        + "CSeq: 1 INVITE\r\nContact: <sip:alice@127.0.0.1:" + caller.getLocalPort() + ">\r\nContent-Length: 0\r\n\r\n", proxyAt);
+                caller.setSoTimeout(3000);
+                byte[] buf = new byte[65535];
+                int code = 0;
+                while (code != 180) {
+                    DatagramPacket r = new DatagramPacket(buf, buf.length);
+                    caller.receive(r);
+                    code = SipParser.parse(Arrays.copyOf(buf, r.getLength())).statusCode();
+                }
+                send(caller, "CANCEL sip:bob@127.0.0.1:" + proxyPort + " SIP/2.0\r\n" + common
+                        + "CSeq: 1 CANCEL\r\nContent-Length: 0\r\n\r\n", proxyAt);
+                List<String> seen = new ArrayList<>();
+                capture.setSoTimeout(1500);
+                try {
+                    while (true) {
+                        Hep h = receiveHep();
+                        SipMessage m = h.sip();
+                        seen.add((m.isRequest() ? m.methodName() : m.statusCode() + " " + m.cseq().methodName())
+                                + " " + h.ip(3) + ":" + h.u16(7) + " -> " + h.ip(4) + ":" + h.u16(8));
+                    }
+                } catch (SocketTimeoutException done) {
+                    // every packet read
+                }
+                String proxy = "127.0.0.1:" + proxyPort;
+                String callerAt = "127.0.0.1:" + caller.getLocalPort();
+                String callee = "127.0.0.1:" + ringing.getLocalPort();
+                assertThat(seen).contains(
+                        "INVITE " + callerAt + " -> " + proxy,
+                        "INVITE " + proxy + " -> " + callee,
+                        "180 INVITE " + callee + " -> " + proxy,
+                        "180 INVITE " + proxy + " -> " + callerAt,
+                        // as Kamailio writes the CANCEL of TMCB_E2ECANCEL_IN: from our socket to "any"
+                        "CANCEL " + proxy + " -> 255.255.255.255:5060",
+                        "200 CANCEL " + proxy + " -> " + callerAt,
+                        "CANCEL " + proxy + " -> " + callee,
+                        "487 INVITE " + callee + " -> " + proxy,
+                        "487 INVITE " + proxy + " -> " + callerAt);
+                assertThat(seen).as("the callee's 200 to tm's CANCEL is no reply of the transaction")
+                        .doesNotContain("200 CANCEL " + callee + " -> " + proxy);
+            }
+        }
+    }
+
     @Test
     void aStatelessReplyToATracedRequestIsTracedToo() throws Exception {
         String s = script(
