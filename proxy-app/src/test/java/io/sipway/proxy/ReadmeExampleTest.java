@@ -70,15 +70,37 @@ class ReadmeExampleTest {
 
     static Example fromReadme() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md"));
-        Matcher proxy = PROXY_COMMAND.matcher(readme);
+        String first = readme.substring(0, readme.indexOf("\n## ", readme.indexOf("\n## ") + 1));
+        Matcher proxy = PROXY_COMMAND.matcher(first);
         assertThat(proxy.find()).as("README shows ./sipway -f SCRIPT").isTrue();
-        Matcher sipp = SIPP_COMMAND.matcher(readme);
+        List<List<String>> commands = sippCommands(first);
+        assertThat(commands).as("README's two SIPp commands, callee then caller").hasSize(2);
+        return new Example(ROOT.resolve(proxy.group(1)), commands.get(0), commands.get(1));
+    }
+
+    /** README's load balancer: its script, its two gateways (SIPp callees) and its caller. */
+    record LoadBalancer(Path script, List<List<String>> gateways, List<String> caller) {
+    }
+
+    static LoadBalancer loadBalancerFromReadme() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        int at = readme.indexOf("\n## Sipway as a load balancer");
+        assertThat(at).as("README has a section \"Sipway as a load balancer\"").isPositive();
+        String section = readme.substring(at, readme.indexOf("\n## ", at + 1));
+        Matcher proxy = PROXY_COMMAND.matcher(section);
+        assertThat(proxy.find()).as("the section shows ./sipway -f SCRIPT").isTrue();
+        List<List<String>> commands = sippCommands(section);
+        assertThat(commands).as("the section's SIPp commands: two gateways, then the caller").hasSize(3);
+        return new LoadBalancer(ROOT.resolve(proxy.group(1)), commands.subList(0, 2), commands.get(2));
+    }
+
+    private static List<List<String>> sippCommands(String text) {
+        Matcher sipp = SIPP_COMMAND.matcher(text);
         List<List<String>> commands = new ArrayList<>();
         while (sipp.find()) {
             commands.add(Arrays.asList(sipp.group(1).trim().split("\\s+")));
         }
-        assertThat(commands).as("README's two SIPp commands, callee then caller").hasSize(2);
-        return new Example(ROOT.resolve(proxy.group(1)), commands.get(0), commands.get(1));
+        return commands;
     }
 
     @AfterEach
@@ -117,6 +139,39 @@ class ReadmeExampleTest {
         assertThat(calls.failed()).as(calls.describe()).isZero();
         assertThat(calls.exitCode()).as(calls.describe()).isZero();
         assertThat(callee.isAlive()).as("the callee still answers (it has no -m)").isTrue();
+    }
+
+    @Test
+    @DisplayName("./sipway -f examples/cfg/dispatcher.cfg, README's two SIPp gateways and caller: every call succeeds, both gateways take calls")
+    void everyCallThroughReadmesLoadBalancerSucceeds() throws Exception {
+        String executable = Sipp.find();
+        assumeTrue(executable != null || System.getenv("CI") == null, "sipp is not on the PATH but CI is set");
+        assumeTrue(executable != null, "sipp is not on the PATH (Debian package sip-tester): README's example skipped");
+        LoadBalancer lb = loadBalancerFromReadme();
+        int callerPort = Integer.parseInt(lb.caller().get(lb.caller().indexOf("-p") + 1));
+        MovedPorts ports = MovedPorts.of(5060, 5070, 5071, callerPort);
+        sipp = new Sipp(executable, work);
+        // the list beside the script, as README's repository has it
+        ports.script(lb.script().resolveSibling("dispatcher.list"), work);
+        proxy = Proxy.start(ports.script(lb.script(), work), Map.of(), List.of());
+        List<Process> gateways = new ArrayList<>();
+        for (int g = 0; g < 2; g++) {
+            Process gw = sipp.startAsTyped("gateway" + (g + 1), asTyped(lb.gateways().get(g), ports));
+            Sipp.awaitUdpBound(ports.get(5070 + g), gw);
+            gateways.add(gw);
+        }
+        List<String> caller = asTyped(lb.caller(), ports);
+        caller.addAll(List.of("-timeout", "60", "-timeout_error"));
+        Sipp.SippResult calls = sipp.finish("caller", sipp.startAsTyped("caller", caller), Duration.ofSeconds(70));
+
+        int placed = Integer.parseInt(lb.caller().get(lb.caller().indexOf("-m") + 1));
+        assertThat(calls.successful()).as(calls.describe()).isEqualTo(placed);
+        assertThat(calls.failed()).as(calls.describe()).isZero();
+        assertThat(gateways).as("the gateways still answer (they have no -m)").allMatch(Process::isAlive);
+        for (int g = 1; g <= 2; g++) {
+            String gwStats = sipp.finish("gateway" + g, gateways.get(g - 1), Duration.ofSeconds(10)).describe();
+            assertThat(gwStats).as("gateway %d took calls in turn", g).doesNotContain("successful=0 ");
+        }
     }
 
     /** README's arguments with its ports moved and its scenario files found from the project root. */
