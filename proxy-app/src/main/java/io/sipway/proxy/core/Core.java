@@ -320,6 +320,21 @@ public final class Core {
         return observer;
     }
 
+    /** rr's callbacks (register_rrcb): told of each request loose_route() routes by a Route of ours with parameters. */
+    private final java.util.List<java.util.function.BiConsumer<MsgContext, String>> rrCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Registers an rr callback (uac's restore of From/To in requests within a dialog), told the request and the Route's parameters. */
+    public void onLooseRoute(java.util.function.BiConsumer<MsgContext, String> callback) {
+        rrCallbacks.add(callback);
+    }
+
+    /** Called by loose_route() when the top Route is ours and has parameters (rr's run_rr_callbacks), in registration order. */
+    public void looseRouted(MsgContext ctx, String routeParams) {
+        for (java.util.function.BiConsumer<MsgContext, String> cb : rrCallbacks) {
+            cb.accept(ctx, routeParams);
+        }
+    }
+
     /** {@code log_prefix} compiled (null: none): what lines logged while a message is processed start with. */
     public void logPrefix(io.sipway.proxy.log.LogPrefix.Source prefix) {
         this.logPrefix = prefix;

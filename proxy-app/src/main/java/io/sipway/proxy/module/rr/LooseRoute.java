@@ -53,6 +53,11 @@ final class LooseRoute {
         if (removed < routes.size()) {
             m.du = routes.get(removed).uriString();
         }
+        // rr's callbacks (uac's restore of From/To) run when our Route has parameters, as loose.c's after_loose
+        String params = io.sipway.proxy.module.siputils.SiputilsModule.paramsOf(routes.get(0).uriString());
+        if (params != null && !params.isEmpty()) {
+            core.looseRouted(m, params);
+        }
         return 1;
     }
 

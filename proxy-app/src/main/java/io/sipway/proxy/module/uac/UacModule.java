@@ -47,9 +47,12 @@ public final class UacModule {
     private final Core core;
     private final ThreadLocal<UacReq> current = ThreadLocal.withInitial(UacReq::new);
     private volatile CompiledScript.Entry replyRoute;
+    private final UacReplace replace;
+    private final UacAuth auth = new UacAuth();
 
     private UacModule(Core core) {
         this.core = core;
+        this.replace = new UacReplace(core);
     }
 
     public static ModuleExports exports(Core core) {
@@ -62,12 +65,14 @@ public final class UacModule {
         b.fn("uac_req_send", 0, 0, ANY, args -> ctx -> send())
                 .summary("sends the request $uac_req describes through tm: 1 sent, -1 no ruri/method or not sent");
         b.eventRoute("uac:reply");
+        UacFunctions.register(b, replace, auth);
         b.onStart(this::start);
         return b.build();
     }
 
     private void start(CompiledScript script, ModuleHost host) {
         replyRoute = script.entry(Ast.RouteType.EVENT, "uac:reply");
+        UacFunctions.start(core, script, host, replace, auth);
     }
 
     private Pv pv(PvName n) {
