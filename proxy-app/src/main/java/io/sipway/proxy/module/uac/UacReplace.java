@@ -27,6 +27,8 @@ final class UacReplace {
     /** Kamailio's FL_USE_UAC_FROM and FL_USE_UAC_TO. */
     static final int FROM = 1;
     static final int TO = 2;
+    /** The replies get the request's From/To back (Kamailio's TMCB_RESPONSE_IN callback registered for the request). */
+    static final int REPLIES = 4;
 
     enum Mode { NONE, MANUAL, AUTO }
 
@@ -105,7 +107,7 @@ final class UacReplace {
             return -1;
         }
         m.recordRouteParams = m.recordRouteParams + ";" + (to ? s.toParam : s.fromParam) + "=" + enc;
-        mark(m, flag);
+        mark(m, flag | REPLIES);
         return 1;
     }
 
@@ -168,10 +170,15 @@ final class UacReplace {
         return 1;
     }
 
-    /** rr's callback in auto mode (rr_checker): both parameters looked for; the replies follow the request's changes. */
+    /**
+     * rr's callback in auto mode (rr_checker): both parameters looked for; when one gave a URI
+     * back, the replies follow the request's changes (uac_restore_from/_to alone, in manual mode,
+     * leave the replies as they come).
+     */
     void looseRouted(MsgContext m, String params) {
-        restore(m, params, false);
-        restore(m, params, true);
+        if (restore(m, params, false) + restore(m, params, true) != -2) {
+            mark(m, REPLIES);
+        }
     }
 
     /**
@@ -179,7 +186,7 @@ final class UacReplace {
      * restored gets, in place of its display name and URI, those of the request as received.
      */
     SipMessage responseIn(ServerTransaction st, SipMessage reply) {
-        if (!(st.scriptState instanceof MsgContext req) || req.uacFlags == 0) {
+        if (!(st.scriptState instanceof MsgContext req) || (req.uacFlags & REPLIES) == 0) {
             return reply;
         }
         Lumps.TextEdits in = new Lumps.TextEdits(st.request());

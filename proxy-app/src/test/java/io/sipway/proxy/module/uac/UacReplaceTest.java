@@ -49,13 +49,18 @@ class UacReplaceTest {
     }
 
     private void start(String params) throws Exception {
+        start(params, "");
+    }
+
+    /** The script, with {@code inDialog} run on a request loose_route() routes. */
+    private void start(String params, String inDialog) throws Exception {
         port = FreePorts.udpAndTcp();
         Path cfg = work.resolve("uac.cfg");
         Files.writeString(cfg, "#!KAMAILIO\nlisten=udp:127.0.0.1:" + port + "\n"
-                + "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\nloadmodule \"rr.so\"\nloadmodule \"pv.so\"\nloadmodule \"uac.so\"\n"
+                + "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\nloadmodule \"rr.so\"\nloadmodule \"pv.so\"\nloadmodule \"textops.so\"\nloadmodule \"uac.so\"\n"
                 + params
                 + "request_route {\n"
-                + "  if (loose_route()) { t_relay(); exit; }\n"
+                + "  if (loose_route()) { " + inDialog + " t_relay(); exit; }\n"
                 + "  record_route();\n"
                 + "  if ($rU == \"bob\") { uac_replace_from(\"\\\"Anonymous\\\"\", \"sip:anonymous@anonymous.invalid\"); }\n"
                 + "  if ($rU == \"carol\") { uac_replace_from(\"sip:x@y.z\"); uac_replace_to(\"Somebody\", \"sip:carol-long-name@somewhere.example.org\"); }\n"
@@ -177,5 +182,36 @@ class UacReplaceTest {
                 + "request_route { uac_replace_from(\"sip:a@b\"); t_relay(); }\n");
         assertThatThrownBy(() -> Proxy.start(cfg, Map.of(), List.of())).isInstanceOf(ProxyStartException.class)
                 .hasMessageContaining("rr");
+    }
+
+    @Test
+    @DisplayName("restore_mode manual: uac_restore_from() in the script gives the URI back in a request within the dialog; its reply is left as it comes")
+    void manualRestore() throws Exception {
+        start("modparam(\"uac\", \"restore_mode\", \"manual\")\nmodparam(\"uac\", \"restore_passwd\", \"s3cr3t\")\n",
+                "if (is_method(\"INFO\")) { uac_restore_from(); }");
+        invite("bob", "\"Alice\" <sip:alice@example.com>;tag=a6", "<sip:bob@example.com>", "d8@test");
+        UdpParty.Received inv = callee.request("INVITE");
+        String rr = inv.msg().header("Record-Route");
+        assertThat(rr).contains(";vsf=");
+        callee.answer(inv, 200, "OK", "b6");
+        assertThat(caller.reply(200, "INVITE").line("From")).as("the initial request's replies are restored")
+                .isEqualTo("From: \"Alice\" <sip:alice@example.com>;tag=a6");
+        for (String method : new String[] {"INFO", "OPTIONS"}) {
+            caller.send(method + " sip:b@127.0.0.1:" + callee.port() + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + caller.port()
+                    + ";branch=z9hG4bK-m" + method + "\r\nMax-Forwards: 70\r\nRoute: " + rr
+                    + "\r\nFrom: \"Alice\" <sip:alice@example.com>;tag=a6\r\nTo: <sip:bob@example.com>;tag=b6\r\nCall-ID: d8@test\r\n"
+                    + "CSeq: 2 " + method + "\r\nContent-Length: 0\r\n\r\n", port);
+            UdpParty.Received in = callee.request(method);
+            callee.answer(in, 200, "OK", null);
+            UdpParty.Received ok = caller.reply(200, method);
+            if (method.equals("INFO")) {
+                assertThat(in.line("From")).isEqualTo("From: \"Alice\" <sip:anonymous@anonymous.invalid>;tag=a6");
+                assertThat(ok.line("From")).as("no reply restore in manual mode")
+                        .isEqualTo("From: \"Alice\" <sip:anonymous@anonymous.invalid>;tag=a6");
+            } else {
+                assertThat(in.line("From")).as("not restored by the script: as the caller sent it")
+                        .isEqualTo("From: \"Alice\" <sip:alice@example.com>;tag=a6");
+            }
+        }
     }
 }
