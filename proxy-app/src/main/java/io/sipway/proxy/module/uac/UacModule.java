@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * uac (https://kamailio.org/docs/modules/5.6.x/modules/uac.html), its request sending part:
+ * uac (https://kamailio.org/docs/modules/5.6.x/modules/uac.html). Its request sending part is here:
  * {@code $uac_req(...)} and {@code uac_req_send()} (uac_send.c). The script fills {@code $uac_req}
  * (method, ruri, furi, turi, ouri, hdrs, body, callid, sock, evroute, evparam) and {@code uac_req_send()}
  * sends the request through tm as Kamailio's t_request does ({@link Core#request}): To and From
@@ -36,9 +36,10 @@ import java.util.Set;
  * (evtype 2), where {@code $uac_req(...)} reads the request that was sent and {@code evcode} the code.
  *
  * <p>{@code $uac_req} is kept per thread (Kamailio: per process, from message to message until
- * changed). Not implemented, so refused at load: {@code $uac_req(auser)}, {@code $uac_req(apasswd)}
- * (authenticating a 401/407), {@code $uac_req(flags)}; the functions uac_replace_from/_to,
- * uac_restore_from/_to, uac_auth, uac_reg_* and the module's parameters (KamailioReference names them).
+ * changed). The From/To replacement and uac_auth are {@link UacFunctions}'. Not implemented, so
+ * refused at load: {@code $uac_req(auser)}, {@code $uac_req(apasswd)} (authenticating a 401/407),
+ * {@code $uac_req(flags)}, {@code restore_dlg=1}, {@code restore_from_avp}/{@code restore_to_avp}, and
+ * what {@link UacFunctions} does not declare (KamailioReference names them).
  */
 public final class UacModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("uac");
