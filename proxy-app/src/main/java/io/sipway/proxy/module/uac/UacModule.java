@@ -50,10 +50,12 @@ public final class UacModule {
     private volatile CompiledScript.Entry replyRoute;
     private final UacReplace replace;
     private final UacAuth auth = new UacAuth();
+    private final UacReg reg;
 
     private UacModule(Core core) {
         this.core = core;
         this.replace = new UacReplace(core);
+        this.reg = new UacReg(core, () -> System.currentTimeMillis() / 1000);
     }
 
     public static ModuleExports exports(Core core) {
@@ -67,6 +69,7 @@ public final class UacModule {
                 .summary("sends the request $uac_req describes through tm: 1 sent, -1 no ruri/method or not sent");
         b.eventRoute("uac:reply");
         UacFunctions.register(b, replace, auth);
+        UacRegExports.register(b, reg);
         b.onStart(this::start);
         return b.build();
     }
@@ -74,6 +77,7 @@ public final class UacModule {
     private void start(CompiledScript script, ModuleHost host) {
         replyRoute = script.entry(Ast.RouteType.EVENT, "uac:reply");
         UacFunctions.start(core, script, host, replace, auth);
+        UacRegExports.start(core, script, reg);
     }
 
     private Pv pv(PvName n) {
