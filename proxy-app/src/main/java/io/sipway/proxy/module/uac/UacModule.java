@@ -36,14 +36,15 @@ import java.util.Set;
  * (evtype 2), where {@code $uac_req(...)} reads the request that was sent and {@code evcode} the code.
  *
  * <p>{@code $uac_req} is kept per thread (Kamailio: per process, from message to message until
- * changed). The From/To replacement and uac_auth are {@link UacFunctions}'. Not implemented, so
- * refused at load: {@code $uac_req(auser)}, {@code $uac_req(apasswd)} (authenticating a 401/407),
- * {@code $uac_req(flags)}, {@code restore_dlg=1}, {@code restore_from_avp}/{@code restore_to_avp}, and
- * what {@link UacFunctions} does not declare (KamailioReference names them).
+ * changed). With {@code $uac_req(auser)} and {@code $uac_req(apasswd)} a 401/407 is answered once
+ * ({@link #authenticate}). The From/To replacement and uac_auth are {@link UacFunctions}', the
+ * remote registrations {@link UacRegExports}'. Not implemented, so refused at load:
+ * {@code $uac_req(flags)}, {@code restore_dlg=1}, {@code restore_from_avp}/{@code restore_to_avp},
+ * and what the tables do not declare (KamailioReference names them).
  */
 public final class UacModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("uac");
-    private static final Set<String> REFUSED = Set.of("auser", "apasswd", "flags");
+    private static final Set<String> REFUSED = Set.of("flags");
 
     private final Core core;
     private final ThreadLocal<UacReq> current = ThreadLocal.withInitial(UacReq::new);
@@ -83,8 +84,7 @@ public final class UacModule {
     private Pv pv(PvName n) {
         String name = n.inner();
         if (REFUSED.contains(name)) {
-            throw new IllegalArgumentException("$uac_req(" + name + "): Sipway does not implement "
-                    + (name.equals("flags") ? "uac_req_send's flags" : "uac_req_send's authentication of a 401/407"));
+            throw new IllegalArgumentException("$uac_req(" + name + "): Sipway does not implement uac_req_send's flags");
         }
         return new Pv() {
             @Override
@@ -121,12 +121,39 @@ public final class UacModule {
         }
         LocalRequest req = new LocalRequest(sent.method, sent.ruri, sent.furi, sent.turi, sent.hdrs, sent.body, sent.ouri,
                 sent.callid, socket);
+        SendSocket leaves = socket;
         io.sipway.tm.LocalReplies replies = (request, code, reply) -> {
             if (code >= 200 && sent.evroute != 0) {
                 replied(sent, code, reply);
             }
+            if ((code == 401 || code == 407) && reply != null && sent.apasswd != null) {
+                authenticate(sent, code, reply, leaves);
+            }
         };
         return core.request(req, replies) ? 1 : -1;
+    }
+
+    /**
+     * uac_send_tm_callback: a 401/407 to a request sent with {@code $uac_req(apasswd)} is answered
+     * once, with auser and apasswd for the challenge's realm, in the same Call-ID; the final reply
+     * of that one runs no event route (Kamailio sends it without a callback).
+     */
+    private void authenticate(UacReq sent, int code, SipMessage reply, SendSocket socket) {
+        String challenge = reply.header(code == 401 ? "WWW-Authenticate" : "Proxy-Authenticate");
+        UacAuth.Challenge c = challenge == null ? null : UacAuth.parse(challenge);
+        if (c == null) {
+            LOG.error("failed to extract authenticate hdr");
+            return;
+        }
+        UacAuth.Credential crd = new UacAuth.Credential(sent.auser == null ? "" : sent.auser, c.realm(), sent.apasswd);
+        String header = (code == 401 ? "Authorization: " : "Proxy-Authorization: ")
+                + UacAuth.authorization(c, crd, sent.method, sent.ruri, false) + "\r\n";
+        String hdrs = sent.hdrs == null ? header : sent.hdrs + header;
+        LocalRequest again = new LocalRequest(sent.method, sent.ruri, reply.from().uriString(), reply.to().uriString(), hdrs,
+                sent.body, sent.ouri, reply.callId(), socket);
+        if (!core.request(again, (request, c2, r2) -> { })) {
+            LOG.error("failed to send request with authentication");
+        }
     }
 
     /** event_route[uac:reply] for the final reply of a request sent with evroute (uac_req_run_event_route). */
