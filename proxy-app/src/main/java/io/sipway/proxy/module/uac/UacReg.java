@@ -109,31 +109,51 @@ final class UacReg {
         Map<String, Reg> loaded = new LinkedHashMap<>();
         long now = seconds.getAsLong();
         for (int i = 0; i < r.size(); i++) {
-            Map<String, String> row = new LinkedHashMap<>();
-            for (String c : COLUMNS) {
-                Object v = r.get(i, c);
-                row.put(c, v == null ? null : String.valueOf(v));
+            Reg reg = record(r, i, now);
+            if (reg != null) {
+                loaded.put(reg.get("l_uuid"), reg);
             }
-            String missing = null;
-            for (String c : List.of("l_uuid", "l_username", "r_username", "r_domain", "auth_username")) {
-                if (row.get(c) == null || row.get(c).isEmpty()) {
-                    missing = c;
-                }
-            }
-            if (missing != null) {
-                LOG.error("uac: empty value not allowed for column '{}' - ignoring record", missing);
-                continue;
-            }
-            Reg reg = new Reg(row);
-            reg.expires = (int) r.number(i, "expires", 0);
-            reg.flags = (int) r.number(i, "flags", 0);
-            int delay = (int) r.number(i, "reg_delay", 0);
-            reg.regDelay = delay > 0 ? delay : settings.randomDelay() > 0 ? ThreadLocalRandom.current().nextInt(settings.randomDelay()) : 0;
-            reg.regInit = now;
-            loaded.put(reg.get("l_uuid"), reg);
         }
-        regs = loaded;
+        synchronized (this) {
+            regs = loaded;
+        }
         return loaded.size();
+    }
+
+    /** uac_reg_db_refresh: one row read again (added when new, its record started anew); false when the table has none. */
+    boolean refresh(String uuid) throws DbException {
+        DbResult r = db.query(settings.table(), COLUMNS, io.sipway.proxy.db.Where.eq("l_uuid", uuid), null);
+        Reg reg = r.size() == 0 ? null : record(r, 0, seconds.getAsLong());
+        if (reg == null) {
+            return false;
+        }
+        synchronized (this) {
+            Map<String, Reg> next = new LinkedHashMap<>(regs);
+            next.put(uuid, reg);
+            regs = next;
+        }
+        return true;
+    }
+
+    private Reg record(DbResult r, int i, long now) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (String c : COLUMNS) {
+            Object v = r.get(i, c);
+            row.put(c, v == null ? null : String.valueOf(v));
+        }
+        for (String c : List.of("l_uuid", "l_username", "r_username", "r_domain", "auth_username")) {
+            if (row.get(c) == null || row.get(c).isEmpty()) {
+                LOG.error("uac: empty value not allowed for column '{}' - ignoring record", c);
+                return null;
+            }
+        }
+        Reg reg = new Reg(row);
+        reg.expires = (int) r.number(i, "expires", 0);
+        reg.flags = (int) r.number(i, "flags", 0);
+        int delay = (int) r.number(i, "reg_delay", 0);
+        reg.regDelay = delay > 0 ? delay : settings.randomDelay() > 0 ? ThreadLocalRandom.current().nextInt(settings.randomDelay()) : 0;
+        reg.regInit = now;
+        return reg;
     }
 
     /** uac_reg_timer: every record looked at. */

@@ -15,11 +15,12 @@ import java.util.Set;
 
 /**
  * The remote registrations' part of uac's table ({@link UacReg}): the {@code reg_*} parameters,
- * {@code uac_reg_lookup}, {@code uac_reg_status} and the RPCs {@code uac.reg_dump},
- * {@code uac.reg_info}, {@code uac.reg_enable}, {@code uac.reg_disable}, {@code uac.reg_reload}.
+ * {@code uac_reg_lookup}, {@code uac_reg_status}, {@code uac_reg_enable}, {@code uac_reg_disable},
+ * {@code uac_reg_refresh} and the RPCs {@code uac.reg_dump}, {@code uac.reg_info},
+ * {@code uac.reg_enable}, {@code uac.reg_disable}, {@code uac.reg_reload}, {@code uac.reg_refresh}.
  * They run when {@code reg_db_url} is set (which then needs {@code reg_contact_addr}), as in
- * Kamailio; {@code reg_keep_callid=1}, {@code reg_active=0}, uac_reg_request_to and the other
- * registration functions are not implemented and refused at load.
+ * Kamailio; {@code reg_keep_callid=1}, {@code reg_active=0}, uac_reg_request_to and
+ * uac_reg_lookup_uri are not implemented and refused at load.
  */
 final class UacRegExports {
     private static final ParamExport.Type STR = ParamExport.Type.STRING;
@@ -57,6 +58,49 @@ final class UacRegExports {
             Format uuid = Format.of(args.get(0));
             return ctx -> reg.active() ? reg.status(uuid.apply(ctx)) : -1;
         }).x().summary("1 registered, -1 no such l_uuid, -2 a REGISTER under way, -3 disabled, -99 not registered");
+        for (boolean on : new boolean[] {true, false}) {
+            b.fn(on ? "uac_reg_enable" : "uac_reg_disable", 2, 2, ANY, args -> {
+                Format attr = Format.of(args.get(0));
+                Format value = Format.of(args.get(1));
+                return ctx -> {
+                    String a = attr.apply(ctx);
+                    UacReg.Reg r = reg.active() && INFO_ATTRS.contains(a) ? reg.find(a, value.apply(ctx)) : null;
+                    if (r == null) {
+                        return -1;
+                    }
+                    reg.enable(r, on);
+                    return 1;
+                };
+            }).x().summary((on ? "enables" : "disables") + " the registration whose attribute (l_uuid, l_username, r_username,"
+                    + " auth_username) has the value; -1 when none");
+        }
+        b.fn("uac_reg_refresh", 1, 1, ANY, args -> {
+            Format uuid = Format.of(args.get(0));
+            return ctx -> {
+                if (!reg.active()) {
+                    return -1;
+                }
+                try {
+                    return reg.refresh(uuid.apply(ctx)) ? 1 : -1;
+                } catch (io.sipway.proxy.db.DbException e) {
+                    return -1;
+                }
+            };
+        }).x().mayWait().summary("reads the registration with this l_uuid from the table again (added when new); -1 when it has none");
+        b.rpc("uac.reg_refresh", "reads one registration (l_uuid) from the table again", params -> {
+            running(reg);
+            if (params.isEmpty()) {
+                throw new RpcExport.RpcException(500, "Invalid Parameters");
+            }
+            try {
+                if (!reg.refresh(String.valueOf(params.get(0)))) {
+                    throw new RpcExport.RpcException(500, "Failed to refresh record - check log messages");
+                }
+            } catch (io.sipway.proxy.db.DbException e) {
+                throw new RpcExport.RpcException(500, "Failed to refresh record - check log messages");
+            }
+            return null;
+        });
         b.rpc("uac.reg_dump", "every remote registration and its state", params -> {
             running(reg);
             return reg.dump();

@@ -168,5 +168,18 @@ class UacRegTest {
         Thread.sleep(300);
         assertThat(proxy.reason("gw2")).isEqualTo("-3");
         assertThat(proxy.reason("unknown")).isEqualTo("-1");
+
+        proxy.rpc("uac.reg_enable", "l_uuid", "gw2");
+        UdpParty.Received again = registrar.next(m -> m.isRequest() && !m.callId().equals(first.msg().callId()));
+        assertThat(again.msg().header("Contact")).isEqualTo("<sip:gw2@127.0.0.1:5999>");
+
+        try (Databases dbs = new Databases(1)) {
+            ScriptOnLoopback.prepare(dbs.get(url), "INSERT INTO uacreg (l_uuid, l_username, l_domain, r_username, r_domain, realm,"
+                    + " auth_username, auth_password, auth_proxy, expires, flags, reg_delay) VALUES ('gw3', 'carol', 'local.test',"
+                    + " 'acc3', '" + domain + "', '', 'acc3', 'pw', '', 0, 0, 0)");
+        }
+        assertThat(proxy.reason("gw3")).isEqualTo("-1");
+        proxy.rpc("uac.reg_refresh", "gw3");
+        assertThat(proxy.reason("gw3")).as("known now; expires 0: never sent").isEqualTo("-99");
     }
 }
