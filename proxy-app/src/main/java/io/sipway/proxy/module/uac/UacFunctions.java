@@ -61,6 +61,8 @@ final class UacFunctions {
         b.paramOnly("restore_dlg", ParamExport.Type.INT, "0", restore + " through the dialog module, which Sipway's uac does"
                 + " not use: the Record-Route parameter carries the URIs", "0");
         b.param("restore_passwd", STR, "", restore + ": the key the Record-Route parameter is XORed with");
+        b.param("restore_from_avp", STR, "", restore + ": an $avp keeping the original From's display name and URI for the replies");
+        b.param("restore_to_avp", STR, "", restore + ": an $avp keeping the original To's display name and URI for the replies");
         b.paramChecked("credential", STR, "", "uac_auth: user:realm:password (may be set several times)",
                 v -> UacAuth.parseCredential(v) == null ? "parse error in <" + v + "> (user:realm:password)" : null);
         b.param("auth_username_avp", STR, "", "uac_auth: the pseudo-variable holding the user");
@@ -75,6 +77,19 @@ final class UacFunctions {
             case "auto", "" -> UacReplace.Mode.AUTO;
             default -> null;
         };
+    }
+
+    /** restore_from_avp / restore_to_avp (read unless restore_mode is none): an $avp, else the start fails as Kamailio's. */
+    private static Pv restoreAvp(Core core, ModuleHost host, UacReplace.Mode mode, String param) {
+        String spec = core.modparam("uac", param, "").trim();
+        if (spec.isEmpty() || mode == UacReplace.Mode.NONE) {
+            return null;
+        }
+        Pv pv = spec.startsWith("$avp(") ? host.pvFromText(spec) : null;
+        if (pv == null || !pv.writable()) {
+            throw new IllegalArgumentException("uac: malformed or non AVP " + spec + " AVP definition (" + param + ")");
+        }
+        return pv;
     }
 
     /** mod_init: what Kamailio refuses at start is refused here (IllegalArgumentException stops the start). */
@@ -103,7 +118,8 @@ final class UacFunctions {
         }
         auth.configure(UacAuth.credentials(core.modparams("uac", "credential")), specs);
         replace.configure(new UacReplace.Settings(mode, core.modparam("uac", "restore_passwd", "")
-                .getBytes(StandardCharsets.UTF_8), fromParam, toParam));
+                .getBytes(StandardCharsets.UTF_8), fromParam, toParam, restoreAvp(core, host, mode, "restore_from_avp"),
+                restoreAvp(core, host, mode, "restore_to_avp")));
         if (mode == UacReplace.Mode.NONE) {
             return;
         }

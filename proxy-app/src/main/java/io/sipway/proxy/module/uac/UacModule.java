@@ -39,8 +39,8 @@ import java.util.Set;
  * changed). With {@code $uac_req(auser)} and {@code $uac_req(apasswd)} a 401/407 is answered once
  * ({@link #authenticate}). The From/To replacement and uac_auth are {@link UacFunctions}', the
  * remote registrations {@link UacRegExports}'. Not implemented, so refused at load:
- * {@code $uac_req(flags)}, {@code restore_dlg=1}, {@code restore_from_avp}/{@code restore_to_avp},
- * and what the tables do not declare (KamailioReference names them).
+ * {@code $uac_req(flags)}, {@code restore_dlg=1}, and what the tables do not declare
+ * (KamailioReference names them).
  */
 public final class UacModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("uac");

@@ -32,12 +32,16 @@ final class UacReplace {
 
     enum Mode { NONE, MANUAL, AUTO }
 
-    /** The module parameters this part reads. */
-    record Settings(Mode mode, byte[] passwd, String fromParam, String toParam) {
+    /**
+     * The module parameters this part reads; {@code fromAvp}/{@code toAvp} (restore_from_avp,
+     * restore_to_avp) keep the original header's display name and URI, which the replies then get
+     * (null: the request's own header is read again).
+     */
+    record Settings(Mode mode, byte[] passwd, String fromParam, String toParam, io.sipway.cfg.Pv fromAvp, io.sipway.cfg.Pv toAvp) {
     }
 
     private final Core core;
-    private volatile Settings settings = new Settings(Mode.AUTO, new byte[0], "vsf", "vst");
+    private volatile Settings settings = new Settings(Mode.AUTO, new byte[0], "vsf", "vst", null, null);
 
     UacReplace(Core core) {
         this.core = core;
@@ -87,6 +91,7 @@ final class UacReplace {
             LOG.error("failed to find/parse {} hdr", to ? "TO" : "FROM");
             return -1;
         }
+        keep(m, t, h, to ? s.toAvp : s.fromAvp);
         List<Lumps.Edit> batch = new ArrayList<>(3);
         if (display != null) {
             displayEdits(h, Lumps.asBytes(display), batch);
@@ -157,6 +162,7 @@ final class UacReplace {
             LOG.error("failed to find/parse {} hdr", inTo ? "TO" : "FROM");
             return -1;
         }
+        keep(m, t, h, inTo ? s.toAvp : s.fromAvp);
         byte[] other = UriCodec.decode(value, latin(t.text.substring(h.uriStart, h.uriEnd)), s.passwd);
         if (other == null) {
             LOG.warn("{}: the {} parameter does not give a URI for {} (altered by an endpoint?) - skipping the update",
@@ -192,11 +198,12 @@ final class UacReplace {
         Lumps.TextEdits in = new Lumps.TextEdits(st.request());
         Lumps.TextEdits out = new Lumps.TextEdits(reply);
         List<Lumps.Edit> batch = new ArrayList<>(2);
+        Settings s = settings;
         if ((req.uacFlags & FROM) != 0) {
-            restoreHeader(in, out, "From", batch);
+            restoreHeader(in, out, "From", kept(req, s.fromAvp), batch);
         }
         if ((req.uacFlags & TO) != 0) {
-            restoreHeader(in, out, "To", batch);
+            restoreHeader(in, out, "To", kept(req, s.toAvp), batch);
         }
         if (batch.isEmpty() || out.add("uac restore", batch) < 0) {
             return reply;
@@ -204,14 +211,31 @@ final class UacReplace {
         return out.rewritten();
     }
 
-    private static void restoreHeader(Lumps.TextEdits in, Lumps.TextEdits out, String name, List<Lumps.Edit> batch) {
-        NameAddr original = NameAddr.find(in, name);
+    private static void restoreHeader(Lumps.TextEdits in, Lumps.TextEdits out, String name, String kept, List<Lumps.Edit> batch) {
+        NameAddr original = kept != null ? null : NameAddr.find(in, name);
         NameAddr now = NameAddr.find(out, name);
-        if (original == null || now == null) {
+        if ((kept == null && original == null) || now == null) {
             LOG.error("failed to restore {}", name.toUpperCase(java.util.Locale.ROOT));
             return;
         }
-        batch.add(new Lumps.Edit(now.valueStart, now.prefixEnd, latin(in.text.substring(original.valueStart, original.prefixEnd))));
+        String value = kept != null ? Lumps.asBytes(kept) : in.text.substring(original.valueStart, original.prefixEnd);
+        batch.add(new Lumps.Edit(now.valueStart, now.prefixEnd, latin(value)));
+    }
+
+    /** restore_from_avp / restore_to_avp: the header's display name and URI (through the '>') kept in the AVP. */
+    private static void keep(MsgContext m, Lumps.TextEdits t, NameAddr h, io.sipway.cfg.Pv avp) {
+        if (avp != null) {
+            avp.set(m, t.text.substring(h.valueStart, h.prefixEnd));
+        }
+    }
+
+    /** The value the AVP keeps for the transaction's request, or null (none configured, or empty). */
+    private static String kept(MsgContext req, io.sipway.cfg.Pv avp) {
+        if (avp == null) {
+            return null;
+        }
+        Object v = avp.get(req);
+        return v == null || String.valueOf(v).isEmpty() ? null : String.valueOf(v);
     }
 
     /** The request and its transaction, when there is one already (branch_route), hear the replies restored. */

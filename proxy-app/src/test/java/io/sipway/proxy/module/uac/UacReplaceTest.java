@@ -65,6 +65,7 @@ class UacReplaceTest {
                 + "  if ($rU == \"bob\") { uac_replace_from(\"\\\"Anonymous\\\"\", \"sip:anonymous@anonymous.invalid\"); }\n"
                 + "  if ($rU == \"carol\") { uac_replace_from(\"sip:x@y.z\"); uac_replace_to(\"Somebody\", \"sip:carol-long-name@somewhere.example.org\"); }\n"
                 + "  if ($rU == \"dave\") { uac_replace_from(\"\", \"sip:d@e\"); }\n"
+                + "  if ($rU == \"keep\") { uac_replace_from(\"sip:k@k.example\"); append_hf(\"X-Kept: $avp(orig)\\r\\n\"); }\n"
                 + "  if ($rU == \"twice\") { uac_replace_from(\"sip:a@b\"); if (!uac_replace_from(\"sip:c@d\")) { sl_send_reply(\"500\", \"second refused\"); exit; } }\n"
                 + "  $du = \"sip:127.0.0.1:" + callee.port() + "\";\n"
                 + "  t_relay();\n"
@@ -213,5 +214,17 @@ class UacReplaceTest {
                         .isEqualTo("From: \"Alice\" <sip:alice@example.com>;tag=a6");
             }
         }
+    }
+
+    @Test
+    @DisplayName("restore_from_avp keeps the original display name and URI in the AVP, and the reply gets them from there")
+    void restoreFromAvp() throws Exception {
+        start("modparam(\"uac\", \"restore_from_avp\", \"$avp(orig)\")\n");
+        invite("keep", "\"Alice\" <sip:alice@example.com>;tag=a9", "<sip:bob@example.com>", "d9@test");
+        UdpParty.Received inv = callee.request("INVITE");
+        assertThat(inv.line("From")).isEqualTo("From: \"Alice\" <sip:k@k.example>;tag=a9");
+        assertThat(inv.line("X-Kept")).isEqualTo("X-Kept: \"Alice\" <sip:alice@example.com>");
+        callee.answer(inv, 200, "OK", "b9");
+        assertThat(caller.reply(200, "INVITE").line("From")).isEqualTo("From: \"Alice\" <sip:alice@example.com>;tag=a9");
     }
 }
