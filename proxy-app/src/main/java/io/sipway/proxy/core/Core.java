@@ -808,6 +808,15 @@ public final class Core {
     }
 
     /**
+     * A request within what an earlier one began (Kamailio's t_request_within with the dialog taken
+     * from a reply, as uac answers a challenge): as {@link #request}, with the given From tag and
+     * CSeq number ({@code r.callId()} the same Call-ID).
+     */
+    public boolean requestWithin(LocalRequest r, String fromTag, long cseq, io.sipway.tm.LocalReplies replies) {
+        return uac.send(r, replies, fromTag, cseq);
+    }
+
+    /**
      * Runs an event route a module raises ({@code event_route[uac:reply]}) for {@code ctx}: here when
      * it cannot reach a function that may wait, else on a worker (counted and logged when their queue
      * is full: {@code what} says what was not run). {@code around} wraps the run on the thread that

@@ -135,7 +135,8 @@ public final class UacModule {
 
     /**
      * uac_send_tm_callback: a 401/407 to a request sent with {@code $uac_req(apasswd)} is answered
-     * once, with auser and apasswd for the challenge's realm, in the same Call-ID; the final reply
+     * once, with auser and apasswd for the challenge's realm, within the same Call-ID and From tag
+     * and the next CSeq (t_request_within with the dialog the reply gives); the final reply
      * of that one runs no event route (Kamailio sends it without a callback).
      */
     private void authenticate(UacReq sent, int code, SipMessage reply, SendSocket socket) {
@@ -151,7 +152,7 @@ public final class UacModule {
         String hdrs = sent.hdrs == null ? header : sent.hdrs + header;
         LocalRequest again = new LocalRequest(sent.method, sent.ruri, reply.from().uriString(), reply.to().uriString(), hdrs,
                 sent.body, sent.ouri, reply.callId(), socket);
-        if (!core.request(again, (request, c2, r2) -> { })) {
+        if (!core.requestWithin(again, reply.fromTag(), reply.cseq().number() + 1, (request, c2, r2) -> { })) {
             LOG.error("failed to send request with authentication");
         }
     }

@@ -204,7 +204,11 @@ final class UacReg {
         }
     }
 
-    private boolean send(Reg r, String authorization, String callId) {
+    /**
+     * A REGISTER of the record; with a challenge's {@code reply}, the one answering it within the
+     * same registration (Kamailio's t_request_within: its Call-ID and From tag, the CSeq after its own).
+     */
+    private boolean send(Reg r, String authorization, SipMessage reply) {
         String ruri = "sip:" + r.get("r_domain");
         String aor = "sip:" + r.get("r_username") + "@" + r.get("r_domain");
         String contact = r.get("contact_addr").isEmpty() ? settings.contactAddr() : r.get("contact_addr");
@@ -212,12 +216,17 @@ final class UacReg {
                 + (authorization == null ? "" : authorization);
         String proxy = r.get("auth_proxy").isEmpty() ? null : r.get("auth_proxy");
         SendSocket socket = r.get("socket").isEmpty() ? null : socketNamed(r.get("socket"));
-        return core.request(new LocalRequest("REGISTER", ruri, aor, aor, headers, null, proxy, callId, socket),
-                (request, code, reply) -> {
-                    if (code >= 200) {
-                        replied(r, code, reply);
-                    }
-                });
+        io.sipway.tm.LocalReplies replies = (request, code, answer) -> {
+            if (code >= 200) {
+                replied(r, code, answer);
+            }
+        };
+        if (reply == null) {
+            return core.request(new LocalRequest("REGISTER", ruri, aor, aor, headers, null, proxy, null, socket), replies);
+        }
+        LocalRequest again = new LocalRequest("REGISTER", ruri, reply.from().uriString(), reply.to().uriString(), headers, null,
+                proxy, reply.callId(), socket);
+        return core.requestWithin(again, reply.fromTag(), reply.cseq().number() + 1, replies);
     }
 
     /** uac_reg_tm_callback: the final reply of a REGISTER (tm's own 408 without a reply). */
@@ -236,7 +245,7 @@ final class UacReg {
                     String header = authorization(r, code, reply);
                     if (header != null) {
                         r.flags |= AUTHSENT;
-                        if (send(r, header, reply.callId())) {
+                        if (send(r, header, reply)) {
                             return;
                         }
                         LOG.error("uac: failed to send request with authentication for [{}]", r.get("l_uuid"));

@@ -108,6 +108,9 @@ class UacRegTest {
         assertThat(param(auth, "response")).as("the registrar's own check of the digest").isEqualTo(md5(md5("acc1:reg.test:pw") + ":rn1:"
                 + param(auth, "nc") + ":" + param(auth, "cnonce") + ":auth:" + md5("REGISTER:sip:" + domain)));
         assertThat(second.msg().callId()).as("within the same registration").isEqualTo(first.msg().callId());
+        assertThat(second.msg().fromTag()).isEqualTo(first.msg().fromTag());
+        assertThat(second.msg().cseq().number()).isEqualTo(first.msg().cseq().number() + 1);
+        assertThat(second.msg().toTag()).as("To as Kamailio's dialog from the reply: no tag").isNull();
         long granted = System.nanoTime();
         registrar.answer(second, 200, "OK", "r2", "Contact: <sip:gw1@127.0.0.1:5999>;expires=7");
 

@@ -186,5 +186,7 @@ class UacReqSendTest {
         String ha1 = UacAuth.md5("alice:gw.test:secret");
         assertThat(auth).contains("response=\"" + UacAuth.md5(ha1 + ":nn1:" + UacAuth.md5("OPTIONS:" + ruri)) + "\"");
         assertThat(authorized.callId()).isEqualTo(m.callId());
+        assertThat(authorized.fromTag()).isEqualTo(m.fromTag());
+        assertThat(authorized.header("CSeq")).isEqualTo("11 OPTIONS");
     }
 }
