@@ -37,6 +37,11 @@ final class UacAuth {
     private volatile List<Credential> credentials = List.of();
     private volatile Avps avps;
 
+    /** The auth_*_avp pseudo-variables, or null when not configured. */
+    Avps avps() {
+        return avps;
+    }
+
     void configure(List<Credential> credentials, Avps avps) {
         this.credentials = List.copyOf(credentials);
         this.avps = avps;

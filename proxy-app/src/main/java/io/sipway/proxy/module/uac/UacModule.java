@@ -70,7 +70,7 @@ public final class UacModule {
                 .summary("sends the request $uac_req describes through tm: 1 sent, -1 no ruri/method or not sent");
         b.eventRoute("uac:reply");
         UacFunctions.register(b, replace, auth);
-        UacRegExports.register(b, reg);
+        UacRegExports.register(b, reg, auth);
         b.onStart(this::start);
         return b.build();
     }

@@ -362,7 +362,7 @@ final class UacReg {
             Map<String, Object> m = new LinkedHashMap<>();
             for (String c : List.of("l_uuid", "l_username", "l_domain", "r_username", "r_domain", "realm", "auth_username",
                     "auth_password", "auth_ha1", "auth_proxy")) {
-                m.put(c, r.get(c));
+                m.put(c, c.equals("auth_proxy") && r.get(c).isEmpty() ? "none" : r.get(c));
             }
             long now = seconds.getAsLong();
             m.put("expires", (long) r.expires);
@@ -390,11 +390,22 @@ final class UacReg {
         synchronized (r) {
             if (on) {
                 r.flags &= ~DISABLED;
-                r.timerExpires = 0;
             } else {
                 r.flags |= DISABLED;
             }
+            r.timerExpires = seconds.getAsLong() + 1; // as Kamailio's rpc_uac_reg_update_flag
         }
+    }
+
+    /** uac.reg_remove: the record out of memory; false when there is none. */
+    synchronized boolean remove(String uuid) {
+        if (!regs.containsKey(uuid)) {
+            return false;
+        }
+        Map<String, Reg> next = new LinkedHashMap<>(regs);
+        next.remove(uuid);
+        regs = next;
+        return true;
     }
 
     /** uac.reg_reload: the table read again on the registrations' thread; the records start anew. */

@@ -16,11 +16,12 @@ import java.util.Set;
 /**
  * The remote registrations' part of uac's table ({@link UacReg}): the {@code reg_*} parameters,
  * {@code uac_reg_lookup}, {@code uac_reg_status}, {@code uac_reg_enable}, {@code uac_reg_disable},
- * {@code uac_reg_refresh} and the RPCs {@code uac.reg_dump}, {@code uac.reg_info},
- * {@code uac.reg_enable}, {@code uac.reg_disable}, {@code uac.reg_reload}, {@code uac.reg_refresh}.
+ * {@code uac_reg_refresh}, {@code uac_reg_request_to} and the RPCs {@code uac.reg_dump}, {@code uac.reg_info},
+ * {@code uac.reg_enable}, {@code uac.reg_disable}, {@code uac.reg_reload}, {@code uac.reg_refresh},
+ * {@code uac.reg_remove} (not {@code uac.reg_add}).
  * They run when {@code reg_db_url} is set (which then needs {@code reg_contact_addr}), as in
- * Kamailio; {@code reg_keep_callid=1}, {@code reg_active=0}, uac_reg_request_to and
- * uac_reg_lookup_uri are not implemented and refused at load.
+ * Kamailio; {@code reg_keep_callid=1}, {@code reg_active=0} and uac_reg_lookup_uri are not
+ * implemented and refused at load.
  */
 final class UacRegExports {
     private static final ParamExport.Type STR = ParamExport.Type.STRING;
@@ -30,7 +31,7 @@ final class UacRegExports {
     private UacRegExports() {
     }
 
-    static void register(ModuleExports.Builder b, UacReg reg) {
+    static void register(ModuleExports.Builder b, UacReg reg, UacAuth auth) {
         String regs = "remote registrations from the uacreg table";
         b.param("reg_db_url", STR, "", regs + ": the database (none: no registrations)");
         b.param("reg_db_table", STR, "uacreg", regs + ": the table");
@@ -74,6 +75,13 @@ final class UacRegExports {
             }).x().summary((on ? "enables" : "disables") + " the registration whose attribute (l_uuid, l_username, r_username,"
                     + " auth_username) has the value; -1 when none");
         }
+        b.fn("uac_reg_request_to", 2, 2, io.sipway.proxy.module.Routes.R | io.sipway.proxy.module.Routes.F
+                | io.sipway.proxy.module.Routes.B, args -> {
+            Format user = Format.of(args.get(0));
+            Format mode = Format.of(args.get(1));
+            return ctx -> requestTo((io.sipway.proxy.core.MsgContext) ctx, reg, auth, user.apply(ctx), Format.num(mode.apply(ctx)));
+        }).x().summary("sets $ru to sip:r_username@r_domain, $du to auth_proxy and the auth_*_avp values to the row's realm,"
+                + " auth_username and auth_password, of the registration by l_uuid (mode 0) or l_username (mode 1)");
         b.fn("uac_reg_refresh", 1, 1, ANY, args -> {
             Format uuid = Format.of(args.get(0));
             return ctx -> {
@@ -90,11 +98,11 @@ final class UacRegExports {
         b.rpc("uac.reg_refresh", "reads one registration (l_uuid) from the table again", params -> {
             running(reg);
             if (params.isEmpty()) {
-                throw new RpcExport.RpcException(500, "Invalid Parameters");
+                throw new RpcExport.RpcException(400, "Invalid Parameters");
             }
             try {
                 if (!reg.refresh(String.valueOf(params.get(0)))) {
-                    throw new RpcExport.RpcException(500, "Failed to refresh record - check log messages");
+                    throw new RpcExport.RpcException(404, "Record not found");
                 }
             } catch (io.sipway.proxy.db.DbException e) {
                 throw new RpcExport.RpcException(500, "Failed to refresh record - check log messages");
@@ -115,10 +123,41 @@ final class UacRegExports {
             reg.enable(record(reg, params), false);
             return null;
         });
+        b.rpc("uac.reg_remove", "takes a remote registration (l_uuid) out of memory", params -> {
+            running(reg);
+            if (params.isEmpty()) {
+                throw new RpcExport.RpcException(400, "Invalid Parameters");
+            }
+            if (!reg.remove(String.valueOf(params.get(0)))) {
+                throw new RpcExport.RpcException(404, "Record not found");
+            }
+            return null;
+        });
         b.rpc("uac.reg_reload", "reads the uacreg table again", params -> {
             running(reg);
             return RpcExport.awaitUnlessOnLoop(reg.reload(), "Failed to reload records");
         });
+    }
+
+    /** uac_reg_request_to: 1, or -1 (no such record, an unknown mode, no auth_*_avp to set). */
+    private static long requestTo(io.sipway.proxy.core.MsgContext m, UacReg reg, UacAuth auth, String user, long mode) {
+        if (mode != 0 && mode != 1) {
+            return -1; // "unknown mode"
+        }
+        UacReg.Reg r = !reg.active() ? null : mode == 0 ? reg.byUuid(user) : reg.find("l_username", user);
+        if (r == null) {
+            return -1;
+        }
+        m.ruri = "sip:" + r.get("r_username") + "@" + r.get("r_domain");
+        m.du = r.get("auth_proxy").isEmpty() ? null : r.get("auth_proxy");
+        UacAuth.Avps avps = auth.avps();
+        if (avps == null) {
+            return -1; // Kamailio cannot set an auth_*_avp it has no spec for
+        }
+        avps.realm().set(m, r.get("realm"));
+        avps.user().set(m, r.get("auth_username"));
+        avps.passwd().set(m, r.get("auth_password"));
+        return 1;
     }
 
     private static void running(UacReg reg) throws RpcExport.RpcException {
@@ -130,11 +169,14 @@ final class UacRegExports {
     private static UacReg.Reg record(UacReg reg, List<Object> params) throws RpcExport.RpcException {
         running(reg);
         if (params.size() < 2) {
-            throw new RpcExport.RpcException(500, "Invalid Parameters");
+            throw new RpcExport.RpcException(400, "Invalid Parameters");
         }
         String attr = String.valueOf(params.get(0));
+        if (attr.isEmpty() || String.valueOf(params.get(1)).isEmpty()) {
+            throw new RpcExport.RpcException(400, "Invalid Parameter Values");
+        }
         if (!INFO_ATTRS.contains(attr)) {
-            throw new RpcExport.RpcException(500, "Unsupported filter attribute");
+            throw new RpcExport.RpcException(400, "Unsupported filter attribute");
         }
         UacReg.Reg r = reg.find(attr, String.valueOf(params.get(1)));
         if (r == null) {

@@ -160,7 +160,16 @@ class UacRegTest {
                 modparam("uac", "reg_db_url", "%s")
                 modparam("uac", "reg_contact_addr", "127.0.0.1:5999")
                 modparam("uac", "reg_timer_interval", 1)
+                modparam("uac", "auth_username_avp", "$avp(au)")
+                modparam("uac", "auth_password_avp", "$avp(ap)")
+                modparam("uac", "auth_realm_avp", "$avp(ar)")
                 request_route {
+                    if ($rU == "to") {
+                        if (uac_reg_request_to("gw2", "0")) {
+                            sl_send_reply("200", "$ru $avp(au) $avp(ap) [$avp(ar)]");
+                        }
+                        exit;
+                    }
                     uac_reg_status("$rU");
                     sl_send_reply("200", "$rc");
                 }
@@ -171,6 +180,8 @@ class UacRegTest {
         Thread.sleep(300);
         assertThat(proxy.reason("gw2")).isEqualTo("-3");
         assertThat(proxy.reason("unknown")).isEqualTo("-1");
+        assertThat(proxy.reason("to")).as("uac_reg_request_to: the remote URI and the credentials for uac_auth")
+                .isEqualTo("sip:acc2@" + domain + " acc2 pw []");
 
         proxy.rpc("uac.reg_enable", "l_uuid", "gw2");
         UdpParty.Received again = registrar.next(m -> m.isRequest() && !m.callId().equals(first.msg().callId()));
