@@ -6,8 +6,10 @@
 #   benchmarks/run.sh load [--smoke]   SIPp side by side, Sipway then Kamailio 5.6.3 when installed, over
 #                                      udp and tcp callers (benchmarks/peers/relay.cfg, the callee on
 #                                      udp; SIPp scenarios of examples/sipp) and the WSS gateway path
-#                                      (examples/cfg/webrtc-gateway.cfg, browsers on WSS, SIPp on UDP):
-#                                      benchmarks/results/load.csv, load.md and load-{udp,tcp,wss}.png
+#                                      (examples/cfg/webrtc-gateway.cfg, browsers on WSS, SIPp on UDP) and the
+#                                      load balancer (lb: examples/cfg/dispatcher.cfg, dispatcher, dialog and
+#                                      uac_replace_from, UDP callers, two SIPp gateways taking calls in turn):
+#                                      benchmarks/results/load.csv, load.md and load-{udp,tcp,wss,lb}.png
 #   benchmarks/run.sh cpu  [--smoke]   CPU time per completed call at a fixed rate, Sipway then Kamailio 5.6.3
 #                                      when installed, udp callers through the relay script:
 #                                      benchmarks/results/cpu.csv and cpu.md
@@ -435,10 +437,13 @@ fi
 install_missing sipp=sip-tester ss=iproute2 openssl=openssl bc=bc
 [ -f "$RELAY_CFG" ] || { echo "run.sh load: $RELAY_CFG missing" >&2; exit 2; }
 STEP_SECONDS=${STEP_SECONDS:-5}
-PATHS=${PATHS:-udp tcp wss}
+PATHS=${PATHS:-udp tcp wss lb}
 RATES_UDP=${RATES_UDP:-500 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000}
 RATES_TCP=${RATES_TCP:-$RATES_UDP}
 RATES_WSS=${RATES_WSS:-200 500 1000 1500 2000 3000 4000 5000 6000 7000}
+RATES_LB=${RATES_LB:-$RATES_UDP}
+LB_CFG=$ROOT/examples/cfg/dispatcher.cfg
+LB_LIST=$ROOT/examples/cfg/dispatcher.list   # its two gateways: 127.0.0.1:5070 and :5071
 BROWSERS=${BROWSERS:-200}
 PROXIES=${PROXIES:-sipway kamailio}
 KAMAILIO=${KAMAILIO:-kamailio}
@@ -446,7 +451,7 @@ KAMAILIO=${KAMAILIO:-kamailio}
 # the lost replies then look like the proxy's failures); the kernel caps it at net.core.rmem_max
 SIPP_BUFFER=${SIPP_BUFFER:-4194304}
 if [ -n "$SMOKE" ]; then
-  STEP_SECONDS=2; RATES_UDP="50 100"; RATES_TCP="50"; RATES_WSS="20"; BROWSERS=20; PROXIES=sipway
+  STEP_SECONDS=2; RATES_UDP="50 100"; RATES_TCP="50"; RATES_WSS="20"; RATES_LB="50"; BROWSERS=20; PROXIES=sipway
 fi
 WORK=$(mktemp -d)
 PROXY_PID=""
@@ -473,12 +478,16 @@ printf '[server:default]\nmethod = TLSv1.2+\ncertificate = %s\nprivate_key = %s\
 
 # start_proxy NAME PATH: the proxy for that path, in the background; waits until it listens.
 start_proxy() {
-  local name=$1 path=$2 cfg port
-  if [ "$path" = wss ]; then cfg="$WORK/gw/gateway.cfg"; port=5460; else cfg="$RELAY_CFG"; port=5060; fi
-  wait_free 5060 5061 5070 5460 8460 8461 || return 1
+  local name=$1 path=$2 cfg port defs=()
+  case "$path" in
+    wss) cfg="$WORK/gw/gateway.cfg"; port=5460 ;;
+    lb) cfg="$LB_CFG"; port=5060; defs=(-A "DS_LIST=\"$LB_LIST\"") ;;
+    *) cfg="$RELAY_CFG"; port=5060 ;;
+  esac
+  wait_free 5060 5061 5070 5071 5460 8460 8461 || return 1
   case "$name" in
-    sipway) java -jar "$SIPWAY_JAR" --rpc-listen off -f "$cfg" > "$WORK/$name-$path.log" 2>&1 & ;;
-    kamailio) "$KAMAILIO" -DD -E -m 1024 -f "$cfg" -A 'MODPATH="/usr/lib/x86_64-linux-gnu/kamailio/modules/"' \
+    sipway) java -jar "$SIPWAY_JAR" --rpc-listen off -f "$cfg" "${defs[@]}" > "$WORK/$name-$path.log" 2>&1 & ;;
+    kamailio) "$KAMAILIO" -DD -E -m 1024 -f "$cfg" "${defs[@]}" -A 'MODPATH="/usr/lib/x86_64-linux-gnu/kamailio/modules/"' \
                 > "$WORK/$name-$path.log" 2>&1 & ;;
   esac
   PROXY_PID=$!
@@ -496,7 +505,7 @@ stop_proxy() {
 
 # sipp_step PATH RATE [rtt]: one step; prints "ok failed elapsed" (and writes rtt.csv with rtt).
 sipp_step() {
-  local path=$1 rate=$2 rtt=${3:-} calls dir start end uas="" t
+  local path=$1 rate=$2 rtt=${3:-} calls dir start end uas="" uas2="" t
   calls=$((rate * STEP_SECONDS))
   dir="$WORK/step-$path-$rate${rtt:+-rtt}"; mkdir -p "$dir"
   local extra=()
@@ -510,8 +519,13 @@ sipp_step() {
     # the caller on the path's transport; relay.cfg sends on to the UAS over UDP (its URI names no transport)
     t=u1; [ "$path" = tcp ] && t=t1
     (cd "$dir" && sipp -sf "$SCENARIOS/uas_rr.xml" -i 127.0.0.1 -p 5070 -t u1 -buff_size "$SIPP_BUFFER" -nostdin -bg > uas.out 2>&1) || true
+    # the load balancer's second gateway
+    if [ "$path" = lb ]; then
+      (cd "$dir" && sipp -sf "$SCENARIOS/uas_rr.xml" -i 127.0.0.1 -p 5071 -t u1 -buff_size "$SIPP_BUFFER" -nostdin -bg > uas2.out 2>&1) || true
+    fi
     sleep 0.3
     uas=$(pgrep -n -f "uas_rr.xml -i 127.0.0.1 -p 5070" || true)
+    [ "$path" = lb ] && uas2=$(pgrep -n -f "uas_rr.xml -i 127.0.0.1 -p 5071" || true)
     start=$(date +%s.%N)
     (cd "$dir" && timeout $((STEP_SECONDS + 60)) sipp -sf "$SCENARIOS/uac_rr.xml" 127.0.0.1:5060 -s service -i 127.0.0.1 \
       -p 5061 -t $t -r "$rate" -m "$calls" -l 20000 -d 0 -nostdin -timeout $((STEP_SECONDS + 30)) -timeout_error \
@@ -520,6 +534,7 @@ sipp_step() {
   end=$(date +%s.%N)
   # (set -e: a failing last command of an && list ends the run, hence if ... fi and || true here)
   if [ -n "$uas" ]; then kill "$uas" 2>/dev/null || true; fi
+  if [ -n "$uas2" ]; then kill "$uas2" 2>/dev/null || true; fi
   local ok failed
   ok=$(grep "Successful call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
   failed=$(grep "Failed call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
@@ -564,7 +579,7 @@ SUMMARY="$WORK/summary"
 : > "$SUMMARY"
 echo "run.sh load: $(nproc) cores, ${STEP_SECONDS} s steps, paths: $PATHS, proxies: $PROXIES"
 for path in $PATHS; do
-  case "$path" in udp) rates=$RATES_UDP ;; tcp) rates=$RATES_TCP ;; wss) rates=$RATES_WSS ;; esac
+  case "$path" in udp) rates=$RATES_UDP ;; tcp) rates=$RATES_TCP ;; wss) rates=$RATES_WSS ;; lb) rates=$RATES_LB ;; esac
   for name in $PROXIES; do
     if [ "$name" = kamailio ] && ! command -v "$KAMAILIO" >/dev/null 2>&1; then
       echo "kamailio: not installed, $path measured for Sipway only"; continue

@@ -28,6 +28,19 @@ public final class CompiledScript {
         this.cfgVars = cfgVars;
     }
 
+    /** The {@code $var} names the script uses and their slots (set by the compiler). */
+    Map<String, Integer> varNames = Map.of();
+
+    /**
+     * {@code $var(name)} as the script's own, for text a module reads after the script was compiled
+     * (dialplan's repl_exp from a table): a name the script never uses reads as 0, as an unset $var does,
+     * and cannot be written (null).
+     */
+    public Pv scriptVar(String name) {
+        Integer index = varNames.get(name);
+        return index == null ? null : new Compiler.VarPv(index);
+    }
+
     /** The script's own cfg variables ({@code group.var = value}), with their values of the moment. */
     public CfgVars cfgVars() {
         return cfgVars;

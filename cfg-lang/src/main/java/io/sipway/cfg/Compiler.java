@@ -111,7 +111,9 @@ final class Compiler {
             }
         }
         warnUnusedRoutes(blocks);
-        return new CompiledScript(routes, globals, modParams, modules, varIndex.size(), cfgVars);
+        CompiledScript compiled = new CompiledScript(routes, globals, modParams, modules, varIndex.size(), cfgVars);
+        compiled.varNames = Map.copyOf(varIndex);
+        return compiled;
     }
 
     // ---- top level -----------------------------------------------------------------------------
@@ -659,7 +661,7 @@ final class Compiler {
     }
 
     /** {@code $var(x)}: a slot in the context, kept across runs on that context. */
-    private static final class VarPv implements Pv {
+    static final class VarPv implements Pv {
         private final int index;
 
         VarPv(int index) {

@@ -17,6 +17,7 @@ import io.sipway.proxy.module.db_postgres.DbPostgresModule;
 import io.sipway.proxy.module.db_redis.DbRedisModule;
 import io.sipway.proxy.module.db_sqlite.DbSqliteModule;
 import io.sipway.proxy.module.db_text.DbTextModule;
+import io.sipway.proxy.module.dialog.DialogModule;
 import io.sipway.proxy.module.dispatcher.DispatcherModule;
 import io.sipway.proxy.module.domain.DomainModule;
 import io.sipway.proxy.module.htable.HtableModule;
@@ -28,6 +29,7 @@ import io.sipway.proxy.module.kex.KexModule;
 import io.sipway.proxy.module.maxfwd.MaxfwdModule;
 import io.sipway.proxy.module.mqueue.MqueueModule;
 import io.sipway.proxy.module.nathelper.NathelperModule;
+import io.sipway.proxy.module.outbound.OutboundModule;
 import io.sipway.proxy.module.path.PathModule;
 import io.sipway.proxy.module.permissions.PermissionsModule;
 import io.sipway.proxy.module.pike.PikeModule;
@@ -40,10 +42,13 @@ import io.sipway.proxy.module.siputils.SiputilsModule;
 import io.sipway.proxy.module.sl.SlModule;
 import io.sipway.proxy.module.sqlops.SqlopsModule;
 import io.sipway.proxy.module.statistics.StatisticsModule;
+import io.sipway.proxy.module.stun.StunModule;
 import io.sipway.proxy.module.textops.TextopsModule;
 import io.sipway.proxy.module.textopsx.TextopsxModule;
 import io.sipway.proxy.module.tls.TlsModule;
 import io.sipway.proxy.module.tm.TmModule;
+import io.sipway.proxy.module.topoh.TopohModule;
+import io.sipway.proxy.module.tsilo.TsiloModule;
 import io.sipway.proxy.module.tmx.TmxModule;
 import io.sipway.proxy.module.uac.UacModule;
 import io.sipway.proxy.module.usrloc.UsrlocModule;
@@ -71,6 +76,7 @@ public final class Modules {
                 AccModule.exports(core),
                 AliasDbModule.exports(core),
                 AuthModule.exports(core),
+                io.sipway.proxy.module.avpops.AvpopsModule.exports(core),
                 AuthDbModule.exports(core),
                 CfgRpcModule.exports(core),
                 CorexModule.exports(core),
@@ -81,8 +87,12 @@ public final class Modules {
                 DbRedisModule.exports(core),
                 DbSqliteModule.exports(core),
                 DbTextModule.exports(core),
+                DialogModule.exports(core),
+                io.sipway.proxy.module.dialplan.DialplanModule.exports(core),
                 DispatcherModule.exports(core),
                 DomainModule.exports(core),
+                io.sipway.proxy.module.enum_.EnumModule.exports(core),
+                io.sipway.proxy.module.exec.ExecModule.exports(core),
                 HtableModule.exports(core),
                 IpopsModule.exports(),
                 JanssonModule.exports(),
@@ -91,7 +101,8 @@ public final class Modules {
                 MaxfwdModule.exports(core),
                 MqueueModule.exports(core),
                 NathelperModule.exports(core),
-                PathModule.exports(),
+                OutboundModule.exports(core),
+                PathModule.exports(core),
                 PermissionsModule.exports(core),
                 PikeModule.exports(core),
                 PvModule.exports(core),
@@ -103,12 +114,16 @@ public final class Modules {
                 SlModule.exports(core),
                 SqlopsModule.exports(core),
                 StatisticsModule.exports(core),
+                StunModule.exports(core),
                 TextopsModule.exports(core),
                 TextopsxModule.exports(core),
                 TlsModule.exports(core),
                 TmModule.exports(core),
+                TopohModule.exports(core),
+                TsiloModule.exports(core),
                 TmxModule.exports(core),
                 UacModule.exports(core),
+                io.sipway.proxy.module.utils.UtilsModule.exports(),
                 UsrlocModule.exports(core),
                 WebsocketModule.exports(core),
                 XhttpModule.exports(core),

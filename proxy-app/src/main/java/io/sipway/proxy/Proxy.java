@@ -181,7 +181,7 @@ public final class Proxy implements AutoCloseable {
         // an overload must meet a bound, not the heap's end: half the heap for transactions by
         // default (-m sets it as Kamailio's shared memory size), the rest for everything else
         tm.limit(Math.max(1, Runtime.getRuntime().maxMemory() / 2));
-        core.attach(transport, tm, script, transport.resolverBuilder().settings(dns).build());
+        core.attach(transport, tm, script, nameServers(transport.resolverBuilder().settings(dns)).build());
         // a db_url needs its db_* module loaded, as Kamailio's db_bind_mod() does; db_mysql's modparams set its pools
         core.databases().configure(script.modules(), new io.sipway.proxy.db.Databases.ModParams() {
             @Override
@@ -407,6 +407,23 @@ public final class Proxy implements AutoCloseable {
             throw new IllegalArgumentException("no [server:default] (or other [server:...]) section");
         }
         return server;
+    }
+
+    /**
+     * The name servers the system property {@code sipway.dns.servers} names ("127.0.0.1:5353,..."), in place of
+     * /etc/resolv.conf's, as {@code dig @server} would ask them: for tests with their own DNS server.
+     */
+    private static io.sipway.transport.SipResolver.Builder nameServers(io.sipway.transport.SipResolver.Builder b) {
+        String servers = System.getProperty("sipway.dns.servers", "").trim();
+        if (servers.isEmpty()) {
+            return b;
+        }
+        List<java.net.InetSocketAddress> list = new java.util.ArrayList<>();
+        for (String s : servers.split(",")) {
+            int colon = s.trim().lastIndexOf(':');
+            list.add(new java.net.InetSocketAddress(s.trim().substring(0, colon), Integer.parseInt(s.trim().substring(colon + 1))));
+        }
+        return b.nameServers(list);
     }
 
     /** The bound listeners, e.g. {@code udp:127.0.0.1:5060}. */

@@ -685,4 +685,44 @@ public final class TransactionLayer implements AutoCloseable {
         }
         return codes;
     }
+
+    /** Runs {@code work} on the transaction's event loop: now when the caller is that loop, else handed over. */
+    public void onLoop(ServerTransaction st, Runnable work) {
+        if (st.loop.inEventLoop()) {
+            work.run();
+        } else {
+            Loops.handOver(st.loop, work);
+        }
+    }
+
+    /** The Request-URIs of the transaction's branches so far; on the transaction's loop ({@link #onLoop}). */
+    public List<String> branchUris(ServerTransaction st) {
+        List<String> uris = new ArrayList<>();
+        for (ClientBranch b : st.branches) {
+            uris.add(b.sent.requestUriString());
+        }
+        return uris;
+    }
+
+    /**
+     * Kamailio's t_append_branches: new branches for a transaction still waiting for its final reply,
+     * in its current leg, as if t_relay had opened them with the others (the tsilo module adds the
+     * contacts that registered meanwhile). On the transaction's loop ({@link #onLoop}). Returns how
+     * many left, -2 once the caller canceled, -3 once a final reply went upstream.
+     */
+    public int appendBranches(ServerTransaction st, List<Target> targets) {
+        if (st.canceled) {
+            return -2;
+        }
+        if (st.lastCode >= 200) {
+            return -3;
+        }
+        int sent = 0;
+        for (Target t : targets) {
+            if (branches.openBranch(st, t)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
 }

@@ -137,6 +137,9 @@ final class DnsQueries {
         if (type.equals(DnsRecordType.NAPTR)) {
             return DnsRdata.naptr(r);
         }
+        if (type.equals(DnsRecordType.TXT)) {
+            return DnsRdata.txt(r);
+        }
         return DnsRdata.address(r);
     }
 

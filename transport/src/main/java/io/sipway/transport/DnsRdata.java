@@ -60,6 +60,16 @@ final class DnsRdata {
         return new Naptr(order, preference, flags, service, regexp, name(c));
     }
 
+    /** RFC 1035 TXT: its character-strings, in order. */
+    static java.util.List<String> txt(DnsRawRecord r) {
+        ByteBuf c = r.content().duplicate();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        while (c.isReadable()) {
+            out.add(characterString(c));
+        }
+        return java.util.List.copyOf(out);
+    }
+
     /** A domain name without its final dot, lower-cased; the root (".") is the empty name. */
     static String name(ByteBuf c) {
         return normalize(DefaultDnsRecordDecoder.decodeName(c));

@@ -34,6 +34,10 @@ public final class Sender {
      * @param lateFailure told of a failure after the send returned CONNECTING; null when nobody cares
      */
     public SendStatus send(Destination d, byte[] message, SendListener lateFailure) {
+        NetData rewrite = transport.netData();
+        if (rewrite != null) {
+            message = rewrite.sending(message, d);
+        }
         if (d.protocol() == Protocol.UDP) {
             Channel ch = transport.udpChannelFor(d);
             if (ch == null) {

@@ -27,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import io.netty.handler.codec.dns.DnsRecordType;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -121,6 +122,37 @@ public final class SipResolver implements AutoCloseable {
     /** The addresses of a host (A, and AAAA with {@code dns_try_ipv6}; literals as they are), IPv4 first. */
     public Future<List<InetAddress>> addresses(String host, EventExecutor requester) {
         return on(requester, rfc3263.addressesOf(host));
+    }
+
+    /**
+     * The NAPTR records of a name, as the name server answers them (cached by TTL like every answer):
+     * none for a name without any. A failure is an {@link java.net.UnknownHostException} (no answer in time,
+     * a server error). For ENUM (RFC 3761), whose rules are not RFC 3263's.
+     */
+    public Future<List<NaptrRecord>> naptr(String name, EventExecutor requester) {
+        CompletableFuture<List<NaptrRecord>> records = cache.get(DnsRdata.normalize(name), DnsRecordType.NAPTR).thenApply(a -> {
+            List<NaptrRecord> out = new java.util.ArrayList<>();
+            for (Object o : a.records()) {
+                DnsRdata.Naptr n = (DnsRdata.Naptr) o;
+                out.add(new NaptrRecord(n.order(), n.preference(), n.flags(), n.service(), n.regexp(), n.replacement()));
+            }
+            return List.copyOf(out);
+        });
+        return on(requester, records);
+    }
+
+    /** The TXT records of a name, each as its character-strings (enum's i_enum_query with bl_algorithm "txt"). */
+    public Future<List<List<String>>> txt(String name, EventExecutor requester) {
+        CompletableFuture<List<List<String>>> records = cache.get(DnsRdata.normalize(name), DnsRecordType.TXT).thenApply(a -> {
+            List<List<String>> out = new java.util.ArrayList<>();
+            for (Object o : a.records()) {
+                @SuppressWarnings("unchecked")
+                List<String> strings = (List<String>) o;
+                out.add(strings);
+            }
+            return List.copyOf(out);
+        });
+        return on(requester, records);
     }
 
     public DnsSettings settings() {

@@ -71,6 +71,10 @@ public final class Transport implements AutoCloseable {
     private final SslContext clientTls;
     private final TcpSettings tcp;
     private volatile java.util.function.Consumer<ReceiveInfo> webSocketClosed;
+    /** What rewrites messages on their way in and out (the topoh module); null: nothing does. */
+    private volatile NetData netData;
+    /** Who answers STUN on the SIP listeners (the stun module); null: everything is SIP. */
+    private volatile StunResponder stun;
     /** HTTP requests and WS/WSS connections on the tcp:/tls: listeners. */
     private final WebSocketServer webSockets;
     private final AtomicLong refusedConnections = new AtomicLong();
@@ -358,6 +362,25 @@ public final class Transport implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers STUN Binding requests that arrive on the UDP SIP listeners (Kamailio's stun module;
+     * Kamailio 5.6 answers none on TCP, whose STUN reading is a compile option left out of its
+     * builds); null (the default) turns it off again. See {@link StunResponder}.
+     */
+    public void stunResponder(StunResponder responder) {
+        this.stun = responder;
+    }
+
+    /** Rewrites every message received and sent from now on (Kamailio's net data events); null: none. */
+    public void netData(NetData rewrite) {
+        this.netData = rewrite;
+    }
+
+    /** The rewrite of messages in and out, or null. */
+    NetData netData() {
+        return netData;
+    }
+
     /** Who hears that a WS or WSS connection closed (Kamailio's event_route[websocket:closed]); called on its event loop. */
     public void onWebSocketClosed(java.util.function.Consumer<ReceiveInfo> listener) {
         this.webSocketClosed = listener;
@@ -572,12 +595,32 @@ public final class Transport implements AutoCloseable {
             ByteBuf content = packet.content();
             byte[] bytes = new byte[content.readableBytes()];
             content.getBytes(content.readerIndex(), bytes);
-            deliver(bytes, new ReceiveInfo(Protocol.UDP, packet.sender(), ctx.channel().attr(SOCKET).get(), 0));
+            ReceiveInfo from = new ReceiveInfo(Protocol.UDP, packet.sender(), ctx.channel().attr(SOCKET).get(), 0);
+            StunResponder s = stun;
+            if (s != null && bytes.length > 0 && StunResponder.startsStun(bytes[0])) {
+                stunOverUdp(ctx, s, bytes, from);
+                return;
+            }
+            deliver(bytes, from);
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.warn("udp {}: {}", ctx.channel().localAddress(), cause.toString());
+        }
+    }
+
+    /** A datagram the STUN responder takes: its answer leaves from the socket that read it, to the sender. */
+    private void stunOverUdp(ChannelHandlerContext ctx, StunResponder s, byte[] bytes, ReceiveInfo from) {
+        byte[] answer;
+        try {
+            answer = s.answer(bytes, from);
+        } catch (RuntimeException e) { // no exception escapes a network handler
+            LOG.error("STUN message from {} failed: {}", from.source(), e.toString(), e);
+            return;
+        }
+        if (answer != null) {
+            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(answer), from.source()));
         }
     }
 
@@ -587,6 +630,10 @@ public final class Transport implements AutoCloseable {
             eviction.carriedSip(table.byId(info.connectionId()));
         }
         try {
+            NetData rewrite = netData;
+            if (rewrite != null) {
+                bytes = rewrite.received(bytes, info);
+            }
             inbound.onMessage(bytes, info);
         } catch (RuntimeException e) { // no exception escapes a network handler
             LOG.error("message from {} {} failed in the layer above: {}", info.protocol().text(), info.source(), e.toString(), e);

@@ -43,6 +43,9 @@ public final class ModuleTables {
     public static String section(ModuleExports t) {
         StringBuilder b = new StringBuilder();
         b.append("## ").append(t.name()).append("\n\n").append("Kamailio's documentation: ").append(t.doc()).append("\n\n");
+        if (t.loaded() != null) {
+            b.append("Loaded: ").append(t.loaded()).append("\n\n");
+        }
         if (!t.functions().isEmpty()) {
             b.append("| function | arguments | route kinds | what it does |\n|---|---|---|---|\n");
             for (FunctionExport f : t.functions().values()) {
@@ -82,7 +85,7 @@ public final class ModuleTables {
             b.append("Event routes: ").append(String.join(", ", t.eventRoutes().stream().map(n -> "`event_route[" + n + "]`").toList()))
                     .append(".\n\n");
         }
-        if (t.functions().isEmpty() && t.params().isEmpty() && t.pvs().isEmpty() && t.rpcs().isEmpty()) {
+        if (t.functions().isEmpty() && t.params().isEmpty() && t.pvs().isEmpty() && t.rpcs().isEmpty() && t.loaded() == null) {
             b.append("Nothing of it is implemented yet beyond loading it (Kamailio's default script loads it); any use is refused.\n\n");
         }
         return b.toString();

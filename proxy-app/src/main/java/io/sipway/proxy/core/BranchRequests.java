@@ -50,7 +50,11 @@ final class BranchRequests {
      * connection (WS or WSS) lives on a tcp or tls listener, and its Record-Route says transport=ws.
      */
     String recordRouteFor(SendSocket s, Protocol proto, boolean r2, MsgContext ctx) {
-        StringBuilder b = address(new StringBuilder(64).append("<sip:"), s, proto);
+        StringBuilder b = new StringBuilder(64).append("<sip:");
+        if (ctx.recordRouteUser != null) { // outbound's flow token (rr's build_rr puts it in both of a double Record-Route)
+            b.append(ctx.recordRouteUser).append('@');
+        }
+        address(b, s, proto);
         if (r2) {
             b.append(";r2=on");
         }
@@ -88,7 +92,11 @@ final class BranchRequests {
     /** record_route_preset's URI: {@code <sip:preset[;ftag=tag][params];lr>}. */
     String recordRoutePreset(String preset, MsgContext ctx) {
         String uri = preset.regionMatches(true, 0, "sip:", 0, 4) ? preset.substring(4) : preset;
-        StringBuilder b = new StringBuilder(64).append("<sip:").append(uri);
+        StringBuilder b = new StringBuilder(64).append("<sip:");
+        if (ctx.recordRouteUser != null) {
+            b.append(ctx.recordRouteUser).append('@');
+        }
+        b.append(uri);
         return fromTagAndParams(b, ctx).append(fullLr ? ";lr=on>" : ";lr>").toString();
     }
 

@@ -72,6 +72,9 @@ public final class Core {
     final BranchRequests branchRequests = new BranchRequests(this);
     private final Relay relay = new Relay(this);
     private final UacRequests uac = new UacRequests(this);
+    /** The outbound module's flow tokens (RFC 5626), or null when it is not loaded. */
+    private volatile Outbound outbound;
+    private final WithinRequests within = new WithinRequests(this);
     /** The module that follows transactions (acc), or null: nothing is called per transaction then. */
     private volatile TransactionObserver observer;
     private volatile java.nio.file.Path configFile;
@@ -315,25 +318,21 @@ public final class Core {
         this.observer = before == null ? o : TransactionObserver.both(before, o);
     }
 
+    /** The outbound module's flow tokens, or null when it is not loaded. */
+    public Outbound outbound() {
+        return outbound;
+    }
+
+    /** The outbound module, when it starts: rr's record_route/loose_route and path's add_path use its flow tokens. */
+    public void outbound(Outbound o) {
+        outbound = o;
+    }
+
     /** What follows the transactions, or null. */
     public TransactionObserver transactionObserver() {
         return observer;
     }
 
-    /** rr's callbacks (register_rrcb): told of each request loose_route() routes by a Route of ours with parameters. */
-    private final java.util.List<java.util.function.BiConsumer<MsgContext, String>> rrCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** Registers an rr callback (uac's restore of From/To in requests within a dialog), told the request and the Route's parameters. */
-    public void onLooseRoute(java.util.function.BiConsumer<MsgContext, String> callback) {
-        rrCallbacks.add(callback);
-    }
-
-    /** Called by loose_route() when the top Route is ours and has parameters (rr's run_rr_callbacks), in registration order. */
-    public void looseRouted(MsgContext ctx, String routeParams) {
-        for (java.util.function.BiConsumer<MsgContext, String> cb : rrCallbacks) {
-            cb.accept(ctx, routeParams);
-        }
-    }
 
     /** {@code log_prefix} compiled (null: none): what lines logged while a message is processed start with. */
     public void logPrefix(io.sipway.proxy.log.LogPrefix.Source prefix) {
@@ -461,6 +460,11 @@ public final class Core {
 
     /** Names to addresses (RFC 3263), never waiting on a loop. */
     SipResolver resolver() {
+        return resolver;
+    }
+
+    /** The proxy's resolver, for the modules that ask the DNS themselves (enum's NAPTR lookups). */
+    public SipResolver sipResolver() {
         return resolver;
     }
 
@@ -805,6 +809,16 @@ public final class Core {
      */
     public boolean request(LocalRequest r, io.sipway.tm.LocalReplies replies) {
         return uac.send(r, replies);
+    }
+
+    /**
+     * Kamailio's t_request_within for modules (dialog's BYEs): sends {@code r} inside its dialog
+     * through tm as {@link #request} sends a new one (same timers, same replies heard), to the first
+     * route when it is a loose router, else to the remote target. Callable from any thread, never waits;
+     * false when nothing was sent.
+     */
+    public boolean requestWithin(WithinRequest r, io.sipway.tm.LocalReplies replies) {
+        return within.send(r, replies);
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.List;
  * A string argument with pseudo-variables inside ({@code xlog("L_INFO", "from $si\n")}, a reply
  * reason), compiled once when the script is loaded: literal parts and the pseudo-variables the
  * script's compiler resolved. A {@code $name} that is no pseudo-variable of a loaded module stays as
- * written, as in Kamailio's format strings.
+ * written, as in Kamailio's format strings; {@code $$} is one dollar.
  */
 @FunctionalInterface
 public interface Format {
@@ -30,6 +30,11 @@ public interface Format {
         StringBuilder lit = new StringBuilder();
         while (i < s.length()) {
             char ch = s.charAt(i);
+            if (ch == '$' && i + 1 < s.length() && s.charAt(i + 1) == '$') {
+                lit.append('$'); // pv_parse_format: "$$" is a dollar ("$$SIP_USER" for exec's shell)
+                i += 2;
+                continue;
+            }
             int end = ch == '$' && i + 1 < s.length() ? pvEnd(s, i) : i;
             if (end <= i + 1) {
                 lit.append(ch);

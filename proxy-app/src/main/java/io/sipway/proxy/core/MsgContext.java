@@ -35,6 +35,8 @@ public final class MsgContext extends ScriptContext {
     /** record_route_preset's one or two URIs (null: record_route() builds them from the sockets). */
     public String[] recordRoutePreset;
     public int routesToRemove;
+    /** The user part of the Record-Route this request gets (outbound's flow token), or null. */
+    public String recordRouteUser;
     /**
      * The path module's Path header for this request's branches: the text after the address
      * ({@code ;lr[;received=...][;params]>}) and the user before it (null: none); the address is the
@@ -107,6 +109,13 @@ public final class MsgContext extends ScriptContext {
      */
     public int uacFlags;
 
+    /**
+     * dialog: the dialog context of this message (Kamailio's _dlg_ctx: the current dialog, and
+     * $dlg_ctx's values before one exists); the dialog module's own type, null until it is used.
+     * Not inherited: a failure or branch route finds it through its transaction's request state.
+     */
+    public Object dialog;
+
     public MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;
         this.from = from;
@@ -155,6 +164,7 @@ public final class MsgContext extends ScriptContext {
         recordRouteParams = o.recordRouteParams;
         recordRoutePreset = o.recordRoutePreset;
         routesToRemove = o.routesToRemove;
+        recordRouteUser = o.recordRouteUser;
         pathUser = o.pathUser;
         pathTail = o.pathTail;
         appended.addAll(o.appended);

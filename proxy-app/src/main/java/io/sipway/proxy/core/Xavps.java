@@ -19,8 +19,14 @@ import java.util.List;
  * <p>Plain {@code $avp(name)} values are kept the same way (a stack per name, newest first).
  */
 public final class Xavps {
-    /** One item: a name and an Integer/Long, a String, or a {@link Xavps} of fields. */
-    private record Item(String name, Object value) {
+    /**
+     * One item: a name and an Integer/Long, a String, or a {@link Xavps} of fields; {@code inDb} is
+     * Kamailio's AVP_IS_IN_DB (avpops: loaded from or stored to the database, so avp_db_store skips it).
+     */
+    public record Item(String name, Object value, boolean inDb) {
+        Item(String name, Object value) {
+            this(name, value, false);
+        }
     }
 
     /** Newest first. */
@@ -29,7 +35,7 @@ public final class Xavps {
     public Xavps copy() {
         Xavps c = new Xavps();
         for (Item i : items) {
-            c.items.add(new Item(i.name, i.value instanceof Xavps x ? x.copy() : i.value));
+            c.items.add(new Item(i.name, i.value instanceof Xavps x ? x.copy() : i.value, i.inDb));
         }
         return c;
     }
@@ -65,6 +71,37 @@ public final class Xavps {
 
     public void add(String name, Object value) {
         items.add(0, new Item(name, value));
+    }
+
+    /** The items, newest first, as they are now (avpops walks the plain AVPs whatever their names). */
+    public List<Item> items() {
+        return List.copyOf(items);
+    }
+
+    /** Adds an item on top marked as in the database (avp_db_load). */
+    public void addInDb(String name, Object value) {
+        items.add(0, new Item(name, value, true));
+    }
+
+    /** Removes that very item (one of {@link #items()}), wherever it is now; false when it is gone. */
+    public boolean remove(Item item) {
+        for (int p = 0; p < items.size(); p++) {
+            if (items.get(p) == item) {
+                items.remove(p);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks that very item as in the database (avp_db_store stored it). */
+    public void markInDb(Item item) {
+        for (int p = 0; p < items.size(); p++) {
+            if (items.get(p) == item) {
+                items.set(p, new Item(item.name, item.value, true));
+                return;
+            }
+        }
     }
 
     public void set(String name, int idx, Object value) {

@@ -33,6 +33,7 @@ public final class ModuleExports {
     private final Map<String, RpcExport> rpcs;
     private final List<String> eventRoutes;
     private final Start start;
+    private final String loaded;
 
     /**
      * What a module does when a proxy starts with it loaded, after the script is attached
@@ -55,6 +56,7 @@ public final class ModuleExports {
         this.rpcs = Collections.unmodifiableMap(new LinkedHashMap<>(b.rpcs));
         this.eventRoutes = List.copyOf(b.eventRoutes);
         this.start = b.start;
+        this.loaded = b.loaded;
     }
 
     /** A table for the module loadmodule names so ({@code "tm"}), documented at {@code doc} (Kamailio's page). */
@@ -100,6 +102,14 @@ public final class ModuleExports {
         return eventRoutes;
     }
 
+    /**
+     * What loading the module does by itself, for a module whose work needs no function (stun answers
+     * STUN, topoh masks every message); null when it does nothing unless its functions are called.
+     */
+    public String loaded() {
+        return loaded;
+    }
+
     /** Starts the module for a proxy that loaded it (see {@link Start}); most modules have nothing to do. */
     public void start(io.sipway.cfg.CompiledScript script, ModuleHost host) {
         start.start(script, host);
@@ -117,6 +127,7 @@ public final class ModuleExports {
         private final Map<String, RpcExport> rpcs = new LinkedHashMap<>();
         private final List<String> eventRoutes = new ArrayList<>();
         private Start start = (script, host) -> { };
+        private String loaded;
 
         private Builder(String name, String doc) {
             this.name = name;
@@ -206,6 +217,12 @@ public final class ModuleExports {
 
         public Builder eventRoute(String route) {
             eventRoutes.add(route);
+            return this;
+        }
+
+        /** What loading the module does by itself ({@link ModuleExports#loaded()}), one sentence. */
+        public Builder loaded(String text) {
+            loaded = text;
             return this;
         }
 

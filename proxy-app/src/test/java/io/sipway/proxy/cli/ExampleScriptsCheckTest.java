@@ -59,7 +59,7 @@ class ExampleScriptsCheckTest {
     @Test
     void theExamplesAreTheOnesReadmeNames() {
         assertThat(exampleScripts().map(p -> p.getFileName().toString()))
-                .contains("relay.cfg", "webrtc-gateway.cfg");
+                .contains("relay.cfg", "webrtc-gateway.cfg", "dispatcher.cfg");
     }
 
     @Test
@@ -107,11 +107,15 @@ class ExampleScriptsCheckTest {
 
     /**
      * A copy of the script in {@code dir} with what README puts beside it: a {@code tls.cfg} naming a
-     * certificate and its key (made now: the project commits no private keys).
+     * certificate and its key (made now: the project commits no private keys), the dispatcher's list.
      */
     private static Path deployed(Path script, Path dir) throws Exception {
         Path copy = dir.resolve(script.getFileName().toString());
         Files.copy(script, copy);
+        Path list = script.resolveSibling("dispatcher.list");
+        if (Files.readString(copy).contains("loadmodule \"dispatcher.so\"") && Files.exists(list)) {
+            Files.copy(list, dir.resolve("dispatcher.list"));
+        }
         if (Files.readString(copy).contains("loadmodule \"tls.so\"")) {
             TestCertificates.create(dir);
             Files.writeString(dir.resolve("tls.cfg"),

@@ -58,6 +58,17 @@ final class Dispatcher {
         return settings;
     }
 
+    /** Algorithm 10's call load (ds_hash_size above 0), or null. */
+    private volatile CallLoad callLoad;
+
+    CallLoad callLoad() {
+        return callLoad;
+    }
+
+    void callLoad(CallLoad load) {
+        callLoad = load;
+    }
+
     DsLists lists() {
         return lists.get();
     }

@@ -1,6 +1,7 @@
 package io.sipway.proxy.module.dispatcher;
 
 import static io.sipway.proxy.module.Routes.ANY;
+import static io.sipway.proxy.module.Routes.B;
 import static io.sipway.proxy.module.Routes.F;
 import static io.sipway.proxy.module.Routes.O;
 import static io.sipway.proxy.module.Routes.R;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * from a list file or the {@code dispatcher} table, picked by hash (Call-ID, From, To, R-URI, auth
  * user, a format), round robin, random, priority, weight or relative weight, with fail-over through
  * the {@code _dsdst_} XAVPs in failure_route, state marking with its event routes, and the RPC
- * commands, probing with OPTIONS that marks destinations inactive and active again. Not yet: call load
- * (10, needs dialog), latency (13) and overload (64) selection.
+ * commands, probing with OPTIONS that marks destinations inactive and active again, call load (10:
+ * {@link CallLoad}, ds_load_update, ds_load_unset). Not yet: latency (13) and overload (64) selection.
  */
 public final class DispatcherModule {
     private static final Logger LOG = LoggerFactory.getLogger("io.sipway.dispatcher");
@@ -79,8 +80,27 @@ public final class DispatcherModule {
             out.put("OldPingState", (long) old);
             return out;
         });
+        b.fn("ds_load_update", 0, 0, R | B | O, args -> ctx -> loadUpdate(ds, (MsgContext) ctx))
+                .summary("algorithm 10: a BYE or CANCEL ends the call's load, an INVITE's 2xx confirms it");
+        b.fn("ds_load_unset", 0, 0, R | B | F, args -> ctx -> loadUnset(ds, (MsgContext) ctx))
+                .summary("algorithm 10: the call no longer counts for its destination (failure_route, before ds_next_dst)");
         b.onStart((script, host) -> {
             DsSettings s = DsSettings.of(core, host::pvFromText);
+            long hashSize = Long.parseLong(core.modparam("dispatcher", "ds_hash_size", "0").trim());
+            if (hashSize > 0) {
+                CallLoad load = new CallLoad(System::currentTimeMillis,
+                        Long.parseLong(core.modparam("dispatcher", "ds_hash_expire", "7200").trim()),
+                        Long.parseLong(core.modparam("dispatcher", "ds_hash_initexpire", "7200").trim()));
+                ds.callLoad(load);
+                long every = Math.max(1, Long.parseLong(core.modparam("dispatcher", "ds_hash_check_interval", "30").trim()));
+                java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "ds-load-timer");
+                    t.setDaemon(true);
+                    return t;
+                });
+                timer.scheduleWithFixedDelay(load::expire, every, every, java.util.concurrent.TimeUnit.SECONDS);
+                core.onClose(timer::shutdownNow);
+            }
             DsLoader loader = new DsLoader(s, () -> core.transport().sockets(), new SecureRandom());
             if (!s.defaultSocket().isEmpty() && loader.socket(s.defaultSocket()) == null) {
                 throw new IllegalArgumentException("dispatcher: non-local socket <" + s.defaultSocket() + "> (ds_default_socket)");
@@ -104,7 +124,7 @@ public final class DispatcherModule {
                 "picks from the set by the algorithm and keeps the picks in the XAVPs only ($du and the R-URI unchanged)");
         selecting(b, "ds_select_dst", R | F, Selection.DSTURI, sel,
                 "sets $du to a destination of the set picked by the algorithm (0 Call-ID hash, 1 From, 2 To, 3 R-URI,"
-                        + " 4 round robin, 5 auth user, 6 random, 7 hash_pvar, 8 priority, 9 weight, 11 relative weight,"
+                        + " 4 round robin, 5 auth user, 6 random, 7 hash_pvar, 8 priority, 9 weight, 10 call load, 11 relative weight,"
                         + " 12 all in parallel); with flags 2 the others are kept for ds_next_dst(), up to the limit");
         selecting(b, "ds_select_domain", R | F, Selection.RURI, sel,
                 "as ds_select_dst, rewriting the R-URI's host part (and port and parameters) instead of $du");
@@ -197,6 +217,44 @@ public final class DispatcherModule {
                 return sel.select((MsgContext) ctx, s, a, limit == null ? Long.MAX_VALUE : Integer.toUnsignedLong(l), mode);
             };
         }).x().summary(summary);
+    }
+
+    /** ds_load_update: BYE and CANCEL remove the call's load, a 2xx to an INVITE confirms it; 1, -1 without Call-ID or CSeq. */
+    private static long loadUpdate(Dispatcher ds, MsgContext m) {
+        CallLoad load = ds.callLoad();
+        io.sipway.sip.SipMessage msg = m.reply != null ? m.reply : m.msg;
+        if (msg.callId() == null || msg.cseq() == null) {
+            return -1;
+        }
+        if (load == null) {
+            return 1;
+        }
+        String callId = msg.callId().trim();
+        if (msg.isRequest()) {
+            String method = msg.methodName();
+            if (method.equals("BYE") || method.equals("CANCEL")) {
+                load.remove(callId);
+            }
+            return 1;
+        }
+        if (msg.cseq().methodName().equals("INVITE") && msg.statusCode() / 100 == 2) {
+            load.confirm(callId);
+        }
+        return 1;
+    }
+
+    /** ds_load_unset: for an INVITE only when the destinations carry a dstid (picked by algorithm 10); 0 when nothing to do. */
+    private static long loadUnset(Dispatcher ds, MsgContext m) {
+        CallLoad load = ds.callLoad();
+        DsSettings s = ds.settings();
+        if (load == null || s.xavpDst().isEmpty()) {
+            return 0;
+        }
+        if (m.msg.isRequest() && m.msg.methodName().equals("INVITE")
+                && !(m.xavps().get(s.xavpDst(), 0) instanceof io.sipway.proxy.core.Xavps item && item.get("dstid", 0) != null)) {
+            return 0;
+        }
+        return load.remove(m.msg.callId().trim()) ? 1 : -1;
     }
 
     /** An algorithm written as a number Sipway does not run is refused at load, saying why. */
@@ -368,10 +426,10 @@ public final class DispatcherModule {
         b.paramOnly("ds_ping_latency_stats", INT, "0", "latency statistics are not kept by Sipway", "0");
         b.paramWithoutEffect("ds_latency_estimator_alpha", INT, "900", NO_PROBING);
         b.paramWithoutEffect("ds_timer_mode", INT, "0", "Sipway's timers never block the proxy's processing");
-        b.paramOnly("ds_hash_size", INT, "0", "call load (algorithm 10) needs the dialog module, which Sipway does not have yet", "0");
-        b.paramWithoutEffect("ds_hash_expire", INT, "7200", "serves call load (ds_hash_size), not implemented");
-        b.paramWithoutEffect("ds_hash_initexpire", INT, "7200", "serves call load (ds_hash_size), not implemented");
-        b.paramWithoutEffect("ds_hash_check_interval", INT, "30", "serves call load (ds_hash_size), not implemented");
+        b.param("ds_hash_size", INT, "0", "above 0: calls are tracked by Call-ID for algorithm 10 (call load)");
+        b.param("ds_hash_expire", INT, "7200", "seconds a confirmed call counts for its destination (algorithm 10)");
+        b.param("ds_hash_initexpire", INT, "7200", "seconds a call not confirmed counts for its destination (algorithm 10)");
+        b.param("ds_hash_check_interval", INT, "30", "seconds between the checks dropping expired calls (algorithm 10)");
         b.paramOnly("event_callback", STR, "", "KEMI event callbacks: Sipway runs native scripts only", "");
     }
 }

@@ -55,6 +55,10 @@ final class DispatcherRpc {
                     attrs.put("OBPROXY", text(d.attrs.obproxy()));
                     dest.put("ATTRS", attrs);
                 }
+                CallLoad load = ds.callLoad();
+                if (load != null) {
+                    dest.put("RUNTIME", Map.of("DLGLOAD", (long) load.load(set.id, d.attrs.duid())));
+                }
                 targets.add(Map.of("DEST", dest));
             }
             Map<String, Object> body = new LinkedHashMap<>();

@@ -37,7 +37,6 @@ final class Selection {
     /** Why Sipway does not run an algorithm Kamailio has, or null for one it runs. */
     static String why(int alg) {
         return switch (alg) {
-            case ALG_CALLLOAD -> "algorithm 10 (call load) needs the dialog module, which Sipway does not have yet";
             case ALG_LATENCY -> "algorithm 13 (latency) needs the latency statistics of probing, which Sipway does not do yet";
             case ALG_OVERLOAD -> "algorithm 64 (overload control) needs ds_oc_set_attrs(), which Sipway does not implement";
             default -> null;
@@ -189,6 +188,7 @@ final class Selection {
         int nr = idx.size();
         int[] seen = new int[1];
         boolean roundRobin = false;
+        boolean callLoad = false;
         int hash = 0;
         switch (st.alg) {
             case 0 -> {
@@ -236,7 +236,28 @@ final class Selection {
             case 8, ALG_PARALLEL -> hash = 0;
             case 9 -> hash = idx.nextWeighted();
             case 11 -> hash = idx.nextRelativeWeighted();
-            case ALG_CALLLOAD, ALG_LATENCY, ALG_OVERLOAD -> {
+            case ALG_CALLLOAD -> {
+                if (!m.msg.isRequest() || !m.msg.methodName().equals("INVITE")) {
+                    hash = 0; // only an INVITE starts a call: the first entry
+                    break;
+                }
+                CallLoad load = ds.callLoad();
+                if (load == null) {
+                    LOG.error("no call load table: ds_hash_size is 0 (algorithm 10)");
+                    return -1;
+                }
+                int k = load.leastLoaded(idx);
+                if (k < 0) {
+                    return -1; // every destination is unusable or at its maxload
+                }
+                if (!load.add(m.msg.callId().trim(), idx.id, idx.dests[k].attrs.duid())) {
+                    LOG.error("unable to update destination load set [{}] - paranoid check (no duid)", idx.id);
+                    return -1;
+                }
+                hash = k;
+                callLoad = true;
+            }
+            case ALG_LATENCY, ALG_OVERLOAD -> {
                 LOG.error("algorithm {} is not implemented by Sipway ({})", st.alg, why(st.alg));
                 return -1;
             }
@@ -281,19 +302,19 @@ final class Selection {
         if (!s.failover() || s.xavpDst().isEmpty()) {
             return 1;
         }
-        record(idx, i, st);
+        record(idx, i, st, callLoad);
         for (int j = i + 1; j < nr && st.cnt < st.limit; j++) {
             if (!Destination.skipped(idx.flags(j)) && !(s.useDefault() && j == nr - 1)) {
-                record(idx, j, st);
+                record(idx, j, st, callLoad);
             }
         }
         for (int j = 0; j < i && st.cnt < st.limit; j++) {
             if (!Destination.skipped(idx.flags(j)) && !(s.useDefault() && j == nr - 1)) {
-                record(idx, j, st);
+                record(idx, j, st, callLoad);
             }
         }
         if (s.useDefault() && i != nr - 1 && st.cnt < st.limit) {
-            record(idx, nr - 1, st);
+            record(idx, nr - 1, st, callLoad);
         }
         return 1;
     }
@@ -331,12 +352,15 @@ final class Selection {
     }
 
     /** ds_add_xavp_record: uri, grp, attrs, sock (and socket with xavp_dst_mode 2), newest field first as Kamailio adds them. */
-    private void record(DsSet idx, int pos, State st) {
+    private void record(DsSet idx, int pos, State st, boolean callLoad) {
         DsSettings s = ds.settings();
         Destination d = idx.dests[pos];
         Xavps f = new Xavps();
         f.add("uri", d.uri);
         f.add("grp", (long) st.setid);
+        if (callLoad && d.attrs.duid() != null && !d.attrs.duid().isEmpty()) {
+            f.add("dstid", d.attrs.duid()); // ds_next_dst moves the call load to it
+        }
         if ((s.xavpDstMode() & DsSettings.XAVP_DST_SKIP_ATTRS) == 0 && d.attrs.body() != null && !d.attrs.body().isEmpty()) {
             f.add("attrs", d.attrs.body());
         }
@@ -438,6 +462,12 @@ final class Selection {
         SendSocket sock = item.get("sock", 0) instanceof SendSocket ss ? ss : null;
         if (!(item.get("uri", 0) instanceof String uri)) {
             LOG.warn("no xavp uri field in next destination record");
+            return -1;
+        }
+        CallLoad load = ds.callLoad();
+        if (load != null && item.get("dstid", 0) instanceof String duid && m.msg.callId() != null
+                && !load.replace(m.msg.callId().trim(), duid)) {
+            LOG.error("cannot update load distribution: no load for {}", m.msg.callId());
             return -1;
         }
         return push(m, uri, sock, mode) ? 1 : -1;

@@ -3,6 +3,7 @@ package io.sipway.proxy.module.path;
 import static io.sipway.proxy.module.Routes.R;
 
 import io.sipway.cfg.Arg;
+import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
 import io.sipway.proxy.core.MsgContext;
 import io.sipway.proxy.module.ModuleExports;
@@ -19,17 +20,19 @@ import java.util.List;
  * add_path_received() adds {@code ;received=sip:SOURCE} (the source of the REGISTER, the transport
  * escaped into it when not UDP), a second argument appends its parameters (Kamailio 5.6.3 writes
  * {@code <sip:edge2@127.0.0.1:5099;lr;received=sip:127.0.0.1:36627;ob>}). The registrar's side is
- * registrar's {@code use_path}.
+ * registrar's {@code use_path}. With the outbound module loaded, add_path() and add_path_received()
+ * without arguments put outbound's flow token in the user part, and {@code ;ob} when the REGISTER has
+ * one Via (RFC 5626 5.1).
  */
 public final class PathModule {
     private PathModule() {
     }
 
-    public static ModuleExports exports() {
+    public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("path", "https://kamailio.org/docs/modules/5.6.x/modules/path.html");
-        b.fn("add_path", 0, 2, R, args -> adder(args, false))
+        b.fn("add_path", 0, 2, R, args -> adder(core, args, false))
                 .summary("inserts a Path header naming this proxy ([user], [parameters])");
-        b.fn("add_path_received", 0, 2, R, args -> adder(args, true))
+        b.fn("add_path_received", 0, 2, R, args -> adder(core, args, true))
                 .summary("add_path() with the request's source as a received parameter");
         b.paramOnly("use_received", ParamExport.Type.INT, "0", "a Path's received parameter is written, not followed back by this proxy", "0");
         b.paramOnly("enable_r2", ParamExport.Type.INT, "0", "one Path header per request", "0");
@@ -38,7 +41,8 @@ public final class PathModule {
         return b.build();
     }
 
-    private static io.sipway.cfg.ScriptFunction adder(List<Arg> args, boolean received) {
+    private static io.sipway.cfg.ScriptFunction adder(Core core, List<Arg> args, boolean received) {
+        boolean plain = args.isEmpty(); // only add_path() and add_path_received() ask outbound (path.c handleOutbound)
         Format user = args.isEmpty() ? null : Format.of(args.get(0));
         Format params = args.size() < 2 ? null : Format.of(args.get(1));
         return ctx -> {
@@ -52,6 +56,13 @@ public final class PathModule {
                 tail.append(";received=sip:").append(host).append(':').append(src.getPort());
                 if (m.from.protocol() != Protocol.UDP) { // escaped: it is one parameter's value
                     tail.append("%3Btransport%3D").append(m.from.protocol().text());
+                }
+            }
+            io.sipway.proxy.core.Outbound ob = plain ? core.outbound() : null;
+            if (ob != null && ob.use(m) != 0) {
+                u = ob.encode(m.from); // the flow token names the connection the REGISTER came on
+                if (m.msg.vias().size() < 2) {
+                    tail.append(";ob"); // first hop: the UA itself is behind this flow
                 }
             }
             String p = params == null ? null : params.apply(ctx);

@@ -45,7 +45,8 @@ public final class RegistrarModule {
 
     /** The registrar and usrloc parameters, read once per running script. */
     private record Settings(CompiledScript script, long defaultExpires, long minExpires, long maxExpires, int maxContacts,
-                            String receivedAvp, boolean appendBranches, boolean useDomain) {
+                            String receivedAvp, boolean appendBranches, boolean useDomain, int outboundMode, int regidMode,
+                            int flowTimer) {
         static Settings of(Core core) {
             CompiledScript script = core.script();
             String avp = param(core, "registrar", "received_avp", "");
@@ -55,7 +56,8 @@ public final class RegistrarModule {
             }
             return new Settings(script, num(core, "default_expires", 3600), num(core, "min_expires", 60), num(core, "max_expires", 0),
                     (int) num(core, "max_contacts", 0), avp.isEmpty() ? null : avp, num(core, "append_branches", 1) != 0,
-                    Format.num(param(core, "usrloc", "use_domain", "0")) != 0);
+                    Format.num(param(core, "usrloc", "use_domain", "0")) != 0, (int) num(core, "outbound_mode", 0),
+                    (int) num(core, "regid_mode", 0), (int) num(core, "flow_timer", 0));
         }
 
         private static long num(Core core, String p, long def) {
@@ -175,6 +177,25 @@ public final class RegistrarModule {
         } catch (RuntimeException e) {
             return fail(core, m, reply, Error.PARSE_CONTACT);
         }
+        boolean useRegid = true;
+        List<String> supported = optionTags(msg, true);
+        boolean obSupported = hasTag(supported, "outbound");
+        if (!supported.isEmpty() && !obSupported && s.outboundMode() == OUTBOUND_REQUIRE) {
+            return fail(core, m, reply, Error.OB_UNSUP); // save.c: only a REGISTER with a Supported header is refused
+        }
+        if (hasTag(optionTags(msg, false), "outbound") && s.outboundMode() == OUTBOUND_NONE) {
+            return fail(core, m, reply, Error.OB_REQD);
+        }
+        if (s.outboundMode() != OUTBOUND_NONE && !contacts.isEmpty() && msg.vias().size() > 1) {
+            // through an edge proxy: outbound only when its Path (the top one) says ;ob
+            boolean useOb = !msg.paths().isEmpty() && msg.paths().get(0).uri().param("ob") != null;
+            if (!useOb && s.regidMode() == 0) { // REG_REGID_OUTBOUND, the default
+                if (obSupported && contacts.get(0).param("reg-id") != null) {
+                    return fail(core, m, reply, Error.OB_UNSUP_EDGE);
+                }
+                useRegid = false; // the reg-id is ignored
+            }
+        }
         long now = System.currentTimeMillis();
         List<Binding> current = new ArrayList<>(table.bindings(aor, now));
         // usrloc's update_contacts (an AoR with bindings) answers an error with the bindings as they
@@ -210,7 +231,12 @@ public final class RegistrarModule {
                 if (s.maxExpires() > 0 && expires > s.maxExpires()) {
                     expires = s.maxExpires();
                 }
-                int at = indexOf(current, uri);
+                // RFC 5626 flows: a Contact with +sip.instance and reg-id is the same binding as the one with
+                // both equal, whatever its URI (usrloc's get_ucontact_by_instance): a UA that comes back over
+                // a new flow replaces its binding instead of adding one
+                String instance = instance(a);
+                int regId = regId(a);
+                int at = useRegid && instance != null && regId > 0 ? flowIndex(current, instance, regId) : indexOf(current, uri);
                 Binding old = at < 0 ? null : current.get(at);
                 if (old != null && old.callId().equals(msg.callId()) && old.cseq() >= msg.cseq().number()) {
                     continue; // an older or repeated REGISTER of the same registration changes nothing
@@ -223,7 +249,7 @@ public final class RegistrarModule {
                 }
                 Binding b = new Binding(uri, received, path, now + expires * 1000, a.q(), msg.callId(), msg.cseq().number(),
                         m.bflags, ua, m.from.localSocket(), m.from.protocol(), m.from.connectionId(),
-                        old != null ? old.ruid() : UUID.randomUUID().toString(), now, instance(a), regId(a),
+                        old != null ? old.ruid() : UUID.randomUUID().toString(), now, instance, regId,
                         (flags & 0x01) != 0 ? Binding.MEMORY_ONLY : 0);
                 if (old != null) {
                     current.set(at, b); // an update keeps its place, as usrloc's
@@ -240,9 +266,45 @@ public final class RegistrarModule {
             table.put(aor, current);
         }
         if (reply) {
-            core.statelessReply(m, 200, "OK", RegistrarReplies.contacts(current, now));
+            core.statelessReply(m, 200, "OK", RegistrarReplies.contacts(current, now) + outboundHeaders(s, msg, obSupported));
         }
         return 1;
+    }
+
+    private static final int OUTBOUND_NONE = 0;
+    private static final int OUTBOUND_SUPPORTED = 1;
+    private static final int OUTBOUND_REQUIRE = 2;
+
+    /**
+     * reg_send_reply's outbound lines in a 200: outbound_mode 2 (required) always Require and Supported,
+     * mode 1 (supported) Supported, and Require when the UA listed outbound; Flow-Timer with Require
+     * when flow_timer is set.
+     */
+    private static String outboundHeaders(Settings s, SipMessage msg, boolean obSupported) {
+        String timer = s.flowTimer() > 0 ? "Flow-Timer: " + s.flowTimer() + "\r\n" : "";
+        return switch (s.outboundMode()) {
+            case OUTBOUND_REQUIRE -> "Require: outbound\r\nSupported: outbound\r\n" + timer;
+            case OUTBOUND_SUPPORTED -> "Supported: outbound\r\n" + (hasTag(optionTags(msg, false), "outbound") || obSupported ? "Require: outbound\r\n" + timer : "");
+            default -> "";
+        };
+    }
+
+    /** The Supported (or Require) option tags; none when they do not parse, as parse_supported's failure skips the check. */
+    private static List<String> optionTags(SipMessage msg, boolean supported) {
+        try {
+            return supported ? msg.supported() : msg.require();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static boolean hasTag(List<String> tags, String tag) {
+        for (String t : tags) {
+            if (t.equalsIgnoreCase(tag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -294,6 +356,15 @@ public final class RegistrarModule {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    private static int flowIndex(List<Binding> bindings, String instance, int regId) {
+        for (int i = 0; i < bindings.size(); i++) {
+            if (instance.equals(bindings.get(i).instance()) && bindings.get(i).regId() == regId) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int indexOf(List<Binding> bindings, String uri) {
@@ -351,6 +422,15 @@ public final class RegistrarModule {
     // ---- lookup -----------------------------------------------------------------------------------
 
     /**
+     * registrar's lookup_to_dset for another module (tsilo): the current bindings of {@code uri}'s AoR
+     * in table {@code tableName}, best first as lookup() orders them; empty when none or the URI does not parse.
+     */
+    public static List<Binding> bindings(Core core, String tableName, String uri) {
+        String aor = aor(settings(core), uri);
+        return aor == null ? List.of() : table(core, tableName).bindings(aor, System.currentTimeMillis());
+    }
+
+    /**
      * The R-URI becomes the best binding's Contact (highest q, then the oldest of that q, as usrloc
      * keeps them), {@code $du} its received URI (or the first Path entry), the send socket the one
      * it registered on; the other bindings become branches (append_branches). 1 found, -1 not found.
@@ -397,6 +477,13 @@ public final class RegistrarModule {
         r.param("append_branches", ParamExport.Type.INT, "1", "lookup(): the other bindings become branches (0: only the best)");
         r.paramOnly("use_path", ParamExport.Type.INT, "0", "save() keeps the Path of a REGISTER and lookup() routes through it", "1");
         r.paramOnly("path_mode", ParamExport.Type.INT, "2", "the Path is kept but not returned in the 200 (mode 0)", "0");
+        r.paramChecked("outbound_mode", ParamExport.Type.INT, "0", save + ": RFC 5626 outbound: 0 none (Require: outbound refused 420),"
+                + " 1 supported (Require: outbound in the 200 when the UA lists it), 2 required (421 without it)",
+                v -> v.trim().matches("[012]") ? null : "must be 0, 1 or 2");
+        r.paramChecked("regid_mode", ParamExport.Type.INT, "0", save + ": 0: through an edge proxy a reg-id counts only when its Path"
+                + " has ;ob (else 439 for an outbound UA), 1: always", v -> v.trim().matches("[01]") ? null : "must be 0 or 1");
+        r.paramChecked("flow_timer", ParamExport.Type.INT, "0", save + ": the Flow-Timer of a 200 with Require: outbound (0: none)",
+                v -> v.trim().matches("\\d{1,3}") ? null : "must be 0..999");
         r.paramOnly("gruu_enabled", ParamExport.Type.INT, "1", "GRUUs (RFC 5627) are not implemented", "0");
         r.paramWithoutEffect("method_filtering", ParamExport.Type.INT, "0",
                 "Sipway keeps no Allow per binding, so lookup() never filters bindings by method");

@@ -29,27 +29,43 @@ final class RegistrarReplies {
         PARSE_CONTACT(400, "Contact parse error"),
         STAR_EXPIRES(400, "* used in contact and expires is not zero"),
         STAR_MIXED(400, "* used in contact and more than 1 contact"),
-        TOO_MANY(503, "Too many registered contacts");
+        TOO_MANY(503, "Too many registered contacts"),
+        /** outbound_mode 2 (required) and a Supported header without outbound. */
+        OB_UNSUP(421, "No support for Outbound indicated", "Require: outbound\r\nSupported: outbound\r\n"),
+        /** outbound_mode 0 and Require: outbound. */
+        OB_REQD(420, "No support for Outbound on server", "Unsupported: outbound\r\n"),
+        /** regid_mode 0: the UA uses outbound (reg-id) but the edge proxy's Path has no ;ob. */
+        OB_UNSUP_EDGE(439, "No support for Outbound on edge proxy");
 
         final int code;
         final String info;
+        /** Header lines reg_send_reply adds before the error's own (Require, Supported, Unsupported). */
+        final String before;
 
         Error(int code, String info) {
+            this(code, info, "");
+        }
+
+        Error(int code, String info, String before) {
             this.code = code;
             this.info = info;
+            this.before = before;
         }
 
         /** The reason phrase registrar gives its codes (MSG_400, MSG_503...). */
         String reason() {
             return switch (code) {
                 case 400 -> "Bad Request";
+                case 420 -> "Bad Extension";
+                case 421 -> "Extension Required";
+                case 439 -> "First Hop Lacks Outbound Support";
                 case 503 -> "Service Unavailable";
                 default -> "Server Internal Error";
             };
         }
 
         String header() {
-            return "P-Registrar-Error: " + info + "\r\n";
+            return before + "P-Registrar-Error: " + info + "\r\n";
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.Locale;
  * rr's loose_route(): a top Route naming us is taken off; when it carries {@code r2=on} (a double
  * Record-Route) the next one, ours too, is taken off as well and names the socket the request
  * leaves from (its host, port and transport; {@code ws} is looked for among the tcp listeners, then
- * the tls ones). A Route left over becomes {@code $du}; none: the R-URI decides.
+ * the tls ones). A Route left over becomes {@code $du}; none: the R-URI decides. With the outbound
+ * module loaded, a flow token in our Route sends the request over its flow (2; a broken token -2).
  */
 final class LooseRoute {
     private LooseRoute() {
@@ -34,13 +35,20 @@ final class LooseRoute {
             m.du = routes.get(0).uriString(); // a preloaded route to someone else: send it there
             return 1;
         }
+        int useOb = 0;
+        if (core.outbound() != null) {
+            useOb = outbound(core, m, top);
+            if (useOb < 0) {
+                return -2; // FLOW_TOKEN_BROKEN
+            }
+        }
         int removed = 1;
         if ("on".equalsIgnoreCase(top.param("r2")) && routes.size() > 1) {
             try {
                 SipUri second = routes.get(1).uri();
                 if (core.isMyself(second.host(), second.port(), null)) {
                     removed = 2;
-                    SendSocket out = listenerFor(core, second);
+                    SendSocket out = useOb == 1 ? null : listenerFor(core, second);
                     if (out != null) {
                         m.forcedSocket = out;
                     }
@@ -50,14 +58,44 @@ final class LooseRoute {
             }
         }
         m.routesToRemove = removed;
-        if (removed < routes.size()) {
+        if (removed < routes.size() && useOb != 1) {
             m.du = routes.get(removed).uriString();
         }
-        // rr's callbacks (uac's restore of From/To) run when our Route has parameters, as loose.c's after_loose
-        String params = io.sipway.proxy.module.siputils.SiputilsModule.paramsOf(routes.get(0).uriString());
-        if (params != null && !params.isEmpty()) {
-            core.looseRouted(m, params);
+        RrCallbacks.run(core, m, io.sipway.proxy.module.siputils.SiputilsModule.paramsOf(routes.get(0).uriString()));
+        return useOb == 1 ? 2 : 1;
+    }
+
+    /**
+     * loose.c process_outbound: our Route's user part as a flow token. A request that did not come
+     * from the flow goes back over it: the socket it arrived on is forced and $du names the peer with
+     * the flow's transport (a stream finds its connection by that address). 1 when so, 0 when the
+     * Route carries no token or the request came on the flow itself, -1 for a broken token.
+     */
+    private static int outbound(Core core, MsgContext m, SipUri top) {
+        io.sipway.proxy.core.Outbound.Flow f;
+        try {
+            f = core.outbound().decode(top.user());
+        } catch (io.sipway.proxy.core.Outbound.BrokenToken e) {
+            return -1;
         }
+        if (f == null || f.remote().equals(m.from.source())) {
+            return 0;
+        }
+        Protocol family = f.protocol() == Protocol.WS ? Protocol.TCP : f.protocol() == Protocol.WSS ? Protocol.TLS : f.protocol();
+        SendSocket socket = null;
+        for (SendSocket s : core.transport().sockets()) {
+            if (s.protocol() == family && s.local().equals(f.local())) {
+                socket = s;
+                break;
+            }
+        }
+        if (socket == null) {
+            return -1; // "cannot find socket from flow-token"
+        }
+        m.forcedSocket = socket;
+        java.net.InetAddress a = f.remote().getAddress();
+        String host = a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        m.du = "sip:" + host + ":" + f.remote().getPort() + ";transport=" + f.protocol().text();
         return 1;
     }
 

@@ -68,6 +68,7 @@ public final class RrModule {
                     return -1;
                 }
                 m.recordRoute = true;
+                m.recordRouteUser = flowToken(core, m);
                 m.recordRoutePreset = second == null ? new String[] {one} : new String[] {one, second.apply(ctx)};
                 return 1;
             };
@@ -78,6 +79,22 @@ public final class RrModule {
             m.recordRoutePreset = null;
             return 1;
         });
+    }
+
+    /**
+     * The user part of our Record-Route with the outbound module loaded (record.c): a token naming the
+     * flow an "outgoing" request came on, the top Route's token for an "incoming" one; else none.
+     */
+    static String flowToken(Core core, MsgContext m) {
+        io.sipway.proxy.core.Outbound ob = core.outbound();
+        if (ob == null) {
+            return null;
+        }
+        return switch (ob.use(m)) {
+            case 1 -> ob.encode(m.from);
+            case 2 -> m.msg.topRoute().uri().user();
+            default -> null;
+        };
     }
 
     private static MsgContext c(ScriptContext ctx) {
@@ -157,6 +174,7 @@ public final class RrModule {
             return ctx -> {
                 MsgContext m = c(ctx);
                 m.recordRoute = true;
+                m.recordRouteUser = flowToken(core, m);
                 m.recordRouteParams = m.recordRouteParams + params; // add_rr_param() may have come first
                 return 1;
             };

@@ -115,6 +115,18 @@ public final class SanityModule {
         return 1;
     }
 
+    private static final AtomicReference<Settings> API_SETTINGS = new AtomicReference<>();
+
+    /**
+     * sanity's API check_defaults for another module (topoh's sanity_checks): whether the request
+     * passes the default_checks and uri_checks. Nothing is answered here: the request goes on to the
+     * script, whose own sanity_check() answers it.
+     */
+    public static boolean passesDefaults(Core core, MsgContext m) {
+        Settings s = Settings.of(core, API_SETTINGS);
+        return SanityChecks.check(m, (int) s.defaultChecks, (int) s.uriChecks, s.proxyRequire) == null;
+    }
+
     /** sanity's modparams, read once per running script. */
     static final class Settings {
         final CompiledScript script;

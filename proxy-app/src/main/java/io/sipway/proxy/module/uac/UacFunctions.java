@@ -149,7 +149,7 @@ final class UacFunctions {
             }
         });
         if (mode == UacReplace.Mode.AUTO) {
-            core.onLooseRoute(replace::looseRouted);
+            io.sipway.proxy.module.rr.RrCallbacks.register(core, replace::looseRouted);
         }
     }
 }

@@ -32,6 +32,7 @@ class DispatcherScriptCheckTest {
                 Arguments.of("the algorithms", DispatcherAlgorithmsTest.SCRIPT),
                 Arguments.of("fail-over with ds_next_dst and the dst-down event", DispatcherFailoverTest.SCRIPT),
                 Arguments.of("probing with its event routes", DispatcherProbingTest.SCRIPT),
+                Arguments.of("call load", DispatcherCallLoadTest.SCRIPT),
                 Arguments.of("the list file", DispatcherLoadTest.script(
                         "loadmodule \"dispatcher.so\"\nmodparam(\"dispatcher\", \"list_file\", \"gateways.list\")")),
                 Arguments.of("the table (Kamailio's MySQL driver)", DispatcherLoadTest.script("loadmodule \"db_mysql.so\"\n"
@@ -96,16 +97,12 @@ class DispatcherScriptCheckTest {
     @Test
     void whatSipwayDoesNotRunYetIsRefusedSayingWhy() throws Exception {
         String base = "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\nloadmodule \"pv.so\"\nloadmodule \"dispatcher.so\"\n";
-        assertThat(sipwayCheck(base + "request_route { ds_select_dst(\"1\", \"10\"); }\n").diagnostics().render())
-                .contains("algorithm 10 (call load) needs the dialog module");
+        assertThat(sipwayCheck(base + "request_route { ds_select_dst(\"1\", \"13\"); }\n").diagnostics().render())
+                .contains("algorithm 13 (latency)");
         assertThat(sipwayCheck(base + "modparam(\"dispatcher\", \"ds_ping_latency_stats\", 1)\nrequest_route { drop; }\n")
                 .diagnostics().render()).contains("ds_ping_latency_stats").contains("latency statistics are not kept");
         assertThat(sipwayCheck(base + "modparam(\"dispatcher\", \"ds_probing_mode\", 4)\nrequest_route { drop; }\n")
                 .diagnostics().render()).contains("must be 0, 1, 2 or 3");
-        assertThat(sipwayCheck(base + "modparam(\"dispatcher\", \"ds_hash_size\", 9)\nrequest_route { drop; }\n")
-                .diagnostics().render()).contains("needs the dialog module");
-        assertThat(sipwayCheck(base + "request_route { ds_load_update(); }\n").diagnostics().render())
-                .contains("dispatcher module that Sipway does not implement");
         assertThat(sipwayCheck(base + "request_route { ds_select_dst(\"one\", \"4\"); }\n").ok()).isFalse();
     }
 
