@@ -16,6 +16,8 @@ public final class CompiledScript {
     private final List<Ast.ModParam> modParams;
     private final Set<String> modules;
     private final int varCount;
+    /** The script's $var names by slot, set by the compiler. */
+    private java.util.List<String> varNames = java.util.List.of();
     private final CfgVars cfgVars;
 
     CompiledScript(Map<Ast.RouteType, Map<String, Exec.RouteBody>> routes, List<Ast.GlobalParam> globals,
@@ -29,7 +31,7 @@ public final class CompiledScript {
     }
 
     /** The {@code $var} names the script uses and their slots (set by the compiler). */
-    Map<String, Integer> varNames = Map.of();
+    Map<String, Integer> varIndex = Map.of();
 
     /**
      * {@code $var(name)} as the script's own, for text a module reads after the script was compiled
@@ -37,7 +39,7 @@ public final class CompiledScript {
      * and cannot be written (null).
      */
     public Pv scriptVar(String name) {
-        Integer index = varNames.get(name);
+        Integer index = varIndex.get(name);
         return index == null ? null : new Compiler.VarPv(index);
     }
 
@@ -74,17 +76,28 @@ public final class CompiledScript {
     public Entry entry(Ast.RouteType type, String name) {
         Map<String, Exec.RouteBody> byName = routes.get(type);
         Exec.RouteBody body = byName == null ? null : byName.get(name == null ? "" : name);
-        return body == null ? null : new Entry(body, varCount);
+        return body == null ? null : new Entry(body, varCount, type);
+    }
+
+    /** The names of the script's {@code $var}s, in the order of their slots ({@link ScriptContext#var(int)}). */
+    public java.util.List<String> varNames() {
+        return varNames;
+    }
+
+    void varNames(java.util.List<String> names) {
+        varNames = java.util.List.copyOf(names);
     }
 
     /** A route the host runs: {@link #run(ScriptContext)} starts from a clean language state. */
     public static final class Entry {
         private final Exec.RouteBody body;
         private final int varCount;
+        private final Ast.RouteType type;
 
-        Entry(Exec.RouteBody body, int varCount) {
+        Entry(Exec.RouteBody body, int varCount, Ast.RouteType type) {
             this.body = body;
             this.varCount = varCount;
+            this.type = type;
         }
 
         /**
@@ -105,6 +118,7 @@ public final class CompiledScript {
         /** Runs the route on {@code ctx}; afterwards {@code ctx} tells the return code and whether it was dropped. */
         public void run(ScriptContext ctx) {
             ctx.resetScriptState();
+            ctx.entryType = type;
             if (ctx.vars.length < varCount) {
                 ctx.vars = java.util.Arrays.copyOf(ctx.vars, varCount); // once per context: $var values persist
             }

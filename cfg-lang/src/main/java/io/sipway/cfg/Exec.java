@@ -251,6 +251,26 @@ final class Exec {
         }
     }
 
+    /** A statement told to the {@link ActionTrace} before it runs (only in scripts compiled with one). */
+    static final class Traced extends Node {
+        final Node inner;
+        final ActionTrace trace;
+        final ActionTrace.Action action;
+
+        Traced(Node inner, ActionTrace trace, ActionTrace.Action action) {
+            super(inner.pos);
+            this.inner = inner;
+            this.trace = trace;
+            this.action = action;
+        }
+
+        @Override
+        void run(ScriptContext c) {
+            trace.action(c, action);
+            inner.run(c);
+        }
+    }
+
     /** A route's body, filled in once every route is compiled (routes may call each other in any order). */
     static final class RouteBody {
         final String name;

@@ -50,6 +50,20 @@ public abstract class ScriptContext {
     }
 
     /** Clears the language state before the context is reused for another run. */
+    /** The value of the script variable at {@code index} ({@link CompiledScript#varNames()}'s order): 0 when never set, as in Kamailio. */
+    public final Object var(int index) {
+        Object v = index < vars.length ? vars[index] : null;
+        return v == null ? Long.valueOf(0) : v;
+    }
+
+    /** The kind of route this run started in (request_route, failure_route...), set by the entry that runs it. */
+    Ast.RouteType entryType;
+
+    /** The kind of route the current run started in; null before any. */
+    public final Ast.RouteType entryType() {
+        return entryType;
+    }
+
     protected void resetScriptState() {
         returnCode = 1;
         exited = false;

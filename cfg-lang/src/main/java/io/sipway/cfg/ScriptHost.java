@@ -59,6 +59,15 @@ public interface ScriptHost {
      * is compiled: whether a function may wait can depend on its module's parameters (registrar's
      * {@code save()} waits on the database with usrloc's {@code db_mode} 1 or 3).
      */
+    /**
+     * Who is told of each statement before it runs (Kamailio's debugger: cfgtrace), or null (the
+     * default): asked once the modparams are read, before any route compiles; with null the action
+     * tree has no trace nodes at all.
+     */
+    default ActionTrace actionTrace() {
+        return null;
+    }
+
     default void modParamsRead(java.util.List<Ast.ModParam> modParams) {
     }
 

@@ -17,10 +17,12 @@ import io.sipway.proxy.module.db_postgres.DbPostgresModule;
 import io.sipway.proxy.module.db_redis.DbRedisModule;
 import io.sipway.proxy.module.db_sqlite.DbSqliteModule;
 import io.sipway.proxy.module.db_text.DbTextModule;
+import io.sipway.proxy.module.debugger.DebuggerModule;
 import io.sipway.proxy.module.dialog.DialogModule;
 import io.sipway.proxy.module.dispatcher.DispatcherModule;
 import io.sipway.proxy.module.domain.DomainModule;
 import io.sipway.proxy.module.htable.HtableModule;
+import io.sipway.proxy.module.http_client.HttpClientModule;
 import io.sipway.proxy.module.ipops.IpopsModule;
 import io.sipway.proxy.module.jansson.JanssonModule;
 import io.sipway.proxy.module.jsonrpcs.JsonRpcServer;
@@ -38,6 +40,7 @@ import io.sipway.proxy.module.registrar.RegistrarModule;
 import io.sipway.proxy.module.rr.RrModule;
 import io.sipway.proxy.module.rtimer.RtimerModule;
 import io.sipway.proxy.module.sanity.SanityModule;
+import io.sipway.proxy.module.siptrace.SiptraceModule;
 import io.sipway.proxy.module.siputils.SiputilsModule;
 import io.sipway.proxy.module.sl.SlModule;
 import io.sipway.proxy.module.sqlops.SqlopsModule;
@@ -55,6 +58,7 @@ import io.sipway.proxy.module.usrloc.UsrlocModule;
 import io.sipway.proxy.module.websocket.WebsocketModule;
 import io.sipway.proxy.module.xhttp.XhttpModule;
 import io.sipway.proxy.module.xlog.XlogModule;
+import io.sipway.proxy.module.xmlrpc.XmlrpcModule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -87,6 +91,7 @@ public final class Modules {
                 DbRedisModule.exports(core),
                 DbSqliteModule.exports(core),
                 DbTextModule.exports(core),
+                DebuggerModule.exports(core),
                 DialogModule.exports(core),
                 io.sipway.proxy.module.dialplan.DialplanModule.exports(core),
                 DispatcherModule.exports(core),
@@ -94,6 +99,7 @@ public final class Modules {
                 io.sipway.proxy.module.enum_.EnumModule.exports(core),
                 io.sipway.proxy.module.exec.ExecModule.exports(core),
                 HtableModule.exports(core),
+                HttpClientModule.exports(core),
                 IpopsModule.exports(),
                 JanssonModule.exports(),
                 JsonrpcsModule.exports(core, rpc),
@@ -110,6 +116,7 @@ public final class Modules {
                 RrModule.exports(core),
                 RtimerModule.exports(core),
                 SanityModule.exports(core),
+                SiptraceModule.exports(core),
                 SiputilsModule.exports(core),
                 SlModule.exports(core),
                 SqlopsModule.exports(core),
@@ -127,7 +134,8 @@ public final class Modules {
                 UsrlocModule.exports(core),
                 WebsocketModule.exports(core),
                 XhttpModule.exports(core),
-                XlogModule.exports(core)));
+                XlogModule.exports(core),
+                XmlrpcModule.exports(core, rpc)));
         return Collections.unmodifiableList(all);
     }
 

@@ -209,7 +209,8 @@ public final class Proxy implements AutoCloseable {
             transport.onWebSocketClosed(connection -> core.webSocketClosed(wsClosed, connection));
         }
         CompiledScript.Entry xhttp = script.entry(Ast.RouteType.EVENT, "xhttp:request");
-        if (xhttp != null) {
+        var front = core.httpFront(); // a module's own HTTP handler (xmlrpc), asked first
+        if (xhttp != null || front != null) {
             transport.upgradePolicy(new io.sipway.transport.WebSocketUpgrade.Policy() {
                 @Override
                 public boolean allow(io.sipway.transport.WebSocketUpgrade upgrade) {
@@ -218,7 +219,11 @@ public final class Proxy implements AutoCloseable {
 
                 @Override
                 public io.sipway.transport.WebSocketUpgrade.Answer answer(io.sipway.transport.WebSocketUpgrade request) {
-                    return core.xhttp(xhttp, request);
+                    io.sipway.transport.WebSocketUpgrade.Answer a = front == null ? null : front.apply(request);
+                    if (a != null) {
+                        return a;
+                    }
+                    return xhttp != null ? core.xhttp(xhttp, request) : new io.sipway.transport.WebSocketUpgrade.Answer(404, "Not Found", "", "");
                 }
             });
         }

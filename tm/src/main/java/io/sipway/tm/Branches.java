@@ -87,6 +87,10 @@ final class Branches {
         st.branches.add(b);
         startTimers(b, frTimer(st));
         b.opened = true;
+        Tap tap = st.tap;
+        if (tap != null) {
+            tap.requestSent(st, to, wire.socketFor(to), bytes);
+        }
         return true;
     }
 
@@ -239,7 +243,11 @@ final class Branches {
         }
         if (b.method.equals("CANCEL")) {
             onCancelReply(b, code);
-            return;
+            return; // a reply to tm's own CANCEL is no reply of the transaction (Kamailio handles it before TMCB_RESPONSE_IN)
+        }
+        Tap tap = st.tap;
+        if (tap != null && hook) {
+            tap.replyReceived(st, reply, from);
         }
         if (hook && st.onReplyRoute != null) {
             reply = hooks.onReply(st, reply, from);
@@ -470,6 +478,10 @@ final class Branches {
         b.server.cancels.add(c);
         startTimers(c, frTimer(b.server));
         wire.send(b.to, bytes);
+        Tap tap = b.server.tap;
+        if (tap != null) {
+            tap.requestSent(b.server, b.to, wire.socketFor(b.to), bytes);
+        }
     }
 
     /** A reply to a CANCEL of ours ends it there (it is not relayed); the INVITE's own reply (487) follows. */

@@ -49,6 +49,8 @@ public final class ServerTransaction {
      */
     public volatile Object failureRoute;
     public volatile Object onReplyRoute;
+    /** Who follows this transaction's traffic (siptrace), or null: nobody, nothing is told. */
+    public volatile Tap tap;
     /** Branches of the current serial leg start here (failure_reply_mode=3 picks the winner among them). */
     int legStart;
     /** t_set_fr() for this transaction, in ms; 0 = the module's fr_timer / fr_inv_timer. */

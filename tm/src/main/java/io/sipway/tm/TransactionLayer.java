@@ -611,7 +611,12 @@ public final class TransactionLayer implements AutoCloseable {
      * {@code force_rport()} for it): the 200's top Via carries received and rport as Kamailio writes them.
      */
     public void cancel(ServerTransaction st, SipMessage cancel, ReceiveInfo from, boolean forceRport, Destination replyTo) {
-        wire.send(replyTo, Replies.build(cancel, from, forceRport, 200, "canceling", st.toTag, settings.server(), null));
+        byte[] ok = Replies.build(cancel, from, forceRport, 200, "canceling", st.toTag, settings.server(), null);
+        wire.send(replyTo, ok);
+        Tap tap = st.tap;
+        if (tap != null) {
+            tap.cancelReceived(st, cancel, from, ok, replyTo);
+        }
         // Kamailio answers the CANCEL through a transaction of its own: counted as one, done at once
         stats.created.increment();
         stats.rplGenerated.increment();

@@ -52,6 +52,10 @@ final class Upstream {
         }
         stats.rplSent.increment();
         wire.send(st.replyTo, reply);
+        Tap tap = st.tap;
+        if (tap != null) {
+            tap.replySent(st, st.replyTo, reply, code);
+        }
     }
 
     /**

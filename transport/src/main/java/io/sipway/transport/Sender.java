@@ -18,8 +18,31 @@ public final class Sender {
     private final java.util.concurrent.atomic.AtomicLong webSocketMisses = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong noConnectMisses = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Who sees every message sent (siptrace's trace_mode 1, Kamailio's SREV_NET_DATA_SEND), or null. */
+    private volatile Tap tap;
+
+    /** Sees each message handed to a socket or connection; called on the sending thread, must not block. */
+    @FunctionalInterface
+    public interface Tap {
+        void sent(Destination to, byte[] message);
+    }
+
     Sender(Transport transport) {
         this.transport = transport;
+    }
+
+    /** Every message sent from now on is shown to {@code t} (null: to nobody), except {@link #mirror} copies. */
+    public void tap(Tap t) {
+        tap = t;
+    }
+
+    /**
+     * Sends a copy of traffic (a HEP packet, a duplicated message) that the {@link #tap} does not
+     * see, as Kamailio's msg_send_buffer with rflags set skips SREV_NET_DATA_SEND: a mirror of the
+     * mirror would never end.
+     */
+    public SendStatus mirror(Destination d, byte[] message) {
+        return sendUntapped(d, message, null);
     }
 
     public SendStatus send(Destination d, byte[] message) {
@@ -38,6 +61,15 @@ public final class Sender {
         if (rewrite != null) {
             message = rewrite.sending(message, d);
         }
+        SendStatus status = sendUntapped(d, message, lateFailure);
+        Tap t = tap;
+        if (t != null && (status == SendStatus.SENT || status == SendStatus.CONNECTING)) {
+            t.sent(d, message); // as it went out, after any rewrite (topoh)
+        }
+        return status;
+    }
+
+    private SendStatus sendUntapped(Destination d, byte[] message, SendListener lateFailure) {
         if (d.protocol() == Protocol.UDP) {
             Channel ch = transport.udpChannelFor(d);
             if (ch == null) {

@@ -500,6 +500,26 @@ public final class Core {
 
     // ---- receiving -----------------------------------------------------------------------------
 
+    /** Who sees every message received, before it is parsed (Kamailio's SREV_NET_DATA_RECV), or null. */
+    private volatile java.util.function.BiConsumer<byte[], ReceiveInfo> receiveTap;
+
+    /** Who sees each stateless reply sent (Kamailio's sl callback SLCB_REPLY_READY, siptrace's), or null. */
+    private volatile java.util.function.BiConsumer<MsgContext, byte[]> statelessReplyTap;
+
+    /** Shows each stateless reply (sl_send_reply and the like) to {@code tap}, with its request, after it left. */
+    public void tapStatelessReplies(java.util.function.BiConsumer<MsgContext, byte[]> tap) {
+        statelessReplyTap = tap;
+    }
+
+    java.util.function.BiConsumer<MsgContext, byte[]> statelessReplyTap() {
+        return statelessReplyTap;
+    }
+
+    /** Shows every message received from now on to {@code tap} (siptrace's trace_mode 1), on the loop that read it. */
+    public void tapReceived(java.util.function.BiConsumer<byte[], ReceiveInfo> tap) {
+        receiveTap = tap;
+    }
+
     /** Transport's Inbound: one message and where it came from. Nothing escapes to the I/O thread. */
     public void receive(byte[] bytes, ReceiveInfo from) {
         if (!attached) {
@@ -507,6 +527,10 @@ public final class Core {
             // for long (a UDP peer retransmits, a stream peer waits for its reply's timer)
             count("sipway:dropped_before_start");
             return;
+        }
+        java.util.function.BiConsumer<byte[], ReceiveInfo> tap = receiveTap;
+        if (tap != null) {
+            tap.accept(bytes, from);
         }
         SipMessage m;
         try {
@@ -591,6 +615,22 @@ public final class Core {
             relay.statelessReply(ctx, 503, "Service Unavailable", null);
         }
         queueFull(ctx.msg.methodName().equals("ACK") ? "an ACK dropped" : "a request answered 503");
+    }
+
+    /** A module's own answer to HTTP requests, asked before event_route[xhttp:request] (xmlrpc's), or null. */
+    private volatile java.util.function.Function<io.sipway.transport.WebSocketUpgrade, io.sipway.transport.WebSocketUpgrade.Answer> httpFront;
+
+    /**
+     * Sets a module's handler of HTTP requests on the tcp:/tls: listeners (Kamailio's non-SIP message
+     * hooks, as xmlrpc registers one), before {@link #attach} has the listeners answer: it answers a
+     * request, or null to leave it to event_route[xhttp:request]. Runs on the event loop that read it.
+     */
+    public void httpFront(java.util.function.Function<io.sipway.transport.WebSocketUpgrade, io.sipway.transport.WebSocketUpgrade.Answer> f) {
+        httpFront = f;
+    }
+
+    public java.util.function.Function<io.sipway.transport.WebSocketUpgrade, io.sipway.transport.WebSocketUpgrade.Answer> httpFront() {
+        return httpFront;
     }
 
     /**

@@ -110,6 +110,13 @@ public final class MsgContext extends ScriptContext {
     public int uacFlags;
 
     /**
+     * Who follows the traffic of this request's transaction (siptrace's sip_trace("t")), or null;
+     * put on the transaction when it is created (Kamailio keeps tm callbacks registered before
+     * t_newtran on the message and moves them onto the transaction).
+     */
+    public io.sipway.tm.Tap tmTap;
+
+    /**
      * dialog: the dialog context of this message (Kamailio's _dlg_ctx: the current dialog, and
      * $dlg_ctx's values before one exists); the dialog module's own type, null until it is used.
      * Not inherited: a failure or branch route finds it through its transaction's request state.

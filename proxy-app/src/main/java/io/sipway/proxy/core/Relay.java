@@ -43,6 +43,10 @@ final class Relay {
         core.transport.sender().send(ctx.replyTo, bytes);
         ctx.replied = true;
         core.count("sl:" + code / 100 + "xx_replies");
+        java.util.function.BiConsumer<MsgContext, byte[]> tap = core.statelessReplyTap();
+        if (tap != null) {
+            tap.accept(ctx, bytes);
+        }
     }
 
     /**
@@ -142,6 +146,7 @@ final class Relay {
             }
             // failure_route starts from the request as request_route left it; its flags are the transaction's (acc)
             ctx.st.scriptState = ctx;
+            ctx.st.tap = ctx.tmTap;
             TransactionObserver o = core.transactionObserver();
             if (o != null) {
                 o.created(ctx);

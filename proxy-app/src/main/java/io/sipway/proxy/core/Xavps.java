@@ -64,6 +64,28 @@ public final class Xavps {
         return -1;
     }
 
+    /** The names held, each once, in the order of their newest items (for dumps: debugger's dbg_pv_dump). */
+    public List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (Item i : items) {
+            if (!out.contains(i.name)) {
+                out.add(i.name);
+            }
+        }
+        return out;
+    }
+
+    /** Every value named {@code name}, newest first. */
+    public List<Object> values(String name) {
+        List<Object> out = new ArrayList<>();
+        for (Item i : items) {
+            if (i.name.equals(name)) {
+                out.add(i.value);
+            }
+        }
+        return out;
+    }
+
     public Object get(String name, int idx) {
         int p = position(name, idx);
         return p < 0 ? null : items.get(p).value;

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Kamailio 5.6's tables, module by module, as {@code kamdbctl create} makes them: the "standard"
  * group (utils/kamctl/kamdbctl.base STANDARD_MODULES) and the extra groups Sipway's modules read
- * (htable, uac, rtpengine, secfilter). Checked column by column against the scripts Kamailio 5.6.3
+ * (htable, uac, rtpengine, siptrace, secfilter). Checked column by column against the scripts Kamailio 5.6.3
  * installs (/usr/share/kamailio/{mysql,postgres}/*-create.sql, Debian's kamailio package); the
  * versions are those the modules check at start.
  */
@@ -175,6 +175,11 @@ final class KamailioTables {
         module("rtpengine", t("rtpengine", 1).num("setid", UINT, 0).str("url", 64, null).num("weight", UINT, 1)
                 .num("disabled", INT, 1, 0).datetime("stamp", "1900-01-01 00:00:01")
                 .unique("rtpengine_nodes", "setid", "url"));
+        module("siptrace", t("sip_trace", 4).datetime("time_stamp", DATETIME).num("time_us", UINT, 0).str("callid", 255, "")
+                .str("traced_user", 255, "").largeNotNull("msg", MEDIUMTEXT).str("method", 50, "").str("status", 255, "")
+                .str("fromip", 64, "").str("toip", 64, "").str("fromtag", 128, "").str("totag", 128, "").str("direction", 4, "")
+                .index("traced_user_idx", "traced_user").index("date_idx", "time_stamp").index("fromip_idx", "fromip")
+                .index("callid_idx", "callid"));
         module("secfilter", t("secfilter", 1).num("action", SMALLINT, 0).num("type", SMALLINT, 0)
                 .str("data", 64, "").index("secfilter_idx", "action", "type", "data"));
     }

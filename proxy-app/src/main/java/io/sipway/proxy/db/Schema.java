@@ -20,7 +20,7 @@ import java.util.StringJoiner;
  * The tables: version; acc, acc_cdrs, missed_calls; lcr_gw, lcr_rule_target, lcr_rule; domain,
  * domain_attrs; grp, re_grp; trusted, address; aliases; location, location_attrs; silo; dbaliases;
  * uri; speed_dial; usr_preferences; subscriber; pdt; dialog, dialog_vars; dispatcher; dialplan;
- * topos_d, topos_t; htable; uacreg; rtpengine; secfilter.
+ * topos_d, topos_t; htable; uacreg; rtpengine; sip_trace; secfilter.
  */
 public final class Schema {
     private static final Map<String, SchemaTable> TABLES = new LinkedHashMap<>();

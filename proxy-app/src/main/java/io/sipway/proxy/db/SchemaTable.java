@@ -110,6 +110,11 @@ public record SchemaTable(String name, int version, List<Column> columns, List<I
             return add(col, type, null, true, null);
         }
 
+        /** A TEXT, MEDIUMTEXT or BLOB that must be given (siptrace's msg). */
+        Builder largeNotNull(String col, Type type) {
+            return add(col, type, null, false, null);
+        }
+
         Builder index(String idx, String... cols) {
             indexes.add(new Index(idx, List.of(cols), false));
             return this;

@@ -25,7 +25,7 @@ public final class KamailioLayout extends LayoutBase<ILoggingEvent> {
     /** The line after the process: level, prefix, component, text (Sipway's own lines end with a newline, as Kamailio's do). */
     static void body(ILoggingEvent event, StringBuilder b) {
         if (event instanceof ScriptLog.Line line) {
-            b.append(line.kamailioLevel().label()).append(": ").append(LogPrefix.current()).append(line.component())
+            b.append(line.label()).append(": ").append(LogPrefix.current()).append(line.component())
                     .append(line.getMessage());
             return;
         }

@@ -22,8 +22,13 @@ public final class ScriptLog {
 
     /** Prints {@code text} at {@code level} with {@code facility} ({@link SyslogFacility#DEFAULT}: the core's). */
     public void print(KamailioLevel level, int facility, String component, String text) {
+        print(level, null, facility, component, text);
+    }
+
+    /** The same with a name of its own in place of the level's ({@code "exec"}: the debugger's log_level_name); null: the level's. */
+    public void print(KamailioLevel level, String label, int facility, String component, String text) {
         if (logger != null) {
-            logger.callAppenders(new Line(logger, level, facility, component, text));
+            logger.callAppenders(new Line(logger, level, label, facility, component, text));
         }
     }
 
@@ -32,10 +37,16 @@ public final class ScriptLog {
         private final KamailioLevel level;
         private final int facility;
         private final String component;
+        private final String label;
 
         Line(Logger logger, KamailioLevel level, int facility, String component, String text) {
+            this(logger, level, null, facility, component, text);
+        }
+
+        Line(Logger logger, KamailioLevel level, String label, int facility, String component, String text) {
             super(ScriptLog.class.getName(), logger, level.logback(), text, null, null);
             this.level = level;
+            this.label = label;
             this.facility = facility;
             this.component = component;
         }
@@ -46,6 +57,11 @@ public final class ScriptLog {
 
         int facility() {
             return facility;
+        }
+
+        /** What the line says its level is: the level's label unless a name was given. */
+        String label() {
+            return label != null ? label : level.label();
         }
 
         String component() {

@@ -33,6 +33,7 @@ public final class ModuleExports {
     private final Map<String, RpcExport> rpcs;
     private final List<String> eventRoutes;
     private final Start start;
+    private final io.sipway.cfg.ActionTrace actionTrace;
     private final String loaded;
 
     /**
@@ -56,7 +57,13 @@ public final class ModuleExports {
         this.rpcs = Collections.unmodifiableMap(new LinkedHashMap<>(b.rpcs));
         this.eventRoutes = List.copyOf(b.eventRoutes);
         this.start = b.start;
+        this.actionTrace = b.actionTrace;
         this.loaded = b.loaded;
+    }
+
+    /** What the module is told of each statement the script runs (debugger's cfgtrace), or null. */
+    public io.sipway.cfg.ActionTrace actionTrace() {
+        return actionTrace;
     }
 
     /** A table for the module loadmodule names so ({@code "tm"}), documented at {@code doc} (Kamailio's page). */
@@ -127,6 +134,7 @@ public final class ModuleExports {
         private final Map<String, RpcExport> rpcs = new LinkedHashMap<>();
         private final List<String> eventRoutes = new ArrayList<>();
         private Start start = (script, host) -> { };
+        private io.sipway.cfg.ActionTrace actionTrace;
         private String loaded;
 
         private Builder(String name, String doc) {
@@ -229,6 +237,12 @@ public final class ModuleExports {
         /** What the module does when a proxy starts with it loaded ({@link Start}). */
         public Builder onStart(Start s) {
             start = s;
+            return this;
+        }
+
+        /** The module follows every statement of a script that loads it: compiled in only then (debugger). */
+        public Builder actionTrace(io.sipway.cfg.ActionTrace t) {
+            actionTrace = t;
             return this;
         }
 

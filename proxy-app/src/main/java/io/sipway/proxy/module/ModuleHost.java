@@ -115,6 +115,18 @@ public final class ModuleHost implements ScriptHost {
         this.modParams = List.copyOf(params);
     }
 
+    /** The loaded module's that follows every statement (debugger), or null: the script gets no trace nodes. */
+    @Override
+    public io.sipway.cfg.ActionTrace actionTrace() {
+        for (String name : loaded) {
+            ModuleExports t = modules.get(name);
+            if (t != null && t.actionTrace() != null) {
+                return t.actionTrace();
+            }
+        }
+        return null;
+    }
+
     private boolean available(ModuleExports t) {
         return t.isCore() || loaded.contains(t.name());
     }
