@@ -255,6 +255,11 @@ final class Branches {
                 return;
             }
         }
+        // the hop-by-hop ACK answers the reply as it came; what goes on may be rewritten (uac's restore)
+        SipMessage received = reply;
+        if (st.local == null) {
+            reply = hooks.onResponseIn(st, reply);
+        }
         b.replied = true;
         if (code < 200) {
             onProvisional(st, b, reply, code);
@@ -262,7 +267,7 @@ final class Branches {
         }
         if (!b.state().beforeFinal()) {
             if (b.invite && code >= 300) {
-                sendAck(b, reply); // hop by hop (17.1.1.3): a retransmitted final reply is ACKed again
+                sendAck(b, received); // hop by hop (17.1.1.3): a retransmitted final reply is ACKed again
             } else if (b.invite && code < 300) {
                 if (st.local != null) {
                     local.another2xx(st, code, reply); // the caller ACKs it, as it did the first
@@ -279,7 +284,7 @@ final class Branches {
         tm.cancelTimer(b.retransmission);
         tm.cancelTimer(b.finalResponseTimer);
         if (b.invite && code >= 300) {
-            sendAck(b, reply); // hop by hop (17.1.1.3), once Completed
+            sendAck(b, received); // hop by hop (17.1.1.3), once Completed
         }
         if (st.local != null) { // tm's own request: one branch, its final reply is the transaction's
             local.completed(st, code, reply);

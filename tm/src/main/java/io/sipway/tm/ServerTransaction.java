@@ -205,6 +205,18 @@ public final class ServerTransaction {
         return picked != null && picked.replied;
     }
 
+    /** In failure_route: the final reply of the failed branch as received; null for a local one (timeout) or outside a failure route. */
+    public SipMessage pickedReply() {
+        ClientBranch p = picked;
+        return p == null ? null : p.finalMessage;
+    }
+
+    /** In failure_route: the Request-URI the failed branch was sent with (Kamailio's t->uac[branch].uri); null outside one. */
+    public String pickedUri() {
+        ClientBranch p = picked;
+        return p == null ? null : p.sent.requestUriString();
+    }
+
     /** Whether any branch of the transaction timed out ({@code t_any_timeout()}). */
     public boolean anyTimedOut() {
         for (ClientBranch b : branches) {

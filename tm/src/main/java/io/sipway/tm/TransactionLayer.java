@@ -95,6 +95,16 @@ public final class TransactionLayer implements AutoCloseable {
          */
         default void onNegativeLeg(ServerTransaction st, int code, SipMessage reply, String branchUri) {
         }
+
+        /**
+         * A reply of a branch of a received request, after onreply_route (Kamailio's
+         * TMCB_RESPONSE_IN, whose lumps are applied when the reply is relayed): the reply to go on
+         * with, the same or rewritten (uac restores the From/To it replaced). The hop-by-hop ACK
+         * of a negative reply is built from the reply as received.
+         */
+        default SipMessage onResponseIn(ServerTransaction st, SipMessage reply) {
+            return reply;
+        }
     }
 
     /** Kamailio's max_inv_lifetime and max_noninv_lifetime: a transaction that never completes still goes. */

@@ -333,6 +333,7 @@ public final class Core {
         return observer;
     }
 
+
     /** {@code log_prefix} compiled (null: none): what lines logged while a message is processed start with. */
     public void logPrefix(io.sipway.proxy.log.LogPrefix.Source prefix) {
         this.logPrefix = prefix;
@@ -858,6 +859,15 @@ public final class Core {
      */
     public boolean requestWithin(WithinRequest r, io.sipway.tm.LocalReplies replies) {
         return within.send(r, replies);
+    }
+
+    /**
+     * A request within what an earlier one began (Kamailio's t_request_within with the dialog taken
+     * from a reply, as uac answers a challenge): as {@link #request}, with the given From tag and
+     * CSeq number ({@code r.callId()} the same Call-ID).
+     */
+    public boolean requestWithin(LocalRequest r, String fromTag, long cseq, io.sipway.tm.LocalReplies replies) {
+        return uac.send(r, replies, fromTag, cseq);
     }
 
     /**

@@ -134,6 +134,12 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
         }
     }
 
+    @Override
+    public SipMessage onResponseIn(ServerTransaction st, SipMessage reply) {
+        TransactionObserver o = core == null ? null : core.transactionObserver();
+        return o == null ? reply : o.responseIn(st, reply);
+    }
+
     /**
      * A reply read on another event loop than its transaction's comes here without the log_prefix
      * of its processing: the observer's lines get the reply's (its source taken as the request's).

@@ -103,6 +103,11 @@ public final class MsgContext extends ScriptContext {
      * consume_credentials); the auth module's own type, null when none. Not inherited.
      */
     public Object authorized;
+    /**
+     * uac: the From/To this request had replaced or restored (Kamailio's FL_USE_UAC_FROM and
+     * FL_USE_UAC_TO message flags), whose replies get the request's own values back; 0 for none.
+     */
+    public int uacFlags;
 
     /**
      * Who follows the traffic of this request's transaction (siptrace's sip_trace("t")), or null;

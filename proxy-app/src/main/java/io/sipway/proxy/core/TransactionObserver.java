@@ -25,6 +25,14 @@ public interface TransactionObserver {
     /** The current leg ended with a negative best reply (code, reply or null, branch URI), before failure_route runs. */
     void legFailed(ServerTransaction st, int code, SipMessage reply, String branchUri);
 
+    /**
+     * A reply of a branch arrived (TMCB_RESPONSE_IN, after onreply_route): the reply to go on
+     * with, the same or rewritten (uac puts back the From/To it replaced). Most observers keep it.
+     */
+    default SipMessage responseIn(ServerTransaction st, SipMessage reply) {
+        return reply;
+    }
+
     /** Two observers told in turn, first {@code a} then {@code b} (tm's callback list, in registration order). */
     static TransactionObserver both(TransactionObserver a, TransactionObserver b) {
         return new TransactionObserver() {
@@ -44,6 +52,11 @@ public interface TransactionObserver {
             public void legFailed(ServerTransaction st, int code, SipMessage reply, String branchUri) {
                 a.legFailed(st, code, reply, branchUri);
                 b.legFailed(st, code, reply, branchUri);
+            }
+
+            @Override
+            public SipMessage responseIn(ServerTransaction st, SipMessage reply) {
+                return b.responseIn(st, a.responseIn(st, reply));
             }
         };
     }

@@ -35,6 +35,11 @@ final class UacRequests {
 
     /** See {@link Core#request}. */
     boolean send(LocalRequest r, LocalReplies replies) {
+        return send(r, replies, null, FIRST_CSEQ);
+    }
+
+    /** See {@link Core#requestWithin}: {@code fromTag} null for a new one. */
+    boolean send(LocalRequest r, LocalReplies replies, String fromTag, long cseq) {
         TransactionLayer tm = core.tm;
         if (tm == null || r.method() == null || r.method().isEmpty() || r.ruri() == null) {
             return false;
@@ -54,14 +59,14 @@ final class UacRequests {
                 LOG.error("local {} request: {} does not resolve", r.method(), hop);
                 return false;
             }
-            return tm.request(new TransactionLayer.Target(to, via -> build(r, via)), replies);
+            return tm.request(new TransactionLayer.Target(to, via -> build(r, via, fromTag, cseq)), replies);
         }
         targets.addListener(f -> {
             Destination to = first(targets, r);
             if (to == null) {
                 LOG.error("local {} request: {} does not resolve", r.method(), hop);
                 replies.onReply(null, 478, null);
-            } else if (!tm.request(new TransactionLayer.Target(to, via -> build(r, via)), replies)) {
+            } else if (!tm.request(new TransactionLayer.Target(to, via -> build(r, via, fromTag, cseq)), replies)) {
                 replies.onReply(null, 500, null);
             }
         });
@@ -79,14 +84,19 @@ final class UacRequests {
 
     /** The request around tm's Via, in build_uac_req's order. */
     byte[] build(LocalRequest r, String via) {
+        return build(r, via, null, FIRST_CSEQ);
+    }
+
+    private byte[] build(LocalRequest r, String via, String fromTag, long cseq) {
         byte[] body = r.body() == null ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8);
         String headers = r.headers();
         StringBuilder m = new StringBuilder(512 + (headers == null ? 0 : headers.length()));
         m.append(r.method()).append(' ').append(r.ruri()).append(" SIP/2.0\r\n");
         m.append("Via: ").append(via).append("\r\n");
         m.append("To: ").append(nameAddr(r.to() != null ? r.to() : r.ruri())).append("\r\n");
-        m.append("From: ").append(nameAddr(r.from() != null ? r.from() : r.ruri())).append(";tag=").append(newTag()).append("\r\n");
-        m.append("CSeq: ").append(FIRST_CSEQ).append(' ').append(r.method()).append("\r\n");
+        m.append("From: ").append(nameAddr(r.from() != null ? r.from() : r.ruri())).append(";tag=")
+                .append(fromTag != null ? fromTag : newTag()).append("\r\n");
+        m.append("CSeq: ").append(cseq).append(' ').append(r.method()).append("\r\n");
         m.append("Call-ID: ").append(r.callId() != null ? r.callId() : newCallId(via)).append("\r\n");
         if (headers == null || !headers.contains("Max-Forwards:")) { // as Kamailio looks for it: case and all
             m.append("Max-Forwards: 70\r\n");

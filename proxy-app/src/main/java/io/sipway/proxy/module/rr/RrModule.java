@@ -105,7 +105,7 @@ public final class RrModule {
      * The URI parameters of the top Route when it is this proxy (as written, without the leading
      * ';'), or null: for replies, without Route, or when the top Route is someone else's.
      */
-    static String routedParams(Core core, MsgContext m) {
+    public static String routedParams(Core core, MsgContext m) {
         if (!m.msg.isRequest()) {
             return null;
         }
@@ -131,7 +131,7 @@ public final class RrModule {
      * loose.c is_direction: upstream when the local Route's ftag parameter has a value that differs
      * from the From tag; downstream otherwise (no local Route, no or empty ftag, no From tag).
      */
-    static boolean isUpstream(Core core, MsgContext m) {
+    public static boolean isUpstream(Core core, MsgContext m) {
         String params = routedParams(core, m);
         if (params == null) {
             return false;

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * uac (https://kamailio.org/docs/modules/5.6.x/modules/uac.html), its request sending part:
+ * uac (https://kamailio.org/docs/modules/5.6.x/modules/uac.html). Its request sending part is here:
  * {@code $uac_req(...)} and {@code uac_req_send()} (uac_send.c). The script fills {@code $uac_req}
  * (method, ruri, furi, turi, ouri, hdrs, body, callid, sock, evroute, evparam) and {@code uac_req_send()}
  * sends the request through tm as Kamailio's t_request does ({@link Core#request}): To and From
@@ -36,20 +36,27 @@ import java.util.Set;
  * (evtype 2), where {@code $uac_req(...)} reads the request that was sent and {@code evcode} the code.
  *
  * <p>{@code $uac_req} is kept per thread (Kamailio: per process, from message to message until
- * changed). Not implemented, so refused at load: {@code $uac_req(auser)}, {@code $uac_req(apasswd)}
- * (authenticating a 401/407), {@code $uac_req(flags)}; the functions uac_replace_from/_to,
- * uac_restore_from/_to, uac_auth, uac_reg_* and the module's parameters (KamailioReference names them).
+ * changed). With {@code $uac_req(auser)} and {@code $uac_req(apasswd)} a 401/407 is answered once
+ * ({@link #authenticate}). The From/To replacement and uac_auth are {@link UacFunctions}', the
+ * remote registrations {@link UacRegExports}'. Not implemented, so refused at load:
+ * {@code $uac_req(flags)}, {@code restore_dlg=1}, and what the tables do not declare
+ * (KamailioReference names them).
  */
 public final class UacModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("uac");
-    private static final Set<String> REFUSED = Set.of("auser", "apasswd", "flags");
+    private static final Set<String> REFUSED = Set.of("flags");
 
     private final Core core;
     private final ThreadLocal<UacReq> current = ThreadLocal.withInitial(UacReq::new);
     private volatile CompiledScript.Entry replyRoute;
+    private final UacReplace replace;
+    private final UacAuth auth = new UacAuth();
+    private final UacReg reg;
 
     private UacModule(Core core) {
         this.core = core;
+        this.replace = new UacReplace(core);
+        this.reg = new UacReg(core, () -> System.currentTimeMillis() / 1000);
     }
 
     public static ModuleExports exports(Core core) {
@@ -62,19 +69,22 @@ public final class UacModule {
         b.fn("uac_req_send", 0, 0, ANY, args -> ctx -> send())
                 .summary("sends the request $uac_req describes through tm: 1 sent, -1 no ruri/method or not sent");
         b.eventRoute("uac:reply");
+        UacFunctions.register(b, replace, auth);
+        UacRegExports.register(b, reg, auth);
         b.onStart(this::start);
         return b.build();
     }
 
     private void start(CompiledScript script, ModuleHost host) {
         replyRoute = script.entry(Ast.RouteType.EVENT, "uac:reply");
+        UacFunctions.start(core, script, host, replace, auth);
+        UacRegExports.start(core, script, reg);
     }
 
     private Pv pv(PvName n) {
         String name = n.inner();
         if (REFUSED.contains(name)) {
-            throw new IllegalArgumentException("$uac_req(" + name + "): Sipway does not implement "
-                    + (name.equals("flags") ? "uac_req_send's flags" : "uac_req_send's authentication of a 401/407"));
+            throw new IllegalArgumentException("$uac_req(" + name + "): Sipway does not implement uac_req_send's flags");
         }
         return new Pv() {
             @Override
@@ -111,12 +121,40 @@ public final class UacModule {
         }
         LocalRequest req = new LocalRequest(sent.method, sent.ruri, sent.furi, sent.turi, sent.hdrs, sent.body, sent.ouri,
                 sent.callid, socket);
+        SendSocket leaves = socket;
         io.sipway.tm.LocalReplies replies = (request, code, reply) -> {
             if (code >= 200 && sent.evroute != 0) {
                 replied(sent, code, reply);
             }
+            if ((code == 401 || code == 407) && reply != null && sent.apasswd != null) {
+                authenticate(sent, code, reply, leaves);
+            }
         };
         return core.request(req, replies) ? 1 : -1;
+    }
+
+    /**
+     * uac_send_tm_callback: a 401/407 to a request sent with {@code $uac_req(apasswd)} is answered
+     * once, with auser and apasswd for the challenge's realm, within the same Call-ID and From tag
+     * and the next CSeq (t_request_within with the dialog the reply gives); the final reply
+     * of that one runs no event route (Kamailio sends it without a callback).
+     */
+    private void authenticate(UacReq sent, int code, SipMessage reply, SendSocket socket) {
+        String challenge = reply.header(code == 401 ? "WWW-Authenticate" : "Proxy-Authenticate");
+        UacAuth.Challenge c = challenge == null ? null : UacAuth.parse(challenge);
+        if (c == null) {
+            LOG.error("failed to extract authenticate hdr");
+            return;
+        }
+        UacAuth.Credential crd = new UacAuth.Credential(sent.auser == null ? "" : sent.auser, c.realm(), sent.apasswd);
+        String header = (code == 401 ? "Authorization: " : "Proxy-Authorization: ")
+                + UacAuth.authorization(c, crd, sent.method, sent.ruri, false) + "\r\n";
+        String hdrs = sent.hdrs == null ? header : sent.hdrs + header;
+        LocalRequest again = new LocalRequest(sent.method, sent.ruri, reply.from().uriString(), reply.to().uriString(), hdrs,
+                sent.body, sent.ouri, reply.callId(), socket);
+        if (!core.requestWithin(again, reply.fromTag(), reply.cseq().number() + 1, (request, c2, r2) -> { })) {
+            LOG.error("failed to send request with authentication");
+        }
     }
 
     /** event_route[uac:reply] for the final reply of a request sent with evroute (uac_req_run_event_route). */

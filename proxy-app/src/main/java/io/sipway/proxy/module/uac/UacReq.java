@@ -33,6 +33,9 @@ final class UacReq {
     String method;
     String callid;
     String evparam;
+    /** The credentials a 401/407 to the request is answered with (both needed). */
+    String auser;
+    String apasswd;
     /** The listener to send from ("udp:1.2.3.4:5060"); $uac_req(all) = $null leaves it, as Kamailio's reset does. */
     String sock;
     long evroute;
@@ -51,6 +54,8 @@ final class UacReq {
         c.method = method;
         c.callid = callid;
         c.evparam = evparam;
+        c.auser = auser;
+        c.apasswd = apasswd;
         c.sock = sock;
         c.evroute = evroute;
         c.evcode = evcode;
@@ -70,6 +75,8 @@ final class UacReq {
             case "method" -> method;
             case "callid" -> callid;
             case "evparam" -> evparam;
+            case "auser" -> auser;
+            case "apasswd" -> apasswd;
             case "sock" -> sock;
             case "evroute" -> evroute;
             case "evcode" -> evcode;
@@ -99,6 +106,8 @@ final class UacReq {
             case "method" -> method = text(name, value, MAX_METHOD, method);
             case "callid" -> callid = text(name, value, Integer.MAX_VALUE, callid);
             case "evparam" -> evparam = text(name, value, MAX_EVPARAM, evparam);
+            case "auser" -> auser = text(name, value, MAX_EVPARAM, auser);
+            case "apasswd" -> apasswd = text(name, value, MAX_EVPARAM, apasswd);
             case "sock" -> sock = text(name, value, MAX_URI, sock);
             case "evroute" -> evroute = number(name, value, evroute);
             case "evcode" -> evcode = number(name, value, evcode);
@@ -111,7 +120,7 @@ final class UacReq {
         switch (name) {
             case "all" -> {
                 flags = 0;
-                ruri = turi = furi = ouri = hdrs = body = method = callid = evparam = null;
+                ruri = turi = furi = ouri = hdrs = body = method = callid = evparam = auser = apasswd = null;
                 evroute = evtype = evcode = 0;
             }
             case "ruri" -> ruri = null;
@@ -123,6 +132,8 @@ final class UacReq {
             case "method" -> method = null;
             case "callid" -> callid = null;
             case "evparam" -> evparam = null;
+            case "auser" -> auser = null;
+            case "apasswd" -> apasswd = null;
             case "sock" -> sock = null;
             case "evroute" -> evroute = 0;
             case "evcode" -> evcode = 0;

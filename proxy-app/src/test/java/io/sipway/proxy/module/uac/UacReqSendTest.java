@@ -156,4 +156,37 @@ class UacReqSendTest {
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(proxy.stat("tmx:UAC_transactions")).isZero();
     }
+
+    @Test
+    @DisplayName("with $uac_req(auser)/(apasswd) a 407 is answered once with their digest for the challenge's realm; the event route sees the 407")
+    void answersAChallenge() throws Exception {
+        ask("authprobe", "uac-5");
+        assertThat(receive(caller).msg().statusCode()).isEqualTo(200);
+        Received options = next(peer, "OPTIONS");
+        SipMessage m = options.msg();
+        String text = "SIP/2.0 407 Proxy Authentication Required\r\nVia: " + m.header("Via") + "\r\nFrom: " + m.header("From")
+                + "\r\nTo: " + m.header("To") + ";tag=gw\r\nCall-ID: " + m.callId() + "\r\nCSeq: " + m.header("CSeq")
+                + "\r\nProxy-Authenticate: Digest realm=\"gw.test\", nonce=\"nn1\"\r\nContent-Length: 0\r\n\r\n";
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        peer.send(new DatagramPacket(b, b.length, options.from()));
+        SipMessage authorized = null;
+        SipMessage event = null;
+        while (authorized == null || event == null) {
+            SipMessage r = receive(peer).msg();
+            if (r.isRequest() && r.methodName().equals("OPTIONS") && r.header("Proxy-Authorization") != null) {
+                authorized = r;
+            } else if (r.isRequest() && r.methodName().equals("MESSAGE")) {
+                event = r;
+            }
+        }
+        assertThat(event.header("X-Code")).isEqualTo("407");
+        String auth = authorized.header("Proxy-Authorization");
+        String ruri = ports.apply("sip:gw@127.0.0.1:5293");
+        assertThat(auth).contains("username=\"alice\"", "realm=\"gw.test\"", "nonce=\"nn1\"", "uri=\"" + ruri + "\"");
+        String ha1 = UacAuth.md5("alice:gw.test:secret");
+        assertThat(auth).contains("response=\"" + UacAuth.md5(ha1 + ":nn1:" + UacAuth.md5("OPTIONS:" + ruri)) + "\"");
+        assertThat(authorized.callId()).isEqualTo(m.callId());
+        assertThat(authorized.fromTag()).isEqualTo(m.fromTag());
+        assertThat(authorized.header("CSeq")).isEqualTo("11 OPTIONS");
+    }
 }
