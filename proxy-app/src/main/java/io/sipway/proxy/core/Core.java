@@ -328,6 +328,21 @@ public final class Core {
         outbound = o;
     }
 
+    /** rr's callbacks (register_rrcb: dialog, uac), told the request and our Route's parameters. */
+    private final List<java.util.function.BiConsumer<MsgContext, String>> rrCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Registers an rr callback (module.rr.RrCallbacks), run in registration order. */
+    public void onLooseRoute(java.util.function.BiConsumer<MsgContext, String> callback) {
+        rrCallbacks.add(callback);
+    }
+
+    /** loose_route() routed {@code ctx} by a Route of ours with these parameters: the rr callbacks run. */
+    public void looseRouted(MsgContext ctx, String routeParams) {
+        for (java.util.function.BiConsumer<MsgContext, String> cb : rrCallbacks) {
+            cb.accept(ctx, routeParams);
+        }
+    }
+
     /** What follows the transactions, or null. */
     public TransactionObserver transactionObserver() {
         return observer;

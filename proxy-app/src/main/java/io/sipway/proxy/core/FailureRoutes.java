@@ -37,6 +37,9 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
         MsgContext original = st.scriptState instanceof MsgContext m ? m : null;
         if (original != null) {
             ctx.inheritChanges(original); // Record-Route, Max-Forwards, $ru, headers: what request_route did
+            // and $du: Kamailio's failure route works on the transaction's copy of the request, its
+            // dst_uri included (a t_relay() there that sets no new $du goes where the request went)
+            ctx.du = original.du;
         }
         ctx.st = st;
         ctx.replyTo = st.replyTo();

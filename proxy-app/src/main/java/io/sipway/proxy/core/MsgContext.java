@@ -156,8 +156,9 @@ public final class MsgContext extends ScriptContext {
     }
 
     /**
-     * A failure route works on the request as request_route left it (Kamailio keeps the
-     * transaction's copy with its lumps): everything but the next hop ($du), which it sets anew.
+     * What a route working on the request as request_route left it inherits (Kamailio keeps the
+     * transaction's copy with its lumps): everything but the next hop ($du), which the caller decides
+     * (a failure route keeps it, as Kamailio's faked request does; a branch gets its own).
      */
     public void inheritChanges(MsgContext o) {
         ruri = o.ruri;

@@ -127,12 +127,6 @@ final class UacAuth {
         String method = m.msg.methodName();
         String header = authorization(c, crd, method, uri, (mode & 1) != 0);
         m.ruri = uri;
-        if (m.du == null && st.scriptState instanceof MsgContext original && original.du != null) {
-            // Kamailio's failure route works on the transaction's copy of the request, $du included:
-            // the authenticated request goes where the challenged one went (Sipway's failure route
-            // starts without $du, see MsgContext.inheritChanges)
-            m.du = original.du;
-        }
         m.appended.add(new String[] {code == 401 ? "Authorization" : "Proxy-Authorization", header});
         return 1;
     }
