@@ -52,34 +52,45 @@ final class UacRequests {
             LOG.error("local {} request: bad URI ({}): {}", r.method(), r.outboundUri() != null ? r.outboundUri() : r.ruri(), e.getMessage());
             return false;
         }
+        return sendTo(core, hop, r.socket(), "local " + r.method() + " request", via -> build(r, via, fromTag, cseq), replies);
+    }
+
+    /**
+     * Resolves {@code hop} without waiting and hands tm the request {@code build} writes around its
+     * Via: at once for an address or a cached name, else when DNS answers (478 to {@code replies}
+     * when the name does not resolve, 500 when tm refuses it then). False when it fails at once.
+     */
+    static boolean sendTo(Core core, SipUri hop, io.sipway.transport.SendSocket socket, String what,
+                          java.util.function.Function<String, byte[]> build, LocalReplies replies) {
+        TransactionLayer tm = core.tm;
         io.netty.util.concurrent.Future<List<SipTarget>> targets = core.resolver().resolve(hop, NextHops.here());
         if (targets.isDone()) {
-            Destination to = first(targets, r);
+            Destination to = first(targets, socket);
             if (to == null) {
-                LOG.error("local {} request: {} does not resolve", r.method(), hop);
+                LOG.error("{}: {} does not resolve", what, hop);
                 return false;
             }
-            return tm.request(new TransactionLayer.Target(to, via -> build(r, via, fromTag, cseq)), replies);
+            return tm.request(new TransactionLayer.Target(to, build::apply), replies);
         }
         targets.addListener(f -> {
-            Destination to = first(targets, r);
+            Destination to = first(targets, socket);
             if (to == null) {
-                LOG.error("local {} request: {} does not resolve", r.method(), hop);
+                LOG.error("{}: {} does not resolve", what, hop);
                 replies.onReply(null, 478, null);
-            } else if (!tm.request(new TransactionLayer.Target(to, via -> build(r, via, fromTag, cseq)), replies)) {
+            } else if (!tm.request(new TransactionLayer.Target(to, build::apply), replies)) {
                 replies.onReply(null, 500, null);
             }
         });
         return true;
     }
 
-    private static Destination first(io.netty.util.concurrent.Future<List<SipTarget>> f, LocalRequest r) {
+    private static Destination first(io.netty.util.concurrent.Future<List<SipTarget>> f, io.sipway.transport.SendSocket socket) {
         List<SipTarget> list = f.isSuccess() ? f.getNow() : null;
         if (list == null || list.isEmpty()) {
             return null;
         }
         Destination d = list.get(0).destination();
-        return r.socket() != null ? d.withForcedSocket(r.socket()) : d;
+        return socket != null ? d.withForcedSocket(socket) : d;
     }
 
     /** The request around tm's Via, in build_uac_req's order. */

@@ -3,8 +3,6 @@ package io.sipway.proxy.core;
 import io.sipway.sip.SipUri;
 import io.sipway.tm.LocalReplies;
 import io.sipway.tm.TransactionLayer;
-import io.sipway.transport.Destination;
-import io.sipway.transport.SipTarget;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,26 +54,7 @@ final class WithinRequests {
         }
         String requestUri = ruri;
         List<String> routeHeaders = routes;
-        SipUri next = hop;
-        io.netty.util.concurrent.Future<List<SipTarget>> targets = core.resolver().resolve(hop, NextHops.here());
-        if (targets.isDone()) {
-            Destination to = first(targets, r);
-            if (to == null) {
-                LOG.error("{} within a dialog: {} does not resolve", r.method(), hop);
-                return false;
-            }
-            return tm.request(new TransactionLayer.Target(to, via -> build(r, requestUri, routeHeaders, via)), replies);
-        }
-        targets.addListener(f -> {
-            Destination to = first(targets, r);
-            if (to == null) {
-                LOG.error("{} within a dialog: {} does not resolve", r.method(), next);
-                replies.onReply(null, 478, null);
-            } else if (!tm.request(new TransactionLayer.Target(to, via -> build(r, requestUri, routeHeaders, via)), replies)) {
-                replies.onReply(null, 500, null);
-            }
-        });
-        return true;
+        return UacRequests.sendTo(core, hop, r.socket(), r.method() + " within a dialog", via -> build(r, requestUri, routeHeaders, via), replies);
     }
 
     /** The URI inside a name-addr ({@code <sip:p1;lr>}), or the text itself. */
@@ -83,15 +62,6 @@ final class WithinRequests {
         int lt = nameAddr.indexOf('<');
         int gt = nameAddr.indexOf('>', lt + 1);
         return lt >= 0 && gt > lt ? nameAddr.substring(lt + 1, gt) : nameAddr.trim();
-    }
-
-    private static Destination first(io.netty.util.concurrent.Future<List<SipTarget>> f, WithinRequest r) {
-        List<SipTarget> list = f.isSuccess() ? f.getNow() : null;
-        if (list == null || list.isEmpty()) {
-            return null;
-        }
-        Destination d = list.get(0).destination();
-        return r.socket() != null ? d.withForcedSocket(r.socket()) : d;
     }
 
     /** The request around tm's Via, in build_uac_req's order. */
