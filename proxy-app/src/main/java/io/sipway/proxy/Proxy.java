@@ -148,7 +148,7 @@ public final class Proxy implements AutoCloseable {
                 tmSettings = tmSettings.with(p.param(), n);
             } else if (p.module().equals("pv") && p.param().equals("shvset")) {
                 try {
-                    core.initSharedVariable(String.valueOf(p.value()));
+                    core.sharedVariables().init(String.valueOf(p.value()));
                 } catch (IllegalArgumentException e) {
                     throw new ProxyStartException(p.at() + ": modparam(\"pv\", \"shvset\"): " + e.getMessage());
                 }
@@ -206,10 +206,10 @@ public final class Proxy implements AutoCloseable {
         }
         CompiledScript.Entry wsClosed = script.entry(Ast.RouteType.EVENT, "websocket:closed");
         if (wsClosed != null) {
-            transport.onWebSocketClosed(connection -> core.webSocketClosed(wsClosed, connection));
+            transport.onWebSocketClosed(connection -> core.http().webSocketClosed(wsClosed, connection));
         }
         CompiledScript.Entry xhttp = script.entry(Ast.RouteType.EVENT, "xhttp:request");
-        var front = core.httpFront(); // a module's own HTTP handler (xmlrpc), asked first
+        var front = core.http().front(); // a module's own HTTP handler (xmlrpc), asked first
         if (xhttp != null || front != null) {
             transport.upgradePolicy(new io.sipway.transport.WebSocketUpgrade.Policy() {
                 @Override
@@ -223,7 +223,7 @@ public final class Proxy implements AutoCloseable {
                     if (a != null) {
                         return a;
                     }
-                    return xhttp != null ? core.xhttp(xhttp, request) : new io.sipway.transport.WebSocketUpgrade.Answer(404, "Not Found", "", "");
+                    return xhttp != null ? core.http().xhttp(xhttp, request) : new io.sipway.transport.WebSocketUpgrade.Answer(404, "Not Found", "", "");
                 }
             });
         }

@@ -2,10 +2,8 @@ package io.sipway.proxy.core;
 
 import io.sipway.cfg.Ast;
 import io.sipway.cfg.CompiledScript;
-import io.sipway.sip.HeaderName;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipParseException;
-import io.sipway.sip.SipParser;
 import io.sipway.sip.Via;
 import io.sipway.tm.ServerTransaction;
 import io.sipway.tm.TransactionLayer;
@@ -29,12 +27,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Core {
     private static final Logger LOG = LoggerFactory.getLogger("io.sipway.core");
-    private final DropLog drops = new DropLog(LOG, System::nanoTime);
+    final DropLog drops = new DropLog(LOG, System::nanoTime);
 
     private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
     // the counters every message touches, held rather than looked up by name per message
-    private final LongAdder rcvRequests = counter("core:rcv_requests");
-    private final LongAdder rcvReplies = counter("core:rcv_replies");
+    final LongAdder rcvRequests = counter("core:rcv_requests");
+    final LongAdder rcvReplies = counter("core:rcv_replies");
     final LongAdder fwdRequests = counter("core:fwd_requests");
     /** Requests refused a transaction because tm's memory budget was reached (an overload). */
     final LongAdder transactionsRefused = counter("core:transactions_refused");
@@ -45,20 +43,21 @@ public final class Core {
     /** Where the routes that may wait run ({@code children} threads); made at attach when not set before. */
     private volatile Workers workers;
     /** Whether request_route / reply_route can reach a function that may wait: decided once, at attach. */
-    private boolean requestWaits;
-    private boolean replyWaits;
+    boolean requestWaits;
+    boolean replyWaits;
     volatile Transport transport;
     volatile TransactionLayer tm;
     /** Set last by {@link #attach}: until then there is no script to run a message through. */
-    private volatile boolean attached;
-    private CompiledScript.Entry requestRoute;
-    private CompiledScript.Entry replyRoute;
+    volatile boolean attached;
+    CompiledScript.Entry requestRoute;
+    CompiledScript.Entry replyRoute;
     private CompiledScript script;
     boolean sipWarning;
     /** Kamailio's default debug level is 0 (L_WARN); the harness of a test may raise it. */
     private volatile int debug;
-    private final Map<String, java.util.concurrent.atomic.AtomicReference<Object>> shared = new ConcurrentHashMap<>();
-    private volatile boolean draining;
+    private final SharedVariables shared = new SharedVariables();
+    private final HttpRequests http = new HttpRequests(this);
+    private final Inbound inbound = new Inbound(this);
     /** The bound listeners, taken once at attach: isMyself runs per in-dialog request. */
     List<SendSocket> listeners = List.of();
     /** The routes functions armed by name (t_on_failure, t_on_branch, t_on_reply), resolved at attach. */
@@ -70,7 +69,7 @@ public final class Core {
     final Myself myself = new Myself(this);
     final NextHops hops = new NextHops(this);
     final BranchRequests branchRequests = new BranchRequests(this);
-    private final Relay relay = new Relay(this);
+    final Relay relay = new Relay(this);
     private final UacRequests uac = new UacRequests(this);
     /** The outbound module's flow tokens (RFC 5626), or null when it is not loaded. */
     private volatile Outbound outbound;
@@ -239,60 +238,14 @@ public final class Core {
         }
     }
 
-    /**
-     * {@code $shv(name)}: one value shared by every worker, found once when the script is loaded
-     * (the holder is bound into the pseudo-variable, nothing is looked up per message).
-     */
-    public io.sipway.cfg.Pv sharedVariable(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("$shv needs a name: $shv(name)");
-        }
-        java.util.concurrent.atomic.AtomicReference<Object> holder =
-                shared.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicReference<>());
-        return new io.sipway.cfg.Pv() {
-            @Override
-            public Object get(io.sipway.cfg.ScriptContext ctx) {
-                Object v = holder.get(); // Kamailio's shared variables start as the integer 0 (shvar.c), as $null sets them
-                return v == null ? 0L : v;
-            }
-
-            @Override
-            public boolean writable() {
-                return true;
-            }
-
-            @Override
-            public void set(io.sipway.cfg.ScriptContext ctx, Object value) {
-                holder.set(value);
-            }
-        };
+    /** HTTP requests and WebSocket closings on the stream listeners (xhttp, xmlrpc, websocket). */
+    public HttpRequests http() {
+        return http;
     }
 
-    /**
-     * modparam("pv", "shvset", "name=i:1") or "name=s:text": a shared variable's value at start.
-     * Bad values are refused with what was expected.
-     */
-    public void initSharedVariable(String spec) {
-        int eq = spec.indexOf('=');
-        if (eq <= 0 || eq + 2 >= spec.length() + 1 || spec.length() < eq + 3 || spec.charAt(eq + 2) != ':') {
-            throw new IllegalArgumentException("shvset \"" + spec + "\": expected name=i:number or name=s:text");
-        }
-        String name = spec.substring(0, eq).trim();
-        char type = spec.charAt(eq + 1);
-        String value = spec.substring(eq + 3);
-        Object v;
-        if (type == 'i') {
-            try {
-                v = Long.parseLong(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("shvset \"" + spec + "\": i: needs a number");
-            }
-        } else if (type == 's') {
-            v = value;
-        } else {
-            throw new IllegalArgumentException("shvset \"" + spec + "\": type is i or s, not " + type);
-        }
-        shared.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicReference<>()).set(v);
+    /** {@code $shv} and shvset: the proxy's shared variables. */
+    public SharedVariables sharedVariables() {
+        return shared;
     }
 
     /** {@code debug=}: the highest Kamailio log level printed (xlog above it is silent). */
@@ -515,9 +468,6 @@ public final class Core {
 
     // ---- receiving -----------------------------------------------------------------------------
 
-    /** Who sees every message received, before it is parsed (Kamailio's SREV_NET_DATA_RECV), or null. */
-    private volatile java.util.function.BiConsumer<byte[], ReceiveInfo> receiveTap;
-
     /** Who sees each stateless reply sent (Kamailio's sl callback SLCB_REPLY_READY, siptrace's), or null. */
     private volatile java.util.function.BiConsumer<MsgContext, byte[]> statelessReplyTap;
 
@@ -532,192 +482,12 @@ public final class Core {
 
     /** Shows every message received from now on to {@code tap} (siptrace's trace_mode 1), on the loop that read it. */
     public void tapReceived(java.util.function.BiConsumer<byte[], ReceiveInfo> tap) {
-        receiveTap = tap;
+        inbound.tap = tap;
     }
 
-    /** Transport's Inbound: one message and where it came from. Nothing escapes to the I/O thread. */
+    /** Transport's Inbound: one message and where it came from (see {@link Inbound}). */
     public void receive(byte[] bytes, ReceiveInfo from) {
-        if (!attached) {
-            // the listeners open before the script is attached: what arrives meanwhile is not lost
-            // for long (a UDP peer retransmits, a stream peer waits for its reply's timer)
-            count("sipway:dropped_before_start");
-            return;
-        }
-        java.util.function.BiConsumer<byte[], ReceiveInfo> tap = receiveTap;
-        if (tap != null) {
-            tap.accept(bytes, from);
-        }
-        SipMessage m;
-        try {
-            m = SipParser.parse(bytes);
-            readRelevantHeaders(m);
-        } catch (RuntimeException e) { // SipParseException and anything else a bad message provokes
-            dropMalformed(bytes, from, e.getMessage());
-            return;
-        }
-        try {
-            if (m.isRequest()) {
-                rcvRequests.increment();
-                request(m, from);
-            } else {
-                rcvReplies.increment();
-                reply(m, from);
-            }
-        } catch (SipParseException e) {
-            // a header the core takes unread (From) was malformed where a function needed it
-            count("sipway:errors");
-            drops.dropped(from, "while routing: " + e.getMessage());
-        } catch (RuntimeException e) {
-            count("sipway:errors");
-            LOG.error("error handling a message from {}: {}", from.source(), e.toString(), e);
-        }
-    }
-
-    /**
-     * What Kamailio's receive_msg reads before any script: the start line and the top Via (parse_msg),
-     * then To, CSeq and Call-ID (parse_headers); a failure drops the message. From must be there but
-     * is read when someone asks (sanity_check answers a bad one "400 Invalid From Header").
-     */
-    private static void readRelevantHeaders(SipMessage m) {
-        if (m.topVia() == null || m.to() == null || m.cseq() == null || m.callId() == null || m.count(HeaderName.FROM) == 0) {
-            throw new SipParseException("required headers not found (Via, From, To, Call-ID, CSeq)", 0);
-        }
-    }
-
-    /** Counted and logged as Kamailio logs it (rate-limited, see {@link DropLog}). */
-    private void dropMalformed(byte[] bytes, ReceiveInfo from, String why) {
-        count("sipway:malformed_dropped");
-        count(looksLikeReply(bytes) ? "core:drop_replies" : "core:drop_requests");
-        drops.dropped(from, why);
-    }
-
-    private static boolean looksLikeReply(byte[] b) {
-        return b.length > 4 && b[0] == 'S' && b[1] == 'I' && b[2] == 'P' && b[3] == '/';
-    }
-
-    private void request(SipMessage m, ReceiveInfo from) {
-        if (draining && startsSomethingNew(m)) {
-            count("sipway:drained_requests");
-            return;
-        }
-        MsgContext ctx = new MsgContext(m, from);
-        ctx.replyTo = replyDestination(m, from);
-        if (requestWaits) {
-            requestOnWorker(ctx);
-            return;
-        }
-        runRequest(ctx);
-    }
-
-    private void runRequest(MsgContext ctx) {
-        requestRoute.run(ctx);
-        if (ctx.delayedError != 0 && ctx.st != null) {
-            tm.reply(ctx.st, ctx.delayedError, ctx.delayedReason);
-        }
-    }
-
-    /**
-     * request_route can reach a function that may wait: the request runs on a worker. When their
-     * queue is full it is answered {@code 503 Service Unavailable} statelessly (RFC 3261 21.5.4: the
-     * server is overloaded; the client may try another), as Kamailio's sl_send_reply would, an ACK
-     * dropped: nothing is held without a bound.
-     */
-    private void requestOnWorker(MsgContext ctx) {
-        if (onWorker(ctx.msg, ctx.from, () -> runRequest(ctx))) {
-            return;
-        }
-        if (!ctx.msg.methodName().equals("ACK")) {
-            relay.statelessReply(ctx, 503, "Service Unavailable", null);
-        }
-        queueFull(ctx.msg.methodName().equals("ACK") ? "an ACK dropped" : "a request answered 503");
-    }
-
-    /** A module's own answer to HTTP requests, asked before event_route[xhttp:request] (xmlrpc's), or null. */
-    private volatile java.util.function.Function<io.sipway.transport.WebSocketUpgrade, io.sipway.transport.WebSocketUpgrade.Answer> httpFront;
-
-    /**
-     * Sets a module's handler of HTTP requests on the tcp:/tls: listeners (Kamailio's non-SIP message
-     * hooks, as xmlrpc registers one), before {@link #attach} has the listeners answer: it answers a
-     * request, or null to leave it to event_route[xhttp:request]. Runs on the event loop that read it.
-     */
-    public void httpFront(java.util.function.Function<io.sipway.transport.WebSocketUpgrade, io.sipway.transport.WebSocketUpgrade.Answer> f) {
-        httpFront = f;
-    }
-
-    public java.util.function.Function<io.sipway.transport.WebSocketUpgrade, io.sipway.transport.WebSocketUpgrade.Answer> httpFront() {
-        return httpFront;
-    }
-
-    /**
-     * Kamailio's xhttp: an HTTP request on a tcp:/tls: listener runs {@code event_route[xhttp:request]}
-     * ({@code $rm}, {@code $hu}, {@code $hdr(...)}, {@code $si}...), which answers it with
-     * {@code ws_handle_handshake()} (the connection becomes a SIP WebSocket) or {@code xhttp_reply()};
-     * a route that does neither leaves a 404.
-     */
-    public io.sipway.transport.WebSocketUpgrade.Answer xhttp(CompiledScript.Entry route, io.sipway.transport.WebSocketUpgrade req) {
-        StringBuilder text = new StringBuilder(256).append(req.method()).append(" sip:")
-                .append(req.local().getAddress().getHostAddress()).append(" SIP/2.0\r\n");
-        for (Map.Entry<String, List<String>> h : req.headers().entrySet()) {
-            if (h.getKey().equals("content-length")) {
-                continue; // the body's own length follows ($rb is the request's body, as in Kamailio's faked message)
-            }
-            for (String v : h.getValue()) {
-                text.append(h.getKey()).append(": ").append(v).append("\r\n");
-            }
-        }
-        text.append("Content-Length: ").append(req.body().length).append("\r\n\r\n");
-        byte[] head = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] bytes = java.util.Arrays.copyOf(head, head.length + req.body().length);
-        System.arraycopy(req.body(), 0, bytes, head.length, req.body().length);
-        SipMessage m;
-        try {
-            m = SipParser.parse(bytes);
-        } catch (RuntimeException e) {
-            return new io.sipway.transport.WebSocketUpgrade.Answer(400, "Bad Request", "", "");
-        }
-        Protocol p = req.secure() ? Protocol.TLS : Protocol.TCP;
-        SendSocket local = null;
-        for (SendSocket s : listeners) {
-            if (s.protocol() == p && s.local().equals(req.local())) {
-                local = s;
-            }
-        }
-        if (local == null) {
-            local = new SendSocket(p, req.local());
-        }
-        MsgContext ctx = new MsgContext(m, new ReceiveInfo(p, req.source(), local, req.connectionId()));
-        ctx.httpUri = req.uri();
-        route.run(ctx);
-        io.sipway.transport.WebSocketUpgrade.Answer answer = ctx.httpAnswer;
-        if (answer == null) {
-            LOG.debug("event_route[xhttp:request] left {} {} unanswered: 404", req.method(), req.uri());
-            answer = new io.sipway.transport.WebSocketUpgrade.Answer(404, "Not Found", "", "");
-        }
-        // the core's server_header, as on Kamailio's HTTP answers (also on the 101, 400 or 426 an upgrade gets)
-        String server = tm == null ? null : tm.settings().server();
-        return server == null ? answer : answer.withHeader("Server", server);
-    }
-
-    /**
-     * Kamailio's event_route[websocket:closed]: runs when a WS or WSS connection closes, with
-     * {@code $si}, {@code $sp}, {@code $proto} and {@code $ws_conid} of that connection (on a
-     * stand-in message, as Kamailio's faked one).
-     */
-    public void webSocketClosed(CompiledScript.Entry route, ReceiveInfo connection) {
-        SipMessage m = SipParser.parse(("OPTIONS sip:" + connection.localSocket().local().getAddress().getHostAddress()
-                + " SIP/2.0\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        MsgContext ctx = new MsgContext(m, connection);
-        if (!route.mayWait()) {
-            route.run(ctx);
-        } else if (!onWorker(m, connection, () -> route.run(ctx))) {
-            queueFull("event_route[websocket:closed] not run");
-        }
-    }
-
-    /** A request outside any dialog or transaction of ours: what a proxy shutting down no longer takes. */
-    private boolean startsSomethingNew(SipMessage m) {
-        String method = m.methodName();
-        return m.toTag() == null && !method.equals("ACK") && !method.equals("CANCEL") && tm.find(m) == null;
+        inbound.receive(bytes, from);
     }
 
     /**
@@ -725,35 +495,7 @@ public final class Core {
      * CANCEL, ACK, retransmissions and replies still go through: the transactions in progress can end.
      */
     public void drain() {
-        draining = true;
-    }
-
-    private void reply(SipMessage m, ReceiveInfo from) {
-        if (replyWaits) {
-            // reply_route can reach a function that may wait: the reply goes on from a worker (tm
-            // hands it to its transaction's loop there); with the queue full it is dropped, as a
-            // lost UDP reply: the next hop retransmits a final one
-            if (!onWorker(m, from, () -> routeReply(m, from))) {
-                queueFull("a reply dropped");
-            }
-            return;
-        }
-        routeReply(m, from);
-    }
-
-    private void routeReply(SipMessage m, ReceiveInfo from) {
-        if (replyRoute != null) {
-            MsgContext ctx = new MsgContext(m, from);
-            ctx.reply = m;
-            replyRoute.run(ctx);
-            if (ctx.dropped()) {
-                return;
-            }
-        }
-        if (tm.onReply(m, from)) {
-            return;
-        }
-        hops.forwardReplyStatelessly(m);
+        inbound.draining = true;
     }
 
     // ---- where replies go, where requests go -----------------------------------------------------

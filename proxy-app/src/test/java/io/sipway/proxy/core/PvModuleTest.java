@@ -190,7 +190,7 @@ class PvModuleTest {
     @Test
     void sharedVariablesAreOnePerNameAcrossMessages() {
         CompiledScript s = h.load("request_route { $shv(count) = $shv(count) + 1; }\n");
-        h.core.initSharedVariable("count=i:10");
+        h.core.sharedVariables().init("count=i:10");
         h.run(s, h.msg("invite-sdp.sip"));
         h.run(s, h.msg("options-proxy.sip"));
         assertThat(h.pv("$shv(count)", h.msg("invite-sdp.sip"))).isEqualTo(12L);
@@ -198,11 +198,11 @@ class PvModuleTest {
 
     @Test
     void shvsetValuesAreCheckedWhenTheProxyStarts() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.core.initSharedVariable("count=x:1"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.core.sharedVariables().init("count=x:1"))
                 .hasMessageContaining("type is i or s");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.core.initSharedVariable("count=i:ten"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.core.sharedVariables().init("count=i:ten"))
                 .hasMessageContaining("i: needs a number");
-        h.core.initSharedVariable("label=s:a b");
+        h.core.sharedVariables().init("label=s:a b");
         assertThat(h.pv("$shv(label)", h.msg("invite-sdp.sip"))).isEqualTo("a b");
     }
 

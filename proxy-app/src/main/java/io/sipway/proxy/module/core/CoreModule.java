@@ -129,7 +129,7 @@ public final class CoreModule implements CoreLanguage {
 
     @Override
     public Pv sharedVariable(String name) {
-        return core.sharedVariable(name);
+        return core.sharedVariables().get(name);
     }
 
 }

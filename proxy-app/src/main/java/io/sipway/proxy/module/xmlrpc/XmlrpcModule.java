@@ -98,14 +98,14 @@ public final class XmlrpcModule {
             String skip = core.modparam("xmlrpc", "url_skip", "");
             Pattern matchRe = match.isEmpty() ? null : Pattern.compile(match);
             Pattern skipRe = skip.isEmpty() ? null : Pattern.compile(skip);
-            core.httpFront(req -> {
+            core.http().front(req -> {
                 if (skipRe != null && skipRe.matcher(req.uri()).find() || matchRe != null && !matchRe.matcher(req.uri()).find()) {
                     return null; // not for us: event_route[xhttp:request] may take it
                 }
                 if (!req.method().equalsIgnoreCase("GET") && !req.method().equalsIgnoreCase("POST")) {
                     return null;
                 }
-                return core.xhttp(entry, req);
+                return core.http().xhttp(entry, req);
             });
         });
         return b.build();
