@@ -19,8 +19,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +43,6 @@ final class DnsFunctions {
     private static final int MAX_HOSTNAME = 255;
 
     private final Core core;
-    /** The containers the script's $dns uses name: dns_query answers -3 for any other, as Kamailio does. */
-    private final Set<String> dnsContainers = ConcurrentHashMap.newKeySet();
 
     private DnsFunctions(Core core) {
         this.core = core;
@@ -61,19 +57,19 @@ final class DnsFunctions {
             Format host = Format.of(args.get(0));
             Format pvid = Format.of(args.get(1));
             return ctx -> dnsQuery(ctx, host.apply(ctx), pvid.apply(ctx));
-        }).mayWait().summary("the addresses of a host name (A and AAAA) into $dns(pvid=>...): 1, -2 for a name over 255 characters, "
-                + "-3 for a container no $dns names, -4 when it does not resolve");
+        }).mayWait().summary("the addresses of a host name (A and AAAA) into $dns(pvid=>count|addr|type|ipv4|ipv6[index]), 32 at most: 1, -2 for a name over 255 characters, "
+                + "-4 when it does not resolve");
         b.fn("srv_query", 2, 2, ANY, args -> {
             Format name = Format.of(args.get(0));
             Format pvid = Format.of(args.get(1));
             return ctx -> srvQuery(ctx, name.apply(ctx), pvid.apply(ctx));
-        }).mayWait().summary("the SRV records of a name (_sip._udp.example.com) into $srvquery(pvid=>...), by priority then weight: "
+        }).mayWait().summary("the SRV records of a name (_sip._udp.example.com) into $srvquery(pvid=>count|port|priority|target|weight[index]), 32 at most, by priority then weight: "
                 + "1 (count 0 when there are none), -2 for an empty name");
         b.fn("naptr_query", 2, 2, ANY, args -> {
             Format name = Format.of(args.get(0));
             Format pvid = Format.of(args.get(1));
             return ctx -> naptrQuery(ctx, name.apply(ctx), pvid.apply(ctx));
-        }).mayWait().summary("the NAPTR records of a domain into $naptrquery(pvid=>...), by order then preference: "
+        }).mayWait().summary("the NAPTR records of a domain into $naptrquery(pvid=>count|order|pref|flags|services|regex|replace[index]), 32 at most, by order then preference: "
                 + "1 (count 0 when there are none), -2 for an empty name");
         b.fn("dns_sys_match_ip", 2, 2, ANY, args -> {
             Format host = Format.of(args.get(0));
@@ -104,9 +100,8 @@ final class DnsFunctions {
             return -2;
         }
         DnsResults results = DnsResults.of(ctx, true);
-        if (results == null || !dnsContainers.contains(pvid)) {
-            LOG.debug("container not found: {}", pvid);
-            return -3;
+        if (results == null) {
+            return -3; // Kamailio's "container not found"; 5.6 makes a container for any pvid, so only without a message
         }
         results.dns.put(pvid, DnsResults.Addresses.NONE);
         List<InetAddress> found = await(core.sipResolver().allAddresses(host, GlobalEventExecutor.INSTANCE), host);
@@ -242,8 +237,7 @@ final class DnsFunctions {
     // ---- the pseudo-variables -------------------------------------------------------------------------
 
     /** pv_get_dns: every key reads through the index, count and ipv4/ipv6 too (so an empty container reads $null). */
-    private Pv dnsPv(DnsPvName name) {
-        dnsContainers.add(name.container());
+    private static Pv dnsPv(DnsPvName name) {
         return ctx -> {
             DnsResults r = DnsResults.of(ctx, false);
             DnsResults.Addresses item = r == null ? DnsResults.Addresses.NONE
