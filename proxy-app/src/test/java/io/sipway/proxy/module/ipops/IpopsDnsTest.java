@@ -153,6 +153,16 @@ class IpopsDnsTest {
     }
 
     @Test
+    void theDnsFunctionsWaitOnTheWorkersTheOthersNever() {
+        java.util.Map<String, io.sipway.proxy.module.FunctionExport> f = IpopsModule.exports(new io.sipway.proxy.core.Core()).functions();
+        for (String name : List.of("dns_query", "srv_query", "naptr_query", "dns_sys_match_ip", "dns_int_match_ip")) {
+            assertThat(f.get(name).mayWait()).as(name).isTrue();
+        }
+        assertThat(f.get("is_ip").mayWait()).isFalse();
+        assertThat(f.get("is_in_subnet").mayWait()).isFalse();
+    }
+
+    @Test
     void theNamesOfThePseudoVariables() {
         assertThat(DnsPvName.dns("h=>addr", null)).isEqualTo(new DnsPvName("h", 0, 0, null));
         assertThat(DnsPvName.dns(" h =>count", null)).isEqualTo(new DnsPvName("h", 4, 0, null));
