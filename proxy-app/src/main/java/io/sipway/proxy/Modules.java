@@ -100,7 +100,7 @@ public final class Modules {
                 io.sipway.proxy.module.exec.ExecModule.exports(core),
                 HtableModule.exports(core),
                 HttpClientModule.exports(core),
-                IpopsModule.exports(),
+                IpopsModule.exports(core),
                 JanssonModule.exports(),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),

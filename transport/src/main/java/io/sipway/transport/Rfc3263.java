@@ -74,12 +74,17 @@ final class Rfc3263 {
 
     /** A/AAAA of a host text (literal, hosts file, then DNS), A first; fails when none. */
     CompletableFuture<List<InetAddress>> addressesOf(String host) {
+        return addressesOf(host, settings.tryIpv6());
+    }
+
+    /** As {@link #addressesOf(String)}, asking for AAAA records when {@code ipv6} whatever dns_try_ipv6 says. */
+    CompletableFuture<List<InetAddress>> addressesOf(String host, boolean ipv6) {
         InetAddress literal = DnsRdata.literal(host);
         if (literal != null) {
             return CompletableFuture.completedFuture(List.of(literal));
         }
         try {
-            return addresses(checkedName(host));
+            return addresses(checkedName(host), ipv6);
         } catch (UnknownHostException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -244,12 +249,16 @@ final class Rfc3263 {
 
     /** Hosts file, else A (and AAAA with dns_try_ipv6), IPv4 first as Kamailio prefers it. */
     private CompletableFuture<List<InetAddress>> addresses(String name) {
-        List<InetAddress> pinned = hosts.addresses(name, settings.tryIpv6());
+        return addresses(name, settings.tryIpv6());
+    }
+
+    private CompletableFuture<List<InetAddress>> addresses(String name, boolean ipv6) {
+        List<InetAddress> pinned = hosts.addresses(name, ipv6);
         if (!pinned.isEmpty()) {
             return CompletableFuture.completedFuture(pinned);
         }
         CompletableFuture<DnsAnswer> a = cache.get(name, DnsRecordType.A);
-        if (!settings.tryIpv6()) {
+        if (!ipv6) {
             return a.thenCompose(answer -> nonEmpty(name, answer.as(InetAddress.class)));
         }
         CompletableFuture<DnsAnswer> aaaa = cache.get(name, DnsRecordType.AAAA);

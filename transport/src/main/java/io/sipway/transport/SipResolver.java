@@ -125,6 +125,32 @@ public final class SipResolver implements AutoCloseable {
     }
 
     /**
+     * The addresses of a host as getaddrinfo() with AF_UNSPEC finds them: the hosts file, else its A and
+     * its AAAA records whatever {@code dns_try_ipv6} says (IPv4 first); a literal as it is. For the script
+     * functions that ask the system's resolver in Kamailio (ipops' dns_query, dns_sys_match_ip).
+     */
+    public Future<List<InetAddress>> allAddresses(String host, EventExecutor requester) {
+        return on(requester, rfc3263.addressesOf(host, true));
+    }
+
+    /**
+     * The SRV records of a name ({@code _sip._udp.example.com}) as the name server answers them, in its
+     * order (cached by TTL like every answer): none for a name without any. A failure is an
+     * {@link java.net.UnknownHostException} (no answer in time, a server error).
+     */
+    public Future<List<SrvRecord>> srv(String name, EventExecutor requester) {
+        CompletableFuture<List<SrvRecord>> records = cache.get(DnsRdata.normalize(name), DnsRecordType.SRV).thenApply(a -> {
+            List<SrvRecord> out = new java.util.ArrayList<>();
+            for (Object o : a.records()) {
+                DnsRdata.Srv r = (DnsRdata.Srv) o;
+                out.add(new SrvRecord(r.priority(), r.weight(), r.port(), r.target()));
+            }
+            return List.copyOf(out);
+        });
+        return on(requester, records);
+    }
+
+    /**
      * The NAPTR records of a name, as the name server answers them (cached by TTL like every answer):
      * none for a name without any. A failure is an {@link java.net.UnknownHostException} (no answer in time,
      * a server error). For ENUM (RFC 3761), whose rules are not RFC 3263's.

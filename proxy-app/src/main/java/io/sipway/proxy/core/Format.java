@@ -86,8 +86,16 @@ public interface Format {
             i++;
         }
         if (i < s.length() && s.charAt(i) == '(') {
-            int close = s.indexOf(')', i);
-            return close < 0 ? start : close + 1;
+            // parentheses nest, as pv_parse_spec counts them: $dns(h=>addr[$var(i)])
+            int depth = 0;
+            for (; i < s.length(); i++) {
+                if (s.charAt(i) == '(') {
+                    depth++;
+                } else if (s.charAt(i) == ')' && --depth == 0) {
+                    return i + 1;
+                }
+            }
+            return start;
         }
         return i;
     }

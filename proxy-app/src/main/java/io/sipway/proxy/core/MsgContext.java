@@ -123,6 +123,12 @@ public final class MsgContext extends ScriptContext {
      */
     public Object dialog;
 
+    /**
+     * ipops: the containers dns_query, srv_query and naptr_query filled for this message, read by $dns,
+     * $srvquery and $naptrquery; the ipops module's own type, null until one is used. Not inherited.
+     */
+    public Object ipopsDns;
+
     public MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;
         this.from = from;

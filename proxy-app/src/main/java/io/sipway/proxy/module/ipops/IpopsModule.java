@@ -2,6 +2,7 @@ package io.sipway.proxy.module.ipops;
 
 import static io.sipway.proxy.module.Routes.ANY;
 
+import io.sipway.proxy.core.Core;
 import io.sipway.proxy.core.Format;
 import io.sipway.proxy.module.ModuleExports;
 import java.util.function.Predicate;
@@ -9,15 +10,16 @@ import java.util.function.Predicate;
 /**
  * ipops (https://kamailio.org/docs/modules/5.6.x/modules/ipops.html): tests of IP addresses written as
  * text, each answering 1 (true) or -1 (false), as Kamailio's do. An IPv6 "reference" is an address in
- * brackets ({@code [::1]}); the "pure" tests refuse it. Nothing asks DNS: the module's DNS functions
- * (dns_query, srv_query, naptr_query, dns_sys_match_ip, dns_int_match_ip) are not implemented and are
- * refused at load.
+ * brackets ({@code [::1]}); the "pure" tests refuse it. These never ask DNS. The DNS functions
+ * (dns_query, srv_query, naptr_query, dns_sys_match_ip, dns_int_match_ip, with $dns, $srvquery and
+ * $naptrquery) are in {@link DnsFunctions}. Not here (refused at load): detailed_ip_type and its IPv4/IPv6
+ * variants, dns_set_local_ttl, $HN.
  */
 public final class IpopsModule {
     private IpopsModule() {
     }
 
-    public static ModuleExports exports() {
+    public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("ipops", "https://kamailio.org/docs/modules/5.6.x/modules/ipops.html");
         test(b, "is_ip", t -> IpText.type(t) != IpText.Type.NONE, "an IPv4 address, an IPv6 address or an IPv6 reference ([...])");
         test(b, "is_pure_ip", t -> IpText.type(t) == IpText.Type.IPV4 || IpText.type(t) == IpText.Type.IPV6,
@@ -42,6 +44,7 @@ public final class IpopsModule {
             Format subnets = Format.of(args.get(1));
             return ctx -> IpText.inAnySubnet(ip.apply(ctx), subnets.apply(ctx)) ? 1 : -1;
         }).summary("whether the address is in the subnet, or in one of a comma-separated list of them (a.b.c.d/n, ipv6/n)");
+        DnsFunctions.register(b, core);
         return b.build();
     }
 

@@ -34,19 +34,19 @@ import java.util.function.Consumer;
 
 /**
  * A small authoritative DNS server on 127.0.0.1 for the ENUM tests (after the transport's TestDnsServer,
- * which proxy-app's tests cannot reach): NAPTR records with their regexp, and A records; NXDOMAIN for a
- * name it does not know; the questions it was asked.
+ * which proxy-app's tests cannot reach): NAPTR records with their regexp, TXT, A, AAAA and SRV records;
+ * NXDOMAIN for a name it does not know; the questions it was asked. ipops' tests use it too.
  */
-final class EnumDnsServer implements AutoCloseable {
+public final class EnumDnsServer implements AutoCloseable {
     private record Rr(String name, DnsRecordType type, Consumer<ByteBuf> rdata) {
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Map<String, List<Rr>> zone = new ConcurrentHashMap<>();
-    final List<String> questions = new CopyOnWriteArrayList<>();
+    public final List<String> questions = new CopyOnWriteArrayList<>();
     private final Channel channel;
 
-    EnumDnsServer() throws InterruptedException {
+    public EnumDnsServer() throws InterruptedException {
         channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
@@ -58,28 +58,55 @@ final class EnumDnsServer implements AutoCloseable {
     }
 
     /** "127.0.0.1:port", for the system property sipway.dns.servers. */
-    String address() {
+    public String address() {
         InetSocketAddress a = (InetSocketAddress) channel.localAddress();
         return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
-    EnumDnsServer naptr(String name, int order, int preference, String flags, String services, String regexp) {
+    public EnumDnsServer naptr(String name, int order, int preference, String flags, String services, String regexp) {
+        return naptr(name, order, preference, flags, services, regexp, "");
+    }
+
+    /** A NAPTR record with a replacement name ("" for the root). */
+    public EnumDnsServer naptr(String name, int order, int preference, String flags, String services, String regexp, String replacement) {
         return add(new Rr(name, DnsRecordType.NAPTR, buf -> {
             buf.writeShort(order).writeShort(preference);
             string(buf, flags);
             string(buf, services);
             string(buf, regexp);
-            buf.writeByte(0); // replacement: the root
+            name(buf, replacement);
         }));
     }
 
-    EnumDnsServer txt(String name, String text) {
+    public EnumDnsServer txt(String name, String text) {
         return add(new Rr(name, DnsRecordType.TXT, buf -> string(buf, text)));
     }
 
-    EnumDnsServer a(String name, String address) {
+    public EnumDnsServer a(String name, String address) {
         byte[] b = NetUtil.createByteArrayFromIpAddressString(address);
         return add(new Rr(name, DnsRecordType.A, buf -> buf.writeBytes(b)));
+    }
+
+    public EnumDnsServer aaaa(String name, String address) {
+        byte[] b = NetUtil.createByteArrayFromIpAddressString(address);
+        return add(new Rr(name, DnsRecordType.AAAA, buf -> buf.writeBytes(b)));
+    }
+
+    public EnumDnsServer srv(String name, int priority, int weight, int port, String target) {
+        return add(new Rr(name, DnsRecordType.SRV, buf -> {
+            buf.writeShort(priority).writeShort(weight).writeShort(port);
+            name(buf, target);
+        }));
+    }
+
+    /** A domain name, uncompressed; "" is the root. */
+    private static void name(ByteBuf buf, String name) {
+        for (String label : name.split("\\.")) {
+            if (!label.isEmpty()) {
+                string(buf, label);
+            }
+        }
+        buf.writeByte(0);
     }
 
     private EnumDnsServer add(Rr rr) {
