@@ -102,6 +102,7 @@ public final class Modules {
                 HttpClientModule.exports(core),
                 IpopsModule.exports(core),
                 JanssonModule.exports(),
+                io.sipway.proxy.module.json.JsonModule.exports(),
                 JsonrpcsModule.exports(core, rpc),
                 KexModule.exports(core),
                 MaxfwdModule.exports(core),
