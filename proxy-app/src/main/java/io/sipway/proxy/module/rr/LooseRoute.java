@@ -62,7 +62,12 @@ final class LooseRoute {
             m.du = routes.get(removed).uriString();
         }
         RrCallbacks.run(core, m, io.sipway.proxy.module.siputils.SiputilsModule.paramsOf(routes.get(0).uriString()));
-        return useOb == 1 ? 2 : 1;
+        if (useOb == 1) {
+            return 2;
+        }
+        // loose.c after_loose: our Route was the last one; a request without a To tag (a preloaded
+        // route) is then not routed by the route set (-1, NOT_RR_DRIVEN), its Route removed all the same
+        return removed >= routes.size() && (m.msg.toTag() == null || m.msg.toTag().isEmpty()) ? -1 : 1;
     }
 
     /**
