@@ -58,6 +58,7 @@ public final class Core {
     private final SharedVariables shared = new SharedVariables();
     private final HttpRequests http = new HttpRequests(this);
     private final Inbound inbound = new Inbound(this);
+    private final ModuleHooks hooks = new ModuleHooks();
     /** The bound listeners, taken once at attach: isMyself runs per in-dialog request. */
     List<SendSocket> listeners = List.of();
     /** The routes functions armed by name (t_on_failure, t_on_branch, t_on_reply), resolved at attach. */
@@ -71,11 +72,7 @@ public final class Core {
     final BranchRequests branchRequests = new BranchRequests(this);
     final Relay relay = new Relay(this);
     private final UacRequests uac = new UacRequests(this);
-    /** The outbound module's flow tokens (RFC 5626), or null when it is not loaded. */
-    private volatile Outbound outbound;
     private final WithinRequests within = new WithinRequests(this);
-    /** The module that follows transactions (acc), or null: nothing is called per transaction then. */
-    private volatile TransactionObserver observer;
     private volatile java.nio.file.Path configFile;
     /** The compiled log_prefix, or null when the script sets none. */
     private volatile io.sipway.proxy.log.LogPrefix.Source logPrefix;
@@ -238,6 +235,11 @@ public final class Core {
         }
     }
 
+    /** What modules hook into the core: transaction observers, rr callbacks, outbound, stateless reply taps. */
+    public ModuleHooks hooks() {
+        return hooks;
+    }
+
     /** HTTP requests and WebSocket closings on the stream listeners (xhttp, xmlrpc, websocket). */
     public HttpRequests http() {
         return http;
@@ -261,46 +263,6 @@ public final class Core {
     public int debug() {
         return debug;
     }
-
-    /**
-     * A module that follows every transaction from now on (Kamailio's tm callbacks: acc's, dialog's).
-     * Several modules may: they are told in the order they registered, as tm runs its callback list.
-     */
-    public synchronized void observeTransactions(TransactionObserver o) {
-        TransactionObserver before = this.observer;
-        this.observer = before == null ? o : TransactionObserver.both(before, o);
-    }
-
-    /** The outbound module's flow tokens, or null when it is not loaded. */
-    public Outbound outbound() {
-        return outbound;
-    }
-
-    /** The outbound module, when it starts: rr's record_route/loose_route and path's add_path use its flow tokens. */
-    public void outbound(Outbound o) {
-        outbound = o;
-    }
-
-    /** rr's callbacks (register_rrcb: dialog, uac), told the request and our Route's parameters. */
-    private final List<java.util.function.BiConsumer<MsgContext, String>> rrCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** Registers an rr callback (module.rr.RrCallbacks), run in registration order. */
-    public void onLooseRoute(java.util.function.BiConsumer<MsgContext, String> callback) {
-        rrCallbacks.add(callback);
-    }
-
-    /** loose_route() routed {@code ctx} by a Route of ours with these parameters: the rr callbacks run. */
-    public void looseRouted(MsgContext ctx, String routeParams) {
-        for (java.util.function.BiConsumer<MsgContext, String> cb : rrCallbacks) {
-            cb.accept(ctx, routeParams);
-        }
-    }
-
-    /** What follows the transactions, or null. */
-    public TransactionObserver transactionObserver() {
-        return observer;
-    }
-
 
     /** {@code log_prefix} compiled (null: none): what lines logged while a message is processed start with. */
     public void logPrefix(io.sipway.proxy.log.LogPrefix.Source prefix) {
@@ -467,18 +429,6 @@ public final class Core {
     }
 
     // ---- receiving -----------------------------------------------------------------------------
-
-    /** Who sees each stateless reply sent (Kamailio's sl callback SLCB_REPLY_READY, siptrace's), or null. */
-    private volatile java.util.function.BiConsumer<MsgContext, byte[]> statelessReplyTap;
-
-    /** Shows each stateless reply (sl_send_reply and the like) to {@code tap}, with its request, after it left. */
-    public void tapStatelessReplies(java.util.function.BiConsumer<MsgContext, byte[]> tap) {
-        statelessReplyTap = tap;
-    }
-
-    java.util.function.BiConsumer<MsgContext, byte[]> statelessReplyTap() {
-        return statelessReplyTap;
-    }
 
     /** Shows every message received from now on to {@code tap} (siptrace's trace_mode 1), on the loop that read it. */
     public void tapReceived(java.util.function.BiConsumer<byte[], ReceiveInfo> tap) {

@@ -123,7 +123,7 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
 
     @Override
     public void onResponseOut(ServerTransaction st, int code, SipMessage reply, String branchUri) {
-        TransactionObserver o = core == null ? null : core.transactionObserver();
+        TransactionObserver o = core == null ? null : core.hooks().transactionObserver();
         if (o != null) {
             withPrefixOf(st, reply, () -> o.replied(st, code, reply, branchUri));
         }
@@ -131,7 +131,7 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
 
     @Override
     public void onNegativeLeg(ServerTransaction st, int code, SipMessage reply, String branchUri) {
-        TransactionObserver o = core == null ? null : core.transactionObserver();
+        TransactionObserver o = core == null ? null : core.hooks().transactionObserver();
         if (o != null) {
             withPrefixOf(st, reply, () -> o.legFailed(st, code, reply, branchUri));
         }
@@ -139,7 +139,7 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
 
     @Override
     public SipMessage onResponseIn(ServerTransaction st, SipMessage reply) {
-        TransactionObserver o = core == null ? null : core.transactionObserver();
+        TransactionObserver o = core == null ? null : core.hooks().transactionObserver();
         return o == null ? reply : o.responseIn(st, reply);
     }
 

@@ -43,7 +43,7 @@ final class Relay {
         core.transport.sender().send(ctx.replyTo, bytes);
         ctx.replied = true;
         core.count("sl:" + code / 100 + "xx_replies");
-        java.util.function.BiConsumer<MsgContext, byte[]> tap = core.statelessReplyTap();
+        java.util.function.BiConsumer<MsgContext, byte[]> tap = core.hooks().statelessReplyTap();
         if (tap != null) {
             tap.accept(ctx, bytes);
         }
@@ -147,7 +147,7 @@ final class Relay {
             // failure_route starts from the request as request_route left it; its flags are the transaction's (acc)
             ctx.st.scriptState = ctx;
             ctx.st.tap = ctx.tmTap;
-            TransactionObserver o = core.transactionObserver();
+            TransactionObserver o = core.hooks().transactionObserver();
             if (o != null) {
                 o.created(ctx);
             }

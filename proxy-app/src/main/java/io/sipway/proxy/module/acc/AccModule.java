@@ -89,7 +89,7 @@ public final class AccModule {
                 core.onClose(accDb::close);
                 acc.db(accDb);
             }
-            core.observeTransactions(acc);
+            core.hooks().observeTransactions(acc);
         });
         return b.build();
     }

@@ -115,7 +115,7 @@ public final class DialogModule {
                 return t;
             });
             tracker.start(s, p, script, timer);
-            core.observeTransactions(tracker);
+            core.hooks().observeTransactions(tracker);
             RrCallbacks.register(core, tracker::routed);
             core.onClose(timer::shutdownNow);
         });

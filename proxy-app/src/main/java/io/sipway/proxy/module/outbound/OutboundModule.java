@@ -54,7 +54,7 @@ public final class OutboundModule {
             int force = Integer.parseInt(core.modparam("outbound", "force_outbound_flag", "-1").trim());
             int forceNo = Integer.parseInt(core.modparam("outbound", "force_no_outbound_flag", "-1").trim());
             String secret = core.modparam("outbound", "flow_token_secret", "");
-            core.outbound(new Api(core, new FlowTokens(key(secret)), force, forceNo));
+            core.hooks().outbound(new Api(core, new FlowTokens(key(secret)), force, forceNo));
         });
         return b.build();
     }

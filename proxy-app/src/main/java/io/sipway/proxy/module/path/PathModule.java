@@ -108,7 +108,7 @@ public final class PathModule {
                     tail.append("%3Btransport%3D").append(m.from.protocol().text());
                 }
             }
-            io.sipway.proxy.core.Outbound ob = plain ? core.outbound() : null;
+            io.sipway.proxy.core.Outbound ob = plain ? core.hooks().outbound() : null;
             if (ob != null && ob.use(m) != 0) {
                 u = ob.encode(m.from); // the flow token names the connection the REGISTER came on
                 if (m.msg.vias().size() < 2) {

@@ -36,7 +36,7 @@ final class LooseRoute {
             return 1;
         }
         int useOb = 0;
-        if (core.outbound() != null) {
+        if (core.hooks().outbound() != null) {
             useOb = outbound(core, m, top);
             if (useOb < 0) {
                 return -2; // FLOW_TOKEN_BROKEN
@@ -79,7 +79,7 @@ final class LooseRoute {
     private static int outbound(Core core, MsgContext m, SipUri top) {
         io.sipway.proxy.core.Outbound.Flow f;
         try {
-            f = core.outbound().decode(top.user());
+            f = core.hooks().outbound().decode(top.user());
         } catch (io.sipway.proxy.core.Outbound.BrokenToken e) {
             return -1;
         }

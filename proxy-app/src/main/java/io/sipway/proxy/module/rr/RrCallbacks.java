@@ -21,7 +21,7 @@ public final class RrCallbacks {
 
     /** Registers {@code cb} for the proxy of {@code core} (a module's onStart); the list is the core's own. */
     public static void register(Core core, Callback cb) {
-        core.onLooseRoute(cb::routed);
+        core.hooks().onLooseRoute(cb::routed);
     }
 
     /**
@@ -30,7 +30,7 @@ public final class RrCallbacks {
      */
     static void run(Core core, MsgContext ctx, String routeParams) {
         if (routeParams != null && !routeParams.isEmpty()) {
-            core.looseRouted(ctx, routeParams);
+            core.hooks().looseRouted(ctx, routeParams);
         }
     }
 }

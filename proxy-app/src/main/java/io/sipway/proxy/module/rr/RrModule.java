@@ -86,7 +86,7 @@ public final class RrModule {
      * flow an "outgoing" request came on, the top Route's token for an "incoming" one; else none.
      */
     static String flowToken(Core core, MsgContext m) {
-        io.sipway.proxy.core.Outbound ob = core.outbound();
+        io.sipway.proxy.core.Outbound ob = core.hooks().outbound();
         if (ob == null) {
             return null;
         }

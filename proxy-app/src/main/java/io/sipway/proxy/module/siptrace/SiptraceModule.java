@@ -116,7 +116,7 @@ public final class SiptraceModule {
             tracer.settings(new Tracer.Settings(num(core, "hep_mode_on", 0) != 0, (int) num(core, "hep_version", 1),
                     (int) num(core, "hep_capture_id", 1), core.modparam("siptrace", "auth_key", ""),
                     dup.isEmpty() ? null : resolve(dup), flag < 0 ? 0 : 1L << flag), num(core, "trace_on", 0) != 0);
-            core.tapStatelessReplies(tracer::statelessReply);
+            core.hooks().tapStatelessReplies(tracer::statelessReply);
             if (num(core, "trace_mode", 0) == 1) {
                 core.tapReceived(tracer::received);
                 core.transport().sender().tap(tracer::sent);

@@ -109,7 +109,7 @@ public final class TsiloModule {
                     core.statistic("tsilo:total_ruris"), core.statistic("tsilo:total_transactions"),
                     core.statistic("tsilo:added_branches"));
             silo.set(s);
-            core.observeTransactions(new TransactionObserver() { // Kamailio: TMCB_DESTROY takes the transaction out
+            core.hooks().observeTransactions(new TransactionObserver() { // Kamailio: TMCB_DESTROY takes the transaction out
                 @Override
                 public void created(MsgContext ctx) {
                 }

@@ -130,7 +130,7 @@ final class UacFunctions {
         if (mode == UacReplace.Mode.AUTO && core.modparam("rr", "append_fromtag", "1").trim().equals("0")) {
             throw new IllegalArgumentException("uac: 'append_fromtag' RR param is not enabled! - required by AUTO restore mode");
         }
-        core.observeTransactions(new TransactionObserver() {
+        core.hooks().observeTransactions(new TransactionObserver() {
             @Override
             public void created(MsgContext ctx) {
             }
