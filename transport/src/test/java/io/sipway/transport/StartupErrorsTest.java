@@ -37,11 +37,20 @@ class StartupErrorsTest {
 
     @Test
     void aListenWithoutProtocolNamesTheSocketThatFailedAndReleasesTheOthers() throws Exception {
-        int port;
-        try (DatagramSocket u = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = u.getLocalPort();
-        }
-        try (ServerSocket busy = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        int candidate;
+        ServerSocket taken = null;
+        do { // a port free for UDP whose TCP side this test can take (another socket may hold it)
+            try (DatagramSocket u = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                candidate = u.getLocalPort();
+            }
+            try {
+                taken = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress());
+            } catch (java.net.BindException inUse) {
+                taken = null;
+            }
+        } while (taken == null);
+        int port = candidate;
+        try (ServerSocket busy = taken) {
             assertThatThrownBy(() -> start("127.0.0.1:" + port)).isInstanceOf(ListenerBindException.class)
                     .hasMessage("listen=127.0.0.1:" + port + " (tcp:127.0.0.1:" + port + "): address already in use");
         }
