@@ -285,89 +285,13 @@ final class Compiler {
         return n != null ? traced(s, n, null) : new Exec.Seq(s.at().pos, new Node[0]);
     }
 
-    /**
-     * The line a statement's text ends on, for the trace: a block's closing brace is taken to be on
-     * the line after its last statement (the usual layout; the tree keeps no closing positions).
-     */
-    private static int lastLine(Ast.Stmt s) {
-        if (s instanceof Ast.Block b) {
-            return b.body().isEmpty() ? b.at().pos.line() : lastLine(b.body().get(b.body().size() - 1)) + 1;
-        }
-        if (s instanceof Ast.If i) {
-            return Math.max(lastLine(i.then()), i.otherwise() == null ? 0 : lastLine(i.otherwise()));
-        }
-        if (s instanceof Ast.While w) {
-            return lastLine(w.body());
-        }
-        if (s instanceof Ast.Switch sw) {
-            for (int c = sw.cases().size() - 1; c >= 0; c--) {
-                List<Ast.Stmt> body = sw.cases().get(c).body();
-                if (!body.isEmpty()) {
-                    return lastLine(body.get(body.size() - 1)) + 1;
-                }
-            }
-            return sw.at().pos.line();
-        }
-        return s.at().pos.line();
-    }
-
-    /**
-     * The statement wrapped for the {@link ActionTrace}, as Kamailio's debugger names it; itself when
-     * there is no trace or it is a block. Kamailio gives a statement the line its parser was on when
-     * the statement ended: a loop's or a switch's closing brace, and for an {@code if} the token
-     * after it (the parser looks for an {@code else}): the next statement's line ({@code next}), or
-     * the enclosing block's closing brace.
-     */
+    /** The statement wrapped for the {@link ActionTrace} ({@link TracedStatements}); itself when there is no trace. */
     private Node traced(Ast.Stmt s, Node n, SourcePos next) {
         if (trace == null || s instanceof Ast.Block || s instanceof Ast.Break) {
             return n; // Kamailio's debugger sees no break: it is the switch's or the loop's jump
         }
-        SourcePos pos = s.at().pos;
-        int type;
-        String name;
-        if (s instanceof Ast.If) {
-            type = 16;
-            name = "if";
-        } else if (s instanceof Ast.While) {
-            type = 23;
-            name = "while";
-        } else if (s instanceof Ast.Switch) {
-            type = 21;
-            name = "switch";
-        } else if (s instanceof Ast.Assign) {
-            type = 63;
-            name = "assign";
-        } else if (s instanceof Ast.Return) {
-            type = 2;
-            name = "return";
-        } else if (s instanceof Ast.Exit) {
-            type = 2;
-            name = "exit";
-        } else if (s instanceof Ast.Drop) {
-            type = 2;
-            name = "drop";
-        } else if (s instanceof Ast.Break) {
-            type = 2;
-            name = "break";
-        } else {
-            Ast.Call call = ((Ast.CallStmt) s).call();
-            name = call.name();
-            int args = call.args().size();
-            Integer core = ActionTrace.CORE_ACTIONS.get(name);
-            if (name.equals("route")) {
-                type = 5;
-            } else if (core != null) {
-                type = core;
-            } else if (call.args().stream().allMatch(a -> a instanceof Ast.Str || a instanceof Ast.Num || a instanceof Ast.Name)) {
-                type = args <= 6 ? 24 + args : 31; // MODULE0_T..MODULE6_T, MODULEX_T
-            } else {
-                type = args <= 6 ? 31 + args : 38; // MODULE1_RVE_T..MODULE6_RVE_T, MODULEX_RVE_T
-            }
-        }
-        int line = s instanceof Ast.If ? (next != null ? next.line() : lastLine(s) + 1)
-                : s instanceof Ast.While || s instanceof Ast.Switch ? lastLine(s) : pos.line();
         String route = currentBody == null || currentBody.name == null || currentBody.name.isEmpty() ? "DEFAULT_ROUTE" : currentBody.name;
-        return new Exec.Traced(n, trace, new ActionTrace.Action(currentRoute, route, pos.file(), line, type, name));
+        return new Exec.Traced(n, trace, TracedStatements.action(s, next, currentRoute, route));
     }
 
     private Node statement(Ast.Stmt s) {
