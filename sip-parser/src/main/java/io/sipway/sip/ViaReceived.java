@@ -143,6 +143,9 @@ public final class ViaReceived {
         if (top.hostType() == SipUri.HostType.NAME) {
             return false;
         }
+        if (top.hostType() == SipUri.HostType.IPV4) { // per request: compared as text, no InetAddress made
+            return source instanceof java.net.Inet4Address && Ipv4Text.same(top.host(), source.getAddress());
+        }
         try {
             return InetAddress.getByName(top.host()).equals(source); // a literal: no lookup
         } catch (UnknownHostException e) {

@@ -92,4 +92,19 @@ class ViaReceivedTest {
                 + "To: <sip:a@b>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> LocalReply.to(reply)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    @DisplayName("an IPv4 sent-by is compared with the source as the JDK parses both, without making an InetAddress")
+    void ipv4SentByComparedAsText() throws Exception {
+        java.util.Random random = new java.util.Random(13);
+        for (int i = 0; i < 2_000; i++) {
+            byte[] a = new byte[4];
+            random.nextBytes(a);
+            String text = (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
+            assertThat(Ipv4Text.same(text, InetAddress.getByName(text).getAddress())).as(text).isTrue();
+            byte[] other = a.clone();
+            other[random.nextInt(4)] ^= (byte) (1 + random.nextInt(255));
+            assertThat(Ipv4Text.same(text, other)).as(text + " against another address").isFalse();
+        }
+    }
 }

@@ -5,7 +5,7 @@ import io.netty.util.concurrent.EventExecutor;
 /**
  * tm's timers (request and reply retransmissions, fr_timer / fr_inv_timer, wt_timer, the maximum
  * lifetime), given to {@link TransactionLayer} so that tests run them on virtual time
- * ({@code FakeTimers}) and production on the event loops ({@link LoopTimers}).
+ * ({@code FakeTimers}) and production on a timer wheel per event loop ({@link LoopTimers}).
  *
  * <p>Every {@link Task} belongs to one transaction and runs on that transaction's event loop
  * ({@link Task#loop()}), where everything else that touches the transaction runs: a timer and a
@@ -35,7 +35,7 @@ public interface Timers extends Clock {
             return loop;
         }
 
-        /** The implementation's record of the pending run (e.g. Netty's ScheduledFuture); null when none. */
+        /** The implementation's record of the task (its place in a timer wheel); null before the first schedule. */
         public final Object handle() {
             return handle;
         }
@@ -69,8 +69,7 @@ public interface Timers extends Clock {
             if (!armed || clock.nanoTime() < due) {
                 return;
             }
-            armed = false;
-            handle = null;
+            armed = false; // the handle stays: an implementation may keep its record of the task for the next schedule
             fire();
         }
 

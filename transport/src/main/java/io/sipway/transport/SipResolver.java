@@ -199,6 +199,9 @@ public final class SipResolver implements AutoCloseable {
 
     /** Hands a result to the requester's loop: the promise notifies its listeners there, whoever completes it. */
     private static <T> Future<T> on(EventExecutor requester, CompletableFuture<T> result) {
+        if (result.isDone() && !result.isCompletedExceptionally()) {
+            return requester.newSucceededFuture(result.join()); // a literal or a cached answer: no listener to run later
+        }
         Promise<T> promise = requester.newPromise();
         result.whenComplete((value, error) -> {
             if (error != null) {

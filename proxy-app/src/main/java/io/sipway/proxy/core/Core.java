@@ -3,7 +3,6 @@ package io.sipway.proxy.core;
 import io.sipway.cfg.Ast;
 import io.sipway.cfg.CompiledScript;
 import io.sipway.sip.SipMessage;
-import io.sipway.sip.SipParseException;
 import io.sipway.sip.Via;
 import io.sipway.tm.ServerTransaction;
 import io.sipway.tm.TransactionLayer;
@@ -29,19 +28,17 @@ public final class Core {
     private static final Logger LOG = LoggerFactory.getLogger("io.sipway.core");
     final DropLog drops = new DropLog(LOG, System::nanoTime);
 
-    private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
+    private final Statistics stats = new Statistics();
     // the counters every message touches, held rather than looked up by name per message
-    final LongAdder rcvRequests = counter("core:rcv_requests");
-    final LongAdder rcvReplies = counter("core:rcv_replies");
-    final LongAdder fwdRequests = counter("core:fwd_requests");
+    final LongAdder rcvRequests = stats.counter("core:rcv_requests");
+    final LongAdder rcvReplies = stats.counter("core:rcv_replies");
+    final LongAdder fwdRequests = stats.counter("core:fwd_requests");
     /** Requests refused a transaction because tm's memory budget was reached (an overload). */
-    final LongAdder transactionsRefused = counter("core:transactions_refused");
+    final LongAdder transactionsRefused = stats.counter("core:transactions_refused");
     /** Kamailio's E_OUT_OF_MEM (error.h): what a function fails with when memory is exhausted. */
     public static final int E_OUT_OF_MEM = -2;
-    /** Messages a route that may wait could not be queued for: the workers' queue was full (an overload). */
-    final LongAdder workerQueueFull = counter("sipway:worker_queue_full");
-    /** Where the routes that may wait run ({@code children} threads); made at attach when not set before. */
-    private volatile Workers workers;
+    /** Where the routes that may wait run ({@code children} threads). */
+    final RouteWorkers workers = new RouteWorkers(this);
     /** Whether request_route / reply_route can reach a function that may wait: decided once, at attach. */
     boolean requestWaits;
     boolean replyWaits;
@@ -95,11 +92,9 @@ public final class Core {
         this.replyRoute = script.entry(Ast.RouteType.REPLY, null);
         this.requestWaits = requestRoute != null && requestRoute.mayWait();
         this.replyWaits = replyRoute != null && replyRoute.mayWait();
-        if (workers == null) {
-            workers = new Workers(Workers.DEFAULT_CHILDREN);
-        }
-        branchRequests.recordRouteSettings((int) modparam(script, "rr", "enable_double_rr", 1),
-                modparam(script, "rr", "append_fromtag", 1) != 0, modparam(script, "rr", "enable_full_lr", 0) != 0);
+        workers.ensureStarted();
+        branchRequests.recordRouteSettings((int) ModParams.number(script, "rr", "enable_double_rr", 1),
+                ModParams.number(script, "rr", "append_fromtag", 1) != 0, ModParams.number(script, "rr", "enable_full_lr", 0) != 0);
         for (RouteRef r : armedRoutes.values()) {
             r.resolve(script);
         }
@@ -116,58 +111,12 @@ public final class Core {
 
     /** The same with {@code queue} messages waiting at most beyond the ones running (a test's small bound). */
     public void workers(int children, int queue) {
-        if (children < 1 || queue < 1) {
-            throw new IllegalArgumentException("children and the workers' queue must be at least 1, not " + children + " and " + queue);
-        }
-        Workers old = workers;
-        workers = new Workers(children, queue);
-        if (old != null) {
-            old.close();
-        }
+        workers.size(children, queue);
     }
 
     /** How many workers run the routes that may wait. */
     public int workerCount() {
-        Workers w = workers;
-        return w == null ? Workers.DEFAULT_CHILDREN : w.threads();
-    }
-
-    private volatile long lastQueueFullLog;
-
-    /** One line per 10 s at most while the workers' queue is full, not one per message. */
-    void queueFull(String what) {
-        long now = System.nanoTime();
-        long last = lastQueueFullLog;
-        if (last == 0 || now - last > 10_000_000_000L) {
-            lastQueueFullLog = now;
-            LOG.warn("the workers' queue is full (the routes that may wait fall behind): {} ({} so far, statistic"
-                    + " sipway:worker_queue_full)", what, workerQueueFull.sum());
-        }
-    }
-
-    /**
-     * Runs {@code work} (a route that may wait, and what follows it) on a worker, at home on the
-     * caller's event loop ({@link Workers}); false when their queue is full (counted as
-     * sipway:worker_queue_full): the caller answers or drops. An error in it is counted and logged
-     * as one on a loop is.
-     */
-    boolean onWorker(io.sipway.sip.SipMessage m, ReceiveInfo from, Runnable work) {
-        io.sipway.proxy.log.LogPrefix.Source prefix = logPrefix;
-        if (workers.submit(() -> {
-            try {
-                io.sipway.proxy.log.LogPrefix.around(prefix, m, from, work);
-            } catch (SipParseException e) {
-                count("sipway:errors");
-                drops.dropped(from, "while routing: " + e.getMessage());
-            } catch (RuntimeException e) {
-                count("sipway:errors");
-                LOG.error("error handling a message from {} on a worker: {}", from.source(), e.toString(), e);
-            }
-        })) {
-            return true;
-        }
-        workerQueueFull.increment();
-        return false;
+        return workers.threads();
     }
 
     /**
@@ -188,42 +137,12 @@ public final class Core {
      * several modules at once, {@code "nathelper|registrar"}, counts for each), or {@code def}.
      */
     public String modparam(String module, String param, String def) {
-        CompiledScript s = script;
-        if (s == null) {
-            return def;
-        }
-        String v = def;
-        for (Ast.ModParam p : s.modParams()) {
-            if (p.param().equals(param) && (p.module().equals(module) || List.of(p.module().split("\\|")).contains(module))) {
-                v = String.valueOf(p.value());
-            }
-        }
-        return v;
+        return ModParams.text(script, module, param, def);
     }
 
     /** Every value written for a modparam, in the script's order (db_redis' keys adds up its values). */
     public List<String> modparams(String module, String param) {
-        CompiledScript s = script;
-        List<String> out = new java.util.ArrayList<>();
-        if (s != null) {
-            for (Ast.ModParam p : s.modParams()) {
-                if (p.param().equals(param) && (p.module().equals(module) || List.of(p.module().split("\\|")).contains(module))) {
-                    out.add(String.valueOf(p.value()));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** An integer modparam's value (the last one written wins), or the module's default. */
-    private static long modparam(CompiledScript script, String module, String param, long dflt) {
-        long v = dflt;
-        for (Ast.ModParam p : script.modParams()) {
-            if (p.module().equals(module) && p.param().equals(param) && p.value() instanceof Long n) {
-                v = n;
-            }
-        }
-        return v;
+        return ModParams.all(script, module, param);
     }
 
     /** An {@code alias=[proto:]host[:port]} name of ours; proto null = any, port 0 = any. */
@@ -257,10 +176,6 @@ public final class Core {
 
     /** The script's debug= level. */
     public int debugLevel() {
-        return debug;
-    }
-
-    public int debug() {
         return debug;
     }
 
@@ -301,17 +216,16 @@ public final class Core {
     }
 
     public long stat(String name) {
-        LongAdder a = stats.get(name);
-        return a == null ? 0 : a.sum();
+        return stats.value(name);
     }
 
     public void count(String name) {
-        counter(name).increment();
+        stats.counter(name).increment();
     }
 
     /** The counter "group:name", made on first use (the statistics module adds, subtracts and resets it). */
     public LongAdder statistic(String name) {
-        return counter(name);
+        return stats.counter(name);
     }
 
     /**
@@ -319,30 +233,17 @@ public final class Core {
      * the first kept whose name after the group is {@code name}, or null.
      */
     public LongAdder statisticNamed(String name) {
-        LongAdder exact = stats.get(name);
-        if (exact != null) {
-            return exact;
-        }
-        for (Map.Entry<String, LongAdder> e : stats.entrySet()) {
-            String k = e.getKey();
-            int colon = k.indexOf(':');
-            if (colon >= 0 && k.substring(colon + 1).equals(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
+        return stats.named(name);
     }
 
     /** Every counter the core and its modules keep, by Kamailio's "group:name", sorted (for the RPC and metrics). */
     public java.util.SortedMap<String, Long> stats() {
-        java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
-        stats.forEach((k, v) -> out.put(k, v.sum()));
-        return out;
+        return stats.snapshot();
     }
 
     /** usrloc's tables by name ("location"), as registrar made them (for ul.dump). */
     public Map<String, io.sipway.proxy.location.LocationStore> locationTables() {
-        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(locationTables));
+        return locationTables.all();
     }
 
     /** When this core was made (core.uptime). */
@@ -352,10 +253,7 @@ public final class Core {
 
     /** Releases what the core holds beyond the transport (the resolver's sockets). */
     public void close() {
-        Workers w = workers;
-        if (w != null) {
-            w.close(); // what is queued runs first (for up to 2 s): the hooks and the database pools after
-        }
+        workers.close(); // what is queued runs first (for up to 2 s): the hooks and the database pools after
         List<Runnable> hooks;
         synchronized (closeHooks) {
             hooks = new java.util.ArrayList<>(closeHooks);
@@ -409,24 +307,15 @@ public final class Core {
 
     /** usrloc's table of that name ("location"), made on first use. */
     public io.sipway.proxy.location.LocationStore locationTable(String name) {
-        return locationTables.computeIfAbsent(name, k -> locationFactory.apply(k));
+        return locationTables.table(name);
     }
 
     /** How usrloc's tables are made from now on (its db_mode, at start); the tables made before are made again. */
     public void locationStores(java.util.function.Function<String, io.sipway.proxy.location.LocationStore> factory) {
-        locationFactory = factory;
-        locationTables.replaceAll((name, old) -> factory.apply(name));
+        locationTables.factory(factory);
     }
 
-    private volatile java.util.function.Function<String, io.sipway.proxy.location.LocationStore> locationFactory =
-            k -> new io.sipway.proxy.location.CaffeineLocationStore();
-
-
-    private final Map<String, io.sipway.proxy.location.LocationStore> locationTables = new ConcurrentHashMap<>();
-
-    private LongAdder counter(String name) {
-        return stats.computeIfAbsent(name, k -> new LongAdder());
-    }
+    private final LocationTables locationTables = new LocationTables();
 
     // ---- receiving -----------------------------------------------------------------------------
 
@@ -447,10 +336,6 @@ public final class Core {
     public void drain() {
         inbound.draining = true;
     }
-
-    // ---- where replies go, where requests go -----------------------------------------------------
-
-    // ---- building what leaves --------------------------------------------------------------------
 
     // ---- what modules ask of the core (the work is done by Myself, NextHops, BranchRequests, Relay) ----
 
@@ -587,8 +472,8 @@ public final class Core {
         Runnable run = around == null ? () -> route.run(ctx) : () -> around.accept(() -> route.run(ctx));
         if (!route.mayWait()) {
             run.run();
-        } else if (!onWorker(ctx.msg, ctx.from, run)) {
-            queueFull(what + " not run");
+        } else if (!workers.run(ctx.msg, ctx.from, run)) {
+            workers.queueFull(what + " not run");
         }
     }
 }

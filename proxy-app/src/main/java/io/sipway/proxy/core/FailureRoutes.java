@@ -49,14 +49,14 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
             // the route may wait: it runs on a worker, and tm sends the leg's best reply when it has
             // ended, unless it forked or replied; with the workers' queue full the route does not run
             // and the best reply goes up now, as when no failure route is armed
-            if (!core.onWorker(st.request(), st.from(), () -> {
+            if (!core.workers.run(st.request(), st.from(), () -> {
                 try {
                     runFailure(entry, ctx, original);
                 } finally {
                     core.tm.failureRouteEnded(st);
                 }
             })) {
-                core.queueFull("failure_route not run, the best reply goes up");
+                core.workers.queueFull("failure_route not run, the best reply goes up");
                 return false;
             }
             st.failureRouteElsewhere();
@@ -93,14 +93,14 @@ public final class FailureRoutes implements TransactionLayer.Hooks {
             // the route may wait: it runs on a worker, and the reply goes on from there (tm matches it
             // again and handles it on the transaction's loop); here it is held back. With the
             // workers' queue full it is dropped, as a lost UDP reply: a final one is retransmitted
-            if (!core.onWorker(reply, from, () -> {
+            if (!core.workers.run(reply, from, () -> {
                 entry.run(ctx);
                 SipMessage out = routed(ctx, original, reply);
                 if (out != null) {
                     core.tm.onReplyRouted(out, from);
                 }
             })) {
-                core.queueFull("onreply_route not run, a reply dropped");
+                core.workers.queueFull("onreply_route not run, a reply dropped");
             }
             return null;
         } else {

@@ -102,8 +102,8 @@ public final class HttpRequests {
         MsgContext ctx = new MsgContext(m, connection);
         if (!route.mayWait()) {
             route.run(ctx);
-        } else if (!core.onWorker(m, connection, () -> route.run(ctx))) {
-            core.queueFull("event_route[websocket:closed] not run");
+        } else if (!core.workers.run(m, connection, () -> route.run(ctx))) {
+            core.workers.queueFull("event_route[websocket:closed] not run");
         }
     }
 }

@@ -116,13 +116,13 @@ final class Inbound {
      * dropped: nothing is held without a bound.
      */
     private void requestOnWorker(MsgContext ctx) {
-        if (core.onWorker(ctx.msg, ctx.from, () -> runRequest(ctx))) {
+        if (core.workers.run(ctx.msg, ctx.from, () -> runRequest(ctx))) {
             return;
         }
         if (!ctx.msg.methodName().equals("ACK")) {
             core.relay.statelessReply(ctx, 503, "Service Unavailable", null);
         }
-        core.queueFull(ctx.msg.methodName().equals("ACK") ? "an ACK dropped" : "a request answered 503");
+        core.workers.queueFull(ctx.msg.methodName().equals("ACK") ? "an ACK dropped" : "a request answered 503");
     }
 
     /** A request outside any dialog or transaction of ours: what a proxy shutting down no longer takes. */
@@ -136,8 +136,8 @@ final class Inbound {
             // reply_route can reach a function that may wait: the reply goes on from a worker (tm
             // hands it to its transaction's loop there); with the queue full it is dropped, as a
             // lost UDP reply: the next hop retransmits a final one
-            if (!core.onWorker(m, from, () -> routeReply(m, from))) {
-                core.queueFull("a reply dropped");
+            if (!core.workers.run(m, from, () -> routeReply(m, from))) {
+                core.workers.queueFull("a reply dropped");
             }
             return;
         }

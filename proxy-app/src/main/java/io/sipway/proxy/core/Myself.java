@@ -111,9 +111,17 @@ final class Myself {
                 return true;
             }
         }
-        InetAddress addr = HostAddresses.literal(h);
+        boolean ipv4 = HostAddresses.isIpv4(h); // the common case, per in-dialog request: compared as text
+        InetAddress addr = ipv4 ? null : HostAddresses.literal(h);
         for (SendSocket s : core.listeners) {
             if (!anyPort && s.local().getPort() != wanted) {
+                continue;
+            }
+            InetAddress local = s.local().getAddress();
+            if (ipv4) {
+                if (local.isAnyLocalAddress() || (local instanceof java.net.Inet4Address && io.sipway.sip.Ipv4Text.same(h, local.getAddress()))) {
+                    return true;
+                }
                 continue;
             }
             if (addr != null && (s.local().getAddress().equals(addr) || s.local().getAddress().isAnyLocalAddress())) {

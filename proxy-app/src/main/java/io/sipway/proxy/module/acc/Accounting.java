@@ -128,7 +128,7 @@ final class Accounting implements TransactionObserver {
         String code = cr[0];
         String reason = cr[1];
         AccSettings s = settings;
-        if (s.level().number() <= core.debug()) {
+        if (s.level().number() <= core.debugLevel()) {
             LOG.print(s.level(), s.facility(), COMPONENT, AccRecord.line(s, AccRecord.REQUEST, ctx, ctx.msg.toTag(), code, reason, clock.instant()));
         }
         return 1;
@@ -194,7 +194,7 @@ final class Accounting implements TransactionObserver {
     }
 
     private void print(AccSettings s, String text, MsgContext req, String toTag, int code, String reason) {
-        if (s.level().number() <= core.debug()) {
+        if (s.level().number() <= core.debugLevel()) {
             LOG.print(s.level(), s.facility(), COMPONENT, AccRecord.line(s, text, req, toTag, Integer.toString(code), reason, clock.instant()));
         }
     }

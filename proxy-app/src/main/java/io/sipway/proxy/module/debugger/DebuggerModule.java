@@ -51,7 +51,7 @@ public final class DebuggerModule {
 
         @Override
         public void action(ScriptContext ctx, Action a) {
-            if (!on || level.number() > core.debug()) {
+            if (!on || level.number() > core.debugLevel()) {
                 return;
             }
             LOG.print(level, levelName, facility, prefix + "dbg_cfg_trace(): ",
@@ -95,7 +95,7 @@ public final class DebuggerModule {
             String component = args.isEmpty() ? "debugger [debugger_mod.c:569]: w_dbg_sip_msg(): "
                     : "debugger [debugger_mod.c:576]: w_dbg_sip_msg(): ";
             return ctx -> {
-                if (level.number() > core.debug()) {
+                if (level.number() > core.debugLevel()) {
                     return 1;
                 }
                 LOG.print(level, facility, component, "CONFIG LINE " + line + "\n" + SipMsgDump.dump((MsgContext) ctx));
@@ -116,7 +116,7 @@ public final class DebuggerModule {
             long mask = args.isEmpty() ? 31 : Long.parseLong(args.get(0).constantString().trim());
             KamailioLevel level = args.size() < 2 ? KamailioLevel.DBG : level(args.get(1));
             return ctx -> {
-                if (level.number() > core.debug()) {
+                if (level.number() > core.debugLevel()) {
                     return 1;
                 }
                 String json = PvDump.json((MsgContext) ctx, mask, varNames.get());

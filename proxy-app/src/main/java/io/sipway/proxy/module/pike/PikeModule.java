@@ -113,7 +113,7 @@ public final class PikeModule {
     }
 
     private static void log(Core core, KamailioLevel level, String text) {
-        if (level.number() <= core.debug()) {
+        if (level.number() <= core.debugLevel()) {
             LOG.print(level, SyslogFacility.DEFAULT, "pike [pike_funcs.c]: ", text);
         }
     }

@@ -6,7 +6,7 @@ import io.sipway.proxy.module.ParamExport;
 
 /**
  * tls (https://kamailio.org/docs/modules/5.6.x/modules/tls.html): the server side of the tls:
- * listeners, from the parameters or Kamailio's tls.cfg (read by {@code Proxy.tlsSettings}).
+ * listeners, from the parameters or Kamailio's tls.cfg (read by {@code ScriptTransportSettings.tls}).
  */
 public final class TlsModule {
     private TlsModule() {

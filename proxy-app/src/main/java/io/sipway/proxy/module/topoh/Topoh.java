@@ -32,7 +32,6 @@ import java.util.function.BiPredicate;
  * which tells the reply its way back.
  */
 final class Topoh implements NetData {
-    static final String COOKIE = "TH";
     private final ThMask mask;
     private final Settings s;
     private final String viaPrefix;
@@ -80,7 +79,7 @@ final class Topoh implements NetData {
                 String toTag = SipText.tag(t.first("to").value);
                 boolean dialog = toTag != null && !toTag.isEmpty();
                 if (dialog) {
-                    int direction = routeDirection(t);
+                    int direction = ThCookie.routeDirection(t);
                     if (direction < 0) {
                         return message;
                     }
@@ -108,7 +107,7 @@ final class Topoh implements NetData {
                     unmaskCallid(t);
                 }
             }
-            addCookie(t, cookie);
+            ThCookie.add(t, cookie);
             return t.toBytes();
         } catch (RuntimeException e) { // a message topoh cannot read goes on as it came (the core judges it)
             return message;
@@ -124,9 +123,9 @@ final class Topoh implements NetData {
             if (t == null) {
                 return message;
             }
-            String cookie = cookie(t);
+            String cookie = ThCookie.of(t);
             if (cookie.charAt(0) != 'x') {
-                deleteCookie(t);
+                ThCookie.delete(t);
             }
             if (t.isRequest()) {
                 boolean upstream = cookie.charAt(0) == 'u';
@@ -223,7 +222,7 @@ final class Topoh implements NetData {
                 return;
             }
             if (i == 1) {
-                String c = Vias.param(out, COOKIE);
+                String c = Vias.param(out, ThCookie.COOKIE);
                 if (c == null) {
                     return;
                 }
@@ -464,62 +463,6 @@ final class Topoh implements NetData {
         String out = callid.length() > p.length() && callid.startsWith(p) ? mask.decode(callid, p.length()) : mask.encode(callid, p);
         if (out != null) {
             f.set(out + (semi < 0 ? "" : f.value.substring(semi)));
-        }
-    }
-
-    // ---- direction and cookie ---------------------------------------------------------------------
-
-    /** th_route_direction: 1 upstream when the first Route's ftag is not the From tag, else 0; -1 without a From tag. */
-    private static int routeDirection(SipText t) {
-        String fromTag = SipText.tag(t.first("from").value);
-        if (fromTag == null || fromTag.isEmpty()) {
-            return -1;
-        }
-        Field r = t.first("route");
-        if (r == null) {
-            return 0;
-        }
-        List<int[]> values = SipText.values(r.value);
-        if (values.isEmpty()) {
-            return 0;
-        }
-        int[] u = SipText.uriOf(r.value, values.get(0)[0], values.get(0)[1]);
-        String ftag = u == null ? null : SipUri.parse(r.value.substring(u[0], u[1])).param("ftag");
-        if (ftag == null) {
-            return 0;
-        }
-        return fromTag.equals(ftag) ? 0 : 1;
-    }
-
-    private static void addCookie(SipText t, String cookie) {
-        t.fields.add(new Field(COOKIE, cookie + "h", null));
-        List<Vias.Ref> vias = Vias.all(t);
-        if (!vias.isEmpty()) {
-            Vias.Ref v = vias.get(0);
-            v.replace(Vias.withParamFirst(v.text(), ";" + COOKIE + "=" + cookie + "v"));
-        }
-    }
-
-    /** th_get_cookie: the TH header's value, else the top Via's TH parameter, else "xxx". */
-    private static String cookie(SipText t) {
-        for (Field f : t.fields) {
-            if (f.name.equalsIgnoreCase(COOKIE)) {
-                return f.value.length() >= 2 ? f.value : "xxx";
-            }
-        }
-        List<Vias.Ref> vias = Vias.all(t);
-        String v = vias.isEmpty() ? null : Vias.param(vias.get(0).text(), COOKIE);
-        return v != null && v.length() >= 2 ? v : "xxx";
-    }
-
-    /** th_del_cookie: the TH header, and for a reply the top Via's TH parameter. */
-    private static void deleteCookie(SipText t) {
-        t.fields.removeIf(f -> f.name.equalsIgnoreCase(COOKIE));
-        if (!t.isRequest()) {
-            List<Vias.Ref> vias = Vias.all(t);
-            if (!vias.isEmpty()) {
-                vias.get(0).replace(Vias.withoutParam(vias.get(0).text(), COOKIE));
-            }
         }
     }
 

@@ -34,7 +34,7 @@ public final class WebsocketModule {
             MsgContext m = (MsgContext) ctx;
             return m.from.protocol() == Protocol.WS || m.from.protocol() == Protocol.WSS ? (Object) (long) m.from.connectionId() : null;
         });
-        String keepalive = "the transport's WebSocketKeepalive (Proxy.webSocketKeepalive)";
+        String keepalive = "the transport's WebSocketKeepalive (ScriptTransportSettings.webSocketKeepalive)";
         b.param("keepalive_mechanism", ParamExport.Type.INT, "1", keepalive + ": 0 none, 1 ping, 2 pong, 3 connection check");
         b.param("keepalive_timeout", ParamExport.Type.INT, "180", keepalive + ": seconds idle before a ping");
         b.param("keepalive_interval", ParamExport.Type.INT, "1", keepalive + ": seconds between walks over the connections");

@@ -94,7 +94,7 @@ public final class XlogModule {
             if (level == null) {
                 return -1;
             }
-            if (level.number() > core.debug()) {
+            if (level.number() > core.debugLevel()) {
                 return 1; // above the debug= level: not printed
             }
             Settings s = settings[0];
@@ -114,7 +114,7 @@ public final class XlogModule {
         if (v instanceof Long n) {
             return KamailioLevel.of(n);
         }
-        if (KamailioLevel.ERR.number() <= core.debug()) {
+        if (KamailioLevel.ERR.number() <= core.debugLevel()) {
             // Kamailio's words, the value's pv flags included (1: null, 4: a string)
             LOG.print(KamailioLevel.ERR, SyslogFacility.DEFAULT, "xlog [xlog.c:322]: xlog_2_helper(): ",
                     "invalid log level value [" + (v == null ? 1 : 4) + "]\n");
