@@ -93,8 +93,35 @@ public final class RtpengineModule {
             return ctx -> setSet((MsgContext) ctx, rtp, ids);
         }).summary("the set (and, for the other side, a second set) the next commands for this message use");
         b.pv("rtpstat", PvExport.Inner.NONE, false, n -> (Pv) ctx -> rtpstat((MsgContext) ctx, rtp));
+        b.rpc("rtpengine.show", "the instances (parameter: a URL, or \"all\"): set, weight, whether disabled", params -> show(rtp, params));
         b.onStart((script, host) -> start(core, rtp));
         return b.build();
+    }
+
+    /** rtpengine.show: each instance as Kamailio lists it (url, set, index, weight, disabled, recheck_ticks in seconds left). */
+    static Object show(Rtpengine rtp, List<Object> params) throws io.sipway.proxy.module.RpcExport.RpcException {
+        String which = params.isEmpty() ? "all" : String.valueOf(params.get(0));
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        long now = System.currentTimeMillis();
+        rtp.nodes.sets.forEach((set, nodes) -> {
+            for (int i = 0; i < nodes.size(); i++) {
+                Nodes.Node n = nodes.get(i);
+                if (which.equals("all") || which.equals(n.url)) {
+                    Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("url", n.url);
+                    m.put("set", (long) set);
+                    m.put("index", (long) i);
+                    m.put("weight", (long) n.weight);
+                    m.put("disabled", n.disabled ? 1L : 0L);
+                    m.put("recheck_ticks", n.disabled ? Math.max(0, (n.recheckAtMs - now) / 1000) : 0L);
+                    out.add(m);
+                }
+            }
+        });
+        if (out.isEmpty()) {
+            throw new io.sipway.proxy.module.RpcExport.RpcException(404, "Instance not found");
+        }
+        return out;
     }
 
     private static Format flags(List<Arg> args) {
