@@ -111,6 +111,9 @@ final class Rtpengine {
             }
             long now = System.currentTimeMillis();
             Nodes.Node node = tried.isEmpty() ? all.remembered(b.callId(), b.viaBranch(), now) : null;
+            if (node != null && !set.contains(node)) {
+                node = null; // node_in_set: the call's instance is of another set than this command's
+            }
             if (node != null && node.disabled && !s.allowOp()) {
                 node = null; // Kamailio: the call's instance is down, and rtpengine_allow_op is off
                 LOG.error("rtpengine failed to select new for callid={}", b.callId());

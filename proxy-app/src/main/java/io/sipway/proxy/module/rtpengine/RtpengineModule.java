@@ -91,7 +91,7 @@ public final class RtpengineModule {
                 ids[i] = NgRequest.atoi(args.get(i).constantString().trim());
             }
             return ctx -> setSet((MsgContext) ctx, rtp, ids);
-        }).summary("the set (and, for the other side, a second set) the next commands for this message use");
+        }).checkWithParams(RtpengineModule::setsConfigured).summary("the set (and, for the other side, a second set) the next commands for this message use");
         b.pv("rtpstat", PvExport.Inner.NONE, false, n -> (Pv) ctx -> rtpstat((MsgContext) ctx, rtp));
         b.rpc("rtpengine.show", "the instances (parameter: a URL, or \"all\"): set, weight, whether disabled", params -> show(rtp, params));
         b.onStart((script, host) -> start(core, rtp));
@@ -122,6 +122,27 @@ public final class RtpengineModule {
             throw new io.sipway.proxy.module.RpcExport.RpcException(404, "Instance not found");
         }
         return out;
+    }
+
+    /** fixup_set_id: a set named by a constant must be one of rtpengine_sock's. */
+    private static void setsConfigured(List<Arg> args, List<Ast.ModParam> params) {
+        List<String> socks = params.stream().filter(p -> p.module().equals("rtpengine") && p.param().equals("rtpengine_sock"))
+                .map(p -> String.valueOf(p.value())).toList();
+        java.util.Set<Integer> ids;
+        try {
+            ids = Nodes.parse(socks).keySet();
+        } catch (IllegalArgumentException e) {
+            return; // the parameter's own check says what is wrong
+        }
+        for (Arg a : args) {
+            if (!a.isConstant()) {
+                continue; // the binder refuses it
+            }
+            int id = NgRequest.atoi(a.constantString().trim());
+            if (!ids.contains(id)) {
+                throw new FunctionSpec.BadArgument(a, "rtpp_proxy set " + id + " not configured");
+            }
+        }
     }
 
     private static Format flags(List<Arg> args) {

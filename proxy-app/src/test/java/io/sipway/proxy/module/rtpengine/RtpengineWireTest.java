@@ -69,15 +69,11 @@ class RtpengineWireTest {
 
     @Test
     void sipwaySendsWhatKamailioSends() throws Exception {
-        try (DatagramSocket ng = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-             DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            BlockingQueue<String> seen = new LinkedBlockingQueue<>();
-            Thread recorder = new Thread(() -> record(ng, seen));
-            recorder.setDaemon(true);
-            recorder.start();
+        try (Recorder ng = new Recorder(); DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            BlockingQueue<String> seen = ng.seen;
             int port = FreePorts.udpAndTcp();
             Path cfg = dir.resolve("wire.cfg");
-            Files.writeString(cfg, script(port, ng.getLocalPort()));
+            Files.writeString(cfg, script(port, ng.port()));
             try (Proxy p = Proxy.start(cfg, Map.of(), List.of())) {
                 assertThat(seen.poll(5, TimeUnit.SECONDS)).as("the ping at start").isEqualTo("d7:command4:pinge");
                 phone.setSoTimeout(5000);
@@ -108,25 +104,80 @@ class RtpengineWireTest {
         }
     }
 
-    /** Records each command and answers as the python socket answered Kamailio: pong, an SDP for offer and answer, ok. */
-    private static void record(DatagramSocket ng, BlockingQueue<String> seen) {
-        byte[] buf = new byte[65535];
-        while (!ng.isClosed()) {
-            try {
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                ng.receive(p);
-                String d = new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
-                String cookie = d.substring(0, d.indexOf(' '));
-                String dict = d.substring(d.indexOf(' ') + 1);
-                seen.add(dict);
-                String answer = dict.contains("4:ping") ? "d6:result4:ponge"
-                        : dict.contains("7:command5:offer") || dict.contains("7:command6:answer")
-                        ? "d3:sdp" + ANSWER_SDP.length() + ":" + ANSWER_SDP + "6:result2:oke" : "d6:result2:oke";
-                byte[] out = (cookie + " " + answer).getBytes(StandardCharsets.ISO_8859_1);
-                ng.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
-            } catch (java.io.IOException e) {
-                return;
+    @Test
+    void withTwoSetsTheSecondGetsTheFirstsSdpAndOnlyItsAnswerIsKept() throws Exception {
+        // Kamailio 5.6.3 with set_rtpengine_set("1", "2") and rtpengine_offer("trust-address") sent set 1 the INVITE's SDP
+        // and set 2 the SDP set 1 answered, the same dictionary otherwise; set_rtpengine_set returned 1
+        try (Recorder one = new Recorder(); Recorder two = new Recorder();
+             DatagramSocket phone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            int port = FreePorts.udpAndTcp();
+            Path cfg = dir.resolve("sets.cfg");
+            Files.writeString(cfg, String.join("\n", "#!KAMAILIO", "listen=udp:127.0.0.1:" + port, "loadmodule \"pv.so\"",
+                    "loadmodule \"sl.so\"", "loadmodule \"rtpengine.so\"",
+                    "modparam(\"rtpengine\", \"rtpengine_sock\", \"1 == udp:127.0.0.1:" + one.port() + "\")",
+                    "modparam(\"rtpengine\", \"rtpengine_sock\", \"2 == udp:127.0.0.1:" + two.port() + "\")",
+                    "modparam(\"rtpengine\", \"setid_default\", 1)",
+                    "request_route {",
+                    "    $var(s) = set_rtpengine_set(\"1\", \"2\");",
+                    "    $var(r) = rtpengine_offer(\"trust-address\");",
+                    "    sl_send_reply(\"200\", \"OK $var(s) $var(r)\");",
+                    "}", ""));
+            try (Proxy p = Proxy.start(cfg, Map.of(), List.of())) {
+                assertThat(one.seen.poll(5, TimeUnit.SECONDS)).isEqualTo("d7:command4:pinge");
+                assertThat(two.seen.poll(5, TimeUnit.SECONDS)).isEqualTo("d7:command4:pinge");
+                phone.setSoTimeout(5000);
+                send(phone, port, message("a", "INVITE", phone.getLocalPort(), ""));
+                String tail = "5:flagsl13:trust-addresse7:call-id5:cid-a13:received-froml3:IP49:127.0.0.1e8:from-tag3:ft17:command5:offere";
+                assertThat(one.seen.poll(5, TimeUnit.SECONDS)).isEqualTo("d8:supportsl10:load limite3:sdp115:" + SDP + tail);
+                assertThat(two.seen.poll(5, TimeUnit.SECONDS)).isEqualTo("d8:supportsl10:load limite3:sdp92:" + ANSWER_SDP + tail);
+                assertThat(receive(phone)).startsWith("SIP/2.0 200 OK 1 1\r\n");
             }
+        }
+    }
+
+    /**
+     * A UDP socket standing in for rtpengine: records each command and answers as the python socket
+     * answered Kamailio (pong; an SDP for offer and answer; ok).
+     */
+    private static final class Recorder implements AutoCloseable {
+        final DatagramSocket ng;
+        final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+
+        Recorder() throws java.io.IOException {
+            ng = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            Thread t = new Thread(this::record, "rtpengine-recorder");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return ng.getLocalPort();
+        }
+
+        private void record() {
+            byte[] buf = new byte[65535];
+            while (!ng.isClosed()) {
+                try {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    ng.receive(p);
+                    String d = new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
+                    String cookie = d.substring(0, d.indexOf(' '));
+                    String dict = d.substring(d.indexOf(' ') + 1);
+                    seen.add(dict);
+                    String answer = dict.contains("4:ping") ? "d6:result4:ponge"
+                            : dict.contains("7:command5:offer") || dict.contains("7:command6:answer")
+                            ? "d3:sdp" + ANSWER_SDP.length() + ":" + ANSWER_SDP + "6:result2:oke" : "d6:result2:oke";
+                    byte[] out = (cookie + " " + answer).getBytes(StandardCharsets.ISO_8859_1);
+                    ng.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            ng.close();
         }
     }
 
@@ -163,6 +214,10 @@ class RtpengineWireTest {
         Path unix = dir.resolve("unix.cfg");
         Files.writeString(unix, script(5060, 2223).replace("udp:127.0.0.1:2223", "unix:/run/rtpengine.sock"));
         assertThat(KamailioFileCheck.sipway(unix).diagnostics().render()).contains("over UDP only");
+        Path noSet = dir.resolve("noset.cfg");
+        Files.writeString(noSet, script(5060, 2223).replace("rtpengine_delete(\"via-branch=2\");", "set_rtpengine_set(\"9\");"));
+        assertThat(KamailioFileCheck.sipway(noSet).diagnostics().render()).as("Kamailio's fixup_set_id refuses it too")
+                .contains("rtpp_proxy set 9 not configured");
         Path wait = dir.resolve("xhttp.cfg");
         Files.writeString(wait, "#!KAMAILIO\nlisten=tcp:127.0.0.1:5060\nloadmodule \"pv.so\"\nloadmodule \"xhttp.so\"\n"
                 + "loadmodule \"rtpengine.so\"\nmodparam(\"rtpengine\", \"rtpengine_sock\", \"udp:127.0.0.1:2223\")\n"
