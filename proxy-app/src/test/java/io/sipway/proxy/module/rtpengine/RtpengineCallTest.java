@@ -56,6 +56,9 @@ class RtpengineCallTest {
                 "            sl_send_reply(\"503\", \"no media relay\"); exit;",
                 "        }",
                 "        t_on_reply(\"MEDIA\");",
+                "    } else if (is_method(\"INFO\")) {",
+                "        if (rtpengine_query()) { sl_send_reply(\"200\", \"$rtpstat\"); } else { sl_send_reply(\"500\", \"no query\"); }",
+                "        exit;",
                 "    } else if (is_method(\"BYE\")) {",
                 "        rtpengine_delete();",
                 "    }",
@@ -165,7 +168,12 @@ class RtpengineCallTest {
                 assertThat(mediaPort(bodies[1])).isNotEqualTo(6006).isNotEqualTo(mediaPort(bodies[0]));
                 assertThat(rtpe.calls()).containsExactly("call-one@test");
 
-                uac.send(request("BYE", uac, port, "call-one@test", 2, ";tag=bob1", ""), port);
+                uac.send(request("INFO", uac, port, "call-one@test", 2, ";tag=bob1", ""), port);
+                // (the counts are rtpengine's: a stray packet to its port from another test counts too)
+                assertThat(uac.receive().reasonPhrase()).as("$rtpstat: the query's totals in Kamailio's words")
+                        .matches("RTP: \\d+ bytes, \\d+ packets, \\d+ errors; RTCP: \\d+ bytes, \\d+ packets, \\d+ errors");
+
+                uac.send(request("BYE", uac, port, "call-one@test", 3, ";tag=bob1", ""), port);
                 SipMessage bye = uas.receive();
                 assertThat(bye.methodName()).isEqualTo("BYE");
                 uas.send(reply(bye, ""), port);
