@@ -30,13 +30,17 @@ final class Rtpengine {
 
     volatile Settings settings = new Settings(5, 1000, 60_000, 10, 3_600_000, 0, false);
     volatile Nodes nodes = new Nodes(Map.of());
-    private volatile NgClient client;
+    private NgClient client;
+    private boolean closed;
 
     /** The sets set_rtpengine_set chose for one message (Kamailio keeps them per process, by msg id). */
     record Chosen(SipMessage msg, int set1, Integer set2) {
     }
 
     synchronized NgClient client() {
+        if (closed) {
+            throw new IllegalStateException("rtpengine: the proxy is closing");
+        }
         if (client == null) {
             try {
                 client = new NgClient();
@@ -47,10 +51,11 @@ final class Rtpengine {
         return client;
     }
 
-    void close() {
-        NgClient c = client;
-        if (c != null) {
-            c.close();
+    synchronized void close() {
+        closed = true;
+        if (client != null) {
+            client.close();
+            client = null;
         }
     }
 

@@ -181,6 +181,7 @@ public final class RtpengineModule {
                 (int) Math.max(1, Math.min(30, num(core, "queried_nodes_limit", "10"))), num(core, "hash_table_tout", "3600") * 1000,
                 def, num(core, "rtpengine_allow_op", "0") != 0);
         rtp.nodes = new Nodes(sets);
+        core.onClose(rtp::close); // the control socket and its reader thread go with the proxy
         if (sets.isEmpty()) {
             return;
         }
