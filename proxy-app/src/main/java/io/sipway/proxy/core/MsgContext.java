@@ -128,6 +128,8 @@ public final class MsgContext extends ScriptContext {
      * $srvquery and $naptrquery; the ipops module's own type, null until one is used. Not inherited.
      */
     public Object ipopsDns;
+    /** rtpengine: the sets set_rtpengine_set() chose for this message (null: the default set). */
+    public Object rtpengine;
 
     public MsgContext(SipMessage msg, ReceiveInfo from) {
         this.msg = msg;
