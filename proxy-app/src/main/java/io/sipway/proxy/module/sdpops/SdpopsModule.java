@@ -63,11 +63,7 @@ public final class SdpopsModule {
             return ctx -> transport(c(ctx), avp);
         }).summary("sets the AVP to the transport all streams share (-2 when they differ)");
         r.fn("sdp_print", 1, 1, ANY, args -> {
-            Arg level = args.get(0);
-            if (level.isConstant() && !level.constantString().trim().matches("-?\\d+")) {
-                throw new FunctionSpec.BadArgument(level, "the log level must be a number or a pseudo-variable");
-            }
-            Format f = Format.of(level);
+            Format f = Format.of(args.get(0)); // Kamailio's fixup takes any text; a level that is no number fails when run
             return ctx -> print(c(ctx), f.apply(ctx));
         }).summary("logs that there is no parsed SDP to print, as Kamailio 5.6 does (its print_sdp is handed none)");
         r.fn("sdp_get", 1, 1, ANY, args -> {
@@ -160,8 +156,7 @@ public final class SdpopsModule {
     private static long editCodecs(MsgContext m, String fn, String list, String media, boolean byName, boolean keep) {
         Sdp sdp = Sdp.of(m);
         if (!sdp.ok()) {
-            LOG.error("{}: unable to parse sdp", fn);
-            return -1;
+            return failed(fn, sdp);
         }
         String ids = byName ? SdpEdits.ids(sdp, list) : list;
         if (ids == null) {
@@ -169,6 +164,14 @@ public final class SdpopsModule {
         }
         record(m, fn, keep ? SdpEdits.keepCodecs(sdp, ids, media) : SdpEdits.removeCodecs(sdp, ids, media));
         return 1;
+    }
+
+    /** -1 for a body that is no SDP (logged, as Kamailio does) or for none (not logged). */
+    private static long failed(String fn, Sdp sdp) {
+        if (sdp.status == Sdp.Status.ERROR) {
+            LOG.error("{}: unable to parse sdp", fn);
+        }
+        return -1;
     }
 
     private static long removeLines(MsgContext m, String prefix, String media) {
@@ -194,8 +197,7 @@ public final class SdpopsModule {
     private static long removeStreams(MsgContext m, String fn, java.util.function.Predicate<Sdp.Stream> which) {
         Sdp sdp = Sdp.of(m);
         if (!sdp.ok()) {
-            LOG.error("{}: unable to parse sdp", fn);
-            return -1;
+            return failed(fn, sdp);
         }
         List<Lumps.Edit> edits = SdpEdits.removeStreams(sdp, which);
         record(m, fn, edits);
