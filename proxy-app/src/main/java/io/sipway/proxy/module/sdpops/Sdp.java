@@ -33,6 +33,9 @@ final class Sdp {
     /** The whole message as ISO-8859-1 chars (one per byte), as {@link io.sipway.proxy.core.Lumps.TextEdits#text}. */
     final String text;
     final int bodyStart;
+    /** The SDP itself (Kamailio's raw_sdp): the body, or the last application/sdp part of a multipart/mixed body. */
+    final int start;
+    final int end;
     /** The session's address family from its own {@code c=} line: 4, 6, or 0 without one. */
     final int family;
     /** Where the o= line's sess-version is. */
@@ -40,10 +43,13 @@ final class Sdp {
     final int versionEnd;
     final List<Stream> streams;
 
-    private Sdp(Status status, String text, int bodyStart, int family, int versionStart, int versionEnd, List<Stream> streams) {
+    private Sdp(Status status, String text, int bodyStart, int start, int end, int family, int versionStart, int versionEnd,
+                List<Stream> streams) {
         this.status = status;
         this.text = text;
         this.bodyStart = bodyStart;
+        this.start = start;
+        this.end = end;
         this.family = family;
         this.versionStart = versionStart;
         this.versionEnd = versionEnd;
@@ -73,14 +79,20 @@ final class Sdp {
         if (bodyStart >= text.length()) {
             return failed(Status.NO_BODY, text, bodyStart);
         }
-        if (contentType == null || !isSdp(contentType)) {
-            return failed(Status.ERROR, text, bodyStart); // parse_sdp: no Content-Type, or not application/sdp
-        }
         try {
-            return session(text, bodyStart);
+            if (contentType != null && isSdp(contentType)) {
+                List<Stream> streams = new ArrayList<>();
+                int[] s = session(text, bodyStart, text.length(), streams);
+                return new Sdp(Status.OK, text, bodyStart, bodyStart, text.length(), s[0], s[1], s[2], List.copyOf(streams));
+            }
+            String boundary = contentType == null ? null : Multipart.boundary(contentType);
+            if (boundary != null) {
+                return Multipart.parse(text, bodyStart, boundary);
+            }
         } catch (IllegalArgumentException e) {
             return failed(Status.ERROR, text, bodyStart);
         }
+        return failed(Status.ERROR, text, bodyStart); // parse_sdp: no Content-Type, or neither application/sdp nor multipart/mixed
     }
 
     /** Whether the Content-Type value's media type is application/sdp (any case, parameters aside). */
@@ -91,11 +103,16 @@ final class Sdp {
     }
 
     private static Sdp failed(Status s, String text, int bodyStart) {
-        return new Sdp(s, text, bodyStart, 0, -1, -1, List.of());
+        return new Sdp(s, text, bodyStart, bodyStart, text.length(), 0, -1, -1, List.of());
     }
 
-    private static Sdp session(String t, int start) {
-        int end = t.length();
+    /** A parsed multipart body: the streams of every SDP part, the rest from the last one. */
+    static Sdp of(String text, int bodyStart, int start, int end, int[] session, List<Stream> streams) {
+        return new Sdp(Status.OK, text, bodyStart, start, end, session[0], session[1], session[2], List.copyOf(streams));
+    }
+
+    /** parse_sdp_session over [start, end): its streams go to {@code streams}; answers family, sess-version start and end. */
+    static int[] session(String t, int start, int end, List<Stream> streams) {
         int v = findLine(t, start, end, 'v');
         int o = v < 0 ? -1 : findLine(t, v, end, 'o');
         int m1 = o < 0 ? -1 : findLine(t, o, end, 'm');
@@ -110,7 +127,6 @@ final class Sdp {
         address(t, o, end); // the origin's address must be there
         int c1 = findLine(t, o, m1, 'c');
         int family = c1 < 0 ? 0 : address(t, c1, end);
-        List<Stream> streams = new ArrayList<>();
         for (int m = m1; m >= 0 && m < end; ) {
             int m2 = nextLine(t, m, end, 'm');
             int next = m2 < 0 ? end : m2;
@@ -123,7 +139,7 @@ final class Sdp {
             streams.add(stream(t, m, next));
             m = m2;
         }
-        return new Sdp(Status.OK, t, start, family, w[4], w[5], List.copyOf(streams));
+        return new int[] {family, w[4], w[5]};
     }
 
     /** extract_media_attr: m=media port transport payloads; then the a= lines Kamailio keeps for a stream with payloads. */

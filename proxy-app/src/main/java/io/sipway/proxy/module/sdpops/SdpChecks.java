@@ -99,7 +99,7 @@ final class SdpChecks {
         }
         String t = sdp.text;
         String s = Lumps.asBytes(start);
-        for (int p = Sdp.findLine(t, sdp.bodyStart, t.length(), s.charAt(0)); p >= 0; ) {
+        for (int p = Sdp.findLine(t, sdp.start, t.length(), s.charAt(0)); p >= 0; ) {
             int[] line = Sdp.locate(t, p);
             if (t.startsWith(s, line[0])) {
                 int end = line[1];

@@ -182,7 +182,7 @@ public final class SdpopsModule {
         }
         int[] count = {0};
         if (media == null || media.isEmpty()) {
-            record(m, "sdp_remove_line_by_prefix", SdpEdits.removeLines(sdp.text, sdp.bodyStart, sdp.text.length(), prefix, count));
+            record(m, "sdp_remove_line_by_prefix", SdpEdits.removeLines(sdp.text, sdp.start, sdp.end, prefix, count));
         } else {
             for (Sdp.Stream s : sdp.streams) {
                 if (s.media().equalsIgnoreCase(media)) {
@@ -251,7 +251,7 @@ public final class SdpopsModule {
         if (sdp.status != Sdp.Status.OK) {
             return sdp.status == Sdp.Status.NO_BODY ? -2 : -1;
         }
-        m.avps().add(avp, SdpChecks.utf8(sdp.text.substring(sdp.bodyStart)));
+        m.avps().add(avp, SdpChecks.utf8(sdp.text.substring(sdp.start, sdp.end)));
         return 1;
     }
 
@@ -276,7 +276,7 @@ public final class SdpopsModule {
     private static Pv body() {
         return ctx -> {
             Sdp sdp = Sdp.of(c(ctx));
-            return sdp.ok() ? SdpChecks.utf8(sdp.text.substring(sdp.bodyStart)) : null;
+            return sdp.ok() ? SdpChecks.utf8(sdp.text.substring(sdp.start, sdp.end)) : null;
         };
     }
 }

@@ -140,6 +140,17 @@ class SdpopsRelayTest {
     }
 
     @Test
+    void theSdpPartOfAMultipartBodyIsTheSdpUpToTheNextBoundary() throws IOException {
+        SipMessage relayed = exchange("multipart", resource("multipart.txt"), "Content-Type: multipart/mixed;boundary=unique-boundary-1\r\n",
+                "")[0];
+        String expected = resource("kamailio-multipart.txt");
+        assertThat(new String(relayed.body(), StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(relayed.header("Content-Length")).isEqualTo(Integer.toString(expected.length()));
+        // the SDP ends with the CRLF before the boundary line: removing the last stream takes that CRLF too
+        assertThat(relayed.header("X-R")).isEqualTo("content=1 sloppy=1 af=4 sv=2000 len=376 mvid=1/m=video 0 RTP/AVP 96 rm-video=1");
+    }
+
+    @Test
     void aReplyEditedInOnreplyRouteGoesUpWithItsContentLength() throws IOException {
         SipMessage reply = call("none", PLAIN, "remove");
         String expected = resource("kamailio-reply-plain.sdp");
@@ -165,8 +176,11 @@ class SdpopsRelayTest {
     }
 
     private SipMessage[] exchange(String test, String sdp, String replyEdit) throws IOException {
+        return exchange(test, sdp, sdp.isEmpty() ? "" : "Content-Type: application/sdp\r\n", replyEdit);
+    }
+
+    private SipMessage[] exchange(String test, String sdp, String type, String replyEdit) throws IOException {
         int n = ++calls;
-        String type = sdp.isEmpty() ? "" : "Content-Type: application/sdp\r\n";
         String invite = "INVITE sip:bob@127.0.0.1:" + port + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + caller.getLocalPort() + ";branch=z9hG4bK-sdp" + n + "\r\n"
                 + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=a" + n + "\r\nTo: <sip:bob@127.0.0.1>\r\n"
