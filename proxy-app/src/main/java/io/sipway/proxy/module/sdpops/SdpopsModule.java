@@ -272,11 +272,24 @@ public final class SdpopsModule {
         return 1;
     }
 
-    /** $sdp(body): the body of a message whose SDP parses, else $null. */
+    /** $sdp(body): the SDP of a message whose SDP parses, else $null; an assignment is refused when it runs, as in Kamailio. */
     private static Pv body() {
-        return ctx -> {
-            Sdp sdp = Sdp.of(c(ctx));
-            return sdp.ok() ? SdpChecks.utf8(sdp.text.substring(sdp.start, sdp.end)) : null;
+        return new Pv() {
+            @Override
+            public Object get(ScriptContext ctx) {
+                Sdp sdp = Sdp.of(c(ctx));
+                return sdp.ok() ? SdpChecks.utf8(sdp.text.substring(sdp.start, sdp.end)) : null;
+            }
+
+            @Override
+            public boolean writable() {
+                return true;
+            }
+
+            @Override
+            public void set(ScriptContext ctx, Object value) {
+                LOG.error("$sdp(body): unknown PV to assign (only $sdp(sess_version) can be)");
+            }
         };
     }
 }
