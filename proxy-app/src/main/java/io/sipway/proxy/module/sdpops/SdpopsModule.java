@@ -22,11 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>The edits are the message's text edits (Kamailio's lumps, {@link Lumps.TextEdits}), applied to
  * the relayed request and to a reply relayed after onreply_route, Content-Length set to the new body.
  * As with lumps, every function reads the body as received: a codec removed by one call is still
- * there for the next. Where two calls delete overlapping bytes, Kamailio's message builder keeps the
- * deletion that starts first (the earlier call's at equal offsets) and skips one that starts inside
- * it; Sipway keeps the earlier call's edit and drops the later one, which is the same whenever the
- * later deletion starts at or inside the earlier one (the same codec twice, a codec's line inside a
- * run of lines removed before).
+ * there for the next. Where calls delete overlapping bytes, what goes is the union of their
+ * deletions, as in Kamailio (the same codec twice, a codec's line and the run of lines or the
+ * stream around it, in either order).
  */
 public final class SdpopsModule {
     private static final Logger LOG = LoggerFactory.getLogger("sdpops");
@@ -138,7 +136,7 @@ public final class SdpopsModule {
         return inner.startsWith("s:") ? inner.substring(2) : inner;
     }
 
-    /** Records the deletions of one call; one that overlaps an edit made before is dropped, as Kamailio skips it. */
+    /** Records the edits of one call; where a deletion overlaps edits made before, only the bytes they leave are deleted. */
     static void record(MsgContext m, String function, List<Lumps.Edit> edits) {
         if (edits.isEmpty()) {
             return;
@@ -147,10 +145,47 @@ public final class SdpopsModule {
             m.textEdits = new Lumps.TextEdits(m.msg);
         }
         for (Lumps.Edit e : edits) {
-            if (m.textEdits.add(function, List.of(e)) < 0) {
-                LOG.debug("{}: bytes {}..{} were already edited; this edit is skipped", function, e.start(), e.end());
+            union(m.textEdits, function, e);
+        }
+    }
+
+    /**
+     * Kamailio deletes the union of overlapping deletion lumps (checked against 5.6.3: a codec's
+     * rtpmap line removed, then its whole stream; a run of lines, then one line of it; and the
+     * reverse). The text edits refuse an edit that overlaps one made before, so a refused deletion
+     * is cut where sdpops' own deletions begin and end, at line starts and, on a line, before each
+     * blank (an m= line's " id"), and each part is tried alone; a part that is refused still is
+     * taken as deleted already. A replacement that overlaps (the sess-version) is skipped.
+     */
+    private static void union(Lumps.TextEdits t, String function, Lumps.Edit e) {
+        if (t.add(function, List.of(e)) > 0 || e.insert().length > 0) {
+            return;
+        }
+        List<Lumps.Edit> parts = cut(t.text, e, true);
+        if (parts.size() == 1 && t.text.startsWith("m=", t.text.lastIndexOf('\n', e.start()) + 1)) {
+            parts = cut(t.text, e, false);
+        }
+        if (parts.size() > 1) {
+            for (Lumps.Edit p : parts) {
+                union(t, function, p);
             }
         }
+    }
+
+    /** The deletion cut after each LF inside it (lines), or before each blank, CR and LF (an m= line's entries). */
+    private static List<Lumps.Edit> cut(String text, Lumps.Edit e, boolean lines) {
+        List<Lumps.Edit> parts = new java.util.ArrayList<>();
+        int from = e.start();
+        for (int i = e.start() + 1; i < e.end(); i++) {
+            char ch = text.charAt(i);
+            boolean at = lines ? text.charAt(i - 1) == '\n' : (ch == ' ' || ch == '\r' || ch == '\n') && text.charAt(i - 1) != '\r';
+            if (at) {
+                parts.add(new Lumps.Edit(from, i, e.insert()));
+                from = i;
+            }
+        }
+        parts.add(new Lumps.Edit(from, e.end(), e.insert()));
+        return parts;
     }
 
     private static long editCodecs(MsgContext m, String fn, String list, String media, boolean byName, boolean keep) {

@@ -79,9 +79,19 @@ class SdpopsRelayTest {
     }
 
     @Test
-    void aLaterFunctionSeesTheBodyAsReceivedAndItsEditInsideAnEarlierOneIsSkipped() throws IOException {
-        // the rtpmap lines went as one run; PCMU's rtpmap line is inside it, its m= entry goes
+    void aLaterFunctionSeesTheBodyAsReceivedAndDeletesWhatIsLeft() throws IOException {
+        // the rtpmap lines went as one run; PCMU's rtpmap line was in it, its m= entry goes
         assertRelayed("prefix-then-codec", PLAIN, "kamailio-prefix-then-codec-plain.sdp");
+    }
+
+    @Test
+    void aRunOfLinesRemovedAfterOneOfItsLinesGoesWhole() throws IOException {
+        assertRelayed("codec-then-prefix", PLAIN, "kamailio-codec-then-prefix-plain.sdp");
+    }
+
+    @Test
+    void aStreamRemovedAfterOneOfItsCodecsGoesWhole() throws IOException {
+        assertRelayed("codec-then-media", PLAIN, "kamailio-codec-then-media-plain.sdp");
     }
 
     @Test
