@@ -153,7 +153,12 @@ final class Sdp {
         String sendrecv = "";
         List<String[]> rtpmaps = new ArrayList<>();
         if (ps < le) {
-            List<String> pts = List.of(t.substring(ps, le).split(" +"));
+            List<String> pts = new ArrayList<>();
+            int[] pos = {0};
+            String payloads = t.substring(ps, le);
+            for (String pt = token(payloads, pos, ' '); !pt.isEmpty(); pt = token(payloads, pos, ' ')) {
+                pts.add(pt);
+            }
             for (int a = findLine(t, m, end, 'a'); a >= 0; a = nextLine(t, a, end, 'a')) {
                 String mode = t.regionMatches(true, a, "a=", 0, 2) && a + 10 <= end ? t.substring(a + 2, a + 10).toLowerCase(Locale.ROOT) : "";
                 if (mode.equals("sendrecv") || mode.equals("recvonly") || mode.equals("inactive") || mode.equals("sendonly")) {

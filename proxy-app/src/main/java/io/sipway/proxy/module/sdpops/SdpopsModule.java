@@ -295,7 +295,7 @@ public final class SdpopsModule {
      * parsed SDP, so all it logs is "no sdp body" at NOTICE, whatever the level: Sipway logs the same.
      */
     private static long print(MsgContext m, String level) {
-        if (!level.trim().matches("-?\\d+")) {
+        if (SdpChecks.number(level.trim()) == null) {
             LOG.error("sdp_print: unable to get the debug level value");
             return -1;
         }
