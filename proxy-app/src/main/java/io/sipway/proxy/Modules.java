@@ -118,6 +118,7 @@ public final class Modules {
                 RtimerModule.exports(core),
                 io.sipway.proxy.module.rtpengine.RtpengineModule.exports(core),
                 SanityModule.exports(core),
+                io.sipway.proxy.module.sdpops.SdpopsModule.exports(),
                 SiptraceModule.exports(core),
                 SiputilsModule.exports(core),
                 SlModule.exports(core),
