@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sipway.proxy.FreePorts;
 import io.sipway.proxy.Proxy;
 import io.sipway.proxy.Sipp;
+import io.sipway.proxy.module.rtpengine.RtpengineProcess;
 import io.sipway.transport.TestCertificates;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -45,7 +46,7 @@ class BrowserMediaTest {
 
     @TempDir
     Path dir;
-    private Rtpengine rtpengine;
+    private RtpengineProcess rtpengine;
     private Proxy sipway;
     private Process kamailio;
     private Sipp sipp;
@@ -69,7 +70,7 @@ class BrowserMediaTest {
     /** The real parts; without one the test is skipped, unless SIPWAY_TEST_REQUIRE_MEDIA is set (CI installs them). */
     private static void requireRealParts() throws Exception {
         String sippPath = Sipp.find();
-        boolean ok = sippPath != null && Files.isRegularFile(AUDIO) && Rtpengine.installed() && BrowserPhone.installed()
+        boolean ok = sippPath != null && Files.isRegularFile(AUDIO) && java.nio.file.Files.isExecutable(Path.of("/usr/bin/rtpengine")) && BrowserPhone.installed()
                 && BrowserPhone.bundle();
         if (!ok && System.getenv("SIPWAY_TEST_REQUIRE_MEDIA") != null) {
             throw new AssertionError("SIPWAY_TEST_REQUIRE_MEDIA is set but sipp, rtpengine, chromium or npm is missing");
@@ -104,7 +105,7 @@ class BrowserMediaTest {
     @DisplayName("a phone calls a browser, then a browser calls a phone: audio both ways, rtpengine's sessions freed")
     void audioFlowsBothWays(String proxy, String transport, int match) throws Exception {
         requireRealParts();
-        rtpengine = Rtpengine.start(dir);
+        rtpengine = RtpengineProcess.start(dir);
         startGateway(proxy, match);
         sipp = new Sipp(Sipp.find(), dir);
         String ws = transport.equals("wss") ? "wss://127.0.0.1:" + wssPort : "ws://127.0.0.1:" + wsPort;
@@ -119,6 +120,7 @@ class BrowserMediaTest {
                         "-timeout", "40", "-timeout_error"));
         alice.await("confirmed", WAIT);
         audioReceived(alice, "the phone's audio, in the browser");
+        bothSidesSentMedia("a phone calls the browser");
         alice.await("ended", WAIT);
         Sipp.SippResult callerResult = sipp.finish("caller", caller, Duration.ofSeconds(30));
         assertThat(callerResult.successful()).as(callerResult.describe()).isEqualTo(1);
@@ -132,18 +134,31 @@ class BrowserMediaTest {
         carol.open(ws, "carol", "127.0.0.1", "sip:bob@127.0.0.1", dir.resolve("carol"));
         carol.await("confirmed", WAIT);
         audioReceived(carol, "the phone's audio, in the calling browser");
+        bothSidesSentMedia("the browser calls a phone");
         carol.await("ended", WAIT);
         Sipp.SippResult calleeResult = sipp.finish("callee", callee, Duration.ofSeconds(30));
         assertThat(calleeResult.successful()).as(calleeResult.describe()).isEqualTo(1);
 
         // BYE went through the proxy's rtpengine_delete: no session left in rtpengine (no delete delay)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        String calls = rtpengine.calls();
+        List<String> calls = rtpengine.calls();
         while (!calls.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(100);
             calls = rtpengine.calls();
         }
         assertThat(calls).as("the calls rtpengine still holds").isEmpty();
+    }
+
+    /**
+     * rtpengine's own view of the call in progress: it received RTP from both sides, the browser's
+     * (which it sends on to SIPp's media port, plain RTP) and SIPp's (on to the browser, SRTP).
+     */
+    private void bothSidesSentMedia(String what) throws Exception {
+        List<String> calls = rtpengine.calls();
+        assertThat(calls).as(what + ": the call's session in rtpengine").hasSize(1);
+        Map<String, Long> packets = rtpengine.packetsByTag(calls.get(0));
+        assertThat(packets).as(what + ": RTP packets rtpengine received from each side").hasSize(2)
+                .allSatisfy((tag, n) -> assertThat(n).as(tag).isGreaterThanOrEqualTo(20));
     }
 
     private BrowserPhone phone() throws Exception {
@@ -195,7 +210,7 @@ class BrowserMediaTest {
                 .replace("!SIP_PORT!5060!", "!SIP_PORT!" + sipPort + "!")
                 .replace("!WS_PORT!8080!", "!WS_PORT!" + wsPort + "!")
                 .replace("!WSS_PORT!4443!", "!WSS_PORT!" + wssPort + "!")
-                .replace("!RTPENGINE_SOCK!udp:127.0.0.1:2223!", "!RTPENGINE_SOCK!udp:127.0.0.1:" + rtpengine.ngPort + "!")
+                .replace("!RTPENGINE_SOCK!udp:127.0.0.1:2223!", "!RTPENGINE_SOCK!udp:127.0.0.1:" + rtpengine.port + "!")
                 .replace("tcp_connection_match=1", "tcp_connection_match=" + match);
         Files.createDirectories(dir.resolve("pki"));
         TestCertificates.create(dir.resolve("pki"));

@@ -20,8 +20,8 @@ import java.util.Map;
  * file (the system's may name ports another instance holds), sessions deleted at once on delete.
  * Skipped when the binary is absent, unless SIPWAY_TEST_REQUIRE_RTPENGINE=1 (CI) makes that a failure.
  */
-final class RtpengineProcess implements AutoCloseable {
-    final int port;
+public final class RtpengineProcess implements AutoCloseable {
+    public final int port;
     private final Process process;
     private final DatagramSocket socket;
 
@@ -43,7 +43,7 @@ final class RtpengineProcess implements AutoCloseable {
         return bin;
     }
 
-    static RtpengineProcess start(Path dir) throws Exception {
+    public static RtpengineProcess start(Path dir) throws Exception {
         String bin = binary();
         int port = FreePorts.udpAndTcp();
         List<String> cmd = new ArrayList<>(List.of(bin, "--config-file=none", "--table=-1", "--interface=127.0.0.1",
@@ -67,7 +67,7 @@ final class RtpengineProcess implements AutoCloseable {
     }
 
     /** One ng command (a bencoded dictionary) and its answer, or null after half a second. */
-    Map<String, Object> command(String dict) throws Exception {
+    public Map<String, Object> command(String dict) throws Exception {
         byte[] b = ("t_" + System.nanoTime() + " " + dict).getBytes(StandardCharsets.ISO_8859_1);
         socket.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", port)));
         byte[] buf = new byte[65535];
@@ -86,9 +86,34 @@ final class RtpengineProcess implements AutoCloseable {
 
     /** The Call-IDs rtpengine has sessions for (its own "list" command). */
     @SuppressWarnings("unchecked")
-    List<String> calls() throws Exception {
+    public List<String> calls() throws Exception {
         Map<String, Object> r = command("d7:command4:liste");
         return r == null ? null : (List<String>) r.get("calls");
+    }
+
+    /**
+     * What rtpengine received from each side of a call ({@code query}): per from/to tag, the RTP packets
+     * of its streams; rtpengine forwards each side's packets to the other.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Long> packetsByTag(String callId) throws Exception {
+        Map<String, Object> r = command("d7:command5:query7:call-id" + callId.length() + ":" + callId + "e");
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        if (r == null || !(r.get("tags") instanceof Map<?, ?> tags)) {
+            return out;
+        }
+        for (Map.Entry<?, ?> t : tags.entrySet()) {
+            long packets = 0;
+            for (Object media : (List<Object>) ((Map<String, Object>) t.getValue()).getOrDefault("medias", List.of())) {
+                for (Object stream : (List<Object>) ((Map<String, Object>) media).getOrDefault("streams", List.of())) {
+                    if (((Map<String, Object>) stream).get("stats") instanceof Map<?, ?> stats && stats.get("packets") instanceof Long n) {
+                        packets += n;
+                    }
+                }
+            }
+            out.put(String.valueOf(t.getKey()), packets);
+        }
+        return out;
     }
 
     @Override
