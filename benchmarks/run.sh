@@ -437,11 +437,13 @@ fi
 install_missing sipp=sip-tester ss=iproute2 openssl=openssl bc=bc
 [ -f "$RELAY_CFG" ] || { echo "run.sh load: $RELAY_CFG missing" >&2; exit 2; }
 STEP_SECONDS=${STEP_SECONDS:-5}
-PATHS=${PATHS:-udp tcp wss lb}
+PATHS=${PATHS:-udp tcp wss lb media}
 RATES_UDP=${RATES_UDP:-500 1000 2000 3000 4000 5000 6000 7000 8000 10000 12000}
 RATES_TCP=${RATES_TCP:-$RATES_UDP}
 RATES_WSS=${RATES_WSS:-200 500 1000 1500 2000 3000 4000 5000 6000 7000}
 RATES_LB=${RATES_LB:-$RATES_UDP}
+RATES_MEDIA=${RATES_MEDIA:-100 200 300 500 700 1000 1500 2000 3000}
+RTPENGINE=${RTPENGINE:-rtpengine}
 LB_CFG=$ROOT/examples/cfg/dispatcher.cfg
 LB_LIST=$ROOT/examples/cfg/dispatcher.list   # its two gateways: 127.0.0.1:5070 and :5071
 BROWSERS=${BROWSERS:-200}
@@ -451,13 +453,15 @@ KAMAILIO=${KAMAILIO:-kamailio}
 # the lost replies then look like the proxy's failures); the kernel caps it at net.core.rmem_max
 SIPP_BUFFER=${SIPP_BUFFER:-4194304}
 if [ -n "$SMOKE" ]; then
-  STEP_SECONDS=2; RATES_UDP="50 100"; RATES_TCP="50"; RATES_WSS="20"; RATES_LB="50"; BROWSERS=20; PROXIES=sipway
+  STEP_SECONDS=2; RATES_UDP="50 100"; RATES_TCP="50"; RATES_WSS="20"; RATES_LB="50"; RATES_MEDIA="20"; BROWSERS=20; PROXIES=sipway
 fi
 WORK=$(mktemp -d)
 PROXY_PID=""
 BROWSERS_PID=""
 cleanup() {
   if [ -n "$BROWSERS_PID" ]; then kill "$BROWSERS_PID" 2>/dev/null || true; fi
+  if [ -n "${RTPENGINE_PID:-}" ]; then kill "$RTPENGINE_PID" 2>/dev/null || true; fi
+  if [ -n "${CAPTURE_PID:-}" ]; then kill "$CAPTURE_PID" 2>/dev/null || true; fi
   [ -n "$PROXY_PID" ] && { kill "$PROXY_PID" 2>/dev/null; sleep 1; kill -9 "$PROXY_PID" 2>/dev/null; }
   pkill -f "sipp -sf ($HERE/tools/uac_users.xml|$SCENARIOS/ua[cs]_rr.xml)" 2>/dev/null || true
   if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
@@ -474,6 +478,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext su
 sed -e 's/!SIP_PORT!5060!/!SIP_PORT!5460!/; s/!WS_PORT!8080!/!WS_PORT!8460!/; s/!WSS_PORT!4443!/!WSS_PORT!8461!/' \
   examples/cfg/webrtc-gateway.cfg > "$WORK/gw/gateway.cfg"
 printf '[server:default]\nmethod = TLSv1.2+\ncertificate = %s\nprivate_key = %s\n' "$WORK/gw/cert.pem" "$WORK/gw/key.pem" > "$WORK/gw/tls.cfg"
+# media: the same gateway with its media relay (WITH_RTPENGINE), rtpengine's ng control on 127.0.0.1:5490
+sed -e 's/!RTPENGINE_SOCK!udp:127.0.0.1:2223!/!RTPENGINE_SOCK!udp:127.0.0.1:5490!/' "$WORK/gw/gateway.cfg" > "$WORK/gw/gateway-media.cfg"
+if [[ " $PATHS " == *" media "* ]]; then
+  if command -v "$RTPENGINE" >/dev/null 2>&1; then install_missing tcpdump=tcpdump
+  else echo "run.sh load: no rtpengine (Debian package rtpengine-daemon): the media path is left out"; PATHS=${PATHS/media/}; fi
+fi
 { echo SEQUENTIAL; for i in $(seq 0 $((BROWSERS - 1))); do printf 'user%04d;\n' "$i"; done; } > "$WORK/users.csv"
 
 # start_proxy NAME PATH: the proxy for that path, in the background; waits until it listens.
@@ -481,6 +491,7 @@ start_proxy() {
   local name=$1 path=$2 cfg port defs=()
   case "$path" in
     wss) cfg="$WORK/gw/gateway.cfg"; port=5460 ;;
+    media) cfg="$WORK/gw/gateway-media.cfg"; port=5460; defs=(-A WITH_RTPENGINE) ;;
     lb) cfg="$LB_CFG"; port=5060; defs=(-A "DS_LIST=\"$LB_LIST\"") ;;
     *) cfg="$RELAY_CFG"; port=5060 ;;
   esac
@@ -492,7 +503,7 @@ start_proxy() {
   esac
   PROXY_PID=$!
   wait_port "$port" || { echo "$name did not listen on $port:"; tail -n 20 "$WORK/$name-$path.log"; return 1; }
-  [ "$path" = wss ] && { wait_port 8461 || return 1; }
+  case "$path" in wss|media) wait_port 8461 || return 1 ;; esac
   sleep 1
 }
 
@@ -510,7 +521,7 @@ sipp_step() {
   dir="$WORK/step-$path-$rate${rtt:+-rtt}"; mkdir -p "$dir"
   local extra=()
   [ -n "$rtt" ] && extra=(-trace_rtt -rtt_freq 1)
-  if [ "$path" = wss ]; then
+  if [ "$path" = wss ] || [ "$path" = media ]; then
     start=$(date +%s.%N)
     (cd "$dir" && timeout $((STEP_SECONDS + 60)) sipp -sf "$HERE/tools/uac_users.xml" 127.0.0.1:5460 -i 127.0.0.1 -p 5461 -t u1 \
       -inf "$WORK/users.csv" -r "$rate" -m "$calls" -l "$calls" -d 0 -nostdin -timeout $((STEP_SECONDS + 30)) -timeout_error \
@@ -548,12 +559,27 @@ percentile() {
   { grep -E '^[0-9]' "$2" || true; } | cut -d';' -f2 | sort -g | awk -v p="$1" '{v[NR]=$1} END {if (NR==0) {print "n/a"; exit} i=int((NR*p+99)/100); if (i<1) i=1; print (v[i] == 0 ? "<1" : v[i])}'
 }
 
-# start_browsers NAME: BROWSERS WSS clients registered with the gateway (one more try when they do not)
+# start_rtpengine: a fresh rtpengine for the media path (userspace, loopback, sessions freed at once on delete)
+start_rtpengine() {
+  "$RTPENGINE" --config-file=none --table=-1 --interface=127.0.0.1 --listen-ng=127.0.0.1:5490 --delete-delay=0 \
+    --foreground --log-stderr --log-level=4 --pidfile="$WORK/rtpengine.pid" > "$WORK/rtpengine.log" 2>&1 &
+  RTPENGINE_PID=$!
+  sleep 1.5   # it makes its DTLS certificate before it answers
+}
+
+stop_rtpengine() {
+  [ -n "${RTPENGINE_PID:-}" ] && { kill "$RTPENGINE_PID" 2>/dev/null; wait "$RTPENGINE_PID" 2>/dev/null || true; }
+  RTPENGINE_PID=""
+}
+
+# start_browsers NAME [sdp]: BROWSERS WSS clients registered with the gateway (one more try when they
+# do not); with sdp they answer with a browser's SDP (DTLS-SRTP, ICE), for the media relay to answer
 start_browsers() {
-  local try
+  local try sdp=()
+  [ "${2:-}" = sdp ] && sdp=(-Dbrowsers.sdp=webrtc)
   for try in 1 2; do
     rm -f "$WORK/browsers.in"; mkfifo "$WORK/browsers.in"
-    java -cp "$SIPWAY_JAR" benchmarks/tools/WssBrowsers.java wss://127.0.0.1:8461/ "$BROWSERS" < "$WORK/browsers.in" \
+    java "${sdp[@]}" -cp "$SIPWAY_JAR" benchmarks/tools/WssBrowsers.java wss://127.0.0.1:8461/ "$BROWSERS" < "$WORK/browsers.in" \
       > "$WORK/browsers.out" 2>&1 &
     BROWSERS_PID=$!
     exec 3> "$WORK/browsers.in"
@@ -579,14 +605,19 @@ SUMMARY="$WORK/summary"
 : > "$SUMMARY"
 echo "run.sh load: $(nproc) cores, ${STEP_SECONDS} s steps, paths: $PATHS, proxies: $PROXIES"
 for path in $PATHS; do
-  case "$path" in udp) rates=$RATES_UDP ;; tcp) rates=$RATES_TCP ;; wss) rates=$RATES_WSS ;; lb) rates=$RATES_LB ;; esac
+  case "$path" in udp) rates=$RATES_UDP ;; tcp) rates=$RATES_TCP ;; wss) rates=$RATES_WSS ;; lb) rates=$RATES_LB ;;
+    media) rates=$RATES_MEDIA ;; esac
   for name in $PROXIES; do
     if [ "$name" = kamailio ] && ! command -v "$KAMAILIO" >/dev/null 2>&1; then
       echo "kamailio: not installed, $path measured for Sipway only"; continue
     fi
-    start_proxy "$name" "$path" || continue
+    [ "$path" = media ] && start_rtpengine
+    start_proxy "$name" "$path" || { stop_rtpengine; continue; }
     if [ "$path" = wss ] && ! start_browsers "$name"; then
       echo "$name wss: skipped"; stop_proxy; continue
+    fi
+    if [ "$path" = media ] && ! start_browsers "$name" sdp; then
+      echo "$name media: skipped"; stop_proxy; stop_rtpengine; continue
     fi
     top=0; bad=0
     sipp_step "$path" "$(echo "$rates" | cut -d' ' -f1)" > /dev/null   # warm-up
@@ -615,15 +646,22 @@ for path in $PATHS; do
         stop_proxy; start_proxy "$name" "$path" || continue
         sipp_step "$path" "$(echo "$rates" | cut -d' ' -f1)" > /dev/null   # warm-up, as before the ramp
       fi
+      # media: the ng commands and their answers captured meanwhile, for the control round trip
+      [ "$path" = media ] && { tcpdump -i lo -w "$WORK/ng-$name.pcap" -U udp port 5490 > /dev/null 2>&1 & CAPTURE_PID=$!; sleep 1; }
       sipp_step "$path" "$half" rtt > /dev/null
+      if [ "$path" = media ]; then
+        sleep 1; kill "$CAPTURE_PID" 2>/dev/null; wait "$CAPTURE_PID" 2>/dev/null || true; CAPTURE_PID=""
+        echo "$name $(python3 "$HERE/tools/ng_rtt.py" "$WORK/ng-$name.pcap" 5490) (at $half calls/s)" >> "$WORK/ng-rtt"
+      fi
       if [ -s "$WORK/rtt.csv" ]; then p50=$(percentile 50 "$WORK/rtt.csv"); p99=$(percentile 99 "$WORK/rtt.csv"); fi
     fi
     last=$(echo "$rates" | awk '{print $NF}')
     capped=no; [ "$top" = "$last" ] && capped=yes
     echo "$name $path: top_rate=$top$( [ $capped = yes ] && echo ' (the ramp'"'"'s end)') p50_ms=$p50 p99_ms=$p99 (at $((top / 2)) calls/s)"
     echo "$path $name $top $p50 $p99 $capped" >> "$SUMMARY"
-    if [ "$path" = wss ]; then stop_browsers; fi
+    if [ "$path" = wss ] || [ "$path" = media ]; then stop_browsers; fi
     stop_proxy
+    [ "$path" = media ] && stop_rtpengine
   done
 done
 
@@ -650,6 +688,14 @@ java -cp "$BENCH_JAR" io.sipway.bench.LoadChart "$CSV" > /dev/null
   echo
   echo "p50/p99: SIPp's INVITE-to-200 response time at half the top rate (-trace_rtt). $(nproc) cores, ${STEP_SECONDS} s steps,"
   echo "SIPp on the same machine; $( [ "$BROWSERS" -gt 0 ] && echo "$BROWSERS WSS browsers (benchmarks/tools/WssBrowsers.java) for wss." )"
+  if [ -s "$WORK/ng-rtt" ]; then
+    echo
+    echo "media: the wss path through the gateway's media relay (WITH_RTPENGINE: rtpengine_offer towards the browser,"
+    echo "rtpengine_answer on its 200, rtpengine_delete on BYE), rtpengine on the same machine. The control round trip,"
+    echo "from a command's packet to its answer's on the loopback (tcpdump on the ng port), during the p50/p99 step:"
+    echo
+    sed 's/^/    /' "$WORK/ng-rtt"
+  fi
 } > "$RESULTS/load.md"
 cat "$RESULTS/load.md"
 echo "wrote $CSV, $RESULTS/load.md and $(ls "$RESULTS"/load-*.png | tr '\n' ' ')"

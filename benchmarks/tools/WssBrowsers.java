@@ -57,6 +57,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The server certificate is not checked: a load tool on loopback.
  */
 public class WssBrowsers {
+    /** -Dbrowsers.sdp=webrtc: the 200 to an INVITE carries a browser's SDP (the media path of run.sh load). */
+    static final boolean ANSWER_SDP = "webrtc".equals(System.getProperty("browsers.sdp"));
+
     static final AtomicLong answered = new AtomicLong();
     static final AtomicLong byes = new AtomicLong();
     static final AtomicLong reconnects = new AtomicLong();
@@ -339,6 +342,20 @@ public class WssBrowsers {
         }
 
         /** A reply: the request's Vias, Record-Routes (dialog-making replies), From, To (tagged), Call-ID, CSeq. */
+        /**
+         * An answer as Chrome writes one (DTLS-SRTP, ICE, rtcp-mux), for the gateway's media relay to take
+         * (-Dbrowsers.sdp=webrtc): nothing listens on its port, the benchmark measures signalling and control.
+         */
+        String webRtcAnswer() {
+            return "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
+                    + "m=audio 9 UDP/TLS/RTP/SAVPF 111 0 8\r\nc=IN IP4 127.0.0.1\r\na=rtcp:9 IN IP4 0.0.0.0\r\n"
+                    + "a=candidate:1 1 udp 2122260223 127.0.0.1 " + (40000 + Math.floorMod(user.hashCode(), 20000)) + " typ host generation 0\r\n"
+                    + "a=ice-ufrag:Sw4y\r\na=ice-pwd:sipwaybenchmarkicepassword\r\na=ice-options:trickle\r\n"
+                    + "a=fingerprint:sha-256 7C:3E:1A:55:90:2B:44:D1:0F:6E:83:9A:21:C4:5D:B7:E2:08:19:AF:3C:66:D4:71:8B:02:E9:5F:A3:14:C8:90\r\n"
+                    + "a=setup:active\r\na=mid:0\r\na=sendrecv\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n"
+                    + "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n";
+        }
+
         String reply(String req, String status, boolean dialog) {
             StringBuilder b = new StringBuilder("SIP/2.0 ").append(status).append("\r\n");
             for (String line : req.split("\r\n")) {
@@ -354,6 +371,11 @@ public class WssBrowsers {
             }
             if (dialog) {
                 b.append("Contact: <sip:").append(user).append('@').append(host).append(";transport=ws>\r\n");
+            }
+            if (ANSWER_SDP && status.startsWith("200") && req.startsWith("INVITE ")) {
+                String sdp = webRtcAnswer();
+                return b.append("Content-Type: application/sdp\r\nContent-Length: ").append(sdp.length()).append("\r\n\r\n")
+                        .append(sdp).toString();
             }
             return b.append("Content-Length: 0\r\n\r\n").toString();
         }
