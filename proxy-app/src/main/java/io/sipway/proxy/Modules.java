@@ -116,6 +116,7 @@ public final class Modules {
                 RegistrarModule.exports(core),
                 RrModule.exports(core),
                 RtimerModule.exports(core),
+                io.sipway.proxy.module.rtpproxy.RtpproxyModule.exports(core),
                 SanityModule.exports(core),
                 SiptraceModule.exports(core),
                 SiputilsModule.exports(core),
