@@ -27,6 +27,8 @@ final class SdpCall implements AutoCloseable {
     String invite;
     String ok;
     String bye;
+    /** What runs between the 200 and the BYE (the test looks at the relay meanwhile). */
+    Runnable beforeBye = () -> { };
 
     SdpCall(int proxyPort) throws IOException {
         caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
@@ -72,6 +74,7 @@ final class SdpCall implements AutoCloseable {
                 + "\r\nContent-Type: application/sdp\r\nContent-Length: " + ANSWER.length() + "\r\n\r\n" + ANSWER;
         send(callee, reply, (InetSocketAddress) p.getSocketAddress());
         ok = text(receive(caller, "SIP/2.0 200"));
+        beforeBye.run();
         send(caller, request("BYE", 2, ";tag=ttag2", callId, flags, ip, ""), proxy);
         bye = text(receive(callee, "BYE"));
         return this;
