@@ -77,20 +77,9 @@ final class Nodes {
             if (v.isEmpty()) {
                 continue;
             }
-            long id = 0;
+            long id = setId(v);
             int eq = v.indexOf("==");
-            if (eq >= 0) {
-                String idText = v.substring(0, eq).strip();
-                if (idText.isEmpty() || !idText.chars().allMatch(Character::isDigit) || idText.length() > 10
-                        || Long.parseLong(idText) > 0xffffffffL) {
-                    throw new IllegalArgumentException("rtpproxy: invalid set name '" + idText + "' - must be integer");
-                }
-                id = Long.parseLong(idText);
-                v = v.substring(eq + 2).strip();
-                if (v.isEmpty()) {
-                    throw new IllegalArgumentException("rtpproxy: script error - empty rtp_proxy list");
-                }
-            }
+            v = eq < 0 ? v : v.substring(eq + 2).strip();
             List<Node> list = lists.computeIfAbsent(id, k -> new ArrayList<>());
             for (String word : v.split("\\s+")) {
                 int w = word.indexOf('=');
@@ -112,18 +101,23 @@ final class Nodes {
             if (v.isEmpty()) {
                 continue;
             }
-            int eq = v.indexOf("==");
-            String idText = eq < 0 ? "0" : v.substring(0, eq).strip();
-            if (idText.isEmpty() || !idText.chars().allMatch(Character::isDigit) || idText.length() > 10
-                    || Long.parseLong(idText) > 0xffffffffL) {
-                throw new IllegalArgumentException("rtpproxy: invalid set name '" + idText + "' - must be integer");
-            }
-            if (eq >= 0 && v.substring(eq + 2).isBlank()) {
-                throw new IllegalArgumentException("rtpproxy: script error - empty rtp_proxy list");
-            }
-            ids.add(Long.parseLong(idText));
+            ids.add(setId(v));
         }
         return ids;
+    }
+
+    /** The set id of one {@code rtpproxy_sock} value ({@code id == urls}; 0 without one), checked as Kamailio does. */
+    private static long setId(String v) {
+        int eq = v.indexOf("==");
+        String idText = eq < 0 ? "0" : v.substring(0, eq).strip();
+        if (idText.isEmpty() || !idText.chars().allMatch(Character::isDigit) || idText.length() > 10
+                || Long.parseLong(idText) > 0xffffffffL) {
+            throw new IllegalArgumentException("rtpproxy: invalid set name '" + idText + "' - must be integer");
+        }
+        if (eq >= 0 && v.substring(eq + 2).isBlank()) {
+            throw new IllegalArgumentException("rtpproxy: script error - empty rtp_proxy list");
+        }
+        return Long.parseLong(idText);
     }
 
     /** strtoul: the leading decimal digits, 0 when none. */
