@@ -14,6 +14,9 @@ final class Commands {
 
     /** unforce_rtp_proxy: D callid[;branch] fromtag [totag]; 1 once sent (whatever the answer), -1 on an error. */
     static long destroy(RtpproxyModule.Running r, MsgContext m, String flags) {
+        if (Control.onEventLoop("rtpproxy_destroy")) {
+            return -1;
+        }
         int via = 0;
         boolean to = true;
         boolean extra = false;
@@ -122,6 +125,9 @@ final class Commands {
      */
     static String tagged(RtpproxyModule.Running r, MsgContext m, String head, String middle, String sep1, String sep2,
                          boolean reversed, boolean needsPayloadList, String function) {
+        if (Control.onEventLoop(function)) {
+            return null;
+        }
         String callId = Messages.callId(m);
         String toTag = callId == null ? null : Messages.toTag(m);
         String fromTag = toTag == null ? null : Messages.fromTag(m);

@@ -90,6 +90,18 @@ final class Control {
         return null;
     }
 
+    /**
+     * Whether this thread is an event loop, where no command may wait: a route that reaches the
+     * functions runs on a worker, so this is a last guard (logged), never the way things go.
+     */
+    static boolean onEventLoop(String function) {
+        if (Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread) {
+            LOG.error("{}: not run on an event loop (it would wait for the relay); it returns -1", function);
+            return true;
+        }
+        return false;
+    }
+
     /** What an earlier command left (a late answer) goes, so that it is not read as this one's. */
     private static void drain(DatagramChannel ch) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(ANSWER_MAX);

@@ -85,6 +85,9 @@ final class Offers {
      * the SDP gets when {@code forcedIp}, else the one it gets when the relay answers only a port.
      */
     static long force(RtpproxyModule.Running r, MsgContext m, String flagText, String ip, boolean offer, boolean forcedIp) {
+        if (Control.onEventLoop(offer ? "rtpproxy_offer" : "rtpproxy_answer")) {
+            return -1;
+        }
         boolean reply = !m.msg.isRequest();
         Flags f = flags(flagText, offer, reply);
         if (f == null) {

@@ -61,10 +61,26 @@ class RtpproxyCommandsTest {
     }
 
     private Result call(String flags, String ip) throws Exception {
+        return call(flags, ip, false);
+    }
+
+    /**
+     * The same script with rtpproxy_manage() in every place (and, for the BYE, $rtpstat and
+     * start_recording() before it), as Kamailio 5.6.3 ran it.
+     */
+    static String manageScript(int sipPort, int rtpproxyPort) {
+        return script(sipPort, rtpproxyPort)
+                .replace("rtpproxy_offer(\"$hdr(X-Flags)\", \"$hdr(X-Ip)\")", "rtpproxy_manage(\"$hdr(X-Flags)\", \"$hdr(X-Ip)\")")
+                .replace("rtpproxy_offer(\"$hdr(X-Flags)\")", "rtpproxy_manage(\"$hdr(X-Flags)\")")
+                .replace("rtpproxy_answer(\"$hdr(X-Flags)\")", "rtpproxy_manage(\"$hdr(X-Flags)\")")
+                .replace("rtpproxy_destroy();", "$var(stat) = $rtpstat; start_recording(); rtpproxy_manage();");
+    }
+
+    private Result call(String flags, String ip, boolean manage) throws Exception {
         try (FakeRtpproxy rtpproxy = new FakeRtpproxy()) {
             int port = FreePorts.udpAndTcp();
             Path cfg = dir.resolve("rtpproxy-" + port + ".cfg");
-            Files.writeString(cfg, script(port, rtpproxy.port()));
+            Files.writeString(cfg, manage ? manageScript(port, rtpproxy.port()) : script(port, rtpproxy.port()));
             try (Proxy proxy = Proxy.start(cfg, Map.of(), List.of()); SdpCall call = new SdpCall(port)) {
                 call.run(flags, ip);
                 Thread.sleep(100);
@@ -89,6 +105,21 @@ class RtpproxyCommandsTest {
         assertThat(SdpCall.body(r.call().ok)).isEqualTo("v=0\r\no=bob 1 1 IN IP4 192.0.2.9\r\ns=-\r\nc=IN IP4 192.0.2.9\r\n"
                 + "t=0 0\r\nm=audio 40006 RTP/AVP 0\r\nm=video 40008 RTP/AVP 31\r\na=nortpproxy:yes\r\n");
         assertThat(r.call().ok).contains("Content-Length: 134\r\n");
+    }
+
+    @Test
+    void manageOffersOnTheInviteAnswersOnItsReplyAndDestroysOnBye() throws Exception {
+        Result r = call("", "", true);
+        assertThat(r.commands()).containsExactly(
+                "Uc0,8,101 call-none@test 127.0.0.1 49170 ftag1;1",
+                "Uc31 call-none@test 127.0.0.1 51372 ftag1;2",
+                "Lc0 call-none@test 127.0.0.1 6000 ftag1;1 ttag2;1",
+                "Lc31 call-none@test 127.0.0.1 6002 ftag1;2 ttag2;2",
+                "Q call-none@test ftag1;1 ttag2",
+                "R call-none@test ftag1 ttag2",
+                "D call-none@test ftag1 ttag2");
+        assertThat(SdpCall.body(r.call().invite)).contains("m=audio 40002 RTP/AVP").endsWith("a=nortpproxy:yes\r\n");
+        assertThat(SdpCall.body(r.call().ok)).contains("m=audio 40006 RTP/AVP").endsWith("a=nortpproxy:yes\r\n");
     }
 
     @Test
