@@ -7,6 +7,8 @@ import java.util.List;
 
 /** What the commands read of a message (rtpproxy_funcs.c): its SDP body, Call-ID, tags and Via branches. */
 final class Messages {
+    private static final java.util.regex.Pattern BOUNDARY =
+            java.util.regex.Pattern.compile("(?i);\\s*boundary\\s*=\\s*(\"[^\"]*\"|[^;\\s]+)");
     private Messages() {
     }
 
@@ -15,42 +17,101 @@ final class Messages {
     }
 
     /**
-     * extract_body: the body, when the Content-Type is application/sdp (or absent) and the body is not
-     * empty; null (logged) otherwise. A multipart body is not read (Kamailio finds its SDP part).
+     * extract_body: the body, when the Content-Type is application/sdp (or absent), or the first
+     * application/sdp part of a multipart/mixed body; not empty. Null (logged) otherwise.
      */
     static Body body(MsgContext m) {
+        String type;
         try {
             if (m.msg.bodyLength() == 0) {
                 Control.LOG.error("message body has length zero");
                 return null;
             }
-            if (!Sdp.isSdpType(m.msg.contentType())) {
-                Control.LOG.error("content type mismatching (Sipway reads an application/sdp body only)");
-                return null;
-            }
+            type = m.msg.contentType();
         } catch (RuntimeException e) {
             Control.LOG.error("can't extract body from the message: {}", e.getMessage());
+            return null;
+        }
+        boolean multipart = type != null && type.strip().regionMatches(true, 0, "multipart/mixed", 0, 15);
+        if (!multipart && !Sdp.isSdpType(type)) {
+            Control.LOG.error("content type mismatching");
             return null;
         }
         if (m.textEdits == null) {
             m.textEdits = new Lumps.TextEdits(m.msg);
         }
         Lumps.TextEdits t = m.textEdits;
+        int start = t.bodyStart;
         int end = Math.min(t.text.length(), t.bodyStart + m.msg.bodyLength());
-        while (end > t.bodyStart && (t.text.charAt(end - 1) == '\r' || t.text.charAt(end - 1) == '\n')) {
+        if (multipart) {
+            int[] part = sdpPart(t.text, start, end, boundary(type));
+            if (part == null) {
+                Control.LOG.error("no application/sdp part in the multipart body");
+                return null;
+            }
+            start = part[0];
+            end = part[1];
+        }
+        while (end > start && (t.text.charAt(end - 1) == '\r' || t.text.charAt(end - 1) == '\n')) {
             end--;
         }
-        if (end == t.bodyStart) {
+        if (end == start) {
             Control.LOG.error("empty body");
             return null;
         }
-        return new Body(t, t.bodyStart, end);
+        return new Body(t, start, end);
+    }
+
+    /** The boundary parameter of a multipart Content-Type (quotes taken off), or null. */
+    private static String boundary(String type) {
+        java.util.regex.Matcher b = BOUNDARY.matcher(type);
+        return b.find() ? b.group(1).replace("\"", "") : null;
+    }
+
+    /** The [start, end) of the body of the first part whose Content-Type is application/sdp, or null. */
+    private static int[] sdpPart(String text, int from, int to, String boundary) {
+        if (boundary == null || boundary.isEmpty()) {
+            return null;
+        }
+        String delimiter = "--" + boundary;
+        int at = text.indexOf(delimiter, from);
+        while (at >= 0 && at < to) {
+            int line = text.indexOf('\n', at);
+            if (line < 0 || line >= to) {
+                return null;
+            }
+            int next = text.indexOf("\n" + delimiter, line);
+            int partEnd = next < 0 || next >= to ? to : next;
+            boolean sdp = false;
+            int p = line + 1;
+            while (p < partEnd) {
+                int nl = text.indexOf('\n', p);
+                int e = nl < 0 || nl > partEnd ? partEnd : nl;
+                String header = text.substring(p, e).strip();
+                p = e + 1;
+                if (header.isEmpty()) {
+                    break;
+                }
+                int colon = header.indexOf(':');
+                String name = colon < 0 ? "" : header.substring(0, colon).strip();
+                if ((name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("c")) && Sdp.isSdpType(header.substring(colon + 1))) {
+                    sdp = true;
+                }
+            }
+            if (sdp) {
+                return new int[] {Math.min(p, partEnd), partEnd};
+            }
+            at = next < 0 || next >= to ? -1 : next + 1;
+        }
+        return null;
     }
 
     /** Whether the message holds an SDP body (parse_sdp succeeds), without logging when not. */
     static boolean hasSdp(io.sipway.sip.SipMessage msg) {
         try {
-            return msg != null && msg.bodyLength() > 0 && Sdp.isSdpType(msg.contentType());
+            String type = msg == null ? null : msg.contentType();
+            return msg != null && msg.bodyLength() > 0 && (Sdp.isSdpType(type)
+                    || type.strip().regionMatches(true, 0, "multipart/mixed", 0, 15));
         } catch (RuntimeException e) {
             return false;
         }

@@ -15,6 +15,8 @@ import java.util.List;
  * they reach the relayed request, or the reply going up from onreply_route.
  */
 final class Offers {
+    private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("[ \t\r\n]+");
+    private static final java.util.regex.Pattern NOT_DIGITS = java.util.regex.Pattern.compile("[^0-9]+");
     private Offers() {
     }
 
@@ -194,7 +196,7 @@ final class Offers {
                         }
                     }
                     if (stream.rtp() && !stream.payloads().isEmpty() && node.payloadList) {
-                        cmd.append('c').append(String.join(",", stream.payloads().trim().split("[^0-9]+")));
+                        cmd.append('c').append(String.join(",", NOT_DIGITS.split(stream.payloads().trim())));
                     }
                     cmd.append(' ').append(callId).append(suffix).append(' ').append(newIp).append(' ').append(oldPort)
                             .append(' ').append(fromTag).append(';').append(medianum);
@@ -206,7 +208,7 @@ final class Offers {
                     }
                     String a = r.control.send(node, cmd.toString());
                     if (a != null) {
-                        answer = a.trim().isEmpty() ? new String[0] : a.trim().split("[ \t\r\n]+");
+                        answer = a.trim().isEmpty() ? new String[0] : BLANKS.split(a.trim());
                         break;
                     }
                 }

@@ -28,6 +28,10 @@ class KamailioSideBySideTest {
     }
 
     private Seen kamailio(String flags, boolean manage) throws Exception {
+        return kamailio(flags, manage, false);
+    }
+
+    private Seen kamailio(String flags, boolean manage, boolean multipart) throws Exception {
         try (FakeRtpproxy rtpproxy = new FakeRtpproxy()) {
             int port = FreePorts.udpAndTcp();
             Path cfg = dir.resolve("kamailio-" + port + ".cfg");
@@ -43,6 +47,7 @@ class KamailioSideBySideTest {
                     Thread.sleep(50);
                 }
                 Thread.sleep(300);
+                call.multipart = multipart;
                 call.run(flags, "");
                 Thread.sleep(200);
                 return new Seen(rtpproxy.calls(), call.invite, call.ok);
@@ -56,12 +61,17 @@ class KamailioSideBySideTest {
     }
 
     private Seen sipway(String flags, boolean manage) throws Exception {
+        return sipway(flags, manage, false);
+    }
+
+    private Seen sipway(String flags, boolean manage, boolean multipart) throws Exception {
         try (FakeRtpproxy rtpproxy = new FakeRtpproxy()) {
             int port = FreePorts.udpAndTcp();
             Path cfg = dir.resolve("sipway-" + port + ".cfg");
             Files.writeString(cfg, manage ? RtpproxyCommandsTest.manageScript(port, rtpproxy.port())
                     : RtpproxyCommandsTest.script(port, rtpproxy.port()));
             try (Proxy p = Proxy.start(cfg, Map.of(), List.of()); SdpCall call = new SdpCall(port)) {
+                call.multipart = multipart;
                 call.run(flags, "");
                 Thread.sleep(200);
                 return new Seen(rtpproxy.calls(), call.invite, call.ok);
@@ -84,5 +94,15 @@ class KamailioSideBySideTest {
                 assertThat(SdpCall.body(s.ok())).as(what).isEqualTo(SdpCall.body(k.ok()));
             }
         }
+    }
+
+    @Test
+    void theSdpPartOfAMultipartBodyIsTheOneRewritten() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(KAMAILIO) && Files.exists(RTPPROXY_SO), "Kamailio 5.6 with rtpproxy.so is not installed");
+        Seen k = kamailio("", false, true);
+        Seen s = sipway("", false, true);
+        assertThat(k.commands()).anyMatch(c -> c.startsWith("Uc0,8,101 "));
+        assertThat(s.commands()).isEqualTo(k.commands());
+        assertThat(SdpCall.body(s.invite())).isEqualTo(SdpCall.body(k.invite())).contains("c=IN IP4 192.0.2.9").contains("hello");
     }
 }

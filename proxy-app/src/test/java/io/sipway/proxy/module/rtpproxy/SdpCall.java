@@ -27,6 +27,8 @@ final class SdpCall implements AutoCloseable {
     String invite;
     String ok;
     String bye;
+    /** Whether the offer goes as the second part of a multipart/mixed body (after a text part). */
+    boolean multipart;
     /** What runs between the 200 and the BYE (the test looks at the relay meanwhile). */
     Runnable beforeBye = () -> { };
 
@@ -39,12 +41,18 @@ final class SdpCall implements AutoCloseable {
     }
 
     private String request(String method, int cseq, String toTag, String callId, String flags, String ip, String body) {
+        String type = "application/sdp";
+        if (multipart && !body.isEmpty()) {
+            type = "multipart/mixed;boundary=unique-b1";
+            body = "--unique-b1\r\nContent-Type: text/plain\r\n\r\nhello\r\n--unique-b1\r\nContent-Type: application/sdp\r\n\r\n"
+                    + body + "\r\n--unique-b1--\r\n";
+        }
         return method + " sip:bob@127.0.0.1:" + callee.getLocalPort() + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + caller.getLocalPort() + ";branch=z9hG4bK-" + method + cseq + "\r\n"
                 + "Max-Forwards: 70\r\nFrom: <sip:alice@127.0.0.1>;tag=ftag1\r\nTo: <sip:bob@127.0.0.1>" + toTag + "\r\n"
                 + "Call-ID: " + callId + "\r\nCSeq: " + cseq + " " + method + "\r\n"
                 + "Contact: <sip:alice@127.0.0.1:" + caller.getLocalPort() + ">\r\nX-Flags: " + flags + "\r\nX-Ip: " + ip + "\r\n"
-                + (body.isEmpty() ? "" : "Content-Type: application/sdp\r\n") + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+                + (body.isEmpty() ? "" : "Content-Type: " + type + "\r\n") + "Content-Length: " + body.length() + "\r\n\r\n" + body;
     }
 
     /** INVITE, 200 and BYE; the call's Call-ID is {@code call-<flags>@test}. */
