@@ -93,7 +93,7 @@ final class Nodes {
         return sets;
     }
 
-    /** The set ids of the {@code rtpproxy_sock} values (without resolving their addresses: a check at load). */
+    /** The set ids of the {@code rtpproxy_sock} values, their urls checked (not resolved: a check at load). */
     static java.util.Set<Long> ids(List<String> values) {
         java.util.Set<Long> ids = new java.util.HashSet<>();
         for (String value : values) {
@@ -102,6 +102,11 @@ final class Nodes {
                 continue;
             }
             ids.add(setId(v));
+            int eq = v.indexOf("==");
+            for (String word : (eq < 0 ? v : v.substring(eq + 2)).strip().split("\\s+")) {
+                int w = word.indexOf('=');
+                hostAndPort(w < 0 ? word : word.substring(0, w));
+            }
         }
         return ids;
     }
@@ -129,8 +134,8 @@ final class Nodes {
         return i == 0 ? 0 : Integer.parseInt(s.substring(0, i));
     }
 
-    /** The address of a udp: or udp6: url, resolved once at start; a unix socket is refused. */
-    private static InetSocketAddress address(String url) {
+    /** The host and port of a udp: or udp6: url, checked; a unix socket is refused. */
+    private static String[] hostAndPort(String url) {
         String lower = url.toLowerCase(java.util.Locale.ROOT);
         boolean v6 = lower.startsWith("udp6:");
         if (!v6 && !lower.startsWith("udp:")) {
@@ -147,6 +152,15 @@ final class Nodes {
         if (!port.chars().allMatch(Character::isDigit) || port.length() > 5 || Integer.parseInt(port) > 65535) {
             throw new IllegalArgumentException("rtpproxy: " + url + ": bad port " + port);
         }
+        return new String[] {host, port};
+    }
+
+    /** The address of a udp: or udp6: url, resolved once at start. */
+    private static InetSocketAddress address(String url) {
+        String[] hp = hostAndPort(url);
+        String host = hp[0];
+        String port = hp[1];
+        boolean v6 = url.regionMatches(true, 0, "udp6:", 0, 5);
         try {
             InetAddress a = null;
             for (InetAddress c : InetAddress.getAllByName(host)) {

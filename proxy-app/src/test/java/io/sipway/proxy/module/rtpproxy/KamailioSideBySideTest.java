@@ -27,16 +27,18 @@ class KamailioSideBySideTest {
     private record Seen(List<String> commands, String invite, String ok) {
     }
 
-    private Seen kamailio(String flags, boolean manage) throws Exception {
-        return kamailio(flags, manage, false);
+    /** The script both run, for a proxy on {@code port} and that rtpproxy. */
+    private Path write(String who, int port, FakeRtpproxy rtpproxy, boolean manage) throws java.io.IOException {
+        Path cfg = dir.resolve(who + "-" + port + ".cfg");
+        Files.writeString(cfg, manage ? RtpproxyCommandsTest.manageScript(port, rtpproxy.port())
+                : RtpproxyCommandsTest.script(port, rtpproxy.port()));
+        return cfg;
     }
 
     private Seen kamailio(String flags, boolean manage, boolean multipart) throws Exception {
         try (FakeRtpproxy rtpproxy = new FakeRtpproxy()) {
             int port = FreePorts.udpAndTcp();
-            Path cfg = dir.resolve("kamailio-" + port + ".cfg");
-            Files.writeString(cfg, manage ? RtpproxyCommandsTest.manageScript(port, rtpproxy.port())
-                    : RtpproxyCommandsTest.script(port, rtpproxy.port()));
+            Path cfg = write("kamailio", port, rtpproxy, manage);
             Path run = Files.createTempDirectory(dir, "run");
             Process k = new ProcessBuilder(KAMAILIO.toString(), "-f", cfg.toString(), "-DD", "-E", "-n", "1", "-m", "32", "-M", "8",
                     "-w", run.toString(), "-Y", run.toString(), "-P", run.resolve("k.pid").toString())
@@ -60,16 +62,10 @@ class KamailioSideBySideTest {
         }
     }
 
-    private Seen sipway(String flags, boolean manage) throws Exception {
-        return sipway(flags, manage, false);
-    }
-
     private Seen sipway(String flags, boolean manage, boolean multipart) throws Exception {
         try (FakeRtpproxy rtpproxy = new FakeRtpproxy()) {
             int port = FreePorts.udpAndTcp();
-            Path cfg = dir.resolve("sipway-" + port + ".cfg");
-            Files.writeString(cfg, manage ? RtpproxyCommandsTest.manageScript(port, rtpproxy.port())
-                    : RtpproxyCommandsTest.script(port, rtpproxy.port()));
+            Path cfg = write("sipway", port, rtpproxy, manage);
             try (Proxy p = Proxy.start(cfg, Map.of(), List.of()); SdpCall call = new SdpCall(port)) {
                 call.multipart = multipart;
                 call.run(flags, "");
@@ -84,8 +80,8 @@ class KamailioSideBySideTest {
         Assumptions.assumeTrue(Files.isExecutable(KAMAILIO) && Files.exists(RTPPROXY_SO), "Kamailio 5.6 with rtpproxy.so is not installed");
         for (String flags : List.of("", "r", "wie", "ac")) {
             for (boolean manage : new boolean[] {false, true}) {
-                Seen k = kamailio(flags, manage);
-                Seen s = sipway(flags, manage);
+                Seen k = kamailio(flags, manage, false);
+                Seen s = sipway(flags, manage, false);
                 String what = "flags '" + flags + "'" + (manage ? " with rtpproxy_manage" : "");
                 assertThat(k.commands()).as(what + ": Kamailio's offer, answer and delete").anyMatch(c -> c.startsWith("U"))
                         .anyMatch(c -> c.startsWith("L")).anyMatch(c -> c.startsWith("D"));
