@@ -167,4 +167,25 @@ class RtpproxyCommandsTest {
                 .contains("c=IN IP4 198.51.100.7\r\n").contains("m=audio 40002 RTP/AVP").doesNotContain("192.0.2.9")
                 .doesNotContain("10.0.0.");
     }
+
+    @Test
+    void setRtpProxySetChoosesTheSetForTheMessageItRunsIn() throws Exception {
+        try (FakeRtpproxy zero = new FakeRtpproxy(); FakeRtpproxy one = new FakeRtpproxy()) {
+            int port = FreePorts.udpAndTcp();
+            Path cfg = dir.resolve("sets-" + port + ".cfg");
+            Files.writeString(cfg, script(port, zero.port())
+                    .replace("    if (is_method(\"INVITE\")) {\n        if", "    if (is_method(\"INVITE\")) {\n        set_rtp_proxy_set(\"1\");\n        if")
+                    .replace("loadmodule \"rtpproxy.so\"", "loadmodule \"rtpproxy.so\"\nmodparam(\"rtpproxy\", \"rtpproxy_sock\", \"1 == udp:127.0.0.1:"
+                            + one.port() + "\")"));
+            try (Proxy proxy = Proxy.start(cfg, Map.of(), List.of()); SdpCall call = new SdpCall(port)) {
+                call.run("", "");
+                Thread.sleep(100);
+            }
+            // the INVITE's offer went to set 1; the reply and the BYE are other messages: the default set 0
+            assertThat(one.calls()).containsExactly("Uc0,8,101 call-none@test 127.0.0.1 49170 ftag1;1",
+                    "Uc31 call-none@test 127.0.0.1 51372 ftag1;2");
+            assertThat(zero.calls()).containsExactly("Lc0 call-none@test 127.0.0.1 6000 ftag1;1 ttag2;1",
+                    "Lc31 call-none@test 127.0.0.1 6002 ftag1;2 ttag2;2", "D call-none@test ftag1 ttag2");
+        }
+    }
 }
