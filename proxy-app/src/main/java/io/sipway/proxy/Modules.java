@@ -117,6 +117,7 @@ public final class Modules {
                 RrModule.exports(core),
                 RtimerModule.exports(core),
                 io.sipway.proxy.module.rtpengine.RtpengineModule.exports(core),
+                io.sipway.proxy.module.rtpproxy.RtpproxyModule.exports(core),
                 SanityModule.exports(core),
                 io.sipway.proxy.module.sdpops.SdpopsModule.exports(),
                 SiptraceModule.exports(core),
