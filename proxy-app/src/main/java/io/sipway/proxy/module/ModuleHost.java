@@ -27,11 +27,15 @@ public final class ModuleHost implements ScriptHost {
     private final Map<String, ModuleExports> modules = new LinkedHashMap<>();
     private final ModuleExports core;
     private final CoreLanguage language;
-    private final Map<String, FunctionSpec> functions = new LinkedHashMap<>();
-    private final Map<String, ModuleExports> pvOwner = new LinkedHashMap<>();
+    /**
+     * Every module's functions by name: a name two modules export (rtpengine's and rtpproxy's
+     * start_recording, $rtpstat) is the loaded module's, as in Kamailio, where a script loads one of them.
+     */
+    private final Map<String, List<FunctionSpec>> functions = new LinkedHashMap<>();
+    private final Map<String, List<ModuleExports>> pvOwners = new LinkedHashMap<>();
     private final Map<String, ModuleExports> transformationOwner = new LinkedHashMap<>();
     private Set<String> loaded = Set.of();
-    /** The functions whose waiting depends on the script's module parameters, and those parameters. */
+    /** The functions whose waiting depends on the script's module parameters (by module and name), and those parameters. */
     private final Map<String, FunctionExport> waitingByParams = new LinkedHashMap<>();
     private List<Ast.ModParam> modParams = List.of();
 
@@ -47,13 +51,15 @@ public final class ModuleHost implements ScriptHost {
             }
             for (FunctionExport f : t.functions().values()) {
                 if (f.mayWaitWith() != null) {
-                    waitingByParams.put(f.name(), f);
+                    waitingByParams.put(t.name() + "." + f.name(), f);
                 }
-                if (functions.put(f.name(), spec(t, f)) != null) {
-                    throw new IllegalStateException("function " + f.name() + " exported twice");
+                List<FunctionSpec> same = functions.computeIfAbsent(f.name(), k -> new java.util.ArrayList<>(1));
+                if (same.stream().anyMatch(x -> java.util.Objects.equals(x.module(), spec(t, f).module()))) {
+                    throw new IllegalStateException("function " + f.name() + " exported twice by " + t.name());
                 }
+                same.add(spec(t, f));
             }
-            t.pvs().keySet().forEach(n -> owner(pvOwner, n, t, "pseudo-variable $"));
+            t.pvs().keySet().forEach(n -> pvOwners.computeIfAbsent(n, k -> new java.util.ArrayList<>(1)).add(t));
             t.transformations().keySet().forEach(n -> owner(transformationOwner, n, t, "transformation "));
         }
         if (c == null) {
@@ -127,15 +133,29 @@ public final class ModuleHost implements ScriptHost {
         return null;
     }
 
+    /** Of the modules exporting a name, the first the script loaded, else the first (whose loadmodule the error then asks for). */
+    private <T> T loadedFirst(List<T> exporters, java.util.function.Function<T, String> module) {
+        if (exporters == null) {
+            return null;
+        }
+        for (T e : exporters) {
+            String m = module.apply(e);
+            if (m == null || m.equals(ModuleExports.CORE) || loaded.contains(m)) {
+                return e;
+            }
+        }
+        return exporters.get(0);
+    }
+
     private boolean available(ModuleExports t) {
         return t.isCore() || loaded.contains(t.name());
     }
 
     @Override
     public FunctionSpec function(String name) {
-        FunctionSpec s = functions.get(name);
+        FunctionSpec s = loadedFirst(functions.get(name), FunctionSpec::module);
         if (s != null) {
-            FunctionExport byParams = waitingByParams.get(name);
+            FunctionExport byParams = waitingByParams.get(s.module() + "." + name);
             return byParams != null && !s.mayWait() && byParams.mayWaitWith().test(modParams) ? s.thatMayWait() : s;
         }
         String module = KamailioReference.moduleOfFunction(name);
@@ -156,7 +176,7 @@ public final class ModuleHost implements ScriptHost {
 
     @Override
     public Pv pseudoVariable(PvName name, java.util.function.Function<String, ValueSource> innerPvs) {
-        ModuleExports t = pvOwner.get(name.name());
+        ModuleExports t = loadedFirst(pvOwners.get(name.name()), ModuleExports::name);
         if (t == null) {
             String module = KamailioReference.moduleOfPv(name.name());
             if (module != null) {

@@ -164,8 +164,8 @@ class DebianDefaultCfgTest {
         // WITH_NAT's rtpproxy is Sipway's since issue 17: what stops it is tmx's t_is_branch_route
         assertThat(check(List.of("WITH_NAT")).diagnostics().render()).doesNotContain("rtpproxy")
                 .contains("t_is_branch_route: is a function of Kamailio's tmx module that Sipway does not implement");
-        assertThat(check(List.of("WITH_NAT", "WITH_RTPENGINE")).diagnostics().render())
-                .contains("module 'rtpengine' is not supported by Sipway");
+        assertThat(check(List.of("WITH_NAT", "WITH_RTPENGINE")).diagnostics().render()).as("rtpengine is Sipway's too")
+                .doesNotContain("rtpengine").contains("t_is_branch_route");
         assertThat(check(List.of("WITH_ANTIFLOOD")).diagnostics().render())
                 .as("htable, its ipban table and $sht(ipban=>$si), and pike are Sipway's").doesNotContain("module 'htable'")
                 .doesNotContain("module 'pike'").doesNotContain("$sht").doesNotContain("modparam(\"htable\"");
