@@ -87,6 +87,8 @@ public final class Proxy implements AutoCloseable {
         boolean autoAliases = true;
         boolean enableTls = false;
         int children = Runtime.getRuntime().availableProcessors();
+        int workerChildren = 8; // Kamailio's default children: its processes per UDP listener
+        int tcpChildren = -1; // not set: as many as children, as Kamailio's
         TcpSettings tcp = TcpSettings.defaults();
         DnsSettings dns = DnsSettings.defaults();
         TmSettings tmSettings = TmSettings.defaults();
@@ -101,8 +103,9 @@ public final class Proxy implements AutoCloseable {
                     case "auto_aliases" -> autoAliases = truth(g);
                     case "children" -> {
                         children = (int) Math.max(1, number(g));
-                        core.workers(children); // Kamailio's worker processes: the routes that may wait run on as many threads
+                        workerChildren = children;
                     }
+                    case "tcp_children" -> tcpChildren = (int) Math.max(1, number(g));
                     case "enable_tls", "tls_enable" -> enableTls = truth(g);
                     case "disable_tls" -> enableTls = !truth(g);
                     case "sip_warning" -> core.sipWarning(truth(g));
@@ -174,6 +177,7 @@ public final class Proxy implements AutoCloseable {
             throw new ProxyStartException("cannot start the listeners " + listens + ": " + e.getMessage(), e);
         }
         transport.webSocketKeepalive(keepalive);
+        core.workersFromScript(workerCount(transport.sockets(), workerChildren, tcpChildren < 0 ? workerChildren : tcpChildren));
         if (autoAliases) {
             core.addAutoAliases(transport.sockets());
         }
@@ -229,6 +233,24 @@ public final class Proxy implements AutoCloseable {
         }
         LOG.info("{} loaded: {} module(s), listening on {}", cfg, script.modules().size(), transport.sockets());
         return new Proxy(transport, tm, core, tables, logs);
+    }
+
+    /**
+     * As many workers for the routes that may wait as Kamailio has processes that may block in them:
+     * {@code children} per UDP listener, and {@code tcp_children} (default: children) for all the
+     * stream listeners together (TCP, TLS, WS, WSS).
+     */
+    static int workerCount(List<SendSocket> sockets, int children, int tcpChildren) {
+        int udp = 0;
+        boolean streams = false;
+        for (SendSocket s : sockets) {
+            if (s.protocol() == io.sipway.transport.Protocol.UDP) {
+                udp++;
+            } else {
+                streams = true;
+            }
+        }
+        return Math.max(1, children * udp + (streams ? tcpChildren : 0));
     }
 
     /** log_prefix compiled once: its pseudo-variables read the message being processed, as received. */

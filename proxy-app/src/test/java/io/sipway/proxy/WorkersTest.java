@@ -147,6 +147,13 @@ class WorkersTest {
     }
 
     @Test
+    void asManyWorkersAsKamailioHasProcessesThatMayBlockChildrenPerUdpListenerAndTcpChildrenForTheStreams() throws Exception {
+        Proxy proxy = start("children=2\ntcp_children=3\nlisten=tcp:127.0.0.1:" + proxyPort + "\n"
+                + "request_route { sl_send_reply(\"200\", \"OK\"); }\n");
+        assertThat(proxy.workers()).as("2 for the UDP listener, 3 for the TCP one").isEqualTo(5);
+    }
+
+    @Test
     void aRouteThatCannotWaitRunsOnItsEventLoopAndChildrenDefaultsToKamailios8Workers() throws Exception {
         Proxy proxy = start("""
                 request_route { where("request"); sl_send_reply("200", "OK"); }

@@ -114,6 +114,11 @@ public final class Core {
         workers.size(children, queue);
     }
 
+    /** The workers the script's processes make ({@code children} and {@code tcp_children}), unless set before {@link #attach}. */
+    public void workersFromScript(int count) {
+        workers.sizeUnlessSized(count);
+    }
+
     /** How many workers run the routes that may wait. */
     public int workerCount() {
         return workers.threads();

@@ -163,6 +163,33 @@ public final class Lumps {
         }
 
         /**
+         * Deletes bytes [start, end) as Kamailio's overlapping deletion lumps end up (sdpops: a codec's
+         * lines, then its whole stream): what no edit touches yet is deleted, what one does stays as
+         * that edit made it, and an insertion inside stays; never refused.
+         */
+        public void deleteUncovered(int start, int end) {
+            List<Edit> before = new ArrayList<>(edits);
+            before.sort(java.util.Comparator.comparingInt(Edit::start));
+            int from = start;
+            for (Edit old : before) {
+                if (old.isInsertion()) {
+                    if (old.start > from && old.start < end) {
+                        edits.add(new Edit(from, old.start, new byte[0])); // cut at it: it stays between the two
+                        from = old.start;
+                    }
+                } else if (old.end > from && old.start < end) {
+                    if (old.start > from) {
+                        edits.add(new Edit(from, old.start, new byte[0]));
+                    }
+                    from = Math.max(from, old.end);
+                }
+            }
+            if (from < end) {
+                edits.add(new Edit(from, end, new byte[0]));
+            }
+        }
+
+        /**
          * The request with the edits applied and Content-Length set to the new body's length,
          * parsed: what the header edits of the branch then work on. They see the rewritten headers
          * (where Kamailio's act on the received ones): remove_hf also takes out a header of that

@@ -37,6 +37,13 @@ final class RouteWorkers {
         }
     }
 
+    /** {@code children} threads (their default queue), unless sized before (a test's small bound wins). */
+    void sizeUnlessSized(int children) {
+        if (workers == null) {
+            size(children, children * Workers.QUEUE_PER_WORKER);
+        }
+    }
+
     /** Kamailio's default {@code children} unless sized before. */
     void ensureStarted() {
         if (workers == null) {

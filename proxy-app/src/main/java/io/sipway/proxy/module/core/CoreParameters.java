@@ -31,7 +31,8 @@ final class CoreParameters {
                 "the whole header line of tm's CANCEL and ACK with reparse_invite=0 (with 1, the default, they carry none)");
         // processes: the event loops, and the workers running the routes that may wait
         b.param("children", INT, "8", "the number of event loops (Kamailio's UDP worker processes; not set: one per CPU)"
-                + " and of workers running the routes that can reach a function that may wait (not set: 8)");
+                + " and the workers running the routes that can reach a function that may wait: children per UDP listener"
+                + " plus tcp_children for the stream listeners, as Kamailio's processes (children not set: 8)");
         // tls
         b.param("enable_tls", ANY, "no", "tls: listeners need it, with the tls module's certificate and key");
         b.param("tls_enable", ANY, "no", "the same as enable_tls");
@@ -62,7 +63,8 @@ final class CoreParameters {
         b.param("tcp_no_connect", ANY, "no", tcp + ": never open TCP/TLS connections");
         b.paramOnly("tcp_async", ANY, "yes", tcp + ": writes are always asynchronous", "yes", "1", "on", "true");
         b.paramOnly("tcp_buf_write", ANY, "yes", tcp + ": writes are always asynchronous", "yes", "1", "on", "true");
-        b.paramWithoutEffect("tcp_children", INT, "children", "TCP, TLS and WebSocket connections are read by the same event loops as UDP (children)");
+        b.param("tcp_children", INT, "children", "the workers for routes that may wait added for the stream listeners"
+                + " (TCP, TLS and WebSocket connections are read by the same event loops as UDP)");
         String dns = "transport's SipResolver (RFC 3263, answers cached by their TTL)";
         b.param("dns_try_naptr", ANY, "no", dns + ": NAPTR first for a URI without port or transport");
         b.param("dns_try_ipv6", ANY, "no", dns + ": AAAA records too");

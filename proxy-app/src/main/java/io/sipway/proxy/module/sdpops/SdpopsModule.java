@@ -152,40 +152,15 @@ public final class SdpopsModule {
     /**
      * Kamailio deletes the union of overlapping deletion lumps (checked against 5.6.3: a codec's
      * rtpmap line removed, then its whole stream; a run of lines, then one line of it; and the
-     * reverse). The text edits refuse an edit that overlaps one made before, so a refused deletion
-     * is cut where sdpops' own deletions begin and end, at line starts and, on a line, before each
-     * blank (an m= line's " id"), and each part is tried alone; a part that is refused still is
-     * taken as deleted already. A replacement that overlaps (the sess-version) is skipped.
+     * reverse): a deletion takes what no edit touched yet. A replacement that overlaps (the
+     * sess-version) is refused by the text edits, logged.
      */
     private static void union(Lumps.TextEdits t, String function, Lumps.Edit e) {
-        if (t.add(function, List.of(e)) > 0 || e.insert().length > 0) {
-            return;
+        if (!e.isInsertion() && e.insert().length == 0) {
+            t.deleteUncovered(e.start(), e.end());
+        } else {
+            t.add(function, List.of(e));
         }
-        List<Lumps.Edit> parts = cut(t.text, e, true);
-        if (parts.size() == 1 && t.text.startsWith("m=", t.text.lastIndexOf('\n', e.start()) + 1)) {
-            parts = cut(t.text, e, false);
-        }
-        if (parts.size() > 1) {
-            for (Lumps.Edit p : parts) {
-                union(t, function, p);
-            }
-        }
-    }
-
-    /** The deletion cut after each LF inside it (lines), or before each blank, CR and LF (an m= line's entries). */
-    private static List<Lumps.Edit> cut(String text, Lumps.Edit e, boolean lines) {
-        List<Lumps.Edit> parts = new java.util.ArrayList<>();
-        int from = e.start();
-        for (int i = e.start() + 1; i < e.end(); i++) {
-            char ch = text.charAt(i);
-            boolean at = lines ? text.charAt(i - 1) == '\n' : (ch == ' ' || ch == '\r' || ch == '\n') && text.charAt(i - 1) != '\r';
-            if (at) {
-                parts.add(new Lumps.Edit(from, i, e.insert()));
-                from = i;
-            }
-        }
-        parts.add(new Lumps.Edit(from, e.end(), e.insert()));
-        return parts;
     }
 
     private static long editCodecs(MsgContext m, String fn, String list, String media, boolean byName, boolean keep) {
