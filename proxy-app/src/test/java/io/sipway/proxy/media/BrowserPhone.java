@@ -36,6 +36,8 @@ final class BrowserPhone implements AutoCloseable {
     private final BlockingQueue<String> reports = new LinkedBlockingQueue<>();
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private Process chromium;
+    /** Chromium's profile: its own temporary directory, removed once every Chromium process has exited. */
+    private Path profile;
 
     private BrowserPhone(HttpServer server) {
         this.server = server;
@@ -104,7 +106,7 @@ final class BrowserPhone implements AutoCloseable {
      * Opens the page in a new headless Chromium: registers as {@code user}@{@code domain} over
      * {@code ws}, then calls {@code call} when it is not null, else answers.
      */
-    void open(String ws, String user, String domain, String call, Path profile) throws IOException {
+    void open(String ws, String user, String domain, String call) throws IOException {
         StringBuilder url = new StringBuilder("http://127.0.0.1:" + server.getAddress().getPort() + "/phone.html?");
         Map<String, String> q = new java.util.LinkedHashMap<>();
         q.put("ws", ws);
@@ -114,14 +116,15 @@ final class BrowserPhone implements AutoCloseable {
             q.put("call", call);
         }
         q.forEach((k, v) -> url.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
-        Files.createDirectories(profile);
+        profile = Files.createTempDirectory("sipway-chromium-" + user + "-");
         // as root in a container: no sandbox; no background networking (this machine's network is closed);
         // loopback ICE candidates, a fake microphone allowed without asking, the test's own certificate taken
         chromium = new ProcessBuilder(CHROMIUM.toString(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-crash-reporter", "--disable-breakpad",
                 "--user-data-dir=" + profile, "--allow-loopback-in-peer-connection", "--use-fake-device-for-media-stream",
                 "--use-fake-ui-for-media-stream", "--ignore-certificate-errors", url.toString())
-                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /** The next report of that event, or an error saying what came instead. */
@@ -164,14 +167,25 @@ final class BrowserPhone implements AutoCloseable {
     @Override
     public void close() {
         if (chromium != null) {
-            chromium.descendants().forEach(ProcessHandle::destroyForcibly);
-            chromium.destroyForcibly();
-            try {
-                chromium.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // its renderer, GPU and utility processes write to the profile too: all of them end first
+            List<ProcessHandle> all = new java.util.ArrayList<>(chromium.descendants().toList());
+            all.add(chromium.toHandle());
+            all.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle p : all) {
+                try {
+                    p.onExit().get(5, TimeUnit.SECONDS);
+                } catch (Exception stillThere) {
+                    // a process that will not exit keeps its files; the directory is left behind
+                }
             }
         }
         server.stop(0);
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException ignored) {
+                // best effort: a temporary directory left behind harms no later run
+            }
+        }
     }
 }
