@@ -129,6 +129,13 @@ public final class LoopTimers implements Timers {
             if (n.tick < 0) {
                 return;
             }
+            unlink(n);
+            n.tick = -1;
+            pending--;
+        }
+
+        /** Takes {@code n} off the list it is in (its slot's, or the expired one), leaving it pending. */
+        private void unlink(Node n) {
             if (n.prev != null) {
                 n.prev.next = n.next;
             } else if (expired == n) {
@@ -141,8 +148,6 @@ public final class LoopTimers implements Timers {
             }
             n.prev = null;
             n.next = null;
-            n.tick = -1;
-            pending--;
         }
 
         /** Runs every slot up to the current tick, then waits for the next one while a timer is pending. */
@@ -165,14 +170,12 @@ public final class LoopTimers implements Timers {
             for (Node n = slots[slot]; n != null; ) {
                 Node following = n.next;
                 if (n.tick <= tick) { // due: to the expired list (a later revolution's stays)
-                    remove(n);
-                    n.tick = tick;
+                    unlink(n);
                     n.next = expired;
                     if (expired != null) {
                         expired.prev = n;
                     }
                     expired = n;
-                    pending++;
                 }
                 n = following;
             }

@@ -53,11 +53,12 @@ public final class ModuleHost implements ScriptHost {
                 if (f.mayWaitWith() != null) {
                     waitingByParams.put(t.name() + "." + f.name(), f);
                 }
+                FunctionSpec spec = spec(t, f);
                 List<FunctionSpec> same = functions.computeIfAbsent(f.name(), k -> new java.util.ArrayList<>(1));
-                if (same.stream().anyMatch(x -> java.util.Objects.equals(x.module(), spec(t, f).module()))) {
+                if (same.stream().anyMatch(x -> java.util.Objects.equals(x.module(), spec.module()))) {
                     throw new IllegalStateException("function " + f.name() + " exported twice by " + t.name());
                 }
-                same.add(spec(t, f));
+                same.add(spec);
             }
             t.pvs().keySet().forEach(n -> pvOwners.computeIfAbsent(n, k -> new java.util.ArrayList<>(1)).add(t));
             t.transformations().keySet().forEach(n -> owner(transformationOwner, n, t, "transformation "));

@@ -53,7 +53,7 @@ class BrowserMediaTest {
     private Proxy sipway;
     private Process kamailio;
     private Sipp sipp;
-    private final java.util.List<BrowserPhone> phones = new java.util.ArrayList<>();
+    private final List<BrowserPhone> phones = new java.util.ArrayList<>();
     private int sipPort;
     private int wsPort;
     private int wssPort;
@@ -73,7 +73,7 @@ class BrowserMediaTest {
     /** The real parts; without one the test is skipped, unless SIPWAY_TEST_REQUIRE_MEDIA is set (CI installs them). */
     private static void requireRealParts() throws Exception {
         String sippPath = Sipp.find();
-        boolean ok = sippPath != null && Files.isRegularFile(AUDIO) && java.nio.file.Files.isExecutable(Path.of("/usr/bin/rtpengine")) && BrowserPhone.installed()
+        boolean ok = sippPath != null && Files.isRegularFile(AUDIO) && Files.isExecutable(Path.of("/usr/bin/rtpengine")) && BrowserPhone.installed()
                 && BrowserPhone.bundle();
         if (!ok && System.getenv("SIPWAY_TEST_REQUIRE_MEDIA") != null) {
             throw new AssertionError("SIPWAY_TEST_REQUIRE_MEDIA is set but sipp, rtpengine, chromium or npm is missing");

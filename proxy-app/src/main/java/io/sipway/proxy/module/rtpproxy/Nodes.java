@@ -155,7 +155,10 @@ final class Nodes {
         return new String[] {host, port};
     }
 
-    /** The address of a udp: or udp6: url, resolved once at start. */
+    /**
+     * The address of a udp: or udp6: url, resolved once at start on the starting thread (as Kamailio's
+     * mod_init resolves rtpproxy_sock), never on an event loop or per command.
+     */
     private static InetSocketAddress address(String url) {
         String[] hp = hostAndPort(url);
         String host = hp[0];
