@@ -109,6 +109,7 @@ public final class Proxy implements AutoCloseable {
                     case "enable_tls", "tls_enable" -> enableTls = truth(g);
                     case "disable_tls" -> enableTls = !truth(g);
                     case "sip_warning" -> core.sipWarning(truth(g));
+                    case "server_id" -> core.serverId((int) number(g));
                     case "debug" -> core.debug((int) number(g));
                     case "tcp_connection_match" -> match = truth(g);
                     case "tcp_reuse_port" -> reusePort = truth(g);

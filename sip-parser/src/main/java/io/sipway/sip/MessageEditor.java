@@ -49,6 +49,25 @@ public final class MessageEditor {
         return this;
     }
 
+    /**
+     * Adds a Route header with a path vector (the Path values a registrar saved, RFC 3327 section
+     * 5.3) as Kamailio's insert_path_as_route places it: before the first Route header, else after
+     * the last Via, else before all others.
+     */
+    public MessageEditor addPathAsRoute(String path) {
+        int at = msg.indexOf(HeaderName.ROUTE, 0);
+        if (at < 0) {
+            for (int i = msg.headerCount() - 1; i >= 0; i--) {
+                if (msg.typeAt(i) == HeaderName.VIA) {
+                    at = i + 1;
+                    break;
+                }
+            }
+        }
+        insert(Math.max(at, 0), line("Route", path));
+        return this;
+    }
+
     /** Adds a header field before all others. */
     public MessageEditor addFirst(String name, String value) {
         insert(0, line(name, value));

@@ -122,6 +122,11 @@ final class BranchRequests {
 
     /** The request of one branch, with the script's changes, for tm to put its Via on top of. */
     TransactionLayer.BranchRequest branchRequest(MsgContext ctx, String ruri, Destination to) {
+        return branchRequest(ctx, ruri, ctx.pathVector, to);
+    }
+
+    /** The request of one branch whose path vector ({@link MsgContext#pathVector}, or a lookup branch's) is {@code path}. */
+    TransactionLayer.BranchRequest branchRequest(MsgContext ctx, String ruri, String path, Destination to) {
         return via -> {
             SipMessage m = ctx.msg;
             if (ctx.textEdits != null && !ctx.textEdits.isEmpty()) {
@@ -142,6 +147,9 @@ final class BranchRequests {
             }
             for (int i = 0; i < ctx.routesToRemove; i++) {
                 e.removeFirstValue(HeaderName.ROUTE);
+            }
+            if (path != null) {
+                e.addPathAsRoute(path);
             }
             if (ctx.recordRoute && !m.methodName().equals("ACK") && !m.methodName().equals("CANCEL")) {
                 if (ctx.recordRoutePreset != null) {

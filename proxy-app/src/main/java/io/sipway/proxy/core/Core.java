@@ -50,6 +50,7 @@ public final class Core {
     CompiledScript.Entry replyRoute;
     private CompiledScript script;
     boolean sipWarning;
+    private volatile int serverId;
     /** Kamailio's default debug level is 0 (L_WARN); the harness of a test may raise it. */
     private volatile int debug;
     private final SharedVariables shared = new SharedVariables();
@@ -201,6 +202,15 @@ public final class Core {
     /** The script file the proxy runs, or null (a core without one: tests of the core alone). */
     public java.nio.file.Path configFile() {
         return configFile;
+    }
+
+    /** The core parameter {@code server_id}: this instance's number among those sharing a store. */
+    public int serverId() {
+        return serverId;
+    }
+
+    public void serverId(int id) {
+        this.serverId = id;
     }
 
     /** {@code sip_warning=1}: local replies carry a Warning header telling how the request was seen. */
@@ -404,6 +414,11 @@ public final class Core {
     /** The request of one branch with the script's changes, for tm to put its Via on. */
     public TransactionLayer.BranchRequest branchRequest(MsgContext ctx, String ruri, Destination to) {
         return branchRequests.branchRequest(ctx, ruri, to);
+    }
+
+    /** A branch to {@code ruri} whose Route gets {@code path} (a binding's Path) on top; null: none. */
+    public TransactionLayer.BranchRequest branchRequest(MsgContext ctx, String ruri, String path, Destination to) {
+        return branchRequests.branchRequest(ctx, ruri, path, to);
     }
 
     /** A stateless reply (sl_send_reply) to the request of {@code ctx}. */

@@ -50,7 +50,16 @@ public final class MsgContext extends ScriptContext {
     public Lumps.TextEdits textEdits;
     /** fix_nated_contact / set_contact_alias: the first Contact's URI as rewritten, which later functions see (null: as received). */
     public String contactOverride;
-    /** append_branch / lookup branches beyond the R-URI one: their URI and, when set, their $du. */
+    /**
+     * The path vector of branch 0 (registrar's lookup() of a binding saved with a Path): the Path
+     * values, comma-separated, that go out as a Route header above the request's own Routes, as
+     * Kamailio's insert_path_as_route writes them; null: none.
+     */
+    public String pathVector;
+    /**
+     * append_branch / lookup branches beyond the R-URI one: their URI and, when set, their $du and
+     * (a third element) their path vector.
+     */
     public final List<String[]> branches = new ArrayList<>();
     /** $avp and $xavp values; made on first use (most scripts never touch them). */
     private Xavps avps;
@@ -183,6 +192,7 @@ public final class MsgContext extends ScriptContext {
         recordRouteUser = o.recordRouteUser;
         pathUser = o.pathUser;
         pathTail = o.pathTail;
+        pathVector = o.pathVector;
         appended.addAll(o.appended);
         removed.addAll(o.removed);
         avps = o.avps == null ? null : o.avps.copy();

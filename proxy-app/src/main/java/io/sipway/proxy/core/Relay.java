@@ -173,7 +173,7 @@ final class Relay {
     }
 
     /** One branch as the script made it: the request state it leaves with, its URI and its next hop. */
-    private record Pending(MsgContext state, String uri, Future<Destination> to) {
+    private record Pending(MsgContext state, String uri, String path, Future<Destination> to) {
     }
 
     /**
@@ -221,9 +221,9 @@ final class Relay {
         CompiledScript.Entry onBranch = ctx.branchRoute == null ? null : ctx.branchRoute.entry();
         ctx.branchRoute = null;
         List<Pending> pending = new ArrayList<>();
-        int dropped = addBranch(ctx, onBranch, ruri, ctx.du, pending);
+        int dropped = addBranch(ctx, onBranch, ruri, ctx.du, ctx.pathVector, pending);
         for (String[] b : ctx.branches) {
-            dropped += addBranch(ctx, onBranch, b[0], b[1], pending);
+            dropped += addBranch(ctx, onBranch, b[0], b[1], b.length > 2 ? b[2] : null, pending);
         }
         ctx.branches.clear();
         boolean known = true;
@@ -234,7 +234,7 @@ final class Relay {
         for (Pending b : pending) {
             // a branch that waits for DNS leaves as the request is now: the script goes on changing ctx
             MsgContext state = known || b.state() != ctx ? b.state() : frozen(ctx);
-            leg.add(new BranchSet.Branch(b.to(), d -> core.branchRequests.branchRequest(state, b.uri(), d)));
+            leg.add(new BranchSet.Branch(b.to(), d -> core.branchRequests.branchRequest(state, b.uri(), b.path(), d)));
         }
         BranchSet.Outcome outcome = core.tm.relay(ctx.st, new BranchSet(leg, dropped));
         if (outcome.failed()) {
@@ -252,7 +252,7 @@ final class Relay {
      * to {@code $ru}, {@code $du}, {@code $fs} and headers stay with the branch, and {@code drop}
      * cancels it. Returns 1 when the branch was dropped, else 0.
      */
-    private int addBranch(MsgContext ctx, CompiledScript.Entry onBranch, String uri, String du, List<Pending> branches) {
+    private int addBranch(MsgContext ctx, CompiledScript.Entry onBranch, String uri, String du, String path, List<Pending> branches) {
         MsgContext b = ctx;
         if (onBranch != null) {
             b = new MsgContext(ctx.msg, ctx.from);
@@ -260,6 +260,7 @@ final class Relay {
             b.shareVarsWith(ctx);
             b.ruri = uri;
             b.du = du;
+            b.pathVector = path;
             b.st = ctx.st;
             b.replyTo = ctx.replyTo;
             b.failureRoute = ctx.failureRoute;
@@ -271,8 +272,9 @@ final class Relay {
             }
             uri = b.requestUri();
             du = b.du;
+            path = b.pathVector;
         }
-        branches.add(new Pending(b, uri, core.hops.destination(b, du != null ? du : uri)));
+        branches.add(new Pending(b, uri, path, core.hops.destination(b, du != null ? du : uri)));
         return 0;
     }
 }

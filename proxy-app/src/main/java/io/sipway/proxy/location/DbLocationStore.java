@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * inserted or replaced), from its state in memory at the time and under the AoR's lock (Kamailio locks
  * the AoR's slot around the write too), so two threads changing one AoR leave the table with the last
  * state, whichever writes first. The timer also deletes the rows that expired ({@link #deleteExpired}).
+ *
+ * <p>Several instances can share one table (edge proxies and registrars, {@code docs/SCALING.md}):
+ * each writes its core {@code server_id} into the rows it writes; with usrloc's
+ * {@code server_id_filter} an instance loads (modes 1, 2) and deletes as expired only the rows with
+ * its own id, so each expired row is removed by one instance, the one that wrote it.
  */
 public final class DbLocationStore implements LocationStore {
     private static final Logger LOG = LoggerFactory.getLogger(DbLocationStore.class);
@@ -53,10 +58,31 @@ public final class DbLocationStore implements LocationStore {
         }
     }
 
+    /**
+     * usrloc's settings of a table: its db_mode, use_domain, the core server_id, server_id_filter
+     * (load and delete only this instance's rows) and db_timer_clean (modes 1 and 2: the timer deletes
+     * every expired row of the table, not only those of the bindings this instance holds).
+     */
+    public record Settings(Mode mode, boolean useDomain, int serverId, boolean serverIdFilter, boolean timerClean) {
+        public static Settings of(Mode mode, boolean useDomain) {
+            return new Settings(mode, useDomain, 0, false, false);
+        }
+    }
+
+    /** The rows of an AoR a thread read last (db_mode 3): save() reads, then writes the same AoR. */
+    private record Read(String aor, List<Binding> bindings, long atNanos) {
+        /** Whether it is this AoR's and fresh: a read older than a second is read again. */
+        boolean of(String aor) {
+            return this.aor.equals(aor) && System.nanoTime() - atNanos < 1_000_000_000L;
+        }
+    }
+
     private final String table;
     private final Database db;
     private final Mode mode;
     private final boolean useDomain;
+    private final Settings settings;
+    private final ThreadLocal<Read> lastRead = new ThreadLocal<>();
     private final boolean textTimes;
     private final Function<String, SendSocket> sockets;
     private final CaffeineLocationStore memory;
@@ -78,16 +104,21 @@ public final class DbLocationStore implements LocationStore {
      * @param sockets the proxy's socket named by a row's {@code socket} text, or null
      */
     public DbLocationStore(String table, Database db, Mode mode, boolean useDomain, Function<String, SendSocket> sockets) {
+        this(table, db, Settings.of(mode, useDomain), sockets);
+    }
+
+    public DbLocationStore(String table, Database db, Settings settings, Function<String, SendSocket> sockets) {
         this.table = table;
         this.db = db;
-        this.mode = mode;
-        this.useDomain = useDomain;
+        this.settings = settings;
+        this.mode = settings.mode();
+        this.useDomain = settings.useDomain();
         this.textTimes = db.url().scheme().equals("sqlite");
         this.sockets = sockets;
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
-        this.memory = mode == Mode.DB_ONLY ? null : new CaffeineLocationStore();
+        this.memory = this.mode == Mode.DB_ONLY ? null : new CaffeineLocationStore();
     }
 
     public Mode mode() {
@@ -100,10 +131,13 @@ public final class DbLocationStore implements LocationStore {
             return memory.bindings(aor, now);
         }
         try {
-            return live(read(aor), now);
+            List<Binding> rows = read(aor);
+            lastRead.set(new Read(aor, rows, System.nanoTime()));
+            return live(rows, now);
         } catch (DbException e) {
+            lastRead.remove();
             failed("reading " + aor, e);
-            return List.of(); // usrloc's get_urecord failing in DB_ONLY: nothing found
+            throw new StoreUnavailableException("usrloc: table " + table + ": " + e.getMessage(), e);
         }
     }
 
@@ -112,8 +146,12 @@ public final class DbLocationStore implements LocationStore {
         if (memory == null) {
             try {
                 write(aor, bindings);
+                recovered();
             } catch (DbException e) {
                 failed("writing " + aor, e);
+                throw new StoreUnavailableException("usrloc: table " + table + ": " + e.getMessage(), e);
+            } finally {
+                lastRead.remove();
             }
             return;
         }
@@ -138,7 +176,7 @@ public final class DbLocationStore implements LocationStore {
             return out;
         } catch (DbException e) {
             failed("listing", e);
-            return Set.of();
+            throw new StoreUnavailableException("usrloc: table " + table + ": " + e.getMessage(), e);
         }
     }
 
@@ -147,7 +185,7 @@ public final class DbLocationStore implements LocationStore {
         if (memory == null) {
             return 0;
         }
-        DbResult r = db.query(table, null, Where.ALL, null);
+        DbResult r = db.query(table, null, settings.serverIdFilter() ? Where.eq("server_id", settings.serverId()) : Where.ALL, null);
         Map<String, List<Binding>> byAor = new LinkedHashMap<>();
         for (int i = 0; i < r.size(); i++) {
             Binding b = LocationRows.binding(r, i, sockets);
@@ -199,17 +237,47 @@ public final class DbLocationStore implements LocationStore {
         }
     }
 
-    /** Deletes the rows that expired before {@code now} (the timer's cleanup, every mode). */
+    /**
+     * The timer's cleanup of the rows that expired before {@code now}. In db_mode 3, and in modes 1 and 2
+     * with db_timer_clean, one DELETE of the table's expired rows (with server_id_filter, only those
+     * of this instance's server_id), as udomain.c's db_timer_udomain; in modes 1 and 2 the rows of the
+     * bindings that expired in memory are deleted one by one (by ruid), as wb_timer deletes them.
+     */
     public void deleteExpired(long now) {
-        if (memory != null) {
-            // what left memory by expiry: its rows go below; a late write of it would read the table first
-            written.keySet().removeIf(aor -> !dirty.contains(aor) && memory.bindings(aor, now).isEmpty());
-        }
         try {
-            db.delete(table, LocationRows.expiredBefore(now, textTimes));
+            if (memory != null) {
+                deleteExpiredOfMemory(now);
+            }
+            if (memory == null || settings.timerClean()) {
+                Where expired = LocationRows.expiredBefore(now, textTimes);
+                db.delete(table, settings.serverIdFilter() ? expired.andEq("server_id", settings.serverId()) : expired);
+            }
             recovered();
         } catch (DbException e) {
             failed("deleting expired rows", e);
+        }
+    }
+
+    /** Modes 1 and 2: deletes the rows of the bindings this instance wrote that are no longer in memory. */
+    private void deleteExpiredOfMemory(long now) throws DbException {
+        for (Map.Entry<String, Set<String>> e : written.entrySet()) {
+            String aor = e.getKey();
+            synchronized (locks[(aor.hashCode() & 0x7fffffff) % locks.length]) {
+                if (dirty.contains(aor) || written.get(aor) != e.getValue()) {
+                    continue; // a write is due or running: it deletes what is gone
+                }
+                Set<String> live = new HashSet<>();
+                memory.bindings(aor, now).forEach(b -> live.add(b.ruid()));
+                for (String ruid : new ArrayList<>(e.getValue())) {
+                    if (!live.contains(ruid)) {
+                        db.delete(table, Where.eq("ruid", ruid));
+                        e.getValue().remove(ruid);
+                    }
+                }
+                if (e.getValue().isEmpty()) {
+                    written.remove(aor);
+                }
+            }
         }
     }
 
@@ -237,11 +305,21 @@ public final class DbLocationStore implements LocationStore {
             }
         }
         Set<String> before = memory == null ? null : written.remove(aor); // removed until the write is done
+        Map<String, Map<String, Object>> unchanged = new java.util.HashMap<>();
         if (before == null) {
             before = new HashSet<>();
-            DbResult r = db.query(table, List.of("ruid"), LocationRows.whereAor(aor, useDomain), null);
-            for (int i = 0; i < r.size(); i++) {
-                before.add(r.text(i, "ruid"));
+            Read read = lastRead.get();
+            if (memory == null && read != null && read.of(aor)) {
+                // db_mode 3: the rows this thread just read (save() reads, then writes): what is unchanged stays as it is
+                for (Binding b : read.bindings()) {
+                    before.add(b.ruid());
+                    unchanged.put(b.ruid(), LocationRows.row(aor, b, useDomain, textTimes, 0));
+                }
+            } else {
+                DbResult r = db.query(table, List.of("ruid"), LocationRows.whereAor(aor, useDomain), null);
+                for (int i = 0; i < r.size(); i++) {
+                    before.add(r.text(i, "ruid"));
+                }
             }
         }
         for (String ruid : before) {
@@ -253,7 +331,11 @@ public final class DbLocationStore implements LocationStore {
             if (b.memoryOnly()) {
                 continue; // save() with flag 0x01
             }
-            db.replace(table, LocationRows.row(aor, b, useDomain, textTimes), List.of("ruid"));
+            Map<String, Object> old = unchanged.get(b.ruid());
+            if (old != null && old.equals(LocationRows.row(aor, b, useDomain, textTimes, 0))) {
+                continue; // as read: usrloc writes only the contacts a REGISTER changed
+            }
+            db.replace(table, LocationRows.row(aor, b, useDomain, textTimes, settings.serverId()), List.of("ruid"));
         }
         if (memory != null && !keep.isEmpty()) {
             written.put(aor, keep);

@@ -25,8 +25,8 @@ import java.util.function.Function;
  *   <li>{@code socket}: the listener as text ({@code udp:127.0.0.1:5060}), matched back to one of the
  *       proxy's sockets when read (none when the proxy does not listen there, as grep_sock_info);</li>
  *   <li>{@code cflags}: the branch flags; {@code connection_id}: the TCP connection, -1 for none;
- *       {@code methods} NULL (all methods); {@code flags}, {@code keepalive}, {@code server_id},
- *       {@code partition} 0.</li>
+ *       {@code methods} NULL (all methods); {@code server_id} the core parameter of the instance that
+ *       wrote it; {@code flags}, {@code keepalive}, {@code partition} 0.</li>
  * </ul>
  * SQLite has no DATETIME type: Kamailio's db_sqlite writes the text {@code YYYY-MM-DD HH:MM:SS},
  * so does this for a SQLite database ({@code textTimes}); a value read may be a timestamp, that
@@ -43,8 +43,13 @@ public final class LocationRows {
     private LocationRows() {
     }
 
-    /** The row of {@code b}, a binding of {@code aor}. */
+    /** The row of {@code b}, a binding of {@code aor}, as server 0 writes it. */
     public static Map<String, Object> row(String aor, Binding b, boolean useDomain, boolean textTimes) {
+        return row(aor, b, useDomain, textTimes, 0);
+    }
+
+    /** The row of {@code b}, a binding of {@code aor}, as the instance with core parameter {@code server_id} writes it. */
+    public static Map<String, Object> row(String aor, Binding b, boolean useDomain, boolean textTimes, int serverId) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ruid", b.ruid());
         int at = aor.indexOf('@');
@@ -65,7 +70,7 @@ public final class LocationRows {
         r.put("methods", null);
         r.put("instance", b.instance());
         r.put("reg_id", b.regId());
-        r.put("server_id", 0);
+        r.put("server_id", serverId);
         r.put("connection_id", b.connectionId() > 0 ? b.connectionId() : -1);
         r.put("keepalive", 0);
         r.put("partition", 0);

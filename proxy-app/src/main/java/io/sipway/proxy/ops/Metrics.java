@@ -14,7 +14,10 @@ import java.util.TreeMap;
  * The proxy's counters in Prometheus' text exposition format (version 0.0.4), read when scraped:
  * messages received and sent by method or reply class and protocol, transactions, connections by
  * family and protocol (ws and wss are the WebSocket ones), connections ended or refused to protect the
- * proxy, failed sends by reason, parse errors.
+ * proxy, failed sends by reason, parse errors. Every sample carries the labels {@code instance}
+ * (the first listener's address and port, or the host's name for a wildcard listener) and
+ * {@code server_id} (the core parameter), so that the instances of a cluster sharing one store
+ * (docs/SCALING.md) are told apart when their samples meet in one place.
  */
 public final class Metrics {
     private final Proxy proxy;
@@ -101,7 +104,55 @@ public final class Metrics {
         b.append("sipway_parse_errors_total{where=\"stream\"} ").append(proxy.transport().droppedFrames()).append('\n');
         head(b, "sipway_uptime_seconds", "gauge", "Seconds since the proxy started.");
         b.append("sipway_uptime_seconds ").append(java.time.Duration.between(proxy.startedAt(), java.time.Instant.now()).toSeconds()).append('\n');
-        return b.toString();
+        return labelled(b, "instance=\"" + instance() + "\",server_id=\"" + proxy.core().serverId() + "\"");
+    }
+
+    /** The instance label: the first listener's address:port; the host's name when it listens on every address. */
+    private String instance() {
+        var sockets = proxy.transport().sockets();
+        if (sockets.isEmpty()) {
+            return "";
+        }
+        java.net.InetSocketAddress a = sockets.get(0).local();
+        String host = a.getAddress().isAnyLocalAddress() ? hostName() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Every sample line of {@code text} with {@code labels} first among its labels. */
+    static String labelled(CharSequence text, String labels) {
+        StringBuilder out = new StringBuilder(text.length() + 64 * 40);
+        int start = 0;
+        while (start < text.length()) {
+            int end = start;
+            while (end < text.length() && text.charAt(end) != '\n') {
+                end++;
+            }
+            if (text.charAt(start) == '#') {
+                out.append(text, start, end);
+            } else {
+                int space = start;
+                while (space < end && text.charAt(space) != '{' && text.charAt(space) != ' ') {
+                    space++;
+                }
+                out.append(text, start, space).append('{').append(labels);
+                if (space < end && text.charAt(space) == '{') {
+                    out.append(',').append(text, space + 1, end);
+                } else {
+                    out.append('}').append(text, space, end);
+                }
+            }
+            out.append('\n');
+            start = end + 1;
+        }
+        return out.toString();
     }
 
     private static void head(StringBuilder b, String name, String type, String help) {

@@ -22,6 +22,8 @@ final class CoreParameters {
         b.param("listen", STR, "", "a listener: [proto:]addr[:port] (more than one may be given; -l adds more)");
         b.param("alias", STR, "", "a name this proxy answers to (myself, is_myself, loose_route)");
         b.param("auto_aliases", ANY, "yes", "the reverse-DNS names of the listeners become aliases");
+        b.param("server_id", INT, "0", "this instance's number among the instances sharing a store: written in usrloc's rows"
+                + " (server_id_filter) and the metrics' server_id label");
         b.param("sip_warning", ANY, "0", "local replies carry Kamailio's 392 Warning header");
         String signature = "sipway (<version> (<arch>/<os>))";
         b.param("server_signature", ANY, "yes", "local replies carry server_header, tm's own requests user_agent_header; no: neither");

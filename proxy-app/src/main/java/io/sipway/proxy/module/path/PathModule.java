@@ -60,6 +60,13 @@ public final class PathModule {
         }
     }
 
+    /** The received address a Path URI carries (add_path_received's, unescaped), or null: registrar's path_use_received. */
+    public static String receivedOf(String uri) {
+        int semi = uri.indexOf(';');
+        String v = semi < 0 ? null : receivedParam(uri.substring(semi + 1));
+        return v == null || v.isEmpty() ? null : unescape(v);
+    }
+
     /** The value of the {@code received} parameter of {@code a;b=c;received=x} (names without case), or null. */
     static String receivedParam(String params) {
         for (String p : params.split(";")) {

@@ -11,6 +11,7 @@ import io.sipway.proxy.core.Format;
 import io.sipway.proxy.core.MsgContext;
 import io.sipway.proxy.location.Binding;
 import io.sipway.proxy.location.LocationStore;
+import io.sipway.proxy.location.StoreUnavailableException;
 import io.sipway.proxy.module.ModuleExports;
 import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.module.registrar.RegistrarReplies.Error;
@@ -46,7 +47,7 @@ public final class RegistrarModule {
     /** The registrar and usrloc parameters, read once per running script. */
     private record Settings(CompiledScript script, long defaultExpires, long minExpires, long maxExpires, int maxContacts,
                             String receivedAvp, boolean appendBranches, boolean useDomain, int outboundMode, int regidMode,
-                            int flowTimer) {
+                            int flowTimer, boolean usePath, int pathMode, boolean pathUseReceived) {
         static Settings of(Core core) {
             CompiledScript script = core.script();
             String avp = param(core, "registrar", "received_avp", "");
@@ -57,7 +58,8 @@ public final class RegistrarModule {
             return new Settings(script, num(core, "default_expires", 3600), num(core, "min_expires", 60), num(core, "max_expires", 0),
                     (int) num(core, "max_contacts", 0), avp.isEmpty() ? null : avp, num(core, "append_branches", 1) != 0,
                     Format.num(param(core, "usrloc", "use_domain", "0")) != 0, (int) num(core, "outbound_mode", 0),
-                    (int) num(core, "regid_mode", 0), (int) num(core, "flow_timer", 0));
+                    (int) num(core, "regid_mode", 0), (int) num(core, "flow_timer", 0), num(core, "use_path", 0) != 0,
+                    (int) num(core, "path_mode", 2), num(core, "path_use_received", 0) != 0);
         }
 
         private static long num(Core core, String p, long def) {
@@ -119,7 +121,11 @@ public final class RegistrarModule {
             return ctx -> {
                 MsgContext m = c(ctx);
                 String aor = aor(settings(core), uri != null ? uri.apply(ctx) : m.requestUri());
-                return aor != null && !table(core, tableName).bindings(aor, System.currentTimeMillis()).isEmpty() ? 1 : -1;
+                try {
+                    return aor != null && !table(core, tableName).bindings(aor, System.currentTimeMillis()).isEmpty() ? 1 : -1;
+                } catch (StoreUnavailableException e) {
+                    return -1;
+                }
             };
         });
         r.fn("unregister", 2, 3, ANY, args -> {
@@ -128,11 +134,15 @@ public final class RegistrarModule {
             return ctx -> {
                 String aor = aor(settings(core), uri.apply(ctx));
                 LocationStore t = table(core, tableName);
-                if (aor == null || t.bindings(aor, System.currentTimeMillis()).isEmpty()) {
-                    return -1;
+                try {
+                    if (aor == null || t.bindings(aor, System.currentTimeMillis()).isEmpty()) {
+                        return -1;
+                    }
+                    t.put(aor, List.of());
+                    return 1;
+                } catch (StoreUnavailableException e) {
+                    return -2; // unregister()'s failure
                 }
-                t.put(aor, List.of());
-                return 1;
             };
         });
     }
@@ -197,7 +207,12 @@ public final class RegistrarModule {
             }
         }
         long now = System.currentTimeMillis();
-        List<Binding> current = new ArrayList<>(table.bindings(aor, now));
+        List<Binding> current;
+        try {
+            current = new ArrayList<>(table.bindings(aor, now));
+        } catch (StoreUnavailableException e) {
+            current = new ArrayList<>(); // usrloc's get_urecord in db_mode 3: a failed query finds nothing, the insert fails below
+        }
         // usrloc's update_contacts (an AoR with bindings) answers an error with the bindings as they
         // are then; insert_contacts (a new AoR) with none, and keeps nothing of the request
         boolean known = !current.isEmpty();
@@ -210,16 +225,22 @@ public final class RegistrarModule {
             return fail(core, m, reply, Error.TOO_MANY, RegistrarReplies.contacts(current, now));
         }
         if (wildcard) {
-            table.put(aor, List.of()); // RFC 3261 10.3 step 6, Expires 0 checked above
+            if (!stored(table, aor, List.of())) {
+                return fail(core, m, reply, Error.UL_DELETE);
+            }
             current.clear();
         } else {
             String received = s.receivedAvp() == null ? null : str(m.avps().get(s.receivedAvp(), 0));
-            String path = msg.headers("Path").isEmpty() ? null : String.join(",", msg.headers("Path"));
+            String path = pathVector(s, msg);
+            if (path != null && s.pathUseReceived()) {
+                String viaPath = io.sipway.proxy.module.path.PathModule.receivedOf(firstPathUri(path));
+                received = viaPath != null ? viaPath : received;
+            }
             String ua = msg.header("User-Agent");
             for (int i = 0; i < contacts.size(); i++) {
                 Address a = contacts.get(i);
                 if (invalidQ(a)) { // the contacts before it stay changed, as in update_contacts
-                    table.put(aor, current);
+                    stored(table, aor, current);
                     return fail(core, m, reply, Error.INVALID_Q, RegistrarReplies.contacts(current, now));
                 }
                 // the first Contact as fix_nated_contact or set_contact_alias rewrote it, if they did
@@ -263,12 +284,50 @@ public final class RegistrarModule {
             if (s.maxContacts() > 0 && current.size() > s.maxContacts()) {
                 return fail(core, m, reply, Error.TOO_MANY, "");
             }
-            table.put(aor, current);
+            if (!stored(table, aor, current)) {
+                return fail(core, m, reply, known ? Error.UL_UPDATE : Error.UL_INSERT);
+            }
         }
         if (reply) {
-            core.statelessReply(m, 200, "OK", RegistrarReplies.contacts(current, now) + outboundHeaders(s, msg, obSupported));
+            String contactsHeader = RegistrarReplies.contacts(current, now);
+            String path = wildcard ? null : pathVector(s, msg);
+            if (path != null && s.pathMode() != PATH_OFF) {
+                // reg_send_reply: the Path goes back when the UA supports it; strict mode answers 420 when it does not
+                boolean supportsPath = hasTag(optionTags(msg, true), "path");
+                if (!supportsPath && s.pathMode() == PATH_STRICT) {
+                    core.statelessReply(m, 420, "Bad Extension", contactsHeader + "Unsupported: path\r\nPath: " + path + "\r\n"
+                            + Error.PATH_UNSUP.header());
+                    return 1;
+                }
+                if (supportsPath) {
+                    contactsHeader += "Path: " + path + "\r\n";
+                }
+            }
+            core.statelessReply(m, 200, "OK", contactsHeader + outboundHeaders(s, msg, obSupported));
         }
         return 1;
+    }
+
+    private static final int PATH_OFF = 0;
+    private static final int PATH_STRICT = 2;
+
+    /** The REGISTER's Path values joined by ',' (build_path_vector), when use_path is set; else null. */
+    private static String pathVector(Settings s, SipMessage msg) {
+        if (!s.usePath()) {
+            return null;
+        }
+        List<String> paths = msg.headers("Path");
+        return paths.isEmpty() ? null : String.join(",", paths);
+    }
+
+    /** Writes an AoR's bindings; false when its database could not (db_mode 3), which save() answers 500. */
+    private static boolean stored(LocationStore table, String aor, List<Binding> bindings) {
+        try {
+            table.put(aor, bindings);
+            return true;
+        } catch (StoreUnavailableException e) {
+            return false;
+        }
     }
 
     private static final int OUTBOUND_NONE = 0;
@@ -427,7 +486,11 @@ public final class RegistrarModule {
      */
     public static List<Binding> bindings(Core core, String tableName, String uri) {
         String aor = aor(settings(core), uri);
-        return aor == null ? List.of() : table(core, tableName).bindings(aor, System.currentTimeMillis());
+        try {
+            return aor == null ? List.of() : table(core, tableName).bindings(aor, System.currentTimeMillis());
+        } catch (StoreUnavailableException e) {
+            return List.of();
+        }
     }
 
     /**
@@ -441,27 +504,52 @@ public final class RegistrarModule {
         if (aor == null) {
             return -3;
         }
-        List<Binding> found = new ArrayList<>(table.bindings(aor, System.currentTimeMillis()));
+        List<Binding> found;
+        try {
+            found = new ArrayList<>(table.bindings(aor, System.currentTimeMillis()));
+        } catch (StoreUnavailableException e) {
+            return -3; // the store did not answer: an internal error, not "not registered"
+        }
         if (found.isEmpty()) {
             return -1;
         }
         // usrloc's order (q, highest first; then as they were saved): the first becomes the R-URI
         Binding best = found.get(0);
         m.ruri = best.contact();
-        if (best.received() != null) {
-            m.du = best.received();
-        } else if (best.path() != null) {
-            String first = best.path().split(",")[0].trim();
-            m.du = first.startsWith("<") ? first.substring(1, first.indexOf('>')) : first;
-        }
+        m.du = nextHop(best);
+        m.pathVector = best.path();
         m.forcedSocket = best.socket();
         if (s.appendBranches()) {
             for (int i = 1; i < found.size(); i++) {
                 Binding b = found.get(i);
-                m.branches.add(new String[] {b.contact(), b.received()}); // (its socket: the request's; Sipway keeps one per request)
+                // (its socket: the request's; Sipway keeps one per request)
+                m.branches.add(new String[] {b.contact(), nextHop(b), b.path()});
             }
         }
         return 1;
+    }
+
+    /**
+     * Where a request to a binding goes ($du): the first Path URI when it registered through a proxy,
+     * for that last hop towards the UA handles its NAT (lookup.c prefers the path to the received
+     * address), else its received address; null: its Contact.
+     */
+    public static String nextHop(Binding b) {
+        if (b.path() != null) {
+            return firstPathUri(b.path());
+        }
+        return b.received();
+    }
+
+    /** The URI of the first value of a Path text ({@code <sip:edge;lr>, <sip:other;lr>}). */
+    static String firstPathUri(String path) {
+        int lt = path.indexOf('<');
+        if (lt >= 0) {
+            int gt = path.indexOf('>', lt);
+            return path.substring(lt + 1, gt > lt ? gt : path.length()).trim();
+        }
+        int comma = path.indexOf(',');
+        return (comma < 0 ? path : path.substring(0, comma)).trim();
     }
 
     /** The registrar table. */
@@ -475,8 +563,13 @@ public final class RegistrarModule {
         r.param("max_contacts", ParamExport.Type.INT, "0", save + ": more bindings per AoR are answered 503 (0: no limit)");
         r.param("received_avp", ParamExport.Type.STRING, "", save + ": the AVP whose value becomes the binding's received");
         r.param("append_branches", ParamExport.Type.INT, "1", "lookup(): the other bindings become branches (0: only the best)");
-        r.paramOnly("use_path", ParamExport.Type.INT, "0", "save() keeps the Path of a REGISTER and lookup() routes through it", "1");
-        r.paramOnly("path_mode", ParamExport.Type.INT, "2", "the Path is kept but not returned in the 200 (mode 0)", "0");
+        r.param("use_path", ParamExport.Type.INT, "0", "1: save() keeps the Path of a REGISTER and lookup() sends through it"
+                + " (the Path as Route, $du its first URI)");
+        r.paramChecked("path_mode", ParamExport.Type.INT, "2", save + " with use_path: 0 the Path is not returned; 1 returned in the 200"
+                + " when the REGISTER has Supported: path; 2 (strict) also, and without it 420 with Unsupported: path",
+                v -> v.trim().matches("[012]") ? null : "must be 0, 1 or 2");
+        r.param("path_use_received", ParamExport.Type.INT, "0", save + " with use_path: the received parameter of the first Path URI"
+                + " (add_path_received's) becomes the binding's received address");
         r.paramChecked("outbound_mode", ParamExport.Type.INT, "0", save + ": RFC 5626 outbound: 0 none (Require: outbound refused 420),"
                 + " 1 supported (Require: outbound in the 200 when the UA lists it), 2 required (421 without it)",
                 v -> v.trim().matches("[012]") ? null : "must be 0, 1 or 2");

@@ -30,6 +30,12 @@ final class RegistrarReplies {
         STAR_EXPIRES(400, "* used in contact and expires is not zero"),
         STAR_MIXED(400, "* used in contact and more than 1 contact"),
         TOO_MANY(503, "Too many registered contacts"),
+        /** usrloc could not write (db_mode 3, the database down): a new contact, a changed one, a removal. */
+        UL_INSERT(500, "usrloc_contact_insert failed"),
+        UL_UPDATE(500, "usrloc_contact_update failed"),
+        UL_DELETE(500, "usrloc_record_delete failed"),
+        /** path_mode 2 and a REGISTER with a Path but without Supported: path. */
+        PATH_UNSUP(420, "No support for found Path indicated"),
         /** outbound_mode 2 (required) and a Supported header without outbound. */
         OB_UNSUP(421, "No support for Outbound indicated", "Require: outbound\r\nSupported: outbound\r\n"),
         /** outbound_mode 0 and Require: outbound. */

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * tsilo's ts_append_to: registrar's lookup of the AoR (on the calling thread, which may wait when
  * usrloc queries the database), then on the transaction's own event loop tm's t_append_branches:
  * one branch per binding whose contact no branch of the transaction has tried, built from the
- * request as the script left it (its Record-Route, headers...), to the binding's received address or
- * first Path hop, else its contact. Nothing is added once the caller canceled or a final reply went
+ * request as the script left it (its Record-Route, headers...), to the binding's first Path hop (its
+ * Path as Route) or received address, else its contact. Nothing is added once the caller canceled or a final reply went
  * upstream.
  */
 final class Appender {
@@ -46,36 +46,27 @@ final class Appender {
                 if (tried.contains(b.contact())) {
                     continue;
                 }
-                String hop = nextHop(b);
+                String hop = RegistrarModule.nextHop(b);
+                if (hop == null) {
+                    hop = b.contact();
+                }
                 Future<Destination> to = core.destination(state, hop);
                 if (to.isDone()) {
-                    open(tm, st, state, b.contact(), to.getNow(), added);
+                    open(tm, st, state, b, to.getNow(), added);
                 } else { // a name to resolve: the listener runs on this loop when DNS answers
-                    to.addListener(f -> open(tm, st, state, b.contact(), to.getNow(), added));
+                    to.addListener(f -> open(tm, st, state, b, to.getNow(), added));
                 }
             }
         });
     }
 
-    private void open(TransactionLayer tm, ServerTransaction st, MsgContext state, String contact, Destination to, LongAdder added) {
+    private void open(TransactionLayer tm, ServerTransaction st, MsgContext state, Binding b, Destination to, LongAdder added) {
         if (to == null) {
             return; // does not resolve: no branch, as t_append_branches skips a destination it cannot send to
         }
-        int n = tm.appendBranches(st, List.of(new TransactionLayer.Target(to, core.branchRequest(state, contact, to))));
+        int n = tm.appendBranches(st, List.of(new TransactionLayer.Target(to, core.branchRequest(state, b.contact(), b.path(), to))));
         if (n > 0) {
             added.add(n);
         }
-    }
-
-    /** Where a binding is reached: its received address, else its first Path hop, else its contact. */
-    private static String nextHop(Binding b) {
-        if (b.received() != null) {
-            return b.received();
-        }
-        if (b.path() != null) {
-            String first = b.path().split(",")[0].trim();
-            return first.startsWith("<") ? first.substring(1, first.indexOf('>')) : first;
-        }
-        return b.contact();
     }
 }

@@ -67,23 +67,26 @@ final class Usrloc {
             return t;
         });
         core.onClose(() -> stop(timer));
-        DbLocationStore.Mode m = DbLocationStore.Mode.of(mode);
+        DbLocationStore.Settings settings = new DbLocationStore.Settings(DbLocationStore.Mode.of(mode), useDomain, core.serverId(),
+                Format.num(core.modparam("usrloc", "server_id_filter", "0")) != 0,
+                Format.num(core.modparam("usrloc", "db_timer_clean", "0")) != 0);
         // the tables registrar's save()/lookup() named at load are opened and loaded now; others on first use
-        core.locationStores(name -> stores.computeIfAbsent(name, n -> open(n, db, m, useDomain)));
+        core.locationStores(name -> stores.computeIfAbsent(name, n -> open(n, db, settings)));
         timer.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.SECONDS);
     }
 
     /** A table, checked and (modes 1, 2) loaded: a missing table or a version other than 9 refuses the start, as usrloc's. */
-    private DbLocationStore open(String name, Database db, DbLocationStore.Mode mode, boolean useDomain) {
+    private DbLocationStore open(String name, Database db, DbLocationStore.Settings settings) {
         try {
             int version = db.tableVersion(name);
             if (version != TABLE_VERSION) {
                 throw new IllegalArgumentException("usrloc: table " + name + " in " + db.url() + " has version " + version
                         + ", usrloc needs " + TABLE_VERSION + " (sipway db create)");
             }
-            DbLocationStore s = new DbLocationStore(name, db, mode, useDomain, this::socket);
+            DbLocationStore s = new DbLocationStore(name, db, settings, this::socket);
             int n = s.load(System.currentTimeMillis());
-            LOG.info("usrloc: table {} in db_mode {}: {} bindings loaded", name, mode.ordinal() + 1, n);
+            LOG.info("usrloc: table {} in db_mode {} (server_id {}): {} bindings loaded", name, settings.mode().ordinal() + 1,
+                    settings.serverId(), n);
             return s;
         } catch (DbException e) {
             throw new IllegalArgumentException("usrloc: cannot read table " + name + " from " + db.url() + ": " + e.getMessage(), e);

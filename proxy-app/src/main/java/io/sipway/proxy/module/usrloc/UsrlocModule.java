@@ -25,6 +25,11 @@ public final class UsrlocModule {
                 + "save/lookup is a query (registrar's functions then wait); 1 and 2 load the table at start (4, read-only, is not implemented)", "0", "1", "2", "3");
         b.param("timer_interval", ParamExport.Type.INT, "60", "db_mode 1..3: seconds between the writes of mode 2, the retries of "
                 + "mode 1 and the deletion of expired rows (memory expires bindings by itself)");
+        b.param("server_id_filter", ParamExport.Type.INT, "0", "1: db_mode 1 and 2 load only the rows with this instance's"
+                + " server_id (core parameter), and the timer deletes as expired only those: in a cluster sharing the table each"
+                + " row is cleaned by the instance that wrote it");
+        b.param("db_timer_clean", ParamExport.Type.INT, "0", "db_mode 1 and 2: 1 makes the timer delete every expired row of the"
+                + " table, not only those of the bindings this instance holds (db_mode 3 always does)");
         b.paramWithoutEffect("timer_procs", ParamExport.Type.INT, "0", "one usrloc thread does the timer's work");
         b.paramWithoutEffect("nat_bflag", ParamExport.Type.INT, "-1", "Sipway keeps no NAT flag per binding (nathelper pings are not implemented)");
         b.rpc("ul.dump", "the registrations of every location table", params -> UlDump.dump(core));
