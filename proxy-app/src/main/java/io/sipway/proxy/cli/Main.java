@@ -83,7 +83,7 @@ public final class Main implements Runnable {
     }
 
     /** The command line, ready to execute (tests set its output and error writers first). */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
         cl.setExecutionStrategy(parsed -> {

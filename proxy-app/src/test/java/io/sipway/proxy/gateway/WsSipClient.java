@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>All clients share two event loops: a thousand of them cost the test JVM two threads.
  */
-final class WsSipClient implements AutoCloseable {
+public final class WsSipClient implements AutoCloseable {
     private static final int MAX_MESSAGE = 65536;
     private static final EventLoopGroup LOOPS =
             new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("ws-sip-client", true), NioIoHandler.newFactory());
@@ -64,11 +64,11 @@ final class WsSipClient implements AutoCloseable {
 
     private final String user;
     private final String domain;
-    private final String host = UUID.randomUUID().toString().substring(0, 12) + ".invalid";
+    private final String host;
     private final String viaTransport;
     private final Channel channel;
     private final BlockingQueue<SipMessage> received = new LinkedBlockingQueue<>();
-    private final AtomicInteger cseq = new AtomicInteger(1);
+    private final AtomicInteger cseq;
     private volatile boolean autoAnswer;
     /** Calls answered and BYEs answered in auto-answer mode. */
     final AtomicInteger answered = new AtomicInteger();
@@ -81,8 +81,19 @@ final class WsSipClient implements AutoCloseable {
      * @param uri {@code ws://127.0.0.1:8080/} or {@code wss://127.0.0.1:4443/} (the server certificate is not checked)
      */
     WsSipClient(URI uri, String user, String domain) {
+        this(uri, user, domain, UUID.randomUUID().toString().substring(0, 12) + ".invalid", 1);
+    }
+
+    /**
+     * A client that names itself {@code host} in its Contact and Call-ID and numbers its requests from
+     * {@code firstCseq}: a browser that reconnects keeps its Contact (JsSIP makes it once per UA), so
+     * its new REGISTER updates its binding rather than adding one.
+     */
+    public WsSipClient(URI uri, String user, String domain, String host, int firstCseq) {
         this.user = user;
         this.domain = domain;
+        this.host = host;
+        this.cseq = new AtomicInteger(firstCseq);
         boolean secure = uri.getScheme().equalsIgnoreCase("wss");
         this.viaTransport = secure ? "WSS" : "WS";
         CompletableFuture<Void> handshake = new CompletableFuture<>();
@@ -177,21 +188,21 @@ final class WsSipClient implements AutoCloseable {
     }
 
     /** From now on INVITE gets 180 and 200, BYE gets 200, ACK is taken; nothing is queued. */
-    void autoAnswer() {
+    public void autoAnswer() {
         autoAnswer = true;
     }
 
-    String user() {
+    public String user() {
         return user;
     }
 
     /** The Contact this client registers: {@code sip:user@<random>.invalid;transport=ws}. */
-    String contact() {
+    public String contact() {
         return "sip:" + user + "@" + host + ";transport=ws";
     }
 
     /** Sends one message and waits until it is written (from a test's thread). */
-    void send(String text) {
+    public void send(String text) {
         try {
             sendAsync(text).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -209,7 +220,7 @@ final class WsSipClient implements AutoCloseable {
     }
 
     /** The next message the gateway sent this client, or an AssertionError after {@code within}. */
-    SipMessage next(Duration within) {
+    public SipMessage next(Duration within) {
         try {
             SipMessage m = received.poll(within.toMillis(), TimeUnit.MILLISECONDS);
             if (m == null) {
@@ -232,7 +243,7 @@ final class WsSipClient implements AutoCloseable {
     }
 
     /** The next final reply (provisional ones skipped). */
-    SipMessage nextFinal(Duration within) {
+    public SipMessage nextFinal(Duration within) {
         while (true) {
             SipMessage m = next(within);
             if (m.isResponse() && m.statusCode() >= 200) {
@@ -248,7 +259,7 @@ final class WsSipClient implements AutoCloseable {
     }
 
     /** REGISTER for {@code expires} seconds; returns the final reply. */
-    SipMessage register(int expires, Duration within) {
+    public SipMessage register(int expires, Duration within) {
         send(registerRequest(expires));
         return nextFinal(within);
     }
@@ -334,8 +345,23 @@ final class WsSipClient implements AutoCloseable {
         }
     }
 
+    /** Calls answered in auto-answer mode. */
+    public int answeredCalls() {
+        return answered.get();
+    }
+
+    /** Whether the WebSocket connection is still up. */
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    /** The next CSeq number this client would use. */
+    public int nextCseq() {
+        return cseq.get();
+    }
+
     /** Drops the connection without a closing handshake, as a browser tab that is killed. */
-    void abort() {
+    public void abort() {
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }
