@@ -51,18 +51,14 @@ public final class MessageEditor {
 
     /**
      * Adds a Route header with a path vector (the Path values a registrar saved, RFC 3327 section
-     * 5.3) as Kamailio's insert_path_as_route places it: before the first Route header, else after
-     * the last Via, else before all others.
+     * 5.3) where Kamailio 5.6.3 puts it: before the first Route header, else before the first Via
+     * of the request as received, i.e. right under the Via {@link #prependVia} added when that was
+     * called first (lines inserted at one place keep the order of the calls), else before all others.
      */
     public MessageEditor addPathAsRoute(String path) {
         int at = msg.indexOf(HeaderName.ROUTE, 0);
         if (at < 0) {
-            for (int i = msg.headerCount() - 1; i >= 0; i--) {
-                if (msg.typeAt(i) == HeaderName.VIA) {
-                    at = i + 1;
-                    break;
-                }
-            }
+            at = msg.indexOf(HeaderName.VIA, 0);
         }
         insert(Math.max(at, 0), line("Route", path));
         return this;

@@ -225,6 +225,45 @@ class MessageEditorTest {
         assertThat(lines(e.toBytes())).containsExactlyElementsOf(expected);
     }
 
+    /** A request with these header lines between its start line and Content-Length. */
+    private static byte[] request(String... headers) {
+        return sip("INVITE sip:alice@10.0.0.9 SIP/2.0\r\n" + String.join("\r\n", headers) + "\r\nContent-Length: 0\r\n\r\n");
+    }
+
+    /**
+     * Where Kamailio 5.6.3 put the Route of a path vector in the INVITEs lookup() sent on (a registrar
+     * with use_path, a binding saved with two Path headers; read from the wire): before the first
+     * Route, wherever it is; without one, right under its own Via, above the request's first Via even
+     * when other headers come before that Via or another Via comes later.
+     */
+    @Test
+    @DisplayName("addPathAsRoute: before the first Route, else under the Via added on top, else first")
+    void addPathAsRoute() {
+        String path = "<sip:edge1@10.0.0.1;lr;received=sip:10.0.0.7:5060>,<sip:edge2@10.0.0.2;lr>, <sip:edge2b@10.0.0.2;lr>";
+        String proxyVia = "SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-proxy";
+        byte[] routeLate = request("Via: SIP/2.0/UDP 10.0.0.3;branch=z9hG4bK-1", "Max-Forwards: 70", "From: <sip:bob@b>;tag=1",
+                "Route: <sip:r1@10.0.0.4;lr>", "Call-ID: p1", "Route: <sip:r2@10.0.0.5;lr>");
+        assertThat(lines(SipParser.parse(routeLate).edit().prependVia(proxyVia).addPathAsRoute(path).toBytes())).containsExactly(
+                "Via: " + proxyVia, "Via: SIP/2.0/UDP 10.0.0.3;branch=z9hG4bK-1", "Max-Forwards: 70", "From: <sip:bob@b>;tag=1",
+                "Route: " + path, "Route: <sip:r1@10.0.0.4;lr>", "Call-ID: p1", "Route: <sip:r2@10.0.0.5;lr>", "Content-Length: 0");
+
+        byte[] twoVias = request("Via: SIP/2.0/UDP 10.0.0.3;branch=z9hG4bK-1", "Max-Forwards: 70",
+                "Via: SIP/2.0/UDP 10.0.0.8;branch=z9hG4bK-2", "Call-ID: p2");
+        byte[] out = SipParser.parse(twoVias).edit().prependVia(proxyVia).addPathAsRoute(path).toBytes();
+        assertThat(lines(out)).containsExactly("Via: " + proxyVia, "Route: " + path, "Via: SIP/2.0/UDP 10.0.0.3;branch=z9hG4bK-1",
+                "Max-Forwards: 70", "Via: SIP/2.0/UDP 10.0.0.8;branch=z9hG4bK-2", "Call-ID: p2", "Content-Length: 0");
+        assertThat(SipParser.parse(out).routes()).extracting(a -> a.uri().user()).containsExactly("edge1", "edge2", "edge2b");
+
+        byte[] viaSecond = request("Max-Forwards: 70", "Via: SIP/2.0/UDP 10.0.0.3;branch=z9hG4bK-1", "Call-ID: p3");
+        assertThat(lines(SipParser.parse(viaSecond).edit().prependVia(proxyVia).addPathAsRoute(path).toBytes())).containsExactly(
+                "Max-Forwards: 70", "Via: " + proxyVia, "Route: " + path, "Via: SIP/2.0/UDP 10.0.0.3;branch=z9hG4bK-1", "Call-ID: p3",
+                "Content-Length: 0");
+
+        byte[] neither = request("Call-ID: p4", "CSeq: 1 INVITE");
+        assertThat(lines(SipParser.parse(neither).edit().addPathAsRoute("<sip:edge1@10.0.0.1;lr>").toBytes()))
+                .containsExactly("Route: <sip:edge1@10.0.0.1;lr>", "Call-ID: p4", "CSeq: 1 INVITE", "Content-Length: 0");
+    }
+
     @Test
     @DisplayName("RFC 3261 16.4: removeFirstValue(Route) on Route: <a>, <b> leaves <b>")
     void removeFirstRouteValue() {

@@ -140,6 +140,10 @@ final class BranchRequests {
                 maxForwards(e, m, ctx.maxForwards); // before the Vias: an added one goes on top of them
             }
             e.prependVia(via);
+            if (path != null) {
+                // right under our Via when there is no Route, above the first Via even as rewritten below (Kamailio 5.6.3)
+                e.addPathAsRoute(path);
+            }
             String top = receivedVia(ctx);
             if (top != null) {
                 e.removeFirstValue(HeaderName.VIA);
@@ -147,9 +151,6 @@ final class BranchRequests {
             }
             for (int i = 0; i < ctx.routesToRemove; i++) {
                 e.removeFirstValue(HeaderName.ROUTE);
-            }
-            if (path != null) {
-                e.addPathAsRoute(path);
             }
             if (ctx.recordRoute && !m.methodName().equals("ACK") && !m.methodName().equals("CANCEL")) {
                 if (ctx.recordRoutePreset != null) {

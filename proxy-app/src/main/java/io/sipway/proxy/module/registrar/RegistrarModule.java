@@ -17,6 +17,7 @@ import io.sipway.proxy.module.ParamExport;
 import io.sipway.proxy.module.registrar.RegistrarReplies.Error;
 import io.sipway.proxy.module.usrloc.UsrlocModule;
 import io.sipway.sip.Address;
+import io.sipway.sip.HeaderName;
 import io.sipway.sip.SipMessage;
 import io.sipway.sip.SipUri;
 import java.util.ArrayList;
@@ -311,13 +312,22 @@ public final class RegistrarModule {
     private static final int PATH_OFF = 0;
     private static final int PATH_STRICT = 2;
 
-    /** The REGISTER's Path values joined by ',' (build_path_vector), when use_path is set; else null. */
+    /**
+     * The REGISTER's Path header fields joined by ',' (build_path_vector), each as written (a field
+     * with two values keeps the text between them, as Kamailio 5.6.3 saves and returns it), when
+     * use_path is set; else null.
+     */
     private static String pathVector(Settings s, SipMessage msg) {
         if (!s.usePath()) {
             return null;
         }
-        List<String> paths = msg.headers("Path");
-        return paths.isEmpty() ? null : String.join(",", paths);
+        StringBuilder v = new StringBuilder();
+        for (int i = 0; i < msg.headerCount(); i++) {
+            if (msg.headerType(i) == HeaderName.PATH) {
+                v.append(v.length() == 0 ? "" : ",").append(msg.headerValue(i));
+            }
+        }
+        return v.length() == 0 ? null : v.toString();
     }
 
     /** Writes an AoR's bindings; false when its database could not (db_mode 3), which save() answers 500. */
