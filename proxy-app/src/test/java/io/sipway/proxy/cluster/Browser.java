@@ -79,6 +79,12 @@ final class Browser implements AutoCloseable {
         return edge;
     }
 
+    /** Whether its connection is up, as far as it knows. */
+    boolean connected() {
+        WsSipClient c = client;
+        return c != null && c.isOpen();
+    }
+
     boolean registered() {
         return registered;
     }

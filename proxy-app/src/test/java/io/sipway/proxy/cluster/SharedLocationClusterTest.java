@@ -105,10 +105,15 @@ class SharedLocationClusterTest {
         // again; within one registration interval every one of them takes calls again
         long killed = System.nanoTime();
         c.edges().get(1).kill();
+        long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (c.browsers().stream().anyMatch(b -> b.edge() == 1 && b.connected()) && System.nanoTime() < seen) {
+            Thread.sleep(50); // the browsers learn of it as their connections close
+        }
         awaitRegistered(c.browsers(), Duration.ofSeconds(EXPIRES));
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         assertThat(c.browsers()).allSatisfy(b -> assertThat(b.edge()).isZero());
         assertThat(took).as("browsers back in ms").isLessThan(EXPIRES * 1000L);
+        System.out.printf("cluster: %d browsers of the lost edge registered again through the other in %d ms%n", BROWSERS / 2, took);
         callEveryone(c, "after-edge-loss", 50);
     }
 
@@ -133,10 +138,12 @@ class SharedLocationClusterTest {
             ProbeCall.Outcome o = ProbeCall.call(c.edges().get(0).sip, "u" + codes.size() % BROWSERS, Duration.ofSeconds(8));
             assertThat(o.code()).as("a call while the store is down: " + o).isBetween(500, 599);
             assertThat(o.millis()).as("answered in ms").isLessThan(4000);
+            System.out.printf("cluster: store down: a call answered %d in %d ms%n", o.code(), o.millis());
             codes.add(o.code());
             Thread.sleep(500);
         }
         assertThat(codes).hasSizeGreaterThan(5);
+        System.out.printf("cluster: store down 10 s: %d calls answered %s%n", codes.size(), codes);
         redis.start();
         awaitStoreBack(c, Duration.ofSeconds(20));
         // what was written before the outage is all there: every browser takes a call without registering again
@@ -274,9 +281,14 @@ class SharedLocationClusterTest {
         Sipp.SippResult r = calls(c, name, rate);
         assertThat(r.successful()).as(r.describe()).isEqualTo(BROWSERS);
         assertThat(r.failed()).as(r.describe()).isZero();
+        List<String> wrong = new ArrayList<>();
         for (int i = 0; i < BROWSERS; i++) {
-            assertThat(c.browsers().get(i).answered()).as(user(i) + " answered").isEqualTo(before[i] + 1);
+            int n = c.browsers().get(i).answered() - before[i];
+            if (n != 1) {
+                wrong.add(user(i) + " answered " + n);
+            }
         }
+        assertThat(wrong).as("every browser answered its one call").isEmpty();
     }
 
     private Sipp.SippResult calls(Cluster c, String name, int rate) throws IOException, InterruptedException {

@@ -72,6 +72,7 @@ public final class WsSipClient implements AutoCloseable {
     private volatile boolean autoAnswer;
     /** Calls answered and BYEs answered in auto-answer mode. */
     final AtomicInteger answered = new AtomicInteger();
+    private final java.util.Set<String> answeredCalls = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final AtomicInteger byes = new AtomicInteger();
     private final AtomicInteger sendErrors = new AtomicInteger();
 
@@ -167,7 +168,9 @@ public final class WsSipClient implements AutoCloseable {
                 case "INVITE" -> {
                     sendAsync(reply(m, 180, "Ringing"));
                     sendAsync(reply(m, 200, "OK"));
-                    answered.incrementAndGet();
+                    if (answeredCalls.add(m.callId())) { // a retransmitted INVITE is answered again, counted once
+                        answered.incrementAndGet();
+                    }
                     return;
                 }
                 case "BYE" -> {
