@@ -46,7 +46,7 @@ public final class RegistrarModule {
     }
 
     /** The registrar and usrloc parameters, read once per running script. */
-    private record Settings(CompiledScript script, long defaultExpires, long minExpires, long maxExpires, int maxContacts,
+    record Settings(CompiledScript script, long defaultExpires, long minExpires, long maxExpires, int maxContacts,
                             String receivedAvp, boolean appendBranches, boolean useDomain, int outboundMode, int regidMode,
                             int flowTimer, boolean usePath, int pathMode, boolean pathUseReceived) {
         static Settings of(Core core) {
@@ -85,7 +85,7 @@ public final class RegistrarModule {
 
     private static volatile Settings settings;
 
-    private static Settings settings(Core core) {
+    static Settings settings(Core core) {
         Settings s = settings;
         if (s == null || s.script() != core.script()) {
             s = Settings.of(core);
@@ -114,7 +114,7 @@ public final class RegistrarModule {
             String tableName = args.get(0).constantString();
             table(core, tableName);
             Format uri = args.size() > 1 ? Format.of(args.get(1)) : null;
-            return ctx -> lookup(core, c(ctx), table(core, tableName), uri == null ? null : uri.apply(ctx));
+            return ctx -> Lookup.lookup(core, c(ctx), table(core, tableName), uri == null ? null : uri.apply(ctx));
         });
         r.fn("registered", 1, 4, ANY, args -> {
             String tableName = args.get(0).constantString();
@@ -178,7 +178,7 @@ public final class RegistrarModule {
         } catch (RuntimeException e) {
             return fail(core, m, reply, Error.PARSE_EXPIRES);
         }
-        Error star = starProblem(msg, headerExpires < 0 ? s.defaultExpires() : headerExpires);
+        Error star = ContactRules.starProblem(msg, headerExpires < 0 ? s.defaultExpires() : headerExpires);
         if (star != null) {
             return fail(core, m, reply, star);
         }
@@ -218,11 +218,11 @@ public final class RegistrarModule {
         // are then; insert_contacts (a new AoR) with none, and keeps nothing of the request
         boolean known = !current.isEmpty();
         boolean wildcard = contacts.size() == 1 && contacts.get(0).isWildcard();
-        if (!known && contacts.stream().anyMatch(RegistrarModule::invalidQ)) {
+        if (!known && contacts.stream().anyMatch(ContactRules::invalidQ)) {
             return fail(core, m, reply, Error.INVALID_Q, "");
         }
         boolean oneContact = (flags & 0x04) != 0; // save()'s mode 1 skips test_max_contacts
-        if (known && !wildcard && !oneContact && s.maxContacts() > 0 && tooMany(current, contacts, headerExpires, s)) {
+        if (known && !wildcard && !oneContact && s.maxContacts() > 0 && ContactRules.tooMany(current, contacts, headerExpires, s)) {
             return fail(core, m, reply, Error.TOO_MANY, RegistrarReplies.contacts(current, now));
         }
         if (wildcard) {
@@ -234,19 +234,19 @@ public final class RegistrarModule {
             String received = s.receivedAvp() == null ? null : str(m.avps().get(s.receivedAvp(), 0));
             String path = pathVector(s, msg);
             if (path != null && s.pathUseReceived()) {
-                String viaPath = io.sipway.proxy.module.path.PathModule.receivedOf(firstPathUri(path));
+                String viaPath = io.sipway.proxy.module.path.PathModule.receivedOf(Lookup.firstPathUri(path));
                 received = viaPath != null ? viaPath : received;
             }
             String ua = msg.header("User-Agent");
             for (int i = 0; i < contacts.size(); i++) {
                 Address a = contacts.get(i);
-                if (invalidQ(a)) { // the contacts before it stay changed, as in update_contacts
+                if (ContactRules.invalidQ(a)) { // the contacts before it stay changed, as in update_contacts
                     stored(table, aor, current);
                     return fail(core, m, reply, Error.INVALID_Q, RegistrarReplies.contacts(current, now));
                 }
                 // the first Contact as fix_nated_contact or set_contact_alias rewrote it, if they did
                 String uri = i == 0 && m.contactOverride != null ? m.contactOverride : a.uriString();
-                long expires = requested(a, headerExpires, s);
+                long expires = ContactRules.requested(a, headerExpires, s);
                 if (expires > 0 && expires < s.minExpires()) {
                     expires = s.minExpires();
                 }
@@ -256,9 +256,9 @@ public final class RegistrarModule {
                 // RFC 5626 flows: a Contact with +sip.instance and reg-id is the same binding as the one with
                 // both equal, whatever its URI (usrloc's get_ucontact_by_instance): a UA that comes back over
                 // a new flow replaces its binding instead of adding one
-                String instance = instance(a);
-                int regId = regId(a);
-                int at = useRegid && instance != null && regId > 0 ? flowIndex(current, instance, regId) : indexOf(current, uri);
+                String instance = ContactRules.instance(a);
+                int regId = ContactRules.regId(a);
+                int at = useRegid && instance != null && regId > 0 ? ContactRules.flowIndex(current, instance, regId) : ContactRules.indexOf(current, uri);
                 Binding old = at < 0 ? null : current.get(at);
                 if (old != null && old.callId().equals(msg.callId()) && old.cseq() >= msg.cseq().number()) {
                     continue; // an older or repeated REGISTER of the same registration changes nothing
@@ -276,7 +276,7 @@ public final class RegistrarModule {
                 if (old != null) {
                     current.set(at, b); // an update keeps its place, as usrloc's
                 } else {
-                    insertByQ(current, b);
+                    ContactRules.insertByQ(current, b);
                 }
             }
             if (oneContact && current.size() > 1) {
@@ -376,75 +376,6 @@ public final class RegistrarModule {
         return false;
     }
 
-    /**
-     * registrar's check_contacts: a {@code *} first needs an Expires of 0 (none means default_expires,
-     * so not 0) and nothing beside it; a {@code *} after other contacts is never allowed.
-     */
-    private static Error starProblem(SipMessage msg, long expires) {
-        List<String> values = msg.headers("Contact");
-        if (values.isEmpty()) {
-            return null;
-        }
-        if (values.get(0).trim().equals("*")) {
-            return expires != 0 ? Error.STAR_EXPIRES : values.size() > 1 ? Error.STAR_MIXED : null;
-        }
-        for (String v : values) {
-            if (v.trim().equals("*")) {
-                return Error.STAR_MIXED;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * usrloc (db_mode 0, desc_time_order 0) keeps an AoR's contacts by q, highest first, a contact
-     * without q last; a new one goes after those of the same q.
-     */
-    private static void insertByQ(List<Binding> bindings, Binding b) {
-        int i = 0;
-        while (i < bindings.size() && bindings.get(i).qThousandths() >= b.qThousandths()) {
-            i++;
-        }
-        bindings.add(i, b);
-    }
-
-    /** The +sip.instance value without its quotes, or null. */
-    private static String instance(Address a) {
-        String v = a.param("+sip.instance");
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
-    }
-
-    /** The reg-id, 0 when absent or not a number. */
-    private static int regId(Address a) {
-        String v = a.param("reg-id");
-        try {
-            return v == null ? 0 : Math.max(0, Integer.parseInt(v));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static int flowIndex(List<Binding> bindings, String instance, int regId) {
-        for (int i = 0; i < bindings.size(); i++) {
-            if (instance.equals(bindings.get(i).instance()) && bindings.get(i).regId() == regId) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int indexOf(List<Binding> bindings, String uri) {
-        for (int i = 0; i < bindings.size(); i++) {
-            if (bindings.get(i).contact().equals(uri)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private static long fail(Core core, MsgContext m, boolean reply, Error e) {
         return fail(core, m, reply, e, "");
     }
@@ -457,109 +388,21 @@ public final class RegistrarModule {
         return -1;
     }
 
-    private static boolean invalidQ(Address a) {
-        return !a.isWildcard() && a.param("q") != null && a.q() < 0;
-    }
-
-    /**
-     * registrar's test_max_contacts for an AoR with bindings, before anything changes: the bindings
-     * that stay (not named with expires 0) plus the new contacts with expires other than 0.
-     */
-    private static boolean tooMany(List<Binding> current, List<Address> contacts, long headerExpires, Settings s) {
-        int n = current.size();
-        for (Address a : contacts) {
-            boolean known = indexOf(current, a.uriString()) >= 0;
-            long expires = requested(a, headerExpires, s);
-            if (known && expires == 0) {
-                n--;
-            } else if (!known && expires != 0) {
-                n++;
-            }
-        }
-        return n > s.maxContacts();
-    }
-
-    /** The expires a contact asks for: its own parameter, else the Expires header, else default_expires. */
-    private static long requested(Address a, long headerExpires, Settings s) {
-        return a.expires() >= 0 ? a.expires() : headerExpires >= 0 ? headerExpires : s.defaultExpires();
-    }
-
     private static String str(Object o) {
         return o == null ? null : o.toString();
     }
-
-    // ---- lookup -----------------------------------------------------------------------------------
 
     /**
      * registrar's lookup_to_dset for another module (tsilo): the current bindings of {@code uri}'s AoR
      * in table {@code tableName}, best first as lookup() orders them; empty when none or the URI does not parse.
      */
     public static List<Binding> bindings(Core core, String tableName, String uri) {
-        String aor = aor(settings(core), uri);
-        try {
-            return aor == null ? List.of() : table(core, tableName).bindings(aor, System.currentTimeMillis());
-        } catch (StoreUnavailableException e) {
-            return List.of();
-        }
+        return Lookup.bindings(core, tableName, uri);
     }
 
-    /**
-     * The R-URI becomes the best binding's Contact (highest q, then the oldest of that q, as usrloc
-     * keeps them), {@code $du} its received URI (or the first Path entry), the send socket the one
-     * it registered on; the other bindings become branches (append_branches). 1 found, -1 not found.
-     */
-    private static long lookup(Core core, MsgContext m, LocationStore table, String uri) {
-        Settings s = settings(core);
-        String aor = aor(s, uri != null ? uri : m.requestUri());
-        if (aor == null) {
-            return -3;
-        }
-        List<Binding> found;
-        try {
-            found = new ArrayList<>(table.bindings(aor, System.currentTimeMillis()));
-        } catch (StoreUnavailableException e) {
-            return -3; // the store did not answer: an internal error, not "not registered"
-        }
-        if (found.isEmpty()) {
-            return -1;
-        }
-        // usrloc's order (q, highest first; then as they were saved): the first becomes the R-URI
-        Binding best = found.get(0);
-        m.ruri = best.contact();
-        m.du = nextHop(best);
-        m.pathVector = best.path();
-        m.forcedSocket = best.socket();
-        if (s.appendBranches()) {
-            for (int i = 1; i < found.size(); i++) {
-                Binding b = found.get(i);
-                // (its socket: the request's; Sipway keeps one per request)
-                m.branches.add(new String[] {b.contact(), nextHop(b), b.path()});
-            }
-        }
-        return 1;
-    }
-
-    /**
-     * Where a request to a binding goes ($du): the first Path URI when it registered through a proxy,
-     * for that last hop towards the UA handles its NAT (lookup.c prefers the path to the received
-     * address), else its received address; null: its Contact.
-     */
+    /** Where a request to a binding goes: its first Path URI, else its received address; null: its Contact. */
     public static String nextHop(Binding b) {
-        if (b.path() != null) {
-            return firstPathUri(b.path());
-        }
-        return b.received();
-    }
-
-    /** The URI of the first value of a Path text ({@code <sip:edge;lr>, <sip:other;lr>}). */
-    static String firstPathUri(String path) {
-        int lt = path.indexOf('<');
-        if (lt >= 0) {
-            int gt = path.indexOf('>', lt);
-            return path.substring(lt + 1, gt > lt ? gt : path.length()).trim();
-        }
-        int comma = path.indexOf(',');
-        return (comma < 0 ? path : path.substring(0, comma)).trim();
+        return Lookup.nextHop(b);
     }
 
     /** The registrar table. */
