@@ -335,7 +335,17 @@ public final class DbLocationStore implements LocationStore {
             if (old != null && old.equals(LocationRows.row(aor, b, useDomain, textTimes, 0))) {
                 continue; // as read: usrloc writes only the contacts a REGISTER changed
             }
-            db.replace(table, LocationRows.row(aor, b, useDomain, textTimes, settings.serverId()), List.of("ruid"));
+            Map<String, Object> row = LocationRows.row(aor, b, useDomain, textTimes, settings.serverId());
+            if (before.contains(b.ruid())) {
+                // a row of this AoR already: changed in place, as usrloc's db_update_ucontact does (one UPDATE;
+                // on Redis a write of the changed fields, where a replace would unlink and write the row again)
+                Map<String, Object> values = new LinkedHashMap<>(row);
+                values.remove("ruid");
+                if (db.update(table, Where.eq("ruid", b.ruid()), values) > 0) {
+                    continue;
+                }
+            }
+            db.replace(table, row, List.of("ruid"));
         }
         if (memory != null && !keep.isEmpty()) {
             written.put(aor, keep);
