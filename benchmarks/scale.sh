@@ -35,14 +35,16 @@ SCALE_REDIS_DB=${SCALE_REDIS_DB:-0}
 SCALE_PGSQL=${SCALE_PGSQL:-postgres://sipway:sipway@127.0.0.1:5432}
 if [ -n "$SMOKE" ]; then
   USERS=20; STORES=redis-username; PROXIES=sipway; REGISTRARS=2; REG_RATES="40"; CALL_RATES="20"; STEP_SECONDS=2
-  OPS_RATE=20; OPS_COUNT=20; FILL_RATE=20; SCAN_REG_RATES=$REG_RATES; SCAN_CALL_RATES=$CALL_RATES; SCAN_OPS_RATE=20; SCAN_OPS_COUNT=20
+  OPS_RATE=20; OPS_COUNT=20; FILL_RATE=20
+  SCAN_USERS=20; SCAN_FILL_RATE=20; SCAN_REG_RATES=$REG_RATES; SCAN_CALL_RATES=$CALL_RATES; SCAN_OPS_RATE=20; SCAN_OPS_COUNT=20
 else
   USERS=${USERS:-1000}; STORES=${STORES:-redis redis-username postgres}; PROXIES=${PROXIES:-sipway kamailio}
   REGISTRARS=${REGISTRARS:-1 2}
   REG_RATES=${REG_RATES:-200 500 1000 1500 2000 3000 4000 5000 6000 8000}
   CALL_RATES=${CALL_RATES:-100 200 300 400 500 700 1000 1500 2000 3000}
   STEP_SECONDS=${STEP_SECONDS:-5}; OPS_RATE=${OPS_RATE:-100}; OPS_COUNT=${OPS_COUNT:-1000}; FILL_RATE=${FILL_RATE:-100}
-  # the full scans of "redis"
+  # "redis", whose every request scans the whole table: fewer users, lower rates
+  SCAN_USERS=${SCAN_USERS:-200}; SCAN_FILL_RATE=${SCAN_FILL_RATE:-20}
   SCAN_REG_RATES=${SCAN_REG_RATES:-10 20 50 100 200 300 500}; SCAN_CALL_RATES=${SCAN_CALL_RATES:-10 20 50 100 200 300 500}
   SCAN_OPS_RATE=${SCAN_OPS_RATE:-10}; SCAN_OPS_COUNT=${SCAN_OPS_COUNT:-100}
 fi
@@ -130,11 +132,11 @@ scale_stop_registrars() {
   REG_PIDS=()
 }
 
-# users I K: the injection file of registrar I's share of the users (of K registrars)
+# users I K: the injection file of registrar I's share of the N_USERS users (of K registrars)
 users() {
-  local f="$WORK/users-$1-of-$2.csv" j
+  local f="$WORK/users-$N_USERS-$1-of-$2.csv" j
   if [ ! -f "$f" ]; then
-    { echo SEQUENTIAL; for j in $(seq "$1" "$2" $((USERS - 1))); do printf 'user%05d;\n' "$j"; done; } > "$f"
+    { echo SEQUENTIAL; for j in $(seq "$1" "$2" $((N_USERS - 1))); do printf 'user%05d;\n' "$j"; done; } > "$f"
   fi
   echo "$f"
 }
@@ -183,6 +185,7 @@ scale_step() {
     v=$(awk -F'|' '/Successful call/ {gsub(/ /, "", $3); o = $3} /Failed call/ {gsub(/ /, "", $3); f = $3} END {print o + 0, f + 0}' \
       "$WORK/$tag-$i/sipp.out")
     ok=$((ok + ${v% *})); failed=$((failed + ${v#* }))
+    grep -q "Successful call" "$WORK/$tag-$i/sipp.out" || { echo "$tag-$i: SIPp gave no statistics:" >&2; tail -n 5 "$WORK/$tag-$i/sipp.out" >&2; }
   done
   echo "$ok $failed $(echo "$end - $start" | bc)"
 }
@@ -248,8 +251,9 @@ for store in $STORES; do
                 || { echo "run.sh scale: no kamailio database with a location table at $SCALE_PGSQL (set SCALE_PGSQL; ./sipway db create)" >&2; exit 2; } ;;
     *) echo "run.sh scale: unknown store $store (redis, redis-username, postgres)" >&2; exit 2 ;;
   esac
-  reg_rates=$REG_RATES; call_rates=$CALL_RATES; ops_rate=$OPS_RATE; ops_count=$OPS_COUNT
+  N_USERS=$USERS; fill=$FILL_RATE; reg_rates=$REG_RATES; call_rates=$CALL_RATES; ops_rate=$OPS_RATE; ops_count=$OPS_COUNT
   if [ "$store" = redis ]; then
+    N_USERS=$SCAN_USERS; fill=$SCAN_FILL_RATE
     reg_rates=$SCAN_REG_RATES; call_rates=$SCAN_CALL_RATES; ops_rate=$SCAN_OPS_RATE; ops_count=$SCAN_OPS_COUNT
   fi
   for name in $PROXIES; do
@@ -262,17 +266,19 @@ for store in $STORES; do
       scale_start_registrars "$name" "$store" "$k" || { echo "run.sh scale: $tag did not start" >&2; exit 1; }
       scale_uas "$k" || exit 1
       # every user registered once (new rows), then once more counted (rows updated, as re-registrations)
-      read -r ok failed _ <<< "$(scale_step "$tag-first" reg "$k" "$FILL_RATE" "$USERS")"
-      echo "$tag: $ok of $USERS users registered ($failed failed)"
+      read -r ok failed _ <<< "$(scale_step "$tag-first" reg "$k" "$fill" "$N_USERS")"
+      echo "$tag: $ok of $N_USERS users registered ($failed failed)"
       reg_ops=$(ops_per "$tag-reg-ops" reg "$k" "$store" "$ops_rate" "$ops_count")
       # shellcheck disable=SC2086
       reg_top=$(ramp "$tag-reg" reg "$k" $reg_rates)
-      sleep 2
-      # the calls find one row a user: the store emptied and every user registered again at the low rate
-      # (an overloaded step's retransmitted REGISTERs may have left more rows of a user, which fork a call)
+      # the calls on registrars started again (an overloaded step leaves a registrar a queue of requests
+      # to work off) and on a store with one row a user (an overloaded step's retransmitted REGISTERs may
+      # have left more rows of a user, which fork a call): emptied, every user registered again at the low rate
+      scale_stop_registrars
       empty_store "$store"
-      read -r ok2 failed _ <<< "$(scale_step "$tag-again" reg "$k" "$FILL_RATE" "$USERS")"
-      echo "$tag: $ok2 of $USERS users registered again for the calls ($failed failed)"
+      scale_start_registrars "$name" "$store" "$k" || { echo "run.sh scale: $tag did not start again" >&2; exit 1; }
+      read -r ok2 failed _ <<< "$(scale_step "$tag-again" reg "$k" "$fill" "$N_USERS")"
+      echo "$tag: $ok2 of $N_USERS users registered again for the calls ($failed failed)"
       call_ops=$(ops_per "$tag-call-ops" call "$k" "$store" "$ops_rate" "$ops_count")
       # shellcheck disable=SC2086
       call_top=$(ramp "$tag-call" call "$k" $call_rates)
@@ -303,8 +309,8 @@ cmd="benchmarks/run.sh scale${SMOKE:+ --smoke}"
   echo "usrloc queries the username alone: every save() and lookup() scans the whole table); redis-username, the"
   echo "same with the keys modparam \"location=entry:ruid&usrdom:username&timer:partition,keepalive\"; postgres,"
   echo "-A WITH_PGSQL. Redis database $SCALE_REDIS_DB flushed, or PostgreSQL's kamailio.location emptied, before each row."
-  echo "$USERS users split evenly, one SIPp per registrar. Registrations: REGISTER, 200 (no authentication), steps of"
-  echo "${STEP_SECONDS} s at $REG_RATES/s (redis: $SCAN_REG_RATES); calls: INVITE through the registrar (lookup, t_relay)"
+  echo "$USERS users (redis: $SCAN_USERS) split evenly, one SIPp per registrar. Registrations: REGISTER, 200 (no"
+  echo "authentication), steps of ${STEP_SECONDS} s at $REG_RATES/s (redis: $SCAN_REG_RATES); calls: INVITE through the registrar (lookup, t_relay)"
   echo "to a SIPp UAS, ACK and BYE straight to it, steps of ${STEP_SECONDS} s at $CALL_RATES/s (redis: $SCAN_CALL_RATES),"
   echo "every user registered once before. A top rate is the highest step with under 0.1% not completed and 95%"
   echo "of the offered rate completed (\">=\": the ramp's last step; 0: not even the first). Store operations: Redis"
