@@ -26,6 +26,12 @@
 #                                      WITH_MYSQL WITH_AUTH WITH_USRLOCDB; benchmarks/register.sh): the top
 #                                      rate at <0.1% failed and the CPU per registration;
 #                                      benchmarks/results/register.csv and register.md
+#   benchmarks/run.sh scale [--smoke]  registrations/s and calls/s of 1 and 2 registrars sharing a location
+#                                      store (examples/cfg/registrar.cfg, usrloc db_mode 3: on Redis as the script
+#                                      is, on Redis with its keys indexed by username, on PostgreSQL), Sipway then
+#                                      Kamailio 5.6.3 when installed, and the store's operations per registration
+#                                      and per call (benchmarks/scale.sh):
+#                                      benchmarks/results/scale.csv and scale.md
 #
 # load: each proxy gets the same ramp of offered rates, STEP_SECONDS each. A step records the
 # completed rate (successful calls per second of the time SIPp really took when that is over
@@ -93,6 +99,16 @@
 #     CPU_SECONDS=20  WARMUP_SECONDS=10  REG_DB_HOST=127.0.0.1 REG_DB_PORT=3306 REG_DB_USER=sipway REG_DB_PASSWORD=sipway
 #     (a MariaDB user that may create databases) REG_DB_NAME=sipway_bench (dropped and made again)
 #     (--smoke: 20 users, 20 and 50/s for 2 s, Sipway alone)
+#   scale: USERS=1000  STORES="redis redis-username postgres" (redis: registrar.cfg as it is, whose every request
+#     scans the location table; redis-username: its db_redis keys indexed by username; postgres: WITH_PGSQL)
+#     REGISTRARS="1 2"  PROXIES="sipway kamailio"  STEP_SECONDS=5  FILL_RATE=100 (registering every user first)
+#     REG_RATES="200 500 1000 1500 2000 3000 4000 5000 6000 8000"  CALL_RATES="100 200 300 400 500 700 1000 1500 2000 3000 4000 5000 6000"
+#     (each the total over the registrars)  OPS_RATE=100 OPS_COUNT=1000 (the runs counting the store's operations)
+#     for redis: SCAN_USERS=200 SCAN_FILL_RATE=20 SCAN_REG_RATES=SCAN_CALL_RATES="10 20 50 100 200 300 500"
+#     SCAN_OPS_RATE=10 SCAN_OPS_COUNT=100  SCALE_REDIS=redis://127.0.0.1:6379 SCALE_REDIS_DB=0 (flushed)
+#     SCALE_PGSQL=postgres://sipway:sipway@127.0.0.1:5432 (its database kamailio, made by ./sipway db create; the
+#     location table emptied)  (--smoke: 20 users, 2 Sipway registrars on redis-username, one 2 s step of 40
+#     registrations/s and one of 20 calls/s)
 # What the machine lacks (Java 17, Maven, SIPp, ss, openssl, bc) is installed from Debian's archive
 # when run as root; Kamailio is never installed: without it, Sipway is measured alone.
 set -euo pipefail
@@ -106,8 +122,8 @@ MODE=${1:-}
 SMOKE=""
 [ "${2:-}" = "--smoke" ] && SMOKE=1
 case "$MODE" in
-  jmh|load|cpu|soak|overload|register) ;;
-  *) echo "usage: benchmarks/run.sh jmh|load|cpu|soak|overload|register [--smoke]" >&2; exit 2 ;;
+  jmh|load|cpu|soak|overload|register|scale) ;;
+  *) echo "usage: benchmarks/run.sh jmh|load|cpu|soak|overload|register|scale [--smoke]" >&2; exit 2 ;;
 esac
 # SIPWAY_JAR given (an older build, for a before/after): measured as it is, from wherever it was named
 OWN_JAR=""
@@ -136,7 +152,7 @@ install_missing java=openjdk-17-jdk-headless mvn=maven
 
 BENCH_JAR=benchmarks/target/benchmarks.jar
 SIPWAY_JAR=${SIPWAY_JAR:-proxy-app/target/sipway.jar}
-if [ "$MODE" = cpu ]; then
+if [ "$MODE" = cpu ] || [ "$MODE" = scale ]; then
   # only the proxy is needed; a jar that was named is never rebuilt
   if [ -z "$OWN_JAR" ] && { [ ! -f "$SIPWAY_JAR" ] || [ -n "${BUILD:-}" ]; }; then
     mvn -q -B -ntp -DskipTests package -pl proxy-app -am
@@ -181,6 +197,13 @@ fi
 if [ "$MODE" = register ]; then
   # shellcheck source=benchmarks/register.sh
   . "$HERE/register.sh"
+  exit 0
+fi
+
+# ---- scale: its own file, on the helpers above ------------------------------------------------------
+if [ "$MODE" = scale ]; then
+  # shellcheck source=benchmarks/scale.sh
+  . "$HERE/scale.sh"
   exit 0
 fi
 
