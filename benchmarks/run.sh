@@ -27,10 +27,9 @@
 #                                      rate at <0.1% failed and the CPU per registration;
 #                                      benchmarks/results/register.csv and register.md
 #   benchmarks/run.sh scale [--smoke]  registrations/s and calls/s of 1 and 2 registrars sharing a location
-#                                      store (examples/cfg/registrar.cfg, usrloc db_mode 3: on Redis as the script
-#                                      is, on Redis with its keys indexed by username, on PostgreSQL), Sipway then
-#                                      Kamailio 5.6.3 when installed, and the store's operations per registration
-#                                      and per call (benchmarks/scale.sh):
+#                                      store (examples/cfg/registrar.cfg, usrloc db_mode 3 on Redis, then
+#                                      PostgreSQL), Sipway then Kamailio 5.6.3 when installed, and the store's
+#                                      operations per registration and per call (benchmarks/scale.sh):
 #                                      benchmarks/results/scale.csv and scale.md
 #
 # load: each proxy gets the same ramp of offered rates, STEP_SECONDS each. A step records the
@@ -99,16 +98,13 @@
 #     CPU_SECONDS=20  WARMUP_SECONDS=10  REG_DB_HOST=127.0.0.1 REG_DB_PORT=3306 REG_DB_USER=sipway REG_DB_PASSWORD=sipway
 #     (a MariaDB user that may create databases) REG_DB_NAME=sipway_bench (dropped and made again)
 #     (--smoke: 20 users, 20 and 50/s for 2 s, Sipway alone)
-#   scale: USERS=1000  STORES="redis redis-username postgres" (redis: registrar.cfg as it is, whose every request
-#     scans the location table; redis-username: its db_redis keys indexed by username; postgres: WITH_PGSQL)
-#     REGISTRARS="1 2"  PROXIES="sipway kamailio"  STEP_SECONDS=5  FILL_RATE=100 (registering every user first)
-#     REG_RATES="200 500 1000 1500 2000 3000 4000 5000 6000 8000"  CALL_RATES="100 200 300 400 500 700 1000 1500 2000 3000 4000 5000 6000"
-#     (each the total over the registrars)  OPS_RATE=100 OPS_COUNT=1000 (the runs counting the store's operations)
-#     for redis: SCAN_USERS=200 SCAN_FILL_RATE=20 SCAN_REG_RATES=SCAN_CALL_RATES="10 20 50 100 200 300 500"
-#     SCAN_OPS_RATE=10 SCAN_OPS_COUNT=100  SCALE_REDIS=redis://127.0.0.1:6379 SCALE_REDIS_DB=0 (flushed)
-#     SCALE_PGSQL=postgres://sipway:sipway@127.0.0.1:5432 (its database kamailio, made by ./sipway db create; the
-#     location table emptied)  (--smoke: 20 users, 2 Sipway registrars on redis-username, one 2 s step of 40
-#     registrations/s and one of 20 calls/s)
+#   scale: USERS=1000  STORES="redis postgres"  REGISTRARS="1 2"  PROXIES="sipway kamailio"  STEP_SECONDS=5
+#     FILL_RATE=100 (registering every user first)  REG_RATES="200 500 1000 1500 2000 3000 4000 5000 6000 8000"
+#     CALL_RATES="100 200 300 400 500 700 1000 1500 2000 3000 4000 5000 6000" (each the total over the registrars)
+#     OPS_RATE=100 OPS_COUNT=1000 (the runs counting the store's operations)  SCALE_REDIS=redis://127.0.0.1:6379
+#     SCALE_REDIS_DB=0 (flushed)  SCALE_PGSQL=postgres://sipway:sipway@127.0.0.1:5432 (its database kamailio, made by
+#     ./sipway db create; the location table emptied)  (--smoke: 20 users, 2 Sipway registrars on Redis, one 2 s
+#     step of 40 registrations/s and one of 20 calls/s)
 # What the machine lacks (Java 17, Maven, SIPp, ss, openssl, bc) is installed from Debian's archive
 # when run as root; Kamailio is never installed: without it, Sipway is measured alone.
 set -euo pipefail

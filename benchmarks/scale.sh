@@ -5,17 +5,15 @@
 # registrars running examples/cfg/registrar.cfg unchanged (usrloc db_mode 3: every save() writes the
 # shared store, every lookup() reads it), Sipway then Kamailio 5.6.3, on one store: Redis (db_redis,
 # the benchmark's own database number, flushed before each run) and PostgreSQL (the kamailio
-# database's location table, emptied before each run). Stores: "redis", the script as it is: its
-# db_redis keys index the rows by username and domain, but with use_domain 0 usrloc queries the
-# username alone, so every save() and lookup() scans the whole table (Kamailio logs "performing full
-# table scan"; Sipway does the same): its own, lower rates. "redis-username": the same script with
-# that one modparam indexing by username ("usrdom:username"). "postgres": -A WITH_PGSQL. The users are split evenly over the registrars,
+# database's location table, emptied before each run; -A WITH_PGSQL). (Until registrar.cfg keyed its
+# db_redis user sets by username alone, every save() and lookup() on Redis scanned the whole table:
+# README's Scale section keeps what that cost.) The users are split evenly over the registrars,
 # one SIPp per registrar (its own users, its own ports):
 #   registrations/s: benchmarks/scale/register.xml (REGISTER, 200; no authentication in the registrar
 #     tier), USERS users in turn, stepped rates; the top rate as register and load take it (<0.1% not
 #     completed, 95% of the offered rate completed; two bad steps end the ramp);
-#   calls/s: every user registered with a SIPp UAS as its Contact (one UAS per registrar), then
-#     tools/uac_users.xml calls the users through the registrar (lookup in the store, t_relay to the
+#   calls/s: every user registered with a SIPp UAS as its Contact (scale/uas.xml, one a registrar),
+#     then scale/call.xml calls the users through the registrar (lookup in the store, t_relay to the
 #     UAS; ACK and BYE go straight to the UAS, the registrar does not record-route), stepped rates.
 # Store operations per registration and per call: Redis's commands on the run's database (MONITOR) or
 # PostgreSQL's transactions in pg_stat_database (the kamailio database: other clients of it count too)
@@ -34,19 +32,14 @@ SCALE_REDIS=${SCALE_REDIS:-redis://127.0.0.1:6379}
 SCALE_REDIS_DB=${SCALE_REDIS_DB:-0}
 SCALE_PGSQL=${SCALE_PGSQL:-postgres://sipway:sipway@127.0.0.1:5432}
 if [ -n "$SMOKE" ]; then
-  USERS=20; STORES=redis-username; PROXIES=sipway; REGISTRARS=2; REG_RATES="40"; CALL_RATES="20"; STEP_SECONDS=2
+  USERS=20; STORES=redis; PROXIES=sipway; REGISTRARS=2; REG_RATES="40"; CALL_RATES="20"; STEP_SECONDS=2
   OPS_RATE=20; OPS_COUNT=20; FILL_RATE=20; SETTLE=1
-  SCAN_USERS=20; SCAN_FILL_RATE=20; SCAN_REG_RATES=$REG_RATES; SCAN_CALL_RATES=$CALL_RATES; SCAN_OPS_RATE=20; SCAN_OPS_COUNT=20
 else
-  USERS=${USERS:-1000}; STORES=${STORES:-redis redis-username postgres}; PROXIES=${PROXIES:-sipway kamailio}
+  USERS=${USERS:-1000}; STORES=${STORES:-redis postgres}; PROXIES=${PROXIES:-sipway kamailio}
   REGISTRARS=${REGISTRARS:-1 2}
   REG_RATES=${REG_RATES:-200 500 1000 1500 2000 3000 4000 5000 6000 8000}
   CALL_RATES=${CALL_RATES:-100 200 300 400 500 700 1000 1500 2000 3000 4000 5000 6000}
   STEP_SECONDS=${STEP_SECONDS:-5}; OPS_RATE=${OPS_RATE:-100}; OPS_COUNT=${OPS_COUNT:-1000}; FILL_RATE=${FILL_RATE:-100}; SETTLE=5
-  # "redis", whose every request scans the whole table: fewer users, lower rates
-  SCAN_USERS=${SCAN_USERS:-200}; SCAN_FILL_RATE=${SCAN_FILL_RATE:-20}
-  SCAN_REG_RATES=${SCAN_REG_RATES:-10 20 50 100 200 300 500}; SCAN_CALL_RATES=${SCAN_CALL_RATES:-10 20 50 100 200 300 500}
-  SCAN_OPS_RATE=${SCAN_OPS_RATE:-10}; SCAN_OPS_COUNT=${SCAN_OPS_COUNT:-100}
 fi
 REDIS_HOSTPORT=${SCALE_REDIS#redis://}
 redis() { redis-cli -h "${REDIS_HOSTPORT%:*}" -p "${REDIS_HOSTPORT##*:}" "$@"; }
@@ -63,23 +56,17 @@ trap scale_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# the script of "redis-username": registrar.cfg with its db_redis keys indexing the rows by username
-INDEXED_CFG="$WORK/registrar-username.cfg"
-sed 's/&usrdom:username,domain&/\&usrdom:username\&/' "$SCALE_CFG" > "$INDEXED_CFG"
-if ! grep -q '"location=entry:ruid&usrdom:username&' "$INDEXED_CFG"; then
-  echo "run.sh scale: $SCALE_CFG has no db_redis keys usrdom:username,domain to index by username" >&2; exit 2
-fi
 # dburl STORE: the registrars' db_url
 dburl() {
   case "$1" in
-    redis*) echo "$SCALE_REDIS/$SCALE_REDIS_DB" ;;
+    redis) echo "$SCALE_REDIS/$SCALE_REDIS_DB" ;;
     postgres) echo "$SCALE_PGSQL/kamailio" ;;
   esac
 }
 # empty_store STORE: the run starts with no registration
 empty_store() {
   case "$1" in
-    redis*) redis -n "$SCALE_REDIS_DB" flushdb > /dev/null ;;
+    redis) redis -n "$SCALE_REDIS_DB" flushdb > /dev/null ;;
     postgres) pg kamailio "DELETE FROM location" ;;
   esac
 }
@@ -96,18 +83,17 @@ listening() {
 
 # scale_start_registrars NAME STORE K: K registrars on registrar.cfg, each with its address and server_id
 scale_start_registrars() {
-  local name=$1 store=$2 k=$3 i ip url log defs cfg=$SCALE_CFG
+  local name=$1 store=$2 k=$3 i ip url log defs
   url=$(dburl "$store")
-  [ "$store" = redis-username ] && cfg=$INDEXED_CFG
   wait_free "$S_PORT" || return 1
   for i in $(seq 0 $((k - 1))); do
     ip=${REG_IPS[$i]}; log="$WORK/$name-$store-$k-$i.log"
     defs=(-A "REG_IP=$ip" -A "REG_PORT=$S_PORT" -A "SERVER_ID=$((i + 11))" -A "DBURL=\"$url\"")
     [ "$store" = postgres ] && defs+=(-A WITH_PGSQL)
     case "$name" in
-      sipway) java -jar "$JAR" --rpc-listen off -f "$cfg" "${defs[@]}" > "$log" 2>&1 & ;;
+      sipway) java -jar "$JAR" --rpc-listen off -f "$SCALE_CFG" "${defs[@]}" > "$log" 2>&1 & ;;
       kamailio) mkdir -p "$WORK/kamailio-$i"
-                "$KAMAILIO" -DD -E -m 256 -M 16 -f "$cfg" "${defs[@]}" -w "$WORK/kamailio-$i" -Y "$WORK/kamailio-$i" \
+                "$KAMAILIO" -DD -E -m 256 -M 16 -f "$SCALE_CFG" "${defs[@]}" -w "$WORK/kamailio-$i" -Y "$WORK/kamailio-$i" \
                   > "$log" 2>&1 & ;;
     esac
     REG_PIDS+=($!)
@@ -246,16 +232,12 @@ ROWS=()
 echo "run.sh scale: $(nproc) cores, $USERS users, stores: $STORES, registrars: $REGISTRARS, proxies: $PROXIES, steps of ${STEP_SECONDS} s; load=$(cut -d' ' -f1 /proc/loadavg)"
 for store in $STORES; do
   case "$store" in
-    redis|redis-username) redis ping > /dev/null 2>&1 || { echo "run.sh scale: no Redis at $SCALE_REDIS (set SCALE_REDIS)" >&2; exit 2; } ;;
+    redis) redis ping > /dev/null 2>&1 || { echo "run.sh scale: no Redis at $SCALE_REDIS (set SCALE_REDIS)" >&2; exit 2; } ;;
     postgres) pg kamailio "SELECT 1 FROM location LIMIT 1" > /dev/null 2>&1 \
                 || { echo "run.sh scale: no kamailio database with a location table at $SCALE_PGSQL (set SCALE_PGSQL; ./sipway db create)" >&2; exit 2; } ;;
-    *) echo "run.sh scale: unknown store $store (redis, redis-username, postgres)" >&2; exit 2 ;;
+    *) echo "run.sh scale: unknown store $store (redis, postgres)" >&2; exit 2 ;;
   esac
   N_USERS=$USERS; fill=$FILL_RATE; reg_rates=$REG_RATES; call_rates=$CALL_RATES; ops_rate=$OPS_RATE; ops_count=$OPS_COUNT
-  if [ "$store" = redis ]; then
-    N_USERS=$SCAN_USERS; fill=$SCAN_FILL_RATE
-    reg_rates=$SCAN_REG_RATES; call_rates=$SCAN_CALL_RATES; ops_rate=$SCAN_OPS_RATE; ops_count=$SCAN_OPS_COUNT
-  fi
   for name in $PROXIES; do
     if [ "$name" = kamailio ] && ! command -v "$KAMAILIO" >/dev/null 2>&1; then
       echo "kamailio: not installed, Sipway measured alone"; continue
@@ -310,19 +292,16 @@ cmd="benchmarks/run.sh scale${SMOKE:+ --smoke}"
   echo "|---|---|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ROWS[@]}"
   echo
-  echo "examples/cfg/registrar.cfg (usrloc db_mode 3, use_domain 0), each registrar on its own address (${REG_IPS[*]}),"
-  echo "SERVER_ID 11, 12. Stores: redis, the script as it is (its db_redis keys index the rows by username and domain,"
-  echo "usrloc queries the username alone: every save() and lookup() scans the whole table); redis-username, the"
-  echo "same with the keys modparam \"location=entry:ruid&usrdom:username&timer:partition,keepalive\"; postgres,"
-  echo "-A WITH_PGSQL. Redis database $SCALE_REDIS_DB flushed, or PostgreSQL's kamailio.location emptied, before each row."
-  echo "$USERS users (redis: $SCAN_USERS) split evenly, one SIPp per registrar. Registrations: REGISTER, 200 (no"
-  echo "authentication), steps of ${STEP_SECONDS} s at $REG_RATES/s (redis: $SCAN_REG_RATES); calls: INVITE through the registrar (lookup, t_relay)"
-  echo "to a SIPp UAS, ACK and BYE straight to it, steps of ${STEP_SECONDS} s at $CALL_RATES/s (redis: $SCAN_CALL_RATES),"
-  echo "every user registered once before. A top rate is the highest step with under 0.1% not completed and 95%"
-  echo "of the offered rate completed (\">=\": the ramp's last step; 0: not even the first). Store operations: Redis"
-  echo "commands on its database (MONITOR) or PostgreSQL transactions (pg_stat_database) over"
-  echo "$OPS_COUNT re-registrations and $OPS_COUNT calls at $OPS_RATE/s (redis: $SCAN_OPS_COUNT at $SCAN_OPS_RATE/s),"
-  echo "per successful one (n/a: none succeeded); every step in scale.csv."
+  echo "examples/cfg/registrar.cfg (usrloc db_mode 3, use_domain 0; on Redis its user sets keyed by username), each"
+  echo "registrar on its own address (${REG_IPS[*]}), SERVER_ID 11, 12; Redis database $SCALE_REDIS_DB flushed, or"
+  echo "PostgreSQL's kamailio.location emptied (-A WITH_PGSQL), before each row. $USERS users split evenly, one SIPp per"
+  echo "registrar. Registrations: REGISTER, 200 (no authentication), steps of ${STEP_SECONDS} s at $REG_RATES/s; calls:"
+  echo "INVITE through the registrar (lookup, t_relay) to a SIPp UAS, ACK and BYE straight to it, steps of ${STEP_SECONDS} s"
+  echo "at $CALL_RATES/s, the registrars started again and every user registered once before. A top rate is the"
+  echo "highest step with under 0.1% not completed and 95% of the offered rate completed (\">=\": the ramp's last step;"
+  echo "0: not even the first). Store operations: Redis commands on its database (MONITOR) or PostgreSQL"
+  echo "transactions (pg_stat_database) over $OPS_COUNT re-registrations and $OPS_COUNT calls at $OPS_RATE/s, per"
+  echo "successful one (n/a: none succeeded); every step in scale.csv."
 } > "$RESULTS/scale.md"
 cat "$RESULTS/scale.md"
 echo "wrote $CSV and $RESULTS/scale.md"
