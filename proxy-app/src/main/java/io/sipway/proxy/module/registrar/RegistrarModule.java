@@ -135,12 +135,17 @@ public final class RegistrarModule {
             return ctx -> {
                 String aor = aor(settings(core), uri.apply(ctx));
                 LocationStore t = table(core, tableName);
+                if (aor == null) {
+                    return -1;
+                }
                 try {
-                    if (aor == null || t.bindings(aor, System.currentTimeMillis()).isEmpty()) {
-                        return -1;
+                    synchronized (lockOf(aor)) {
+                        if (t.bindings(aor, System.currentTimeMillis()).isEmpty()) {
+                            return -1;
+                        }
+                        t.put(aor, List.of());
+                        return 1;
                     }
-                    t.put(aor, List.of());
-                    return 1;
                 } catch (StoreUnavailableException e) {
                     return -2; // unregister()'s failure
                 }
@@ -172,6 +177,29 @@ public final class RegistrarModule {
         if (aor == null) {
             return fail(core, m, reply, Error.AOR_PARSE);
         }
+        // usrloc's lock_udomain: the AoR's bindings are read and written by one save() at a time, so a
+        // retransmitted REGISTER handled by another worker meanwhile sees the first one's binding
+        // (in db_mode 3 it would otherwise find none and insert a second row)
+        synchronized (lockOf(aor)) {
+            return save(core, m, table, flags, s, reply, aor);
+        }
+    }
+
+    private static Object lockOf(String aor) {
+        return AOR_LOCKS[(aor.hashCode() & 0x7fffffff) % AOR_LOCKS.length];
+    }
+
+    /** Kamailio's slot locks: the AoRs of a slot share one (a hash of them picks it). */
+    private static final Object[] AOR_LOCKS = new Object[1024];
+
+    static {
+        for (int i = 0; i < AOR_LOCKS.length; i++) {
+            AOR_LOCKS[i] = new Object();
+        }
+    }
+
+    private static long save(Core core, MsgContext m, LocationStore table, long flags, Settings s, boolean reply, String aor) {
+        SipMessage msg = m.msg;
         long headerExpires;
         try {
             headerExpires = msg.expires();

@@ -129,6 +129,30 @@ class DbOnlyRegistrarTest {
         return out;
     }
 
+    /**
+     * Copies of one REGISTER (one Call-ID and CSeq) arriving at once are handled by several workers
+     * while the first still writes: usrloc's AoR lock makes the second see the first's row, so the
+     * table keeps one row (without it, each copy found none and inserted its own).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"postgres", "redis"})
+    void copiesOfOneRegisterAtOnceLeaveOneRow(String kind) throws Exception {
+        open(kind.equals("redis") ? TestDatabases.redis() : TestDatabases.postgres());
+        start();
+        String register = "REGISTER sip:127.0.0.1:" + proxyPort + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + phone.port + ";branch=z9hG4bK-copies%d\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:bob@127.0.0.1>;tag=r1\r\nTo: <sip:bob@127.0.0.1>\r\n"
+                + "Call-ID: reg-bob@dbonly\r\nCSeq: 1 REGISTER\r\n"
+                + "Contact: <sip:bob@127.0.0.1:" + phone.port + ">\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
+        for (int i = 0; i < 8; i++) {
+            phone.send(String.format(register, i)); // each its own branch: none is taken for another's retransmission
+        }
+        for (int i = 0; i < 8; i++) {
+            assertThat(phone.nextFinal(WAIT).statusCode()).isEqualTo(200);
+        }
+        assertThat(db.query("location", List.of("ruid"), Where.eq("username", "bob"), null).size()).isEqualTo(1);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"postgres", "redis"})
     void aRefreshThatChangesOnlyTheExpiryWritesOnlyThatRow(String kind) throws Exception {
