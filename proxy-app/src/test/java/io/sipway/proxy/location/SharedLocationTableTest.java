@@ -103,12 +103,15 @@ class SharedLocationTableTest {
         two.put("alice", alice);
         assertThat(serverIds()).containsOnly(Map.entry("sip:alice@10.0.0.1", 1L), Map.entry("sip:bob@10.0.0.2", 2L),
                 Map.entry("sip:alice@10.0.0.3", 2L));
-        assertThat(one.bindings("alice", now)).extracting(Binding::contact).containsExactly("sip:alice@10.0.0.1", "sip:alice@10.0.0.3");
+        // (same q, saved within the same second: the table's order decides, which Redis' sets do not keep)
+        assertThat(one.bindings("alice", now)).extracting(Binding::contact).containsExactlyInAnyOrder("sip:alice@10.0.0.1",
+                "sip:alice@10.0.0.3");
 
         // the row instance 2 refreshes becomes its own, as Kamailio 5.6.3 rewrites it (read from db_redis)
         alice = new ArrayList<>(two.bindings("alice", now));
-        Binding first = alice.get(0);
-        alice.set(0, new Binding(first.contact(), null, null, inSeconds(1200), first.q(), first.callId(), first.cseq() + 1, 0,
+        int at = alice.get(0).contact().equals("sip:alice@10.0.0.1") ? 0 : 1;
+        Binding first = alice.get(at);
+        alice.set(at, new Binding(first.contact(), null, null, inSeconds(1200), first.q(), first.callId(), first.cseq() + 1, 0,
                 first.userAgent(), null, Protocol.UDP, 0, first.ruid(), System.currentTimeMillis(), null, 0, 0));
         two.put("alice", alice);
         assertThat(serverIds()).containsOnly(Map.entry("sip:alice@10.0.0.1", 2L), Map.entry("sip:bob@10.0.0.2", 2L),
