@@ -64,6 +64,11 @@ final class RedisDatabase implements Database, Schema.SchemaAware {
     RedisDatabase(DbUrl url, RedisTables tables) {
         this.url = url;
         this.tables = tables;
+        if (url.host().indexOf(',') >= 0) {
+            // db_redis' cluster form (host:port,host:port and no database): Sipway talks to one server
+            throw new IllegalArgumentException("db_url '" + url + "': a Redis Cluster (a list of servers) is not supported;"
+                    + " give one server (a primary; its replicas behind Sentinel or a failover address)");
+        }
         int db;
         try {
             db = url.database().isEmpty() ? 0 : Integer.parseInt(url.database());

@@ -133,6 +133,7 @@ public final class DbLocationStore implements LocationStore {
         try {
             List<Binding> rows = read(aor);
             lastRead.set(new Read(aor, rows, System.nanoTime()));
+            recovered();
             return live(rows, now);
         } catch (DbException e) {
             lastRead.remove();

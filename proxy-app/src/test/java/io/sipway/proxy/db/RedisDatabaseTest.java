@@ -82,6 +82,18 @@ class RedisDatabaseTest {
         return d;
     }
 
+    /** db_redis' cluster form (a list of servers, no database) is refused with its reason, not taken for a host name. */
+    @Test
+    void aRedisClusterListIsRefusedAtStart() {
+        Databases d = databases("", List.of("location=entry:ruid&usrdom:username"));
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.get("redis://127.0.0.1:6379,127.0.0.2:6379"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Redis Cluster");
+        } finally {
+            d.close();
+        }
+    }
+
     private static Map<String, Object> contact(String ruid, String user, String domain, String contact, Instant expires) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("ruid", ruid);
