@@ -14,7 +14,6 @@ final class Lookup {
     private Lookup() {
     }
 
-
     /**
      * registrar's lookup_to_dset for another module (tsilo): the current bindings of {@code uri}'s AoR
      * in table {@code tableName}, best first as lookup() orders them; empty when none or the URI does not parse.
@@ -30,8 +29,9 @@ final class Lookup {
 
     /**
      * The R-URI becomes the best binding's Contact (highest q, then the oldest of that q, as usrloc
-     * keeps them), {@code $du} its received URI (or the first Path entry), the send socket the one
-     * it registered on; the other bindings become branches (append_branches). 1 found, -1 not found.
+     * keeps them), {@code $du} its next hop ({@link #nextHop}) and its Path the request's path vector,
+     * the send socket the one it registered on; the other bindings become branches (append_branches),
+     * each with its own. 1 found, -1 not found, -3 the AoR does not parse or the store did not answer.
      */
     static long lookup(Core core, MsgContext m, LocationStore table, String uri) {
         Settings s = RegistrarModule.settings(core);
