@@ -171,6 +171,22 @@ public final class ModuleExports {
             return add(new ParamExport(pname, type, dflt, ParamExport.Kind.APPLIED, appliedBy, null, check));
         }
 
+        /**
+         * A parameter whose value {@code parse} reads at load: what it refuses (an
+         * IllegalArgumentException) is the parameter's error, its message the reason.
+         */
+        public Builder paramParsed(String pname, ParamExport.Type type, String dflt, String appliedBy,
+                                   java.util.function.Consumer<String> parse) {
+            return paramChecked(pname, type, dflt, appliedBy, v -> {
+                try {
+                    parse.accept(v);
+                    return null;
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
+            });
+        }
+
         /** A parameter of which Sipway implements only these values (others are refused at load). */
         public Builder paramOnly(String pname, ParamExport.Type type, String dflt, String appliedBy, String... values) {
             return add(new ParamExport(pname, type, dflt, ParamExport.Kind.APPLIED, appliedBy, java.util.List.of(values)));

@@ -58,14 +58,7 @@ public final class AvpopsModule {
 
     private ModuleExports table() {
         ModuleExports.Builder b = ModuleExports.module(M, "https://kamailio.org/docs/modules/5.6.x/modules/avpops.html");
-        b.paramChecked("db_url", STR, "", "the database of the avp_table (the avp_db_* functions need it)", v -> {
-            try {
-                DbUrl.parse(v);
-                return null;
-            } catch (IllegalArgumentException e) {
-                return e.getMessage();
-            }
-        });
+        b.paramParsed("db_url", STR, "", "the database of the avp_table (the avp_db_* functions need it)", v -> DbUrl.parse(v));
         b.param("avp_table", STR, "", "the table of the preferences (needed with db_url)");
         b.param("use_domain", ParamExport.Type.INT, "0", "1: a URI's domain is part of the owner's key too");
         b.param("uuid_column", STR, "uuid", "the uuid column");
@@ -74,14 +67,7 @@ public final class AvpopsModule {
         b.param("attribute_column", STR, "attribute", "the AVP name column");
         b.param("value_column", STR, "value", "the AVP value column");
         b.param("type_column", STR, "type", "the type column: bit 0 an integer value, bit 1 an integer name");
-        b.paramChecked("db_scheme", STR, "", "a scheme for avp_db_load(..., \"$AvpArgs.avp(x)/$name\") (may be set several times)", v -> {
-            try {
-                AvpDb.scheme(v);
-                return null;
-            } catch (IllegalArgumentException e) {
-                return e.getMessage();
-            }
-        });
+        b.paramParsed("db_scheme", STR, "", "a scheme for avp_db_load(..., \"$AvpArgs.avp(x)/$name\") (may be set several times)", v -> AvpDb.scheme(v));
 
         for (String f : List.of("avp_db_load", "avp_db_store", "avp_db_delete")) {
             boolean load = f.equals("avp_db_load");

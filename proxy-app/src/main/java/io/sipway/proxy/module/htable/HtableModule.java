@@ -63,15 +63,8 @@ public final class HtableModule {
 
     ModuleExports table() {
         ModuleExports.Builder b = ModuleExports.module("htable", "https://kamailio.org/docs/modules/5.6.x/modules/htable.html");
-        b.paramChecked("htable", STR, "", "a table: name=>size=N;autoexpire=S;dbtable=T;dbmode=0|1;initval=N;updateexpire=0|1 (may be set several times)",
-                v -> {
-                    try {
-                        TableSpec.parse(v);
-                        return null;
-                    } catch (IllegalArgumentException e) {
-                        return e.getMessage();
-                    }
-                });
+        b.paramParsed("htable", STR, "", "a table: name=>size=N;autoexpire=S;dbtable=T;dbmode=0|1;initval=N;updateexpire=0|1 (may be set several times)",
+                v -> TableSpec.parse(v));
         b.param("db_url", STR, "", "the database the dbtable of a table is loaded from at start (and written to with dbmode=1)");
         b.param("key_name_column", STR, "key_name", "column of the item name");
         b.param("key_type_column", STR, "key_type", "column of the key type (0: plain, 1: array)");

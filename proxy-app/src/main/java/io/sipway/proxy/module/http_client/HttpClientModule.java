@@ -60,15 +60,8 @@ public final class HttpClientModule {
         b.param("maxdatasize", INT, "0", "the most bytes of an http_connect() answer kept (0: all)");
         b.param("query_result", INT, "1", "1: http_client_query() keeps the first line of the body, 0: the whole body");
         b.param("query_maxdatasize", INT, "0", "the most bytes of an http_client_query() answer kept (0: all)");
-        b.paramChecked("httpcon", STR, "", "a named connection: name=>http[s]://[user:password@]host[/path][;param=value]...",
-                v -> {
-                    try {
-                        HttpCon.parse(v);
-                        return null;
-                    } catch (IllegalArgumentException e) {
-                        return e.getMessage();
-                    }
-                });
+        b.paramParsed("httpcon", STR, "", "a named connection: name=>http[s]://[user:password@]host[/path][;param=value]...",
+                v -> HttpCon.parse(v));
         b.paramWithoutEffect("keep_connections", INT, "0", "the client keeps its connections open for reuse anyway", "1");
         b.paramOnly("authmethod", INT, "3", "credentials of a connection are sent as Basic when the server asks (1 or 3)", "1", "3");
         b.paramOnly("verify_peer", INT, "1", "servers' certificates are always verified (against the JVM's trusted CAs)", "1");

@@ -37,15 +37,8 @@ public final class MqueueModule {
     public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("mqueue", "https://kamailio.org/docs/modules/5.6.x/modules/mqueue.html");
         Map<String, KeyValueQueue> queues = new ConcurrentHashMap<>();
-        b.paramChecked("mqueue", ParamExport.Type.STRING, "", "a queue: name=NAME[;size=N][;addmode=0|1|2] (several times)",
-                v -> {
-                    try {
-                        KeyValueQueue.parse(v);
-                        return null;
-                    } catch (IllegalArgumentException e) {
-                        return e.getMessage();
-                    }
-                });
+        b.paramParsed("mqueue", ParamExport.Type.STRING, "", "a queue: name=NAME[;size=N][;addmode=0|1|2] (several times)",
+                v -> KeyValueQueue.parse(v));
         b.paramOnly("db_url", ParamExport.Type.STRING, "", "the queues live in memory only", "");
         b.paramOnly("mqueue_db_url", ParamExport.Type.STRING, "", "the queues live in memory only", "");
         b.fn("mq_add", 3, 3, ANY, args -> {

@@ -47,14 +47,7 @@ public final class RtpengineModule {
     public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("rtpengine", "https://kamailio.org/docs/modules/5.6.x/modules/rtpengine.html");
         Rtpengine rtp = new Rtpengine();
-        b.paramChecked("rtpengine_sock", STR, "", "the instances: [set ==] udp:host:port[=weight] ...", v -> {
-            try {
-                Nodes.parse(List.of(v));
-                return null;
-            } catch (IllegalArgumentException e) {
-                return e.getMessage();
-            }
-        });
+        b.paramParsed("rtpengine_sock", STR, "", "the instances: [set ==] udp:host:port[=weight] ...", v -> Nodes.parse(List.of(v)));
         b.param("rtpengine_disable_tout", INT, "60", "seconds an instance that did not answer stays disabled");
         b.param("rtpengine_tout_ms", INT, "1000", "milliseconds to wait for an answer before sending again");
         b.param("rtpengine_retr", INT, "5", "how many times a command is sent before the instance counts as down");

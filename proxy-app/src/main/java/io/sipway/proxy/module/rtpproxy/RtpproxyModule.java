@@ -78,15 +78,7 @@ public final class RtpproxyModule {
     public static ModuleExports exports(Core core) {
         ModuleExports.Builder b = ModuleExports.module("rtpproxy", "https://kamailio.org/docs/modules/5.6.x/modules/rtpproxy.html");
         Running run = new Running();
-        b.paramChecked("rtpproxy_sock", STR, "", "an rtpproxy set: [id ==] udp:host:port[=weight] ... (set 0 without an id)",
-                v -> {
-                    try {
-                        Nodes.ids(List.of(v));
-                        return null;
-                    } catch (IllegalArgumentException e) {
-                        return e.getMessage();
-                    }
-                });
+        b.paramParsed("rtpproxy_sock", STR, "", "an rtpproxy set: [id ==] udp:host:port[=weight] ... (set 0 without an id)", v -> Nodes.ids(List.of(v)));
         b.param("rtpproxy_disable_tout", INT, "60", "seconds an instance that did not answer stays disabled");
         b.param("rtpproxy_retr", INT, "5", "how many times a command is sent before the instance is given up");
         b.param("rtpproxy_tout", INT, "1", "seconds each sending waits for the answer");

@@ -65,15 +65,7 @@ public final class SqlopsModule {
 
     private ModuleExports table() {
         ModuleExports.Builder b = ModuleExports.module("sqlops", "https://kamailio.org/docs/modules/5.6.x/modules/sqlops.html");
-        b.paramChecked("sqlcon", ParamExport.Type.STRING, "", "a connection: name=>db_url (may be set several times)",
-                v -> {
-                    try {
-                        connection(v);
-                        return null;
-                    } catch (IllegalArgumentException e) {
-                        return e.getMessage();
-                    }
-                });
+        b.paramParsed("sqlcon", ParamExport.Type.STRING, "", "a connection: name=>db_url (may be set several times)", v -> connection(v));
         b.param("sqlres", ParamExport.Type.STRING, "", "declares a result name (any name used by sql_query is declared anyway)");
         b.param("connect_mode", ParamExport.Type.INT, "0",
                 "0: a database that cannot be reached at start stops the proxy from starting; 1: it starts anyway and the queries fail until it answers");
