@@ -69,6 +69,17 @@ class RtpengineRtpproxyTest {
                 }
             }
         }
+        // its CLI listener may open after the control socket answers (seen on a loaded machine): until it accepts
+        for (int i = 0; ; i++) {
+            try (Socket s = new Socket("127.0.0.1", cli)) {
+                break;
+            } catch (IOException e) {
+                if (i == 100) {
+                    throw new AssertionError("rtpengine's CLI does not accept: " + Files.readString(dir.resolve("rtpengine.log")));
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     @AfterEach
